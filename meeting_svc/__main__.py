@@ -1,0 +1,6 @@
+from meeting_svc.app import SERVICE, create_app
+from meeting_svc.settings import Settings
+from servicekit.main import serve
+
+if __name__ == "__main__":
+    serve(SERVICE, Settings, create_app)

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+from meeting_svc.settings import Settings
+from servicekit.runtime import Runtime, create_base_app
+
+SERVICE = "meeting"
+SQL = Path(__file__).parent / "sql"
+
+
+def create_app(settings: Settings) -> web.Application:
+    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL)
+    return create_base_app(runtime)

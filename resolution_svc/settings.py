@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from servicekit.settings import CommonSettings
+
+
+class Settings(CommonSettings, frozen=True, kw_only=True):
+    port: int = 8082

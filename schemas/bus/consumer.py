@@ -1,0 +1,180 @@
+"""The one consumer base: durable pull consumer, idempotent handling, ack after commit.
+
+For each message: decode it (undecodable → dead-letter row + `term`), then in one transaction
+record `(consumer, event_id)` in `processed_events` and run the handler; ack only after the
+commit. A redelivered event finds its row and is acked without running the handler again.
+A handler error is transient (`nak` with backoff) until the message has been delivered
+`max_deliver` times, or at once when the handler raises `PoisonEvent`: then it is dead-lettered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import nats.errors
+import nats.js.errors
+import structlog
+from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from prometheus_client import Counter
+
+from schemas.codec import DecodeError, correlation_id, decode
+from schemas.events import Event
+
+log = structlog.get_logger("consumer")
+
+HANDLED = Counter("events_handled_total", "Events handled and committed", ["consumer"])
+DUPLICATES = Counter("events_duplicate_total", "Redelivered events skipped", ["consumer"])
+RETRIED = Counter("events_retried_total", "Events nak'ed for a later retry", ["consumer"])
+DEAD = Counter("events_dead_lettered_total", "Messages moved to the dead-letter table", ["consumer"])
+
+Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+
+
+class PoisonEvent(Exception):
+    """Raised by a handler for an event that can never be handled; it is dead-lettered at once."""
+
+
+def retry_delay(num_delivered: int) -> float:
+    return min(0.5 * 2 ** max(num_delivered - 1, 0), 30.0)
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        pool: asyncpg.Pool,
+        nc: NATS,
+        js: JetStreamContext,
+        durable: str,
+        stream: str,
+        filter_subject: str,
+        handler: Handler,
+        batch: int = 100,
+        max_deliver: int = 8,
+        fetch_timeout: float = 1.0,
+    ) -> None:
+        self._pool = pool
+        self._nc = nc
+        self._js = js
+        self.durable = durable
+        self._stream = stream
+        self._filter = filter_subject
+        self._handler = handler
+        self._batch = batch
+        self._max_deliver = max_deliver
+        self._fetch_timeout = fetch_timeout
+        self._reconnected = asyncio.Event()
+
+    def on_reconnect(self) -> None:
+        """Called from the connection's reconnect callback: the consumer is checked before the next fetch."""
+        self._reconnected.set()
+
+    async def _subscribe(self) -> JetStreamContext.PullSubscription:
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=30,
+            filter_subject=self._filter,
+            max_ack_pending=10_000,
+        )
+        return await self._js.pull_subscribe(self._filter, durable=self.durable, stream=self._stream, config=config)
+
+    async def _consumer_exists(self) -> bool:
+        try:
+            await self._js.consumer_info(self._stream, self.durable)
+        except nats.js.errors.NotFoundError:
+            return False
+        return True
+
+    async def run(self) -> None:
+        sub: JetStreamContext.PullSubscription | None = None
+        backoff = 0.2
+        while True:
+            try:
+                if self._reconnected.is_set() and sub is not None:
+                    self._reconnected.clear()
+                    if not await self._consumer_exists():
+                        # The server came back without our durable consumer: subscribe afresh.
+                        with contextlib.suppress(Exception):
+                            await sub.unsubscribe()
+                        sub = None
+                if sub is None:
+                    sub = await self._subscribe()
+                    log.info("consumer subscribed", consumer=self.durable, subject=self._filter)
+                try:
+                    msgs = await sub.fetch(self._batch, timeout=self._fetch_timeout)
+                except nats.errors.TimeoutError:
+                    continue
+                backoff = 0.2
+                for msg in msgs:
+                    await self.handle(msg)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer interrupted, retrying", consumer=self.durable, error=repr(exc))
+                if sub is not None:
+                    with contextlib.suppress(Exception):
+                        await sub.unsubscribe()
+                    sub = None
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def handle(self, msg: Msg) -> None:
+        try:
+            event = decode(msg.data)
+        except DecodeError as exc:
+            await self._dead_letter(msg, f"undecodable: {exc}")
+            return
+        token = correlation_id.set(event.correlation_id)
+        try:
+            async with self._pool.acquire() as conn, conn.transaction():
+                fresh = await conn.fetchval(
+                    "insert into processed_events (consumer, event_id) values ($1, $2)"
+                    " on conflict do nothing returning true",
+                    self.durable,
+                    event.id,
+                )
+                if fresh:
+                    await self._handler(conn, event)
+        except PoisonEvent as exc:
+            await self._dead_letter(msg, f"rejected by handler: {exc}")
+            return
+        except Exception as exc:
+            delivered = msg.metadata.num_delivered
+            if delivered >= self._max_deliver:
+                await self._dead_letter(msg, f"failed {delivered} times: {exc!r}")
+                return
+            RETRIED.labels(self.durable).inc()
+            log.warning(
+                "event handling failed, will retry",
+                consumer=self.durable,
+                event_id=str(event.id),
+                event_type=event.event_type,
+                error=repr(exc),
+                delivered=delivered,
+            )
+            await msg.nak(delay=retry_delay(delivered))
+            return
+        finally:
+            correlation_id.reset(token)
+        (HANDLED if fresh else DUPLICATES).labels(self.durable).inc()
+        await msg.ack()
+
+    async def _dead_letter(self, msg: Msg, reason: str) -> None:
+        await self._pool.execute(
+            "insert into dead_letters (consumer, subject, payload, reason) values ($1, $2, $3, $4)",
+            self.durable,
+            msg.subject,
+            msg.data,
+            reason[:2000],
+        )
+        DEAD.labels(self.durable).inc()
+        log.error("message dead-lettered", consumer=self.durable, subject=msg.subject, reason=reason[:200])
+        await msg.term()

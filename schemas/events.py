@@ -1,0 +1,376 @@
+"""The event catalogue: every fact one service tells the others.
+
+Each event is a frozen msgspec Struct in one tagged union (`type` is the tag). The envelope fields
+come first; the typed payload follows. Consumers ignore fields they do not know, so adding an
+optional field is safe; removing or retyping one needs a new `schema_version`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+import msgspec
+
+SCHEMA_VERSION = 1
+
+Role = Literal["organiser", "chair", "secretary", "voting_member", "department_representative", "observer"]
+Language = Literal["vi", "en"]
+Rsvp = Literal["attending", "declined", "tentative"]
+AgendaKind = Literal["report", "contribution", "discussion", "vote", "other"]
+DirectiveStatus = Literal["not_started", "in_progress", "done", "blocked"]
+Outcome = Literal["adopted", "rejected", "no_quorum"]
+
+
+class Bilingual(msgspec.Struct, frozen=True, kw_only=True):
+    """A text in Vietnamese and English; either may be empty but not both."""
+
+    vi: str = ""
+    en: str = ""
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    """Envelope shared by every event."""
+
+    id: uuid.UUID
+    occurred_at: dt.datetime
+    meeting_id: uuid.UUID
+    schema_version: int = SCHEMA_VERSION
+    correlation_id: str | None = None
+    actor: str | None = None
+
+    @property
+    def event_type(self) -> str:
+        return type(self).__struct_config__.tag  # type: ignore[return-value]
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+class Venue(msgspec.Struct, frozen=True, kw_only=True):
+    name: str
+    address: str = ""
+
+
+class MeetingFacts(Event, frozen=True, kw_only=True):
+    organisation_id: uuid.UUID
+    title: Bilingual
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    timezone: str
+    status: str
+    venue: Venue | None = None
+    online_url: str | None = None
+
+
+class MeetingCreated(MeetingFacts, frozen=True, kw_only=True, tag="meeting.created"):
+    pass
+
+
+class MeetingScheduled(MeetingFacts, frozen=True, kw_only=True, tag="meeting.scheduled"):
+    pass
+
+
+class MeetingUpdated(MeetingFacts, frozen=True, kw_only=True, tag="meeting.updated"):
+    pass
+
+
+class MeetingRescheduled(MeetingFacts, frozen=True, kw_only=True, tag="meeting.rescheduled"):
+    previous_starts_at: dt.datetime
+    previous_ends_at: dt.datetime
+
+
+class MeetingCancelled(Event, frozen=True, kw_only=True, tag="meeting.cancelled"):
+    reason: str = ""
+
+
+class MeetingStarted(Event, frozen=True, kw_only=True, tag="meeting.started"):
+    pass
+
+
+class MeetingEnded(Event, frozen=True, kw_only=True, tag="meeting.ended"):
+    pass
+
+
+# --- agenda -------------------------------------------------------------------------------------
+
+
+class AgendaItem(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    position: int
+    title: Bilingual
+    kind: AgendaKind
+    presenter: str | None = None
+    planned_minutes: int | None = None
+    contribution_request_id: uuid.UUID | None = None
+    resolution_id: uuid.UUID | None = None
+
+
+class AgendaItemAdded(Event, frozen=True, kw_only=True, tag="agenda.item_added"):
+    item: AgendaItem
+
+
+class AgendaItemUpdated(Event, frozen=True, kw_only=True, tag="agenda.item_updated"):
+    item: AgendaItem
+
+
+class AgendaItemRemoved(Event, frozen=True, kw_only=True, tag="agenda.item_removed"):
+    item_id: uuid.UUID
+
+
+class AgendaReordered(Event, frozen=True, kw_only=True, tag="agenda.reordered"):
+    item_ids: list[uuid.UUID]
+
+
+# --- participants and attendance ----------------------------------------------------------------
+
+
+class ParticipantFacts(Event, frozen=True, kw_only=True):
+    participant_id: uuid.UUID
+    name: str
+    email: str | None = None
+    role: Role
+    weight: int = 1
+    department_id: uuid.UUID | None = None
+    language: Language = "vi"
+
+
+class ParticipantInvited(ParticipantFacts, frozen=True, kw_only=True, tag="participant.invited"):
+    # The personal link is a credential: the notifier emails it and strips it from webhooks.
+    invite_url: str | None = None
+
+
+class ParticipantUpdated(ParticipantFacts, frozen=True, kw_only=True, tag="participant.updated"):
+    pass
+
+
+class ParticipantRemoved(Event, frozen=True, kw_only=True, tag="participant.removed"):
+    participant_id: uuid.UUID
+
+
+class RsvpRecorded(Event, frozen=True, kw_only=True, tag="participant.rsvp_recorded"):
+    participant_id: uuid.UUID
+    response: Rsvp
+
+
+class Attendance(Event, frozen=True, kw_only=True):
+    participant_id: uuid.UUID
+    present_count: int
+    present_weight: int
+
+
+class CheckedIn(Attendance, frozen=True, kw_only=True, tag="participant.checked_in"):
+    pass
+
+
+class CheckedOut(Attendance, frozen=True, kw_only=True, tag="participant.checked_out"):
+    pass
+
+
+class ProxyGranted(Event, frozen=True, kw_only=True, tag="proxy.granted"):
+    principal_id: uuid.UUID
+    holder_id: uuid.UUID
+
+
+class ProxyRevoked(Event, frozen=True, kw_only=True, tag="proxy.revoked"):
+    principal_id: uuid.UUID
+    holder_id: uuid.UUID
+
+
+# --- department contributions -------------------------------------------------------------------
+
+
+class ContributionRequested(Event, frozen=True, kw_only=True, tag="contribution.requested"):
+    request_id: uuid.UUID
+    department_ids: list[uuid.UUID]
+    topic: Bilingual
+    guidance: str = ""
+    deadline: dt.datetime
+    allow_late: bool = False
+
+
+class Submission(Event, frozen=True, kw_only=True):
+    request_id: uuid.UUID
+    submission_id: uuid.UUID
+    department_id: uuid.UUID
+    title: str
+    revision: int
+    late: bool = False
+
+
+class ContributionSubmitted(Submission, frozen=True, kw_only=True, tag="contribution.submitted"):
+    pass
+
+
+class ContributionRevised(Submission, frozen=True, kw_only=True, tag="contribution.revised"):
+    pass
+
+
+class ContributionOverdue(Event, frozen=True, kw_only=True, tag="contribution.overdue"):
+    request_id: uuid.UUID
+    department_id: uuid.UUID
+    deadline: dt.datetime
+
+
+# --- resolutions, amendments, polls -------------------------------------------------------------
+
+
+class Directive(msgspec.Struct, frozen=True, kw_only=True):
+    id: uuid.UUID
+    title: Bilingual
+    description: str = ""
+    department_ids: list[uuid.UUID]
+    due_date: dt.date | None = None
+    priority: Literal["low", "normal", "high"] = "normal"
+
+
+class ResolutionDrafted(Event, frozen=True, kw_only=True, tag="resolution.drafted"):
+    resolution_id: uuid.UUID
+    title: Bilingual
+    text: Bilingual
+    directives: list[Directive] = []
+
+
+class ResolutionAmended(Event, frozen=True, kw_only=True, tag="resolution.amended"):
+    resolution_id: uuid.UUID
+    version: int
+    title: Bilingual
+    text: Bilingual
+    directives: list[Directive] = []
+    amendment_id: uuid.UUID | None = None
+
+
+class AmendmentProposed(Event, frozen=True, kw_only=True, tag="amendment.proposed"):
+    amendment_id: uuid.UUID
+    resolution_id: uuid.UUID
+    proposer_id: uuid.UUID
+    text: Bilingual
+
+
+class AmendmentAccepted(Event, frozen=True, kw_only=True, tag="amendment.accepted"):
+    amendment_id: uuid.UUID
+    resolution_id: uuid.UUID
+
+
+class AmendmentRejected(Event, frozen=True, kw_only=True, tag="amendment.rejected"):
+    amendment_id: uuid.UUID
+    resolution_id: uuid.UUID
+
+
+class PollOpened(Event, frozen=True, kw_only=True, tag="poll.opened"):
+    poll_id: uuid.UUID
+    question: Bilingual
+    options: list[str]
+    secret: bool
+    closes_at: dt.datetime | None = None
+    eligible_count: int
+    eligible_weight: int
+    resolution_id: uuid.UUID | None = None
+
+
+class TurnoutChanged(Event, frozen=True, kw_only=True, tag="poll.turnout_changed"):
+    """Counts only: never who voted, so it is safe for secret polls too."""
+
+    poll_id: uuid.UUID
+    voted_count: int
+    voted_weight: int
+    eligible_count: int
+    eligible_weight: int
+
+
+class OptionTally(msgspec.Struct, frozen=True, kw_only=True):
+    option: str
+    count: int
+    weight: int
+
+
+class PollResult(msgspec.Struct, frozen=True, kw_only=True):
+    tallies: list[OptionTally]
+    base: str
+    base_weight: int
+    threshold: str
+    required_weight: str  # an exact fraction, e.g. "40/3"
+    quorum_met: bool
+    outcome: Outcome
+
+
+class PollClosed(Event, frozen=True, kw_only=True, tag="poll.closed"):
+    poll_id: uuid.UUID
+    resolution_id: uuid.UUID | None = None
+    result: PollResult
+
+
+class ResolutionAdopted(Event, frozen=True, kw_only=True, tag="resolution.adopted"):
+    resolution_id: uuid.UUID
+    poll_id: uuid.UUID
+    title: Bilingual
+    directives: list[Directive] = []
+
+
+class ResolutionRejected(Event, frozen=True, kw_only=True, tag="resolution.rejected"):
+    resolution_id: uuid.UUID
+    poll_id: uuid.UUID
+    outcome: Outcome
+
+
+class DirectiveIssued(Event, frozen=True, kw_only=True, tag="directive.issued"):
+    directive: Directive
+    resolution_id: uuid.UUID
+
+
+class DirectiveStatusChanged(Event, frozen=True, kw_only=True, tag="directive.status_changed"):
+    directive_id: uuid.UUID
+    status: DirectiveStatus
+    note: str = ""
+
+
+class DirectiveOverdue(Event, frozen=True, kw_only=True, tag="directive.overdue"):
+    directive_id: uuid.UUID
+    department_ids: list[uuid.UUID]
+    due_date: dt.date
+
+
+AnyEvent = (
+    MeetingCreated
+    | MeetingScheduled
+    | MeetingUpdated
+    | MeetingRescheduled
+    | MeetingCancelled
+    | MeetingStarted
+    | MeetingEnded
+    | AgendaItemAdded
+    | AgendaItemUpdated
+    | AgendaItemRemoved
+    | AgendaReordered
+    | ParticipantInvited
+    | ParticipantUpdated
+    | ParticipantRemoved
+    | RsvpRecorded
+    | CheckedIn
+    | CheckedOut
+    | ProxyGranted
+    | ProxyRevoked
+    | ContributionRequested
+    | ContributionSubmitted
+    | ContributionRevised
+    | ContributionOverdue
+    | ResolutionDrafted
+    | ResolutionAmended
+    | AmendmentProposed
+    | AmendmentAccepted
+    | AmendmentRejected
+    | PollOpened
+    | TurnoutChanged
+    | PollClosed
+    | ResolutionAdopted
+    | ResolutionRejected
+    | DirectiveIssued
+    | DirectiveStatusChanged
+    | DirectiveOverdue
+)
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__struct_config__.tag: cls  # type: ignore[misc]
+    for cls in AnyEvent.__args__  # type: ignore[attr-defined]
+}

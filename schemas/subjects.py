@@ -1,0 +1,70 @@
+"""Streams and subjects: `<stream prefix>.<meeting_id>.<event type>`, optionally under a namespace.
+
+A namespace (e.g. one per test, or per tenant cluster) prefixes every subject and stream name so
+several independent deployments can share one NATS server.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+
+from schemas.events import Event
+
+
+class Stream(msgspec.Struct, frozen=True):
+    name: str
+    prefix: str
+    # event type families (the part of the tag before the dot) published on this stream
+    families: frozenset[str]
+
+
+MEETINGS = Stream("MEETINGS", "meeting", frozenset({"meeting", "agenda", "participant", "proxy", "contribution"}))
+RESOLUTIONS = Stream("RESOLUTIONS", "resolution", frozenset({"resolution", "amendment", "poll", "directive"}))
+STREAMS = (MEETINGS, RESOLUTIONS)
+
+DUPLICATE_WINDOW_S = 120.0
+
+
+def stream_of(event_type: str) -> Stream:
+    family = event_type.split(".", 1)[0]
+    for stream in STREAMS:
+        if family in stream.families:
+            return stream
+    raise ValueError(f"no stream carries events of type {event_type!r}")
+
+
+class Subjects(msgspec.Struct, frozen=True):
+    namespace: str = ""
+
+    def _p(self, s: str) -> str:
+        return f"{self.namespace}.{s}" if self.namespace else s
+
+    def stream_name(self, stream: Stream) -> str:
+        return f"{self.namespace.upper().replace('.', '_')}_{stream.name}" if self.namespace else stream.name
+
+    def for_event(self, event: Event) -> str:
+        stream = stream_of(event.event_type)
+        return self._p(f"{stream.prefix}.{event.meeting_id}.{event.event_type}")
+
+    def all_of(self, stream: Stream) -> str:
+        return self._p(f"{stream.prefix}.>")
+
+    def meeting(self, stream: Stream, meeting_id: uuid.UUID) -> str:
+        return self._p(f"{stream.prefix}.{meeting_id}.>")
+
+    def of_type(self, stream: Stream, event_type: str) -> str:
+        return self._p(f"{stream.prefix}.*.{event_type}")
+
+    def stream_config(self, stream: Stream, replicas: int = 1) -> StreamConfig:
+        return StreamConfig(
+            name=self.stream_name(stream),
+            subjects=[self.all_of(stream)],
+            retention=RetentionPolicy.LIMITS,
+            storage=StorageType.FILE,
+            discard=DiscardPolicy.OLD,
+            num_replicas=replicas,
+            duplicate_window=DUPLICATE_WINDOW_S,
+        )

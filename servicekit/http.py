@@ -1,0 +1,182 @@
+"""HTTP plumbing shared by the services: one error format (RFC 9457 problem+json), request bodies
+decoded by msgspec with unknown fields rejected, correlation ids, and request metrics."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import asyncpg
+import msgspec
+import structlog
+from aiohttp import web
+from prometheus_client import Counter, Histogram
+
+from schemas.codec import correlation_id
+
+log = structlog.get_logger("http")
+
+T = TypeVar("T")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+REQUESTS = Counter("http_requests_total", "HTTP requests", ["method", "route", "status"])
+LATENCY = Histogram(
+    "http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+
+_encoder = msgspec.json.Encoder()
+PROBLEM_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """An error answered to the client as problem+json. `field` names the offending input."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.field = field
+        self.headers = headers or {}
+        self.extra = extra
+
+    def response(self) -> web.Response:
+        body: dict[str, Any] = {"type": "about:blank", "title": self.title, "status": self.status}
+        if self.detail:
+            body["detail"] = self.detail
+        if self.field:
+            body["field"] = self.field
+        body.update(self.extra)
+        return web.Response(
+            status=self.status, body=_encoder.encode(body), content_type=PROBLEM_TYPE, headers=self.headers
+        )
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(status=status, body=_encoder.encode(data), content_type="application/json", headers=headers)
+
+
+_PATH = re.compile(r"at `\$(.*)`$")
+
+
+def _field_of(exc: msgspec.ValidationError) -> str | None:
+    m = _PATH.search(str(exc))
+    if not m:
+        return None
+    # `$.items[3].title` -> `items[3].title`
+    return m.group(1).lstrip(".") or None
+
+
+def decode_body(body: bytes, cls: type[T]) -> T:
+    if not body:
+        raise Problem(400, "Request body required", "send a JSON object")
+    try:
+        return msgspec.json.decode(body, type=cls)
+    except msgspec.ValidationError as exc:
+        field = _field_of(exc)
+        message = str(exc)
+        if message.startswith("Object contains unknown field"):
+            raise Problem(422, "Unknown field", message, field=field) from None
+        raise Problem(422, "Invalid field", message, field=field) from None
+    except msgspec.DecodeError as exc:
+        raise Problem(400, "Malformed JSON", str(exc)) from None
+
+
+async def read_json(request: web.Request, cls: type[T]) -> T:
+    return decode_body(await request.read(), cls)
+
+
+def convert_query(params: dict[str, str], cls: type[T]) -> T:
+    try:
+        return msgspec.convert(params, cls, strict=False)
+    except msgspec.ValidationError as exc:
+        raise Problem(400, "Invalid query parameter", str(exc), field=_field_of(exc)) from None
+
+
+def parse_uuid(value: str, what: str = "id") -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        # an id that cannot exist is simply not found
+        raise Problem(404, "Not found", f"no such {what}") from None
+
+
+@web.middleware
+async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except Problem as p:
+        return p.response()
+    except web.HTTPRequestEntityTooLarge as exc:
+        return Problem(413, "Request body too large", exc.text, field="body").response()
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return Problem(exc.status, exc.reason, headers=dict(exc.headers) if exc.status == 405 else None).response()
+    except (
+        OSError,
+        asyncpg.exceptions.CannotConnectNowError,
+        asyncpg.exceptions.ConnectionDoesNotExistError,
+        asyncpg.exceptions.InterfaceError,
+    ) as exc:
+        log.warning("dependency unavailable", error=repr(exc))
+        return Problem(
+            503, "Service unavailable", "a backing service is unreachable; retry shortly", headers={"Retry-After": "2"}
+        ).response()
+    except Exception:
+        log.exception("unhandled error", path=request.path)
+        return Problem(500, "Internal error").response()
+
+
+@web.middleware
+async def correlation_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    cid = request.headers.get("X-Correlation-Id") or str(uuid.uuid4())
+    token = correlation_id.set(cid[:128])
+    started = time.perf_counter()
+    route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        response.headers["X-Correlation-Id"] = cid
+        return response
+    finally:
+        LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
+        REQUESTS.labels(request.method, route, str(status)).inc()
+        correlation_id.reset(token)
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def check_if_match(request: web.Request, version: int, *, required: bool = False) -> None:
+    """Optimistic concurrency: an edit must name the version it was based on (`If-Match`)."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        if required:
+            raise Problem(428, "If-Match required", "send the ETag you last read", field="If-Match")
+        return
+    if header.strip() != "*" and etag(version) not in [h.strip().removeprefix("W/") for h in header.split(",")]:
+        raise Problem(
+            412,
+            "Stale version",
+            "the resource changed since you read it; read it again",
+            field="If-Match",
+            current_etag=etag(version),
+        )

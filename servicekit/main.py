@@ -1,0 +1,30 @@
+"""Run a service's app with uvloop; SIGINT/SIGTERM stop it gracefully (stop accepting, finish
+in-flight requests, then the cleanup contexts: relay flush, NATS drain, pool close)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+import uvloop
+from aiohttp import web
+
+from servicekit import logs
+from servicekit.settings import CommonSettings, load
+
+S = TypeVar("S", bound=CommonSettings)
+
+
+def serve(service: str, settings_cls: type[S], create_app: Callable[[S], web.Application]) -> None:
+    settings = load(settings_cls)
+    logs.configure(service, settings.log_level)
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        shutdown_timeout=settings.shutdown_timeout_s,
+        access_log=None,
+        print=lambda _: None,
+    )

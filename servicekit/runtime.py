@@ -1,0 +1,257 @@
+"""The skeleton every service runs in: connections, migrations, relay, consumers, health and shutdown.
+
+The HTTP server starts at once; PostgreSQL and NATS are connected in the background with backoff,
+so an outage at start is logged and reported by `/readyz` (503) instead of crashing the process.
+Cleanup runs in reverse order: consumers and background tasks stop, the relay flushes what is
+pending, NATS drains, the pool closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import urllib.parse
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import nats
+import nats.js.errors
+import structlog
+from aiohttp import web
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from schemas.bus import EventConsumer, OutboxRelay
+from schemas.bus.consumer import Handler
+from schemas.subjects import STREAMS, Stream, Subjects
+from servicekit.http import Problem, correlation_middleware, json_response, problem_middleware
+from servicekit.migrations import BUS_SQL, migrate
+from servicekit.settings import CommonSettings
+
+log = structlog.get_logger("runtime")
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A durable consumer `<service>-<purpose>` of one stream, optionally narrowed to one event type."""
+
+    purpose: str
+    stream: Stream
+    handler: Handler
+    event_type: str | None = None
+
+
+Task = Callable[["Runtime"], Awaitable[None]]
+
+
+@dataclass
+class Runtime:
+    settings: CommonSettings
+    service: str  # also the service's PostgreSQL schema
+    sql: Path
+    consumers: list[ConsumerSpec] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    pool: asyncpg.Pool | None = None
+    nc: NATS | None = None
+    js: JetStreamContext | None = None
+    relay: OutboxRelay | None = None
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _running: list[asyncio.Task[None]] = field(default_factory=list)
+    _consumers: list[EventConsumer] = field(default_factory=list)
+
+    @property
+    def subjects(self) -> Subjects:
+        return Subjects(self.settings.nats_namespace)
+
+    def db(self) -> asyncpg.Pool:
+        if self.pool is None:
+            raise Problem(503, "Service starting", "the database is not connected yet", headers={"Retry-After": "2"})
+        return self.pool
+
+    async def _connect_database(self) -> asyncpg.Pool:
+        await ensure_database(self.settings.database_url)
+        pool = await asyncpg.create_pool(
+            self.settings.database_url,
+            min_size=2,
+            max_size=self.settings.db_pool_size,
+            server_settings={"search_path": self.service, "application_name": self.service},
+        )
+        assert pool is not None
+        async with pool.acquire() as conn:
+            await migrate(conn, self.service, {"bus": BUS_SQL, self.service: self.sql})
+        return pool
+
+    async def _connect_nats(self) -> NATS:
+        async def reconnected() -> None:
+            log.info("nats reconnected")
+            for consumer in self._consumers:
+                consumer.on_reconnect()
+
+        async def disconnected() -> None:
+            log.warning("nats disconnected")
+
+        async def error(exc: Exception) -> None:
+            log.warning("nats error", error=repr(exc))
+
+        return await nats.connect(
+            self.settings.nats_url,
+            name=self.service,
+            allow_reconnect=True,
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.5,
+            connect_timeout=2,
+            reconnected_cb=reconnected,
+            disconnected_cb=disconnected,
+            error_cb=error,
+        )
+
+    async def _with_retry(self, what: str, connect: Callable[[], Awaitable[Any]]) -> Any:
+        delay = 0.2
+        while True:
+            try:
+                return await connect()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning(f"{what} unreachable, retrying", error=repr(exc), retry_in_s=round(delay, 2))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def start(self) -> None:
+        self.pool = await self._with_retry("database", self._connect_database)
+        self.nc = await self._with_retry("nats", self._connect_nats)
+        self.js = self.nc.jetstream(timeout=5)
+        await self._with_retry("jetstream", self._ensure_streams)
+        self.relay = OutboxRelay(self.pool, self.js, schema=self.service)
+        self._spawn(self.relay.run(), "outbox relay")
+        for spec in self.consumers:
+            consumer = self._consumer(spec)
+            self._consumers.append(consumer)
+            self._spawn(consumer.run(), consumer.durable)
+        for task in self.tasks:
+            self._spawn(task(self), getattr(task, "__name__", "task"))
+        self.ready.set()
+        log.info("service ready", service=self.service)
+
+    def _consumer(self, spec: ConsumerSpec) -> EventConsumer:
+        assert self.pool and self.nc and self.js
+        s = self.subjects
+        ns = f"{self.settings.nats_namespace.replace('.', '_')}-" if self.settings.nats_namespace else ""
+        purpose = f"{self.service}-{spec.purpose}".replace("_", "-")
+        return EventConsumer(
+            pool=self.pool,
+            nc=self.nc,
+            js=self.js,
+            durable=f"{ns}{purpose}",
+            stream=s.stream_name(spec.stream),
+            filter_subject=s.of_type(spec.stream, spec.event_type) if spec.event_type else s.all_of(spec.stream),
+            handler=spec.handler,
+        )
+
+    def _spawn(self, coro: Awaitable[None], name: str) -> None:
+        async def guarded() -> None:
+            try:
+                await coro
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("background task crashed", task=name)
+
+        self._running.append(asyncio.create_task(guarded(), name=name))
+
+    async def _ensure_streams(self) -> None:
+        assert self.js is not None
+        for stream in STREAMS:
+            config = self.subjects.stream_config(stream, self.settings.stream_replicas)
+            try:
+                await self.js.add_stream(config)
+            except nats.js.errors.BadRequestError:
+                await self.js.update_stream(config)
+
+    async def stop(self) -> None:
+        for task in self._running:
+            task.cancel()
+        await asyncio.gather(*self._running, return_exceptions=True)
+        self._running.clear()
+        if self.relay is not None:
+            await self.relay.flush()
+        if self.nc is not None and self.nc.is_connected:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.nc.drain(), 5)
+        if self.nc is not None:
+            with contextlib.suppress(Exception):
+                await self.nc.close()
+        if self.pool is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.pool.close(), 5)
+
+    async def readiness(self) -> dict[str, str]:
+        checks = {"database": "down", "nats": "down", "started": "yes" if self.ready.is_set() else "no"}
+        if self.pool is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(1.0):
+                    await self.pool.fetchval("select 1")
+                checks["database"] = "up"
+        if self.nc is not None and self.nc.is_connected:
+            checks["nats"] = "up"
+        return checks
+
+
+RUNTIME = web.AppKey("runtime", Runtime)
+
+
+async def ensure_database(url: str) -> None:
+    """Create the configured database on first start (a fresh machine has only `postgres`)."""
+    try:
+        conn = await asyncpg.connect(url, timeout=3)
+    except asyncpg.InvalidCatalogNameError:
+        database = urllib.parse.urlsplit(url).path.lstrip("/")
+        admin = await asyncpg.connect(url, database="postgres", timeout=3)
+        try:
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):
+                await admin.execute(f'create database "{database}"')
+        finally:
+            await admin.close()
+        return
+    await conn.close()
+
+
+async def healthz(_: web.Request) -> web.Response:
+    return json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    checks = await request.app[RUNTIME].readiness()
+    ok = checks["database"] == "up" and checks["nats"] == "up" and checks["started"] == "yes"
+    return json_response({"status": "ready" if ok else "not ready", "checks": checks}, status=200 if ok else 503)
+
+
+async def metrics(_: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def create_base_app(runtime: Runtime) -> web.Application:
+    """An app with the shared middlewares, health and metrics routes, and the runtime's lifecycle."""
+    app = web.Application(
+        middlewares=[correlation_middleware, problem_middleware],
+        client_max_size=runtime.settings.max_body_bytes,
+    )
+    app[RUNTIME] = runtime
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics)
+
+    async def lifecycle(_: web.Application) -> AsyncIterator[None]:
+        starter = asyncio.create_task(runtime.start(), name=f"{runtime.service}-start")
+        yield
+        starter.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await starter
+        await runtime.stop()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app

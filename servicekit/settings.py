@@ -1,0 +1,47 @@
+"""Settings from the environment into a msgspec Struct; a bad value stops the service and names it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TypeVar
+
+import msgspec
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+class SettingsError(SystemExit):
+    pass
+
+
+class CommonSettings(msgspec.Struct, kw_only=True, frozen=True):
+    """Settings every service reads. Each field is read from the upper-cased variable name."""
+
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/hoinghi"
+    nats_url: str = "nats://127.0.0.1:4222"
+    nats_namespace: str = ""
+    stream_replicas: int = 1
+    host: str = "127.0.0.1"
+    port: int = 8080
+    log_level: str = "INFO"
+    db_pool_size: int = 16
+    max_body_bytes: int = 1_048_576
+    token_public_key: str = ""  # PEM of the Ed25519 key that verifies participant and organiser tokens
+    shutdown_timeout_s: float = 10.0
+
+
+def load(cls: type[S], env: Mapping[str, str] | None = None) -> S:
+    env = os.environ if env is None else env
+    raw: dict[str, str] = {}
+    for name in cls.__struct_fields__:
+        value = env.get(name.upper())
+        if value is not None:
+            raw[name] = value
+    try:
+        return msgspec.convert(raw, cls, strict=False)
+    except msgspec.ValidationError as exc:
+        # msgspec says "... - at `$.port`": turn the path into the variable's name.
+        message = str(exc)
+        field = message.rsplit("$.", 1)[-1].rstrip("`") if "$." in message else ""
+        raise SettingsError(f"invalid setting {field.upper() or '?'}: {message}") from None

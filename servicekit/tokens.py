@@ -1,0 +1,94 @@
+"""Signed bearer tokens (EdDSA JWT): meeting_svc signs, every service verifies with the public key.
+
+Organisers hold long-lived API tokens scoped to one organisation; participants hold session tokens
+obtained through their personal invite link, scoped to one meeting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Literal
+
+import jwt
+import msgspec
+from aiohttp import web
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from servicekit.http import Problem
+
+ALGORITHM = "EdDSA"
+AUDIENCE = "hoinghi"
+
+Kind = Literal["organiser", "participant"]
+
+
+class Claims(msgspec.Struct, frozen=True, kw_only=True):
+    sub: uuid.UUID  # organiser id or participant id
+    kind: Kind
+    org: uuid.UUID
+    jti: uuid.UUID
+    exp: int
+    meeting: uuid.UUID | None = None  # participants only
+    role: str | None = None
+    department: uuid.UUID | None = None
+
+
+def read_key(value: str) -> bytes:
+    """A key setting holds either the PEM text itself or the path of a PEM file."""
+    if value.lstrip().startswith("-----BEGIN"):
+        return value.encode()
+    return Path(value).read_bytes()
+
+
+def generate_keypair() -> tuple[str, str]:
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
+class TokenSigner:
+    def __init__(self, private_pem: bytes) -> None:
+        self._key = serialization.load_pem_private_key(private_pem, password=None)
+
+    def sign(self, claims: Claims) -> str:
+        payload = msgspec.to_builtins(claims)
+        payload["aud"] = AUDIENCE
+        return jwt.encode(payload, self._key, algorithm=ALGORITHM)  # type: ignore[arg-type]
+
+
+class TokenVerifier:
+    def __init__(self, public_pem: bytes) -> None:
+        self._key = serialization.load_pem_public_key(public_pem)
+
+    def verify(self, token: str) -> Claims:
+        try:
+            payload = jwt.decode(token, self._key, algorithms=[ALGORITHM], audience=AUDIENCE)  # type: ignore[arg-type]
+            payload.pop("aud", None)
+            return msgspec.convert(payload, Claims)
+        except jwt.ExpiredSignatureError:
+            raise Problem(401, "Token expired", field="Authorization", headers={"WWW-Authenticate": "Bearer"}) from None
+        except (jwt.InvalidTokenError, msgspec.ValidationError):
+            raise Problem(401, "Invalid token", field="Authorization", headers={"WWW-Authenticate": "Bearer"}) from None
+
+    def from_request(self, request: web.Request) -> Claims:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            token = request.query.get("access_token", "")  # EventSource cannot set headers
+        if not token:
+            raise Problem(401, "Authentication required", field="Authorization", headers={"WWW-Authenticate": "Bearer"})
+        return self.verify(token.strip())
+
+
+def expires_in(days: float) -> int:
+    return int((dt.datetime.now(dt.UTC) + dt.timedelta(days=days)).timestamp())

@@ -1,0 +1,175 @@
+"""Test harness: real PostgreSQL and a real NATS JetStream server, each test isolated.
+
+- NATS: a private pinned nats-server per session (or `TEST_NATS_URL`); each test gets its own
+  namespace, so its streams, subjects and consumers are its own.
+- PostgreSQL: `TEST_DATABASE_URL` / `DATABASE_URL` / 127.0.0.1:5432 when reachable, otherwise an
+  embedded server; each test gets a fresh database cloned from a template migrated once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+import nats
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+
+from devstack.infra import EmbeddedPostgres, NatsServer, url_reachable, with_database
+from servicekit import logs
+from servicekit.migrations import BUS_SQL, migrate
+from servicekit.runtime import RUNTIME
+from servicekit.tokens import generate_keypair
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICE_SQL = {
+    "meeting": ROOT / "meeting_svc" / "sql",
+    "resolution": ROOT / "resolution_svc" / "sql",
+    "notifier": ROOT / "notifier" / "sql",
+}
+
+T = TypeVar("T")
+
+logs.configure("tests", os.environ.get("TEST_LOG_LEVEL", "WARNING"))
+
+
+async def wait_for(
+    probe: Callable[[], Awaitable[T]], timeout: float = 10.0, interval: float = 0.02, what: str = "condition"
+) -> T:
+    """Poll `probe` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await probe()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {result!r})")
+        await asyncio.sleep(interval)
+
+
+@pytest.fixture(scope="session")
+def run_dir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="hoinghi-test-") as d:
+        os.chmod(d, 0o755)
+        yield Path(d)
+
+
+@pytest.fixture(scope="session")
+def nats_url(run_dir: Path) -> Iterator[str]:
+    if os.environ.get("TEST_NATS_URL"):
+        yield os.environ["TEST_NATS_URL"]
+        return
+    server = NatsServer(run_dir / "nats").start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url(run_dir: Path) -> Iterator[str]:
+    configured = (
+        os.environ.get("TEST_DATABASE_URL")
+        or os.environ.get("DATABASE_URL")
+        or ("postgresql://postgres@127.0.0.1:5432/postgres")
+    )
+    if url_reachable(configured):
+        yield with_database(configured, "postgres")
+        return
+    embedded = EmbeddedPostgres(run_dir / "pg").start()
+    try:
+        yield embedded.url("postgres")
+    finally:
+        embedded.stop()
+
+
+@pytest.fixture(scope="session")
+async def template_db(pg_admin_url: str) -> AsyncIterator[str]:
+    name = f"hoinghi_tpl_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(pg_admin_url)
+    await admin.execute(f'create database "{name}"')
+    conn = await asyncpg.connect(with_database(pg_admin_url, name))
+    try:
+        for schema, sql in SERVICE_SQL.items():
+            await migrate(conn, schema, {"bus": BUS_SQL, schema: sql})
+    finally:
+        await conn.close()
+    try:
+        yield name
+    finally:
+        await admin.execute(f'drop database if exists "{name}" with (force)')
+        await admin.close()
+
+
+@pytest.fixture
+async def database_url(pg_admin_url: str, template_db: str) -> AsyncIterator[str]:
+    name = f"hoinghi_t_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(pg_admin_url)
+    try:
+        await admin.execute(f'create database "{name}" template "{template_db}"')
+        yield with_database(pg_admin_url, name)
+        await admin.execute(f'drop database if exists "{name}" with (force)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+def namespace() -> str:
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="session")
+def keypair() -> tuple[str, str]:
+    return generate_keypair()
+
+
+@pytest.fixture
+async def js(nats_url: str) -> AsyncIterator[tuple[NATS, JetStreamContext]]:
+    nc = await nats.connect(nats_url)
+    try:
+        yield nc, nc.jetstream()
+    finally:
+        await nc.close()
+
+
+@pytest.fixture
+def env(database_url: str, nats_url: str, namespace: str, keypair: tuple[str, str]) -> dict[str, Any]:
+    """Settings shared by every service under test."""
+    private, public = keypair
+    return {
+        "database_url": database_url,
+        "nats_url": nats_url,
+        "nats_namespace": namespace,
+        "token_public_key": public,
+        "token_private_key": private,
+    }
+
+
+async def wait_ready(app: web.Application, timeout: float = 20.0) -> None:
+    await asyncio.wait_for(app[RUNTIME].ready.wait(), timeout)
+
+
+@pytest.fixture
+async def start_service() -> AsyncIterator[Callable[[web.Application], Awaitable[TestClient[Any, Any]]]]:
+    """Start an app on a real local port; stopped (gracefully) at the end of the test."""
+    clients: list[TestClient[Any, Any]] = []
+
+    async def start(app: web.Application) -> TestClient[Any, Any]:
+        client = TestClient(TestServer(app, host="127.0.0.1"))
+        await client.start_server()
+        clients.append(client)
+        await wait_ready(app)
+        return client
+
+    yield start
+    for client in reversed(clients):
+        await client.close()

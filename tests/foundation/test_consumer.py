@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import nats
+import nats.js.errors
+import pytest
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+
+from devstack.infra import NatsServer
+from schemas import MEETINGS, Subjects, encode
+from schemas.bus import EventConsumer, PoisonEvent
+from schemas.codec import new_event
+from schemas.events import Event, MeetingStarted
+from tests.conftest import wait_for
+
+
+class Recorder:
+    """A handler that records what it handled in the database, and can fail on demand."""
+
+    def __init__(self, fail_times: int = 0, poison: set[uuid.UUID] | None = None) -> None:
+        self.calls = 0
+        self.fail_times = fail_times
+        self.poison = poison or set()
+
+    async def __call__(self, conn: asyncpg.Connection, event: Event) -> None:
+        self.calls += 1
+        if event.id in self.poison:
+            raise PoisonEvent("meeting does not exist")
+        if self.fail_times > 0:
+            self.fail_times -= 1
+            raise ConnectionError("transient")
+        await conn.execute("insert into handled (event_id) values ($1)", event.id)
+
+
+@pytest.fixture
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=4, server_settings={"search_path": "meeting"})
+    assert pool is not None
+    await pool.execute("create table handled (event_id uuid not null)")
+    yield pool
+    await pool.close()
+
+
+def _consumer(
+    pool: asyncpg.Pool, nc: NATS, js: JetStreamContext, subjects: Subjects, handler: Recorder, **kwargs: object
+) -> EventConsumer:
+    return EventConsumer(
+        pool=pool,
+        nc=nc,
+        js=js,
+        durable=f"{subjects.namespace}-test",
+        stream=subjects.stream_name(MEETINGS),
+        filter_subject=subjects.all_of(MEETINGS),
+        handler=handler,
+        fetch_timeout=0.2,
+        **kwargs,
+    )  # type: ignore[arg-type]
+
+
+async def _handled(pool: asyncpg.Pool) -> list[uuid.UUID]:
+    return [r["event_id"] for r in await pool.fetch("select event_id from handled")]
+
+
+async def _run(consumer: EventConsumer) -> asyncio.Task[None]:
+    return asyncio.create_task(consumer.run())
+
+
+async def _stop(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
+async def test_one_event_delivered_three_times_is_handled_once(
+    pool: asyncpg.Pool, js: tuple[NATS, JetStreamContext], namespace: str
+) -> None:
+    nc, jsc = js
+    subjects = Subjects(namespace)
+    await jsc.add_stream(subjects.stream_config(MEETINGS))
+    event = new_event(MeetingStarted, meeting_id=uuid.uuid4())
+    # Three copies with distinct message ids get past JetStream's dedupe: the consumer sees all three.
+    for copy in range(3):
+        await jsc.publish(subjects.for_event(event), encode(event), headers={"Nats-Msg-Id": f"{event.id}-{copy}"})
+    handler = Recorder()
+    task = await _run(_consumer(pool, nc, jsc, subjects, handler))
+    await wait_for(lambda: _acked(jsc, subjects, 3), what="three deliveries acked")
+    await _stop(task)
+    assert await _handled(pool) == [event.id]
+    assert handler.calls == 1
+
+
+async def _acked(jsc: JetStreamContext, subjects: Subjects, n: int) -> bool:
+    try:
+        info = await jsc.consumer_info(subjects.stream_name(MEETINGS), f"{subjects.namespace}-test")
+    except nats.js.errors.NotFoundError:
+        return False  # not subscribed yet
+    return info.ack_floor.stream_seq >= n and info.num_ack_pending == 0
+
+
+async def test_transient_failure_is_retried_and_handled_once(
+    pool: asyncpg.Pool, js: tuple[NATS, JetStreamContext], namespace: str
+) -> None:
+    nc, jsc = js
+    subjects = Subjects(namespace)
+    await jsc.add_stream(subjects.stream_config(MEETINGS))
+    event = new_event(MeetingStarted, meeting_id=uuid.uuid4())
+    await jsc.publish(subjects.for_event(event), encode(event), headers={"Nats-Msg-Id": str(event.id)})
+    handler = Recorder(fail_times=2)
+    task = await _run(_consumer(pool, nc, jsc, subjects, handler))
+    await wait_for(lambda: _handled(pool), timeout=15, what="handled after retries")
+    await _stop(task)
+    assert await _handled(pool) == [event.id]
+    assert handler.calls == 3
+    assert await pool.fetchval("select count(*) from dead_letters") == 0
+
+
+async def test_poison_messages_are_dead_lettered_and_consumption_goes_on(
+    pool: asyncpg.Pool, js: tuple[NATS, JetStreamContext], namespace: str
+) -> None:
+    nc, jsc = js
+    subjects = Subjects(namespace)
+    await jsc.add_stream(subjects.stream_config(MEETINGS))
+    meeting_id = uuid.uuid4()
+    before = new_event(MeetingStarted, meeting_id=meeting_id)
+    rejected = new_event(MeetingStarted, meeting_id=meeting_id)
+    after = [new_event(MeetingStarted, meeting_id=meeting_id) for _ in range(5)]
+    subject = subjects.for_event(before)
+    await jsc.publish(subject, encode(before))
+    await jsc.publish(subject, b'{"type": "meeting.started", "id": "not-a-uuid"')
+    await jsc.publish(subject, "không phải JSON".encode())
+    await jsc.publish(subject, encode(rejected))
+    for e in after:
+        await jsc.publish(subject, encode(e))
+    handler = Recorder(poison={rejected.id})
+    task = await _run(_consumer(pool, nc, jsc, subjects, handler))
+    await wait_for(lambda: pool.fetchval("select count(*) = 6 from handled"), what="good events handled")
+    await wait_for(lambda: pool.fetchval("select count(*) = 3 from dead_letters"), what="dead letters")
+    await _stop(task)
+    assert set(await _handled(pool)) == {before.id, *(e.id for e in after)}
+    letters = await pool.fetch("select subject, payload, reason from dead_letters order by id")
+    assert [bytes(r["payload"]) for r in letters[:2]] == [
+        b'{"type": "meeting.started", "id": "not-a-uuid"',
+        "không phải JSON".encode(),
+    ]
+    assert all(r["subject"] == subject for r in letters)
+    assert letters[0]["reason"].startswith("undecodable")
+    assert "meeting does not exist" in letters[2]["reason"]
+
+
+async def test_consumption_resumes_after_nats_restart(pool: asyncpg.Pool, tmp_path: Path) -> None:
+    server = NatsServer(tmp_path / "nats").start()
+    try:
+        nc = await nats.connect(server.url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
+        jsc = nc.jetstream()
+        subjects = Subjects("restart")
+        await jsc.add_stream(subjects.stream_config(MEETINGS))
+        consumer = _consumer(pool, nc, jsc, subjects, Recorder())
+
+        async def on_reconnect() -> None:
+            consumer.on_reconnect()
+
+        nc._reconnected_cb = on_reconnect
+        task = await _run(consumer)
+        meeting_id = uuid.uuid4()
+        first = [new_event(MeetingStarted, meeting_id=meeting_id) for _ in range(50)]
+        for e in first:
+            await jsc.publish(subjects.for_event(e), encode(e), headers={"Nats-Msg-Id": str(e.id)})
+        await wait_for(lambda: pool.fetchval("select count(*) = 50 from handled"), what="first half")
+
+        server.stop()
+        await wait_for(lambda: asyncio.sleep(0, not nc.is_connected), what="client notices the outage")
+        server.start()
+        await wait_for(lambda: asyncio.sleep(0, nc.is_connected), timeout=20, what="client reconnects")
+
+        second = [new_event(MeetingStarted, meeting_id=meeting_id) for _ in range(50)]
+        for e in second:
+            await jsc.publish(subjects.for_event(e), encode(e), headers={"Nats-Msg-Id": str(e.id)})
+        await wait_for(
+            lambda: pool.fetchval("select count(*) = 100 from handled"),
+            timeout=30,
+            what="consumption resumed after the restart",
+        )
+        await _stop(task)
+        assert sorted(await _handled(pool)) == sorted(e.id for e in first + second)
+        await nc.close()
+    finally:
+        server.stop()

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+
+from devstack.infra import EmbeddedPostgres
+from meeting_svc.app import create_app
+from meeting_svc.settings import Settings
+from servicekit.migrations import BUS_SQL, SchemaTooNew, migrate
+from servicekit.settings import SettingsError, load
+from tests.conftest import wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_invalid_setting_names_the_variable() -> None:
+    with pytest.raises(SettingsError, match="PORT"):
+        load(Settings, {"PORT": "eighty"})
+    with pytest.raises(SettingsError, match="DB_POOL_SIZE"):
+        load(Settings, {"DB_POOL_SIZE": "1.5x"})
+    assert load(Settings, {"PORT": "9000"}).port == 9000
+
+
+def test_service_refuses_to_start_with_an_invalid_setting() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "meeting_svc"],
+        env={"PORT": "not-a-port", "PATH": ""},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    assert "invalid setting PORT" in result.stderr
+
+
+async def test_health_ready_and_metrics(env: dict[str, Any], start_service: Any) -> None:
+    client = await start_service(
+        create_app(Settings(**{k: v for k, v in env.items() if k in Settings.__struct_fields__}))
+    )
+    assert (await client.get("/healthz")).status == 200
+    ready = await client.get("/readyz")
+    assert ready.status == 200
+    assert (await ready.json())["checks"] == {"database": "up", "nats": "up", "started": "yes"}
+    metrics = await client.get("/metrics")
+    assert "http_requests_total" in await metrics.text()
+    missing = await client.get("/api/v1/nothing-here")
+    assert missing.status == 404
+    assert missing.content_type == "application/problem+json"
+    assert missing.headers["X-Correlation-Id"]
+
+
+async def test_refuses_a_schema_newer_than_it_knows(database_url: str, tmp_path: Path) -> None:
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(
+            "insert into meeting.schema_migrations (component, version, name) values ('meeting', 999, '999_future.sql')"
+        )
+        with pytest.raises(SchemaTooNew, match="999"):
+            await migrate(conn, "meeting", {"bus": BUS_SQL, "meeting": ROOT / "meeting_svc" / "sql"})
+    finally:
+        await conn.close()
+
+
+async def test_readyz_follows_postgres_down_and_back(
+    tmp_path: Path,
+    nats_url: str,
+    namespace: str,
+    keypair: tuple[str, str],
+    start_service: Any,
+    js: tuple[NATS, JetStreamContext],
+) -> None:
+    pg = EmbeddedPostgres(tmp_path / "pg").start()
+    try:
+        settings = Settings(
+            database_url=pg.url("hoinghi"), nats_url=nats_url, nats_namespace=namespace, token_public_key=keypair[1]
+        )
+        client = await start_service(create_app(settings))
+        assert (await client.get("/readyz")).status == 200
+
+        pg.stop()
+
+        async def status() -> int:
+            return (await client.get("/readyz")).status
+
+        await wait_for(lambda: _is(status, 503), timeout=15, what="readyz 503 with PostgreSQL down")
+        body = await (await client.get("/readyz")).json()
+        assert body["checks"]["database"] == "down"
+
+        pg.start()
+        await wait_for(lambda: _is(status, 200), timeout=30, what="readyz 200 with PostgreSQL back")
+    finally:
+        pg.stop()
+
+
+async def _is(probe: Any, expected: int) -> bool:
+    return bool(await probe() == expected)
