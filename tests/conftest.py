@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import uuid
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 import nats
+import nats.js.errors
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -25,10 +27,11 @@ from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
 from devstack.infra import EmbeddedPostgres, NatsServer, url_reachable, with_database
+from schemas import STREAMS, Event, Subjects, decode
 from servicekit import logs
 from servicekit.migrations import BUS_SQL, migrate
 from servicekit.runtime import RUNTIME
-from servicekit.tokens import generate_keypair
+from servicekit.tokens import TokenSigner, generate_keypair
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE_SQL = {
@@ -38,6 +41,7 @@ SERVICE_SQL = {
 }
 
 T = TypeVar("T")
+S = TypeVar("S")
 
 logs.configure("tests", os.environ.get("TEST_LOG_LEVEL", "WARNING"))
 
@@ -173,3 +177,63 @@ async def start_service() -> AsyncIterator[Callable[[web.Application], Awaitable
     yield start
     for client in reversed(clients):
         await client.close()
+
+
+@pytest.fixture(scope="session")
+def signer(keypair: tuple[str, str]) -> TokenSigner:
+    """Signs tokens the way meeting_svc does, for tests of services that only verify them."""
+    return TokenSigner(keypair[0].encode())
+
+
+def settings_of(cls: type[S], env: dict[str, Any], **overrides: Any) -> S:
+    """A service's Settings from the shared test env (fields the service does not have are skipped)."""
+    values = {k: v for k, v in {**env, **overrides}.items() if k in cls.__struct_fields__}
+    return cls(**values)
+
+
+class EventTap:
+    """Collects every event published under a namespace, for asserting what a request caused."""
+
+    def __init__(self, jsc: JetStreamContext, namespace: str) -> None:
+        self._js = jsc
+        self.subjects = Subjects(namespace)
+        self.events: list[Event] = []
+        self._subs: list[Any] = []
+
+    async def start(self) -> EventTap:
+        for stream in STREAMS:
+            with contextlib.suppress(nats.js.errors.BadRequestError):
+                await self._js.add_stream(self.subjects.stream_config(stream))
+            self._subs.append(
+                await self._js.subscribe(self.subjects.all_of(stream), ordered_consumer=True, cb=self._on_msg)
+            )
+        return self
+
+    async def _on_msg(self, msg: Any) -> None:
+        self.events.append(decode(msg.data))
+
+    def of_type(self, event_type: str) -> list[Event]:
+        return [e for e in self.events if e.event_type == event_type]
+
+    async def wait(self, event_type: str, timeout: float = 10.0, **match: Any) -> Event:
+        """The first event of this type whose attributes equal `match`."""
+
+        async def probe() -> Event | None:
+            for e in self.of_type(event_type):
+                if all(getattr(e, k) == v for k, v in match.items()):
+                    return e
+            return None
+
+        return await wait_for(probe, timeout=timeout, what=f"event {event_type} {match}")
+
+    async def stop(self) -> None:
+        for sub in self._subs:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+
+
+@pytest.fixture
+async def tap(js: tuple[NATS, JetStreamContext], namespace: str) -> AsyncIterator[EventTap]:
+    tap = await EventTap(js[1], namespace).start()
+    yield tap
+    await tap.stop()
