@@ -62,6 +62,7 @@ class Runtime:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     _running: list[asyncio.Task[None]] = field(default_factory=list)
     _consumers: list[EventConsumer] = field(default_factory=list)
+    _relay_task: asyncio.Task[None] | None = None
 
     @property
     def subjects(self) -> Subjects:
@@ -127,7 +128,7 @@ class Runtime:
         self.js = self.nc.jetstream(timeout=5)
         await self._with_retry("jetstream", self._ensure_streams)
         self.relay = OutboxRelay(self.pool, self.js, schema=self.service)
-        self._spawn(self.relay.run(), "outbox relay")
+        self._relay_task = self._spawn(self.relay.run(), "outbox relay")
         for spec in self.consumers:
             consumer = self._consumer(spec)
             self._consumers.append(consumer)
@@ -152,7 +153,7 @@ class Runtime:
             handler=spec.handler,
         )
 
-    def _spawn(self, coro: Awaitable[None], name: str) -> None:
+    def _spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task[None]:
         async def guarded() -> None:
             try:
                 await coro
@@ -161,7 +162,9 @@ class Runtime:
             except Exception:
                 log.exception("background task crashed", task=name)
 
-        self._running.append(asyncio.create_task(guarded(), name=name))
+        task = asyncio.create_task(guarded(), name=name)
+        self._running.append(task)
+        return task
 
     async def _ensure_streams(self) -> None:
         assert self.js is not None
@@ -173,12 +176,17 @@ class Runtime:
                 await self.js.update_stream(config)
 
     async def stop(self) -> None:
-        for task in self._running:
+        relay_task = self._relay_task
+        others = [t for t in self._running if t is not relay_task]
+        for task in others:
             task.cancel()
-        await asyncio.gather(*self._running, return_exceptions=True)
-        self._running.clear()
+        await asyncio.gather(*others, return_exceptions=True)
         if self.relay is not None:
-            await self.relay.flush()
+            await self.relay.flush()  # while the relay still holds its lock
+        if relay_task is not None:
+            relay_task.cancel()
+            await asyncio.gather(relay_task, return_exceptions=True)
+        self._running.clear()
         if self.nc is not None and self.nc.is_connected:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.nc.drain(), 5)
