@@ -7,15 +7,16 @@ from typing import Any
 
 import asyncpg
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
-from devstack.infra import EmbeddedPostgres
+from devstack.infra import EmbeddedPostgres, NatsServer
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
 from servicekit.migrations import BUS_SQL, SchemaTooNew, migrate
 from servicekit.settings import SettingsError, load
-from tests.conftest import wait_for
+from tests.conftest import settings_of, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,3 +103,25 @@ async def test_readyz_follows_postgres_down_and_back(
 
 async def _is(probe: Any, expected: int) -> bool:
     return bool(await probe() == expected)
+
+
+async def test_starts_without_nats_and_becomes_ready_when_it_appears(
+    env: dict[str, Any], tmp_path: Path, start_service: Any
+) -> None:
+    server = NatsServer(tmp_path / "nats")  # not started yet: its port refuses connections
+    app = create_app(settings_of(Settings, env, nats_url=server.url))
+    client = TestClient(TestServer(app, host="127.0.0.1"))
+    await client.start_server()
+    try:
+        body = await (await client.get("/readyz")).json()
+        assert body["checks"]["nats"] == "down"
+        assert (await client.get("/readyz")).status == 503
+        server.start()
+
+        async def status() -> int:
+            return (await client.get("/readyz")).status
+
+        await wait_for(lambda: _is(status, 200), timeout=20, what="ready once NATS is up")
+    finally:
+        await client.close()
+        server.stop()
