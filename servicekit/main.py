@@ -4,6 +4,7 @@ in-flight requests, then the cleanup contexts: relay flush, NATS drain, pool clo
 from __future__ import annotations
 
 import asyncio
+import signal
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -11,6 +12,7 @@ import uvloop
 from aiohttp import web
 
 from servicekit import logs
+from servicekit.runtime import RUNTIME
 from servicekit.settings import CommonSettings, load
 
 S = TypeVar("S", bound=CommonSettings)
@@ -20,11 +22,21 @@ def serve(service: str, settings_cls: type[S], create_app: Callable[[S], web.App
     settings = load(settings_cls)
     logs.configure(service, settings.log_level)
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    app = create_app(settings)
+    fatal: list[str] = []
+
+    def stop_for_good(reason: str) -> None:
+        fatal.append(reason)
+        signal.raise_signal(signal.SIGTERM)
+
+    app[RUNTIME].on_fatal = stop_for_good
     web.run_app(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         shutdown_timeout=settings.shutdown_timeout_s,
         access_log=None,
         print=lambda _: None,
     )
+    if fatal:
+        raise SystemExit(f"{service} stopped: {fatal[0]}")

@@ -29,7 +29,7 @@ from schemas.bus import EventConsumer, OutboxRelay
 from schemas.bus.consumer import Handler
 from schemas.subjects import STREAMS, Stream, Subjects
 from servicekit.http import Problem, correlation_middleware, json_response, problem_middleware
-from servicekit.migrations import BUS_SQL, migrate
+from servicekit.migrations import BUS_SQL, SchemaTooNew, migrate
 from servicekit.settings import CommonSettings
 
 log = structlog.get_logger("runtime")
@@ -63,6 +63,10 @@ class Runtime:
     _running: list[asyncio.Task[None]] = field(default_factory=list)
     _consumers: list[EventConsumer] = field(default_factory=list)
     _relay_task: asyncio.Task[None] | None = None
+    fatal: str | None = None
+    # Called when the service can never become ready (e.g. a database migrated by newer code);
+    # the process entry point uses it to exit with an error instead of idling unready.
+    on_fatal: Callable[[str], None] | None = None
 
     @property
     def subjects(self) -> Subjects:
@@ -115,7 +119,7 @@ class Runtime:
         while True:
             try:
                 return await connect()
-            except asyncio.CancelledError:
+            except (asyncio.CancelledError, SchemaTooNew):
                 raise
             except Exception as exc:
                 log.warning(f"{what} unreachable, retrying", error=repr(exc), retry_in_s=round(delay, 2))
@@ -123,7 +127,14 @@ class Runtime:
                 delay = min(delay * 2, 5.0)
 
     async def start(self) -> None:
-        self.pool = await self._with_retry("database", self._connect_database)
+        try:
+            self.pool = await self._with_retry("database", self._connect_database)
+        except SchemaTooNew as exc:
+            self.fatal = str(exc)
+            log.critical("cannot start", reason=self.fatal)
+            if self.on_fatal is not None:
+                self.on_fatal(self.fatal)
+            return
         self.nc = await self._with_retry("nats", self._connect_nats)
         self.js = self.nc.jetstream(timeout=5)
         await self._with_retry("jetstream", self._ensure_streams)
@@ -199,6 +210,8 @@ class Runtime:
 
     async def readiness(self) -> dict[str, str]:
         checks = {"database": "down", "nats": "down", "started": "yes" if self.ready.is_set() else "no"}
+        if self.fatal:
+            checks["fatal"] = self.fatal
         if self.pool is not None:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(1.0):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,27 @@ async def test_refuses_a_schema_newer_than_it_knows(database_url: str, tmp_path:
             await migrate(conn, "meeting", {"bus": BUS_SQL, "meeting": ROOT / "meeting_svc" / "sql"})
     finally:
         await conn.close()
+
+
+def test_service_exits_against_a_schema_newer_than_it_knows(database_url: str, nats_url: str) -> None:
+    async def mark_future() -> None:
+        conn = await asyncpg.connect(database_url)
+        await conn.execute(
+            "insert into meeting.schema_migrations (component, version, name) values ('meeting', 999, '999_x.sql')"
+        )
+        await conn.close()
+
+    asyncio.run(mark_future())
+    result = subprocess.run(
+        [sys.executable, "-m", "meeting_svc"],
+        env={"DATABASE_URL": database_url, "NATS_URL": nats_url, "PORT": "0", "PATH": ""},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "refusing to start against a newer database" in result.stderr
 
 
 async def test_readyz_follows_postgres_down_and_back(
