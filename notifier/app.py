@@ -4,13 +4,60 @@ from pathlib import Path
 
 from aiohttp import web
 
+from notifier import routes, views
+from notifier.consumers import EventHandler
+from notifier.delivery import Dispatcher, guard_of
+from notifier.live import Hub
+from notifier.mailer import Mailer, reminders
+from notifier.openapi import document
 from notifier.settings import Settings
-from servicekit.runtime import Runtime, create_base_app
+from schemas.subjects import MEETINGS, RESOLUTIONS
+from servicekit import openapi
+from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
 
 SERVICE = "notifier"
 SQL = Path(__file__).parent / "sql"
 
 
 def create_app(settings: Settings) -> web.Application:
-    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL)
-    return create_base_app(runtime)
+    handler = EventHandler(settings)
+    dispatcher = Dispatcher(settings)
+    mailer = Mailer(settings)
+    hub = Hub(settings.sse_client_buffer)
+
+    async def webhooks(runtime: Runtime) -> None:
+        await dispatcher.run(runtime)
+
+    async def email(runtime: Runtime) -> None:
+        await mailer.run(runtime)
+
+    async def reminder_schedule(runtime: Runtime) -> None:
+        await reminders(runtime, settings)
+
+    async def live_stream(runtime: Runtime) -> None:
+        await hub.run(runtime)
+
+    runtime = Runtime(
+        settings=settings,
+        service=SERVICE,
+        sql=SQL,
+        consumers=[
+            ConsumerSpec("meetings", MEETINGS, handler),
+            ConsumerSpec("resolutions", RESOLUTIONS, handler),
+        ],
+        tasks=[webhooks, email, reminder_schedule, live_stream],
+    )
+    app = create_base_app(runtime)
+    app[views.SETTINGS] = settings
+    app[views.VERIFIER] = views.verifier_of(settings)
+    app[views.GUARD] = guard_of(settings)
+    app[views.HUB] = hub
+
+    async def close_streams(_: web.Application) -> None:
+        await hub.stop()
+
+    # Open streams end first, so a graceful shutdown does not wait for clients to hang up.
+    app.on_shutdown.append(close_streams)
+    routes.setup(app)
+    openapi.serve(app, document())
+    return app

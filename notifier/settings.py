@@ -4,4 +4,54 @@ from servicekit.settings import CommonSettings
 
 
 class Settings(CommonSettings, frozen=True, kw_only=True):
+    """The notifier's settings; each is read from the upper-cased environment variable."""
+
     port: int = 8083
+    # Where links in emails point (the participant web client), e.g. https://meet.example.org
+    web_url: str = "http://127.0.0.1:8081"
+
+    # --- webhooks ---
+    # Permit webhook targets on loopback/private/link-local networks (the local demo and tests).
+    webhook_allow_private: bool = False
+    # Comma-separated CIDRs permitted even though they are not public, e.g. "10.20.0.0/16,fd00::/8".
+    webhook_allow_cidrs: str = ""
+    webhook_timeout_s: float = 10.0
+    # Delays in seconds before each retry after the first attempt; 8 attempts spread over ~27 hours.
+    webhook_retry_schedule_s: str = "5,300,1800,7200,18000,36000,36000"
+    # Each delay is multiplied by a random factor in [1 - jitter, 1 + jitter].
+    webhook_retry_jitter: float = 0.2
+    # Longest wait a `Retry-After` answer may impose on one retry.
+    webhook_max_retry_after_s: float = 86400.0
+    # Concurrent requests to one endpoint URL (per process); the others never wait for it.
+    webhook_max_per_endpoint: int = 4
+    # Concurrent requests overall (per process).
+    webhook_max_in_flight: int = 256
+    # A claimed delivery whose attempt has not finished after timeout + this margin (a crashed
+    # process) becomes due again.
+    webhook_lease_margin_s: float = 30.0
+    # Old secrets keep signing for this long after a rotation unless the request says otherwise.
+    webhook_secret_overlap_s: int = 86400
+    # Fallback polling interval of the dispatchers (they are woken by the database on new work).
+    dispatch_poll_s: float = 1.0
+
+    # --- email ---
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    # "none", "starttls" or "tls" (implicit TLS, usually port 465)
+    smtp_tls: str = "none"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "Hội nghị <no-reply@hoinghi.local>"
+    smtp_timeout_s: float = 30.0
+    # Delays in seconds before each retry of an email; after the last one the email is marked failed.
+    email_retry_schedule_s: str = "10,60,300,1800,7200"
+    # How often meetings are checked for due reminders (24 h / 1 h before start, contribution deadlines).
+    reminder_interval_s: float = 60.0
+    # How long before a contribution deadline the "deadline near" email goes out.
+    contribution_deadline_notice_s: int = 86400
+
+    # --- live stream ---
+    sse_heartbeat_s: float = 15.0
+    # Frames buffered per client; a client that falls this far behind is disconnected (it resumes
+    # with Last-Event-ID).
+    sse_client_buffer: int = 1000

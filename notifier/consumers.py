@@ -1,0 +1,213 @@
+"""What the notifier does with each event, inside the consumer's transaction: keep the read model,
+log the event (credentials stripped), number it for the live stream, fan it out to matching webhook
+subscriptions, and queue the emails it causes. Sending happens later, from the committed rows."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+import structlog
+
+from notifier import db
+from notifier.mail import DirectiveLine, Facts, Kind, pick, render
+from notifier.service import LIVE_TYPES, public_payload
+from notifier.settings import Settings
+from schemas import events as ev
+from schemas.bus import PoisonEvent
+from schemas.events import Event
+
+log = structlog.get_logger("notifier.consumers")
+
+
+def meeting_link(settings: Settings, meeting_id: uuid.UUID) -> str:
+    return f"{settings.web_url.rstrip('/')}/meetings/{meeting_id}"
+
+
+def directive_lines(directives: list[ev.Directive], language: str) -> list[DirectiveLine]:
+    return [DirectiveLine(pick(d.title.vi, d.title.en, language), d.due_date, d.description) for d in directives]
+
+
+class EventHandler:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def __call__(self, conn: asyncpg.Connection, event: Event) -> None:
+        if event.schema_version > ev.SCHEMA_VERSION:
+            raise PoisonEvent(f"schema_version {event.schema_version} is newer than this notifier understands")
+        if await db.event_known(conn, event.id):
+            return
+        await self.update_read_model(conn, event)
+        live_seq = await db.next_live_seq(conn, event.meeting_id) if event.event_type in LIVE_TYPES else None
+        await db.record_event(
+            conn, event.id, event.event_type, event.meeting_id, event.occurred_at, public_payload(event), live_seq
+        )
+        meeting = await db.meeting(conn, event.meeting_id)
+        if meeting is None:
+            log.warning("event for a meeting not seen yet: no webhooks or emails", event_type=event.event_type)
+            return
+        await db.fan_out(conn, event.id, event.event_type, event.meeting_id, meeting["organisation_id"])
+        await self.queue_emails(conn, event, meeting)
+
+    async def update_read_model(self, conn: asyncpg.Connection, event: Event) -> None:
+        match event:
+            case ev.MeetingFacts():
+                await db.upsert_meeting(
+                    conn,
+                    {
+                        "meeting_id": event.meeting_id,
+                        "organisation_id": event.organisation_id,
+                        "title_vi": event.title.vi,
+                        "title_en": event.title.en,
+                        "starts_at": event.starts_at,
+                        "ends_at": event.ends_at,
+                        "timezone": event.timezone,
+                        "status": event.status,
+                        "venue": ", ".join(x for x in (event.venue.name, event.venue.address) if x)
+                        if event.venue
+                        else None,
+                        "online_url": event.online_url,
+                    },
+                )
+            case ev.MeetingCancelled():
+                await db.set_meeting_status(conn, event.meeting_id, "cancelled")
+            case ev.MeetingStarted():
+                await db.set_meeting_status(conn, event.meeting_id, "started")
+            case ev.MeetingEnded():
+                await db.set_meeting_status(conn, event.meeting_id, "ended")
+            case ev.ParticipantFacts():
+                await db.upsert_participant(
+                    conn,
+                    {
+                        "participant_id": event.participant_id,
+                        "meeting_id": event.meeting_id,
+                        "name": event.name,
+                        "email": event.email,
+                        "role": event.role,
+                        "weight": event.weight,
+                        "department_id": event.department_id,
+                        "language": event.language,
+                    },
+                )
+            case ev.ParticipantRemoved():
+                await db.remove_participant(conn, event.participant_id)
+            case ev.ContributionRequested():
+                await db.add_contribution_request(
+                    conn,
+                    event.request_id,
+                    event.meeting_id,
+                    event.department_ids,
+                    event.topic.vi,
+                    event.topic.en,
+                    event.deadline,
+                )
+            case ev.ContributionSubmitted():
+                await db.mark_contribution_submitted(conn, event.request_id, event.department_id)
+
+    async def queue_emails(self, conn: asyncpg.Connection, event: Event, meeting: asyncpg.Record) -> None:
+        link = meeting_link(self.settings, event.meeting_id)
+        source = str(event.id)
+        match event:
+            case ev.ParticipantInvited():
+                people = await db.recipients(conn, event.meeting_id, participant_id=event.participant_id)
+                await queue(conn, "invitation", source, meeting, people, link=event.invite_url or link)
+            case ev.ContributionRequested():
+                people = await db.recipients(
+                    conn, event.meeting_id, departments=event.department_ids, role="department_representative"
+                )
+                await queue(
+                    conn,
+                    "contribution_requested",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    topic=lambda lang, e=event: pick(e.topic.vi, e.topic.en, lang),
+                    deadline=event.deadline,
+                )
+            case ev.ContributionOverdue():
+                request = await db.contribution_request(conn, event.request_id)
+                people = await db.recipients(
+                    conn, event.meeting_id, departments=[event.department_id], role="department_representative"
+                )
+                await queue(
+                    conn,
+                    "contribution_overdue",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    topic=lambda lang, r=request: pick(r["topic_vi"], r["topic_en"], lang) if r else "",
+                    deadline=event.deadline,
+                )
+            case ev.PollOpened():
+                people = await db.recipients(conn, event.meeting_id)
+                people = [p for p in people if p["role"] != "observer"]
+                await queue(
+                    conn,
+                    "poll_opened",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    topic=lambda lang, e=event: pick(e.question.vi, e.question.en, lang),
+                )
+            case ev.ResolutionAdopted():
+                people = await db.recipients(conn, event.meeting_id)
+                await queue(
+                    conn,
+                    "resolution_adopted",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    topic=lambda lang, e=event: pick(e.title.vi, e.title.en, lang),
+                    directives=lambda lang, e=event: directive_lines(e.directives, lang),
+                )
+            case ev.DirectiveIssued():
+                people = await db.recipients(conn, event.meeting_id, departments=event.directive.department_ids)
+                await queue(
+                    conn,
+                    "directive_issued",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    topic=lambda lang, e=event: pick(e.directive.title.vi, e.directive.title.en, lang),
+                    directives=lambda lang, e=event: directive_lines([e.directive], lang),
+                )
+
+
+async def queue(
+    conn: asyncpg.Connection,
+    kind: Kind,
+    source: str,
+    meeting: asyncpg.Record,
+    people: list[asyncpg.Record],
+    *,
+    link: str,
+    topic: Any = None,
+    deadline: Any = None,
+    directives: Any = None,
+) -> None:
+    """Render one email per recipient address, in each recipient's language, into the email outbox."""
+    rows = []
+    for person in people:
+        lang = person["language"]
+        facts = Facts(
+            name=person["name"],
+            meeting_title=pick(meeting["title_vi"], meeting["title_en"], lang),
+            starts_at=meeting["starts_at"],
+            timezone=meeting["timezone"],
+            venue=meeting["venue"] or "",
+            link=link,
+            topic=topic(lang) if topic else "",
+            deadline=deadline,
+            directives=directives(lang) if directives else [],
+        )
+        subject, text, html = render(kind, lang, facts)
+        rows.append(
+            (source, kind, meeting["meeting_id"], person["participant_id"], person["email"], lang, subject, text, html)
+        )
+    await db.add_emails(conn, rows)

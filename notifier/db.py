@@ -1,0 +1,549 @@
+"""All of the notifier's SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+Row = asyncpg.Record
+
+# --- read model ---------------------------------------------------------------------------------
+
+
+async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any]) -> None:
+    await conn.execute(
+        """insert into meetings (meeting_id, organisation_id, title_vi, title_en, starts_at, ends_at, timezone,
+                                 status, venue, online_url)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           on conflict (meeting_id) do update set organisation_id = excluded.organisation_id,
+               title_vi = excluded.title_vi, title_en = excluded.title_en, starts_at = excluded.starts_at,
+               ends_at = excluded.ends_at, timezone = excluded.timezone, status = excluded.status,
+               venue = excluded.venue, online_url = excluded.online_url""",
+        m["meeting_id"],
+        m["organisation_id"],
+        m["title_vi"],
+        m["title_en"],
+        m["starts_at"],
+        m["ends_at"],
+        m["timezone"],
+        m["status"],
+        m["venue"],
+        m["online_url"],
+    )
+
+
+async def set_meeting_status(conn: asyncpg.Connection, meeting_id: uuid.UUID, status: str) -> None:
+    await conn.execute("update meetings set status = $2 where meeting_id = $1", meeting_id, status)
+
+
+async def meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> Row | None:
+    return await conn.fetchrow("select * from meetings where meeting_id = $1", meeting_id)
+
+
+async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any]) -> None:
+    await conn.execute(
+        """insert into participants (participant_id, meeting_id, name, email, role, weight, department_id, language)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)
+           on conflict (participant_id) do update set meeting_id = excluded.meeting_id, name = excluded.name,
+               email = excluded.email, role = excluded.role, weight = excluded.weight,
+               department_id = excluded.department_id, language = excluded.language, removed = false""",
+        p["participant_id"],
+        p["meeting_id"],
+        p["name"],
+        p["email"],
+        p["role"],
+        p["weight"],
+        p["department_id"],
+        p["language"],
+    )
+
+
+async def remove_participant(conn: asyncpg.Connection, participant_id: uuid.UUID) -> None:
+    await conn.execute("update participants set removed = true where participant_id = $1", participant_id)
+
+
+async def recipients(
+    conn: asyncpg.Connection,
+    meeting_id: uuid.UUID,
+    *,
+    departments: Sequence[uuid.UUID] | None = None,
+    role: str | None = None,
+    participant_id: uuid.UUID | None = None,
+) -> list[Row]:
+    """Participants of a meeting who have an email address, optionally narrowed."""
+    return await conn.fetch(
+        """select participant_id, name, email, language, role, department_id from participants
+           where meeting_id = $1 and not removed and email is not null and email <> ''
+             and ($2::uuid[] is null or department_id = any($2::uuid[]))
+             and ($3::text is null or role = $3)
+             and ($4::uuid is null or participant_id = $4)
+           order by participant_id""",
+        meeting_id,
+        list(departments) if departments is not None else None,
+        role,
+        participant_id,
+    )
+
+
+async def add_contribution_request(
+    conn: asyncpg.Connection,
+    request_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    department_ids: list[uuid.UUID],
+    topic_vi: str,
+    topic_en: str,
+    deadline: dt.datetime,
+) -> None:
+    await conn.execute(
+        """insert into contribution_requests (request_id, meeting_id, department_ids, topic_vi, topic_en, deadline)
+           values ($1, $2, $3, $4, $5, $6)
+           on conflict (request_id) do update set department_ids = excluded.department_ids,
+               topic_vi = excluded.topic_vi, topic_en = excluded.topic_en, deadline = excluded.deadline""",
+        request_id,
+        meeting_id,
+        department_ids,
+        topic_vi,
+        topic_en,
+        deadline,
+    )
+
+
+async def mark_contribution_submitted(conn: asyncpg.Connection, request_id: uuid.UUID, department: uuid.UUID) -> None:
+    await conn.execute(
+        """update contribution_requests set submitted = array_append(submitted, $2)
+           where request_id = $1 and not ($2 = any(submitted))""",
+        request_id,
+        department,
+    )
+
+
+async def contribution_request(conn: asyncpg.Connection, request_id: uuid.UUID) -> Row | None:
+    return await conn.fetchrow("select * from contribution_requests where request_id = $1", request_id)
+
+
+# --- event log and live stream ------------------------------------------------------------------
+
+
+async def next_live_seq(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> int:
+    return await conn.fetchval(  # type: ignore[no-any-return]
+        """insert into live_cursors (meeting_id, seq) values ($1, 1)
+           on conflict (meeting_id) do update set seq = live_cursors.seq + 1 returning seq""",
+        meeting_id,
+    )
+
+
+async def event_known(conn: asyncpg.Connection, event_id: uuid.UUID) -> bool:
+    return bool(await conn.fetchval("select true from events where event_id = $1", event_id))
+
+
+async def record_event(
+    conn: asyncpg.Connection,
+    event_id: uuid.UUID,
+    event_type: str,
+    meeting_id: uuid.UUID,
+    occurred_at: dt.datetime,
+    payload: bytes,
+    live_seq: int | None,
+) -> bool:
+    """False when the event was already recorded (handled before under another consumer)."""
+    inserted = await conn.fetchval(
+        """insert into events (event_id, event_type, meeting_id, occurred_at, payload, live_seq)
+           values ($1, $2, $3, $4, $5, $6) on conflict (event_id) do nothing returning true""",
+        event_id,
+        event_type,
+        meeting_id,
+        occurred_at,
+        payload,
+        live_seq,
+    )
+    return bool(inserted)
+
+
+async def live_events_after(
+    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, after: int, limit: int = 1000
+) -> list[Row]:
+    return await conn.fetch(
+        """select live_seq, event_type, payload from events
+           where meeting_id = $1 and live_seq > $2 order by live_seq limit $3""",
+        meeting_id,
+        after,
+        limit,
+    )
+
+
+async def live_position(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> int:
+    return await conn.fetchval("select coalesce(max(seq), 0) from live_cursors where meeting_id = $1", meeting_id)  # type: ignore[no-any-return]
+
+
+# --- subscriptions ------------------------------------------------------------------------------
+
+_MATCH = """(s.meeting_id is null or s.meeting_id = {meeting})
+    and exists (select 1 from unnest(s.event_types) p
+                where p = '*' or p = {type} or (right(p, 2) = '.*' and starts_with({type}, left(p, -1))))"""
+
+
+async def fan_out(
+    conn: asyncpg.Connection, event_id: uuid.UUID, event_type: str, meeting_id: uuid.UUID, organisation_id: uuid.UUID
+) -> int:
+    """One pending delivery per enabled subscription of the organisation whose filters match."""
+    status = await conn.execute(
+        f"""insert into deliveries (id, subscription_id, event_id, event_type)
+           select gen_random_uuid(), s.id, $1, $2 from subscriptions s
+           where s.organisation_id = $4 and s.enabled and {_MATCH.format(meeting="$3", type="$2")}
+           on conflict do nothing""",
+        event_id,
+        event_type,
+        meeting_id,
+        organisation_id,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+async def create_subscription(
+    conn: asyncpg.Connection,
+    *,
+    organisation_id: uuid.UUID,
+    url: str,
+    event_types: list[str],
+    meeting_id: uuid.UUID | None,
+    description: str,
+    enabled: bool,
+    secret: str,
+) -> Row:
+    row = await conn.fetchrow(
+        """insert into subscriptions (id, organisation_id, url, event_types, meeting_id, description, enabled)
+           values (gen_random_uuid(), $1, $2, $3, $4, $5, $6) returning *""",
+        organisation_id,
+        url,
+        event_types,
+        meeting_id,
+        description,
+        enabled,
+    )
+    assert row is not None
+    await conn.execute("insert into subscription_secrets (subscription_id, secret) values ($1, $2)", row["id"], secret)
+    return row
+
+
+async def subscription(
+    conn: asyncpg.Connection | asyncpg.Pool,
+    organisation_id: uuid.UUID,
+    subscription_id: uuid.UUID,
+    *,
+    lock: bool = False,
+) -> Row | None:
+    return await conn.fetchrow(
+        "select * from subscriptions where id = $1 and organisation_id = $2" + (" for update" if lock else ""),
+        subscription_id,
+        organisation_id,
+    )
+
+
+async def subscriptions(conn: asyncpg.Connection | asyncpg.Pool, organisation_id: uuid.UUID) -> list[Row]:
+    return await conn.fetch(
+        "select * from subscriptions where organisation_id = $1 order by created_at, id", organisation_id
+    )
+
+
+async def update_subscription(conn: asyncpg.Connection, subscription_id: uuid.UUID, changes: dict[str, Any]) -> Row:
+    allowed = ("url", "event_types", "meeting_id", "description", "enabled", "disabled_reason")
+    sets = [f"{name} = ${i}" for i, name in enumerate((n for n in allowed if n in changes), start=2)]
+    values = [changes[n] for n in allowed if n in changes]
+    row = await conn.fetchrow(
+        f"""update subscriptions set {", ".join([*sets, "version = version + 1", "updated_at = now()"])}
+            where id = $1 returning *""",
+        subscription_id,
+        *values,
+    )
+    assert row is not None
+    return row
+
+
+async def delete_subscription(conn: asyncpg.Connection, subscription_id: uuid.UUID) -> None:
+    # Attempts and deliveries go with it (cascade); the event log stays.
+    await conn.execute("delete from subscriptions where id = $1", subscription_id)
+
+
+async def live_secrets(conn: asyncpg.Connection | asyncpg.Pool, subscription_id: uuid.UUID) -> list[str]:
+    rows = await conn.fetch(
+        """select secret from subscription_secrets
+           where subscription_id = $1 and (expires_at is null or expires_at > now())
+           order by created_at desc""",
+        subscription_id,
+    )
+    return [r["secret"] for r in rows]
+
+
+async def secrets_of(
+    conn: asyncpg.Connection | asyncpg.Pool, subscription_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    rows = await conn.fetch(
+        """select subscription_id, secret from subscription_secrets
+           where subscription_id = any($1) and (expires_at is null or expires_at > now())
+           order by created_at desc""",
+        subscription_ids,
+    )
+    found: dict[uuid.UUID, list[str]] = {}
+    for r in rows:
+        found.setdefault(r["subscription_id"], []).append(r["secret"])
+    return found
+
+
+async def rotate_secret(
+    conn: asyncpg.Connection, subscription_id: uuid.UUID, secret: str, overlap_s: int
+) -> dt.datetime:
+    """The current secrets expire after the overlap (earlier expiries stay); the new one signs from now."""
+    expires = await conn.fetchval("select now() + make_interval(secs => $1)", float(overlap_s))
+    await conn.execute(
+        """update subscription_secrets set expires_at = least(coalesce(expires_at, $2), $2)
+           where subscription_id = $1""",
+        subscription_id,
+        expires,
+    )
+    await conn.execute(
+        "delete from subscription_secrets where subscription_id = $1 and expires_at <= now()", subscription_id
+    )
+    await conn.execute(
+        "insert into subscription_secrets (subscription_id, secret) values ($1, $2)", subscription_id, secret
+    )
+    return expires  # type: ignore[no-any-return]
+
+
+async def secret_expiries(conn: asyncpg.Connection | asyncpg.Pool, subscription_id: uuid.UUID) -> list[dt.datetime]:
+    rows = await conn.fetch(
+        """select expires_at from subscription_secrets
+           where subscription_id = $1 and expires_at is not null and expires_at > now() order by expires_at""",
+        subscription_id,
+    )
+    return [r["expires_at"] for r in rows]
+
+
+# --- deliveries ---------------------------------------------------------------------------------
+
+
+async def due_candidates(conn: asyncpg.Pool, limit: int) -> list[Row]:
+    """Deliveries that may be attempted now (due, or claimed by a process whose lease ran out)."""
+    return await conn.fetch(
+        """select d.id, s.url from deliveries d join subscriptions s on s.id = d.subscription_id
+           where s.enabled and (
+                 (d.status = 'pending' and d.next_attempt_at <= now())
+              or (d.status = 'delivering' and d.lease_until < now()))
+           order by d.next_attempt_at limit $1""",
+        limit,
+    )
+
+
+async def claim(conn: asyncpg.Pool, ids: list[uuid.UUID], token: uuid.UUID, lease_s: float) -> list[Row]:
+    """Claim what is still claimable of `ids`; the re-checked condition keeps replicas from sharing one."""
+    return await conn.fetch(
+        """with c as (
+               update deliveries d set status = 'delivering', claim_token = $2, attempts = d.attempts + 1,
+                      lease_until = now() + make_interval(secs => $3)
+               where d.id = any($1) and ((d.status = 'pending' and d.next_attempt_at <= now())
+                                          or (d.status = 'delivering' and d.lease_until < now()))
+               returning d.*)
+           select c.id, c.subscription_id, c.event_id, c.attempts, s.url, e.payload
+           from c join subscriptions s on s.id = c.subscription_id join events e on e.event_id = c.event_id""",
+        ids,
+        token,
+        lease_s,
+    )
+
+
+async def finish_attempt(
+    conn: asyncpg.Connection,
+    *,
+    delivery_id: uuid.UUID,
+    token: uuid.UUID,
+    attempt: int,
+    started_at: dt.datetime,
+    latency_ms: float,
+    status_code: int | None,
+    error: str | None,
+    outcome: str,
+    next_status: str,
+    retry_in_s: float | None,
+) -> bool:
+    """Log the attempt, and move the delivery on if this process still holds its claim."""
+    await conn.execute(
+        """insert into delivery_attempts (delivery_id, attempt, started_at, latency_ms, status_code, error, outcome)
+           values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing""",
+        delivery_id,
+        attempt,
+        started_at,
+        latency_ms,
+        status_code,
+        error,
+        outcome,
+    )
+    moved = await conn.fetchval(
+        """update deliveries set status = $3, last_status = $4, last_error = $5, claim_token = null, lease_until = null,
+                  next_attempt_at = case when $6::float8 is null then next_attempt_at
+                                         else now() + make_interval(secs => $6::float8) end,
+                  finished_at = case when $3 in ('delivered', 'dead', 'gone') then now() end
+           where id = $1 and claim_token = $2 and status = 'delivering' returning true""",
+        delivery_id,
+        token,
+        next_status,
+        status_code,
+        error,
+        retry_in_s,
+    )
+    return bool(moved)
+
+
+async def disable_subscription_of(conn: asyncpg.Connection, delivery_id: uuid.UUID, reason: str) -> None:
+    await conn.execute(
+        """update subscriptions set enabled = false, disabled_reason = $2, version = version + 1, updated_at = now()
+           where id = (select subscription_id from deliveries where id = $1)""",
+        delivery_id,
+        reason,
+    )
+
+
+async def deliveries(
+    conn: asyncpg.Pool,
+    subscription_ids: list[uuid.UUID],
+    *,
+    status: str | None,
+    before: dt.datetime | None,
+    limit: int,
+) -> list[Row]:
+    return await conn.fetch(
+        """select d.*, e.meeting_id from deliveries d join events e on e.event_id = d.event_id
+           where d.subscription_id = any($1) and ($2::text is null or d.status = $2)
+             and ($3::timestamptz is null or d.created_at < $3)
+           order by d.created_at desc, d.id limit $4""",
+        subscription_ids,
+        status,
+        before,
+        limit,
+    )
+
+
+async def delivery(
+    conn: asyncpg.Connection | asyncpg.Pool, subscription_id: uuid.UUID, delivery_id: uuid.UUID
+) -> Row | None:
+    return await conn.fetchrow(
+        """select d.*, e.meeting_id from deliveries d join events e on e.event_id = d.event_id
+           where d.id = $1 and d.subscription_id = $2""",
+        delivery_id,
+        subscription_id,
+    )
+
+
+async def attempts_of(conn: asyncpg.Pool, delivery_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Row]]:
+    rows = await conn.fetch(
+        "select * from delivery_attempts where delivery_id = any($1) order by started_at, attempt", delivery_ids
+    )
+    found: dict[uuid.UUID, list[Row]] = {}
+    for r in rows:
+        found.setdefault(r["delivery_id"], []).append(r)
+    return found
+
+
+async def replay_delivery(conn: asyncpg.Connection, original: Row) -> Row:
+    row = await conn.fetchrow(
+        """insert into deliveries (id, subscription_id, event_id, event_type, replay_of)
+           values (gen_random_uuid(), $1, $2, $3, $4) returning *""",
+        original["subscription_id"],
+        original["event_id"],
+        original["event_type"],
+        original["id"],
+    )
+    assert row is not None
+    return row
+
+
+async def replay_range(conn: asyncpg.Connection, sub: Row, since: dt.datetime, until: dt.datetime, limit: int) -> int:
+    """A new delivery for every event of the organisation in [since, until) that the subscription matches."""
+    status = await conn.execute(
+        f"""insert into deliveries (id, subscription_id, event_id, event_type, replay_of)
+           select gen_random_uuid(), s.id, e.event_id, e.event_type,
+                  (select o.id from deliveries o where o.subscription_id = s.id and o.event_id = e.event_id
+                   and o.replay_of is null)
+           from events e join meetings m on m.meeting_id = e.meeting_id, subscriptions s
+           where s.id = $1 and m.organisation_id = s.organisation_id
+             and e.occurred_at >= $2 and e.occurred_at < $3
+             and {_MATCH.format(meeting="e.meeting_id", type="e.event_type")}
+             and not exists (select 1 from deliveries p where p.subscription_id = s.id and p.event_id = e.event_id
+                             and p.status in ('pending', 'delivering'))
+           order by e.seq limit $4
+           on conflict do nothing""",
+        sub["id"],
+        since,
+        until,
+        limit,
+    )
+    return int(status.rsplit(" ", 1)[-1])
+
+
+# --- email --------------------------------------------------------------------------------------
+
+
+async def add_emails(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> None:
+    """(source, kind, meeting_id, participant_id, to_addr, language, subject, text, html); one per (source, address)."""
+    if rows:
+        await conn.executemany(
+            """insert into emails (source, kind, meeting_id, participant_id, to_addr, language, subject, text_body,
+                                   html_body)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (source, to_addr) do nothing""",
+            rows,
+        )
+
+
+async def claim_emails(conn: asyncpg.Pool, limit: int, lease_s: float) -> list[Row]:
+    return await conn.fetch(
+        """with c as (select id from emails
+                      where (status = 'pending' and next_attempt_at <= now())
+                         or (status = 'sending' and lease_until < now())
+                      order by next_attempt_at limit $1 for update skip locked)
+           update emails e set status = 'sending', attempts = e.attempts + 1,
+                  lease_until = now() + make_interval(secs => $2)
+           from c where e.id = c.id returning e.*""",
+        limit,
+        lease_s,
+    )
+
+
+async def email_sent(conn: asyncpg.Pool, email_id: int) -> None:
+    await conn.execute(
+        "update emails set status = 'sent', sent_at = now(), lease_until = null, last_error = null where id = $1",
+        email_id,
+    )
+
+
+async def email_failed(conn: asyncpg.Pool, email_id: int, error: str, retry_in_s: float | None) -> None:
+    await conn.execute(
+        """update emails set status = case when $3::float8 is null then 'failed' else 'pending' end,
+                  last_error = $2, lease_until = null,
+                  next_attempt_at = now() + make_interval(secs => coalesce($3::float8, 0))
+           where id = $1""",
+        email_id,
+        error[:2000],
+        retry_in_s,
+    )
+
+
+async def add_notice(conn: asyncpg.Connection, key: str) -> bool:
+    return bool(await conn.fetchval("insert into notices (key) values ($1) on conflict do nothing returning true", key))
+
+
+async def meetings_starting_within(conn: asyncpg.Connection, seconds: float) -> list[Row]:
+    return await conn.fetch(
+        """select * from meetings where status not in ('cancelled', 'started', 'ended')
+           and starts_at > now() and starts_at <= now() + make_interval(secs => $1)""",
+        seconds,
+    )
+
+
+async def contribution_deadlines_within(conn: asyncpg.Connection, seconds: float) -> list[Row]:
+    return await conn.fetch(
+        """select * from contribution_requests
+           where deadline > now() and deadline <= now() + make_interval(secs => $1)""",
+        seconds,
+    )

@@ -1,0 +1,259 @@
+"""Emails in Vietnamese or English, as plain text and HTML, rendered from the read model.
+
+Rendering is pure: `render(kind, language, facts)` gives (subject, text, html). Times are shown in
+the meeting's own time zone. Sending (aiosmtplib) lives in mailer.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+Kind = Literal[
+    "invitation",
+    "reminder_24h",
+    "reminder_1h",
+    "contribution_requested",
+    "contribution_deadline_near",
+    "contribution_overdue",
+    "poll_opened",
+    "resolution_adopted",
+    "directive_issued",
+]
+
+_WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def format_time(when: dt.datetime, timezone: str, language: str) -> str:
+    """A moment as people in the meeting's time zone read it, e.g. `13:30, Thứ Năm 14/01/2021 (GMT+07:00)`."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = when.astimezone(zone)
+    offset = local.strftime("%z")
+    gmt = f"GMT{offset[:3]}:{offset[3:]}" if offset else "GMT"
+    if language == "vi":
+        return f"{local:%H:%M}, {_WEEKDAYS_VI[local.weekday()]} {local:%d/%m/%Y} ({gmt})"
+    return (
+        f"{_WEEKDAYS_EN[local.weekday()]} {local.day} {_MONTHS_EN[local.month - 1]} {local.year}, {local:%H:%M} ({gmt})"
+    )
+
+
+def format_date(day: dt.date, language: str) -> str:
+    return f"{day:%d/%m/%Y}" if language == "vi" else f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def pick(vi: str, en: str, language: str) -> str:
+    """The text in the reader's language, falling back to the other one."""
+    return (vi or en) if language == "vi" else (en or vi)
+
+
+@dataclass(frozen=True)
+class DirectiveLine:
+    title: str
+    due: dt.date | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What an email may mention; fields not used by a kind stay empty."""
+
+    name: str
+    meeting_title: str
+    starts_at: dt.datetime
+    timezone: str
+    venue: str = ""
+    link: str = ""  # the meeting page, or the personal invite link for an invitation
+    topic: str = ""  # contribution topic, poll question, resolution title
+    deadline: dt.datetime | None = None
+    directives: list[DirectiveLine] = field(default_factory=list)
+
+
+Block = tuple[str, str] | tuple[str, list[str]]
+
+
+def _blocks(kind: Kind, lang: str, f: Facts) -> tuple[str, list[Block]]:
+    vi = lang == "vi"
+    when = format_time(f.starts_at, f.timezone, lang)
+    deadline = format_time(f.deadline, f.timezone, lang) if f.deadline else ""
+    greet: Block = ("p", f"Kính gửi {f.name}," if vi else f"Dear {f.name},")
+    where = [f"{'Địa điểm' if vi else 'Venue'}: {f.venue}"] if f.venue else []
+    directive_items = [
+        d.title
+        + (f" ({'hạn' if vi else 'due'} {format_date(d.due, lang)})" if d.due else "")
+        + (f": {d.description}" if d.description else "")
+        for d in f.directives
+    ]
+    match kind:
+        case "invitation":
+            subject = f"Thư mời: {f.meeting_title}" if vi else f"Invitation: {f.meeting_title}"
+            body: list[Block] = [
+                (
+                    "p",
+                    f"Trân trọng kính mời Quý vị tham dự {f.meeting_title}."
+                    if vi
+                    else f"You are invited to {f.meeting_title}.",
+                ),
+                ("list", [f"{'Thời gian' if vi else 'Time'}: {when}", *where]),
+                (
+                    "p",
+                    "Đường dẫn cá nhân của Quý vị (không chia sẻ cho người khác):"
+                    if vi
+                    else "Your personal link (do not share it):",
+                ),
+                ("link", f.link),
+            ]
+        case "reminder_24h" | "reminder_1h":
+            soon = (
+                ("sau 24 giờ nữa" if kind == "reminder_24h" else "sau 1 giờ nữa")
+                if vi
+                else ("in 24 hours" if kind == "reminder_24h" else "in 1 hour")
+            )
+            subject = (
+                f"Nhắc lịch: {f.meeting_title} bắt đầu {soon}" if vi else f"Reminder: {f.meeting_title} starts {soon}"
+            )
+            body = [
+                ("p", f"{f.meeting_title} sẽ bắt đầu {soon}." if vi else f"{f.meeting_title} starts {soon}."),
+                ("list", [f"{'Thời gian' if vi else 'Time'}: {when}", *where]),
+                ("link", f.link),
+            ]
+        case "contribution_requested":
+            subject = f"Đề nghị gửi báo cáo tham luận: {f.topic}" if vi else f"Contribution requested: {f.topic}"
+            body = [
+                (
+                    "p",
+                    f"Đơn vị của Quý vị được đề nghị gửi báo cáo tham luận cho {f.meeting_title}."
+                    if vi
+                    else f"Your department is asked for a contribution to {f.meeting_title}.",
+                ),
+                (
+                    "list",
+                    [f"{'Chủ đề' if vi else 'Topic'}: {f.topic}", f"{'Hạn nộp' if vi else 'Deadline'}: {deadline}"],
+                ),
+                ("link", f.link),
+            ]
+        case "contribution_deadline_near":
+            subject = f"Sắp đến hạn nộp tham luận: {f.topic}" if vi else f"Contribution deadline near: {f.topic}"
+            body = [
+                (
+                    "p",
+                    f"Đơn vị của Quý vị chưa gửi tham luận; hạn nộp là {deadline}."
+                    if vi
+                    else f"Your department has not submitted its contribution yet; the deadline is {deadline}.",
+                ),
+                ("link", f.link),
+            ]
+        case "contribution_overdue":
+            subject = f"Quá hạn nộp tham luận: {f.topic}" if vi else f"Contribution overdue: {f.topic}"
+            body = [
+                (
+                    "p",
+                    f"Đã quá hạn nộp tham luận ({deadline}) mà chưa nhận được báo cáo của đơn vị."
+                    if vi
+                    else f"The deadline ({deadline}) has passed without your department's contribution.",
+                ),
+                ("link", f.link),
+            ]
+        case "poll_opened":
+            subject = f"Mở biểu quyết: {f.topic}" if vi else f"Vote open: {f.topic}"
+            body = [
+                (
+                    "p",
+                    f"Biểu quyết đã mở tại {f.meeting_title}: {f.topic}"
+                    if vi
+                    else f"A vote is open at {f.meeting_title}: {f.topic}",
+                ),
+                ("link", f.link),
+            ]
+        case "resolution_adopted":
+            subject = f"Nghị quyết đã được thông qua: {f.topic}" if vi else f"Resolution adopted: {f.topic}"
+            body = [
+                (
+                    "p",
+                    f"{f.meeting_title} đã thông qua nghị quyết “{f.topic}”."
+                    if vi
+                    else f"{f.meeting_title} adopted the resolution “{f.topic}”.",
+                ),
+            ]
+            if directive_items:
+                body.append(("p", "Các nhiệm vụ được giao:" if vi else "Directives:"))
+                body.append(("list", directive_items))
+            body.append(("link", f.link))
+        case "directive_issued":
+            subject = f"Nhiệm vụ được giao cho đơn vị: {f.topic}" if vi else f"Directive for your department: {f.topic}"
+            body = [
+                (
+                    "p",
+                    f"Theo nghị quyết của {f.meeting_title}, đơn vị của Quý vị được giao:"
+                    if vi
+                    else f"Under the resolution of {f.meeting_title}, your department is directed to:",
+                ),
+                ("list", directive_items),
+                ("link", f.link),
+            ]
+    return subject, [greet, *body]
+
+
+def render(kind: Kind, language: str, facts: Facts) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of one email."""
+    lang = "vi" if language == "vi" else "en"
+    subject, blocks = _blocks(kind, lang, facts)
+    text: list[str] = []
+    parts: list[str] = []
+    for tag, value in blocks:
+        if tag == "p":
+            assert isinstance(value, str)
+            text.append(value)
+            parts.append(f"<p>{html.escape(value)}</p>")
+        elif tag == "list":
+            assert isinstance(value, list)
+            text.append("\n".join(f"- {item}" for item in value))
+            parts.append("<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in value) + "</ul>")
+        elif tag == "link" and value:
+            assert isinstance(value, str)
+            text.append(value)
+            url = html.escape(value, quote=True)
+            parts.append(f'<p><a href="{url}">{url}</a></p>')
+    footer = "Thư tự động từ hệ thống Hội nghị." if lang == "vi" else "Sent automatically by Hội nghị."
+    text.append(f"--\n{footer}")
+    page = (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(subject)}</title></head>'
+        f"<body>{''.join(parts)}<hr><p><small>{html.escape(footer)}</small></p></body></html>"
+    )
+    return subject, "\n\n".join(text) + "\n", page
+
+
+def build_message(
+    *, sender: str, to_addr: str, subject: str, text: str, html_body: str, message_id: str, language: str
+) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to_addr
+    message["Subject"] = subject
+    message["Message-ID"] = message_id
+    message["Content-Language"] = language
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text)
+    message.add_alternative(html_body, subtype="html")
+    return message

@@ -1,0 +1,150 @@
+"""Email sending and the reminders no event triggers.
+
+Delivery guarantee: the email row is committed with the event's handling (one row per source and
+address, so a redelivered event adds nothing). The sender claims a row with a lease, sends it over
+SMTP, then marks it sent. A crash after the SMTP server accepted the message but before the mark
+commits sends it again once the lease runs out: we choose at-least-once over losing an invitation,
+and the narrow window is further reduced by a deterministic Message-ID, which lets mail systems and
+clients discard the copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+
+import aiosmtplib
+import asyncpg
+import structlog
+from prometheus_client import Counter
+
+from notifier import db
+from notifier.consumers import meeting_link, queue
+from notifier.delivery import listen
+from notifier.mail import build_message
+from notifier.service import parse_schedule
+from notifier.settings import Settings
+from servicekit.runtime import Runtime
+
+log = structlog.get_logger("notifier.mailer")
+
+SENT = Counter("emails_total", "Emails handed to the SMTP server or given up", ["outcome"])
+
+
+def message_id(source: str, to_addr: str) -> str:
+    return f"<{hashlib.sha256(f'{source}|{to_addr.lower()}'.encode()).hexdigest()[:32]}@hoinghi>"
+
+
+class Mailer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.schedule = parse_schedule(settings.email_retry_schedule_s)
+        self.wake = asyncio.Event()
+
+    async def send(self, row: asyncpg.Record) -> None:
+        s = self.settings
+        message = build_message(
+            sender=s.smtp_from,
+            to_addr=row["to_addr"],
+            subject=row["subject"],
+            text=row["text_body"],
+            html_body=row["html_body"],
+            message_id=message_id(row["source"], row["to_addr"]),
+            language=row["language"],
+        )
+        await aiosmtplib.send(
+            message,
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_username or None,
+            password=s.smtp_password or None,
+            use_tls=s.smtp_tls == "tls",
+            start_tls=True if s.smtp_tls == "starttls" else False,
+            timeout=s.smtp_timeout_s,
+        )
+
+    async def run(self, runtime: Runtime) -> None:
+        pool = runtime.db()
+        listener: asyncpg.Connection | None = None
+        try:
+            while True:
+                if listener is None or listener.is_closed():
+                    with contextlib.suppress(Exception):
+                        listener = await listen(runtime, "emails", self.wake)
+                self.wake.clear()
+                try:
+                    rows = await db.claim_emails(pool, 20, self.settings.smtp_timeout_s + 30)
+                    for row in rows:
+                        await self.send_one(pool, row)
+                except (OSError, asyncpg.PostgresError) as exc:
+                    log.warning("email batch failed, retrying", error=repr(exc))
+                    rows = []
+                if not rows:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.wake.wait(), self.settings.dispatch_poll_s)
+        finally:
+            if listener is not None:
+                with contextlib.suppress(Exception):
+                    await listener.close()
+
+    async def send_one(self, pool: asyncpg.Pool, row: asyncpg.Record) -> None:
+        try:
+            await self.send(row)
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            attempts = row["attempts"]
+            retry = self.schedule[attempts - 1] if attempts <= len(self.schedule) else None
+            await db.email_failed(pool, row["id"], f"{type(exc).__name__}: {exc}", retry)
+            SENT.labels("failed" if retry is None else "retry").inc()
+            log.warning("email not sent", to=row["to_addr"], error=repr(exc), retry_in_s=retry)
+            return
+        await db.email_sent(pool, row["id"])
+        SENT.labels("sent").inc()
+
+
+async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datetime | None = None) -> None:
+    """Queue the reminders that have come due: 24 h and 1 h before a meeting, and a contribution
+    deadline that is near while the department has not submitted."""
+    async with runtime.db().acquire() as conn, conn.transaction():
+        for meeting in await db.meetings_starting_within(conn, 24 * 3600):
+            now_ = now or dt.datetime.now(dt.UTC)
+            kind = "reminder_1h" if meeting["starts_at"] - now_ <= dt.timedelta(hours=1) else "reminder_24h"
+            key = f"{kind}:{meeting['meeting_id']}:{meeting['starts_at'].isoformat()}"
+            if await db.add_notice(conn, key):
+                people = await db.recipients(conn, meeting["meeting_id"])
+                await queue(conn, kind, key, meeting, people, link=meeting_link(settings, meeting["meeting_id"]))
+        for request in await db.contribution_deadlines_within(conn, settings.contribution_deadline_notice_s):
+            meeting = await db.meeting(conn, request["meeting_id"])
+            if meeting is None:
+                continue
+            for department in request["department_ids"]:
+                if department in request["submitted"]:
+                    continue
+                key = f"contribution_deadline_near:{request['request_id']}:{department}"
+                if not await db.add_notice(conn, key):
+                    continue
+                people = await db.recipients(
+                    conn, request["meeting_id"], departments=[department], role="department_representative"
+                )
+                await queue(
+                    conn,
+                    "contribution_deadline_near",
+                    key,
+                    meeting,
+                    people,
+                    link=meeting_link(settings, request["meeting_id"]),
+                    topic=lambda lang, r=request: (
+                        r["topic_vi"] if lang == "vi" and r["topic_vi"] else r["topic_en"] or r["topic_vi"]
+                    ),
+                    deadline=request["deadline"],
+                )
+
+
+async def reminders(runtime: Runtime, settings: Settings) -> None:
+    while True:
+        try:
+            await schedule_reminders(runtime, settings)
+        except (OSError, asyncpg.PostgresError) as exc:
+            log.warning("reminder check failed", error=repr(exc))
+        await asyncio.sleep(settings.reminder_interval_s)

@@ -1,0 +1,148 @@
+"""The notifier's routes and their OpenAPI description (one list, so they cannot drift)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from notifier import api, views
+from servicekit.openapi import Operation
+
+SUBS = "/api/v1/subscriptions"
+ONE = SUBS + "/{subscription_id}"
+
+OPERATIONS: list[tuple[Operation, object]] = [
+    (
+        Operation(
+            "POST",
+            SUBS,
+            "Subscribe a URL to events",
+            "webhooks",
+            request=api.SubscriptionCreate,
+            response=api.SubscriptionWithSecret,
+            status=201,
+            errors=(400, 401, 403, 422),
+            headers=("Idempotency-Key",),
+            description="`event_types` holds event types, `family.*` patterns or `*`. The URL must resolve to"
+            " public addresses only. The `whsec_…` secret is shown here and on rotation only.",
+        ),
+        views.create_subscription,
+    ),
+    (
+        Operation("GET", SUBS, "The organisation's subscriptions", "webhooks", response=api.SubscriptionList),
+        views.list_subscriptions,
+    ),
+    (Operation("GET", ONE, "One subscription", "webhooks", response=api.Subscription), views.get_subscription),
+    (
+        Operation(
+            "PATCH",
+            ONE,
+            "Change URL, filters, or enable/disable",
+            "webhooks",
+            request=api.SubscriptionPatch,
+            response=api.Subscription,
+            errors=(400, 401, 403, 404, 412, 422),
+            headers=("If-Match",),
+        ),
+        views.patch_subscription,
+    ),
+    (
+        Operation(
+            "DELETE",
+            ONE,
+            "Delete a subscription",
+            "webhooks",
+            status=204,
+            errors=(401, 403, 404, 412),
+            headers=("If-Match",),
+        ),
+        views.delete_subscription,
+    ),
+    (
+        Operation(
+            "POST",
+            ONE + "/rotate-secret",
+            "Rotate the signing secret",
+            "webhooks",
+            request=api.RotateSecret,
+            response=api.RotatedSecret,
+            description="Both secrets sign (two `v1,` signatures) until the old one expires after the overlap.",
+        ),
+        views.rotate_secret,
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/deliveries",
+            "Delivery log: attempts, status codes, latency",
+            "webhooks",
+            response=api.DeliveryList,
+            query={"status": "pending|delivering|delivered|dead|gone", "before": "RFC 3339 time", "limit": "1-500"},
+        ),
+        views.list_deliveries,
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/deliveries/{delivery_id}",
+            "One delivery with its attempts",
+            "webhooks",
+            response=api.Delivery,
+        ),
+        views.get_delivery,
+    ),
+    (
+        Operation(
+            "POST",
+            ONE + "/deliveries/{delivery_id}/replay",
+            "Send a finished delivery again (a new delivery, same webhook-id)",
+            "webhooks",
+            response=api.Delivery,
+            status=202,
+            errors=(401, 403, 404, 409),
+        ),
+        views.replay_delivery,
+    ),
+    (
+        Operation(
+            "POST",
+            ONE + "/replay",
+            "Send again every matching event of a time range",
+            "webhooks",
+            request=api.ReplayRange,
+            response=api.Replayed,
+            status=202,
+        ),
+        views.replay_range,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/dead-letters",
+            "Deliveries that exhausted their retries",
+            "webhooks",
+            response=api.DeliveryList,
+            query={"before": "RFC 3339 time", "limit": "1-500"},
+        ),
+        views.dead_letters,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/meetings/{meeting_id}/stream",
+            "Live events of a meeting (Server-Sent Events)",
+            "live",
+            response="text/event-stream",
+            headers=("Last-Event-ID",),
+            query={"access_token": "the token, for EventSource", "last_event_id": "resume after this event"},
+            description="Agenda changes, attendance, polls, turnout, results, directives. Each frame's `id` is the"
+            " meeting's live sequence number; reconnect with `Last-Event-ID` to resume. Comment heartbeats keep"
+            " proxies from closing the connection. `invite_url` never appears.",
+        ),
+        views.meeting_stream,
+    ),
+]
+
+
+def setup(app: web.Application) -> None:
+    for op, handler in OPERATIONS:
+        app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
