@@ -1,0 +1,167 @@
+"""Helpers for the notifier's tests: the service with fast retry settings, organiser tokens, events
+published straight to NATS, and real local webhook endpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from nats.aio.client import Client as NATS
+from nats.js import JetStreamContext
+
+from notifier.app import create_app
+from notifier.settings import Settings
+from schemas import events as ev
+from schemas.codec import encode, new_event
+from schemas.events import Event
+from schemas.subjects import Subjects
+from servicekit.tokens import Claims, TokenSigner, expires_in
+from tests.conftest import settings_of
+
+FAST = {
+    "webhook_allow_private": True,
+    "webhook_retry_schedule_s": "0.2,0.2,0.2",
+    "webhook_retry_jitter": 0.0,
+    "webhook_timeout_s": 2.0,
+    "webhook_lease_margin_s": 0.5,
+    "dispatch_poll_s": 0.1,
+    "email_retry_schedule_s": "0.2,0.2",
+    "reminder_interval_s": 0.2,
+    "sse_heartbeat_s": 0.5,
+}
+
+
+def notifier_settings(env: dict[str, Any], **overrides: Any) -> Settings:
+    return settings_of(Settings, env, **{**FAST, **overrides})
+
+
+@pytest.fixture
+async def notifier(
+    env: dict[str, Any], start_service: Callable[[web.Application], Awaitable[TestClient[Any, Any]]]
+) -> Callable[..., Awaitable[TestClient[Any, Any]]]:
+    async def start(**overrides: Any) -> TestClient[Any, Any]:
+        return await start_service(create_app(notifier_settings(env, **overrides)))
+
+    return start
+
+
+@dataclass
+class Org:
+    id: uuid.UUID
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def organiser(signer: TokenSigner, org: uuid.UUID | None = None) -> Org:
+    org = org or uuid.uuid4()
+    claims = Claims(kind="organiser", sub=uuid.uuid4(), org=org, jti=uuid.uuid4(), exp=expires_in(365))
+    return Org(org, signer.sign(claims))
+
+
+def participant_token(
+    signer: TokenSigner,
+    org: uuid.UUID,
+    meeting: uuid.UUID,
+    participant: uuid.UUID | None = None,
+    role: str = "voting_member",
+) -> str:
+    claims = Claims(
+        kind="participant",
+        sub=participant or uuid.uuid4(),
+        org=org,
+        meeting=meeting,
+        role=role,
+        jti=uuid.uuid4(),
+        exp=expires_in(1),
+    )
+    return signer.sign(claims)
+
+
+class Publisher:
+    def __init__(self, jsc: JetStreamContext, namespace: str) -> None:
+        self.js = jsc
+        self.subjects = Subjects(namespace)
+
+    async def __call__(self, event: Event, msg_id: str | None = None) -> Event:
+        await self.js.publish(
+            self.subjects.for_event(event), encode(event), headers={"Nats-Msg-Id": msg_id or str(event.id)}
+        )
+        return event
+
+
+@pytest.fixture
+async def publish(js: tuple[NATS, JetStreamContext], namespace: str, tap: Any) -> Publisher:
+    # `tap` creates the streams, so events can be published before the notifier is up.
+    return Publisher(js[1], namespace)
+
+
+def meeting_created(
+    org: uuid.UUID, meeting_id: uuid.UUID | None = None, starts_in: dt.timedelta | None = None
+) -> Event:
+    starts = dt.datetime.now(dt.UTC) + (starts_in or dt.timedelta(days=7))
+    return new_event(
+        ev.MeetingCreated,
+        meeting_id=meeting_id or uuid.uuid4(),
+        organisation_id=org,
+        title=ev.Bilingual(vi="Hội nghị tổng kết năm 2020", en="2020 year-end review conference"),
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=4),
+        timezone="Asia/Ho_Chi_Minh",
+        status="scheduled",
+        venue=ev.Venue(name="Khách sạn Mường Thanh", address="Đà Nẵng"),
+    )
+
+
+@dataclass
+class Endpoint:
+    """A real local HTTP endpoint whose answers a test scripts."""
+
+    url: str
+    received: list[tuple[dict[str, str], bytes, float]] = field(default_factory=list)
+    # statuses to answer in order (then 200); a tuple is (status, headers)
+    script: list[Any] = field(default_factory=list)
+    hold: asyncio.Event | None = None  # when set to an unset Event, requests wait for it
+
+    def bodies(self) -> list[bytes]:
+        return [b for _, b, _ in self.received]
+
+
+@pytest.fixture
+async def endpoint() -> AsyncIterator[Callable[..., Awaitable[Endpoint]]]:
+    servers: list[TestServer] = []
+
+    async def make(path: str = "/hook") -> Endpoint:
+        ep = Endpoint(url="")
+
+        async def handler(request: web.Request) -> web.Response:
+            body = await request.read()
+            ep.received.append((dict(request.headers), body, asyncio.get_running_loop().time()))
+            if ep.hold is not None:
+                await ep.hold.wait()
+            if ep.script:
+                answer = ep.script.pop(0)
+                status, headers = answer if isinstance(answer, tuple) else (answer, {})
+                return web.Response(status=status, headers=headers)
+            return web.Response(status=200, text="ok")
+
+        app = web.Application()
+        app.router.add_route("*", path, handler)
+        server = TestServer(app, host="127.0.0.1")
+        await server.start_server()
+        servers.append(server)
+        ep.url = str(server.make_url(path))
+        return ep
+
+    yield make
+    for server in servers:
+        await server.close()
