@@ -1,0 +1,183 @@
+"""Emails against a real SMTP server (aiosmtpd): recipients, language, links, once per recipient."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import uuid
+from collections.abc import Iterator
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from devstack.infra import free_port
+from schemas import events as ev
+from schemas.codec import new_event
+from tests.conftest import wait_for
+from tests.notifier.conftest import meeting_created, organiser
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    async def count(self, n: int) -> None:
+        async def probe() -> bool:
+            return len(self.messages) >= n
+
+        await wait_for(probe, timeout=10, what=f"{n} emails")
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+def html_of(message: EmailMessage) -> str:
+    part = message.get_body(("html",))
+    assert part is not None
+    return str(part.get_content())
+
+
+async def test_emails_reach_the_right_people_in_their_language_once(
+    notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    await notifier(smtp_port=port)
+    org = organiser(signer)
+    metrology, testing = uuid.uuid4(), uuid.uuid4()
+    meeting = await publish(meeting_created(org.id))
+    mid = meeting.meeting_id
+    people = {
+        "an@example.org": ("Nguyễn Văn An", "vi", "department_representative", metrology),
+        "beth@example.org": ("Beth Jones", "en", "voting_member", metrology),
+        "cuong@example.org": ("Lê Cường", "vi", "department_representative", testing),
+    }
+    for address, (name, language, role, department) in people.items():
+        await publish(
+            new_event(
+                ev.ParticipantInvited,
+                meeting_id=mid,
+                participant_id=uuid.uuid4(),
+                name=name,
+                email=address,
+                role=role,
+                department_id=department,
+                language=language,
+                invite_url=f"https://meet.example.org/join/{address.split('@')[0]}-code",
+            )
+        )
+    await publish(
+        new_event(ev.ParticipantInvited, meeting_id=mid, participant_id=uuid.uuid4(), name="Observer", role="observer")
+    )
+    await inbox.count(3)
+    [an] = inbox.to("an@example.org")
+    [beth] = inbox.to("beth@example.org")
+    assert an["Subject"] == "Thư mời: Hội nghị tổng kết năm 2020"
+    assert "https://meet.example.org/join/an-code" in text_of(an) and "Kính gửi Nguyễn Văn An" in text_of(an)
+    assert 'href="https://meet.example.org/join/an-code"' in html_of(an)
+    assert beth["Subject"] == "Invitation: 2020 year-end review conference"
+    assert "https://meet.example.org/join/beth-code" in text_of(beth) and "an-code" not in text_of(beth)
+    assert "(GMT+07:00)" in text_of(beth)  # the meeting's time zone
+
+    await publish(
+        new_event(
+            ev.ContributionRequested,
+            meeting_id=mid,
+            request_id=uuid.uuid4(),
+            department_ids=[metrology],
+            topic=ev.Bilingual(vi="Báo cáo tham luận khối Đo lường", en="Metrology block report"),
+            deadline=dt.datetime.now(dt.UTC) + dt.timedelta(days=3),
+        )
+    )
+    await inbox.count(4)
+    assert [m["Subject"] for m in inbox.to("an@example.org")][-1].startswith("Đề nghị gửi báo cáo tham luận")
+    assert len(inbox.to("beth@example.org")) == 1  # not a representative
+
+    directive = ev.Directive(
+        id=uuid.uuid4(),
+        title=ev.Bilingual(vi="Số hóa công tác quản lý", en="Digitise management"),
+        department_ids=[metrology],
+    )
+    await publish(
+        new_event(
+            ev.ResolutionAdopted,
+            meeting_id=mid,
+            resolution_id=uuid.uuid4(),
+            poll_id=uuid.uuid4(),
+            title=ev.Bilingual(vi="Nghị quyết Hội nghị", en="Conference resolution"),
+            directives=[directive],
+        )
+    )
+    issued = new_event(ev.DirectiveIssued, meeting_id=mid, directive=directive, resolution_id=uuid.uuid4())
+    await publish(issued)
+    await publish(issued, msg_id=f"{issued.id}-again")  # redelivered under another message id
+    await inbox.count(4 + 3 + 2)
+    # a later event on the same stream shows the redelivery has been handled
+    await publish(
+        new_event(
+            ev.PollOpened,
+            meeting_id=mid,
+            poll_id=uuid.uuid4(),
+            question=ev.Bilingual(vi="Thông qua Nghị quyết?", en="Adopt the resolution?"),
+            options=["yes", "no", "abstain"],
+            secret=True,
+            eligible_count=3,
+            eligible_weight=3,
+        )
+    )
+    await inbox.count(4 + 3 + 2 + 3)
+    adopted = [m for m in inbox.to("beth@example.org") if m["Subject"].startswith("Resolution adopted")]
+    assert len(adopted) == 1 and "Digitise management" in text_of(adopted[0])
+    directed = [
+        m for m in inbox.messages if "Directive for your department" in m["Subject"] or "Nhiệm vụ" in m["Subject"]
+    ]
+    assert sorted(m["To"] for m in directed) == ["an@example.org", "beth@example.org"]
+    assert len(inbox.messages) == 12
+    assert all(m.get_body(("html",)) is not None for m in inbox.messages)
+
+
+async def test_reminder_before_the_meeting(notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int]) -> None:
+    inbox, port = smtp
+    await notifier(smtp_port=port)
+    org = organiser(signer)
+    meeting = await publish(meeting_created(org.id, starts_in=dt.timedelta(minutes=30)))
+    await publish(
+        new_event(
+            ev.ParticipantUpdated,
+            meeting_id=meeting.meeting_id,
+            participant_id=uuid.uuid4(),
+            name="Chair",
+            email="chair@example.org",
+            role="chair",
+            language="en",
+        )
+    )
+    await inbox.count(1)
+    [reminder] = inbox.to("chair@example.org")
+    assert reminder["Subject"].startswith("Reminder: 2020 year-end review conference")
