@@ -16,6 +16,9 @@ import msgspec
 SCHEMA_VERSION = 1
 
 Role = Literal["organiser", "chair", "secretary", "voting_member", "department_representative", "observer"]
+# Roles whose holders are on a poll's roster (with weight > 0). Observers, secretaries and organisers
+# never vote; meeting_svc (proxies) and resolution_svc (roster snapshot) both apply this rule.
+VOTING_ROLES: frozenset[str] = frozenset({"chair", "voting_member", "department_representative"})
 Language = Literal["vi", "en"]
 Rsvp = Literal["attending", "declined", "tentative"]
 AgendaKind = Literal["report", "contribution", "discussion", "vote", "other"]
