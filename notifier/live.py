@@ -55,6 +55,7 @@ class Broadcaster:
             await self.wake.wait()
             self.wake.clear()
             try:
+                self.hub.reads += 1
                 rows = await db.live_events_after(pool, self.meeting_id, self.position)
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("live read failed", error=repr(exc))
@@ -79,7 +80,7 @@ class Hub:
         self.buffer = buffer
         self.broadcasters: dict[uuid.UUID, Broadcaster] = {}
         self.pool: asyncpg.Pool | None = None
-        self.reads = 0
+        self.reads = 0  # database reads by broadcasters, for tests and metrics
 
     async def join(self, meeting_id: uuid.UUID) -> Client:
         assert self.pool is not None

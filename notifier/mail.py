@@ -125,17 +125,10 @@ def _blocks(kind: Kind, lang: str, f: Facts) -> tuple[str, list[Block]]:
                 ("link", f.link),
             ]
         case "reminder_24h" | "reminder_1h":
-            soon = (
-                ("sau 24 giờ nữa" if kind == "reminder_24h" else "sau 1 giờ nữa")
-                if vi
-                else ("in 24 hours" if kind == "reminder_24h" else "in 1 hour")
-            )
-            subject = (
-                f"Nhắc lịch: {f.meeting_title} bắt đầu {soon}" if vi else f"Reminder: {f.meeting_title} starts {soon}"
-            )
+            subject = f"Nhắc lịch: {f.meeting_title}, {when}" if vi else f"Reminder: {f.meeting_title}, {when}"
             body = [
-                ("p", f"{f.meeting_title} sẽ bắt đầu {soon}." if vi else f"{f.meeting_title} starts {soon}."),
-                ("list", [f"{'Thời gian' if vi else 'Time'}: {when}", *where]),
+                ("p", f"{f.meeting_title} sẽ bắt đầu lúc {when}." if vi else f"{f.meeting_title} starts at {when}."),
+                ("list", where),
                 ("link", f.link),
             ]
         case "contribution_requested":
@@ -226,7 +219,7 @@ def render(kind: Kind, language: str, facts: Facts) -> tuple[str, str, str]:
             assert isinstance(value, str)
             text.append(value)
             parts.append(f"<p>{html.escape(value)}</p>")
-        elif tag == "list":
+        elif tag == "list" and value:
             assert isinstance(value, list)
             text.append("\n".join(f"- {item}" for item in value))
             parts.append("<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in value) + "</ul>")
