@@ -96,6 +96,7 @@ class EventConsumer:
     async def run(self) -> None:
         sub: JetStreamContext.PullSubscription | None = None
         backoff = 0.2
+        want = 1
         while True:
             try:
                 if self._reconnected.is_set() and sub is not None:
@@ -109,12 +110,17 @@ class EventConsumer:
                     sub = await self._subscribe()
                     log.info("consumer subscribed", consumer=self.durable, subject=self._filter)
                 try:
-                    msgs = await sub.fetch(self._batch, timeout=self._fetch_timeout)
+                    msgs = await sub.fetch(want, timeout=self._fetch_timeout)
                 except nats.errors.TimeoutError:
+                    want = 1
                     continue
                 backoff = 0.2
                 for msg in msgs:
                     await self.handle(msg)
+                # nats-py's fetch of n lingers until n messages arrived or the timeout passed, so ask
+                # for exactly what the server says is waiting: one when idle (returns on arrival), a
+                # batch under load.
+                want = max(1, min(self._batch, msgs[-1].metadata.num_pending)) if msgs else 1
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
