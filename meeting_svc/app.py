@@ -1,16 +1,62 @@
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import structlog
 from aiohttp import web
 
+from meeting_svc import db, routes, views
+from meeting_svc.openapi import document
 from meeting_svc.settings import Settings
+from schemas import events as ev
+from schemas.bus import enqueue
+from schemas.codec import new_event
+from servicekit import openapi
 from servicekit.runtime import Runtime, create_base_app
+from servicekit.tokens import TokenSigner, TokenVerifier, read_key
 
 SERVICE = "meeting"
 SQL = Path(__file__).parent / "sql"
+log = structlog.get_logger("meeting.overdue")
+
+
+async def announce_overdue(runtime: Runtime, settings: Settings) -> None:
+    """Emit `contribution.overdue` once per (request, department) whose deadline passed without a report."""
+    while True:
+        try:
+            async with runtime.db().acquire() as conn, conn.transaction():
+                rows = await db.newly_overdue(conn)
+                await enqueue(
+                    conn,
+                    runtime.subjects,
+                    *(
+                        new_event(
+                            ev.ContributionOverdue,
+                            meeting_id=r["meeting_id"],
+                            request_id=r["request_id"],
+                            department_id=r["department_id"],
+                            deadline=r["deadline"],
+                        )
+                        for r in rows
+                    ),
+                )
+        except Exception as exc:  # the next round retries; a passing outage must not end the task
+            log.warning("overdue check failed", error=repr(exc))
+        await asyncio.sleep(settings.overdue_interval_s)
 
 
 def create_app(settings: Settings) -> web.Application:
-    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL)
-    return create_base_app(runtime)
+    async def overdue(runtime: Runtime) -> None:
+        await announce_overdue(runtime, settings)
+
+    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL, tasks=[overdue])
+    app = create_base_app(runtime)
+    app[views.SETTINGS] = settings
+    app[views.MEETING_OWNERS] = {}
+    app.middlewares.append(views.meeting_scope)
+    app[views.VERIFIER] = TokenVerifier(read_key(settings.token_public_key))
+    app[views.SIGNER] = TokenSigner(read_key(settings.token_private_key))
+    routes.setup(app)
+    openapi.serve(app, document())
+    return app

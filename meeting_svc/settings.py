@@ -4,4 +4,16 @@ from servicekit.settings import CommonSettings
 
 
 class Settings(CommonSettings, frozen=True, kw_only=True):
+    """meeting_svc's settings; each is read from the upper-cased environment variable."""
+
     port: int = 8081
+    # PEM text or path of the Ed25519 key that signs organiser and participant tokens.
+    token_private_key: str = ""
+    # Base of the personal invite links: `{public_url}/join/{code}`.
+    public_url: str = "http://127.0.0.1:8081"
+    organiser_token_days: int = 365
+    # Invite links and participant sessions end this many days after the meeting ends.
+    session_grace_days: float = 1.0
+    max_proxies_per_holder: int = 1
+    # How often contribution deadlines are checked for `contribution.overdue`.
+    overdue_interval_s: float = 30.0

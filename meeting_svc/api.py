@@ -1,0 +1,252 @@
+"""Request and response bodies of meeting_svc's HTTP API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+import msgspec
+
+from schemas.events import AgendaKind, Bilingual, Language, Role, Rsvp, Venue
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+Weight = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+
+
+class Request(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class DepartmentCreate(Request, kw_only=True):
+    name: Bilingual
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=40)] | None = None
+    parent_id: uuid.UUID | None = None
+
+
+class DepartmentPatch(Request, kw_only=True, omit_defaults=True):
+    name: Bilingual | msgspec.UnsetType = msgspec.UNSET
+    code: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class Department(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    name: Bilingual
+    code: str | None
+    parent_id: uuid.UUID | None
+
+
+class MeetingCreate(Request, kw_only=True):
+    title: Bilingual
+    description: Bilingual = Bilingual()
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    timezone: str
+    venue: Venue | None = None
+    online_url: str | None = None
+
+
+class MeetingPatch(Request, kw_only=True, omit_defaults=True):
+    title: Bilingual | msgspec.UnsetType = msgspec.UNSET
+    description: Bilingual | msgspec.UnsetType = msgspec.UNSET
+    starts_at: dt.datetime | msgspec.UnsetType = msgspec.UNSET
+    ends_at: dt.datetime | msgspec.UnsetType = msgspec.UNSET
+    timezone: str | msgspec.UnsetType = msgspec.UNSET
+    venue: Venue | msgspec.UnsetType | None = msgspec.UNSET
+    online_url: str | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class Transition(Request, kw_only=True):
+    reason: str = ""
+
+
+class AgendaItemCreate(Request, kw_only=True):
+    title: Bilingual
+    kind: AgendaKind
+    presenter: str | None = None
+    planned_minutes: Annotated[int, msgspec.Meta(ge=0, le=24 * 60)] | None = None
+    contribution_request_id: uuid.UUID | None = None
+    resolution_id: uuid.UUID | None = None
+    position: Annotated[int, msgspec.Meta(ge=1)] | None = None  # default: last
+
+
+class AgendaItemPatch(Request, kw_only=True, omit_defaults=True):
+    title: Bilingual | msgspec.UnsetType = msgspec.UNSET
+    kind: AgendaKind | msgspec.UnsetType = msgspec.UNSET
+    presenter: str | msgspec.UnsetType | None = msgspec.UNSET
+    planned_minutes: int | msgspec.UnsetType | None = msgspec.UNSET
+    contribution_request_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
+    resolution_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class AgendaOrder(Request, kw_only=True):
+    item_ids: list[uuid.UUID]
+
+
+class AgendaItem(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    position: int
+    title: Bilingual
+    kind: AgendaKind
+    presenter: str | None
+    planned_minutes: int | None
+    contribution_request_id: uuid.UUID | None
+    resolution_id: uuid.UUID | None
+
+
+class Meeting(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    title: Bilingual
+    description: Bilingual
+    starts_at: dt.datetime  # in the meeting's time zone
+    ends_at: dt.datetime
+    timezone: str
+    venue: Venue | None
+    online_url: str | None
+    status: str
+    version: int
+    agenda_version: int
+    agenda: list[AgendaItem] | None = None
+
+
+class MeetingList(msgspec.Struct, kw_only=True):
+    items: list[Meeting]
+
+
+class ParticipantCreate(Request, kw_only=True):
+    name: Name
+    email: str | None = None
+    department_id: uuid.UUID | None = None
+    role: Role = "voting_member"
+    weight: Weight = 1
+    language: Language = "vi"
+
+
+class ParticipantPatch(Request, kw_only=True, omit_defaults=True):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    email: str | msgspec.UnsetType | None = msgspec.UNSET
+    department_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
+    role: Role | msgspec.UnsetType = msgspec.UNSET
+    weight: Weight | msgspec.UnsetType = msgspec.UNSET
+    language: Language | msgspec.UnsetType = msgspec.UNSET
+
+
+class Participant(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    meeting_id: uuid.UUID
+    name: str
+    email: str | None
+    department_id: uuid.UUID | None
+    role: Role
+    weight: int
+    language: Language
+    rsvp: Rsvp | None
+    present: bool
+    proxy_holder_id: uuid.UUID | None = None
+    invite_url: str | None = None  # only in the answer that issued the invite
+
+
+class ParticipantList(msgspec.Struct, kw_only=True):
+    items: list[Participant]
+
+
+class ImportResult(msgspec.Struct, kw_only=True):
+    created: int
+    items: list[Participant]
+
+
+class Invite(msgspec.Struct, kw_only=True):
+    invite_url: str
+    expires_at: dt.datetime
+
+
+class SessionCreate(Request, kw_only=True):
+    invite_code: Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
+
+
+class Session(msgspec.Struct, kw_only=True):
+    token: str
+    expires_at: dt.datetime
+    meeting_id: uuid.UUID
+    participant: Participant
+
+
+class RsvpBody(Request, kw_only=True):
+    response: Rsvp
+
+
+class ProxyGrant(Request, kw_only=True):
+    holder_id: uuid.UUID
+
+
+class Attendance(msgspec.Struct, kw_only=True):
+    present_count: int
+    present_weight: int
+    present: list[uuid.UUID]
+
+
+class ContributionRequestCreate(Request, kw_only=True):
+    topic: Bilingual
+    guidance: str = ""
+    department_ids: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1)]
+    deadline: dt.datetime
+    allow_late: bool = False
+
+
+class ContributionRequest(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    meeting_id: uuid.UUID
+    topic: Bilingual
+    guidance: str
+    department_ids: list[uuid.UUID]
+    deadline: dt.datetime
+    allow_late: bool
+
+
+class ContributionRequestList(msgspec.Struct, kw_only=True):
+    items: list[ContributionRequest]
+
+
+class SubmissionBody(Request, kw_only=True):
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    body: Annotated[str, msgspec.Meta(max_length=200_000)]
+    recommendations: list[Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]] = []
+
+
+class Revision(msgspec.Struct, kw_only=True):
+    revision: int
+    title: str
+    body: str
+    body_html: str
+    recommendations: list[str]
+    late: bool
+    created_at: dt.datetime
+
+
+class Submission(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    request_id: uuid.UUID
+    department_id: uuid.UUID
+    revision: int
+    late: bool
+    current: Revision
+
+
+class RevisionList(msgspec.Struct, kw_only=True):
+    items: list[Revision]
+
+
+ContributionState = Literal["missing", "submitted", "revised", "late", "overdue"]
+
+
+class ContributionStatus(msgspec.Struct, kw_only=True):
+    request_id: uuid.UUID
+    department_id: uuid.UUID
+    status: ContributionState
+    revisions: int
+    deadline: dt.datetime
+
+
+class ContributionStatusList(msgspec.Struct, kw_only=True):
+    items: list[ContributionStatus]

@@ -1,0 +1,535 @@
+"""meeting_svc's SQL. Functions take a connection so callers decide the transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+
+import asyncpg
+
+MEETING_COLUMNS = (
+    "id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at, ends_at, timezone,"
+    " venue_name, venue_address, online_url, status, version, agenda_version"
+)
+PARTICIPANT_COLUMNS = (
+    "p.id, p.meeting_id, p.name, p.email, p.department_id, p.role, p.weight, p.language, p.rsvp, p.present,"
+    " (select holder_id from proxies x where x.principal_id = p.id) as proxy_holder_id"
+)
+
+
+def sha256(text: str) -> bytes:
+    return hashlib.sha256(text.encode()).digest()
+
+
+# --- organisers ---------------------------------------------------------------------------------------
+
+
+async def ensure_organisation(conn: asyncpg.Connection, name: str) -> uuid.UUID:
+    return await conn.fetchval(  # type: ignore[no-any-return]
+        "insert into organisations (id, name) values ($1, $2)"
+        " on conflict (name) do update set name = excluded.name returning id",
+        uuid.uuid4(),
+        name,
+    )
+
+
+async def add_organiser(
+    conn: asyncpg.Connection,
+    organisation_id: uuid.UUID,
+    organiser_id: uuid.UUID,
+    name: str,
+    jti: uuid.UUID,
+    token: str,
+    expires: dt.datetime,
+) -> None:
+    await conn.execute(
+        "insert into organisers (id, organisation_id, name) values ($1, $2, $3)", organiser_id, organisation_id, name
+    )
+    await conn.execute(
+        "insert into organiser_tokens (jti, organiser_id, token_sha256, expires_at) values ($1, $2, $3, $4)",
+        jti,
+        organiser_id,
+        sha256(token),
+        expires,
+    )
+
+
+async def organiser_token_valid(pool: asyncpg.Pool, jti: uuid.UUID) -> bool:
+    return bool(
+        await pool.fetchval(
+            "select revoked_at is null from organiser_tokens where jti = $1 and expires_at > now()", jti
+        )
+    )
+
+
+async def revoke_organiser_token(conn: asyncpg.Connection, jti: uuid.UUID) -> bool:
+    done = await conn.execute(
+        "update organiser_tokens set revoked_at = now() where jti = $1 and revoked_at is null", jti
+    )
+    return done.endswith(" 1")
+
+
+# --- departments ----------------------------------------------------------------------------------------
+
+
+async def departments(conn: asyncpg.Connection | asyncpg.Pool, org: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "select id, code, name_vi, name_en, parent_id from departments where organisation_id = $1"
+        " order by parent_id nulls first, code, name_vi",
+        org,
+    )
+
+
+async def department(conn: asyncpg.Connection | asyncpg.Pool, org: uuid.UUID, dep: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "select id, code, name_vi, name_en, parent_id from departments where organisation_id = $1 and id = $2", org, dep
+    )
+
+
+async def insert_department(conn: asyncpg.Connection, org: uuid.UUID, values: dict[str, Any]) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "insert into departments (id, organisation_id, code, name_vi, name_en, parent_id)"
+        " values ($1, $2, $3, $4, $5, $6) returning id, code, name_vi, name_en, parent_id",
+        uuid.uuid4(),
+        org,
+        values["code"],
+        values["name_vi"],
+        values["name_en"],
+        values["parent_id"],
+    )
+
+
+async def update_department(conn: asyncpg.Connection, dep: uuid.UUID, values: dict[str, Any]) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "update departments set code = $2, name_vi = $3, name_en = $4 where id = $1"
+        " returning id, code, name_vi, name_en, parent_id",
+        dep,
+        values["code"],
+        values["name_vi"],
+        values["name_en"],
+    )
+
+
+# --- meetings ---------------------------------------------------------------------------------------------
+
+
+async def meeting(
+    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, *, lock: bool = False
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {MEETING_COLUMNS} from meetings where id = $1{' for update' if lock else ''}", meeting_id
+    )
+
+
+async def list_meetings(
+    pool: asyncpg.Pool,
+    org: uuid.UUID,
+    status: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    limit: int,
+) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        f"select {MEETING_COLUMNS} from meetings where organisation_id = $1"
+        " and ($2::text is null or status = $2) and ($3::timestamptz is null or ends_at >= $3)"
+        " and ($4::timestamptz is null or starts_at < $4) order by starts_at desc limit $5",
+        org,
+        status,
+        start,
+        end,
+        limit,
+    )
+
+
+async def insert_meeting(conn: asyncpg.Connection, org: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "insert into meetings (id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at,"
+        " ends_at, timezone, venue_name, venue_address, online_url)"
+        f" values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning {MEETING_COLUMNS}",
+        uuid.uuid4(),
+        org,
+        *(v[k] for k in MEETING_FIELDS),
+    )
+
+
+MEETING_FIELDS = (
+    "title_vi",
+    "title_en",
+    "description_vi",
+    "description_en",
+    "starts_at",
+    "ends_at",
+    "timezone",
+    "venue_name",
+    "venue_address",
+    "online_url",
+)
+
+
+async def update_meeting(conn: asyncpg.Connection, meeting_id: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+    sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(MEETING_FIELDS, start=2))
+    return await conn.fetchrow(
+        f"update meetings set {sets}, version = version + 1 where id = $1 returning {MEETING_COLUMNS}",
+        meeting_id,
+        *(v[k] for k in MEETING_FIELDS),
+    )
+
+
+async def set_status(conn: asyncpg.Connection, meeting_id: uuid.UUID, status: str) -> asyncpg.Record:
+    return await conn.fetchrow(
+        f"update meetings set status = $2, version = version + 1 where id = $1 returning {MEETING_COLUMNS}",
+        meeting_id,
+        status,
+    )
+
+
+# --- agenda -------------------------------------------------------------------------------------------------
+
+AGENDA_COLUMNS = (
+    "id, position, title_vi, title_en, kind, presenter, planned_minutes, contribution_request_id, resolution_id"
+)
+
+
+async def agenda(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"select {AGENDA_COLUMNS} from agenda_items where meeting_id = $1 order by position", meeting_id
+    )
+
+
+async def bump_agenda(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> int:
+    return await conn.fetchval(  # type: ignore[no-any-return]
+        "update meetings set agenda_version = agenda_version + 1 where id = $1 returning agenda_version", meeting_id
+    )
+
+
+async def insert_agenda_item(
+    conn: asyncpg.Connection, meeting_id: uuid.UUID, position: int | None, v: dict[str, Any]
+) -> asyncpg.Record:
+    count = await conn.fetchval("select count(*) from agenda_items where meeting_id = $1", meeting_id)
+    at = count + 1 if position is None or position > count else position
+    await conn.execute(
+        "update agenda_items set position = position + 1 where meeting_id = $1 and position >= $2", meeting_id, at
+    )
+    return await conn.fetchrow(
+        "insert into agenda_items (id, meeting_id, position, title_vi, title_en, kind, presenter, planned_minutes,"
+        f" contribution_request_id, resolution_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        f" returning {AGENDA_COLUMNS}",
+        uuid.uuid4(),
+        meeting_id,
+        at,
+        *(v[k] for k in AGENDA_FIELDS),
+    )
+
+
+AGENDA_FIELDS = (
+    "title_vi",
+    "title_en",
+    "kind",
+    "presenter",
+    "planned_minutes",
+    "contribution_request_id",
+    "resolution_id",
+)
+
+
+async def agenda_item(conn: asyncpg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {AGENDA_COLUMNS} from agenda_items where meeting_id = $1 and id = $2", meeting_id, item_id
+    )
+
+
+async def update_agenda_item(conn: asyncpg.Connection, item_id: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+    sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(AGENDA_FIELDS, start=2))
+    return await conn.fetchrow(
+        f"update agenda_items set {sets} where id = $1 returning {AGENDA_COLUMNS}",
+        item_id,
+        *(v[k] for k in AGENDA_FIELDS),
+    )
+
+
+async def remove_agenda_item(conn: asyncpg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID) -> None:
+    position = await conn.fetchval("delete from agenda_items where id = $1 returning position", item_id)
+    await conn.execute(
+        "update agenda_items set position = position - 1 where meeting_id = $1 and position > $2", meeting_id, position
+    )
+
+
+async def reorder_agenda(conn: asyncpg.Connection, meeting_id: uuid.UUID, item_ids: list[uuid.UUID]) -> None:
+    await conn.execute(
+        "update agenda_items a set position = o.n from unnest($2::uuid[]) with ordinality as o(id, n)"
+        " where a.meeting_id = $1 and a.id = o.id",
+        meeting_id,
+        item_ids,
+    )
+
+
+# --- participants -----------------------------------------------------------------------------------------------
+
+
+async def participants(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"select {PARTICIPANT_COLUMNS} from participants p where p.meeting_id = $1 and p.removed_at is null"
+        " order by p.name, p.id",
+        meeting_id,
+    )
+
+
+async def participant(
+    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, pid: uuid.UUID, *, lock: bool = False
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {PARTICIPANT_COLUMNS} from participants p where p.meeting_id = $1 and p.id = $2"
+        f" and p.removed_at is null{' for update' if lock else ''}",
+        meeting_id,
+        pid,
+    )
+
+
+async def participant_active(pool: asyncpg.Pool, pid: uuid.UUID) -> bool:
+    return bool(await pool.fetchval("select removed_at is null from participants where id = $1", pid))
+
+
+async def insert_participants(conn: asyncpg.Connection, meeting_id: uuid.UUID, rows: list[tuple[Any, ...]]) -> None:
+    """rows: (id, name, email, department_id, role, weight, language, invite_sha256)."""
+    await conn.copy_records_to_table(
+        "participants",
+        records=[(r[0], meeting_id, *r[1:]) for r in rows],
+        columns=["id", "meeting_id", "name", "email", "department_id", "role", "weight", "language", "invite_sha256"],
+    )
+
+
+async def participants_by_id(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"select {PARTICIPANT_COLUMNS} from participants p where p.id = any($1::uuid[]) order by p.name, p.id", ids
+    )
+
+
+async def update_participant(conn: asyncpg.Connection, pid: uuid.UUID, v: dict[str, Any]) -> None:
+    await conn.execute(
+        "update participants set name = $2, email = $3, department_id = $4, role = $5, weight = $6, language = $7,"
+        " version = version + 1 where id = $1",
+        pid,
+        v["name"],
+        v["email"],
+        v["department_id"],
+        v["role"],
+        v["weight"],
+        v["language"],
+    )
+
+
+async def end_proxies(conn: asyncpg.Connection, pid: uuid.UUID) -> list[asyncpg.Record]:
+    """End every proxy the participant gave or holds; returns them."""
+    return await conn.fetch(
+        "delete from proxies where principal_id = $1 or holder_id = $1 returning principal_id, holder_id", pid
+    )
+
+
+async def remove_participant(conn: asyncpg.Connection, pid: uuid.UUID) -> list[asyncpg.Record]:
+    """Remove a participant; returns the proxies that ended with it."""
+    ended = await end_proxies(conn, pid)
+    await conn.execute(
+        "update participants set removed_at = now(), invite_sha256 = null, present = false where id = $1", pid
+    )
+    return ended
+
+
+async def set_invite(conn: asyncpg.Connection, pid: uuid.UUID, code_hash: bytes | None) -> None:
+    await conn.execute(
+        "update participants set invite_sha256 = $2, invite_revoked = $2 is null where id = $1", pid, code_hash
+    )
+
+
+async def by_invite(conn: asyncpg.Connection, code_hash: bytes) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {PARTICIPANT_COLUMNS}, m.organisation_id, m.ends_at from participants p"
+        " join meetings m on m.id = p.meeting_id where p.invite_sha256 = $1 and p.removed_at is null",
+        code_hash,
+    )
+
+
+async def set_rsvp(conn: asyncpg.Connection, pid: uuid.UUID, response: str) -> None:
+    await conn.execute("update participants set rsvp = $2 where id = $1", pid, response)
+
+
+async def set_present(conn: asyncpg.Connection, pid: uuid.UUID, present: bool) -> bool:
+    """Whether anything changed (check-in and check-out are idempotent)."""
+    done = await conn.execute(
+        "update participants set present = $2 where id = $1 and present <> $2 and removed_at is null", pid, present
+    )
+    return done.endswith(" 1")
+
+
+async def attendance(
+    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID
+) -> tuple[int, int, list[uuid.UUID]]:
+    rows = await conn.fetch(
+        "select id, weight from participants where meeting_id = $1 and present and removed_at is null order by id",
+        meeting_id,
+    )
+    return len(rows), sum(r["weight"] for r in rows), [r["id"] for r in rows]
+
+
+# --- proxies ------------------------------------------------------------------------------------------------------
+
+
+async def proxy_load(conn: asyncpg.Connection, principal: uuid.UUID, holder: uuid.UUID) -> dict[str, Any]:
+    return dict(
+        await conn.fetchrow(
+            "select exists(select 1 from proxies where principal_id = $2) as holder_gives,"
+            " (select count(*) from proxies where holder_id = $1) as principal_holds,"
+            " (select count(*) from proxies where holder_id = $2) as held,"
+            " (select holder_id from proxies where principal_id = $1) as current_holder",
+            principal,
+            holder,
+        )
+    )
+
+
+async def grant_proxy(conn: asyncpg.Connection, meeting_id: uuid.UUID, principal: uuid.UUID, holder: uuid.UUID) -> None:
+    await conn.execute(
+        "insert into proxies (principal_id, holder_id, meeting_id) values ($1, $2, $3)"
+        " on conflict (principal_id) do update set holder_id = excluded.holder_id, granted_at = now()",
+        principal,
+        holder,
+        meeting_id,
+    )
+
+
+async def revoke_proxy(conn: asyncpg.Connection, principal: uuid.UUID) -> uuid.UUID | None:
+    return await conn.fetchval("delete from proxies where principal_id = $1 returning holder_id", principal)
+
+
+# --- contributions ------------------------------------------------------------------------------------------------
+
+REQUEST_COLUMNS = "id, meeting_id, topic_vi, topic_en, guidance, department_ids, deadline, allow_late"
+
+
+async def insert_request(conn: asyncpg.Connection, meeting_id: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "insert into contribution_requests (id, meeting_id, topic_vi, topic_en, guidance, department_ids, deadline,"
+        f" allow_late) values ($1, $2, $3, $4, $5, $6, $7, $8) returning {REQUEST_COLUMNS}",
+        uuid.uuid4(),
+        meeting_id,
+        v["topic_vi"],
+        v["topic_en"],
+        v["guidance"],
+        v["department_ids"],
+        v["deadline"],
+        v["allow_late"],
+    )
+
+
+async def requests(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"select {REQUEST_COLUMNS} from contribution_requests where meeting_id = $1 order by deadline, id", meeting_id
+    )
+
+
+async def request(conn: asyncpg.Connection, meeting_id: uuid.UUID, rid: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {REQUEST_COLUMNS} from contribution_requests where meeting_id = $1 and id = $2", meeting_id, rid
+    )
+
+
+SUBMISSION_COLUMNS = (
+    "s.id, s.request_id, s.department_id, s.revision, s.late, r.title, r.body, r.body_html, r.recommendations,"
+    " r.late as revision_late, r.created_at"
+)
+
+
+async def submission(
+    conn: asyncpg.Connection, rid: uuid.UUID, sid: uuid.UUID, *, lock: bool = False
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {SUBMISSION_COLUMNS} from submissions s join submission_revisions r"
+        " on r.submission_id = s.id and r.revision = s.revision where s.request_id = $1 and s.id = $2"
+        f"{' for update of s' if lock else ''}",
+        rid,
+        sid,
+    )
+
+
+async def submission_of(conn: asyncpg.Connection, rid: uuid.UUID, department: uuid.UUID) -> uuid.UUID | None:
+    return await conn.fetchval(
+        "select id from submissions where request_id = $1 and department_id = $2", rid, department
+    )
+
+
+async def add_revision(
+    conn: asyncpg.Connection,
+    *,
+    rid: uuid.UUID,
+    sid: uuid.UUID | None,
+    department: uuid.UUID,
+    author: uuid.UUID,
+    late: bool,
+    v: dict[str, Any],
+) -> tuple[uuid.UUID, int]:
+    if sid is None:
+        sid = uuid.uuid4()
+        revision = 1
+        await conn.execute(
+            "insert into submissions (id, request_id, department_id, submitted_by, late) values ($1, $2, $3, $4, $5)",
+            sid,
+            rid,
+            department,
+            author,
+            late,
+        )
+    else:
+        revision = await conn.fetchval(
+            "update submissions set revision = revision + 1, late = late or $2, updated_at = now() where id = $1"
+            " returning revision",
+            sid,
+            late,
+        )
+    await conn.execute(
+        "insert into submission_revisions (submission_id, revision, title, body, body_html, recommendations, late,"
+        " submitted_by) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        sid,
+        revision,
+        v["title"],
+        v["body"],
+        v["body_html"],
+        v["recommendations"],
+        late,
+        author,
+    )
+    return sid, revision
+
+
+async def revisions(conn: asyncpg.Connection | asyncpg.Pool, sid: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "select revision, title, body, body_html, recommendations, late, created_at from submission_revisions"
+        " where submission_id = $1 order by revision",
+        sid,
+    )
+
+
+async def contribution_status(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "select r.id as request_id, d.department_id, r.deadline, coalesce(s.revision, 0) as revisions,"
+        " coalesce(s.late, false) as late from contribution_requests r cross join unnest(r.department_ids)"
+        " as d(department_id) left join submissions s on s.request_id = r.id and s.department_id = d.department_id"
+        " where r.meeting_id = $1 order by r.deadline, r.id, d.department_id",
+        meeting_id,
+    )
+
+
+async def newly_overdue(conn: asyncpg.Connection, limit: int = 500) -> list[asyncpg.Record]:
+    """(request, department) pairs past their deadline without a submission and not yet announced; marks them."""
+    return await conn.fetch(
+        "with due as (select r.id as request_id, d.department_id, r.meeting_id, r.deadline"
+        " from contribution_requests r cross join unnest(r.department_ids) as d(department_id)"
+        " join meetings m on m.id = r.meeting_id and m.status <> 'cancelled'"
+        " where r.deadline < now() and not exists (select 1 from submissions s where s.request_id = r.id"
+        " and s.department_id = d.department_id) and not exists (select 1 from overdue_notices o"
+        " where o.request_id = r.id and o.department_id = d.department_id) limit $1),"
+        " marked as (insert into overdue_notices select request_id, department_id from due on conflict do nothing"
+        " returning request_id, department_id)"
+        " select due.* from due join marked using (request_id, department_id)",
+        limit,
+    )

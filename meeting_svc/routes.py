@@ -1,0 +1,387 @@
+"""meeting_svc's routes and their OpenAPI description (one list, so they cannot drift)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from meeting_svc import api, views
+from servicekit.openapi import Operation
+
+M = "/api/v1/meetings"
+ONE = M + "/{meeting_id}"
+AGENDA = ONE + "/agenda"
+PEOPLE = ONE + "/participants"
+PERSON = PEOPLE + "/{participant_id}"
+REQUESTS = ONE + "/contribution-requests"
+REQUEST = REQUESTS + "/{request_id}"
+SUBMISSION = REQUEST + "/submissions/{submission_id}"
+CREATE = ("Idempotency-Key",)
+EDIT = ("If-Match",)
+IMPORT_DOC = (
+    "UTF-8 (a BOM is fine), header `name,email,department,role,weight,language`; department by code or name."
+    " On any bad row: 422 with `errors: [{row, field, detail}]` and nothing created."
+)
+SUBMIT_DOC = (
+    "Markdown body, rendered sanitised into `body_html`. After the deadline: 409 unless the request allows late"
+    " reports (then flagged `late`)."
+)
+
+OPERATIONS: list[tuple[Operation, object]] = [
+    (
+        Operation(
+            "POST",
+            "/api/v1/departments",
+            "Create a block or a department",
+            "departments",
+            request=api.DepartmentCreate,
+            response=api.Department,
+            status=201,
+            errors=(400, 401, 403, 409, 422),
+            headers=CREATE,
+        ),
+        views.create_department,
+    ),
+    (
+        Operation(
+            "GET", "/api/v1/departments", "The organisation's departments", "departments", response=list[api.Department]
+        ),
+        views.list_departments,
+    ),
+    (
+        Operation(
+            "PATCH",
+            "/api/v1/departments/{department_id}",
+            "Rename a department",
+            "departments",
+            request=api.DepartmentPatch,
+            response=api.Department,
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+        views.patch_department,
+    ),
+    (
+        Operation(
+            "POST",
+            M,
+            "Create a meeting (draft)",
+            "meetings",
+            request=api.MeetingCreate,
+            response=api.Meeting,
+            status=201,
+            errors=(400, 401, 403, 422),
+            headers=CREATE,
+        ),
+        views.create_meeting,
+    ),
+    (
+        Operation(
+            "GET",
+            M,
+            "The organisation's meetings",
+            "meetings",
+            response=api.MeetingList,
+            query={
+                "status": "draft|scheduled|in_progress|ended|cancelled",
+                "from": "RFC 3339: ending at or after",
+                "to": "RFC 3339: starting before",
+                "limit": "1-500",
+            },
+        ),
+        views.list_meetings,
+    ),
+    (Operation("GET", ONE, "A meeting with its agenda", "meetings", response=api.Meeting), views.get_meeting),
+    (
+        Operation(
+            "PATCH",
+            ONE,
+            "Edit a meeting; moving a scheduled one emits meeting.rescheduled",
+            "meetings",
+            request=api.MeetingPatch,
+            response=api.Meeting,
+            errors=(400, 401, 403, 404, 409, 412, 422),
+            headers=EDIT,
+        ),
+        views.patch_meeting,
+    ),
+    *(
+        (
+            Operation(
+                "POST",
+                f"{ONE}/{action}",
+                f"Lifecycle: {action}",
+                "meetings",
+                request=api.Transition if action == "cancel" else None,
+                response=api.Meeting,
+                errors=(401, 403, 404, 409, 412),
+                headers=EDIT,
+                description="A forbidden transition is 409 with `current_status`.",
+            ),
+            views.transition(action),
+        )
+        for action in ("schedule", "start", "end", "cancel")
+    ),
+    (Operation("GET", AGENDA, "The agenda", "agenda"), views.get_agenda),
+    (
+        Operation(
+            "POST",
+            AGENDA,
+            "Add an agenda item",
+            "agenda",
+            request=api.AgendaItemCreate,
+            status=201,
+            errors=(400, 401, 403, 404, 409, 412, 422),
+            headers=CREATE + EDIT,
+        ),
+        views.add_agenda_item,
+    ),
+    (
+        Operation(
+            "PUT",
+            AGENDA + "/order",
+            "Reorder the agenda atomically",
+            "agenda",
+            request=api.AgendaOrder,
+            errors=(400, 401, 403, 404, 409, 412, 422),
+            headers=EDIT,
+        ),
+        views.reorder_agenda,
+    ),
+    (
+        Operation(
+            "PATCH",
+            AGENDA + "/{item_id}",
+            "Edit an agenda item",
+            "agenda",
+            request=api.AgendaItemPatch,
+            errors=(400, 401, 403, 404, 409, 412, 422),
+            headers=EDIT,
+        ),
+        views.patch_agenda_item,
+    ),
+    (
+        Operation(
+            "DELETE",
+            AGENDA + "/{item_id}",
+            "Remove an agenda item",
+            "agenda",
+            errors=(401, 403, 404, 409, 412),
+            headers=EDIT,
+        ),
+        views.remove_agenda_item,
+    ),
+    (
+        Operation(
+            "POST",
+            PEOPLE,
+            "Add a participant (and issue its invite link)",
+            "participants",
+            request=api.ParticipantCreate,
+            response=api.Participant,
+            status=201,
+            errors=(400, 401, 403, 404, 409, 422),
+            headers=CREATE,
+        ),
+        views.add_participant,
+    ),
+    (
+        Operation(
+            "POST",
+            PEOPLE + ":import",
+            "Import participants from CSV, all or nothing",
+            "participants",
+            request="text/csv",
+            response=api.ImportResult,
+            status=201,
+            errors=(400, 401, 403, 404, 409, 413, 422),
+            headers=CREATE,
+            description=IMPORT_DOC,
+        ),
+        views.import_participants,
+    ),
+    (
+        Operation("GET", PEOPLE, "The meeting's participants", "participants", response=api.ParticipantList),
+        views.list_participants,
+    ),
+    (Operation("GET", PERSON, "One participant", "participants", response=api.Participant), views.get_participant),
+    (
+        Operation(
+            "PATCH",
+            PERSON,
+            "Edit a participant",
+            "participants",
+            request=api.ParticipantPatch,
+            response=api.Participant,
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+        views.patch_participant,
+    ),
+    (
+        Operation("DELETE", PERSON, "Remove a participant", "participants", status=204, errors=(401, 403, 404)),
+        views.remove_participant,
+    ),
+    (
+        Operation(
+            "POST",
+            PERSON + "/invite",
+            "Issue a new invite link (the old one stops working)",
+            "participants",
+            response=api.Invite,
+            status=201,
+        ),
+        views.reissue_invite,
+    ),
+    (
+        Operation("DELETE", PERSON + "/invite", "Revoke the invite link", "participants", status=204),
+        views.revoke_invite,
+    ),
+    (
+        Operation(
+            "POST",
+            "/api/v1/sessions",
+            "Exchange an invite code for a participant session token",
+            "participants",
+            request=api.SessionCreate,
+            response=api.Session,
+            status=201,
+            errors=(400, 404, 410, 422),
+            auth=None,
+        ),
+        views.create_session,
+    ),
+    (
+        Operation(
+            "POST",
+            PERSON + "/rsvp",
+            "Answer the invitation",
+            "attendance",
+            request=api.RsvpBody,
+            response=api.Participant,
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+        views.record_rsvp,
+    ),
+    (
+        Operation(
+            "POST",
+            PERSON + "/check-in",
+            "Check in (idempotent; meeting in progress)",
+            "attendance",
+            response=api.Participant,
+            errors=(401, 403, 404, 409),
+        ),
+        views.attendance_change(True),
+    ),
+    (
+        Operation(
+            "POST",
+            PERSON + "/check-out",
+            "Check out (idempotent; meeting in progress)",
+            "attendance",
+            response=api.Participant,
+            errors=(401, 403, 404, 409),
+        ),
+        views.attendance_change(False),
+    ),
+    (
+        Operation(
+            "GET", ONE + "/attendance", "Who is present: count and weight", "attendance", response=api.Attendance
+        ),
+        views.get_attendance,
+    ),
+    (
+        Operation(
+            "POST",
+            PERSON + "/proxy",
+            "Hand this participant's vote to another voting member",
+            "attendance",
+            request=api.ProxyGrant,
+            response=api.Participant,
+            status=201,
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+        views.grant_proxy,
+    ),
+    (
+        Operation("DELETE", PERSON + "/proxy", "Revoke the proxy (later polls)", "attendance", status=204),
+        views.revoke_proxy,
+    ),
+    (
+        Operation(
+            "POST",
+            REQUESTS,
+            "Ask departments for position reports",
+            "contributions",
+            request=api.ContributionRequestCreate,
+            response=api.ContributionRequest,
+            status=201,
+            errors=(400, 401, 403, 404, 409, 422),
+            headers=CREATE,
+        ),
+        views.create_request,
+    ),
+    (
+        Operation(
+            "GET",
+            REQUESTS,
+            "The meeting's contribution requests",
+            "contributions",
+            response=api.ContributionRequestList,
+        ),
+        views.list_requests,
+    ),
+    (
+        Operation(
+            "POST",
+            REQUEST + "/submissions",
+            "Submit the department's position report",
+            "contributions",
+            request=api.SubmissionBody,
+            response=api.Submission,
+            status=201,
+            errors=(400, 401, 403, 404, 409, 422),
+            headers=CREATE,
+            description=SUBMIT_DOC,
+        ),
+        views.submit,
+    ),
+    (
+        Operation(
+            "GET", SUBMISSION, "A position report (its latest revision)", "contributions", response=api.Submission
+        ),
+        views.get_submission,
+    ),
+    (
+        Operation(
+            "PUT",
+            SUBMISSION,
+            "Revise a position report (every revision is kept)",
+            "contributions",
+            request=api.SubmissionBody,
+            response=api.Submission,
+            errors=(400, 401, 403, 404, 409, 412, 422, 428),
+            headers=EDIT,
+        ),
+        views.revise,
+    ),
+    (
+        Operation(
+            "GET", SUBMISSION + "/revisions", "Every revision of a report", "contributions", response=api.RevisionList
+        ),
+        views.list_revisions,
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/contributions",
+            "Which departments submitted, revised, are late or overdue",
+            "contributions",
+            response=api.ContributionStatusList,
+        ),
+        views.contribution_status,
+    ),
+]
+
+
+def setup(app: web.Application) -> None:
+    for op, handler in OPERATIONS:
+        app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]

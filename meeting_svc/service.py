@@ -1,0 +1,181 @@
+"""The meeting rules, free of HTTP and SQL: lifecycle, time checks, the participant CSV, proxies,
+position reports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import uuid
+import zoneinfo
+from dataclasses import dataclass
+from typing import get_args
+
+import nh3
+from markdown_it import MarkdownIt
+
+from schemas.events import VOTING_ROLES, Language, Role
+
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "schedule": (frozenset({"draft"}), "scheduled"),
+    "start": (frozenset({"scheduled"}), "in_progress"),
+    "end": (frozenset({"in_progress"}), "ended"),
+    "cancel": (frozenset({"draft", "scheduled"}), "cancelled"),
+}
+STATUSES = ("draft", "scheduled", "in_progress", "ended", "cancelled")
+EDITABLE = frozenset({"draft", "scheduled", "in_progress"})
+
+
+def next_status(current: str, action: str) -> str | None:
+    """The status `action` leads to from `current`, or None when the lifecycle forbids it."""
+    sources, target = TRANSITIONS[action]
+    return target if current in sources else None
+
+
+def time_problem(starts_at: dt.datetime, ends_at: dt.datetime, timezone: str) -> tuple[str, str] | None:
+    """(field, message) of what is wrong with a meeting's times, or None."""
+    for name, value in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if value.tzinfo is None:
+            return name, "needs a UTC offset (RFC 3339)"
+    if ends_at <= starts_at:
+        return "ends_at", "must be after starts_at"
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return "timezone", f"{timezone!r} is not an IANA time zone"
+    return None
+
+
+def local(value: dt.datetime, timezone: str) -> dt.datetime:
+    return value.astimezone(zoneinfo.ZoneInfo(timezone))
+
+
+# --- participants ---------------------------------------------------------------------------------
+
+ROLES: tuple[str, ...] = get_args(Role)
+LANGUAGES: tuple[str, ...] = get_args(Language)
+CSV_COLUMNS = ("name", "email", "department", "role", "weight", "language")
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    name: str
+    email: str | None
+    department_id: uuid.UUID | None
+    role: str
+    weight: int
+    language: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 1-based data row (the header is row 0)
+    field: str
+    detail: str
+
+
+def parse_participants(data: bytes, departments: dict[str, uuid.UUID]) -> tuple[list[ParticipantRow], list[RowError]]:
+    """Parse the participant CSV. `departments` maps a department's code or name (lower-cased) to its id.
+    Every row is checked; the caller creates nothing unless the error list is empty."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [], [RowError(0, "file", f"not UTF-8: {exc}")]
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if "name" not in header:
+        return [], [RowError(0, "header", f"a 'name' column is required; columns are {', '.join(CSV_COLUMNS)}")]
+    unknown = [h for h in header if h not in CSV_COLUMNS]
+    if unknown:
+        return [], [RowError(0, "header", f"unknown column(s) {unknown}; columns are {', '.join(CSV_COLUMNS)}")]
+    reader.fieldnames = header
+    rows: list[ParticipantRow] = []
+    errors: list[RowError] = []
+    emails: dict[str, int] = {}
+    for n, raw in enumerate(reader, start=1):
+        if None in raw:
+            errors.append(RowError(n, "row", "more cells than columns"))
+            continue
+        cell = {k: (v or "").strip() for k, v in raw.items()}
+        row_errors: list[RowError] = []
+        name = cell.get("name", "")
+        if not name:
+            row_errors.append(RowError(n, "name", "required"))
+        email = cell.get("email") or None
+        if email is not None:
+            if "@" not in email or " " in email:
+                row_errors.append(RowError(n, "email", f"{email!r} is not an email address"))
+            elif email.lower() in emails:
+                row_errors.append(RowError(n, "email", f"{email} already on row {emails[email.lower()]}"))
+            else:
+                emails[email.lower()] = n
+        department_id = None
+        if cell.get("department"):
+            department_id = departments.get(cell["department"].lower())
+            if department_id is None:
+                row_errors.append(RowError(n, "department", f"no department with code or name {cell['department']!r}"))
+        role = cell.get("role") or "voting_member"
+        if role not in ROLES:
+            row_errors.append(RowError(n, "role", f"{role!r} is not one of {', '.join(ROLES)}"))
+        weight = 1
+        if cell.get("weight"):
+            try:
+                weight = int(cell["weight"])
+                if weight < 0:
+                    raise ValueError
+            except ValueError:
+                row_errors.append(RowError(n, "weight", f"{cell['weight']!r} is not a whole number ≥ 0"))
+        language = cell.get("language") or "vi"
+        if language not in LANGUAGES:
+            row_errors.append(RowError(n, "language", f"{language!r} is not one of {', '.join(LANGUAGES)}"))
+        if row_errors:
+            errors += row_errors
+        else:
+            rows.append(ParticipantRow(name, email, department_id, role, weight, language))
+    if not rows and not errors:
+        errors.append(RowError(0, "file", "no participant rows"))
+    return rows, errors
+
+
+def proxy_problem(
+    *,
+    principal_role: str,
+    holder_role: str,
+    same: bool,
+    holder_gives: bool,
+    principal_holds: int,
+    held: int,
+    limit: int,
+) -> str | None:
+    """Why a proxy from principal to holder is not allowed, or None."""
+    if same:
+        return "a participant cannot hold its own proxy"
+    if principal_role not in VOTING_ROLES:
+        return f"a {principal_role} has no vote to hand on"
+    if holder_role not in VOTING_ROLES:
+        return f"a {holder_role} cannot hold a proxy"
+    if holder_gives:
+        return "the holder has handed its own vote on (no chains)"
+    if principal_holds:
+        return "the principal holds proxies of others (no chains)"
+    if held >= limit:
+        return f"the holder already holds {held} prox{'y' if held == 1 else 'ies'} (limit {limit})"
+    return None
+
+
+# --- position reports -------------------------------------------------------------------------------
+
+_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def render_markdown(body: str) -> str:
+    return nh3.clean(_markdown.render(body))
+
+
+def contribution_state(*, revisions: int, late: bool, deadline: dt.datetime, now: dt.datetime) -> str:
+    if revisions == 0:
+        return "overdue" if now > deadline else "missing"
+    if late:
+        return "late"
+    return "revised" if revisions > 1 else "submitted"
