@@ -338,7 +338,9 @@ async def remove_participant(conn: asyncpg.Connection, pid: uuid.UUID) -> list[a
 
 async def set_invite(conn: asyncpg.Connection, pid: uuid.UUID, code_hash: bytes | None) -> None:
     await conn.execute(
-        "update participants set invite_sha256 = $2, invite_revoked = $2 is null where id = $1", pid, code_hash
+        "update participants set invite_sha256 = $2::bytea, invite_revoked = $2::bytea is null where id = $1",
+        pid,
+        code_hash,
     )
 
 

@@ -1,0 +1,108 @@
+"""Department position reports: requests, submissions, revisions, lateness and overdue notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from tests.conftest import EventTap, wait_for
+from tests.meeting.conftest import Caller, Client, Org, invite, join, new_meeting, ok
+
+
+async def block(client: Client, org: Org, code: str, vi: str) -> str:
+    body = await ok(
+        await client.post("/api/v1/departments", json={"name": {"vi": vi}, "code": code}, headers=org.organiser.auth),
+        201,
+    )
+    return str(body["id"])
+
+
+async def representative(client: Client, org: Org, mid: str, department: str, name: str) -> Caller:
+    return await join(
+        client, await invite(client, org, mid, name=name, role="department_representative", department_id=department)
+    )
+
+
+def request_body(departments: list[str], deadline: dt.datetime, **extra: Any) -> dict[str, Any]:
+    return {
+        "topic": {"vi": "Báo cáo tham luận góp ý và kiến nghị", "en": "Position report"},
+        "guidance": "Góp ý và kiến nghị đến Lãnh đạo Trung tâm",
+        "department_ids": departments,
+        "deadline": deadline.isoformat(),
+        **extra,
+    }
+
+
+REPORT = {
+    "title": "Tham luận của Khối Đo lường",
+    "body": "## Kiến nghị\n\n* Đầu tư **thiết bị**\n\n<script>alert(1)</script>",
+    "recommendations": ["Đầu tư trang thiết bị", "Số hóa quản lý"],
+}
+
+
+async def test_submit_revise_and_status(client: Client, org: Org, tap: EventTap) -> None:
+    dl = await block(client, org, "DL", "Khối Đo lường")
+    tn = await block(client, org, "TN", "Khối Thử nghiệm")
+    mid = (await new_meeting(client, org))["id"]
+    rep_dl = await representative(client, org, mid, dl, "Hoàng Minh Chi")
+    rep_tn = await representative(client, org, mid, tn, "Đỗ Thu Hà")
+    member = await join(client, await invite(client, org, mid, name="Bùi Văn Nam"))
+    deadline = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    url = f"/api/v1/meetings/{mid}/contribution-requests"
+    denied = await client.post(url, json=request_body([dl], deadline), headers=member.auth)
+    assert denied.status == 403
+    req = await ok(await client.post(url, json=request_body([dl], deadline), headers=org.organiser.auth), 201)
+    await tap.wait("contribution.requested", request_id=uuid.UUID(req["id"]))
+
+    wrong = await client.post(f"{url}/{req['id']}/submissions", json=REPORT, headers=rep_tn.auth)
+    assert wrong.status == 403  # not addressed to the Testing block
+    first = await ok(await client.post(f"{url}/{req['id']}/submissions", json=REPORT, headers=rep_dl.auth), 201)
+    assert "<script>" not in first["current"]["body_html"]
+    assert "<strong>thiết bị</strong>" in first["current"]["body_html"]
+    again = await client.post(f"{url}/{req['id']}/submissions", json=REPORT, headers=rep_dl.auth)
+    assert again.status == 409
+    sub_url = f"{url}/{req['id']}/submissions/{first['id']}"
+    no_match = await client.put(sub_url, json={**REPORT, "title": "Bản sửa"}, headers=rep_dl.auth)
+    assert no_match.status == 428
+    revised = await ok(
+        await client.put(sub_url, json={**REPORT, "title": "Bản sửa"}, headers={**rep_dl.auth, "If-Match": '"1"'})
+    )
+    assert (revised["revision"], revised["current"]["title"]) == (2, "Bản sửa")
+    stale = await client.put(sub_url, json=REPORT, headers={**rep_dl.auth, "If-Match": '"1"'})
+    assert stale.status == 412
+    history = await ok(await client.get(sub_url + "/revisions", headers=member.auth))
+    assert [r["title"] for r in history["items"]] == [REPORT["title"], "Bản sửa"]
+    event = await tap.wait("contribution.revised")
+    assert (event.revision, event.late) == (2, False)  # type: ignore[attr-defined]
+    status = await ok(await client.get(f"/api/v1/meetings/{mid}/contributions", headers=org.organiser.auth))
+    assert [(s["department_id"], s["status"], s["revisions"]) for s in status["items"]] == [(dl, "revised", 2)]
+
+
+async def test_late_reports_and_overdue_notice(client: Client, org: Org, tap: EventTap) -> None:
+    dl = await block(client, org, "DL", "Khối Đo lường")
+    tn = await block(client, org, "TN", "Khối Thử nghiệm")
+    mid = (await new_meeting(client, org))["id"]
+    rep_dl = await representative(client, org, mid, dl, "Hoàng Minh Chi")
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    url = f"/api/v1/meetings/{mid}/contribution-requests"
+    strict = await ok(await client.post(url, json=request_body([dl], past), headers=org.organiser.auth), 201)
+    refused = await client.post(f"{url}/{strict['id']}/submissions", json=REPORT, headers=rep_dl.auth)
+    assert (refused.status, (await refused.json())["field"]) == (409, "deadline")
+    lenient = await ok(
+        await client.post(url, json=request_body([dl, tn], past, allow_late=True), headers=org.organiser.auth), 201
+    )
+    late = await ok(await client.post(f"{url}/{lenient['id']}/submissions", json=REPORT, headers=rep_dl.auth), 201)
+    assert late["late"] is True
+
+    async def notices() -> list[Any]:
+        found = tap.of_type("contribution.overdue")
+        return found if len(found) >= 2 else []
+
+    overdue = await wait_for(notices, what="contribution.overdue")
+    pairs = [(e.request_id, e.department_id) for e in overdue]  # type: ignore[attr-defined]
+    assert len(pairs) == 2, pairs  # one notice per (request, department)
+    assert set(pairs) == {(uuid.UUID(strict["id"]), uuid.UUID(dl)), (uuid.UUID(lenient["id"]), uuid.UUID(tn))}
+    status = await ok(await client.get(f"/api/v1/meetings/{mid}/contributions", headers=org.organiser.auth))
+    states = {(s["request_id"], s["department_id"]): s["status"] for s in status["items"]}
+    assert states == {(strict["id"], dl): "overdue", (lenient["id"], dl): "late", (lenient["id"], tn): "overdue"}
