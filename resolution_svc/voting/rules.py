@@ -1,0 +1,51 @@
+"""A poll's rules are data: options, the base the threshold is measured against, the threshold, and an
+optional quorum (DESIGN §5)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Literal
+
+import msgspec
+
+Base = Literal["cast", "yes_no", "present", "eligible"]
+Threshold = Literal["simple", "two_thirds", "three_quarters", "unanimous"]
+
+
+class QuorumRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    # weight checked in when the poll closes, or weight that cast a ballot
+    of: Literal["present", "participating"] = "present"
+    minimum_weight: int | None = None
+    fraction: str | None = None  # of eligible weight, exact, e.g. "1/2"
+
+
+class PollRules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    options: list[str] = msgspec.field(default_factory=lambda: ["yes", "no", "abstain"])
+    base: Base = "cast"
+    threshold: Threshold = "simple"
+    quorum: QuorumRule | None = None
+
+
+def parse_fraction(text: str) -> Fraction | None:
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        return None
+    return value if 0 < value <= 1 else None
+
+
+def validate(rules: PollRules) -> tuple[str, str] | None:
+    """(field, problem) of rules that cannot be applied, or None."""
+    if "yes" not in rules.options or "no" not in rules.options:
+        return "rules.options", "a motion needs the options yes and no"
+    if len(set(rules.options)) != len(rules.options) or any(not o or len(o) > 100 for o in rules.options):
+        return "rules.options", "options must be distinct, non-empty and short"
+    quorum = rules.quorum
+    if quorum is not None:
+        if quorum.minimum_weight is None and quorum.fraction is None:
+            return "rules.quorum", "give minimum_weight, fraction or both"
+        if quorum.minimum_weight is not None and quorum.minimum_weight < 1:
+            return "rules.quorum.minimum_weight", "must be at least 1"
+        if quorum.fraction is not None and parse_fraction(quorum.fraction) is None:
+            return "rules.quorum.fraction", "an exact fraction in (0, 1], e.g. 1/2"
+    return None
