@@ -4,13 +4,34 @@ from pathlib import Path
 
 from aiohttp import web
 
+from resolution_svc import routes, views
+from resolution_svc.consumers import apply_meeting_event
+from resolution_svc.openapi import document
+from resolution_svc.schedule import run_schedule
 from resolution_svc.settings import Settings
-from servicekit.runtime import Runtime, create_base_app
+from schemas.subjects import MEETINGS
+from servicekit import openapi
+from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
+from servicekit.tokens import TokenVerifier, read_key
 
 SERVICE = "resolution"
 SQL = Path(__file__).parent / "sql"
 
 
 def create_app(settings: Settings) -> web.Application:
-    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL)
-    return create_base_app(runtime)
+    async def schedule(runtime: Runtime) -> None:
+        await run_schedule(runtime, settings.schedule_interval_s)
+
+    runtime = Runtime(
+        settings=settings,
+        service=SERVICE,
+        sql=SQL,
+        consumers=[ConsumerSpec("meetings", MEETINGS, apply_meeting_event)],
+        tasks=[schedule],
+    )
+    app = create_base_app(runtime)
+    app[views.CREDENTIALS] = views.Credentials(TokenVerifier(read_key(settings.token_public_key)))
+    app[views.POLL_FACTS] = {}
+    routes.setup(app)
+    openapi.serve(app, document())
+    return app

@@ -1,0 +1,168 @@
+"""Request and response bodies of resolution_svc's HTTP API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+import msgspec
+
+from resolution_svc.voting import PollRules
+from schemas.events import Bilingual, DirectiveStatus, PollResult
+
+Text = Annotated[str, msgspec.Meta(max_length=100_000)]
+
+
+class DirectiveIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    title: Bilingual
+    description: Text = ""
+    department_ids: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1)]
+    due_date: dt.date | None = None
+    priority: Literal["low", "normal", "high"] = "normal"
+
+
+class ResolutionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    title: Bilingual
+    text: Bilingual
+    directives: list[DirectiveIn] = []
+
+
+class ResolutionPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    title: Bilingual | msgspec.UnsetType = msgspec.UNSET
+    text: Bilingual | msgspec.UnsetType = msgspec.UNSET
+    directives: list[DirectiveIn] | msgspec.UnsetType = msgspec.UNSET
+
+
+class DirectiveOut(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    title: Bilingual
+    description: str
+    department_ids: list[uuid.UUID]
+    due_date: dt.date | None
+    priority: str
+
+
+class Resolution(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    meeting_id: uuid.UUID
+    title: Bilingual
+    text: Bilingual
+    directives: list[DirectiveOut]
+    status: str
+    version: int
+
+
+class ResolutionList(msgspec.Struct, kw_only=True):
+    items: list[Resolution]
+
+
+class AmendmentCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    text: Bilingual
+    directives: list[DirectiveIn] | None = None  # replaces the resolution's directives when accepted
+
+
+class Amendment(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    resolution_id: uuid.UUID
+    proposer_id: uuid.UUID
+    text: Bilingual
+    status: str
+
+
+class PollCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    motion: Literal["resolution", "amendment", "procedural"]
+    question: Bilingual
+    resolution_id: uuid.UUID | None = None
+    amendment_id: uuid.UUID | None = None
+    rules: PollRules = PollRules()
+    secret: bool = False
+    allow_change: bool = False
+    opens_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+
+
+class Poll(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    meeting_id: uuid.UUID
+    motion: str
+    resolution_id: uuid.UUID | None
+    amendment_id: uuid.UUID | None
+    question: Bilingual
+    rules: PollRules
+    secret: bool
+    allow_change: bool
+    status: str
+    opens_at: dt.datetime | None  # in the meeting's time zone
+    closes_at: dt.datetime | None
+    opened_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    eligible_count: int | None
+    eligible_weight: int | None
+
+
+class PollList(msgspec.Struct, kw_only=True):
+    items: list[Poll]
+
+
+class BallotCast(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    choice: str
+    principal_id: uuid.UUID | None = None  # cast for this principal, as its proxy holder
+
+
+class BallotReceipt(msgspec.Struct, kw_only=True, omit_defaults=True):
+    receipt: str
+    poll_id: uuid.UUID
+    choice: str | None = None  # named polls only: a secret poll's answer does not repeat the choice
+    replaced: bool = False
+
+
+class Result(msgspec.Struct, kw_only=True):
+    poll_id: uuid.UUID
+    closed_at: dt.datetime
+    eligible_count: int
+    eligible_weight: int
+    result: PollResult
+
+
+class NamedBallot(msgspec.Struct, kw_only=True):
+    voter_id: uuid.UUID
+    choice: str
+    weight: int
+
+
+class NamedBallots(msgspec.Struct, kw_only=True):
+    items: list[NamedBallot]
+
+
+class Receipt(msgspec.Struct, kw_only=True):
+    receipt: str
+    choice: str
+
+
+class Receipts(msgspec.Struct, kw_only=True):
+    items: list[Receipt]
+
+
+class Directive(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    resolution_id: uuid.UUID
+    meeting_id: uuid.UUID
+    title: Bilingual
+    description: str
+    department_ids: list[uuid.UUID]
+    due_date: dt.date | None
+    priority: str
+    status: DirectiveStatus
+    note: str
+    overdue: bool
+    version: int
+
+
+class DirectiveList(msgspec.Struct, kw_only=True):
+    items: list[Directive]
+
+
+class DirectivePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    status: DirectiveStatus
+    note: Annotated[str, msgspec.Meta(max_length=10_000)] = ""

@@ -1,0 +1,374 @@
+"""resolution_svc's SQL. The ballot is one statement: it is the hot path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import asyncpg
+
+VOTING_ROLES_SQL = "('chair', 'voting_member', 'department_representative')"
+
+
+async def meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "select id, organisation_id, timezone, status from meetings where id = $1 and organisation_id is not null",
+        meeting_id,
+    )
+
+
+# --- resolutions and amendments -----------------------------------------------------------------------------
+
+RESOLUTION_COLUMNS = (
+    "id, meeting_id, organisation_id, title_vi, title_en, text_vi, text_en, directives, status, version"
+)
+
+
+async def insert_resolution(conn: asyncpg.Connection, meeting: Any, v: dict[str, Any]) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "insert into resolutions (id, meeting_id, organisation_id, title_vi, title_en, text_vi, text_en, directives)"
+        f" values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) returning {RESOLUTION_COLUMNS}",
+        uuid.uuid4(),
+        meeting["id"],
+        meeting["organisation_id"],
+        v["title_vi"],
+        v["title_en"],
+        v["text_vi"],
+        v["text_en"],
+        v["directives"],
+    )
+
+
+async def resolutions(pool: asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        f"select {RESOLUTION_COLUMNS} from resolutions where meeting_id = $1 order by created_at, id", meeting_id
+    )
+
+
+async def resolution(
+    conn: asyncpg.Connection | asyncpg.Pool, rid: uuid.UUID, *, lock: bool = False
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {RESOLUTION_COLUMNS} from resolutions where id = $1{' for update' if lock else ''}", rid
+    )
+
+
+async def update_resolution(conn: asyncpg.Connection, rid: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "update resolutions set title_vi = $2, title_en = $3, text_vi = $4, text_en = $5, directives = $6::jsonb,"
+        f" version = version + 1 where id = $1 returning {RESOLUTION_COLUMNS}",
+        rid,
+        v["title_vi"],
+        v["title_en"],
+        v["text_vi"],
+        v["text_en"],
+        v["directives"],
+    )
+
+
+async def set_resolution_status(conn: asyncpg.Connection, rid: uuid.UUID, status: str) -> None:
+    await conn.execute("update resolutions set status = $2 where id = $1", rid, status)
+
+
+AMENDMENT_COLUMNS = "id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives, status"
+
+
+async def insert_amendment(
+    conn: asyncpg.Connection, resolution: Any, proposer: uuid.UUID, v: dict[str, Any]
+) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "insert into amendments (id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives)"
+        f" values ($1, $2, $3, $4, $5, $6, $7::jsonb) returning {AMENDMENT_COLUMNS}",
+        uuid.uuid4(),
+        resolution["id"],
+        resolution["meeting_id"],
+        proposer,
+        v["text_vi"],
+        v["text_en"],
+        v["directives"],
+    )
+
+
+async def amendment(conn: asyncpg.Connection, aid: uuid.UUID, *, lock: bool = False) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {AMENDMENT_COLUMNS} from amendments where id = $1{' for update' if lock else ''}", aid
+    )
+
+
+async def set_amendment_status(conn: asyncpg.Connection, aid: uuid.UUID, status: str) -> None:
+    await conn.execute("update amendments set status = $2 where id = $1", aid, status)
+
+
+# --- polls ------------------------------------------------------------------------------------------------------
+
+POLL_COLUMNS = (
+    "p.id, p.meeting_id, p.organisation_id, p.motion, p.resolution_id, p.amendment_id, p.question_vi,"
+    " p.question_en, p.options, p.rules, p.secret, p.allow_change, p.status, p.opens_at, p.closes_at, p.opened_at,"
+    " p.closed_at, p.eligible_count, p.eligible_weight, p.result, m.timezone"
+)
+
+
+async def insert_poll(conn: asyncpg.Connection, meeting: Any, v: dict[str, Any]) -> uuid.UUID:
+    poll_id = uuid.uuid4()
+    await conn.execute(
+        "insert into polls (id, meeting_id, organisation_id, motion, resolution_id, amendment_id, question_vi,"
+        " question_en, options, rules, secret, allow_change, opens_at, closes_at)"
+        " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14)",
+        poll_id,
+        meeting["id"],
+        meeting["organisation_id"],
+        v["motion"],
+        v["resolution_id"],
+        v["amendment_id"],
+        v["question_vi"],
+        v["question_en"],
+        v["options"],
+        v["rules"],
+        v["secret"],
+        v["allow_change"],
+        v["opens_at"],
+        v["closes_at"],
+    )
+    return poll_id
+
+
+async def poll(
+    conn: asyncpg.Connection | asyncpg.Pool, poll_id: uuid.UUID, *, lock: bool = False
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {POLL_COLUMNS} from polls p join meetings m on m.id = p.meeting_id where p.id = $1"
+        f"{' for update of p' if lock else ''}",
+        poll_id,
+    )
+
+
+async def polls(pool: asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        f"select {POLL_COLUMNS} from polls p join meetings m on m.id = p.meeting_id where p.meeting_id = $1"
+        " order by p.created_at, p.id",
+        meeting_id,
+    )
+
+
+async def snapshot_roster(conn: asyncpg.Connection, poll_id: uuid.UUID, meeting_id: uuid.UUID) -> tuple[int, int]:
+    """Fix who may vote, with what weight, and who casts for whom (a proxy holder who is itself eligible)."""
+    await conn.execute(
+        "insert into roster (poll_id, voter_id, caster_id, weight)"
+        " select $1, p.id, coalesce(h.id, p.id), p.weight from participants p"
+        " left join proxies x on x.principal_id = p.id and x.holder_id is not null"
+        " left join participants h on h.id = x.holder_id and h.meeting_id = p.meeting_id and not h.removed"
+        f" and h.role in {VOTING_ROLES_SQL} and h.weight > 0"
+        f" where p.meeting_id = $2 and not p.removed and p.role in {VOTING_ROLES_SQL} and p.weight > 0",
+        poll_id,
+        meeting_id,
+    )
+    row = await conn.fetchrow(
+        "select count(*) as n, coalesce(sum(weight), 0) as w from roster where poll_id = $1", poll_id
+    )
+    return row["n"], row["w"]
+
+
+async def mark_open(conn: asyncpg.Connection, poll_id: uuid.UUID, count: int, weight: int) -> None:
+    await conn.execute(
+        "update polls set status = 'open', opened_at = now(), eligible_count = $2, eligible_weight = $3 where id = $1",
+        poll_id,
+        count,
+        weight,
+    )
+
+
+CAST = """
+with open_poll as (
+    select id, secret from polls where id = $1 and status = 'open' for share
+), voter as (
+    select r.voter_id, r.weight from roster r join open_poll on r.poll_id = open_poll.id
+    where r.voter_id = $2 and r.caster_id = $3
+), participation as (
+    insert into participations (poll_id, voter_id) select $1, voter_id from voter
+    on conflict do nothing returning voter_id
+), ballot as (
+    insert into ballots (id, poll_id, voter_id, choice, weight, receipt, cast_at)
+    select $4, $1, case when open_poll.secret then null else participation.voter_id end, $5, voter.weight, $6,
+           case when open_poll.secret then null else now() end
+    from participation, voter, open_poll
+    returning receipt
+)
+select exists(select 1 from open_poll) as open, exists(select 1 from voter) as eligible,
+       (select receipt from ballot) as receipt
+"""
+
+
+async def cast(
+    pool: asyncpg.Pool,
+    poll_id: uuid.UUID,
+    voter: uuid.UUID,
+    caster: uuid.UUID,
+    ballot_id: uuid.UUID,
+    choice: str,
+    receipt: str,
+) -> asyncpg.Record:
+    return await pool.fetchrow(CAST, poll_id, voter, caster, ballot_id, choice, receipt)
+
+
+async def replace_named_ballot(
+    pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, choice: str, receipt: str
+) -> str | None:
+    return await pool.fetchval(
+        "with open_poll as (select id from polls where id = $1 and status = 'open' for share)"
+        " update ballots b set choice = $3, receipt = $4, cast_at = now() from open_poll"
+        " where b.poll_id = open_poll.id and b.voter_id = $2 returning b.receipt",
+        poll_id,
+        voter,
+        choice,
+        receipt,
+    )
+
+
+async def named_receipt(pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID) -> str | None:
+    return await pool.fetchval("select receipt from ballots where poll_id = $1 and voter_id = $2", poll_id, voter)
+
+
+async def roster_entry(pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID) -> asyncpg.Record | None:
+    return await pool.fetchrow("select caster_id from roster where poll_id = $1 and voter_id = $2", poll_id, voter)
+
+
+async def close(conn: asyncpg.Connection, poll_id: uuid.UUID) -> bool:
+    done = await conn.execute(
+        "update polls set status = 'closed', closed_at = now() where id = $1 and status = 'open'", poll_id
+    )
+    return done.endswith(" 1")
+
+
+async def counted(conn: asyncpg.Connection, poll_id: uuid.UUID) -> list[tuple[str, int]]:
+    return [tuple(r) for r in await conn.fetch("select choice, weight from ballots where poll_id = $1", poll_id)]  # type: ignore[misc]
+
+
+async def roster_totals(conn: asyncpg.Connection, poll_id: uuid.UUID) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "select count(*) as eligible_count, coalesce(sum(r.weight), 0) as eligible_weight,"
+        " count(*) filter (where p.present) as present_count,"
+        " coalesce(sum(r.weight) filter (where p.present), 0) as present_weight"
+        " from roster r left join participants p on p.id = r.voter_id where r.poll_id = $1",
+        poll_id,
+    )
+
+
+async def shuffle_secret_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> None:
+    """Rewrite a closed secret poll's ballots in random order, so neither the rows' physical order nor their
+    transaction ids follow the order in which voters (their participation rows) voted."""
+    await conn.execute(
+        "with gone as (delete from ballots where poll_id = $1 returning choice, weight, receipt)"
+        " insert into ballots (id, poll_id, choice, weight, receipt)"
+        " select gen_random_uuid(), $1, choice, weight, receipt from gone order by random()",
+        poll_id,
+    )
+
+
+async def store_result(conn: asyncpg.Connection, poll_id: uuid.UUID, result: bytes) -> None:
+    await conn.execute("update polls set result = $2::jsonb where id = $1", poll_id, result.decode())
+
+
+async def named_ballots(pool: asyncpg.Pool, poll_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        "select voter_id, choice, weight from ballots where poll_id = $1 and voter_id is not null order by voter_id",
+        poll_id,
+    )
+
+
+async def receipts(pool: asyncpg.Pool, poll_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await pool.fetch("select receipt, choice from ballots where poll_id = $1 order by receipt", poll_id)
+
+
+async def due_polls(conn: asyncpg.Connection, now: dt.datetime) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "select id, status from polls where (status = 'draft' and opens_at <= $1)"
+        " or (status = 'open' and closes_at <= $1) order by coalesce(closes_at, opens_at) limit 100",
+        now,
+    )
+
+
+async def turnout_changes(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Open polls whose turnout moved since it was last published; marks the new count as published."""
+    return await conn.fetch(
+        "with counts as (select p.id, p.meeting_id, p.eligible_count, p.eligible_weight,"
+        " (select count(*) from participations x where x.poll_id = p.id) as voted_count"
+        " from polls p where p.status = 'open'),"
+        " moved as (update polls p set turnout_published = c.voted_count from counts c"
+        " where p.id = c.id and p.turnout_published <> c.voted_count returning p.id)"
+        " select c.*, (select coalesce(sum(r.weight), 0) from participations x join roster r"
+        " on r.poll_id = x.poll_id and r.voter_id = x.voter_id where x.poll_id = c.id) as voted_weight"
+        " from counts c join moved using (id)"
+    )
+
+
+# --- directives --------------------------------------------------------------------------------------------------
+
+DIRECTIVE_COLUMNS = (
+    "id, resolution_id, meeting_id, organisation_id, title_vi, title_en, description, department_ids, due_date,"
+    " priority, status, note, version, (due_date < current_date and status <> 'done') as overdue"
+)
+
+
+async def insert_directives(conn: asyncpg.Connection, resolution: Any, directives: list[dict[str, Any]]) -> None:
+    await conn.executemany(
+        "insert into directives (id, resolution_id, meeting_id, organisation_id, title_vi, title_en, description,"
+        " department_ids, due_date, priority) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " on conflict (id) do nothing",
+        [
+            (
+                uuid.UUID(d["id"]),
+                resolution["id"],
+                resolution["meeting_id"],
+                resolution["organisation_id"],
+                d["title"]["vi"],
+                d["title"]["en"],
+                d["description"],
+                [uuid.UUID(x) for x in d["department_ids"]],
+                dt.date.fromisoformat(d["due_date"]) if d["due_date"] else None,
+                d["priority"],
+            )
+            for d in directives
+        ],
+    )
+
+
+async def list_directives(pool: asyncpg.Pool, f: dict[str, Any]) -> list[asyncpg.Record]:
+    return await pool.fetch(
+        f"select {DIRECTIVE_COLUMNS} from directives where organisation_id = $1"
+        " and ($2::uuid is null or meeting_id = $2) and ($3::uuid is null or $3 = any(department_ids))"
+        " and ($4::text is null or status = $4)"
+        " and (not $5::bool or (due_date < current_date and status <> 'done'))"
+        " order by due_date nulls last, id limit 1000",
+        f["org"],
+        f["meeting_id"],
+        f["department"],
+        f["status"],
+        f["overdue"],
+    )
+
+
+async def directive(
+    conn: asyncpg.Connection | asyncpg.Pool, did: uuid.UUID, *, lock: bool = False
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {DIRECTIVE_COLUMNS} from directives where id = $1{' for update' if lock else ''}", did
+    )
+
+
+async def set_directive_status(conn: asyncpg.Connection, did: uuid.UUID, status: str, note: str) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "update directives set status = $2, note = $3, version = version + 1, updated_at = now() where id = $1"
+        f" returning {DIRECTIVE_COLUMNS}",
+        did,
+        status,
+        note,
+    )
+
+
+async def newly_overdue_directives(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "update directives set overdue_notified = true where id in (select id from directives"
+        " where due_date < current_date and status <> 'done' and not overdue_notified limit 500 for update)"
+        " returning id, meeting_id, department_ids, due_date"
+    )

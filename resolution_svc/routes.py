@@ -1,0 +1,197 @@
+"""resolution_svc's routes and their OpenAPI description (one list, so they cannot drift)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from resolution_svc import api, views
+from servicekit.openapi import Operation
+
+MEETING = "/api/v1/meetings/{meeting_id}"
+RESOLUTION = "/api/v1/resolutions/{resolution_id}"
+POLL = "/api/v1/polls/{poll_id}"
+CREATE = ("Idempotency-Key",)
+CONFLICTS = (400, 401, 403, 404, 409, 422)
+BALLOT_DOC = (
+    "Cast with the voter's participant session token, or as proxy holder with `principal_id`. Exactly one ballot"
+    " counts per voter. 201 with a receipt code; 409 when the poll is not open or a ballot was already counted"
+    " (naming its receipt in a named poll); 403 when not on the roster; 422 for an unknown option. Where the poll"
+    " allows it, a second ballot replaces the first (200)."
+)
+
+OPERATIONS: list[tuple[Operation, object]] = [
+    (
+        Operation(
+            "POST",
+            MEETING + "/resolutions",
+            "Draft a resolution with its directives",
+            "resolutions",
+            request=api.ResolutionCreate,
+            response=api.Resolution,
+            status=201,
+            errors=CONFLICTS,
+            headers=CREATE,
+        ),
+        views.create_resolution,
+    ),
+    (
+        Operation(
+            "GET", MEETING + "/resolutions", "The meeting's resolutions", "resolutions", response=api.ResolutionList
+        ),
+        views.list_resolutions,
+    ),
+    (Operation("GET", RESOLUTION, "One resolution", "resolutions", response=api.Resolution), views.get_resolution),
+    (
+        Operation(
+            "PATCH",
+            RESOLUTION,
+            "Edit a draft resolution",
+            "resolutions",
+            request=api.ResolutionPatch,
+            response=api.Resolution,
+            errors=(*CONFLICTS, 412, 428),
+            headers=("If-Match",),
+        ),
+        views.patch_resolution,
+    ),
+    (
+        Operation(
+            "POST",
+            RESOLUTION + "/amendments",
+            "Propose an amendment (voting members)",
+            "resolutions",
+            request=api.AmendmentCreate,
+            response=api.Amendment,
+            status=201,
+            errors=CONFLICTS,
+            headers=CREATE,
+        ),
+        views.propose_amendment,
+    ),
+    (
+        Operation(
+            "POST",
+            "/api/v1/amendments/{amendment_id}/accept",
+            "Accept an amendment (chair)",
+            "resolutions",
+            response=api.Amendment,
+            errors=CONFLICTS,
+        ),
+        views.decide_amendment(True),
+    ),
+    (
+        Operation(
+            "POST",
+            "/api/v1/amendments/{amendment_id}/reject",
+            "Reject an amendment (chair)",
+            "resolutions",
+            response=api.Amendment,
+            errors=CONFLICTS,
+        ),
+        views.decide_amendment(False),
+    ),
+    (
+        Operation(
+            "POST",
+            MEETING + "/polls",
+            "Create a poll on a resolution, an amendment or a procedural motion",
+            "polls",
+            request=api.PollCreate,
+            response=api.Poll,
+            status=201,
+            errors=CONFLICTS,
+            headers=CREATE,
+        ),
+        views.create_poll,
+    ),
+    (Operation("GET", MEETING + "/polls", "The meeting's polls", "polls", response=api.PollList), views.list_polls),
+    (Operation("GET", POLL, "One poll", "polls", response=api.Poll), views.get_poll),
+    (
+        Operation(
+            "POST",
+            POLL + "/open",
+            "Open a poll: fixes its roster (chair)",
+            "polls",
+            response=api.Poll,
+            errors=CONFLICTS,
+        ),
+        views.poll_action("open"),
+    ),
+    (
+        Operation(
+            "POST",
+            POLL + "/close",
+            "Close a poll and publish its result (chair)",
+            "polls",
+            response=api.Poll,
+            errors=CONFLICTS,
+            description="Every ballot acknowledged before the close is counted.",
+        ),
+        views.poll_action("close"),
+    ),
+    (
+        Operation(
+            "POST",
+            POLL + "/ballots",
+            "Cast a ballot",
+            "ballots",
+            request=api.BallotCast,
+            response=api.BallotReceipt,
+            status=201,
+            errors=CONFLICTS,
+            description=BALLOT_DOC,
+        ),
+        views.cast_ballot,
+    ),
+    (Operation("GET", POLL + "/result", "The result (after close)", "ballots", response=api.Result), views.get_result),
+    (
+        Operation(
+            "GET", POLL + "/ballots", "Who voted what (named polls, after close)", "ballots", response=api.NamedBallots
+        ),
+        views.get_named_ballots,
+    ),
+    (
+        Operation(
+            "GET", POLL + "/receipts", "Every receipt with its choice (after close)", "ballots", response=api.Receipts
+        ),
+        views.get_receipts,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/directives",
+            "Directives: by department, status, overdue",
+            "directives",
+            response=api.DirectiveList,
+            query={
+                "department": "department id",
+                "status": "not_started|in_progress|done|blocked",
+                "overdue": "true: past due and not done",
+                "meeting_id": "one meeting",
+            },
+        ),
+        views.list_directives,
+    ),
+    (
+        Operation("GET", "/api/v1/directives/{directive_id}", "One directive", "directives", response=api.Directive),
+        views.get_directive,
+    ),
+    (
+        Operation(
+            "PATCH",
+            "/api/v1/directives/{directive_id}",
+            "Report progress (responsible department)",
+            "directives",
+            request=api.DirectivePatch,
+            response=api.Directive,
+            errors=(*CONFLICTS, 412),
+            headers=("If-Match",),
+        ),
+        views.patch_directive,
+    ),
+]
+
+
+def setup(app: web.Application) -> None:
+    for op, handler in OPERATIONS:
+        app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]

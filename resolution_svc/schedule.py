@@ -1,0 +1,66 @@
+"""The service's clock: opens and closes polls when their time comes, publishes turnout coalesced to a few
+events per second per poll, and announces overdue directives."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import structlog
+
+from resolution_svc import db, views
+from schemas import events as ev
+from schemas.codec import new_event
+from schemas.events import Event
+from servicekit.http import Problem
+from servicekit.runtime import Runtime
+
+log = structlog.get_logger("resolution.schedule")
+
+
+async def run_schedule(runtime: Runtime, interval_s: float) -> None:
+    """Open and close polls whose time has come; emit coalesced turnout and overdue directives."""
+    while True:
+        try:
+            async with runtime.db().acquire() as conn:
+                for due in await db.due_polls(conn, dt.datetime.now(dt.UTC)):
+                    try:
+                        async with conn.transaction():
+                            poll = await db.poll(conn, due["id"], lock=True)
+                            if poll is None:
+                                continue
+                            if poll["status"] == "draft":
+                                await views.open_poll(runtime, conn, poll, None)
+                            elif poll["status"] == "open":
+                                await views.close_poll(runtime, conn, poll, None)
+                    except Problem as exc:  # e.g. the meeting has not started yet: try again next round
+                        log.info("scheduled poll not changed", poll_id=str(due["id"]), reason=exc.detail)
+                async with conn.transaction():
+                    events: list[Event] = [
+                        new_event(
+                            ev.TurnoutChanged,
+                            meeting_id=r["meeting_id"],
+                            poll_id=r["id"],
+                            voted_count=r["voted_count"],
+                            voted_weight=r["voted_weight"],
+                            eligible_count=r["eligible_count"],
+                            eligible_weight=r["eligible_weight"],
+                        )
+                        for r in await db.turnout_changes(conn)
+                    ]
+                    events += [
+                        new_event(
+                            ev.DirectiveOverdue,
+                            meeting_id=r["meeting_id"],
+                            directive_id=r["id"],
+                            department_ids=list(r["department_ids"]),
+                            due_date=r["due_date"],
+                        )
+                        for r in await db.newly_overdue_directives(conn)
+                    ]
+                    await views.publish(runtime, conn, *events)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a passing outage must not end the schedule
+            log.warning("schedule round failed", error=repr(exc))
+        await asyncio.sleep(interval_s)

@@ -1,0 +1,61 @@
+"""resolution_svc's rules free of HTTP and SQL: who may act, what a poll may become, receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import zoneinfo
+
+from resolution_svc.voting import PollRules, validate
+
+RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+RUNNING_ROOM = frozenset({"chair"})  # participants who open and close polls
+DRAFTERS = frozenset({"chair", "secretary"})
+
+
+def receipt_code() -> str:
+    """A random receipt, e.g. `K7QM-2XHP-9RTA`: nothing about the voter or the moment is in it."""
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def poll_problem(
+    *,
+    motion: str,
+    has_resolution: bool,
+    has_amendment: bool,
+    rules: PollRules,
+    secret: bool,
+    allow_change: bool,
+    opens_at: dt.datetime | None,
+    closes_at: dt.datetime | None,
+) -> tuple[str, str] | None:
+    """(field, problem) of a poll that cannot be created, or None."""
+    if motion == "resolution" and not has_resolution:
+        return "resolution_id", "a poll on a resolution names it"
+    if motion == "amendment" and not has_amendment:
+        return "amendment_id", "a poll on an amendment names it"
+    if motion == "procedural" and (has_resolution or has_amendment):
+        return "motion", "a procedural motion names neither a resolution nor an amendment"
+    problem = validate(rules)
+    if problem:
+        return problem
+    if secret and allow_change:
+        return "allow_change", "a secret ballot cannot be changed: nothing may link it to its voter"
+    for name, value in (("opens_at", opens_at), ("closes_at", closes_at)):
+        if value is not None and value.tzinfo is None:
+            return name, "needs a UTC offset (RFC 3339)"
+    if opens_at and closes_at and closes_at <= opens_at:
+        return "closes_at", "must be after opens_at"
+    return None
+
+
+def local(value: dt.datetime | None, timezone: str | None) -> dt.datetime | None:
+    if value is None or not timezone:
+        return value
+    return value.astimezone(zoneinfo.ZoneInfo(timezone))
+
+
+def resolution_status_after(outcome: str) -> str:
+    # without a quorum nothing was decided: the resolution can be put to the vote again
+    return {"adopted": "adopted", "rejected": "rejected"}.get(outcome, "draft")
