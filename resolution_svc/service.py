@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import secrets
 import zoneinfo
 
 from resolution_svc.voting import PollRules, validate
 
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 RUNNING_ROOM = frozenset({"chair"})  # participants who open and close polls
 DRAFTERS = frozenset({"chair", "secretary"})
 
 
 def receipt_code() -> str:
-    """A random receipt, e.g. `K7QM-2XHP-9RTA`: nothing about the voter or the moment is in it."""
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    """A random receipt of 80 bits, e.g. `K7QM-2XHP-9RTA-B4NE`: nothing about the voter or the moment is in it."""
+    raw = base64.b32encode(secrets.token_bytes(10)).decode()
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:12]}-{raw[12:]}"
 
 
 def poll_problem(

@@ -1,0 +1,77 @@
+"""The raw ceiling of our own stack for one ballot: a minimal aiohttp handler under uvloop writing one
+ballot row and one outbox row through a 16-connection asyncpg pool, in a single statement (`/one`) or as
+four round trips (`/four`: BEGIN, INSERT, INSERT, COMMIT). `python -m bench.ceiling DSN PORT`."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+
+import asyncpg
+import uvloop
+from aiohttp import web
+
+SCHEMA = """
+create table if not exists ceiling_ballots (
+    id uuid primary key, poll_id uuid not null, voter_id uuid, choice text not null, weight int not null,
+    receipt text not null unique, cast_at timestamptz);
+create table if not exists ceiling_outbox (
+    seq bigserial primary key, event_id uuid not null unique, subject text not null, payload bytea not null,
+    created_at timestamptz not null default now(), sent_at timestamptz);
+"""
+ONE = """
+with b as (insert into ceiling_ballots (id, poll_id, voter_id, choice, weight, receipt, cast_at)
+           values ($1, $2, $3, $4, 1, $5, now()) returning id)
+insert into ceiling_outbox (event_id, subject, payload) select id, 'bench.ballot', $6 from b returning seq
+"""
+POLL = uuid.uuid4()
+POOL = web.AppKey("pool", asyncpg.Pool)
+DSN = web.AppKey("dsn", str)
+
+
+async def setup(app: web.Application) -> None:
+    pool = await asyncpg.create_pool(app[DSN], min_size=16, max_size=16)
+    assert pool is not None
+    await pool.execute(SCHEMA)
+    app[POOL] = pool
+
+
+async def one(request: web.Request) -> web.Response:
+    body = await request.json()
+    ballot = uuid.uuid4()
+    await request.app[POOL].fetchval(ONE, ballot, POLL, uuid.uuid4(), body["choice"], ballot.hex[:12], b"{}")
+    return web.json_response({"receipt": ballot.hex[:12]}, status=201)
+
+
+async def four(request: web.Request) -> web.Response:
+    body = await request.json()
+    ballot = uuid.uuid4()
+    async with request.app[POOL].acquire() as conn, conn.transaction():
+        await conn.execute(
+            "insert into ceiling_ballots (id, poll_id, voter_id, choice, weight, receipt, cast_at)"
+            " values ($1, $2, $3, $4, 1, $5, now())",
+            ballot,
+            POLL,
+            uuid.uuid4(),
+            body["choice"],
+            ballot.hex[:12],
+        )
+        await conn.execute(
+            "insert into ceiling_outbox (event_id, subject, payload) values ($1, 'bench.ballot', $2)", ballot, b"{}"
+        )
+    return web.json_response({"receipt": ballot.hex[:12]}, status=201)
+
+
+def main() -> None:
+    dsn, port = sys.argv[1], int(sys.argv[2])
+    app = web.Application()
+    app[DSN] = dsn
+    app.on_startup.append(setup)
+    app.router.add_post("/one", one)
+    app.router.add_post("/four", four)
+    uvloop.install()
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=lambda _: None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Drive an HTTP endpoint with wrk (Debian's `wrk`): one ballot per token, a fixed number of connections,
+and the latency distribution wrk measures."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk" / "ballots.lua"
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def require_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("this benchmark drives load with wrk: apt-get install wrk")
+    return wrk
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * UNITS[unit]
+
+
+async def ballots(
+    base_url: str,
+    path: str,
+    tokens: list[str],
+    workdir: Path,
+    finished: Callable[[], Awaitable[bool]],
+    connections: int = 64,
+) -> dict[str, float]:
+    """POST one ballot per token; answers requests, seconds, requests_per_s, p50_ms, p99_ms, non_2xx.
+
+    wrk runs for a fixed duration even when its threads are done, so `finished` is polled and wrk is
+    interrupted (it then reports what it measured up to that moment)."""
+    token_file = workdir / f"tokens-{abs(hash(path))}.txt"
+    token_file.write_text("\n".join(tokens) + "\n")
+    threads = 2
+    proc = await asyncio.create_subprocess_exec(
+        require_wrk(), f"-t{threads}", f"-c{connections}", "-d120s", "--latency", "--timeout", "10s",
+        "-s", str(WRK_SCRIPT), base_url, "--", path, str(threads), str(token_file),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+
+    async def interrupt_when_finished() -> None:
+        for _ in range(6000):  # bounded: 120 s
+            if await finished():
+                break
+            await asyncio.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+
+    watcher = asyncio.create_task(interrupt_when_finished())
+    out, _ = await asyncio.wait_for(proc.communicate(), timeout=180)
+    await watcher
+    text = out.decode()
+    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s)", text)
+    if proc.returncode != 0 or done is None:
+        raise RuntimeError(f"wrk failed:\n{text}")
+    seconds = _ms(done.group(2) + done.group(3)) / 1000
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    return {
+        "requests": int(done.group(1)),
+        "seconds": round(seconds, 3),
+        "requests_per_s": round(int(done.group(1)) / seconds, 1),
+        "p50_ms": _ms(re.search(r"50%\s+(\S+)", text).group(1)),  # type: ignore[union-attr]
+        "p99_ms": _ms(re.search(r"99%\s+(\S+)", text).group(1)),  # type: ignore[union-attr]
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+    }
