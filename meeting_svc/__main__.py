@@ -30,7 +30,7 @@ async def connect(settings: Settings) -> asyncpg.Connection:
 
 async def create_organiser(settings: Settings, organisation: str, name: str) -> tuple[uuid.UUID, str]:
     """A new organiser of `organisation` (created if new) and its API token (only its hash is kept)."""
-    signer = TokenSigner(read_key(settings.token_private_key))
+    signer = TokenSigner(read_key(settings.token_private_key, "TOKEN_PRIVATE_KEY"))
     conn = await connect(settings)
     try:
         async with conn.transaction():

@@ -14,7 +14,7 @@ from schemas.bus import enqueue
 from schemas.codec import new_event
 from servicekit import openapi
 from servicekit.runtime import Runtime, create_base_app
-from servicekit.tokens import TokenSigner, TokenVerifier, read_key
+from servicekit.tokens import TokenSigner, TokenVerifier, public_of, read_key
 
 SERVICE = "meeting"
 SQL = Path(__file__).parent / "sql"
@@ -55,8 +55,12 @@ def create_app(settings: Settings) -> web.Application:
     app[views.SETTINGS] = settings
     app[views.MEETING_OWNERS] = {}
     app.middlewares.append(views.meeting_scope)
-    app[views.VERIFIER] = TokenVerifier(read_key(settings.token_public_key))
-    app[views.SIGNER] = TokenSigner(read_key(settings.token_private_key))
+    private = read_key(settings.token_private_key, "TOKEN_PRIVATE_KEY")
+    public = public_of(private)
+    if settings.token_public_key:
+        public = read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY")
+    app[views.VERIFIER] = TokenVerifier(public)
+    app[views.SIGNER] = TokenSigner(private)
     routes.setup(app)
     openapi.serve(app, document())
     return app

@@ -7,7 +7,8 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     """meeting_svc's settings; each is read from the upper-cased environment variable."""
 
     port: int = 8081
-    # PEM text or path of the Ed25519 key that signs organiser and participant tokens.
+    # PEM text or path of the Ed25519 key that signs organiser and participant tokens (required);
+    # TOKEN_PUBLIC_KEY defaults to its public half.
     token_private_key: str = ""
     # Base of the personal invite links: `{public_url}/join/{code}`.
     public_url: str = "http://127.0.0.1:8081"

@@ -27,7 +27,7 @@ MAX_REPLAY = 10_000
 
 
 def verifier_of(settings: Settings) -> TokenVerifier:
-    return TokenVerifier(read_key(settings.token_public_key))
+    return TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
 
 
 def organiser(request: web.Request) -> Claims:

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from servicekit.http import Problem
+from servicekit.settings import SettingsError
 
 ALGORITHM = "EdDSA"
 AUDIENCE = "hoinghi"
@@ -36,11 +37,22 @@ class Claims(msgspec.Struct, frozen=True, kw_only=True):
     department: uuid.UUID | None = None
 
 
-def read_key(value: str) -> bytes:
-    """A key setting holds either the PEM text itself or the path of a PEM file."""
+def read_key(value: str, setting: str) -> bytes:
+    """A key setting holds either the PEM text itself or the path of a PEM file; a missing or unreadable key
+    stops the service naming the variable (`python -m devstack keys` makes a pair)."""
     if value.lstrip().startswith("-----BEGIN"):
         return value.encode()
-    return Path(value).read_bytes()
+    if not value.strip():
+        raise SettingsError(f"invalid setting {setting}: required (PEM text or the path of a PEM file)")
+    try:
+        return Path(value).read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"invalid setting {setting}: cannot read {value!r} ({exc.strerror})") from None
+
+
+def public_of(private_pem: bytes) -> bytes:
+    key = serialization.load_pem_private_key(private_pem, password=None)
+    return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def generate_keypair() -> tuple[str, str]:

@@ -43,6 +43,28 @@ def test_service_refuses_to_start_with_an_invalid_setting() -> None:
     assert "invalid setting PORT" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("service", "env", "named"),
+    [
+        ("meeting_svc", {}, "TOKEN_PRIVATE_KEY"),
+        ("meeting_svc", {"TOKEN_PRIVATE_KEY": "/nonexistent/key.pem"}, "TOKEN_PRIVATE_KEY"),
+        ("resolution_svc", {}, "TOKEN_PUBLIC_KEY"),
+        ("notifier", {}, "TOKEN_PUBLIC_KEY"),
+    ],
+)
+def test_service_refuses_to_start_without_its_token_key(service: str, env: dict[str, str], named: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", service],
+        env={**env, "PATH": ""},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    assert f"invalid setting {named}" in result.stderr
+
+
 async def test_health_ready_and_metrics(env: dict[str, Any], start_service: Any) -> None:
     client = await start_service(
         create_app(Settings(**{k: v for k, v in env.items() if k in Settings.__struct_fields__}))
@@ -71,7 +93,9 @@ async def test_refuses_a_schema_newer_than_it_knows(database_url: str, tmp_path:
         await conn.close()
 
 
-def test_service_exits_against_a_schema_newer_than_it_knows(database_url: str, nats_url: str) -> None:
+def test_service_exits_against_a_schema_newer_than_it_knows(
+    database_url: str, nats_url: str, keypair: tuple[str, str]
+) -> None:
     async def mark_future() -> None:
         conn = await asyncpg.connect(database_url)
         await conn.execute(
@@ -82,7 +106,13 @@ def test_service_exits_against_a_schema_newer_than_it_knows(database_url: str, n
     asyncio.run(mark_future())
     result = subprocess.run(
         [sys.executable, "-m", "meeting_svc"],
-        env={"DATABASE_URL": database_url, "NATS_URL": nats_url, "PORT": "0", "PATH": ""},
+        env={
+            "DATABASE_URL": database_url,
+            "NATS_URL": nats_url,
+            "PORT": "0",
+            "PATH": "",
+            "TOKEN_PRIVATE_KEY": keypair[0],
+        },
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -103,7 +133,7 @@ async def test_readyz_follows_postgres_down_and_back(
     pg = EmbeddedPostgres(tmp_path / "pg").start()
     try:
         settings = Settings(
-            database_url=pg.url("hoinghi"), nats_url=nats_url, nats_namespace=namespace, token_public_key=keypair[1]
+            database_url=pg.url("hoinghi"), nats_url=nats_url, nats_namespace=namespace, token_private_key=keypair[0]
         )
         client = await start_service(create_app(settings))
         assert (await client.get("/readyz")).status == 200
