@@ -27,6 +27,7 @@ from notifier import db
 from notifier.service import next_delay, parse_retry_after, parse_schedule, webhook_headers
 from notifier.settings import Settings
 from notifier.ssrf import Guard, GuardedResolver, RefusedTarget, parse_cidrs
+from schemas.bus.wake import woken_or_timeout
 from servicekit.runtime import Runtime
 
 log = structlog.get_logger("notifier.delivery")
@@ -79,8 +80,7 @@ class Dispatcher:
                         await self.dispatch(pool, http)
                     except (OSError, asyncpg.PostgresError) as exc:
                         log.warning("dispatch failed, retrying", error=repr(exc))
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.wake.wait(), self.settings.dispatch_poll_s)
+                    await woken_or_timeout(self.wake, self.settings.dispatch_poll_s)
             finally:
                 for task in self.tasks:
                     task.cancel()

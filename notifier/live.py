@@ -170,7 +170,8 @@ async def stream(
                     break
         while True:
             try:
-                item = await asyncio.wait_for(client.queue.get(), heartbeat)
+                async with asyncio.timeout(heartbeat):
+                    item = await client.queue.get()
             except TimeoutError:
                 await response.write(b": heartbeat\n\n")
                 continue

@@ -188,15 +188,11 @@ class Runtime:
 
     async def stop(self) -> None:
         relay_task = self._relay_task
-        others = [t for t in self._running if t is not relay_task]
-        for task in others:
-            task.cancel()
-        await asyncio.gather(*others, return_exceptions=True)
+        await self._cancel([t for t in self._running if t is not relay_task])
         if self.relay is not None:
             await self.relay.flush()  # while the relay still holds its lock
         if relay_task is not None:
-            relay_task.cancel()
-            await asyncio.gather(relay_task, return_exceptions=True)
+            await self._cancel([relay_task])
         self._running.clear()
         if self.nc is not None and self.nc.is_connected:
             with contextlib.suppress(Exception):
@@ -207,6 +203,19 @@ class Runtime:
         if self.pool is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.pool.close(), 5)
+
+    async def _cancel(self, tasks: list[asyncio.Task[None]]) -> None:
+        """Cancel until they stop, within the shutdown timeout: a library can swallow one cancellation
+        (asyncio.wait_for on Python 3.11 does when its awaitable finishes at that moment)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.settings.shutdown_timeout_s
+        pending = set(tasks)
+        while pending and loop.time() < deadline:
+            for task in pending:
+                task.cancel()
+            _, pending = await asyncio.wait(pending, timeout=0.5)
+        for task in pending:
+            log.error("background task did not stop", task=task.get_name())
 
     async def readiness(self) -> dict[str, str]:
         checks = {"database": "down", "nats": "down", "started": "yes" if self.ready.is_set() else "no"}

@@ -17,6 +17,7 @@ from nats.js import JetStreamContext
 from nats.js.api import PubAck
 from prometheus_client import Counter, Gauge
 
+from schemas.bus.wake import woken_or_timeout
 from schemas.codec import encode
 from schemas.events import Event
 from schemas.subjects import Subjects
@@ -112,8 +113,7 @@ class OutboxRelay:
                         sent = await self.publish_batch()
                         backoff = 0.2
                         if sent < self._batch_size:
-                            with contextlib.suppress(TimeoutError):
-                                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+                            await woken_or_timeout(self._wake, self._poll_interval)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

@@ -16,7 +16,8 @@ from devstack.infra import EmbeddedPostgres, NatsServer
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
 from servicekit.migrations import BUS_SQL, SchemaTooNew, migrate
-from servicekit.settings import SettingsError, load
+from servicekit.runtime import Runtime
+from servicekit.settings import CommonSettings, SettingsError, load
 from tests.conftest import settings_of, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,3 +178,25 @@ async def test_starts_without_nats_and_becomes_ready_when_it_appears(
     finally:
         await client.close()
         server.stop()
+
+
+async def test_shutdown_stops_a_background_task_that_swallowed_its_cancellation() -> None:
+    """A library can eat one cancellation (asyncio.wait_for on 3.11); shutdown must still end."""
+    swallowed = 0
+
+    async def stubborn() -> None:
+        nonlocal swallowed
+        while True:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                if swallowed:
+                    raise
+                swallowed += 1
+
+    runtime = Runtime(settings=CommonSettings(shutdown_timeout_s=5), service="meeting", sql=ROOT)
+    task = asyncio.create_task(stubborn())
+    await asyncio.sleep(0)
+    await runtime._cancel([task])
+    assert swallowed == 1
+    assert task.cancelled()
