@@ -7,6 +7,7 @@ the meeting's own time zone. Sending (aiosmtplib) lives in mailer.py.
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 import html
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -237,13 +238,19 @@ def render(kind: Kind, language: str, facts: Facts) -> tuple[str, str, str]:
     return subject, "\n\n".join(text) + "\n", page
 
 
+# Python's header folder drops the space between two encoded words ("đơn vị:Hoàn thành"); at the
+# RFC 5322 line limit a (trimmed) Vietnamese subject stays one encoded word and keeps its spaces.
+HEADERS_UNFOLDED = email.policy.default.clone(max_line_length=998)
+SUBJECT_MAX = 200
+
+
 def build_message(
     *, sender: str, to_addr: str, subject: str, text: str, html_body: str, message_id: str, language: str
 ) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=HEADERS_UNFOLDED)
     message["From"] = sender
     message["To"] = to_addr
-    message["Subject"] = subject
+    message["Subject"] = subject if len(subject) <= SUBJECT_MAX else subject[: SUBJECT_MAX - 1] + "…"
     message["Message-ID"] = message_id
     message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"

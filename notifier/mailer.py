@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+from email.message import EmailMessage
 
 import aiosmtplib
 import asyncpg
@@ -26,6 +27,7 @@ from notifier.delivery import listen
 from notifier.mail import build_message
 from notifier.service import parse_schedule
 from notifier.settings import Settings
+from schemas.bus.wake import woken_or_timeout
 from servicekit.runtime import Runtime
 
 log = structlog.get_logger("notifier.mailer")
@@ -43,10 +45,9 @@ class Mailer:
         self.schedule = parse_schedule(settings.email_retry_schedule_s)
         self.wake = asyncio.Event()
 
-    async def send(self, row: asyncpg.Record) -> None:
-        s = self.settings
-        message = build_message(
-            sender=s.smtp_from,
+    def message(self, row: asyncpg.Record) -> EmailMessage:
+        return build_message(
+            sender=self.settings.smtp_from,
             to_addr=row["to_addr"],
             subject=row["subject"],
             text=row["text_body"],
@@ -54,8 +55,10 @@ class Mailer:
             message_id=message_id(row["source"], row["to_addr"]),
             language=row["language"],
         )
-        await aiosmtplib.send(
-            message,
+
+    def client(self) -> aiosmtplib.SMTP:
+        s = self.settings
+        return aiosmtplib.SMTP(
             hostname=s.smtp_host,
             port=s.smtp_port,
             username=s.smtp_username or None,
@@ -76,31 +79,47 @@ class Mailer:
                 self.wake.clear()
                 try:
                     rows = await db.claim_emails(pool, 20, self.settings.smtp_timeout_s + 30)
-                    for row in rows:
-                        await self.send_one(pool, row)
+                    await self.send_batch(pool, rows)
                 except (OSError, asyncpg.PostgresError) as exc:
                     log.warning("email batch failed, retrying", error=repr(exc))
                     rows = []
                 if not rows:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.wake.wait(), self.settings.dispatch_poll_s)
+                    await woken_or_timeout(self.wake, self.settings.dispatch_poll_s)
         finally:
             if listener is not None:
                 with contextlib.suppress(Exception):
                     await listener.close()
 
-    async def send_one(self, pool: asyncpg.Pool, row: asyncpg.Record) -> None:
+    async def send_batch(self, pool: asyncpg.Pool, rows: list[asyncpg.Record]) -> None:
+        """Send a batch over one SMTP connection; a failed message is retried later on a fresh one."""
+        smtp: aiosmtplib.SMTP | None = None
         try:
-            await self.send(row)
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            attempts = row["attempts"]
-            retry = self.schedule[attempts - 1] if attempts <= len(self.schedule) else None
-            await db.email_failed(pool, row["id"], f"{type(exc).__name__}: {exc}", retry)
-            SENT.labels("failed" if retry is None else "retry").inc()
-            log.warning("email not sent", to=row["to_addr"], error=repr(exc), retry_in_s=retry)
-            return
-        await db.email_sent(pool, row["id"])
-        SENT.labels("sent").inc()
+            for row in rows:
+                try:
+                    if smtp is None:
+                        smtp = self.client()
+                        await smtp.connect()
+                    await smtp.send_message(self.message(row))
+                except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                    if smtp is not None:
+                        smtp.close()
+                        smtp = None
+                    await self.failed(pool, row, exc)
+                    continue
+                await db.email_sent(pool, row["id"])
+                SENT.labels("sent").inc()
+        finally:
+            if smtp is not None:
+                with contextlib.suppress(aiosmtplib.SMTPException, OSError, TimeoutError):
+                    await smtp.quit()
+                smtp.close()
+
+    async def failed(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
+        attempts = row["attempts"]
+        retry = self.schedule[attempts - 1] if attempts <= len(self.schedule) else None
+        await db.email_failed(pool, row["id"], f"{type(exc).__name__}: {exc}", retry)
+        SENT.labels("failed" if retry is None else "retry").inc()
+        log.warning("email not sent", to=row["to_addr"], error=repr(exc), retry_in_s=retry)
 
 
 async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datetime | None = None) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import random
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from notifier.mail import DirectiveLine, Facts, format_time, render
+from notifier.mail import SUBJECT_MAX, DirectiveLine, Facts, build_message, format_time, render
 from notifier.openapi import DOC
 from notifier.openapi import render as render_openapi
 from notifier.service import (
@@ -153,3 +155,34 @@ def test_emails_in_both_languages_with_text_and_html() -> None:
 
 def test_openapi_document_is_generated_from_the_code() -> None:
     assert DOC.read_text(encoding="utf-8") == render_openapi(), "run `python -m notifier.openapi` and commit the result"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "Nhiệm vụ được giao cho đơn vị: Hoàn thành vượt mức kế hoạch năm 2021",
+        "Nghị quyết đã được thông qua: " + "Nghị quyết Hội nghị tổng kết công tác năm 2020 " * 3,
+        "Directive for your department: Identify and control risks",
+    ],
+)
+def test_email_subject_reaches_the_reader_with_its_spaces(subject: str) -> None:
+    message = build_message(
+        sender="Hội nghị <no-reply@hoinghi.local>",
+        to_addr="le.thi.thanh.minh@quatest2.example.org",
+        subject=subject.strip(),
+        text="x",
+        html_body="<p>x</p>",
+        message_id="<1@hoinghi>",
+        language="vi",
+    )
+    received = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    assert str(received["Subject"]) == subject.strip()[:SUBJECT_MAX]
+
+
+def test_an_overlong_subject_is_trimmed_visibly() -> None:
+    message = build_message(
+        sender="a@example.org", to_addr="b@example.org", subject="Nhiệm vụ " * 100, text="x", html_body="x",
+        message_id="<2@hoinghi>", language="vi",
+    )  # fmt: skip
+    received = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    assert len(str(received["Subject"])) == SUBJECT_MAX and str(received["Subject"]).endswith("…")
