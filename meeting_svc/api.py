@@ -36,6 +36,10 @@ class Department(msgspec.Struct, kw_only=True):
     parent_id: uuid.UUID | None
 
 
+class DepartmentList(msgspec.Struct, kw_only=True):
+    items: list[Department]
+
+
 class MeetingCreate(Request, kw_only=True):
     title: Bilingual
     description: Bilingual = Bilingual()

@@ -43,7 +43,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
     ),
     (
         Operation(
-            "GET", "/api/v1/departments", "The organisation's departments", "departments", response=list[api.Department]
+            "GET", "/api/v1/departments", "The organisation's departments", "departments", response=api.DepartmentList
         ),
         views.list_departments,
     ),

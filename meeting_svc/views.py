@@ -290,7 +290,8 @@ async def create_department(request: web.Request) -> web.Response:
 
 async def list_departments(request: web.Request) -> web.Response:
     claims = await caller(request)
-    return json_response({"items": [department_body(r) for r in await db.departments(pool(request), claims.org)]})
+    departments = [department_body(r) for r in await db.departments(pool(request), claims.org)]
+    return json_response(api.DepartmentList(items=departments))
 
 
 async def patch_department(request: web.Request) -> web.Response:
