@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import email
+import email.policy
 import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,10 +27,11 @@ import nats.js.errors
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from aiosmtpd.controller import Controller
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
-from devstack.infra import EmbeddedPostgres, NatsServer, url_reachable, with_database
+from devstack.infra import EmbeddedPostgres, NatsServer, free_port, url_reachable, with_database
 from schemas import STREAMS, Event, Subjects, decode
 from servicekit import logs
 from servicekit.migrations import BUS_SQL, migrate
@@ -237,3 +242,80 @@ async def tap(js: tuple[NATS, JetStreamContext], namespace: str) -> AsyncIterato
     tap = await EventTap(js[1], namespace).start()
     yield tap
     await tap.stop()
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    async def count(self, n: int) -> None:
+        async def probe() -> bool:
+            return len(self.messages) >= n
+
+        await wait_for(probe, timeout=10, what=f"{n} emails")
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@dataclass
+class Endpoint:
+    """A real local HTTP endpoint whose answers a test scripts."""
+
+    url: str
+    received: list[tuple[dict[str, str], bytes, float]] = field(default_factory=list)
+    # statuses to answer in order (then 200); a tuple is (status, headers)
+    script: list[Any] = field(default_factory=list)
+    hold: asyncio.Event | None = None  # when set to an unset Event, requests wait for it
+
+    def bodies(self) -> list[bytes]:
+        return [b for _, b, _ in self.received]
+
+
+@pytest.fixture
+async def endpoint() -> AsyncIterator[Callable[..., Awaitable[Endpoint]]]:
+    servers: list[TestServer] = []
+
+    async def make(path: str = "/hook") -> Endpoint:
+        ep = Endpoint(url="")
+
+        async def handler(request: web.Request) -> web.Response:
+            body = await request.read()
+            ep.received.append((dict(request.headers), body, asyncio.get_running_loop().time()))
+            if ep.hold is not None:
+                await ep.hold.wait()
+            if ep.script:
+                answer = ep.script.pop(0)
+                status, headers = answer if isinstance(answer, tuple) else (answer, {})
+                return web.Response(status=status, headers=headers)
+            return web.Response(status=200, text="ok")
+
+        app = web.Application()
+        app.router.add_route("*", path, handler)
+        server = TestServer(app, host="127.0.0.1")
+        await server.start_server()
+        servers.append(server)
+        ep.url = str(server.make_url(path))
+        return ep
+
+    yield make
+    for server in servers:
+        await server.close()

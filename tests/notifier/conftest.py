@@ -3,16 +3,15 @@ published straight to NATS, and real local webhook endpoints."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
@@ -120,48 +119,3 @@ def meeting_created(
         status="scheduled",
         venue=ev.Venue(name="Khách sạn Mường Thanh", address="Đà Nẵng"),
     )
-
-
-@dataclass
-class Endpoint:
-    """A real local HTTP endpoint whose answers a test scripts."""
-
-    url: str
-    received: list[tuple[dict[str, str], bytes, float]] = field(default_factory=list)
-    # statuses to answer in order (then 200); a tuple is (status, headers)
-    script: list[Any] = field(default_factory=list)
-    hold: asyncio.Event | None = None  # when set to an unset Event, requests wait for it
-
-    def bodies(self) -> list[bytes]:
-        return [b for _, b, _ in self.received]
-
-
-@pytest.fixture
-async def endpoint() -> AsyncIterator[Callable[..., Awaitable[Endpoint]]]:
-    servers: list[TestServer] = []
-
-    async def make(path: str = "/hook") -> Endpoint:
-        ep = Endpoint(url="")
-
-        async def handler(request: web.Request) -> web.Response:
-            body = await request.read()
-            ep.received.append((dict(request.headers), body, asyncio.get_running_loop().time()))
-            if ep.hold is not None:
-                await ep.hold.wait()
-            if ep.script:
-                answer = ep.script.pop(0)
-                status, headers = answer if isinstance(answer, tuple) else (answer, {})
-                return web.Response(status=status, headers=headers)
-            return web.Response(status=200, text="ok")
-
-        app = web.Application()
-        app.router.add_route("*", path, handler)
-        server = TestServer(app, host="127.0.0.1")
-        await server.start_server()
-        servers.append(server)
-        ep.url = str(server.make_url(path))
-        return ep
-
-    yield make
-    for server in servers:
-        await server.close()

@@ -3,53 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import uuid
-from collections.abc import Iterator
 from email.message import EmailMessage
 from typing import Any
 
-import pytest
-from aiosmtpd.controller import Controller
-
-from devstack.infra import free_port
 from schemas import events as ev
 from schemas.codec import new_event
-from tests.conftest import wait_for
+from tests.conftest import Inbox
 from tests.notifier.conftest import meeting_created, organiser
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        self.messages.append(message)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-    async def count(self, n: int) -> None:
-        async def probe() -> bool:
-            return len(self.messages) >= n
-
-        await wait_for(probe, timeout=10, what=f"{n} emails")
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def text_of(message: EmailMessage) -> str:

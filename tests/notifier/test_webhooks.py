@@ -12,8 +12,8 @@ from standardwebhooks.webhooks import Webhook
 
 from schemas import events as ev
 from schemas.codec import new_event
-from tests.conftest import wait_for
-from tests.notifier.conftest import Endpoint, meeting_created, organiser, participant_token
+from tests.conftest import Endpoint, wait_for
+from tests.notifier.conftest import meeting_created, organiser, participant_token
 
 
 async def subscribe(

@@ -1,0 +1,184 @@
+"""The reference conference run end to end across the three real services: organised through the APIs
+(devstack.seed, as `make run` loads it), attended, voted on from participants' own links, and
+announced by signed webhook and by email to the departments that now carry the directives."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from standardwebhooks.webhooks import Webhook
+
+from devstack import seed
+from devstack.reference import ORGANISATION, conference
+from meeting_svc.__main__ import create_organiser
+from meeting_svc.app import create_app as meeting_app
+from meeting_svc.settings import Settings as MeetingSettings
+from notifier.app import create_app as notifier_app
+from resolution_svc.app import create_app as resolution_app
+from resolution_svc.settings import Settings as ResolutionSettings
+from servicekit.runtime import RUNTIME
+from tests.conftest import Endpoint, Inbox, settings_of, wait_for
+from tests.notifier.conftest import notifier_settings
+
+Client = TestClient[Any, Any]
+NO = 3
+ABSTAIN = 2
+
+
+async def json_of(response: aiohttp.ClientResponse, status: int = 200) -> Any:
+    body = await response.json()
+    assert response.status == status, body
+    return body
+
+
+async def test_the_reference_conference_adopts_its_resolution_and_hands_out_its_directives(
+    env: dict[str, Any],
+    start_service: Callable[[web.Application], Awaitable[Client]],
+    smtp: tuple[Inbox, int],
+    endpoint: Callable[..., Awaitable[Endpoint]],
+) -> None:
+    inbox, smtp_port = smtp
+    meeting_settings = settings_of(MeetingSettings, env)
+    meeting = await start_service(meeting_app(meeting_settings))
+    resolution = await start_service(resolution_app(settings_of(ResolutionSettings, env)))
+    notifier = await start_service(notifier_app(notifier_settings(env, smtp_port=smtp_port)))
+    meeting_api, resolution_api = str(meeting.make_url("/api/v1")), str(resolution.make_url("/api/v1"))
+
+    org, token = await create_organiser(meeting_settings, ORGANISATION, "Ban tổ chức")
+    organiser = {"Authorization": f"Bearer {token}"}
+    hook = await endpoint()
+    subscription = await json_of(
+        await notifier.post(
+            "/api/v1/subscriptions",
+            json={"url": hook.url, "event_types": ["resolution.adopted", "resolution.rejected", "directive.*"]},
+            headers=organiser,
+        ),
+        201,
+    )
+
+    loaded = await seed.load(meeting_api, resolution_api, token, str(org), seed.next_reference_start())
+    ref = conference()
+    mid = loaded.meeting_id
+
+    # Before the day: every block has sent its position report.
+    status = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/contributions", headers=organiser))
+    assert json.dumps(status).count('"submitted"') >= len(ref.reports), status
+
+    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/start", headers=organiser))
+    secretary = next(p for p in ref.people if p.role == "secretary")
+    by_secretary = {"Authorization": f"Bearer {await seed.session_token(meeting_api, loaded.invites[secretary.email])}"}  # type: ignore[index]
+    voters = ref.voters()
+    for person in ref.people:
+        pid = loaded.participants[person.email]  # type: ignore[index]
+        await json_of(await meeting.post(f"/api/v1/meetings/{mid}/participants/{pid}/check-in", headers=by_secretary))
+    attendance = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/attendance", headers=organiser))
+    assert attendance["present_count"] == len(ref.people)
+
+    chair = {"Authorization": f"Bearer {await seed.session_token(meeting_api, loaded.invites[ref.chair.email])}"}  # type: ignore[index]
+    poll = await json_of(
+        await resolution.post(
+            f"/api/v1/meetings/{mid}/polls",
+            json={
+                "motion": "resolution",
+                "resolution_id": loaded.resolution_id,
+                "question": {"vi": "Biểu quyết thông qua Nghị quyết", "en": "Adopt the Resolution"},
+                "rules": {"base": "cast", "threshold": "two_thirds", "quorum": {"of": "present", "fraction": "1/2"}},
+            },
+            headers=chair,
+        ),
+        201,
+    )
+    # Wait until the read model has everyone checked in, so the roster is the whole room.
+    await wait_for(lambda: _present(resolution, mid, len(voters)), timeout=20, what="attendance in resolution_svc")
+    opened = await json_of(await resolution.post(f"/api/v1/polls/{poll['id']}/open", headers=chair))
+    assert opened["status"] == "open"
+
+    choices = ["no"] * NO + ["abstain"] * ABSTAIN + ["yes"] * (len(voters) - NO - ABSTAIN)
+    gate = asyncio.Semaphore(16)
+
+    async def vote(person: Any, choice: str) -> str:
+        async with gate:
+            voter = await seed.session_token(meeting_api, loaded.invites[person.email])
+            answer = await json_of(
+                await resolution.post(
+                    f"/api/v1/polls/{poll['id']}/ballots",
+                    json={"choice": choice},
+                    headers={"Authorization": f"Bearer {voter}"},
+                ),
+                201,
+            )
+            return str(answer["receipt"])
+
+    receipts = await asyncio.gather(*(vote(p, c) for p, c in zip(voters, choices, strict=True)))
+    assert len(set(receipts)) == len(voters)
+
+    closed = await json_of(await resolution.post(f"/api/v1/polls/{poll['id']}/close", headers=chair))
+    assert closed["status"] == "closed"
+    result = (await json_of(await resolution.get(f"/api/v1/polls/{poll['id']}/result", headers=chair)))["result"]
+    assert result["outcome"] == "adopted"
+    assert result["quorum_met"] is True
+    tallies = {t["option"]: t["count"] for t in result["tallies"]}
+    assert tallies == {"yes": len(voters) - NO - ABSTAIN, "no": NO, "abstain": ABSTAIN}
+
+    # Subscribers hear it once, signed: the adoption, then one notice per directive.
+    async def delivered() -> bool:
+        return len(hook.received) >= 1 + len(ref.directives)
+
+    await wait_for(delivered, timeout=20, what="webhooks for the adoption and its directives")
+    signer = Webhook(subscription["secret"])
+    events = [signer.verify(body, headers) for headers, body, _ in hook.received]
+    kinds = sorted(e["type"] for e in events)
+    assert kinds == ["directive.issued"] * len(ref.directives) + ["resolution.adopted"]
+    assert len({headers["webhook-id"] for headers, _, _ in hook.received}) == len(hook.received)
+
+    # Each directive reaches the people of its responsible departments, in their language.
+    digitise = next(d for d in ref.directives if d.title.en == "Digitise management")
+    (department,) = digitise.departments
+    team = [p for p in ref.people if p.department == department and p.email]
+    assert team
+
+    def directive_notice(p: Any) -> bool:
+        title = digitise.title.vi if p.language == "vi" else digitise.title.en
+        return any(title in str(m["Subject"]) for m in inbox.to(p.email))
+
+    async def told() -> bool:
+        return all(directive_notice(p) for p in team)
+
+    await wait_for(told, timeout=30, what=f"directive emails to {department}")
+    others = [p for p in ref.people if p.email and p.department != department]
+    assert not any(directive_notice(p) for p in others)
+
+    # The responsible department reports progress on its directive.
+    representative = ref.representative_of(department)
+    rep = {"Authorization": f"Bearer {await seed.session_token(meeting_api, loaded.invites[representative.email])}"}  # type: ignore[index]
+    mine = await json_of(
+        await resolution.get(
+            "/api/v1/directives", params={"department": loaded.departments[department]}, headers=organiser
+        )
+    )
+    titles = {d["title"]["en"]: d for d in mine["items"]}
+    assert set(titles) == {d.title.en for d in ref.directives if department in d.departments}
+    updated = await json_of(
+        await resolution.patch(
+            f"/api/v1/directives/{titles[digitise.title.en]['id']}",
+            json={"status": "in_progress", "note": "Đã triển khai phần mềm quản lý hồ sơ"},
+            headers=rep,
+        )
+    )
+    assert updated["status"] == "in_progress"
+
+
+async def _present(resolution: Client, meeting_id: str, voters: int) -> bool:
+    db = resolution.app[RUNTIME].db()
+    count = await db.fetchval(
+        "select count(*) from participants where meeting_id = $1 and present and role = any($2)",
+        meeting_id,
+        ["chair", "voting_member", "department_representative"],
+    )
+    return bool(count >= voters)
