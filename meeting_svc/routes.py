@@ -385,3 +385,4 @@ OPERATIONS: list[tuple[Operation, object]] = [
 def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
         app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
+    app.router.add_get("/join/{code}", views.join_page)  # the page of a personal invite link (HTML)

@@ -13,7 +13,7 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db, service
+from meeting_svc import api, db, join, service
 from meeting_svc.settings import Settings
 from schemas import events as ev
 from schemas.bus import enqueue
@@ -764,7 +764,7 @@ async def create_session(request: web.Request) -> web.Response:
         row = await db.by_invite(conn, db.sha256(body.invite_code))
     if row is None:
         raise Problem(404, "Unknown invite", "this invite link is not valid (revoked or mistyped)", field="invite_code")
-    expires = row["ends_at"] + dt.timedelta(days=request.app[SETTINGS].session_grace_days)
+    expires = invite_expiry(request, row)
     if expires <= dt.datetime.now(dt.UTC):
         raise Problem(410, "Invite expired", "the meeting is over", field="invite_code")
     claims = Claims(
@@ -782,6 +782,30 @@ async def create_session(request: web.Request) -> web.Response:
         api.Session(token=token, expires_at=expires, meeting_id=row["meeting_id"], participant=participant_body(row)),
         201,
     )
+
+
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",  # the link is the credential
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+}
+
+
+async def join_page(request: web.Request) -> web.Response:
+    """What a personal invite link opens in a browser; it reads, it does not sign in."""
+    async with pool(request).acquire() as conn:
+        row = await db.by_invite(conn, db.sha256(request.match_info["code"]))
+        if row is None:
+            return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
+        if invite_expiry(request, row) <= dt.datetime.now(dt.UTC):
+            return web.Response(status=410, text=join.problem_page("expired"), **HTML)
+        meeting = await db.meeting(conn, row["meeting_id"])
+        items = await db.agenda(conn, row["meeting_id"])
+    return web.Response(text=join.invitation_page(row, meeting, items), **HTML)
+
+
+HTML: dict[str, Any] = {"content_type": "text/html", "charset": "utf-8", "headers": PAGE_HEADERS}
 
 
 def self_or(claims: Claims, pid: uuid.UUID, roles: Iterable[str], what: str) -> None:

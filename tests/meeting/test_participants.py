@@ -152,3 +152,36 @@ async def test_proxies_one_per_holder_no_chains_no_observers(client: Client, org
     await tap.wait("proxy.revoked", principal_id=c.id, holder_id=b.id)
     listed = await ok(await client.get(f"/api/v1/meetings/{mid}/participants", headers=org.organiser.auth))
     assert all(p["proxy_holder_id"] is None for p in listed["items"])
+
+
+async def test_invite_link_opens_a_page_in_the_participants_language(client: Client, org: Org) -> None:
+    meeting = await new_meeting(client, org)
+    await ok(
+        await client.post(
+            f"/api/v1/meetings/{meeting['id']}/agenda",
+            json={"title": {"vi": "Khai mạc hội nghị", "en": "Opening"}, "kind": "other", "planned_minutes": 10},
+            headers=org.organiser.auth,
+        ),
+        201,
+    )
+    vi = await invite(client, org, meeting["id"], email="an@quatest2.example.org", name="Nguyễn <b>Văn</b> An")
+    en = await invite(client, org, meeting["id"], email="beth@example.org", name="Beth Jones", language="en")
+
+    page = await client.get("/join/" + vi["invite_url"].rsplit("/", 1)[1])
+    html = await page.text()
+    assert page.status == 200 and page.content_type == "text/html"
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
+    assert "Kính gửi Nguyễn &lt;b&gt;Văn&lt;/b&gt; An" in html  # escaped, never markup
+    assert "Hội nghị tổng kết công tác năm 2020" in html and "Khai mạc hội nghị" in html
+    assert "14/01/2030 13:30–17:30 (Asia/Ho_Chi_Minh)" in html
+
+    english = await (await client.get("/join/" + en["invite_url"].rsplit("/", 1)[1])).text()
+    assert "Dear Beth Jones" in english and "Opening" in english and "2020 year-end review" in english
+
+    assert (await client.get("/join/not-a-real-invite-code")).status == 404
+    pid = en["id"]
+    await ok(
+        await client.delete(f"/api/v1/meetings/{meeting['id']}/participants/{pid}/invite", headers=org.organiser.auth),
+        204,
+    )
+    assert (await client.get("/join/" + en["invite_url"].rsplit("/", 1)[1])).status == 404

@@ -1,0 +1,115 @@
+"""The page a personal invite link opens: who you are, the meeting, its time in the meeting's own time
+zone, the venue and the agenda, in the participant's language. Server-rendered and script-free."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from meeting_svc.service import local
+
+KINDS = {
+    "vi": {"report": "Báo cáo", "contribution": "Tham luận", "discussion": "Thảo luận", "vote": "Biểu quyết"},
+    "en": {"report": "Report", "contribution": "Contribution", "discussion": "Discussion", "vote": "Vote"},
+}
+ROLES = {
+    "vi": {
+        "organiser": "ban tổ chức",
+        "chair": "chủ trì",
+        "secretary": "thư ký",
+        "voting_member": "đại biểu biểu quyết",
+        "department_representative": "đại diện đơn vị",
+        "observer": "khách mời",
+    },
+    "en": {
+        "organiser": "organiser",
+        "chair": "chair",
+        "secretary": "secretary",
+        "voting_member": "voting member",
+        "department_representative": "department representative",
+        "observer": "observer",
+    },
+}
+TEXT = {
+    "vi": {
+        "hello": "Kính gửi {name}",
+        "as": "Quý vị tham dự với vai trò {role}.",
+        "when": "Thời gian",
+        "where": "Địa điểm",
+        "online": "Trực tuyến",
+        "agenda": "Chương trình",
+        "minutes": "phút",
+        "apps": "Ứng dụng của hội nghị đăng nhập bằng liên kết này (POST /api/v1/sessions).",
+        "invalid": "Liên kết mời không hợp lệ (đã bị thu hồi hoặc gõ sai).",
+        "expired": "Hội nghị đã kết thúc; liên kết mời không còn hiệu lực.",
+    },
+    "en": {
+        "hello": "Dear {name}",
+        "as": "You take part as {role}.",
+        "when": "When",
+        "where": "Where",
+        "online": "Online",
+        "agenda": "Agenda",
+        "minutes": "min",
+        "apps": "The meeting's apps sign in with this link (POST /api/v1/sessions).",
+        "invalid": "This invite link is not valid (revoked or mistyped).",
+        "expired": "The meeting is over; this invite link no longer works.",
+    },
+}
+STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
+    "h1{font-size:1.4rem}dt{font-weight:600}ol li{margin:.3rem 0}small{color:#555}"
+)
+
+
+def _pick(row: Any, field: str, lang: str) -> str:
+    other = "en" if lang == "vi" else "vi"
+    return str(row[f"{field}_{lang}"] or row[f"{field}_{other}"] or "")
+
+
+def _page(lang: str, title: str, body: str) -> str:
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>"
+    )
+
+
+def problem_page(kind: str) -> str:
+    """Both languages: we do not know whose link it was."""
+    return _page("vi", "Hội nghị", f"<p>{TEXT['vi'][kind]}</p><p lang='en'>{TEXT['en'][kind]}</p>")
+
+
+def invitation_page(participant: Any, meeting: Any, agenda: list[Any]) -> str:
+    lang = "en" if participant["language"] == "en" else "vi"
+    t = TEXT[lang]
+    title = _pick(meeting, "title", lang)
+    starts, ends = local(meeting["starts_at"], meeting["timezone"]), local(meeting["ends_at"], meeting["timezone"])
+    when = f"{starts:%d/%m/%Y %H:%M}–{ends:%H:%M} ({escape(meeting['timezone'])})"
+    facts = [f"<dt>{t['when']}</dt><dd>{when}</dd>"]
+    if meeting["venue_name"]:
+        venue = escape(meeting["venue_name"]) + (
+            f", {escape(meeting['venue_address'])}" if meeting["venue_address"] else ""
+        )
+        facts.append(f"<dt>{t['where']}</dt><dd>{venue}</dd>")
+    if meeting["online_url"]:
+        url = escape(meeting["online_url"], quote=True)
+        facts.append(f'<dt>{t["online"]}</dt><dd><a href="{url}" rel="noreferrer">{url}</a></dd>')
+    items = []
+    for item in agenda:
+        extra = [KINDS[lang].get(item["kind"], "")]
+        if item["presenter"]:
+            extra.append(escape(item["presenter"]))
+        if item["planned_minutes"]:
+            extra.append(f"{item['planned_minutes']} {t['minutes']}")
+        note = " · ".join(e for e in extra if e)
+        items.append(f"<li>{escape(_pick(item, 'title', lang))}{f' <small>({note})</small>' if note else ''}</li>")
+    body = (
+        f"<h1>{escape(title)}</h1>"
+        f"<p>{t['hello'].format(name=escape(participant['name']))},<br>"
+        f"{t['as'].format(role=ROLES[lang].get(participant['role'], participant['role']))}</p>"
+        f"<dl>{''.join(facts)}</dl>"
+        + (f"<h2>{t['agenda']}</h2><ol>{''.join(items)}</ol>" if items else "")
+        + f"<p><small>{t['apps']}</small></p>"
+    )
+    return _page(lang, title, body)
