@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk" / "ballots.lua"
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def require_wrk() -> str:
@@ -22,7 +22,7 @@ def require_wrk() -> str:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
     return float(value) * UNITS[unit]
 
 
@@ -57,9 +57,12 @@ async def ballots(
     watcher = asyncio.create_task(interrupt_when_finished())
     out, _ = await asyncio.wait_for(proc.communicate(), timeout=180)
     await watcher
-    text = out.decode()
-    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s)", text)
-    if proc.returncode != 0 or done is None:
+    return _summary(out.decode(), proc.returncode)
+
+
+def _summary(text: str, returncode: int | None) -> dict[str, float]:
+    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", text)
+    if returncode != 0 or done is None:
         raise RuntimeError(f"wrk failed:\n{text}")
     seconds = _ms(done.group(2) + done.group(3)) / 1000
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
@@ -67,7 +70,18 @@ async def ballots(
         "requests": int(done.group(1)),
         "seconds": round(seconds, 3),
         "requests_per_s": round(int(done.group(1)) / seconds, 1),
-        "p50_ms": _ms(re.search(r"50%\s+(\S+)", text).group(1)),  # type: ignore[union-attr]
-        "p99_ms": _ms(re.search(r"99%\s+(\S+)", text).group(1)),  # type: ignore[union-attr]
+        "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1)),  # type: ignore[union-attr]
+        "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1)),  # type: ignore[union-attr]
         "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
     }
+
+
+async def reads(url: str, headers: dict[str, str], connections: int, seconds: int) -> dict[str, float]:
+    """GET `url` from `connections` concurrent connections for `seconds`; the rate and latency wrk measures."""
+    args = [a for k, v in headers.items() for a in ("-H", f"{k}: {v}")]
+    proc = await asyncio.create_subprocess_exec(
+        require_wrk(), "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", *args, url,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(proc.communicate(), timeout=seconds + 60)
+    return _summary(out.decode(), proc.returncode)

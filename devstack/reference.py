@@ -121,12 +121,14 @@ GIVEN = (
 
 
 def staff_names(count: int, seed: int = 2021) -> list[str]:
+    """Distinct names while the combinations last (6,048); beyond that, namesakes, as in life."""
     rng = random.Random(seed)
+    distinct = count <= len(FAMILY) * len(MIDDLE) * len(GIVEN)
     names: list[str] = []
     seen: set[str] = set()
     while len(names) < count:
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
-        if name not in seen:
+        if not distinct or name not in seen:
             seen.add(name)
             names.append(name)
     return names

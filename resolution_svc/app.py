@@ -30,7 +30,7 @@ def create_app(settings: Settings) -> web.Application:
         tasks=[schedule],
     )
     app = create_base_app(runtime)
-    app[views.CREDENTIALS] = views.Credentials(TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY")))
+    app[views.VERIFIER] = TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
     app[views.POLL_FACTS] = {}
     routes.setup(app)
     openapi.serve(app, document())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import Any
 
@@ -21,31 +20,7 @@ from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME, Runtime
 from servicekit.tokens import Claims, TokenVerifier
 
-
-class Credentials:
-    """Verifies bearer tokens, remembering each verified token until it expires: the ballot path would
-    otherwise pay an Ed25519 verification per request."""
-
-    def __init__(self, verifier: TokenVerifier, limit: int = 200_000) -> None:
-        self.verifier = verifier
-        self.limit = limit
-        self.known: dict[str, Claims] = {}
-
-    def of(self, request: web.Request) -> Claims:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        claims = self.known.get(token) if scheme.lower() == "bearer" else None
-        if claims is not None and claims.exp > time.time():
-            return claims
-        claims = self.verifier.from_request(request)
-        if scheme.lower() == "bearer" and token:
-            if len(self.known) >= self.limit:
-                self.known.clear()
-            self.known[token] = claims
-        return claims
-
-
-CREDENTIALS = web.AppKey("credentials", Credentials)
+VERIFIER = web.AppKey("verifier", TokenVerifier)
 
 
 def pool(request: web.Request) -> asyncpg.Pool:
@@ -53,7 +28,7 @@ def pool(request: web.Request) -> asyncpg.Pool:
 
 
 def caller(request: web.Request) -> Claims:
-    return request.app[CREDENTIALS].of(request)
+    return request.app[VERIFIER].from_request(request)
 
 
 def actor(claims: Claims) -> str:

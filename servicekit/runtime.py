@@ -48,6 +48,15 @@ class ConsumerSpec:
 Task = Callable[["Runtime"], Awaitable[None]]
 
 
+class PooledConnection(asyncpg.Connection):
+    """Our services keep no session state on a pooled connection (search_path is a server setting;
+    advisory locks and listeners are released explicitly), so giving one back skips asyncpg's reset
+    query: one round trip fewer on every use of the pool."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 @dataclass
 class Runtime:
     settings: CommonSettings
@@ -84,6 +93,7 @@ class Runtime:
             min_size=2,
             max_size=self.settings.db_pool_size,
             server_settings={"search_path": self.service, "application_name": self.service},
+            connection_class=PooledConnection,
         )
         assert pool is not None
         async with pool.acquire() as conn:

@@ -7,6 +7,7 @@ obtained through their personal invite link, scoped to one meeting.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from pathlib import Path
 from typing import Literal
@@ -79,10 +80,26 @@ class TokenSigner:
 
 
 class TokenVerifier:
-    def __init__(self, public_pem: bytes) -> None:
+    """Verifies tokens, remembering each verified one until it expires: a busy path (ballots, reads)
+    would otherwise pay an Ed25519 verification per request. The same string always verifies alike;
+    revocation is the services' own check, not this cache's."""
+
+    def __init__(self, public_pem: bytes, remember: int = 200_000) -> None:
         self._key = serialization.load_pem_public_key(public_pem)
+        self._remember = remember
+        self._known: dict[str, Claims] = {}
 
     def verify(self, token: str) -> Claims:
+        claims = self._known.get(token)
+        if claims is not None and claims.exp > time.time():
+            return claims
+        claims = self._verify(token)
+        if len(self._known) >= self._remember:
+            self._known.clear()
+        self._known[token] = claims
+        return claims
+
+    def _verify(self, token: str) -> Claims:
         try:
             payload = jwt.decode(token, self._key, algorithms=[ALGORITHM], audience=AUDIENCE)  # type: ignore[arg-type]
             payload.pop("aud", None)

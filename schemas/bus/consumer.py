@@ -97,40 +97,46 @@ class EventConsumer:
         sub: JetStreamContext.PullSubscription | None = None
         backoff = 0.2
         want = 1
-        while True:
-            try:
-                if self._reconnected.is_set() and sub is not None:
-                    self._reconnected.clear()
-                    if not await self._consumer_exists():
-                        # The server came back without our durable consumer: subscribe afresh.
+        try:
+            while True:
+                try:
+                    if self._reconnected.is_set() and sub is not None:
+                        self._reconnected.clear()
+                        if not await self._consumer_exists():
+                            # The server came back without our durable consumer: subscribe afresh.
+                            with contextlib.suppress(Exception):
+                                await sub.unsubscribe()
+                            sub = None
+                    if sub is None:
+                        sub = await self._subscribe()
+                        log.info("consumer subscribed", consumer=self.durable, subject=self._filter)
+                    try:
+                        msgs = await sub.fetch(want, timeout=self._fetch_timeout)
+                    except nats.errors.TimeoutError:
+                        want = 1
+                        continue
+                    backoff = 0.2
+                    for msg in msgs:
+                        await self.handle(msg)
+                    # nats-py's fetch of n lingers until n messages arrived or the timeout passed, so ask
+                    # for exactly what the server says is waiting: one when idle (returns on arrival), a
+                    # batch under load.
+                    want = max(1, min(self._batch, msgs[-1].metadata.num_pending)) if msgs else 1
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    log.warning("consumer interrupted, retrying", consumer=self.durable, error=repr(exc))
+                    if sub is not None:
                         with contextlib.suppress(Exception):
                             await sub.unsubscribe()
                         sub = None
-                if sub is None:
-                    sub = await self._subscribe()
-                    log.info("consumer subscribed", consumer=self.durable, subject=self._filter)
-                try:
-                    msgs = await sub.fetch(want, timeout=self._fetch_timeout)
-                except nats.errors.TimeoutError:
-                    want = 1
-                    continue
-                backoff = 0.2
-                for msg in msgs:
-                    await self.handle(msg)
-                # nats-py's fetch of n lingers until n messages arrived or the timeout passed, so ask
-                # for exactly what the server says is waiting: one when idle (returns on arrival), a
-                # batch under load.
-                want = max(1, min(self._batch, msgs[-1].metadata.num_pending)) if msgs else 1
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("consumer interrupted, retrying", consumer=self.durable, error=repr(exc))
-                if sub is not None:
-                    with contextlib.suppress(Exception):
-                        await sub.unsubscribe()
-                    sub = None
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 5.0)
+        finally:
+            # Let go of the pull subscription, so draining the connection at shutdown does not wait on it.
+            if sub is not None:
+                with contextlib.suppress(Exception):
+                    await sub.unsubscribe()
 
     async def handle(self, msg: Msg) -> None:
         try:

@@ -88,9 +88,11 @@ class OutboxRelay:
             finally:
                 LEADER.set(0)
                 self.leading = False
-                with contextlib.suppress(Exception):
+                try:
                     await conn.remove_listener(f"{self._schema}_outbox", self._on_notify)
                     await conn.execute("select pg_advisory_unlock(hashtext($1))", f"outbox:{self._schema}")
+                except Exception:
+                    conn.terminate()  # the lock ends with the session; never hand a locked one back
         finally:
             await self._pool.release(conn, timeout=5)
 
