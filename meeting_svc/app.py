@@ -7,7 +7,7 @@ import structlog
 from aiohttp import web
 
 from meeting_svc import db, routes, views
-from meeting_svc.openapi import document
+from meeting_svc.openapi import OPENAPI
 from meeting_svc.settings import Settings
 from schemas import events as ev
 from schemas.bus import enqueue
@@ -62,5 +62,5 @@ def create_app(settings: Settings) -> web.Application:
     app[views.VERIFIER] = TokenVerifier(public)
     app[views.SIGNER] = TokenSigner(private)
     routes.setup(app)
-    openapi.serve(app, document())
+    openapi.serve(app, OPENAPI.document())
     return app

@@ -1066,22 +1066,36 @@ async def submit(request: web.Request) -> web.Response:
             await publish(
                 request,
                 conn,
-                new_event(
-                    ev.ContributionSubmitted,
-                    meeting_id=meeting["id"],
-                    actor=actor(claims),
-                    request_id=req["id"],
-                    submission_id=sid,
-                    department_id=department,
-                    title=body.title,
-                    revision=revision,
-                    late=late,
-                ),
+                submission_fact(ev.ContributionSubmitted, meeting, claims, req, sid, department, revision, late, body),
             )
             row = await db.submission(conn, req["id"], sid)
             return json_response(submission_body(row), 201, {"ETag": etag(revision)})
 
         return await idempotent(request, conn, str(req["id"]), raw, create)
+
+
+def submission_fact(
+    kind: type[ev.ContributionSubmitted] | type[ev.ContributionRevised],
+    meeting: Any,
+    claims: Claims,
+    req: Any,
+    sid: uuid.UUID,
+    department: uuid.UUID,
+    revision: int,
+    late: bool,
+    body: api.SubmissionBody,
+) -> Event:
+    return new_event(
+        kind,
+        meeting_id=meeting["id"],
+        actor=actor(claims),
+        request_id=req["id"],
+        submission_id=sid,
+        department_id=department,
+        title=body.title,
+        revision=revision,
+        late=late,
+    )
 
 
 async def revise(request: web.Request) -> web.Response:
@@ -1104,17 +1118,7 @@ async def revise(request: web.Request) -> web.Response:
         await publish(
             request,
             conn,
-            new_event(
-                ev.ContributionRevised,
-                meeting_id=meeting["id"],
-                actor=actor(claims),
-                request_id=req["id"],
-                submission_id=sid,
-                department_id=department,
-                title=body.title,
-                revision=revision,
-                late=late,
-            ),
+            submission_fact(ev.ContributionRevised, meeting, claims, req, sid, department, revision, late, body),
         )
         row = await db.submission(conn, req["id"], sid)
     return json_response(submission_body(row), headers={"ETag": etag(revision)})

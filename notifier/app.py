@@ -9,7 +9,7 @@ from notifier.consumers import EventHandler
 from notifier.delivery import Dispatcher, guard_of
 from notifier.live import Hub
 from notifier.mailer import Mailer, reminders
-from notifier.openapi import document
+from notifier.openapi import OPENAPI
 from notifier.settings import Settings
 from schemas.subjects import MEETINGS, RESOLUTIONS
 from servicekit import openapi
@@ -59,5 +59,5 @@ def create_app(settings: Settings) -> web.Application:
     # Open streams end first, so a graceful shutdown does not wait for clients to hang up.
     app.on_shutdown.append(close_streams)
     routes.setup(app)
-    openapi.serve(app, document())
+    openapi.serve(app, OPENAPI.document())
     return app

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from resolution_svc import routes, views
 from resolution_svc.consumers import apply_meeting_event
-from resolution_svc.openapi import document
+from resolution_svc.openapi import OPENAPI
 from resolution_svc.schedule import run_schedule
 from resolution_svc.settings import Settings
 from schemas.subjects import MEETINGS
@@ -33,5 +33,5 @@ def create_app(settings: Settings) -> web.Application:
     app[views.VERIFIER] = TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
     app[views.POLL_FACTS] = {}
     routes.setup(app)
-    openapi.serve(app, document())
+    openapi.serve(app, OPENAPI.document())
     return app

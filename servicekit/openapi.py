@@ -4,10 +4,13 @@ served at `/api/v1/openapi.json` and written to `docs/openapi-<service>.yaml`.""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import msgspec
+import yaml
 from aiohttp import web
 
 from servicekit.http import json_response
@@ -128,3 +131,31 @@ def serve(app: web.Application, document: dict[str, Any]) -> None:
         return json_response(document)
 
     app.router.add_get("/api/v1/openapi.json", handler)
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+@dataclass(frozen=True)
+class ServiceDocument:
+    """A service's OpenAPI document: served by the service, and kept in `docs/` (a test compares them)."""
+
+    file: str
+    title: str
+    description: str
+    operations: list[Operation]
+    version: str = "1.0.0"
+
+    @property
+    def path(self) -> Path:
+        return DOCS / self.file
+
+    def document(self) -> dict[str, Any]:
+        return build(self.title, self.version, self.description, self.operations)
+
+    def render(self) -> str:
+        return yaml.safe_dump(self.document(), sort_keys=False, allow_unicode=True, width=110)
+
+    def write(self) -> None:
+        self.path.write_text(self.render(), encoding="utf-8")
+        sys.stdout.write(f"wrote {self.path}\n")

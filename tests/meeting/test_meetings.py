@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from meeting_svc.openapi import DOC, render
+from meeting_svc.openapi import OPENAPI
 from tests.conftest import EventTap, wait_for
 from tests.meeting.conftest import Client, Org, advance, meeting_body, new_meeting, ok
 
@@ -163,4 +163,4 @@ async def _count(tap: EventTap, event_type: str, n: int) -> bool:
 
 
 def test_openapi_document_is_current() -> None:
-    assert DOC.read_text(encoding="utf-8") == render(), "run `python -m meeting_svc.openapi`"
+    assert OPENAPI.path.read_text(encoding="utf-8") == OPENAPI.render(), "run `python -m meeting_svc.openapi`"

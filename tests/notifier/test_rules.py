@@ -11,8 +11,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from notifier.mail import SUBJECT_MAX, DirectiveLine, Facts, build_message, format_time, render
-from notifier.openapi import DOC
-from notifier.openapi import render as render_openapi
+from notifier.openapi import OPENAPI
 from notifier.service import (
     matches,
     new_secret,
@@ -154,7 +153,9 @@ def test_emails_in_both_languages_with_text_and_html() -> None:
 
 
 def test_openapi_document_is_generated_from_the_code() -> None:
-    assert DOC.read_text(encoding="utf-8") == render_openapi(), "run `python -m notifier.openapi` and commit the result"
+    assert OPENAPI.path.read_text(encoding="utf-8") == OPENAPI.render(), (
+        "run `python -m notifier.openapi` and commit the result"
+    )
 
 
 @pytest.mark.parametrize(

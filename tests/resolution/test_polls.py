@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from typing import Any
 
-from resolution_svc.openapi import DOC, render
+from resolution_svc.openapi import OPENAPI
 from schemas.events import Event
 from servicekit.runtime import RUNTIME
 from tests.conftest import EventTap, wait_for
@@ -241,4 +241,4 @@ async def test_amendment_accepted_by_the_chair(client: Client, meeting: Any, tap
 
 
 def test_openapi_document_is_current() -> None:
-    assert DOC.read_text(encoding="utf-8") == render(), "run `python -m resolution_svc.openapi`"
+    assert OPENAPI.path.read_text(encoding="utf-8") == OPENAPI.render(), "run `python -m resolution_svc.openapi`"
