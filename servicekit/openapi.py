@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import yaml
 from aiohttp import web
 
 from servicekit.http import json_response
@@ -154,6 +153,8 @@ class ServiceDocument:
         return build(self.title, self.version, self.description, self.operations)
 
     def render(self) -> str:
+        import yaml  # writing the YAML file is a development task: PyYAML is a dev dependency
+
         return yaml.safe_dump(self.document(), sort_keys=False, allow_unicode=True, width=110)
 
     def write(self) -> None:
