@@ -373,8 +373,10 @@ async def list_meetings(request: web.Request) -> web.Response:
 
 async def get_meeting(request: web.Request) -> web.Response:
     claims = await caller(request)
-    meeting = await visible_meeting(request, claims)
-    items = await db.agenda(pool(request), meeting["id"])
+    meeting = await db.meeting_with_agenda(pool(request), parse_uuid(request.match_info["meeting_id"], "meeting"))
+    if meeting is None or meeting["organisation_id"] != claims.org:  # participants: see meeting_scope
+        raise Problem(404, "Not found", "no such meeting")
+    items = msgspec.json.decode(meeting["agenda"])  # the items' columns as JSON objects
     return json_response(meeting_body(meeting, items), headers={"ETag": etag(meeting["version"])})
 
 
