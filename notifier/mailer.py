@@ -110,9 +110,11 @@ class Mailer:
                 SENT.labels("sent").inc()
         finally:
             if smtp is not None:
-                with contextlib.suppress(aiosmtplib.SMTPException, OSError, TimeoutError):
-                    await smtp.quit()
-                smtp.close()
+                try:
+                    with contextlib.suppress(aiosmtplib.SMTPException, OSError, TimeoutError):
+                        await smtp.quit()
+                finally:
+                    smtp.close()
 
     async def failed(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
         attempts = row["attempts"]

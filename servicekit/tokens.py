@@ -114,7 +114,7 @@ class TokenVerifier:
     would otherwise pay an Ed25519 verification per request. The same string always verifies alike;
     revocation is the services' own check, not this cache's."""
 
-    def __init__(self, public_pem: bytes, remember: int = 200_000) -> None:
+    def __init__(self, public_pem: bytes, remember: int = 100_000) -> None:
         key = serialization.load_pem_public_key(public_pem)
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError("the token verifying key must be Ed25519")
