@@ -15,7 +15,8 @@ MEETING_COLUMNS = (
 )
 PARTICIPANT_COLUMNS = (
     "p.id, p.meeting_id, p.name, p.email, p.department_id, p.role, p.weight, p.language, p.rsvp, p.present,"
-    " (select holder_id from proxies x where x.principal_id = p.id) as proxy_holder_id"
+    " (select holder_id from proxies x where x.principal_id = p.id) as proxy_holder_id,"
+    " (select d.parent_id from departments d where d.id = p.department_id) as block_id"
 )
 
 

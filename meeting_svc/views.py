@@ -207,6 +207,7 @@ def participant_fact(cls: type[ev.ParticipantFacts], row: Any, claims: Claims, *
         role=row["role"],
         weight=row["weight"],
         department_id=row["department_id"],
+        block_id=row["block_id"],
         language=row["language"],
         **extra,
     )

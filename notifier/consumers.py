@@ -87,6 +87,7 @@ class EventHandler:
                         "role": event.role,
                         "weight": event.weight,
                         "department_id": event.department_id,
+                        "block_id": event.block_id,
                         "language": event.language,
                     },
                 )
@@ -166,7 +167,9 @@ class EventHandler:
                     directives=lambda lang, e=event: directive_lines(e.directives, lang),
                 )
             case ev.DirectiveIssued():
-                people = await db.recipients(conn, event.meeting_id, departments=event.directive.department_ids)
+                people = await db.recipients(
+                    conn, event.meeting_id, departments=event.directive.department_ids, within_blocks=True
+                )
                 await queue(
                     conn,
                     "directive_issued",

@@ -46,11 +46,13 @@ async def meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID
 
 async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any]) -> None:
     await conn.execute(
-        """insert into participants (participant_id, meeting_id, name, email, role, weight, department_id, language)
-           values ($1, $2, $3, $4, $5, $6, $7, $8)
+        """insert into participants
+               (participant_id, meeting_id, name, email, role, weight, department_id, language, block_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
            on conflict (participant_id) do update set meeting_id = excluded.meeting_id, name = excluded.name,
                email = excluded.email, role = excluded.role, weight = excluded.weight,
-               department_id = excluded.department_id, language = excluded.language, removed = false""",
+               department_id = excluded.department_id, language = excluded.language,
+               block_id = excluded.block_id, removed = false""",
         p["participant_id"],
         p["meeting_id"],
         p["name"],
@@ -59,6 +61,7 @@ async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any]) -> Non
         p["weight"],
         p["department_id"],
         p["language"],
+        p.get("block_id"),
     )
 
 
@@ -73,12 +76,15 @@ async def recipients(
     departments: Sequence[uuid.UUID] | None = None,
     role: str | None = None,
     participant_id: uuid.UUID | None = None,
+    within_blocks: bool = False,
 ) -> list[Row]:
-    """Participants of a meeting who have an email address, optionally narrowed."""
+    """Participants of a meeting who have an email address, optionally narrowed; `within_blocks` also
+    counts the people of the departments inside a block that is named."""
     return await conn.fetch(
         """select participant_id, name, email, language, role, department_id from participants
            where meeting_id = $1 and not removed and email is not null and email <> ''
-             and ($2::uuid[] is null or department_id = any($2::uuid[]))
+             and ($2::uuid[] is null or department_id = any($2::uuid[])
+                  or ($5 and block_id = any($2::uuid[])))
              and ($3::text is null or role = $3)
              and ($4::uuid is null or participant_id = $4)
            order by participant_id""",
@@ -86,6 +92,7 @@ async def recipients(
         list(departments) if departments is not None else None,
         role,
         participant_id,
+        within_blocks,
     )
 
 

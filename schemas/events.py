@@ -136,6 +136,9 @@ class ParticipantFacts(Event, frozen=True, kw_only=True):
     role: Role
     weight: int = 1
     department_id: uuid.UUID | None = None
+    # The block the department belongs to (departments are two levels): a directive to a block
+    # concerns the people of its departments too.
+    block_id: uuid.UUID | None = None
     language: Language = "vi"
 
 
