@@ -10,7 +10,9 @@ What it made is kept in `.run/seed.json`, so the next `make run` shows it again 
 from __future__ import annotations
 
 import asyncio
+import csv
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -61,10 +63,11 @@ async def answer(response: aiohttp.ClientResponse, *expected: int) -> Any:
 
 
 def csv_of(ref: Conference) -> str:
-    lines = [CSV_HEADER]
-    for p in ref.people:
-        lines.append(f"{p.name},{p.email or ''},{p.department or ''},{p.role},{p.weight},{p.language}")
-    return "\n".join(lines) + "\n"
+    out = io.StringIO()
+    rows = csv.writer(out, lineterminator="\n")
+    rows.writerow(CSV_HEADER.split(","))
+    rows.writerows((p.name, p.email or "", p.department or "", p.role, p.weight, p.language) for p in ref.people)
+    return out.getvalue()
 
 
 async def load(
