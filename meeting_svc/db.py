@@ -193,9 +193,9 @@ AGENDA_COLUMNS = (
 )
 
 
-async def meeting_with_agenda(pool: asyncpg.Pool, meeting_id: uuid.UUID) -> asyncpg.Record | None:
+async def meeting_with_agenda(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> asyncpg.Record | None:
     """The meeting and, as JSON in `agenda`, its items in order: one round trip for the busiest read."""
-    return await pool.fetchrow(
+    return await conn.fetchrow(
         f"select {MEETING_COLUMNS}, (select coalesce(json_agg(a order by a.position), '[]')"
         f" from (select {AGENDA_COLUMNS} from agenda_items where meeting_id = m.id) a)::text as agenda"
         " from meetings m where id = $1",

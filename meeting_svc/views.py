@@ -92,10 +92,17 @@ async def visible_meeting(
 ) -> asyncpg.Record:
     """The meeting of the path if the caller may see it; 404 otherwise (never a hint that it exists)."""
     meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
-    if claims.kind == "participant" and claims.meeting != meeting_id:
-        raise Problem(404, "Not found", "no such meeting")
-    row = await db.meeting(lock_conn or pool(request), meeting_id, lock=lock_conn is not None)
-    if row is None or row["organisation_id"] != claims.org:
+    return visible(
+        claims, meeting_id, await db.meeting(lock_conn or pool(request), meeting_id, lock=lock_conn is not None)
+    )
+
+
+def visible(claims: Claims, meeting_id: uuid.UUID, row: asyncpg.Record | None) -> asyncpg.Record:
+    if (
+        row is None
+        or row["organisation_id"] != claims.org
+        or (claims.kind == "participant" and claims.meeting != meeting_id)
+    ):
         raise Problem(404, "Not found", "no such meeting")
     return row
 
@@ -374,9 +381,8 @@ async def list_meetings(request: web.Request) -> web.Response:
 
 async def get_meeting(request: web.Request) -> web.Response:
     claims = await caller(request)
-    meeting = await db.meeting_with_agenda(pool(request), parse_uuid(request.match_info["meeting_id"], "meeting"))
-    if meeting is None or meeting["organisation_id"] != claims.org:  # participants: see meeting_scope
-        raise Problem(404, "Not found", "no such meeting")
+    meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
+    meeting = visible(claims, meeting_id, await db.meeting_with_agenda(pool(request), meeting_id))
     items = msgspec.json.decode(meeting["agenda"])  # the items' columns as JSON objects
     return json_response(meeting_body(meeting, items), headers={"ETag": etag(meeting["version"])})
 
@@ -793,6 +799,7 @@ PAGE_HEADERS = {
     "X-Robots-Tag": "noindex",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
 }
+HTML: dict[str, Any] = {"content_type": "text/html", "charset": "utf-8", "headers": PAGE_HEADERS}
 
 
 async def join_page(request: web.Request) -> web.Response:
@@ -803,12 +810,10 @@ async def join_page(request: web.Request) -> web.Response:
             return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
         if invite_expiry(request, row) <= dt.datetime.now(dt.UTC):
             return web.Response(status=410, text=join.problem_page("expired"), **HTML)
-        meeting = await db.meeting(conn, row["meeting_id"])
-        items = await db.agenda(conn, row["meeting_id"])
+        meeting = await db.meeting_with_agenda(conn, row["meeting_id"])
+    assert meeting is not None  # a participant's meeting is never deleted
+    items = msgspec.json.decode(meeting["agenda"])
     return web.Response(text=join.invitation_page(row, meeting, items), **HTML)
-
-
-HTML: dict[str, Any] = {"content_type": "text/html", "charset": "utf-8", "headers": PAGE_HEADERS}
 
 
 def self_or(claims: Claims, pid: uuid.UUID, roles: Iterable[str], what: str) -> None:

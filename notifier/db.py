@@ -61,7 +61,7 @@ async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any]) -> Non
         p["weight"],
         p["department_id"],
         p["language"],
-        p.get("block_id"),
+        p["block_id"],
     )
 
 
