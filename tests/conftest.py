@@ -245,17 +245,22 @@ async def tap(js: tuple[NATS, JetStreamContext], namespace: str) -> AsyncIterato
 
 
 class Inbox:
+    """What a real SMTP server received, indexed by addressee as it arrives: parsing a header is
+    slow enough that scanning a thousand messages per probe would starve the services under test."""
+
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.by_addressee: dict[str, list[EmailMessage]] = {}
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
+        self.by_addressee.setdefault(str(message["To"]), []).append(message)
         self.messages.append(message)
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
+        return list(self.by_addressee.get(address, ()))
 
     async def count(self, n: int) -> None:
         async def probe() -> bool:

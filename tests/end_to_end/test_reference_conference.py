@@ -39,9 +39,10 @@ async def json_of(response: aiohttp.ClientResponse, status: int = 200) -> Any:
 
 async def test_the_reference_conference_adopts_its_resolution_and_hands_out_its_directives(
     env: dict[str, Any],
-    start_service: Callable[[web.Application], Awaitable[Client]],
+    # The SMTP server and the endpoint come first so that they outlive the services at teardown.
     smtp: tuple[Inbox, int],
     endpoint: Callable[..., Awaitable[Endpoint]],
+    start_service: Callable[[web.Application], Awaitable[Client]],
 ) -> None:
     inbox, smtp_port = smtp
     meeting_settings = settings_of(MeetingSettings, env)
