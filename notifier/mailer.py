@@ -32,6 +32,9 @@ from servicekit.runtime import Runtime
 
 log = structlog.get_logger("notifier.mailer")
 
+# Emails one sender claims and sends over one SMTP connection before claiming again.
+BATCH = 20
+
 SENT = Counter("emails_total", "Emails handed to the SMTP server or given up", ["outcome"])
 
 
@@ -69,26 +72,36 @@ class Mailer:
         )
 
     async def run(self, runtime: Runtime) -> None:
-        pool = runtime.db()
+        """Keep `smtp_connections` senders busy; each claims its own batch (claims skip locked rows)."""
         listener: asyncpg.Connection | None = None
+        senders = [asyncio.create_task(self.sender(runtime.db())) for _ in range(self.settings.smtp_connections)]
         try:
             while True:
                 if listener is None or listener.is_closed():
                     with contextlib.suppress(Exception):
                         listener = await listen(runtime, "emails", self.wake)
-                self.wake.clear()
-                try:
-                    rows = await db.claim_emails(pool, 20, self.settings.smtp_timeout_s + 30)
-                    await self.send_batch(pool, rows)
-                except (OSError, asyncpg.PostgresError) as exc:
-                    log.warning("email batch failed, retrying", error=repr(exc))
-                    rows = []
-                if not rows:
-                    await woken_or_timeout(self.wake, self.settings.dispatch_poll_s)
+                done, _ = await asyncio.wait(senders, timeout=self.settings.dispatch_poll_s)
+                for task in done:
+                    task.result()  # a sender only ends by raising: let the runtime report it
         finally:
+            for task in senders:
+                task.cancel()
+            await asyncio.gather(*senders, return_exceptions=True)
             if listener is not None:
                 with contextlib.suppress(Exception):
                     await listener.close()
+
+    async def sender(self, pool: asyncpg.Pool) -> None:
+        while True:
+            self.wake.clear()
+            try:
+                rows = await db.claim_emails(pool, BATCH, self.settings.smtp_timeout_s + 30)
+                await self.send_batch(pool, rows)
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.warning("email batch failed, retrying", error=repr(exc))
+                rows = []
+            if not rows:
+                await woken_or_timeout(self.wake, self.settings.dispatch_poll_s)
 
     async def send_batch(self, pool: asyncpg.Pool, rows: list[asyncpg.Record]) -> None:
         """Send a batch over one SMTP connection; a failed message is retried later on a fresh one."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from email.message import EmailMessage
 from typing import Any
 
+from aiosmtpd.controller import Controller
+
+from devstack.infra import free_port
 from schemas import events as ev
 from schemas.codec import new_event
 from tests.conftest import Inbox
@@ -142,3 +146,51 @@ async def test_reminder_before_the_meeting(notifier: Any, signer: Any, publish: 
     await inbox.count(1)
     [reminder] = inbox.to("chair@example.org")
     assert reminder["Subject"].startswith("Reminder: 2020 year-end review conference")
+
+
+class SlowServer(Inbox):
+    """An SMTP server that takes a while over each message and records how many it is handed at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_flight = 0
+        self.peak = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await asyncio.sleep(0.05)
+            return await super().handle_DATA(server, session, envelope)
+        finally:
+            self.in_flight -= 1
+
+
+async def test_a_slow_smtp_server_is_fed_over_several_connections_and_no_more(
+    notifier: Any, signer: Any, publish: Any
+) -> None:
+    inbox = SlowServer()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        await notifier(smtp_port=port, smtp_connections=3)
+        meeting = await publish(meeting_created(organiser(signer).id))
+        addresses = [f"member{i:02}@example.org" for i in range(40)]
+        for address in addresses:
+            await publish(
+                new_event(
+                    ev.ParticipantInvited,
+                    meeting_id=meeting.meeting_id,
+                    participant_id=uuid.uuid4(),
+                    name=address,
+                    email=address,
+                    role="voting_member",
+                    invite_url="https://meet.example.org/join/code",
+                )
+            )
+        await inbox.count(len(addresses))
+        assert sorted(str(m["To"]) for m in inbox.messages) == addresses
+        assert 2 <= inbox.peak <= 3
+    finally:
+        controller.stop()
