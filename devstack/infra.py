@@ -6,6 +6,7 @@ for `make run` when no SMTP server is configured."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import email
 import email.policy
 import os
@@ -18,6 +19,7 @@ import tempfile
 import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +69,24 @@ def nats_server_binary() -> str:
     return found
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def end_with_parent() -> Callable[[], None] | None:
+    """A pre-exec hook that has Linux stop the child when the process that started it dies, even by
+    SIGKILL, so a killed test run or `make run` leaves no server behind (None elsewhere than Linux)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    parent = os.getpid()
+
+    def hook() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the hook ran
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return hook
+
+
 @dataclass
 class NatsServer:
     """A private nats-server with JetStream; restartable on the same port and store (for fault tests)."""
@@ -92,6 +112,8 @@ class NatsServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                # The signal follows the starting *thread*: servers are started from the main one.
+                preexec_fn=end_with_parent(),
             )
         deadline = time.monotonic() + timeout
         while not tcp_reachable("127.0.0.1", self.port, 0.2):

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +203,30 @@ async def test_shutdown_stops_a_background_task_that_swallowed_its_cancellation(
     await runtime._cancel([task])
     assert swallowed == 1
     assert task.cancelled()
+
+
+def test_a_private_nats_server_ends_with_the_process_that_started_it(tmp_path: Path) -> None:
+    """A test run or `make run` killed with SIGKILL leaves no nats-server behind."""
+    starter = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, pathlib\n"
+            "from devstack.infra import NatsServer\n"
+            f"server = NatsServer(pathlib.Path({str(tmp_path)!r}) / 'nats').start()\n"
+            "print(server.process.pid, flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    with starter:
+        assert starter.stdout is not None
+        server = int(starter.stdout.readline())
+        starter.kill()
+    for _ in range(200):
+        if not Path(f"/proc/{server}").exists() or " Z " in Path(f"/proc/{server}/stat").read_text():
+            return
+        time.sleep(0.05)
+    os.kill(server, signal.SIGKILL)
+    raise AssertionError("nats-server outlived the process that started it")
