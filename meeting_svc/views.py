@@ -236,14 +236,14 @@ def request_body(row: Any) -> api.ContributionRequest:
     )
 
 
-def revision_body(row: Any) -> api.Revision:
+def revision_body(row: Any, late_column: str = "late") -> api.Revision:
     return api.Revision(
         revision=row["revision"],
         title=row["title"],
         body=row["body"],
         body_html=row["body_html"],
         recommendations=list(row["recommendations"]),
-        late=row["late"],
+        late=row[late_column],
         created_at=row["created_at"],
     )
 
@@ -255,15 +255,7 @@ def submission_body(row: Any) -> api.Submission:
         department_id=row["department_id"],
         revision=row["revision"],
         late=row["late"],
-        current=api.Revision(
-            revision=row["revision"],
-            title=row["title"],
-            body=row["body"],
-            body_html=row["body_html"],
-            recommendations=list(row["recommendations"]),
-            late=row["revision_late"],
-            created_at=row["created_at"],
-        ),
+        current=revision_body(row, late_column="revision_late"),
     )
 
 
