@@ -84,10 +84,9 @@ class Dispatcher:
             finally:
                 for task in self.tasks:
                     task.cancel()
-                await asyncio.gather(*self.tasks, return_exceptions=True)
                 if listener is not None:
-                    with contextlib.suppress(Exception):
-                        await listener.close()
+                    listener.terminate()  # at once: an await here could itself be cut short by shutdown
+                await asyncio.gather(*self.tasks, return_exceptions=True)
 
     async def dispatch(self, pool: asyncpg.Pool, http: aiohttp.ClientSession) -> None:
         room = self.settings.webhook_max_in_flight - len(self.tasks)

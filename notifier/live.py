@@ -132,8 +132,7 @@ class Hub:
                 await asyncio.sleep(1.0)
             finally:
                 if conn is not None:
-                    with contextlib.suppress(Exception):
-                        await conn.close()
+                    conn.terminate()  # a listener has nothing to finish; an await could be cut short
 
     async def stop(self) -> None:
         for b in list(self.broadcasters.values()):

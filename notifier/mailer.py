@@ -86,10 +86,9 @@ class Mailer:
         finally:
             for task in senders:
                 task.cancel()
-            await asyncio.gather(*senders, return_exceptions=True)
             if listener is not None:
-                with contextlib.suppress(Exception):
-                    await listener.close()
+                listener.terminate()  # at once: an await here could itself be cut short by shutdown
+            await asyncio.gather(*senders, return_exceptions=True)
 
     async def sender(self, pool: asyncpg.Pool) -> None:
         while True:
