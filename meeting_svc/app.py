@@ -6,7 +6,7 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import db, routes, views
+from meeting_svc import db, routes, views, webclient
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.settings import Settings
 from schemas import events as ev
@@ -62,5 +62,6 @@ def create_app(settings: Settings) -> web.Application:
     app[views.VERIFIER] = TokenVerifier(public)
     app[views.SIGNER] = TokenSigner(private)
     routes.setup(app)
+    webclient.setup(app, settings)
     openapi.serve(app, OPENAPI.document())
     return app

@@ -1,5 +1,6 @@
 """The page a personal invite link opens: who you are, the meeting, its time in the meeting's own time
-zone, the venue and the agenda, in the participant's language. Server-rendered and script-free."""
+zone, the venue and the agenda, in the participant's language, and the way into the web client.
+Server-rendered and script-free."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ TEXT = {
         "agenda": "Chương trình",
         "minutes": "phút",
         "apps": "Xin giữ riêng liên kết này: đây là lối vào hội nghị dành riêng cho Quý vị.",
+        "enter": "Vào hội nghị",
         "invalid": "Liên kết mời không hợp lệ (đã bị thu hồi hoặc gõ sai).",
         "expired": "Hội nghị đã kết thúc; liên kết mời không còn hiệu lực.",
     },
@@ -52,6 +54,7 @@ TEXT = {
         "agenda": "Agenda",
         "minutes": "min",
         "apps": "Please keep this link to yourself: it is your personal way into the meeting.",
+        "enter": "Enter the meeting",
         "invalid": "This invite link is not valid (revoked or mistyped).",
         "expired": "The meeting is over; this invite link no longer works.",
     },
@@ -59,6 +62,8 @@ TEXT = {
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
     "h1{font-size:1.4rem}dt{font-weight:600}ol li{margin:.3rem 0}small{color:#555}"
+    ".enter{display:inline-block;padding:.6rem 1.2rem;background:#1d4ed8;color:#fff;border-radius:.4rem;"
+    "text-decoration:none;font-weight:600}"
 )
 
 
@@ -80,7 +85,7 @@ def problem_page(kind: str) -> str:
     return _page("vi", "Hội nghị", f"<p>{TEXT['vi'][kind]}</p><p lang='en'>{TEXT['en'][kind]}</p>")
 
 
-def invitation_page(participant: Any, meeting: Any, agenda: list[Any]) -> str:
+def invitation_page(participant: Any, meeting: Any, agenda: list[Any], enter_url: str) -> str:
     lang = "en" if participant["language"] == "en" else "vi"
     t = TEXT[lang]
     title = _pick(meeting, "title", lang)
@@ -110,6 +115,7 @@ def invitation_page(participant: Any, meeting: Any, agenda: list[Any]) -> str:
         f"{t['as'].format(role=ROLES[lang].get(participant['role'], participant['role']))}</p>"
         f"<dl>{''.join(facts)}</dl>"
         + (f"<h2>{t['agenda']}</h2><ol>{''.join(items)}</ol>" if items else "")
+        + f'<p><a class="enter" href="{escape(enter_url, quote=True)}">{t["enter"]}</a></p>'
         + f"<p><small>{t['apps']}</small></p>"
     )
     return _page(lang, title, body)

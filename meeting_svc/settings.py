@@ -12,6 +12,9 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     token_private_key: str = ""
     # Base of the personal invite links: `{public_url}/join/{code}`.
     public_url: str = "http://127.0.0.1:8081"
+    # Where the participant web client (served here) reaches the other services from a browser.
+    resolution_url: str = "http://127.0.0.1:8082"
+    notifier_url: str = "http://127.0.0.1:8083"
     organiser_token_days: int = 365
     # Invite links and participant sessions end this many days after the meeting ends.
     session_grace_days: float = 1.0

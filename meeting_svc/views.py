@@ -805,7 +805,8 @@ async def join_page(request: web.Request) -> web.Response:
         meeting = await db.meeting_with_agenda(conn, row["meeting_id"])
     assert meeting is not None  # a participant's meeting is never deleted
     items = msgspec.json.decode(meeting["agenda"])
-    return web.Response(text=join.invitation_page(row, meeting, items), **HTML)
+    enter = f"/meetings/{row['meeting_id']}#invite={request.match_info['code']}"
+    return web.Response(text=join.invitation_page(row, meeting, items, enter), **HTML)
 
 
 def self_or(claims: Claims, pid: uuid.UUID, roles: Iterable[str], what: str) -> None:

@@ -180,3 +180,46 @@ def check_if_match(request: web.Request, version: int, *, required: bool = False
             field="If-Match",
             current_etag=etag(version),
         )
+
+
+# --- pages on another origin (the participant web client) ---------------------------------------
+
+CORS_ALLOW_HEADERS = "Authorization, Content-Type, If-Match, Idempotency-Key, Last-Event-ID, X-Correlation-Id"
+CORS_EXPOSE_HEADERS = "ETag, Location, Retry-After, X-Correlation-Id"
+
+
+def allow_origins(app: web.Application, origins: str) -> None:
+    """Let pages from the comma-separated `origins` call this app from a browser (CORS).
+
+    Preflights are answered by a middleware; the allow headers are added as each response is
+    prepared, because a live stream sends its headers long before its handler returns."""
+    allowed = frozenset(o.strip().rstrip("/") for o in origins.split(",") if o.strip())
+    if not allowed:
+        return
+
+    @web.middleware
+    async def preflight(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if (
+            request.method == "OPTIONS"
+            and request.headers.get("Origin") in allowed
+            and "Access-Control-Request-Method" in request.headers
+        ):
+            return web.Response(
+                status=204,
+                headers={
+                    "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE",
+                    "Access-Control-Allow-Headers": CORS_ALLOW_HEADERS,
+                    "Access-Control-Max-Age": "600",
+                },
+            )
+        return await handler(request)
+
+    async def stamp(request: web.Request, response: web.StreamResponse) -> None:
+        origin = request.headers.get("Origin")
+        if origin in allowed:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
+        response.headers.add("Vary", "Origin")
+
+    app.middlewares.insert(0, preflight)
+    app.on_response_prepare.append(stamp)

@@ -28,7 +28,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from schemas.bus import EventConsumer, OutboxRelay
 from schemas.bus.consumer import Handler
 from schemas.subjects import STREAMS, Stream, Subjects
-from servicekit.http import Problem, correlation_middleware, json_response, problem_middleware
+from servicekit.http import Problem, allow_origins, correlation_middleware, json_response, problem_middleware
 from servicekit.migrations import BUS_SQL, SchemaTooNew, migrate
 from servicekit.settings import CommonSettings
 
@@ -282,6 +282,7 @@ def create_base_app(runtime: Runtime) -> web.Application:
         client_max_size=runtime.settings.max_body_bytes,
     )
     app[RUNTIME] = runtime
+    allow_origins(app, runtime.settings.cors_origins)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)

@@ -29,6 +29,8 @@ class CommonSettings(msgspec.Struct, kw_only=True, frozen=True):
     max_body_bytes: int = 1_048_576
     token_public_key: str = ""  # PEM of the Ed25519 key that verifies participant and organiser tokens
     shutdown_timeout_s: float = 10.0
+    # Origins whose pages may call this service from a browser (the participant web client), comma-separated.
+    cors_origins: str = "http://127.0.0.1:8081,http://localhost:8081"
 
 
 def load(cls: type[S], env: Mapping[str, str] | None = None) -> S:

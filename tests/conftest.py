@@ -168,12 +168,12 @@ async def wait_ready(app: web.Application, timeout: float = 20.0) -> None:
 
 
 @pytest.fixture
-async def start_service() -> AsyncIterator[Callable[[web.Application], Awaitable[TestClient[Any, Any]]]]:
-    """Start an app on a real local port; stopped (gracefully) at the end of the test."""
+async def start_service() -> AsyncIterator[Callable[..., Awaitable[TestClient[Any, Any]]]]:
+    """Start an app on a real local port (a free one unless given); stopped (gracefully) at the end of the test."""
     clients: list[TestClient[Any, Any]] = []
 
-    async def start(app: web.Application) -> TestClient[Any, Any]:
-        client = TestClient(TestServer(app, host="127.0.0.1"))
+    async def start(app: web.Application, port: int | None = None) -> TestClient[Any, Any]:
+        client = TestClient(TestServer(app, host="127.0.0.1", port=port))
         await client.start_server()
         clients.append(client)
         await wait_ready(app)

@@ -1,0 +1,504 @@
+// The participant web client: signs in with the personal invite code, shows the meeting and its
+// agenda, checks the participant in and out, casts ballots, and follows the meeting live over the
+// notifier's event stream. Plain modules, no build step; every text comes from the APIs or TEXT.
+
+const config = JSON.parse(document.getElementById("config").textContent);
+const meetingId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+const root = document.getElementById("app");
+const sessionKey = `hoinghi.session.${meetingId}`;
+const receiptsKey = `hoinghi.receipts.${meetingId}`;
+
+const TEXT = {
+  vi: {
+    loading: "Đang tải…",
+    signIn: "Xin mở lại liên kết mời riêng của Quý vị (trong thư mời) để vào hội nghị.",
+    linkInvalid: "Liên kết mời không hợp lệ hoặc đã hết hiệu lực.",
+    you: "Đại biểu",
+    present: "Đã điểm danh",
+    absent: "Chưa điểm danh",
+    checkIn: "Điểm danh",
+    checkOut: "Rời hội nghị",
+    agenda: "Chương trình",
+    minutes: "phút",
+    votes: "Biểu quyết",
+    noVotes: "Chưa có nội dung biểu quyết.",
+    open: "Đang biểu quyết",
+    closed: "Đã kết thúc",
+    secret: "bỏ phiếu kín",
+    named: "biểu quyết công khai",
+    turnout: (n, of) => `${n}/${of} đại biểu đã biểu quyết`,
+    cast: "Phiếu của Quý vị đã được ghi nhận.",
+    yourChoice: "Lựa chọn",
+    receipt: "Mã biên nhận",
+    change: "Quý vị có thể đổi lựa chọn cho đến khi kết thúc biểu quyết.",
+    counted: "Phiếu của Quý vị có trong kết quả, đúng như đã bỏ.",
+    notCounted: "Không thấy mã biên nhận của Quý vị trong kết quả: xin báo ngay cho thư ký hội nghị.",
+    outcome: { adopted: "Thông qua", rejected: "Không thông qua", no_quorum: "Không đủ túc số" },
+    options: { yes: "Tán thành", no: "Không tán thành", abstain: "Không biểu quyết" },
+    votesOf: (count) => `${count} phiếu`,
+    live: "Trực tiếp",
+    offline: "Mất kết nối, đang thử lại…",
+    status: {
+      draft: "Dự thảo",
+      scheduled: "Sắp diễn ra",
+      in_progress: "Đang diễn ra",
+      ended: "Đã kết thúc",
+      cancelled: "Đã hủy",
+    },
+    roles: {
+      organiser: "ban tổ chức",
+      chair: "chủ trì",
+      secretary: "thư ký",
+      voting_member: "đại biểu biểu quyết",
+      department_representative: "đại diện đơn vị",
+      observer: "khách mời",
+    },
+    kinds: { report: "Báo cáo", contribution: "Tham luận", discussion: "Thảo luận", vote: "Biểu quyết", other: "" },
+  },
+  en: {
+    loading: "Loading…",
+    signIn: "Please open your personal invite link (in your invitation email) again to enter the meeting.",
+    linkInvalid: "This invite link is not valid or no longer works.",
+    you: "Participant",
+    present: "Checked in",
+    absent: "Not checked in",
+    checkIn: "Check in",
+    checkOut: "Check out",
+    agenda: "Agenda",
+    minutes: "min",
+    votes: "Votes",
+    noVotes: "Nothing to vote on yet.",
+    open: "Voting open",
+    closed: "Closed",
+    secret: "secret ballot",
+    named: "named vote",
+    turnout: (n, of) => `${n} of ${of} have voted`,
+    cast: "Your ballot is in.",
+    yourChoice: "Your choice",
+    receipt: "Receipt",
+    change: "You may change your choice until the vote closes.",
+    counted: "Your ballot is in the result, as cast.",
+    notCounted: "Your receipt is not in the result: tell the meeting's secretary at once.",
+    outcome: { adopted: "Adopted", rejected: "Rejected", no_quorum: "No quorum" },
+    options: { yes: "Yes", no: "No", abstain: "Abstain" },
+    votesOf: (count) => `${count} ${count === 1 ? "vote" : "votes"}`,
+    live: "Live",
+    offline: "Connection lost, retrying…",
+    status: {
+      draft: "Draft",
+      scheduled: "Scheduled",
+      in_progress: "In progress",
+      ended: "Ended",
+      cancelled: "Cancelled",
+    },
+    roles: {
+      organiser: "organiser",
+      chair: "chair",
+      secretary: "secretary",
+      voting_member: "voting member",
+      department_representative: "department representative",
+      observer: "observer",
+    },
+    kinds: { report: "Report", contribution: "Contribution", discussion: "Discussion", vote: "Vote", other: "" },
+  },
+};
+
+const state = {
+  lang: "vi",
+  session: null,
+  meeting: null,
+  me: null,
+  polls: [],
+  results: {},
+  verified: {},
+  turnout: {},
+  receipts: JSON.parse(localStorage.getItem(receiptsKey) || "{}"),
+  messages: {},
+  live: false,
+};
+const t = () => TEXT[state.lang];
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function call(base, path, { method = "GET", body } = {}) {
+  const headers = {};
+  if (state.session) headers.Authorization = `Bearer ${state.session.token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(base + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = response.status === 204 ? null : await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, data || {});
+  return data;
+}
+
+const meetingApi = (path, options) => call("", `/api/v1${path}`, options);
+const resolutionApi = (path, options) => call(config.resolutionApi, `/api/v1${path}`, options);
+
+// --- rendering ------------------------------------------------------------------------------------
+
+function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) element.addEventListener(key.slice(2), value);
+    else element.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== undefined && child !== null && child !== false) element.append(child);
+  }
+  return element;
+}
+
+const pick = (text) => (state.lang === "en" ? text.en || text.vi : text.vi || text.en) || "";
+const optionName = (option) => t().options[option] || option;
+
+function when(meeting) {
+  // The API gives times in the meeting's own zone: show them as they are, with the zone's name.
+  const [day, time] = meeting.starts_at.split("T");
+  const [year, month, date] = day.split("-");
+  const end = meeting.ends_at.split("T")[1].slice(0, 5);
+  return `${date}/${month}/${year} ${time.slice(0, 5)}–${end} (${meeting.timezone})`;
+}
+
+function render() {
+  const meeting = state.meeting;
+  if (!meeting) return;
+  document.documentElement.lang = state.lang;
+  document.title = pick(meeting.title);
+  const venue = meeting.venue ? [meeting.venue.name, meeting.venue.address].filter(Boolean).join(", ") : "";
+  root.replaceChildren(
+    h(
+      "header",
+      {},
+      h("p", { class: "status", "data-status": meeting.status }, t().status[meeting.status] || meeting.status),
+      h(
+        "span",
+        { class: state.live ? "live on" : "live", title: state.live ? t().live : t().offline },
+        state.live ? t().live : t().offline,
+      ),
+      h("h1", {}, pick(meeting.title)),
+      h("p", { class: "muted" }, when(meeting), venue ? ` · ${venue}` : ""),
+      meeting.online_url ? h("p", {}, h("a", { href: meeting.online_url, rel: "noreferrer" }, meeting.online_url)) : null,
+    ),
+    renderMe(),
+    renderPolls(),
+    renderAgenda(),
+  );
+}
+
+function renderMe() {
+  const me = state.me;
+  const canMove = state.meeting.status === "in_progress";
+  return h(
+    "section",
+    { class: "card me" },
+    h("h2", {}, t().you),
+    h("p", {}, h("strong", {}, me.name), ` · ${t().roles[me.role] || me.role}`),
+    h("p", { class: me.present ? "badge present" : "badge" }, me.present ? t().present : t().absent),
+    canMove
+      ? h(
+          "button",
+          { type: "button", class: "secondary", id: "presence", onclick: () => setPresence(!me.present) },
+          me.present ? t().checkOut : t().checkIn,
+        )
+      : null,
+    state.messages.me ? h("p", { class: "error", role: "alert" }, state.messages.me) : null,
+  );
+}
+
+function renderAgenda() {
+  const items = state.meeting.agenda || [];
+  return h(
+    "section",
+    { class: "card" },
+    h("h2", {}, t().agenda),
+    h(
+      "ol",
+      { class: "agenda" },
+      items.map((item) => {
+        const notes = [t().kinds[item.kind], item.presenter, item.planned_minutes ? `${item.planned_minutes} ${t().minutes}` : ""]
+          .filter(Boolean)
+          .join(" · ");
+        return h("li", {}, pick(item.title), notes ? h("small", {}, ` ${notes}`) : null);
+      }),
+    ),
+  );
+}
+
+function renderPolls() {
+  const shown = state.polls.filter((p) => p.status === "open" || p.status === "closed");
+  shown.sort((a, b) => (a.status === b.status ? (b.opened_at || "").localeCompare(a.opened_at || "") : a.status === "open" ? -1 : 1));
+  return h(
+    "section",
+    { class: "card", id: "votes" },
+    h("h2", {}, t().votes),
+    shown.length ? shown.map(renderPoll) : h("p", { class: "muted" }, t().noVotes),
+  );
+}
+
+function renderPoll(poll) {
+  const mine = state.receipts[poll.id];
+  const turnout = state.turnout[poll.id];
+  const parts = [
+    h("h3", {}, pick(poll.question)),
+    h(
+      "p",
+      { class: "muted" },
+      `${poll.status === "open" ? t().open : t().closed} · ${poll.secret ? t().secret : t().named}`,
+    ),
+  ];
+  if (poll.status === "open") {
+    if (turnout) parts.push(h("p", { class: "turnout" }, t().turnout(turnout.voted_count, turnout.eligible_count)));
+    if (mine) {
+      parts.push(
+        h(
+          "p",
+          { class: "cast", role: "status" },
+          `${t().cast} ${t().yourChoice}: ${optionName(mine.choice)}. ${t().receipt}: `,
+          h("code", { class: "receipt" }, mine.receipt),
+        ),
+      );
+    }
+    if (!mine || poll.allow_change) {
+      if (mine) parts.push(h("p", { class: "muted" }, t().change));
+      parts.push(
+        h(
+          "div",
+          { class: "options" },
+          poll.rules.options.map((option) =>
+            h(
+              "button",
+              {
+                type: "button",
+                class: mine && mine.choice === option ? "option chosen" : "option",
+                "data-option": option,
+                onclick: () => vote(poll, option),
+              },
+              optionName(option),
+            ),
+          ),
+        ),
+      );
+    }
+  } else {
+    const result = state.results[poll.id];
+    if (result) parts.push(renderResult(poll, result, mine));
+  }
+  if (state.messages[poll.id]) parts.push(h("p", { class: "error", role: "alert" }, state.messages[poll.id]));
+  return h("article", { class: `poll ${poll.status}`, "data-poll": poll.id }, parts);
+}
+
+function renderResult(poll, result, mine) {
+  const outcome = result.result.outcome;
+  const weighted = result.result.tallies.some((tally) => tally.weight !== tally.count);
+  const check = state.verified[poll.id];
+  return h(
+    "div",
+    { class: "result" },
+    h("p", { class: `outcome ${outcome}` }, t().outcome[outcome] || outcome),
+    h(
+      "ul",
+      { class: "tallies" },
+      result.result.tallies.map((tally) =>
+        h(
+          "li",
+          { "data-option": tally.option },
+          h("span", {}, optionName(tally.option)),
+          h("strong", {}, t().votesOf(tally.count), weighted ? ` (${tally.weight})` : ""),
+        ),
+      ),
+    ),
+    mine ? h("p", { class: "muted" }, `${t().yourChoice}: ${optionName(mine.choice)} · ${t().receipt}: `, h("code", {}, mine.receipt)) : null,
+    check === undefined ? null : h("p", { class: check ? "verified" : "error" }, check ? t().counted : t().notCounted),
+  );
+}
+
+function fail(message) {
+  root.replaceChildren(h("section", { class: "card" }, h("p", { class: "error", role: "alert" }, message)));
+}
+
+// --- actions --------------------------------------------------------------------------------------
+
+async function setPresence(present) {
+  state.messages.me = null;
+  try {
+    state.me = await meetingApi(`/meetings/${meetingId}/participants/${state.me.id}/${present ? "check-in" : "check-out"}`, {
+      method: "POST",
+    });
+  } catch (error) {
+    state.messages.me = error.message;
+  }
+  render();
+}
+
+async function vote(poll, option) {
+  state.messages[poll.id] = null;
+  try {
+    const answer = await resolutionApi(`/polls/${poll.id}/ballots`, { method: "POST", body: { choice: option } });
+    rememberReceipt(poll.id, { receipt: answer.receipt, choice: option });
+  } catch (error) {
+    if (error.problem && error.problem.receipt) rememberReceipt(poll.id, { receipt: error.problem.receipt, choice: option });
+    state.messages[poll.id] = error.message;
+    if (error.status === 409) await loadPolls();
+  }
+  render();
+}
+
+function rememberReceipt(pollId, receipt) {
+  state.receipts[pollId] = receipt;
+  localStorage.setItem(receiptsKey, JSON.stringify(state.receipts));
+}
+
+// --- loading --------------------------------------------------------------------------------------
+
+async function signIn() {
+  const invite = new URLSearchParams(location.hash.slice(1)).get("invite");
+  if (invite) {
+    history.replaceState(null, "", location.pathname); // the code leaves the address bar and history
+    try {
+      const session = await call("", "/api/v1/sessions", { method: "POST", body: { invite_code: invite } });
+      localStorage.setItem(sessionKey, JSON.stringify(session));
+    } catch (error) {
+      localStorage.removeItem(sessionKey);
+      fail(`${TEXT.vi.linkInvalid} ${TEXT.en.linkInvalid}`);
+      return false;
+    }
+  }
+  const saved = JSON.parse(localStorage.getItem(sessionKey) || "null");
+  if (!saved || new Date(saved.expires_at) <= new Date()) {
+    fail(`${TEXT.vi.signIn} ${TEXT.en.signIn}`);
+    return false;
+  }
+  state.session = saved;
+  state.me = saved.participant;
+  state.lang = saved.participant.language === "en" ? "en" : "vi";
+  return true;
+}
+
+async function loadMeeting() {
+  state.meeting = await meetingApi(`/meetings/${meetingId}`);
+}
+
+async function loadMe() {
+  state.me = await meetingApi(`/meetings/${meetingId}/participants/${state.me.id}`);
+}
+
+async function loadPolls() {
+  state.polls = (await resolutionApi(`/meetings/${meetingId}/polls`)).items;
+  await Promise.all(
+    state.polls
+      .filter((poll) => poll.status === "closed" && !state.results[poll.id])
+      .map(async (poll) => {
+        state.results[poll.id] = await resolutionApi(`/polls/${poll.id}/result`);
+        const mine = state.receipts[poll.id];
+        if (mine && poll.secret) {
+          const receipts = await resolutionApi(`/polls/${poll.id}/receipts`);
+          state.verified[poll.id] = receipts.items.some((r) => r.receipt === mine.receipt && r.choice === mine.choice);
+        }
+      }),
+  );
+}
+
+// Several events in a burst cause one reload of each kind.
+const pending = new Map();
+function reload(kind, load) {
+  if (pending.has(kind)) return;
+  pending.set(
+    kind,
+    setTimeout(async () => {
+      pending.delete(kind);
+      try {
+        await load();
+      } catch (error) {
+        console.warn(kind, error);
+      }
+      render();
+    }, 100),
+  );
+}
+
+function onEvent(type, event) {
+  if (type.startsWith("meeting.") || type.startsWith("agenda.")) reload("meeting", loadMeeting);
+  else if (type.startsWith("participant.") && event.participant_id === state.me.id) reload("me", loadMe);
+  else if (type === "poll.turnout_changed") {
+    state.turnout[event.poll_id] = event;
+    render();
+  } else if (type.startsWith("poll.") || type.startsWith("resolution.")) reload("polls", loadPolls);
+}
+
+function setLive(live) {
+  if (state.live !== live) {
+    state.live = live;
+    render();
+  }
+}
+
+// EventSource cannot send a bearer token, so the stream is read with fetch; the last id seen lets a
+// reconnect resume where it stopped.
+async function follow() {
+  let lastId = null;
+  for (;;) {
+    try {
+      const headers = { Authorization: `Bearer ${state.session.token}` };
+      if (lastId) headers["Last-Event-ID"] = lastId;
+      const response = await fetch(`${config.notifierApi}/api/v1/meetings/${meetingId}/stream`, { headers });
+      if ([401, 403, 404].includes(response.status)) return setLive(false);
+      if (!response.ok) throw new Error(`stream answered ${response.status}`);
+      setLive(true);
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let type = "message";
+          let data = "";
+          for (const line of block.split("\n")) {
+            if (line.startsWith("id:")) lastId = line.slice(3).trim();
+            else if (line.startsWith("event:")) type = line.slice(6).trim();
+            else if (line.startsWith("data:")) data += line.slice(5).trimStart();
+          }
+          if (data) onEvent(type, JSON.parse(data));
+        }
+      }
+    } catch (error) {
+      console.warn("live stream", error);
+    }
+    setLive(false);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // What changed while we were away is in the resumed stream; reload in case it expired.
+    reload("polls", loadPolls);
+    reload("meeting", loadMeeting);
+  }
+}
+
+async function start() {
+  root.replaceChildren(h("p", { class: "muted" }, TEXT.vi.loading));
+  if (!(await signIn())) return;
+  try {
+    await Promise.all([loadMeeting(), loadMe(), loadPolls()]);
+  } catch (error) {
+    if (error.status === 401) {
+      localStorage.removeItem(sessionKey);
+      return fail(`${TEXT.vi.signIn} ${TEXT.en.signIn}`);
+    }
+    return fail(error.message);
+  }
+  render();
+  follow();
+}
+
+start();

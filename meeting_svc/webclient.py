@@ -1,0 +1,54 @@
+"""The participant web client: one page per meeting (`/meetings/{id}`) and its static script and
+style. The page knows no participant; the script signs in with the invite code it is handed in the
+URL fragment (never sent to a server), then talks to the three services' APIs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import msgspec
+from aiohttp import web
+
+from meeting_svc.settings import Settings
+
+ASSETS = Path(__file__).parent / "web"
+
+PAGE = """<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Hội nghị · Meeting</title>
+<link rel="stylesheet" href="/web/app.css">
+<script type="application/json" id="config">{config}</script>
+<script type="module" src="/web/app.js"></script>
+</head>
+<body>
+<main id="app" aria-live="polite"><p class="muted">…</p></main>
+</body>
+</html>
+"""
+
+
+def page(settings: Settings) -> str:
+    config = msgspec.json.encode(
+        {"resolutionApi": settings.resolution_url.rstrip("/"), "notifierApi": settings.notifier_url.rstrip("/")}
+    ).decode()
+    # JSON inside <script> must not close the element; escaping '<' keeps it inert.
+    return PAGE.format(config=config.replace("<", "\\u003c"))
+
+
+def setup(app: web.Application, settings: Settings) -> None:
+    html = page(settings)
+
+    async def meeting_page(_: web.Request) -> web.Response:
+        return web.Response(
+            text=html,
+            content_type="text/html",
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"},
+        )
+
+    # Not `{meeting_id}`: the page is the same shell for any meeting, served without a token.
+    app.router.add_get("/meetings/{page}", meeting_page)
+    app.router.add_static("/web/", ASSETS, append_version=False)

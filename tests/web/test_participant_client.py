@@ -1,0 +1,138 @@
+"""The participant web client in real Chromium against the three real services: enter through the
+invite link, check in, vote as the live stream announces the poll, see the result and find one's
+receipt counted as cast."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from aiohttp.test_utils import TestClient
+from playwright.async_api import Browser, expect
+
+from devstack import seed
+from devstack.infra import free_port
+from devstack.reference import ORGANISATION, conference
+from meeting_svc.__main__ import create_organiser
+from meeting_svc.app import create_app as meeting_app
+from meeting_svc.settings import Settings as MeetingSettings
+from notifier.app import create_app as notifier_app
+from resolution_svc.app import create_app as resolution_app
+from resolution_svc.settings import Settings as ResolutionSettings
+from tests.conftest import Inbox, settings_of, wait_for
+from tests.notifier.conftest import notifier_settings
+
+Client = TestClient[Any, Any]
+
+
+async def json_of(response: aiohttp.ClientResponse, status: int = 200) -> Any:
+    body = await response.json()
+    assert response.status == status, body
+    return body
+
+
+async def test_a_participant_enters_checks_in_votes_and_sees_the_result(
+    env: dict[str, Any],
+    smtp: tuple[Inbox, int],
+    start_service: Callable[..., Awaitable[Client]],
+    browser: Browser,
+) -> None:
+    _, smtp_port = smtp
+    ports = {name: free_port() for name in ("meeting", "resolution", "notifier")}
+    url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    web_origin = {"cors_origins": url["meeting"]}
+    meeting_settings = settings_of(
+        MeetingSettings,
+        env,
+        public_url=url["meeting"],
+        resolution_url=url["resolution"],
+        notifier_url=url["notifier"],
+    )
+    meeting = await start_service(meeting_app(meeting_settings), ports["meeting"])
+    resolution = await start_service(
+        resolution_app(settings_of(ResolutionSettings, env, **web_origin)), ports["resolution"]
+    )
+    await start_service(notifier_app(notifier_settings(env, smtp_port=smtp_port, **web_origin)), ports["notifier"])
+
+    org, token = await create_organiser(meeting_settings, ORGANISATION, "Ban tổ chức")
+    organiser = {"Authorization": f"Bearer {token}"}
+    meeting_api = f"{url['meeting']}/api/v1"
+    loaded = await seed.load(meeting_api, f"{url['resolution']}/api/v1", token, str(org), seed.next_reference_start())
+    ref = conference()
+    mid = loaded.meeting_id
+    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/start", headers=organiser))
+    member = next(p for p in ref.people if p.role == "voting_member" and p.language == "vi")
+
+    page = await browser.new_page()
+    try:
+        # The invite link opens the invitation; its button enters the meeting.
+        await page.goto(loaded.invites[member.email])  # type: ignore[index]
+        await page.get_by_role("link", name="Vào hội nghị").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text(ref.title.vi)
+        await expect(page).to_have_url(f"{url['meeting']}/meetings/{mid}")  # the code is gone from the address
+        await expect(page.locator(".agenda li")).to_have_count(len(ref.agenda))
+        await expect(page.locator(".agenda li").first).to_contain_text(ref.agenda[0].title.vi)
+        await expect(page.locator(".live")).to_have_class(re.compile(r"\bon\b"))
+
+        # Check in from the page: the meeting's attendance counts this participant.
+        await expect(page.locator(".me .badge")).to_have_text("Chưa điểm danh")
+        await page.get_by_role("button", name="Điểm danh").click()
+        await expect(page.locator(".me .badge")).to_have_text("Đã điểm danh")
+        attendance = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/attendance", headers=organiser))
+        assert attendance["present_count"] == 1
+
+        # The chair opens a secret poll; the page learns of it from the live stream, without a reload.
+        chair_token = await seed.session_token(meeting_api, loaded.invites[ref.chair.email])  # type: ignore[index]
+        chair = {"Authorization": f"Bearer {chair_token}"}
+        poll = await json_of(
+            await resolution.post(
+                f"/api/v1/meetings/{mid}/polls",
+                json={
+                    "motion": "resolution",
+                    "resolution_id": loaded.resolution_id,
+                    "question": {"vi": "Biểu quyết thông qua Nghị quyết", "en": "Adopt the Resolution"},
+                    "secret": True,
+                },
+                headers=chair,
+            ),
+            201,
+        )
+
+        async def opened() -> bool:  # once resolution_svc has heard that the meeting started
+            response = await resolution.post(f"/api/v1/polls/{poll['id']}/open", headers=chair)
+            return response.status == 200
+
+        await wait_for(opened, timeout=20, what="the poll to open")
+        ballot = page.locator(f'[data-poll="{poll["id"]}"]')
+        await expect(ballot.get_by_role("heading")).to_have_text("Biểu quyết thông qua Nghị quyết")
+        await ballot.get_by_role("button", name="Tán thành", exact=True).click()
+        await expect(ballot.locator(".cast")).to_contain_text("Phiếu của Quý vị đã được ghi nhận")
+        receipt = await ballot.locator(".receipt").text_content()
+        assert receipt
+        await expect(ballot.locator(".turnout")).to_contain_text("1/")
+
+        # The chair closes the poll: the page shows the result and finds the receipt counted as cast.
+        await json_of(await resolution.post(f"/api/v1/polls/{poll['id']}/close", headers=chair))
+        await expect(ballot.locator(".outcome")).to_have_text("Thông qua")
+        await expect(ballot.locator('.tallies [data-option="yes"]')).to_contain_text("1 phiếu")
+        await expect(ballot.locator(".verified")).to_have_text("Phiếu của Quý vị có trong kết quả, đúng như đã bỏ.")
+        receipts = await json_of(await resolution.get(f"/api/v1/polls/{poll['id']}/receipts", headers=organiser))
+        assert receipts["items"] == [{"receipt": receipt, "choice": "yes"}]
+    finally:
+        await page.close()
+
+
+async def test_a_link_that_is_not_an_invite_says_so(
+    env: dict[str, Any], start_service: Callable[..., Awaitable[Client]], browser: Browser
+) -> None:
+    meeting = await start_service(meeting_app(settings_of(MeetingSettings, env)))
+    page = await browser.new_page()
+    try:
+        await page.goto(
+            str(meeting.make_url("/meetings/0193a1f0-0000-7000-8000-000000000000#invite=not-a-real-invite-code"))
+        )
+        await expect(page.get_by_role("alert")).to_contain_text("This invite link is not valid")
+    finally:
+        await page.close()
