@@ -135,6 +135,18 @@ class NamedBallots(msgspec.Struct, kw_only=True):
     items: list[NamedBallot]
 
 
+class CarriedVote(msgspec.Struct, kw_only=True):
+    voter_id: uuid.UUID  # the caller's own id, or a principal's who handed the vote to the caller
+    weight: int
+    cast: bool
+
+
+class VotesCarried(msgspec.Struct, kw_only=True):
+    """The votes the caller casts in a poll: their own first, then those handed to them."""
+
+    items: list[CarriedVote]
+
+
 class Receipt(msgspec.Struct, kw_only=True):
     receipt: str
     choice: str

@@ -229,6 +229,17 @@ async def named_receipt(pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID
     return await pool.fetchval("select receipt from ballots where poll_id = $1 and voter_id = $2", poll_id, voter)
 
 
+async def votes_carried(pool: asyncpg.Pool, poll_id: uuid.UUID, caster: uuid.UUID) -> list[asyncpg.Record]:
+    """The roster entries `caster` casts (their own and those handed to them), and whether each is in."""
+    return await pool.fetch(
+        "select r.voter_id, r.weight, (p.voter_id is not null) as cast"
+        " from roster r left join participations p on p.poll_id = r.poll_id and p.voter_id = r.voter_id"
+        " where r.poll_id = $1 and r.caster_id = $2 order by r.voter_id <> $2, r.voter_id",
+        poll_id,
+        caster,
+    )
+
+
 async def roster_entry(pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID) -> asyncpg.Record | None:
     return await pool.fetchrow("select caster_id from roster where poll_id = $1 and voter_id = $2", poll_id, voter)
 

@@ -143,6 +143,17 @@ OPERATIONS: list[tuple[Operation, object]] = [
         ),
         views.cast_ballot,
     ),
+    (
+        Operation(
+            "GET",
+            POLL + "/votes-carried",
+            "The votes the calling participant casts: their own and those handed to them, each cast or not",
+            "ballots",
+            response=api.VotesCarried,
+            errors=(401, 403, 404),
+        ),
+        views.get_votes_carried,
+    ),
     (Operation("GET", POLL + "/result", "The result (after close)", "ballots", response=api.Result), views.get_result),
     (
         Operation(

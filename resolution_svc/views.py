@@ -615,6 +615,15 @@ async def cast_ballot(request: web.Request) -> web.Response:
     raise Problem(409, "Already voted", "this poll does not allow changing a ballot", receipt=counted)
 
 
+async def get_votes_carried(request: web.Request) -> web.Response:
+    claims = caller(request)
+    poll = await visible_poll(request, claims)
+    if claims.kind != "participant":
+        raise Problem(403, "Participants only", "votes are carried by participants")
+    rows = await db.votes_carried(pool(request), poll["id"], claims.sub)
+    return json_response(api.VotesCarried(items=[api.CarriedVote(**dict(r)) for r in rows]))
+
+
 async def closed_poll(request: web.Request) -> asyncpg.Record:
     poll = await visible_poll(request, caller(request))
     if poll["status"] != "closed":

@@ -32,6 +32,10 @@ const TEXT = {
     receipt: "Mã biên nhận",
     change: "Quý vị có thể đổi lựa chọn cho đến khi kết thúc biểu quyết.",
     counted: "Phiếu của Quý vị có trong kết quả, đúng như đã bỏ.",
+    castElsewhere: "Phiếu này đã được bỏ (từ một thiết bị khác).",
+    notOnRoster: "Quý vị không có tên trong danh sách biểu quyết lần này.",
+    ownVote: "Phiếu của Quý vị",
+    forPrincipal: (name) => `Phiếu ủy quyền của ${name}`,
     notCounted: "Không thấy mã biên nhận của Quý vị trong kết quả: xin báo ngay cho thư ký hội nghị.",
     outcome: { adopted: "Thông qua", rejected: "Không thông qua", no_quorum: "Không đủ túc số" },
     options: { yes: "Tán thành", no: "Không tán thành", abstain: "Không biểu quyết" },
@@ -78,6 +82,10 @@ const TEXT = {
     receipt: "Receipt",
     change: "You may change your choice until the vote closes.",
     counted: "Your ballot is in the result, as cast.",
+    castElsewhere: "This vote has been cast (from another device).",
+    notOnRoster: "You are not on this vote's roster.",
+    ownVote: "Your own vote",
+    forPrincipal: (name) => `Vote handed to you by ${name}`,
     notCounted: "Your receipt is not in the result: tell the meeting's secretary at once.",
     outcome: { adopted: "Adopted", rejected: "Rejected", no_quorum: "No quorum" },
     options: { yes: "Yes", no: "No", abstain: "Abstain" },
@@ -113,6 +121,8 @@ const state = {
   verified: {},
   turnout: {},
   receipts: JSON.parse(localStorage.getItem(receiptsKey) || "{}"),
+  carried: {},
+  names: {},
   messages: {},
   live: false,
 };
@@ -245,8 +255,15 @@ function renderPolls() {
   );
 }
 
+// The votes this participant casts in a poll: their own, and any handed to them (proxies). Until the
+// roster is known (or when it cannot be read) the participant's own vote is assumed.
+function carried(poll) {
+  return state.carried[poll.id] || [{ voter_id: state.me.id, cast: false }];
+}
+
+const receiptOf = (poll, voterId) => state.receipts[`${poll.id}/${voterId}`];
+
 function renderPoll(poll) {
-  const mine = state.receipts[poll.id];
   const turnout = state.turnout[poll.id];
   const parts = [
     h("h3", {}, pick(poll.question)),
@@ -258,49 +275,65 @@ function renderPoll(poll) {
   ];
   if (poll.status === "open") {
     if (turnout) parts.push(h("p", { class: "turnout" }, t().turnout(turnout.voted_count, turnout.eligible_count)));
-    if (mine) {
-      parts.push(
-        h(
-          "p",
-          { class: "cast", role: "status" },
-          `${t().cast} ${t().yourChoice}: ${optionName(mine.choice)}. ${t().receipt}: `,
-          h("code", { class: "receipt" }, mine.receipt),
-        ),
-      );
-    }
-    if (!mine || poll.allow_change) {
-      if (mine) parts.push(h("p", { class: "muted" }, t().change));
-      parts.push(
-        h(
-          "div",
-          { class: "options" },
-          poll.rules.options.map((option) =>
-            h(
-              "button",
-              {
-                type: "button",
-                class: mine && mine.choice === option ? "option chosen" : "option",
-                "data-option": option,
-                onclick: () => vote(poll, option),
-              },
-              optionName(option),
-            ),
-          ),
-        ),
-      );
-    }
+    const votes = carried(poll);
+    if (votes.length === 0) parts.push(h("p", { class: "muted" }, t().notOnRoster));
+    for (const vote of votes) parts.push(renderBallot(poll, vote, votes.length > 1 || vote.voter_id !== state.me.id));
   } else {
     const result = state.results[poll.id];
-    if (result) parts.push(renderResult(poll, result, mine));
+    if (result) parts.push(renderResult(poll, result));
   }
   if (state.messages[poll.id]) parts.push(h("p", { class: "error", role: "alert" }, state.messages[poll.id]));
   return h("article", { class: `poll ${poll.status}`, "data-poll": poll.id }, parts);
 }
 
-function renderResult(poll, result, mine) {
+function voterName(voterId) {
+  if (voterId === state.me.id) return t().ownVote;
+  return t().forPrincipal(state.names[voterId] || "…");
+}
+
+function renderBallot(poll, vote, labelled) {
+  const mine = receiptOf(poll, vote.voter_id);
+  const parts = [labelled ? h("h4", {}, voterName(vote.voter_id)) : null];
+  if (mine) {
+    parts.push(
+      h(
+        "p",
+        { class: "cast", role: "status" },
+        `${t().cast} ${t().yourChoice}: ${optionName(mine.choice)}. ${t().receipt}: `,
+        h("code", { class: "receipt" }, mine.receipt),
+      ),
+    );
+  } else if (vote.cast) {
+    parts.push(h("p", { class: "cast" }, t().castElsewhere));
+  }
+  if (!(mine || vote.cast) || poll.allow_change) {
+    if (mine || vote.cast) parts.push(h("p", { class: "muted" }, t().change));
+    parts.push(
+      h(
+        "div",
+        { class: "options" },
+        poll.rules.options.map((option) =>
+          h(
+            "button",
+            {
+              type: "button",
+              class: mine && mine.choice === option ? "option chosen" : "option",
+              "data-option": option,
+              onclick: () => castBallot(poll, option, vote.voter_id),
+            },
+            optionName(option),
+          ),
+        ),
+      ),
+    );
+  }
+  return h("div", { class: "ballot", "data-voter": vote.voter_id }, parts);
+}
+
+function renderResult(poll, result) {
   const outcome = result.result.outcome;
   const weighted = result.result.tallies.some((tally) => tally.weight !== tally.count);
-  const check = state.verified[poll.id];
+  const mine = Object.entries(state.receipts).filter(([key]) => key.startsWith(`${poll.id}/`));
   return h(
     "div",
     { class: "result" },
@@ -317,8 +350,21 @@ function renderResult(poll, result, mine) {
         ),
       ),
     ),
-    mine ? h("p", { class: "muted" }, `${t().yourChoice}: ${optionName(mine.choice)} · ${t().receipt}: `, h("code", {}, mine.receipt)) : null,
-    check === undefined ? null : h("p", { class: check ? "verified" : "error" }, check ? t().counted : t().notCounted),
+    mine.map(([key, receipt]) => {
+      const check = state.verified[key];
+      return h(
+        "div",
+        { class: "ballot", "data-voter": key.split("/")[1] },
+        h(
+          "p",
+          { class: "muted" },
+          mine.length > 1 ? `${voterName(key.split("/")[1])}: ` : "",
+          `${t().yourChoice}: ${optionName(receipt.choice)} · ${t().receipt}: `,
+          h("code", {}, receipt.receipt),
+        ),
+        check === undefined ? null : h("p", { class: check ? "verified" : "error" }, check ? t().counted : t().notCounted),
+      );
+    }),
   );
 }
 
@@ -340,21 +386,22 @@ async function setPresence(present) {
   render();
 }
 
-async function vote(poll, option) {
+async function castBallot(poll, option, voterId) {
   state.messages[poll.id] = null;
+  const body = voterId === state.me.id ? { choice: option } : { choice: option, principal_id: voterId };
   try {
-    const answer = await resolutionApi(`/polls/${poll.id}/ballots`, { method: "POST", body: { choice: option } });
-    rememberReceipt(poll.id, { receipt: answer.receipt, choice: option });
+    const answer = await resolutionApi(`/polls/${poll.id}/ballots`, { method: "POST", body });
+    rememberReceipt(poll.id, voterId, { receipt: answer.receipt, choice: option });
   } catch (error) {
-    if (error.problem && error.problem.receipt) rememberReceipt(poll.id, { receipt: error.problem.receipt, choice: option });
     state.messages[poll.id] = error.message;
-    if (error.status === 409) await loadPolls();
+    if (error.status === 409) await loadPolls().catch(() => {});
   }
+  await loadCarried(poll).catch(() => {});
   render();
 }
 
-function rememberReceipt(pollId, receipt) {
-  state.receipts[pollId] = receipt;
+function rememberReceipt(pollId, voterId, receipt) {
+  state.receipts[`${pollId}/${voterId}`] = receipt;
   localStorage.setItem(receiptsKey, JSON.stringify(state.receipts));
 }
 
@@ -392,19 +439,36 @@ async function loadMe() {
   state.me = await meetingApi(`/meetings/${meetingId}/participants/${state.me.id}`);
 }
 
+async function loadCarried(poll) {
+  const votes = (await resolutionApi(`/polls/${poll.id}/votes-carried`)).items;
+  state.carried[poll.id] = votes;
+  const unknown = votes.map((v) => v.voter_id).filter((id) => id !== state.me.id && !state.names[id]);
+  await Promise.all(
+    unknown.map(async (id) => {
+      state.names[id] = (await meetingApi(`/meetings/${meetingId}/participants/${id}`)).name;
+    }),
+  );
+}
+
+async function verify(poll) {
+  const mine = Object.entries(state.receipts).filter(([key]) => key.startsWith(`${poll.id}/`));
+  if (!mine.length || !poll.secret) return;
+  const published = (await resolutionApi(`/polls/${poll.id}/receipts`)).items;
+  for (const [key, receipt] of mine) {
+    state.verified[key] = published.some((r) => r.receipt === receipt.receipt && r.choice === receipt.choice);
+  }
+}
+
 async function loadPolls() {
   state.polls = (await resolutionApi(`/meetings/${meetingId}/polls`)).items;
   await Promise.all(
-    state.polls
-      .filter((poll) => poll.status === "closed" && !state.results[poll.id])
-      .map(async (poll) => {
+    state.polls.map(async (poll) => {
+      if (poll.status === "open") await loadCarried(poll).catch((error) => console.warn("votes carried", error));
+      if (poll.status === "closed" && !state.results[poll.id]) {
         state.results[poll.id] = await resolutionApi(`/polls/${poll.id}/result`);
-        const mine = state.receipts[poll.id];
-        if (mine && poll.secret) {
-          const receipts = await resolutionApi(`/polls/${poll.id}/receipts`);
-          state.verified[poll.id] = receipts.items.some((r) => r.receipt === mine.receipt && r.choice === mine.choice);
-        }
-      }),
+        await verify(poll);
+      }
+    }),
   );
 }
 

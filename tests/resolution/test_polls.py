@@ -116,8 +116,18 @@ async def test_changeable_named_ballot_and_proxies(client: Client, meeting: Any,
     db = client.app[RUNTIME].db()
     await wait_for(lambda: db.fetchval("select count(*) from proxies where holder_id = $1", holder.id), what="proxy")
     p = await poll(m, allow_change=True)
+
+    async def carried(who: Any) -> list[tuple[str, int, bool]]:
+        answer = await ok(await client.get(f"/api/v1/polls/{p['id']}/votes-carried", headers=who.auth))
+        return [(v["voter_id"], v["weight"], v["cast"]) for v in answer["items"]]
+
+    assert await carried(holder) == [(str(holder.id), 1, False), (str(principal.id), 1, False)]
+    assert await carried(principal) == []  # handed on
+    organiser_asks = await client.get(f"/api/v1/polls/{p['id']}/votes-carried", headers=m.organiser)
+    assert organiser_asks.status == 403
     assert (await vote(m, p["id"], principal, "yes")).status == 403  # its vote is cast by the holder
     await ok(await vote(m, p["id"], holder, "no", principal_id=str(principal.id)), 201)
+    assert await carried(holder) == [(str(holder.id), 1, False), (str(principal.id), 1, True)]
     await ok(await vote(m, p["id"], holder, "no"), 201)
     assert (await vote(m, p["id"], member, "yes", principal_id=str(principal.id))).status == 403
     changed = await ok(await vote(m, p["id"], member, "no"), 201)

@@ -1,6 +1,6 @@
 """The participant web client in real Chromium against the three real services: enter through the
-invite link, check in, vote as the live stream announces the poll, see the result and find one's
-receipt counted as cast."""
+invite link, check in, vote (one's own vote and one handed over by proxy) as the live stream
+announces the poll, see the result and find one's receipts counted as cast."""
 
 from __future__ import annotations
 
@@ -62,8 +62,19 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(
     loaded = await seed.load(meeting_api, f"{url['resolution']}/api/v1", token, str(org), seed.next_reference_start())
     ref = conference()
     mid = loaded.meeting_id
+    member, principal = [p for p in ref.people if p.role == "voting_member" and p.language == "vi"][:2]
+    member_id, principal_id = loaded.participants[member.email], loaded.participants[principal.email]  # type: ignore[index]
+    # Before the meeting starts, a colleague hands their vote to the member.
+    by_principal = {"Authorization": f"Bearer {await seed.session_token(meeting_api, loaded.invites[principal.email])}"}  # type: ignore[index]
+    await json_of(
+        await meeting.post(
+            f"/api/v1/meetings/{mid}/participants/{principal_id}/proxy",
+            json={"holder_id": member_id},
+            headers=by_principal,
+        ),
+        201,
+    )
     await json_of(await meeting.post(f"/api/v1/meetings/{mid}/start", headers=organiser))
-    member = next(p for p in ref.people if p.role == "voting_member" and p.language == "vi")
 
     page = await browser.new_page()
     try:
@@ -106,20 +117,27 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(
 
         await wait_for(opened, timeout=20, what="the poll to open")
         ballot = page.locator(f'[data-poll="{poll["id"]}"]')
-        await expect(ballot.get_by_role("heading")).to_have_text("Biểu quyết thông qua Nghị quyết")
-        await ballot.get_by_role("button", name="Tán thành", exact=True).click()
-        await expect(ballot.locator(".cast")).to_contain_text("Phiếu của Quý vị đã được ghi nhận")
-        receipt = await ballot.locator(".receipt").text_content()
-        assert receipt
-        await expect(ballot.locator(".turnout")).to_contain_text("1/")
+        await expect(ballot.get_by_role("heading", level=3)).to_have_text("Biểu quyết thông qua Nghị quyết")
+        own, handed = ballot.locator(f'[data-voter="{member_id}"]'), ballot.locator(f'[data-voter="{principal_id}"]')
+        await expect(own.get_by_role("heading")).to_have_text("Phiếu của Quý vị")
+        await expect(handed.get_by_role("heading")).to_have_text(f"Phiếu ủy quyền của {principal.name}")
+        await own.get_by_role("button", name="Tán thành", exact=True).click()
+        await expect(own.locator(".cast")).to_contain_text("Phiếu của Quý vị đã được ghi nhận")
+        await handed.get_by_role("button", name="Không tán thành", exact=True).click()
+        await expect(handed.locator(".cast")).to_contain_text("Lựa chọn: Không tán thành")
+        receipts = {await own.locator(".receipt").text_content(), await handed.locator(".receipt").text_content()}
+        await expect(ballot.locator(".turnout")).to_contain_text("2/")
 
         # The chair closes the poll: the page shows the result and finds the receipt counted as cast.
         await json_of(await resolution.post(f"/api/v1/polls/{poll['id']}/close", headers=chair))
-        await expect(ballot.locator(".outcome")).to_have_text("Thông qua")
+        await expect(ballot.locator(".outcome")).to_have_text("Không thông qua")  # a tie never passes
         await expect(ballot.locator('.tallies [data-option="yes"]')).to_contain_text("1 phiếu")
-        await expect(ballot.locator(".verified")).to_have_text("Phiếu của Quý vị có trong kết quả, đúng như đã bỏ.")
-        receipts = await json_of(await resolution.get(f"/api/v1/polls/{poll['id']}/receipts", headers=organiser))
-        assert receipts["items"] == [{"receipt": receipt, "choice": "yes"}]
+        await expect(ballot.locator('.tallies [data-option="no"]')).to_contain_text("1 phiếu")
+        await expect(ballot.locator(".verified")).to_have_text(
+            ["Phiếu của Quý vị có trong kết quả, đúng như đã bỏ."] * 2
+        )
+        published = await json_of(await resolution.get(f"/api/v1/polls/{poll['id']}/receipts", headers=organiser))
+        assert {r["receipt"] for r in published["items"]} == receipts
     finally:
         await page.close()
 
