@@ -1,6 +1,7 @@
-"""The participant web client: one page per meeting (`/meetings/{id}`) and its static script and
-style. The page knows no participant; the script signs in with the invite code it is handed in the
-URL fragment (never sent to a server), then talks to the three services' APIs."""
+"""The participant web client: one page per meeting (`/meetings/{id}`, and `/meetings/{id}/projector`
+for the room's screen) and its static script and style. The page knows no participant; the script
+signs in with the invite code it is handed in the URL fragment (never sent to a server), then talks
+to the three services' APIs."""
 
 from __future__ import annotations
 
@@ -51,4 +52,5 @@ def setup(app: web.Application, settings: Settings) -> None:
 
     # Not `{meeting_id}`: the page is the same shell for any meeting, served without a token.
     app.router.add_get("/meetings/{page}", meeting_page)
+    app.router.add_get("/meetings/{page}/projector", meeting_page)  # the script tells the views apart
     app.router.add_static("/web/", ASSETS, append_version=False)

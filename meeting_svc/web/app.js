@@ -3,7 +3,10 @@
 // notifier's event stream. Plain modules, no build step; every text comes from the APIs or TEXT.
 
 const config = JSON.parse(document.getElementById("config").textContent);
-const meetingId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+// `/meetings/{id}` is the participant's page; `/meetings/{id}/projector` the room's screen.
+const [, pathMeeting, pathView] = location.pathname.split("/").filter(Boolean);
+const meetingId = decodeURIComponent(pathMeeting);
+const projector = pathView === "projector";
 const root = document.getElementById("app");
 const sessionKey = `hoinghi.session.${meetingId}`;
 const receiptsKey = `hoinghi.receipts.${meetingId}`;
@@ -14,7 +17,7 @@ const TEXT = {
     signIn: "Xin mở lại liên kết mời riêng của Quý vị (trong thư mời) để vào hội nghị.",
     linkInvalid: "Liên kết mời không hợp lệ hoặc đã hết hiệu lực.",
     you: "Đại biểu",
-    present: "Đã điểm danh",
+    checkedIn: "Đã điểm danh",
     absent: "Chưa điểm danh",
     checkIn: "Điểm danh",
     checkOut: "Rời hội nghị",
@@ -22,6 +25,8 @@ const TEXT = {
     minutes: "phút",
     votes: "Biểu quyết",
     noVotes: "Chưa có nội dung biểu quyết.",
+    present: (n) => `Có mặt: ${n} đại biểu`,
+    projector: "Màn hình trình chiếu",
     open: "Đang biểu quyết",
     closed: "Đã kết thúc",
     secret: "bỏ phiếu kín",
@@ -64,7 +69,7 @@ const TEXT = {
     signIn: "Please open your personal invite link (in your invitation email) again to enter the meeting.",
     linkInvalid: "This invite link is not valid or no longer works.",
     you: "Participant",
-    present: "Checked in",
+    checkedIn: "Checked in",
     absent: "Not checked in",
     checkIn: "Check in",
     checkOut: "Check out",
@@ -72,6 +77,8 @@ const TEXT = {
     minutes: "min",
     votes: "Votes",
     noVotes: "Nothing to vote on yet.",
+    present: (n) => `Present: ${n}`,
+    projector: "Projector view",
     open: "Voting open",
     closed: "Closed",
     secret: "secret ballot",
@@ -123,6 +130,7 @@ const state = {
   receipts: JSON.parse(localStorage.getItem(receiptsKey) || "{}"),
   carried: {},
   names: {},
+  attendance: null,
   messages: {},
   live: false,
 };
@@ -179,9 +187,12 @@ function when(meeting) {
   return `${date}/${month}/${year} ${time.slice(0, 5)}–${end} (${meeting.timezone})`;
 }
 
+const STAFF = new Set(["organiser", "chair", "secretary"]);
+
 function render() {
   const meeting = state.meeting;
   if (!meeting) return;
+  if (projector) return renderProjector();
   document.documentElement.lang = state.lang;
   document.title = pick(meeting.title);
   const venue = meeting.venue ? [meeting.venue.name, meeting.venue.address].filter(Boolean).join(", ") : "";
@@ -205,6 +216,55 @@ function render() {
   );
 }
 
+// The room's screen: attendance, then the poll in progress (or the last one decided), large.
+function renderProjector() {
+  document.documentElement.lang = state.lang;
+  document.body.classList.add("projector");
+  const open = state.polls.filter((p) => p.status === "open");
+  const closed = state.polls.filter((p) => p.status === "closed");
+  closed.sort((a, b) => (b.closed_at || "").localeCompare(a.closed_at || ""));
+  const poll = open[0] || closed[0];
+  root.replaceChildren(
+    h(
+      "header",
+      {},
+      h("h1", {}, pick(state.meeting.title)),
+      state.attendance ? h("p", { class: "attendance" }, t().present(state.attendance.present_count)) : null,
+    ),
+    poll ? renderScreenPoll(poll) : h("p", { class: "muted" }, t().noVotes),
+  );
+}
+
+function renderScreenPoll(poll) {
+  const turnout = state.turnout[poll.id];
+  const result = state.results[poll.id];
+  const parts = [h("h2", {}, pick(poll.question)), h("p", { class: "muted" }, poll.status === "open" ? t().open : t().closed)];
+  if (poll.status === "open") {
+    const eligible = turnout ? turnout.eligible_count : poll.eligible_count;
+    parts.push(h("p", { class: "turnout" }, t().turnout(turnout ? turnout.voted_count : 0, eligible ?? "…")));
+  } else if (result) {
+    const tallies = result.result.tallies;
+    const most = Math.max(1, ...tallies.map((tally) => tally.weight));
+    parts.push(
+      h("p", { class: `outcome ${result.result.outcome}` }, t().outcome[result.result.outcome] || result.result.outcome),
+      h(
+        "ul",
+        { class: "bars" },
+        tallies.map((tally) =>
+          h(
+            "li",
+            { "data-option": tally.option },
+            h("span", {}, optionName(tally.option)),
+            h("span", { class: "bar", style: `width:${Math.round((tally.weight / most) * 100)}%` }),
+            h("strong", {}, t().votesOf(tally.count)),
+          ),
+        ),
+      ),
+    );
+  }
+  return h("section", { class: "screen", "data-poll": poll.id }, parts);
+}
+
 function renderMe() {
   const me = state.me;
   const canMove = state.meeting.status === "in_progress";
@@ -213,7 +273,7 @@ function renderMe() {
     { class: "card me" },
     h("h2", {}, t().you),
     h("p", {}, h("strong", {}, me.name), ` · ${t().roles[me.role] || me.role}`),
-    h("p", { class: me.present ? "badge present" : "badge" }, me.present ? t().present : t().absent),
+    h("p", { class: me.present ? "badge present" : "badge" }, me.present ? t().checkedIn : t().absent),
     canMove
       ? h(
           "button",
@@ -221,6 +281,7 @@ function renderMe() {
           me.present ? t().checkOut : t().checkIn,
         )
       : null,
+    STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/projector`, target: "_blank" }, t().projector)) : null,
     state.messages.me ? h("p", { class: "error", role: "alert" }, state.messages.me) : null,
   );
 }
@@ -435,6 +496,10 @@ async function loadMeeting() {
   state.meeting = await meetingApi(`/meetings/${meetingId}`);
 }
 
+async function loadAttendance() {
+  state.attendance = await meetingApi(`/meetings/${meetingId}/attendance`);
+}
+
 async function loadMe() {
   state.me = await meetingApi(`/meetings/${meetingId}/participants/${state.me.id}`);
 }
@@ -463,7 +528,7 @@ async function loadPolls() {
   state.polls = (await resolutionApi(`/meetings/${meetingId}/polls`)).items;
   await Promise.all(
     state.polls.map(async (poll) => {
-      if (poll.status === "open") await loadCarried(poll).catch((error) => console.warn("votes carried", error));
+      if (poll.status === "open" && !projector) await loadCarried(poll).catch((error) => console.warn("votes carried", error));
       if (poll.status === "closed" && !state.results[poll.id]) {
         state.results[poll.id] = await resolutionApi(`/polls/${poll.id}/result`);
         await verify(poll);
@@ -492,7 +557,10 @@ function reload(kind, load) {
 
 function onEvent(type, event) {
   if (type.startsWith("meeting.") || type.startsWith("agenda.")) reload("meeting", loadMeeting);
-  else if (type.startsWith("participant.") && event.participant_id === state.me.id) reload("me", loadMe);
+  else if (type.startsWith("participant.")) {
+    if (projector) reload("attendance", loadAttendance);
+    else if (event.participant_id === state.me.id) reload("me", loadMe);
+  }
   else if (type === "poll.turnout_changed") {
     state.turnout[event.poll_id] = event;
     render();
@@ -546,6 +614,7 @@ async function follow() {
     // What changed while we were away is in the resumed stream; reload in case it expired.
     reload("polls", loadPolls);
     reload("meeting", loadMeeting);
+    if (projector) reload("attendance", loadAttendance);
   }
 }
 
@@ -553,7 +622,7 @@ async function start() {
   root.replaceChildren(h("p", { class: "muted" }, TEXT.vi.loading));
   if (!(await signIn())) return;
   try {
-    await Promise.all([loadMeeting(), loadMe(), loadPolls()]);
+    await Promise.all([loadMeeting(), projector ? loadAttendance() : loadMe(), loadPolls()]);
   } catch (error) {
     if (error.status === 401) {
       localStorage.removeItem(sessionKey);

@@ -94,6 +94,15 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(
         attendance = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/attendance", headers=organiser))
         assert attendance["present_count"] == 1
 
+        # The chair puts the projector view on the room's screen (a browser of its own).
+        chair_page = await browser.new_page()
+        await chair_page.goto(loaded.invites[ref.chair.email])  # type: ignore[index]
+        await chair_page.get_by_role("link", name="Vào hội nghị").click()
+        async with chair_page.context.expect_page() as opened_screen:
+            await chair_page.get_by_role("link", name="Màn hình trình chiếu").click()
+        screen = await opened_screen.value
+        await expect(screen.locator(".attendance")).to_have_text("Có mặt: 1 đại biểu")
+
         # The chair opens a secret poll; the page learns of it from the live stream, without a reload.
         chair_token = await seed.session_token(meeting_api, loaded.invites[ref.chair.email])  # type: ignore[index]
         chair = {"Authorization": f"Bearer {chair_token}"}
@@ -127,6 +136,8 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(
         await expect(handed.locator(".cast")).to_contain_text("Lựa chọn: Không tán thành")
         receipts = {await own.locator(".receipt").text_content(), await handed.locator(".receipt").text_content()}
         await expect(ballot.locator(".turnout")).to_contain_text("2/")
+        await expect(screen.locator(".screen h2")).to_have_text("Biểu quyết thông qua Nghị quyết")
+        await expect(screen.locator(".screen .turnout")).to_contain_text("2/")
 
         # The chair closes the poll: the page shows the result and finds the receipt counted as cast.
         await json_of(await resolution.post(f"/api/v1/polls/{poll['id']}/close", headers=chair))
@@ -136,10 +147,13 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(
         await expect(ballot.locator(".verified")).to_have_text(
             ["Phiếu của Quý vị có trong kết quả, đúng như đã bỏ."] * 2
         )
+        await expect(screen.locator(".screen .outcome")).to_have_text("Không thông qua")
+        await expect(screen.locator('.bars [data-option="no"]')).to_contain_text("1 phiếu")
         published = await json_of(await resolution.get(f"/api/v1/polls/{poll['id']}/receipts", headers=organiser))
         assert {r["receipt"] for r in published["items"]} == receipts
     finally:
-        await page.close()
+        for context in browser.contexts:
+            await context.close()
 
 
 async def test_a_link_that_is_not_an_invite_says_so(
