@@ -28,6 +28,10 @@ const TEXT = {
     present: (n) => `Có mặt: ${n} đại biểu`,
     projector: "Màn hình trình chiếu",
     open: "Đang biểu quyết",
+    draft: "Chưa mở",
+    openPoll: "Mở biểu quyết",
+    closePoll: "Kết thúc biểu quyết",
+    confirmClose: "Xác nhận kết thúc biểu quyết",
     closed: "Đã kết thúc",
     secret: "bỏ phiếu kín",
     named: "biểu quyết công khai",
@@ -80,6 +84,10 @@ const TEXT = {
     present: (n) => `Present: ${n}`,
     projector: "Projector view",
     open: "Voting open",
+    draft: "Not open yet",
+    openPoll: "Open the vote",
+    closePoll: "Close the vote",
+    confirmClose: "Confirm: close the vote",
     closed: "Closed",
     secret: "secret ballot",
     named: "named vote",
@@ -131,6 +139,7 @@ const state = {
   carried: {},
   names: {},
   attendance: null,
+  confirming: {},
   messages: {},
   live: false,
 };
@@ -305,9 +314,12 @@ function renderAgenda() {
   );
 }
 
+const chairs = () => state.me.role === "chair";
+
 function renderPolls() {
-  const shown = state.polls.filter((p) => p.status === "open" || p.status === "closed");
-  shown.sort((a, b) => (a.status === b.status ? (b.opened_at || "").localeCompare(a.opened_at || "") : a.status === "open" ? -1 : 1));
+  const shown = state.polls.filter((p) => p.status === "open" || p.status === "closed" || chairs());
+  const rank = { open: 0, draft: 1, closed: 2 };
+  shown.sort((a, b) => rank[a.status] - rank[b.status] || (b.opened_at || "").localeCompare(a.opened_at || ""));
   return h(
     "section",
     { class: "card", id: "votes" },
@@ -331,9 +343,10 @@ function renderPoll(poll) {
     h(
       "p",
       { class: "muted" },
-      `${poll.status === "open" ? t().open : t().closed} · ${poll.secret ? t().secret : t().named}`,
+      `${{ open: t().open, closed: t().closed }[poll.status] || t().draft} · ${poll.secret ? t().secret : t().named}`,
     ),
   ];
+  if (chairs()) parts.push(renderChairControls(poll));
   if (poll.status === "open") {
     if (turnout) parts.push(h("p", { class: "turnout" }, t().turnout(turnout.voted_count, turnout.eligible_count)));
     const votes = carried(poll);
@@ -345,6 +358,34 @@ function renderPoll(poll) {
   }
   if (state.messages[poll.id]) parts.push(h("p", { class: "error", role: "alert" }, state.messages[poll.id]));
   return h("article", { class: `poll ${poll.status}`, "data-poll": poll.id }, parts);
+}
+
+// The chair opens a poll with one click; closing takes a second, confirming click, as it cannot be undone.
+function renderChairControls(poll) {
+  if (poll.status === "draft") {
+    return h("p", {}, h("button", { type: "button", class: "secondary", onclick: () => runPoll(poll, "open") }, t().openPoll));
+  }
+  if (poll.status !== "open") return null;
+  const confirming = state.confirming[poll.id];
+  return h(
+    "p",
+    {},
+    h(
+      "button",
+      {
+        type: "button",
+        class: confirming ? "danger" : "secondary",
+        onclick: () => {
+          if (!confirming) {
+            state.confirming[poll.id] = true;
+            return render();
+          }
+          return runPoll(poll, "close");
+        },
+      },
+      confirming ? t().confirmClose : t().closePoll,
+    ),
+  );
 }
 
 function voterName(voterId) {
@@ -458,6 +499,18 @@ async function castBallot(poll, option, voterId) {
     if (error.status === 409) await loadPolls().catch(() => {});
   }
   await loadCarried(poll).catch(() => {});
+  render();
+}
+
+async function runPoll(poll, action) {
+  state.messages[poll.id] = null;
+  delete state.confirming[poll.id];
+  try {
+    await resolutionApi(`/polls/${poll.id}/${action}`, { method: "POST" });
+    await loadPolls();
+  } catch (error) {
+    state.messages[poll.id] = error.message;
+  }
   render();
 }
 

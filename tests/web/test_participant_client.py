@@ -21,6 +21,7 @@ from meeting_svc.settings import Settings as MeetingSettings
 from notifier.app import create_app as notifier_app
 from resolution_svc.app import create_app as resolution_app
 from resolution_svc.settings import Settings as ResolutionSettings
+from servicekit.runtime import RUNTIME
 from tests.conftest import Inbox, settings_of, wait_for
 from tests.notifier.conftest import notifier_settings
 
@@ -103,9 +104,8 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(
         screen = await opened_screen.value
         await expect(screen.locator(".attendance")).to_have_text("Có mặt: 1 đại biểu")
 
-        # The chair opens a secret poll; the page learns of it from the live stream, without a reload.
-        chair_token = await seed.session_token(meeting_api, loaded.invites[ref.chair.email])  # type: ignore[index]
-        chair = {"Authorization": f"Bearer {chair_token}"}
+        # The organiser's prepared poll is opened from the chair's page; the member's page learns of it
+        # from the live stream, without a reload.
         poll = await json_of(
             await resolution.post(
                 f"/api/v1/meetings/{mid}/polls",
@@ -115,16 +115,19 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(
                     "question": {"vi": "Biểu quyết thông qua Nghị quyết", "en": "Adopt the Resolution"},
                     "secret": True,
                 },
-                headers=chair,
+                headers=organiser,
             ),
             201,
         )
 
-        async def opened() -> bool:  # once resolution_svc has heard that the meeting started
-            response = await resolution.post(f"/api/v1/polls/{poll['id']}/open", headers=chair)
-            return response.status == 200
+        async def started() -> bool:  # resolution_svc opens polls once it has heard the meeting started
+            status = await resolution.app[RUNTIME].db().fetchval("select status from meetings where id = $1", mid)
+            return bool(status == "in_progress")
 
-        await wait_for(opened, timeout=20, what="the poll to open")
+        await wait_for(started, timeout=20, what="resolution_svc to hear that the meeting started")
+        await chair_page.reload()  # the prepared poll is not announced until it opens
+        chair_poll = chair_page.locator(f'[data-poll="{poll["id"]}"]')
+        await chair_poll.get_by_role("button", name="Mở biểu quyết", exact=True).click()
         ballot = page.locator(f'[data-poll="{poll["id"]}"]')
         await expect(ballot.get_by_role("heading", level=3)).to_have_text("Biểu quyết thông qua Nghị quyết")
         own, handed = ballot.locator(f'[data-voter="{member_id}"]'), ballot.locator(f'[data-voter="{principal_id}"]')
@@ -140,7 +143,9 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(
         await expect(screen.locator(".screen .turnout")).to_contain_text("2/")
 
         # The chair closes the poll: the page shows the result and finds the receipt counted as cast.
-        await json_of(await resolution.post(f"/api/v1/polls/{poll['id']}/close", headers=chair))
+        await chair_poll.get_by_role("button", name="Kết thúc biểu quyết", exact=True).click()
+        await expect(ballot.locator(".outcome")).to_have_count(0)  # closing asks for a second click
+        await chair_poll.get_by_role("button", name="Xác nhận kết thúc biểu quyết", exact=True).click()
         await expect(ballot.locator(".outcome")).to_have_text("Không thông qua")  # a tie never passes
         await expect(ballot.locator('.tallies [data-option="yes"]')).to_contain_text("1 phiếu")
         await expect(ballot.locator('.tallies [data-option="no"]')).to_contain_text("1 phiếu")
