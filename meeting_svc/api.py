@@ -250,6 +250,7 @@ class ContributionStatus(msgspec.Struct, kw_only=True):
     status: ContributionState
     revisions: int
     deadline: dt.datetime
+    submission_id: uuid.UUID | None = None  # the department's report, once submitted
 
 
 class ContributionStatusList(msgspec.Struct, kw_only=True):

@@ -525,8 +525,9 @@ async def revisions(conn: asyncpg.Connection | asyncpg.Pool, sid: uuid.UUID) -> 
 async def contribution_status(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
     return await conn.fetch(
         "select r.id as request_id, d.department_id, r.deadline, coalesce(s.revision, 0) as revisions,"
-        " coalesce(s.late, false) as late from contribution_requests r cross join unnest(r.department_ids)"
-        " as d(department_id) left join submissions s on s.request_id = r.id and s.department_id = d.department_id"
+        " coalesce(s.late, false) as late, s.id as submission_id"
+        " from contribution_requests r cross join unnest(r.department_ids) as d(department_id)"
+        " left join submissions s on s.request_id = r.id and s.department_id = d.department_id"
         " where r.meeting_id = $1 order by r.deadline, r.id, d.department_id",
         meeting_id,
     )

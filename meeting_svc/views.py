@@ -1161,6 +1161,7 @@ async def contribution_status(request: web.Request) -> web.Response:
             ),  # type: ignore[arg-type]
             revisions=r["revisions"],
             deadline=r["deadline"],
+            submission_id=r["submission_id"],
         )
         for r in rows
     ]

@@ -8,6 +8,10 @@ const [, pathMeeting, pathView] = location.pathname.split("/").filter(Boolean);
 const meetingId = decodeURIComponent(pathMeeting);
 const projector = pathView === "projector";
 const root = document.getElementById("app");
+// Two regions: `live` is redrawn on every change; `reports` (forms a representative may be typing
+// in) only when the reports themselves change, so a live update never takes a half-typed text away.
+const live = document.createElement("div");
+const reports = document.createElement("div");
 const sessionKey = `hoinghi.session.${meetingId}`;
 const receiptsKey = `hoinghi.receipts.${meetingId}`;
 
@@ -29,6 +33,24 @@ const TEXT = {
     projector: "Màn hình trình chiếu",
     open: "Đang biểu quyết",
     draft: "Chưa mở",
+    reports: "Báo cáo tham luận của đơn vị",
+    deadline: "Hạn nộp",
+    reportTitle: "Tiêu đề",
+    reportBody: "Nội dung (Markdown)",
+    recommendations: "Kiến nghị (mỗi dòng một kiến nghị)",
+    submit: "Gửi báo cáo",
+    revise: "Sửa báo cáo",
+    saveRevision: "Lưu bản sửa",
+    cancel: "Hủy",
+    revision: (n) => `Bản sửa lần ${n}`,
+    late: "nộp muộn",
+    contribution: {
+      missing: "Chưa gửi",
+      submitted: "Đã gửi",
+      revised: "Đã sửa",
+      late: "Gửi muộn",
+      overdue: "Quá hạn",
+    },
     openPoll: "Mở biểu quyết",
     closePoll: "Kết thúc biểu quyết",
     confirmClose: "Xác nhận kết thúc biểu quyết",
@@ -85,6 +107,24 @@ const TEXT = {
     projector: "Projector view",
     open: "Voting open",
     draft: "Not open yet",
+    reports: "Your department's position report",
+    deadline: "Deadline",
+    reportTitle: "Title",
+    reportBody: "Text (Markdown)",
+    recommendations: "Recommendations (one per line)",
+    submit: "Send the report",
+    revise: "Revise the report",
+    saveRevision: "Save the revision",
+    cancel: "Cancel",
+    revision: (n) => `Revision ${n}`,
+    late: "late",
+    contribution: {
+      missing: "Not sent",
+      submitted: "Sent",
+      revised: "Revised",
+      late: "Sent late",
+      overdue: "Overdue",
+    },
     openPoll: "Open the vote",
     closePoll: "Close the vote",
     confirmClose: "Confirm: close the vote",
@@ -140,6 +180,10 @@ const state = {
   names: {},
   attendance: null,
   confirming: {},
+  requests: [],
+  contributionStatus: [],
+  submissions: {},
+  editing: {},
   messages: {},
   live: false,
 };
@@ -153,8 +197,9 @@ class ApiError extends Error {
   }
 }
 
-async function call(base, path, { method = "GET", body } = {}) {
+async function call(base, path, { method = "GET", body, ifMatch } = {}) {
   const headers = {};
+  if (ifMatch) headers["If-Match"] = ifMatch;
   if (state.session) headers.Authorization = `Bearer ${state.session.token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const response = await fetch(base + path, {
@@ -202,10 +247,11 @@ function render() {
   const meeting = state.meeting;
   if (!meeting) return;
   if (projector) return renderProjector();
+  showRegions();
   document.documentElement.lang = state.lang;
   document.title = pick(meeting.title);
   const venue = meeting.venue ? [meeting.venue.name, meeting.venue.address].filter(Boolean).join(", ") : "";
-  root.replaceChildren(
+  live.replaceChildren(
     h(
       "header",
       {},
@@ -233,7 +279,8 @@ function renderProjector() {
   const closed = state.polls.filter((p) => p.status === "closed");
   closed.sort((a, b) => (b.closed_at || "").localeCompare(a.closed_at || ""));
   const poll = open[0] || closed[0];
-  root.replaceChildren(
+  showRegions();
+  live.replaceChildren(
     h(
       "header",
       {},
@@ -470,6 +517,151 @@ function renderResult(poll, result) {
   );
 }
 
+// --- position reports (a department's representative) ----------------------------------------------
+
+const representing = () => state.me.role === "department_representative" && state.me.department_id;
+
+function deadlineText(iso) {
+  const locale = state.lang === "en" ? "en-GB" : "vi-VN";
+  const shown = new Date(iso).toLocaleString(locale, {
+    timeZone: state.meeting.timezone,
+    dateStyle: "short",
+    timeStyle: "short",
+  });
+  return `${shown} (${state.meeting.timezone})`;
+}
+
+function renderReports() {
+  const mine = state.requests.filter((r) => representing() && r.department_ids.includes(state.me.department_id));
+  if (!mine.length) return reports.replaceChildren();
+  reports.replaceChildren(h("section", { class: "card", id: "reports" }, h("h2", {}, t().reports), mine.map(renderRequest)));
+}
+
+function renderRequest(req) {
+  const status = state.contributionStatus.find((s) => s.request_id === req.id && s.department_id === state.me.department_id);
+  const submission = status && status.submission_id ? state.submissions[status.submission_id] : null;
+  const current = submission && submission.current;
+  const body = h("div", { class: "report-body" });
+  if (current) body.innerHTML = current.body_html; // rendered and sanitised by meeting_svc
+  return h(
+    "article",
+    { class: "request", "data-request": req.id },
+    h("h3", {}, pick(req.topic)),
+    h(
+      "p",
+      { class: "muted" },
+      `${t().deadline}: ${deadlineText(req.deadline)}`,
+      status ? h("span", { class: `badge ${status.status}` }, t().contribution[status.status] || status.status) : null,
+    ),
+    req.guidance ? h("p", { class: "guidance" }, req.guidance) : null,
+    current
+      ? h(
+          "div",
+          { class: "report" },
+          h("h4", {}, current.title),
+          h("p", { class: "muted" }, t().revision(current.revision), current.late ? ` · ${t().late}` : ""),
+          body,
+          current.recommendations.length ? h("ol", { class: "recommendations" }, current.recommendations.map((r) => h("li", {}, r))) : null,
+        )
+      : null,
+    state.editing[req.id]
+      ? renderReportForm(req, submission)
+      : h(
+          "button",
+          { type: "button", class: "secondary", onclick: () => startEditing(req) },
+          submission ? t().revise : t().submit,
+        ),
+    state.messages[req.id] ? h("p", { class: "error", role: "alert" }, state.messages[req.id]) : null,
+  );
+}
+
+function startEditing(req) {
+  state.editing[req.id] = true;
+  state.messages[req.id] = null;
+  renderReports();
+}
+
+function renderReportForm(req, submission) {
+  const current = submission && submission.current;
+  return h(
+    "form",
+    {
+      class: "report-form",
+      onsubmit: (event) => {
+        event.preventDefault();
+        sendReport(req, submission, new FormData(event.target));
+      },
+    },
+    h("label", {}, t().reportTitle, h("input", { name: "title", required: true, maxlength: 500, value: current ? current.title : "" })),
+    h("label", {}, t().reportBody, h("textarea", { name: "body", rows: 10 }, current ? current.body : "")),
+    h(
+      "label",
+      {},
+      t().recommendations,
+      h("textarea", { name: "recommendations", rows: 4 }, current ? current.recommendations.join("\n") : ""),
+    ),
+    h(
+      "p",
+      { class: "actions" },
+      h("button", { type: "submit", class: "primary" }, submission ? t().saveRevision : t().submit),
+      h("button", { type: "button", class: "secondary", onclick: () => stopEditing(req) }, t().cancel),
+    ),
+  );
+}
+
+function stopEditing(req) {
+  delete state.editing[req.id];
+  renderReports();
+}
+
+async function sendReport(req, submission, form) {
+  const body = {
+    title: form.get("title").trim(),
+    body: form.get("body"),
+    recommendations: form
+      .get("recommendations")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean),
+  };
+  const base = `/meetings/${meetingId}/contribution-requests/${req.id}/submissions`;
+  try {
+    const saved = submission
+      ? await call("", `/api/v1${base}/${submission.id}`, { method: "PUT", body, ifMatch: `"${submission.revision}"` })
+      : await meetingApi(base, { method: "POST", body });
+    state.submissions[saved.id] = saved;
+    delete state.editing[req.id];
+    state.messages[req.id] = null;
+    await loadReports();
+  } catch (error) {
+    const field = error.problem && error.problem.field ? ` (${error.problem.field})` : "";
+    state.messages[req.id] = `${error.message}${field}`;
+  }
+  renderReports();
+}
+
+async function loadReports() {
+  if (!representing()) return;
+  const [requests, status] = await Promise.all([
+    meetingApi(`/meetings/${meetingId}/contribution-requests`),
+    meetingApi(`/meetings/${meetingId}/contributions`),
+  ]);
+  state.requests = requests.items;
+  state.contributionStatus = status.items;
+  const ids = status.items.filter((s) => s.department_id === state.me.department_id && s.submission_id);
+  await Promise.all(
+    ids.map(async (s) => {
+      state.submissions[s.submission_id] = await meetingApi(
+        `/meetings/${meetingId}/contribution-requests/${s.request_id}/submissions/${s.submission_id}`,
+      );
+    }),
+  );
+}
+
+function showRegions() {
+  if (live.parentNode !== root) root.replaceChildren(live, reports);
+}
+
 function fail(message) {
   root.replaceChildren(h("section", { class: "card" }, h("p", { class: "error", role: "alert" }, message)));
 }
@@ -676,6 +868,7 @@ async function start() {
   if (!(await signIn())) return;
   try {
     await Promise.all([loadMeeting(), projector ? loadAttendance() : loadMe(), loadPolls()]);
+    if (!projector) await loadReports();
   } catch (error) {
     if (error.status === 401) {
       localStorage.removeItem(sessionKey);
@@ -684,6 +877,7 @@ async function start() {
     return fail(error.message);
   }
   render();
+  if (!projector) renderReports();
   follow();
 }
 

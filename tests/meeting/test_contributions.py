@@ -76,7 +76,9 @@ async def test_submit_revise_and_status(client: Client, org: Org, tap: EventTap)
     event = await tap.wait("contribution.revised")
     assert (event.revision, event.late) == (2, False)  # type: ignore[attr-defined]
     status = await ok(await client.get(f"/api/v1/meetings/{mid}/contributions", headers=org.organiser.auth))
-    assert [(s["department_id"], s["status"], s["revisions"]) for s in status["items"]] == [(dl, "revised", 2)]
+    assert [(s["department_id"], s["status"], s["revisions"], s["submission_id"]) for s in status["items"]] == [
+        (dl, "revised", 2, sub_url.rsplit("/", 1)[-1])
+    ]
 
 
 async def test_late_reports_and_overdue_notice(client: Client, org: Org, tap: EventTap) -> None:

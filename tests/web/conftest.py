@@ -5,10 +5,28 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
+import aiohttp
 import pytest
-from playwright.async_api import Browser, async_playwright, expect
+from aiohttp.test_utils import TestClient
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from devstack import seed
+from devstack.infra import free_port
+from devstack.reference import ORGANISATION, Conference, conference
+from meeting_svc.__main__ import create_organiser
+from meeting_svc.app import create_app as meeting_app
+from meeting_svc.settings import Settings as MeetingSettings
+from notifier.app import create_app as notifier_app
+from resolution_svc.app import create_app as resolution_app
+from resolution_svc.settings import Settings as ResolutionSettings
+from tests.conftest import Inbox, settings_of
+from tests.notifier.conftest import notifier_settings
+
+Client = TestClient[Any, Any]
 
 ARGS = [
     "--no-sandbox",
@@ -38,3 +56,54 @@ async def browser() -> AsyncIterator[Browser]:
             yield browser
         finally:
             await browser.close()
+
+
+async def json_of(response: aiohttp.ClientResponse, status: int = 200) -> Any:
+    body = await response.json()
+    assert response.status == status, body
+    return body
+
+
+@dataclass
+class Running:
+    """The three services on known ports (the page needs the others' addresses), with the reference
+    conference loaded through the APIs."""
+
+    meeting: Client
+    resolution: Client
+    url: dict[str, str]
+    organiser: dict[str, str]
+    loaded: seed.Loaded
+    ref: Conference
+
+    @property
+    def meeting_api(self) -> str:
+        return f"{self.url['meeting']}/api/v1"
+
+    async def enter(self, page: Page, email: str | None) -> None:
+        """Open a person's invite link and follow it into the web client."""
+        await page.goto(self.loaded.invites[email or ""])
+        await page.get_by_role("link", name="Vào hội nghị").click()
+
+
+@pytest.fixture
+async def running(
+    env: dict[str, Any], smtp: tuple[Inbox, int], start_service: Callable[..., Awaitable[Client]]
+) -> Running:
+    _, smtp_port = smtp
+    ports = {name: free_port() for name in ("meeting", "resolution", "notifier")}
+    url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    web_origin = {"cors_origins": url["meeting"]}
+    meeting_settings = settings_of(
+        MeetingSettings, env, public_url=url["meeting"], resolution_url=url["resolution"], notifier_url=url["notifier"]
+    )
+    meeting = await start_service(meeting_app(meeting_settings), ports["meeting"])
+    resolution = await start_service(
+        resolution_app(settings_of(ResolutionSettings, env, **web_origin)), ports["resolution"]
+    )
+    await start_service(notifier_app(notifier_settings(env, smtp_port=smtp_port, **web_origin)), ports["notifier"])
+    org, token = await create_organiser(meeting_settings, ORGANISATION, "Ban tổ chức")
+    loaded = await seed.load(
+        f"{url['meeting']}/api/v1", f"{url['resolution']}/api/v1", token, str(org), seed.next_reference_start()
+    )
+    return Running(meeting, resolution, url, {"Authorization": f"Bearer {token}"}, loaded, conference())

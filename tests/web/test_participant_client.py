@@ -8,60 +8,19 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiohttp
-from aiohttp.test_utils import TestClient
 from playwright.async_api import Browser, expect
 
 from devstack import seed
-from devstack.infra import free_port
-from devstack.reference import ORGANISATION, conference
-from meeting_svc.__main__ import create_organiser
 from meeting_svc.app import create_app as meeting_app
 from meeting_svc.settings import Settings as MeetingSettings
-from notifier.app import create_app as notifier_app
-from resolution_svc.app import create_app as resolution_app
-from resolution_svc.settings import Settings as ResolutionSettings
 from servicekit.runtime import RUNTIME
-from tests.conftest import Inbox, settings_of, wait_for
-from tests.notifier.conftest import notifier_settings
-
-Client = TestClient[Any, Any]
+from tests.conftest import settings_of, wait_for
+from tests.web.conftest import Client, Running, json_of
 
 
-async def json_of(response: aiohttp.ClientResponse, status: int = 200) -> Any:
-    body = await response.json()
-    assert response.status == status, body
-    return body
-
-
-async def test_a_participant_enters_checks_in_votes_and_sees_the_result(
-    env: dict[str, Any],
-    smtp: tuple[Inbox, int],
-    start_service: Callable[..., Awaitable[Client]],
-    browser: Browser,
-) -> None:
-    _, smtp_port = smtp
-    ports = {name: free_port() for name in ("meeting", "resolution", "notifier")}
-    url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-    web_origin = {"cors_origins": url["meeting"]}
-    meeting_settings = settings_of(
-        MeetingSettings,
-        env,
-        public_url=url["meeting"],
-        resolution_url=url["resolution"],
-        notifier_url=url["notifier"],
-    )
-    meeting = await start_service(meeting_app(meeting_settings), ports["meeting"])
-    resolution = await start_service(
-        resolution_app(settings_of(ResolutionSettings, env, **web_origin)), ports["resolution"]
-    )
-    await start_service(notifier_app(notifier_settings(env, smtp_port=smtp_port, **web_origin)), ports["notifier"])
-
-    org, token = await create_organiser(meeting_settings, ORGANISATION, "Ban tổ chức")
-    organiser = {"Authorization": f"Bearer {token}"}
-    meeting_api = f"{url['meeting']}/api/v1"
-    loaded = await seed.load(meeting_api, f"{url['resolution']}/api/v1", token, str(org), seed.next_reference_start())
-    ref = conference()
+async def test_a_participant_enters_checks_in_votes_and_sees_the_result(running: Running, browser: Browser) -> None:
+    meeting, resolution, url, organiser = running.meeting, running.resolution, running.url, running.organiser
+    loaded, ref, meeting_api = running.loaded, running.ref, running.meeting_api
     mid = loaded.meeting_id
     member, principal = [p for p in ref.people if p.role == "voting_member" and p.language == "vi"][:2]
     member_id, principal_id = loaded.participants[member.email], loaded.participants[principal.email]  # type: ignore[index]
