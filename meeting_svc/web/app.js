@@ -34,6 +34,13 @@ const TEXT = {
     open: "Đang biểu quyết",
     draft: "Chưa mở",
     reports: "Báo cáo tham luận của đơn vị",
+    directives: "Nhiệm vụ của đơn vị",
+    due: "Hạn hoàn thành",
+    overdue: "quá hạn",
+    note: "Ghi chú tiến độ",
+    update: "Cập nhật tiến độ",
+    save: "Lưu",
+    directiveStatus: { not_started: "Chưa bắt đầu", in_progress: "Đang thực hiện", done: "Hoàn thành", blocked: "Gặp vướng mắc" },
     deadline: "Hạn nộp",
     reportTitle: "Tiêu đề",
     reportBody: "Nội dung (Markdown)",
@@ -108,6 +115,13 @@ const TEXT = {
     open: "Voting open",
     draft: "Not open yet",
     reports: "Your department's position report",
+    directives: "Your department's directives",
+    due: "Due",
+    overdue: "overdue",
+    note: "Progress note",
+    update: "Report progress",
+    save: "Save",
+    directiveStatus: { not_started: "Not started", in_progress: "In progress", done: "Done", blocked: "Blocked" },
     deadline: "Deadline",
     reportTitle: "Title",
     reportBody: "Text (Markdown)",
@@ -184,6 +198,7 @@ const state = {
   contributionStatus: [],
   submissions: {},
   editing: {},
+  directives: [],
   messages: {},
   live: false,
 };
@@ -533,8 +548,91 @@ function deadlineText(iso) {
 
 function renderReports() {
   const mine = state.requests.filter((r) => representing() && r.department_ids.includes(state.me.department_id));
-  if (!mine.length) return reports.replaceChildren();
-  reports.replaceChildren(h("section", { class: "card", id: "reports" }, h("h2", {}, t().reports), mine.map(renderRequest)));
+  reports.replaceChildren(
+    mine.length ? h("section", { class: "card", id: "reports" }, h("h2", {}, t().reports), mine.map(renderRequest)) : "",
+    state.directives.length
+      ? h("section", { class: "card", id: "directives" }, h("h2", {}, t().directives), state.directives.map(renderDirective))
+      : "",
+  );
+}
+
+function renderDirective(directive) {
+  const editing = state.editing[directive.id];
+  const status = t().directiveStatus[directive.status] || directive.status;
+  return h(
+    "article",
+    { class: "directive", "data-directive": directive.id },
+    h("h3", {}, pick(directive.title)),
+    directive.description ? h("p", {}, directive.description) : null,
+    h(
+      "p",
+      { class: "muted" },
+      directive.due_date ? `${t().due}: ${directive.due_date.split("-").reverse().join("/")}` : "",
+      directive.overdue ? ` · ${t().overdue}` : "",
+      h("span", { class: `badge ${directive.status}` }, status),
+    ),
+    directive.note ? h("p", { class: "note" }, directive.note) : null,
+    editing
+      ? h(
+          "form",
+          {
+            class: "report-form",
+            onsubmit: (event) => {
+              event.preventDefault();
+              reportProgress(directive, new FormData(event.target));
+            },
+          },
+          h(
+            "label",
+            {},
+            t().update,
+            h(
+              "select",
+              { name: "status" },
+              Object.entries(t().directiveStatus).map(([value, label]) =>
+                h("option", { value, selected: value === directive.status }, label),
+              ),
+            ),
+          ),
+          h("label", {}, t().note, h("textarea", { name: "note", rows: 3 }, directive.note)),
+          h(
+            "p",
+            { class: "actions" },
+            h("button", { type: "submit", class: "primary" }, t().save),
+            h("button", { type: "button", class: "secondary", onclick: () => stopEditing(directive) }, t().cancel),
+          ),
+        )
+      : h("button", { type: "button", class: "secondary", onclick: () => startEditing(directive) }, t().update),
+    state.messages[directive.id] ? h("p", { class: "error", role: "alert" }, state.messages[directive.id]) : null,
+  );
+}
+
+async function reportProgress(directive, form) {
+  const body = { status: form.get("status"), note: form.get("note").trim() };
+  try {
+    await resolutionApi(`/directives/${directive.id}`, { method: "PATCH", body, ifMatch: `"${directive.version}"` });
+    delete state.editing[directive.id];
+    state.messages[directive.id] = null;
+    await loadDirectives();
+  } catch (error) {
+    state.messages[directive.id] = error.message;
+    if (error.status === 412) await loadDirectives().catch(() => {}); // changed meanwhile: show the latest
+  }
+  renderReports();
+}
+
+async function loadDirectives() {
+  if (!representing()) return;
+  const query = `?department=${encodeURIComponent(state.me.department_id)}&meeting_id=${encodeURIComponent(meetingId)}`;
+  state.directives = (await resolutionApi(`/directives${query}`)).items;
+}
+
+// Live news about reports or directives is shown at once unless a form is open; then after it closes.
+function refreshReports() {
+  reload("reports", async () => {
+    await Promise.all([loadReports(), loadDirectives()]);
+    if (!Object.keys(state.editing).length) renderReports();
+  });
 }
 
 function renderRequest(req) {
@@ -575,9 +673,9 @@ function renderRequest(req) {
   );
 }
 
-function startEditing(req) {
-  state.editing[req.id] = true;
-  state.messages[req.id] = null;
+function startEditing(item) {
+  state.editing[item.id] = true;
+  state.messages[item.id] = null;
   renderReports();
 }
 
@@ -609,8 +707,8 @@ function renderReportForm(req, submission) {
   );
 }
 
-function stopEditing(req) {
-  delete state.editing[req.id];
+function stopEditing(item) {
+  delete state.editing[item.id];
   renderReports();
 }
 
@@ -809,6 +907,8 @@ function onEvent(type, event) {
   else if (type === "poll.turnout_changed") {
     state.turnout[event.poll_id] = event;
     render();
+  } else if (type.startsWith("directive.")) {
+    if (!projector) refreshReports();
   } else if (type.startsWith("poll.") || type.startsWith("resolution.")) reload("polls", loadPolls);
 }
 
@@ -868,7 +968,7 @@ async function start() {
   if (!(await signIn())) return;
   try {
     await Promise.all([loadMeeting(), projector ? loadAttendance() : loadMe(), loadPolls()]);
-    if (!projector) await loadReports();
+    if (!projector) await Promise.all([loadReports(), loadDirectives()]);
   } catch (error) {
     if (error.status === 401) {
       localStorage.removeItem(sessionKey);

@@ -80,6 +80,10 @@ class Running:
     def meeting_api(self) -> str:
         return f"{self.url['meeting']}/api/v1"
 
+    async def session(self, email: str | None) -> str:
+        """A participant's session token, got through their invite link as the web client does."""
+        return await seed.session_token(self.meeting_api, self.loaded.invites[email or ""])
+
     async def enter(self, page: Page, email: str | None) -> None:
         """Open a person's invite link and follow it into the web client."""
         await page.goto(self.loaded.invites[email or ""])

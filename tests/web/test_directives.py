@@ -1,0 +1,80 @@
+"""Once the Resolution is adopted, a department's representative sees the directives that fall to
+the department appear live, and reports progress on one from the web client."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import Browser, expect
+
+from servicekit.runtime import RUNTIME
+from tests.conftest import wait_for
+from tests.web.conftest import Running, json_of
+
+
+async def adopt_the_resolution(running: Running) -> None:
+    """Start the meeting, and pass the Resolution with the chair's one vote (no quorum rule)."""
+    mid, organiser = running.loaded.meeting_id, running.organiser
+    await json_of(await running.meeting.post(f"/api/v1/meetings/{mid}/start", headers=organiser))
+
+    async def started() -> bool:
+        status = await running.resolution.app[RUNTIME].db().fetchval("select status from meetings where id = $1", mid)
+        return bool(status == "in_progress")
+
+    await wait_for(started, timeout=20, what="resolution_svc to hear that the meeting started")
+    poll = await json_of(
+        await running.resolution.post(
+            f"/api/v1/meetings/{mid}/polls",
+            json={
+                "motion": "resolution",
+                "resolution_id": running.loaded.resolution_id,
+                "question": {"vi": "Thông qua Nghị quyết", "en": "Adopt the Resolution"},
+            },
+            headers=organiser,
+        ),
+        201,
+    )
+    await json_of(await running.resolution.post(f"/api/v1/polls/{poll['id']}/open", headers=organiser))
+    chair = {"Authorization": f"Bearer {await running.session(running.ref.chair.email)}"}
+    await json_of(
+        await running.resolution.post(f"/api/v1/polls/{poll['id']}/ballots", json={"choice": "yes"}, headers=chair), 201
+    )
+    closed = await json_of(await running.resolution.post(f"/api/v1/polls/{poll['id']}/close", headers=organiser))
+    assert closed["status"] == "closed"
+
+
+async def test_a_representative_reports_progress_on_a_directive(running: Running, browser: Browser) -> None:
+    ref, loaded = running.ref, running.loaded
+    block = "DL"
+    representative = ref.representative_of(block)
+    ours = [d for d in ref.directives if block in d.departments]
+    page = await browser.new_page()
+    try:
+        await running.enter(page, representative.email)
+        await expect(page.locator("#reports")).to_be_visible()
+        await expect(page.locator("#directives")).to_have_count(0)  # nothing falls to anyone before adoption
+
+        await adopt_the_resolution(running)
+        directives = page.locator("#directives .directive")
+        await expect(directives).to_have_count(len(ours))
+        infrastructure = next(d for d in ours if d.departments == ("DL", "TN"))
+        item = directives.filter(has_text=infrastructure.title.vi)
+        await expect(item.locator(".badge")).to_have_text("Chưa bắt đầu")
+        await expect(item).to_contain_text(re.compile(r"Hạn hoàn thành: \d{2}/\d{2}/\d{4}"))
+
+        await item.get_by_role("button", name="Cập nhật tiến độ").click()
+        await item.locator('select[name="status"]').select_option("in_progress")
+        await item.locator('textarea[name="note"]').fill("Đã lắp đặt thiết bị đo mới")
+        await item.get_by_role("button", name="Lưu").click()
+        await expect(item.locator(".badge")).to_have_text("Đang thực hiện")
+        await expect(item.locator(".note")).to_have_text("Đã lắp đặt thiết bị đo mới")
+    finally:
+        await page.close()
+
+    listed = await json_of(
+        await running.resolution.get(
+            "/api/v1/directives", params={"department": loaded.departments[block]}, headers=running.organiser
+        )
+    )
+    (saved,) = [d for d in listed["items"] if d["title"]["vi"] == infrastructure.title.vi]
+    assert (saved["status"], saved["note"], saved["version"]) == ("in_progress", "Đã lắp đặt thiết bị đo mới", 2)
