@@ -23,7 +23,8 @@ from meeting_svc.settings import Settings as MeetingSettings
 from notifier.app import create_app as notifier_app
 from resolution_svc.app import create_app as resolution_app
 from resolution_svc.settings import Settings as ResolutionSettings
-from tests.conftest import Inbox, settings_of
+from servicekit.runtime import RUNTIME
+from tests.conftest import Inbox, settings_of, wait_for
 from tests.notifier.conftest import notifier_settings
 
 Client = TestClient[Any, Any]
@@ -79,6 +80,32 @@ class Running:
     @property
     def meeting_api(self) -> str:
         return f"{self.url['meeting']}/api/v1"
+
+    async def start_meeting(self) -> None:
+        mid = self.loaded.meeting_id
+        await json_of(await self.meeting.post(f"/api/v1/meetings/{mid}/start", headers=self.organiser))
+        await self.heard_started()
+
+    async def heard_started(self) -> None:
+        """Wait until resolution_svc has heard that the meeting started: it opens polls only then."""
+        mid = self.loaded.meeting_id
+
+        async def started() -> bool:
+            status = await self.resolution.app[RUNTIME].db().fetchval("select status from meetings where id = $1", mid)
+            return bool(status == "in_progress")
+
+        await wait_for(started, timeout=20, what="resolution_svc to hear that the meeting started")
+
+    async def resolution_poll(self, **rules: Any) -> dict[str, Any]:
+        """A poll on the conference's Resolution, prepared by the organiser (a draft)."""
+        body = {
+            "motion": "resolution",
+            "resolution_id": self.loaded.resolution_id,
+            "question": {"vi": "Biểu quyết thông qua Nghị quyết", "en": "Adopt the Resolution"},
+            **rules,
+        }
+        path = f"/api/v1/meetings/{self.loaded.meeting_id}/polls"
+        return await json_of(await self.resolution.post(path, json=body, headers=self.organiser), 201)  # type: ignore[no-any-return]
 
     async def session(self, email: str | None) -> str:
         """A participant's session token, got through their invite link as the web client does."""

@@ -7,33 +7,14 @@ import re
 
 from playwright.async_api import Browser, expect
 
-from servicekit.runtime import RUNTIME
-from tests.conftest import wait_for
 from tests.web.conftest import Running, json_of
 
 
 async def adopt_the_resolution(running: Running) -> None:
     """Start the meeting, and pass the Resolution with the chair's one vote (no quorum rule)."""
-    mid, organiser = running.loaded.meeting_id, running.organiser
-    await json_of(await running.meeting.post(f"/api/v1/meetings/{mid}/start", headers=organiser))
-
-    async def started() -> bool:
-        status = await running.resolution.app[RUNTIME].db().fetchval("select status from meetings where id = $1", mid)
-        return bool(status == "in_progress")
-
-    await wait_for(started, timeout=20, what="resolution_svc to hear that the meeting started")
-    poll = await json_of(
-        await running.resolution.post(
-            f"/api/v1/meetings/{mid}/polls",
-            json={
-                "motion": "resolution",
-                "resolution_id": running.loaded.resolution_id,
-                "question": {"vi": "Thông qua Nghị quyết", "en": "Adopt the Resolution"},
-            },
-            headers=organiser,
-        ),
-        201,
-    )
+    organiser = running.organiser
+    await running.start_meeting()
+    poll = await running.resolution_poll()
     await json_of(await running.resolution.post(f"/api/v1/polls/{poll['id']}/open", headers=organiser))
     chair = {"Authorization": f"Bearer {await running.session(running.ref.chair.email)}"}
     await json_of(

@@ -13,8 +13,7 @@ from playwright.async_api import Browser, expect
 from devstack import seed
 from meeting_svc.app import create_app as meeting_app
 from meeting_svc.settings import Settings as MeetingSettings
-from servicekit.runtime import RUNTIME
-from tests.conftest import settings_of, wait_for
+from tests.conftest import settings_of
 from tests.web.conftest import Client, Running, json_of
 
 
@@ -65,25 +64,8 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(running:
 
         # The organiser's prepared poll is opened from the chair's page; the member's page learns of it
         # from the live stream, without a reload.
-        poll = await json_of(
-            await resolution.post(
-                f"/api/v1/meetings/{mid}/polls",
-                json={
-                    "motion": "resolution",
-                    "resolution_id": loaded.resolution_id,
-                    "question": {"vi": "Biểu quyết thông qua Nghị quyết", "en": "Adopt the Resolution"},
-                    "secret": True,
-                },
-                headers=organiser,
-            ),
-            201,
-        )
-
-        async def started() -> bool:  # resolution_svc opens polls once it has heard the meeting started
-            status = await resolution.app[RUNTIME].db().fetchval("select status from meetings where id = $1", mid)
-            return bool(status == "in_progress")
-
-        await wait_for(started, timeout=20, what="resolution_svc to hear that the meeting started")
+        poll = await running.resolution_poll(secret=True)
+        await running.heard_started()
         await chair_page.reload()  # the prepared poll is not announced until it opens
         chair_poll = chair_page.locator(f'[data-poll="{poll["id"]}"]')
         await chair_poll.get_by_role("button", name="Mở biểu quyết", exact=True).click()
