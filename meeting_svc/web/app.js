@@ -12,6 +12,8 @@ const root = document.getElementById("app");
 // in) only when the reports themselves change, so a live update never takes a half-typed text away.
 const live = document.createElement("div");
 const reports = document.createElement("div");
+// The session and the receipts live in the tab (sessionStorage): on a shared computer, closing the
+// tab signs the participant out and leaves no trace of how they voted. The invite link signs in again.
 const sessionKey = `hoinghi.session.${meetingId}`;
 const receiptsKey = `hoinghi.receipts.${meetingId}`;
 
@@ -189,7 +191,7 @@ const state = {
   results: {},
   verified: {},
   turnout: {},
-  receipts: JSON.parse(localStorage.getItem(receiptsKey) || "{}"),
+  receipts: JSON.parse(sessionStorage.getItem(receiptsKey) || "{}"),
   carried: {},
   names: {},
   attendance: null,
@@ -352,7 +354,7 @@ function renderMe() {
           me.present ? t().checkOut : t().checkIn,
         )
       : null,
-    STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/projector`, target: "_blank" }, t().projector)) : null,
+    STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/projector`, target: "_blank", rel: "opener" }, t().projector)) : null,
     state.messages.me ? h("p", { class: "error", role: "alert" }, state.messages.me) : null,
   );
 }
@@ -806,7 +808,7 @@ async function runPoll(poll, action) {
 
 function rememberReceipt(pollId, voterId, receipt) {
   state.receipts[`${pollId}/${voterId}`] = receipt;
-  localStorage.setItem(receiptsKey, JSON.stringify(state.receipts));
+  sessionStorage.setItem(receiptsKey, JSON.stringify(state.receipts));
 }
 
 // --- loading --------------------------------------------------------------------------------------
@@ -817,14 +819,14 @@ async function signIn() {
     history.replaceState(null, "", location.pathname); // the code leaves the address bar and history
     try {
       const session = await call("", "/api/v1/sessions", { method: "POST", body: { invite_code: invite } });
-      localStorage.setItem(sessionKey, JSON.stringify(session));
+      sessionStorage.setItem(sessionKey, JSON.stringify(session));
     } catch (error) {
-      localStorage.removeItem(sessionKey);
+      sessionStorage.removeItem(sessionKey);
       fail(`${TEXT.vi.linkInvalid} ${TEXT.en.linkInvalid}`);
       return false;
     }
   }
-  const saved = JSON.parse(localStorage.getItem(sessionKey) || "null");
+  const saved = JSON.parse(sessionStorage.getItem(sessionKey) || "null");
   if (!saved || new Date(saved.expires_at) <= new Date()) {
     fail(`${TEXT.vi.signIn} ${TEXT.en.signIn}`);
     return false;
@@ -971,7 +973,7 @@ async function start() {
     if (!projector) await Promise.all([loadReports(), loadDirectives()]);
   } catch (error) {
     if (error.status === 401) {
-      localStorage.removeItem(sessionKey);
+      sessionStorage.removeItem(sessionKey);
       return fail(`${TEXT.vi.signIn} ${TEXT.en.signIn}`);
     }
     return fail(error.message);
