@@ -12,6 +12,8 @@ from schemas.events import AgendaKind, Bilingual, Language, Role, Rsvp, Venue
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 Weight = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+# A link participants open from their pages: web addresses only (never `javascript:` or `data:`).
+WebLink = Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s]+$", max_length=2000)]
 
 
 class Request(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -47,7 +49,7 @@ class MeetingCreate(Request, kw_only=True):
     ends_at: dt.datetime
     timezone: str
     venue: Venue | None = None
-    online_url: str | None = None
+    online_url: WebLink | None = None
 
 
 class MeetingPatch(Request, kw_only=True, omit_defaults=True):
@@ -57,7 +59,7 @@ class MeetingPatch(Request, kw_only=True, omit_defaults=True):
     ends_at: dt.datetime | msgspec.UnsetType = msgspec.UNSET
     timezone: str | msgspec.UnsetType = msgspec.UNSET
     venue: Venue | msgspec.UnsetType | None = msgspec.UNSET
-    online_url: str | msgspec.UnsetType | None = msgspec.UNSET
+    online_url: WebLink | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class Transition(Request, kw_only=True):

@@ -280,7 +280,9 @@ function render() {
       ),
       h("h1", {}, pick(meeting.title)),
       h("p", { class: "muted" }, when(meeting), venue ? ` · ${venue}` : ""),
-      meeting.online_url ? h("p", {}, h("a", { href: meeting.online_url, rel: "noreferrer" }, meeting.online_url)) : null,
+      /^https?:\/\//.test(meeting.online_url || "")
+        ? h("p", {}, h("a", { href: meeting.online_url, rel: "noreferrer" }, meeting.online_url))
+        : null,
     ),
     renderMe(),
     renderPolls(),

@@ -41,6 +41,7 @@ async def test_create_read_and_list_a_meeting(client: Client, org: Org, tap: Eve
         ({"ends_at": "2030-01-14T13:00:00+07:00"}, "ends_at"),
         ({"starts_at": "2030-01-14T13:30:00"}, "starts_at"),
         ({"title": {"vi": "", "en": ""}}, "title"),
+        ({"online_url": "javascript:alert(document.cookie)"}, "online_url"),
         ({"colour": "red"}, None),
     ],
 )
