@@ -13,6 +13,7 @@ from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
 from servicekit import openapi
+from servicekit.revocations import share_revocations
 from servicekit.runtime import Runtime, create_base_app
 from servicekit.tokens import TokenSigner, TokenVerifier, public_of, read_key
 
@@ -50,7 +51,10 @@ def create_app(settings: Settings) -> web.Application:
     async def overdue(runtime: Runtime) -> None:
         await announce_overdue(runtime, settings)
 
-    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL, tasks=[overdue])
+    async def revocations(runtime: Runtime) -> None:
+        await share_revocations(runtime, db.revoked_since)
+
+    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations])
     app = create_base_app(runtime)
     app[views.SETTINGS] = settings
     app[views.MEETING_OWNERS] = {}

@@ -65,6 +65,16 @@ async def organiser_token_valid(pool: asyncpg.Pool, jti: uuid.UUID) -> bool:
     )
 
 
+async def revoked_since(pool: asyncpg.Pool, since: dt.datetime | None) -> list[tuple[uuid.UUID, dt.datetime]]:
+    """Unexpired organiser tokens revoked at or after `since` (all when None)."""
+    rows = await pool.fetch(
+        "select jti, revoked_at from organiser_tokens where revoked_at is not null and expires_at > now()"
+        " and ($1::timestamptz is null or revoked_at >= $1) order by revoked_at",
+        since,
+    )
+    return [(r["jti"], r["revoked_at"]) for r in rows]
+
+
 async def revoke_organiser_token(conn: asyncpg.Connection, jti: uuid.UUID) -> bool:
     done = await conn.execute(
         "update organiser_tokens set revoked_at = now() where jti = $1 and revoked_at is null", jti

@@ -13,6 +13,7 @@ from notifier.openapi import OPENAPI
 from notifier.settings import Settings
 from schemas.subjects import MEETINGS, RESOLUTIONS
 from servicekit import openapi
+from servicekit.revocations import RevocationCheck
 from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
 
 SERVICE = "notifier"
@@ -50,6 +51,7 @@ def create_app(settings: Settings) -> web.Application:
     app = create_base_app(runtime)
     app[views.SETTINGS] = settings
     app[views.VERIFIER] = views.verifier_of(settings)
+    app.middlewares.append(RevocationCheck(app[views.VERIFIER]).middleware)
     app[views.GUARD] = guard_of(settings)
     app[views.HUB] = hub
 

@@ -11,6 +11,7 @@ from resolution_svc.schedule import run_schedule
 from resolution_svc.settings import Settings
 from schemas.subjects import MEETINGS
 from servicekit import openapi
+from servicekit.revocations import RevocationCheck
 from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
 from servicekit.tokens import TokenVerifier, read_key
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     app = create_base_app(runtime)
     app[views.VERIFIER] = TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
+    app.middlewares.append(RevocationCheck(app[views.VERIFIER]).middleware)
     app[views.POLL_FACTS] = {}
     routes.setup(app)
     openapi.serve(app, OPENAPI.document())

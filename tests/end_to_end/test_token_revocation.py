@@ -1,0 +1,53 @@
+"""Revoking an organiser API token in meeting_svc shuts it out of resolution_svc and the notifier too,
+within seconds, while other organisers' tokens keep working."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from meeting_svc.__main__ import create_organiser, revoke
+from meeting_svc.app import create_app as meeting_app
+from meeting_svc.settings import Settings as MeetingSettings
+from notifier.app import create_app as notifier_app
+from resolution_svc.app import create_app as resolution_app
+from resolution_svc.settings import Settings as ResolutionSettings
+from servicekit.tokens import TokenVerifier, public_of, read_key
+from tests.conftest import settings_of, wait_for
+from tests.notifier.conftest import notifier_settings
+
+Client = TestClient[Any, Any]
+
+
+async def test_a_revoked_organiser_token_is_refused_by_every_service(
+    env: dict[str, Any], start_service: Callable[..., Awaitable[Client]]
+) -> None:
+    meeting_settings = settings_of(MeetingSettings, env)
+    meeting = await start_service(meeting_app(meeting_settings))
+    resolution = await start_service(resolution_app(settings_of(ResolutionSettings, env)))
+    notifier = await start_service(notifier_app(notifier_settings(env)))
+    _, leaked = await create_organiser(meeting_settings, "QUATEST 2", "Ban tổ chức")
+    _, colleague = await create_organiser(meeting_settings, "QUATEST 2", "Văn phòng")
+
+    async def statuses(token: str) -> list[int]:
+        auth = {"Authorization": f"Bearer {token}"}
+        answers = [
+            await meeting.get("/api/v1/meetings", headers=auth),
+            await resolution.get("/api/v1/directives", headers=auth),
+            await notifier.get("/api/v1/subscriptions", headers=auth),
+        ]
+        return [a.status for a in answers]
+
+    assert await statuses(leaked) == [200, 200, 200]
+    verifier = TokenVerifier(public_of(read_key(meeting_settings.token_private_key, "TOKEN_PRIVATE_KEY")))
+    assert await revoke(meeting_settings, verifier.verify(leaked).jti)
+
+    async def refused_everywhere() -> bool:
+        return await statuses(leaked) == [401, 401, 401]
+
+    await wait_for(refused_everywhere, timeout=15, what="every service to refuse the revoked token")
+    assert await statuses(colleague) == [200, 200, 200]
+    problem = await (await notifier.get("/api/v1/subscriptions", headers={"Authorization": f"Bearer {leaked}"})).json()
+    assert (problem["title"], problem["field"]) == ("Token revoked", "Authorization")
