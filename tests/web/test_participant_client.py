@@ -46,6 +46,15 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(running:
         await expect(page.locator(".agenda li").first).to_contain_text(ref.agenda[0].title.vi)
         await expect(page.locator(".live")).to_have_class(re.compile(r"\bon\b"))
 
+        # A colleague who reads English gets the same page in English, from the same kind of link.
+        english = next(p for p in ref.people if p.language == "en" and p.role == "voting_member")
+        colleague_page = await browser.new_page()
+        await colleague_page.goto(loaded.invites[english.email])  # type: ignore[index]
+        await colleague_page.get_by_role("link", name="Enter the meeting").click()
+        await expect(colleague_page.get_by_role("heading", level=1)).to_have_text(ref.title.en)
+        await expect(colleague_page.locator(".agenda li").first).to_contain_text(ref.agenda[0].title.en)
+        await expect(colleague_page.get_by_role("button", name="Check in")).to_be_visible()
+
         # Check in from the page: the meeting's attendance counts this participant.
         await expect(page.locator(".me .badge")).to_have_text("Chưa điểm danh")
         await page.get_by_role("button", name="Điểm danh").click()
