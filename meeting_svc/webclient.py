@@ -25,7 +25,7 @@ PAGE = """<!doctype html>
 <script type="module" src="/web/app.js"></script>
 </head>
 <body>
-<main id="app" aria-live="polite"><p class="muted">…</p></main>
+<main id="app"><p class="muted">…</p></main>
 </body>
 </html>
 """
