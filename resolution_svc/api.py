@@ -99,6 +99,9 @@ class Poll(msgspec.Struct, kw_only=True):
     closed_at: dt.datetime | None
     eligible_count: int | None
     eligible_weight: int | None
+    # While open: voters who have voted, as last announced by `poll.turnout_changed` (a count only).
+    # After close the result has the counts.
+    voted_count: int | None = None
 
 
 class PollList(msgspec.Struct, kw_only=True):

@@ -105,7 +105,7 @@ async def set_amendment_status(conn: asyncpg.Connection, aid: uuid.UUID, status:
 POLL_COLUMNS = (
     "p.id, p.meeting_id, p.organisation_id, p.motion, p.resolution_id, p.amendment_id, p.question_vi,"
     " p.question_en, p.options, p.rules, p.secret, p.allow_change, p.status, p.opens_at, p.closes_at, p.opened_at,"
-    " p.closed_at, p.eligible_count, p.eligible_weight, p.result, m.timezone"
+    " p.closed_at, p.eligible_count, p.eligible_weight, p.result, p.turnout_published, m.timezone"
 )
 
 

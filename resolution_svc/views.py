@@ -113,6 +113,7 @@ def poll_body(row: Any) -> api.Poll:
         closed_at=service.local(row["closed_at"], tz),
         eligible_count=row["eligible_count"],
         eligible_weight=row["eligible_weight"],
+        voted_count=row["turnout_published"] if row["status"] == "open" else None,
     )
 
 

@@ -310,8 +310,16 @@ function renderProjector() {
   );
 }
 
+// The latest of the poll as loaded and the turnout events since.
+function turnoutOf(poll) {
+  const heard = state.turnout[poll.id];
+  if (poll.voted_count === null || poll.voted_count === undefined) return heard || null;
+  const loaded = { voted_count: poll.voted_count, eligible_count: poll.eligible_count };
+  return heard && heard.voted_count >= loaded.voted_count ? heard : loaded; // turnout only grows
+}
+
 function renderScreenPoll(poll) {
-  const turnout = state.turnout[poll.id];
+  const turnout = turnoutOf(poll);
   const result = state.results[poll.id];
   const parts = [h("h2", {}, pick(poll.question)), h("p", { class: "muted" }, poll.status === "open" ? t().open : t().closed)];
   if (poll.status === "open") {
@@ -403,7 +411,7 @@ function carried(poll) {
 const receiptOf = (poll, voterId) => state.receipts[`${poll.id}/${voterId}`];
 
 function renderPoll(poll) {
-  const turnout = state.turnout[poll.id];
+  const turnout = turnoutOf(poll);
   const parts = [
     h("h3", {}, pick(poll.question)),
     h(

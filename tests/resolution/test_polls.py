@@ -133,7 +133,15 @@ async def test_changeable_named_ballot_and_proxies(client: Client, meeting: Any,
     changed = await ok(await vote(m, p["id"], member, "no"), 201)
     replaced = await ok(await vote(m, p["id"], member, "yes"))
     assert replaced["replaced"] is True and replaced["receipt"] != changed["receipt"]
+
+    async def voted() -> bool:  # the turnout announced so far; a changed ballot is one voter
+        shown = await ok(await client.get(f"/api/v1/polls/{p['id']}", headers=member.auth))
+        return bool(shown["voted_count"] == 3)
+
+    await wait_for(voted, what="the poll to show three voters")
     await ok(await client.post(f"/api/v1/polls/{p['id']}/close", headers=m.organiser))
+    closed = await ok(await client.get(f"/api/v1/polls/{p['id']}", headers=member.auth))
+    assert closed["voted_count"] is None  # the result has the counts now
     result = await ok(await client.get(f"/api/v1/polls/{p['id']}/result", headers=m.organiser))
     assert [(t["option"], t["count"]) for t in result["result"]["tallies"]] == [("yes", 1), ("no", 2), ("abstain", 0)]
     receipts = await ok(await client.get(f"/api/v1/polls/{p['id']}/receipts", headers=m.organiser))
