@@ -94,10 +94,10 @@ class RevocationCheck:
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        header = request.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() == "bearer" and token:
-            claims = self.verifier.verify(token.strip())
+        # the same token the handler will read, wherever the request carries it
+        token = self.verifier.token_of(request)
+        if token:
+            claims = self.verifier.verify(token)
             if claims.kind == "organiser" and await self.revoked(request.app[RUNTIME], claims.jti):
                 raise Problem(401, "Token revoked", field="Authorization", headers={"WWW-Authenticate": "Bearer"})
         return await handler(request)

@@ -150,14 +150,20 @@ class TokenVerifier:
             raise Problem(401, "Token expired", field="Authorization", headers={"WWW-Authenticate": "Bearer"})
         return claims
 
-    def from_request(self, request: web.Request) -> Claims:
+    @staticmethod
+    def token_of(request: web.Request) -> str:
+        """The request's bearer token, from the header or else `access_token` (empty when none)."""
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             token = request.query.get("access_token", "")  # EventSource cannot set headers
+        return token.strip()
+
+    def from_request(self, request: web.Request) -> Claims:
+        token = self.token_of(request)
         if not token:
             raise Problem(401, "Authentication required", field="Authorization", headers={"WWW-Authenticate": "Bearer"})
-        return self.verify(token.strip())
+        return self.verify(token)
 
 
 def expires_in(days: float) -> int:

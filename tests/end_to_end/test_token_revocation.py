@@ -48,6 +48,8 @@ async def test_a_revoked_organiser_token_is_refused_by_every_service(
         return await statuses(leaked) == [401, 401, 401]
 
     await wait_for(refused_everywhere, timeout=15, what="every service to refuse the revoked token")
+    by_query = await resolution.get("/api/v1/directives", params={"access_token": leaked})
+    assert by_query.status == 401  # the token is refused wherever the request carries it
     assert await statuses(colleague) == [200, 200, 200]
     problem = await (await notifier.get("/api/v1/subscriptions", headers={"Authorization": f"Bearer {leaked}"})).json()
     assert (problem["title"], problem["field"]) == ("Token revoked", "Authorization")
