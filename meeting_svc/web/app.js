@@ -409,6 +409,8 @@ function carried(poll) {
 }
 
 const receiptOf = (poll, voterId) => state.receipts[`${poll.id}/${voterId}`];
+// [key, receipt] of every ballot this tab cast in the poll (keys are `poll/voter`).
+const receiptsIn = (poll) => Object.entries(state.receipts).filter(([key]) => key.startsWith(`${poll.id}/`));
 
 function renderPoll(poll) {
   const turnout = turnoutOf(poll);
@@ -509,7 +511,7 @@ function renderBallot(poll, vote, labelled) {
 function renderResult(poll, result) {
   const outcome = result.result.outcome;
   const weighted = result.result.tallies.some((tally) => tally.weight !== tally.count);
-  const mine = Object.entries(state.receipts).filter(([key]) => key.startsWith(`${poll.id}/`));
+  const mine = receiptsIn(poll);
   return h(
     "div",
     { class: "result" },
@@ -871,7 +873,7 @@ async function loadCarried(poll) {
 }
 
 async function verify(poll) {
-  const mine = Object.entries(state.receipts).filter(([key]) => key.startsWith(`${poll.id}/`));
+  const mine = receiptsIn(poll);
   if (!mine.length || !poll.secret) return;
   const published = (await resolutionApi(`/polls/${poll.id}/receipts`)).items;
   for (const [key, receipt] of mine) {
