@@ -104,8 +104,7 @@ class EventConsumer:
                         self._reconnected.clear()
                         if not await self._consumer_exists():
                             # The server came back without our durable consumer: subscribe afresh.
-                            with contextlib.suppress(Exception):
-                                await sub.unsubscribe()
+                            await _let_go(sub)
                             sub = None
                     if sub is None:
                         sub = await self._subscribe()
@@ -126,17 +125,13 @@ class EventConsumer:
                     raise
                 except Exception as exc:
                     log.warning("consumer interrupted, retrying", consumer=self.durable, error=repr(exc))
-                    if sub is not None:
-                        with contextlib.suppress(Exception):
-                            await sub.unsubscribe()
-                        sub = None
+                    await _let_go(sub)
+                    sub = None
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 5.0)
         finally:
             # Let go of the pull subscription, so draining the connection at shutdown does not wait on it.
-            if sub is not None:
-                with contextlib.suppress(Exception):
-                    await sub.unsubscribe()
+            await _let_go(sub)
 
     async def handle(self, msg: Msg) -> None:
         try:
@@ -190,3 +185,10 @@ class EventConsumer:
         DEAD.labels(self.durable).inc()
         log.error("message dead-lettered", consumer=self.durable, subject=msg.subject, reason=reason[:200])
         await msg.term()
+
+
+async def _let_go(sub: JetStreamContext.PullSubscription | None) -> None:
+    """Unsubscribe, whatever state the subscription is in; the caller subscribes afresh if it goes on."""
+    if sub is not None:
+        with contextlib.suppress(Exception):
+            await sub.unsubscribe()
