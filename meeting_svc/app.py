@@ -6,9 +6,10 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import db, routes, views, webclient
+from meeting_svc import db, routes, webclient
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.settings import Settings
+from meeting_svc.views import access
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
@@ -56,15 +57,15 @@ def create_app(settings: Settings) -> web.Application:
 
     runtime = Runtime(settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations])
     app = create_base_app(runtime)
-    app[views.SETTINGS] = settings
-    app[views.MEETING_OWNERS] = {}
-    app.middlewares.append(views.meeting_scope)
+    app[access.SETTINGS] = settings
+    app[access.MEETING_OWNERS] = {}
+    app.middlewares.append(access.meeting_scope)
     private = read_key(settings.token_private_key, "TOKEN_PRIVATE_KEY")
     public = public_of(private)
     if settings.token_public_key:
         public = read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY")
-    app[views.VERIFIER] = TokenVerifier(public)
-    app[views.SIGNER] = TokenSigner(private)
+    app[access.VERIFIER] = TokenVerifier(public)
+    app[access.SIGNER] = TokenSigner(private)
     routes.setup(app)
     webclient.setup(app, settings)
     openapi.serve(app, OPENAPI.document())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from meeting_svc import api, views
+from meeting_svc import api
+from meeting_svc.views import agenda, attendance, contributions, departments, meetings, participants
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -39,13 +40,13 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 409, 422),
             headers=CREATE,
         ),
-        views.create_department,
+        departments.create_department,
     ),
     (
         Operation(
             "GET", "/api/v1/departments", "The organisation's departments", "departments", response=api.DepartmentList
         ),
-        views.list_departments,
+        departments.list_departments,
     ),
     (
         Operation(
@@ -57,7 +58,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.Department,
             errors=(400, 401, 403, 404, 409, 422),
         ),
-        views.patch_department,
+        departments.patch_department,
     ),
     (
         Operation(
@@ -71,7 +72,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 422),
             headers=CREATE,
         ),
-        views.create_meeting,
+        meetings.create_meeting,
     ),
     (
         Operation(
@@ -87,9 +88,9 @@ OPERATIONS: list[tuple[Operation, object]] = [
                 "limit": "1-500",
             },
         ),
-        views.list_meetings,
+        meetings.list_meetings,
     ),
-    (Operation("GET", ONE, "A meeting with its agenda", "meetings", response=api.Meeting), views.get_meeting),
+    (Operation("GET", ONE, "A meeting with its agenda", "meetings", response=api.Meeting), meetings.get_meeting),
     (
         Operation(
             "PATCH",
@@ -101,7 +102,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=EDIT,
         ),
-        views.patch_meeting,
+        meetings.patch_meeting,
     ),
     *(
         (
@@ -116,11 +117,11 @@ OPERATIONS: list[tuple[Operation, object]] = [
                 headers=EDIT,
                 description="A forbidden transition is 409 with `current_status`.",
             ),
-            views.transition(action),
+            meetings.transition(action),
         )
         for action in ("schedule", "start", "end", "cancel")
     ),
-    (Operation("GET", AGENDA, "The agenda", "agenda"), views.get_agenda),
+    (Operation("GET", AGENDA, "The agenda", "agenda"), agenda.get_agenda),
     (
         Operation(
             "POST",
@@ -132,7 +133,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=CREATE + EDIT,
         ),
-        views.add_agenda_item,
+        agenda.add_agenda_item,
     ),
     (
         Operation(
@@ -144,7 +145,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=EDIT,
         ),
-        views.reorder_agenda,
+        agenda.reorder_agenda,
     ),
     (
         Operation(
@@ -156,7 +157,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=EDIT,
         ),
-        views.patch_agenda_item,
+        agenda.patch_agenda_item,
     ),
     (
         Operation(
@@ -167,7 +168,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(401, 403, 404, 409, 412),
             headers=EDIT,
         ),
-        views.remove_agenda_item,
+        agenda.remove_agenda_item,
     ),
     (
         Operation(
@@ -181,7 +182,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 404, 409, 422),
             headers=CREATE,
         ),
-        views.add_participant,
+        participants.add_participant,
     ),
     (
         Operation(
@@ -196,13 +197,16 @@ OPERATIONS: list[tuple[Operation, object]] = [
             headers=CREATE,
             description=IMPORT_DOC,
         ),
-        views.import_participants,
+        participants.import_participants,
     ),
     (
         Operation("GET", PEOPLE, "The meeting's participants", "participants", response=api.ParticipantList),
-        views.list_participants,
+        participants.list_participants,
     ),
-    (Operation("GET", PERSON, "One participant", "participants", response=api.Participant), views.get_participant),
+    (
+        Operation("GET", PERSON, "One participant", "participants", response=api.Participant),
+        participants.get_participant,
+    ),
     (
         Operation(
             "PATCH",
@@ -213,11 +217,11 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.Participant,
             errors=(400, 401, 403, 404, 409, 422),
         ),
-        views.patch_participant,
+        participants.patch_participant,
     ),
     (
         Operation("DELETE", PERSON, "Remove a participant", "participants", status=204, errors=(401, 403, 404)),
-        views.remove_participant,
+        participants.remove_participant,
     ),
     (
         Operation(
@@ -228,11 +232,11 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.Invite,
             status=201,
         ),
-        views.reissue_invite,
+        participants.reissue_invite,
     ),
     (
         Operation("DELETE", PERSON + "/invite", "Revoke the invite link", "participants", status=204),
-        views.revoke_invite,
+        participants.revoke_invite,
     ),
     (
         Operation(
@@ -246,7 +250,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 404, 410, 422),
             auth=None,
         ),
-        views.create_session,
+        participants.create_session,
     ),
     (
         Operation(
@@ -258,7 +262,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.Participant,
             errors=(400, 401, 403, 404, 409, 422),
         ),
-        views.record_rsvp,
+        attendance.record_rsvp,
     ),
     (
         Operation(
@@ -269,7 +273,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.Participant,
             errors=(401, 403, 404, 409),
         ),
-        views.attendance_change(True),
+        attendance.attendance_change(True),
     ),
     (
         Operation(
@@ -280,13 +284,13 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.Participant,
             errors=(401, 403, 404, 409),
         ),
-        views.attendance_change(False),
+        attendance.attendance_change(False),
     ),
     (
         Operation(
             "GET", ONE + "/attendance", "Who is present: count and weight", "attendance", response=api.Attendance
         ),
-        views.get_attendance,
+        attendance.get_attendance,
     ),
     (
         Operation(
@@ -299,11 +303,11 @@ OPERATIONS: list[tuple[Operation, object]] = [
             status=201,
             errors=(400, 401, 403, 404, 409, 422),
         ),
-        views.grant_proxy,
+        attendance.grant_proxy,
     ),
     (
         Operation("DELETE", PERSON + "/proxy", "Revoke the proxy (later polls)", "attendance", status=204),
-        views.revoke_proxy,
+        attendance.revoke_proxy,
     ),
     (
         Operation(
@@ -317,7 +321,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 404, 409, 422),
             headers=CREATE,
         ),
-        views.create_request,
+        contributions.create_request,
     ),
     (
         Operation(
@@ -327,7 +331,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "contributions",
             response=api.ContributionRequestList,
         ),
-        views.list_requests,
+        contributions.list_requests,
     ),
     (
         Operation(
@@ -342,13 +346,13 @@ OPERATIONS: list[tuple[Operation, object]] = [
             headers=CREATE,
             description=SUBMIT_DOC,
         ),
-        views.submit,
+        contributions.submit,
     ),
     (
         Operation(
             "GET", SUBMISSION, "A position report (its latest revision)", "contributions", response=api.Submission
         ),
-        views.get_submission,
+        contributions.get_submission,
     ),
     (
         Operation(
@@ -361,13 +365,13 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 404, 409, 412, 422, 428),
             headers=EDIT,
         ),
-        views.revise,
+        contributions.revise,
     ),
     (
         Operation(
             "GET", SUBMISSION + "/revisions", "Every revision of a report", "contributions", response=api.RevisionList
         ),
-        views.list_revisions,
+        contributions.list_revisions,
     ),
     (
         Operation(
@@ -377,7 +381,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "contributions",
             response=api.ContributionStatusList,
         ),
-        views.contribution_status,
+        contributions.contribution_status,
     ),
 ]
 
@@ -385,4 +389,4 @@ OPERATIONS: list[tuple[Operation, object]] = [
 def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
         app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
-    app.router.add_get("/join/{code}", views.join_page)  # the page of a personal invite link (HTML)
+    app.router.add_get("/join/{code}", participants.join_page)  # the page of a personal invite link (HTML)

@@ -1,0 +1,111 @@
+"""Who is calling and what they may see: the checks every handler starts with."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Iterable
+
+import asyncpg
+from aiohttp import web
+
+from meeting_svc import db, service
+from meeting_svc.settings import Settings
+from schemas.bus import enqueue
+from schemas.events import Event
+from servicekit.http import Problem, parse_uuid
+from servicekit.runtime import RUNTIME
+from servicekit.tokens import Claims, TokenSigner, TokenVerifier
+
+VERIFIER = web.AppKey("verifier", TokenVerifier)
+SIGNER = web.AppKey("signer", TokenSigner)
+SETTINGS = web.AppKey("settings", Settings)
+MEETING_OWNERS = web.AppKey("meeting_owners", dict)
+CLAIMS = web.RequestKey("claims", Claims)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+STAFF = frozenset({"chair", "secretary"})  # participants who run the room
+
+
+def pool(request: web.Request) -> asyncpg.Pool:
+    return request.app[RUNTIME].db()
+
+
+async def caller(request: web.Request) -> Claims:
+    if CLAIMS in request:
+        return request[CLAIMS]
+    claims = request.app[VERIFIER].from_request(request)
+    if claims.kind == "organiser":
+        valid = await db.organiser_token_valid(pool(request), claims.jti)
+    else:
+        valid = await db.participant_active(pool(request), claims.sub)
+    if not valid:
+        raise Problem(401, "Token revoked", field="Authorization", headers={"WWW-Authenticate": "Bearer"})
+    request[CLAIMS] = claims
+    return claims
+
+
+@web.middleware
+async def meeting_scope(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every route under a meeting first checks the caller may see that meeting, so a foreign id is a
+    404 whatever else the request holds. A meeting's organisation never changes, so it is cached."""
+    raw = request.match_info.get("meeting_id")
+    if raw is not None:
+        claims = await caller(request)
+        meeting_id = parse_uuid(raw, "meeting")
+        owners = request.app[MEETING_OWNERS]
+        org = owners.get(meeting_id)
+        if org is None:
+            org = await pool(request).fetchval("select organisation_id from meetings where id = $1", meeting_id)
+            if org is not None:
+                if len(owners) > 100_000:
+                    owners.clear()
+                owners[meeting_id] = org
+        if org != claims.org or (claims.kind == "participant" and claims.meeting != meeting_id):
+            raise Problem(404, "Not found", "no such meeting")
+    return await handler(request)
+
+
+async def organiser(request: web.Request) -> Claims:
+    claims = await caller(request)
+    if claims.kind != "organiser":
+        raise Problem(403, "Organisers only", "this needs an organiser API token")
+    return claims
+
+
+def actor(claims: Claims) -> str:
+    return f"{claims.kind}:{claims.sub}"
+
+
+async def visible_meeting(
+    request: web.Request, claims: Claims, *, lock_conn: asyncpg.Connection | None = None
+) -> asyncpg.Record:
+    """The meeting of the path if the caller may see it; 404 otherwise (never a hint that it exists)."""
+    meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
+    return visible(
+        claims, meeting_id, await db.meeting(lock_conn or pool(request), meeting_id, lock=lock_conn is not None)
+    )
+
+
+def visible(claims: Claims, meeting_id: uuid.UUID, row: asyncpg.Record | None) -> asyncpg.Record:
+    if (
+        row is None
+        or row["organisation_id"] != claims.org
+        or (claims.kind == "participant" and claims.meeting != meeting_id)
+    ):
+        raise Problem(404, "Not found", "no such meeting")
+    return row
+
+
+def require(claims: Claims, roles: Iterable[str], what: str) -> None:
+    """Organisers may do everything in their organisation; participants need one of `roles`."""
+    if claims.kind != "organiser" and claims.role not in roles:
+        raise Problem(403, "Not allowed", f"{what} needs the organiser or one of: {', '.join(sorted(roles))}")
+
+
+def editable(meeting: asyncpg.Record) -> None:
+    if meeting["status"] not in service.EDITABLE:
+        raise Problem(409, "Meeting closed", f"the meeting is {meeting['status']}", current_status=meeting["status"])
+
+
+async def publish(request: web.Request, conn: asyncpg.Connection, *events: Event) -> None:
+    await enqueue(conn, request.app[RUNTIME].subjects, *events)

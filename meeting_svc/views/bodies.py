@@ -1,0 +1,148 @@
+"""Rows to API bodies and to event payloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from meeting_svc import api, service
+from meeting_svc.views.access import actor
+from schemas import events as ev
+from schemas.codec import new_event
+from schemas.events import Event
+from servicekit.tokens import Claims
+
+
+def bilingual(row: Any, prefix: str) -> ev.Bilingual:
+    return ev.Bilingual(vi=row[f"{prefix}_vi"], en=row[f"{prefix}_en"])
+
+
+def venue(row: Any) -> ev.Venue | None:
+    return ev.Venue(name=row["venue_name"], address=row["venue_address"]) if row["venue_name"] else None
+
+
+def meeting_body(row: Any, agenda: list[Any] | None = None) -> api.Meeting:
+    tz = row["timezone"]
+    return api.Meeting(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        title=bilingual(row, "title"),
+        description=bilingual(row, "description"),
+        starts_at=service.local(row["starts_at"], tz),
+        ends_at=service.local(row["ends_at"], tz),
+        timezone=tz,
+        venue=venue(row),
+        online_url=row["online_url"],
+        status=row["status"],
+        version=row["version"],
+        agenda_version=row["agenda_version"],
+        agenda=None if agenda is None else [agenda_body(a) for a in agenda],
+    )
+
+
+def meeting_fact(cls: type[ev.MeetingFacts], row: Any, claims: Claims, **extra: Any) -> Event:
+    return new_event(
+        cls,
+        meeting_id=row["id"],
+        actor=actor(claims),
+        organisation_id=row["organisation_id"],
+        title=bilingual(row, "title"),
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        timezone=row["timezone"],
+        status=row["status"],
+        venue=venue(row),
+        online_url=row["online_url"],
+        **extra,
+    )
+
+
+def agenda_body(row: Any) -> api.AgendaItem:
+    return api.AgendaItem(
+        id=row["id"],
+        position=row["position"],
+        title=bilingual(row, "title"),
+        kind=row["kind"],
+        presenter=row["presenter"],
+        planned_minutes=row["planned_minutes"],
+        contribution_request_id=row["contribution_request_id"],
+        resolution_id=row["resolution_id"],
+    )
+
+
+def agenda_event_item(row: Any) -> ev.AgendaItem:
+    return msgspec.convert(msgspec.to_builtins(agenda_body(row)), ev.AgendaItem)
+
+
+def participant_body(row: Any, invite_url: str | None = None) -> api.Participant:
+    return api.Participant(
+        id=row["id"],
+        meeting_id=row["meeting_id"],
+        name=row["name"],
+        email=row["email"],
+        department_id=row["department_id"],
+        role=row["role"],
+        weight=row["weight"],
+        language=row["language"],
+        rsvp=row["rsvp"],
+        present=row["present"],
+        proxy_holder_id=row["proxy_holder_id"],
+        invite_url=invite_url,
+    )
+
+
+def participant_fact(cls: type[ev.ParticipantFacts], row: Any, claims: Claims, **extra: Any) -> Event:
+    return new_event(
+        cls,
+        meeting_id=row["meeting_id"],
+        actor=actor(claims),
+        participant_id=row["id"],
+        name=row["name"],
+        email=row["email"],
+        role=row["role"],
+        weight=row["weight"],
+        department_id=row["department_id"],
+        block_id=row["block_id"],
+        language=row["language"],
+        **extra,
+    )
+
+
+def department_body(row: Any) -> api.Department:
+    return api.Department(id=row["id"], name=bilingual(row, "name"), code=row["code"], parent_id=row["parent_id"])
+
+
+def request_body(row: Any) -> api.ContributionRequest:
+    return api.ContributionRequest(
+        id=row["id"],
+        meeting_id=row["meeting_id"],
+        topic=bilingual(row, "topic"),
+        guidance=row["guidance"],
+        department_ids=list(row["department_ids"]),
+        deadline=row["deadline"],
+        allow_late=row["allow_late"],
+    )
+
+
+def revision_body(row: Any, late_column: str = "late") -> api.Revision:
+    return api.Revision(
+        revision=row["revision"],
+        title=row["title"],
+        body=row["body"],
+        body_html=row["body_html"],
+        recommendations=list(row["recommendations"]),
+        late=row[late_column],
+        created_at=row["created_at"],
+    )
+
+
+def submission_body(row: Any) -> api.Submission:
+    return api.Submission(
+        id=row["id"],
+        request_id=row["request_id"],
+        department_id=row["department_id"],
+        revision=row["revision"],
+        late=row["late"],
+        current=revision_body(row, late_column="revision_late"),
+    )

@@ -1,0 +1,282 @@
+"""Participants, invitations and the sessions an invite link opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from typing import Any
+
+import asyncpg
+import msgspec
+from aiohttp import web
+
+from meeting_svc import api, db, join, service
+from meeting_svc.views.access import (
+    SETTINGS,
+    SIGNER,
+    actor,
+    caller,
+    editable,
+    organiser,
+    pool,
+    publish,
+    visible_meeting,
+)
+from meeting_svc.views.bodies import participant_body, participant_fact
+from schemas import events as ev
+from schemas.codec import new_event
+from schemas.events import VOTING_ROLES, Event
+from servicekit.http import Problem, json_response, parse_uuid, read_json
+from servicekit.idempotency import idempotent
+from servicekit.tokens import Claims
+
+
+def invite_expiry(request: web.Request, meeting: Any) -> dt.datetime:
+    return meeting["ends_at"] + dt.timedelta(days=request.app[SETTINGS].session_grace_days)
+
+
+def new_invite(request: web.Request) -> tuple[str, bytes]:
+    code = secrets.token_urlsafe(32)
+    return f"{request.app[SETTINGS].public_url.rstrip('/')}/join/{code}", db.sha256(code)
+
+
+async def check_department(conn: asyncpg.Connection, claims: Claims, department_id: uuid.UUID | None) -> None:
+    if department_id is not None and await db.department(conn, claims.org, department_id) is None:
+        raise Problem(422, "Unknown department", "no such department in this organisation", field="department_id")
+
+
+async def invite_all(
+    request: web.Request, conn: asyncpg.Connection, claims: Claims, meeting: Any, rows: list[tuple[Any, ...]]
+) -> list[api.Participant]:
+    """Create participants (id, name, email, department_id, role, weight, language), each with an invite."""
+    links: dict[uuid.UUID, str] = {}
+    records = []
+    for r in rows:
+        url, code_hash = new_invite(request)
+        links[r[0]] = url
+        records.append((*r, code_hash))
+    try:
+        await db.insert_participants(conn, meeting["id"], records)
+    except asyncpg.UniqueViolationError:
+        raise Problem(
+            409, "Email taken", "a participant of this meeting already has that email", field="email"
+        ) from None
+    created = await db.participants_by_id(conn, [r[0] for r in rows])
+    await publish(
+        request,
+        conn,
+        *(participant_fact(ev.ParticipantInvited, p, claims, invite_url=links[p["id"]]) for p in created),
+    )
+    return [participant_body(p, links[p["id"]]) for p in created]
+
+
+async def add_participant(request: web.Request) -> web.Response:
+    claims = await organiser(request)
+    raw = await request.read()
+    body = await read_json(request, api.ParticipantCreate)
+    async with pool(request).acquire() as conn, conn.transaction():
+        meeting = await visible_meeting(request, claims, lock_conn=conn)
+        editable(meeting)
+        await check_department(conn, claims, body.department_id)
+
+        async def create(conn: asyncpg.Connection) -> web.Response:
+            row = (uuid.uuid4(), body.name, body.email, body.department_id, body.role, body.weight, body.language)
+            [created] = await invite_all(request, conn, claims, meeting, [row])
+            return json_response(
+                created, 201, {"Location": f"/api/v1/meetings/{meeting['id']}/participants/{created.id}"}
+            )
+
+        return await idempotent(request, conn, str(meeting["id"]), raw, create)
+
+
+async def import_participants(request: web.Request) -> web.Response:
+    claims = await organiser(request)
+    data = await request.read()
+    async with pool(request).acquire() as conn, conn.transaction():
+        meeting = await visible_meeting(request, claims, lock_conn=conn)
+        editable(meeting)
+        keys: dict[str, uuid.UUID] = {}
+        for d in await db.departments(conn, claims.org):
+            for key in (d["code"], d["name_vi"], d["name_en"]):
+                if key:
+                    keys[key.lower()] = d["id"]
+        rows, errors = service.parse_participants(data, keys)
+        if errors:
+            raise Problem(
+                422,
+                "Invalid CSV",
+                f"{len(errors)} problem(s); nothing was imported",
+                field=errors[0].field,
+                errors=[{"row": e.row, "field": e.field, "detail": e.detail} for e in errors],
+            )
+        existing = {p["email"].lower() for p in await db.participants(conn, meeting["id"]) if p["email"]}
+        taken = [n for n, r in enumerate(rows, start=1) if r.email and r.email.lower() in existing]
+        if taken:
+            raise Problem(
+                422,
+                "Invalid CSV",
+                "email already invited to this meeting; nothing was imported",
+                field="email",
+                errors=[{"row": n, "field": "email", "detail": "already a participant"} for n in taken],
+            )
+
+        async def create(conn: asyncpg.Connection) -> web.Response:
+            records = [(uuid.uuid4(), r.name, r.email, r.department_id, r.role, r.weight, r.language) for r in rows]
+            created = await invite_all(request, conn, claims, meeting, records)
+            return json_response(api.ImportResult(created=len(created), items=created), 201)
+
+        return await idempotent(request, conn, str(meeting["id"]), data, create)
+
+
+async def list_participants(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    meeting = await visible_meeting(request, claims)
+    rows = await db.participants(pool(request), meeting["id"])
+    return json_response(api.ParticipantList(items=[participant_body(r) for r in rows]))
+
+
+async def target_participant(
+    request: web.Request, claims: Claims, conn: asyncpg.Connection, meeting: Any
+) -> asyncpg.Record:
+    pid = parse_uuid(request.match_info["participant_id"], "participant")
+    row = await db.participant(conn, meeting["id"], pid, lock=True)
+    if row is None:
+        raise Problem(404, "Not found", "no such participant")
+    return row
+
+
+async def get_participant(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    meeting = await visible_meeting(request, claims)
+    pid = parse_uuid(request.match_info["participant_id"], "participant")
+    row = await db.participant(pool(request), meeting["id"], pid)
+    if row is None:
+        raise Problem(404, "Not found", "no such participant")
+    return json_response(participant_body(row))
+
+
+async def patch_participant(request: web.Request) -> web.Response:
+    claims = await organiser(request)
+    body = await read_json(request, api.ParticipantPatch)
+    async with pool(request).acquire() as conn, conn.transaction():
+        meeting = await visible_meeting(request, claims, lock_conn=conn)
+        editable(meeting)
+        row = await target_participant(request, claims, conn, meeting)
+        values = {k: row[k] for k in ("name", "email", "department_id", "role", "weight", "language")}
+        values.update(
+            {f: getattr(body, f) for f in body.__struct_fields__ if not isinstance(getattr(body, f), msgspec.UnsetType)}
+        )
+        await check_department(conn, claims, values["department_id"])
+        ended: list[Event] = []
+        if values["role"] not in VOTING_ROLES:  # an observer never holds or hands on a vote
+            ended = proxies_ended(meeting["id"], claims, await db.end_proxies(conn, row["id"]))
+        try:
+            async with conn.transaction():
+                await db.update_participant(conn, row["id"], values)
+        except asyncpg.UniqueViolationError:
+            raise Problem(
+                409, "Email taken", "a participant of this meeting already has that email", field="email"
+            ) from None
+        updated = await db.participant(conn, meeting["id"], row["id"])
+        await publish(request, conn, *ended, participant_fact(ev.ParticipantUpdated, updated, claims))
+    return json_response(participant_body(updated))
+
+
+def proxies_ended(meeting_id: uuid.UUID, claims: Claims, rows: list[asyncpg.Record]) -> list[Event]:
+    return [
+        new_event(
+            ev.ProxyRevoked,
+            meeting_id=meeting_id,
+            actor=actor(claims),
+            principal_id=r["principal_id"],
+            holder_id=r["holder_id"],
+        )
+        for r in rows
+    ]
+
+
+async def remove_participant(request: web.Request) -> web.Response:
+    claims = await organiser(request)
+    async with pool(request).acquire() as conn, conn.transaction():
+        meeting = await visible_meeting(request, claims, lock_conn=conn)
+        row = await target_participant(request, claims, conn, meeting)
+        ended = proxies_ended(meeting["id"], claims, await db.remove_participant(conn, row["id"]))
+        await publish(
+            request,
+            conn,
+            *ended,
+            new_event(ev.ParticipantRemoved, meeting_id=meeting["id"], actor=actor(claims), participant_id=row["id"]),
+        )
+    return web.Response(status=204)
+
+
+async def reissue_invite(request: web.Request) -> web.Response:
+    claims = await organiser(request)
+    async with pool(request).acquire() as conn, conn.transaction():
+        meeting = await visible_meeting(request, claims, lock_conn=conn)
+        editable(meeting)
+        row = await target_participant(request, claims, conn, meeting)
+        url, code_hash = new_invite(request)
+        await db.set_invite(conn, row["id"], code_hash)
+        await publish(request, conn, participant_fact(ev.ParticipantInvited, row, claims, invite_url=url))
+    return json_response(api.Invite(invite_url=url, expires_at=invite_expiry(request, meeting)), 201)
+
+
+async def revoke_invite(request: web.Request) -> web.Response:
+    claims = await organiser(request)
+    async with pool(request).acquire() as conn, conn.transaction():
+        meeting = await visible_meeting(request, claims, lock_conn=conn)
+        row = await target_participant(request, claims, conn, meeting)
+        await db.set_invite(conn, row["id"], None)
+    return web.Response(status=204)
+
+
+async def create_session(request: web.Request) -> web.Response:
+    body = await read_json(request, api.SessionCreate)
+    async with pool(request).acquire() as conn:
+        row = await db.by_invite(conn, db.sha256(body.invite_code))
+    if row is None:
+        raise Problem(404, "Unknown invite", "this invite link is not valid (revoked or mistyped)", field="invite_code")
+    expires = invite_expiry(request, row)
+    if expires <= dt.datetime.now(dt.UTC):
+        raise Problem(410, "Invite expired", "the meeting is over", field="invite_code")
+    claims = Claims(
+        kind="participant",
+        sub=row["id"],
+        org=row["organisation_id"],
+        jti=uuid.uuid4(),
+        exp=int(expires.timestamp()),
+        meeting=row["meeting_id"],
+        role=row["role"],
+        department=row["department_id"],
+    )
+    token = request.app[SIGNER].sign(claims)
+    return json_response(
+        api.Session(token=token, expires_at=expires, meeting_id=row["meeting_id"], participant=participant_body(row)),
+        201,
+    )
+
+
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",  # the link is the credential
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+}
+HTML: dict[str, Any] = {"content_type": "text/html", "charset": "utf-8", "headers": PAGE_HEADERS}
+
+
+async def join_page(request: web.Request) -> web.Response:
+    """What a personal invite link opens in a browser; it reads, it does not sign in."""
+    async with pool(request).acquire() as conn:
+        row = await db.by_invite(conn, db.sha256(request.match_info["code"]))
+        if row is None:
+            return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
+        if invite_expiry(request, row) <= dt.datetime.now(dt.UTC):
+            return web.Response(status=410, text=join.problem_page("expired"), **HTML)
+        meeting = await db.meeting_with_agenda(conn, row["meeting_id"])
+    assert meeting is not None  # a participant's meeting is never deleted
+    items = msgspec.json.decode(meeting["agenda"])
+    enter = f"/meetings/{row['meeting_id']}#invite={request.match_info['code']}"
+    return web.Response(text=join.invitation_page(row, meeting, items, enter), **HTML)
