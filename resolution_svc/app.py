@@ -4,11 +4,12 @@ from pathlib import Path
 
 from aiohttp import web
 
-from resolution_svc import routes, views
+from resolution_svc import routes
 from resolution_svc.consumers import apply_meeting_event
 from resolution_svc.openapi import OPENAPI
 from resolution_svc.schedule import run_schedule
 from resolution_svc.settings import Settings
+from resolution_svc.views import access, ballots
 from schemas.subjects import MEETINGS
 from servicekit import openapi
 from servicekit.revocations import RevocationCheck
@@ -31,9 +32,9 @@ def create_app(settings: Settings) -> web.Application:
         tasks=[schedule],
     )
     app = create_base_app(runtime)
-    app[views.VERIFIER] = TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
-    app.middlewares.append(RevocationCheck(app[views.VERIFIER]).middleware)
-    app[views.POLL_FACTS] = {}
+    app[access.VERIFIER] = TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
+    app.middlewares.append(RevocationCheck(app[access.VERIFIER]).middleware)
+    app[ballots.POLL_FACTS] = {}
     routes.setup(app)
     openapi.serve(app, OPENAPI.document())
     return app

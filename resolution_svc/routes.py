@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from resolution_svc import api, views
+from resolution_svc import api
+from resolution_svc.views import amendments, ballots, directives, polls, resolutions
 from servicekit.openapi import Operation
 
 MEETING = "/api/v1/meetings/{meeting_id}"
@@ -32,15 +33,18 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=CONFLICTS,
             headers=CREATE,
         ),
-        views.create_resolution,
+        resolutions.create_resolution,
     ),
     (
         Operation(
             "GET", MEETING + "/resolutions", "The meeting's resolutions", "resolutions", response=api.ResolutionList
         ),
-        views.list_resolutions,
+        resolutions.list_resolutions,
     ),
-    (Operation("GET", RESOLUTION, "One resolution", "resolutions", response=api.Resolution), views.get_resolution),
+    (
+        Operation("GET", RESOLUTION, "One resolution", "resolutions", response=api.Resolution),
+        resolutions.get_resolution,
+    ),
     (
         Operation(
             "PATCH",
@@ -52,7 +56,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(*CONFLICTS, 412, 428),
             headers=("If-Match",),
         ),
-        views.patch_resolution,
+        resolutions.patch_resolution,
     ),
     (
         Operation(
@@ -66,7 +70,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=CONFLICTS,
             headers=CREATE,
         ),
-        views.propose_amendment,
+        amendments.propose_amendment,
     ),
     (
         Operation(
@@ -77,7 +81,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.Amendment,
             errors=CONFLICTS,
         ),
-        views.decide_amendment(True),
+        amendments.decide_amendment(True),
     ),
     (
         Operation(
@@ -88,7 +92,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.Amendment,
             errors=CONFLICTS,
         ),
-        views.decide_amendment(False),
+        amendments.decide_amendment(False),
     ),
     (
         Operation(
@@ -102,10 +106,10 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=CONFLICTS,
             headers=CREATE,
         ),
-        views.create_poll,
+        polls.create_poll,
     ),
-    (Operation("GET", MEETING + "/polls", "The meeting's polls", "polls", response=api.PollList), views.list_polls),
-    (Operation("GET", POLL, "One poll", "polls", response=api.Poll), views.get_poll),
+    (Operation("GET", MEETING + "/polls", "The meeting's polls", "polls", response=api.PollList), polls.list_polls),
+    (Operation("GET", POLL, "One poll", "polls", response=api.Poll), polls.get_poll),
     (
         Operation(
             "POST",
@@ -115,7 +119,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.Poll,
             errors=CONFLICTS,
         ),
-        views.poll_action("open"),
+        polls.poll_action("open"),
     ),
     (
         Operation(
@@ -127,7 +131,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=CONFLICTS,
             description="Every ballot acknowledged before the close is counted.",
         ),
-        views.poll_action("close"),
+        polls.poll_action("close"),
     ),
     (
         Operation(
@@ -141,7 +145,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=CONFLICTS,
             description=BALLOT_DOC,
         ),
-        views.cast_ballot,
+        ballots.cast_ballot,
     ),
     (
         Operation(
@@ -152,20 +156,23 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.VotesCarried,
             errors=(401, 403, 404),
         ),
-        views.get_votes_carried,
+        ballots.get_votes_carried,
     ),
-    (Operation("GET", POLL + "/result", "The result (after close)", "ballots", response=api.Result), views.get_result),
+    (
+        Operation("GET", POLL + "/result", "The result (after close)", "ballots", response=api.Result),
+        ballots.get_result,
+    ),
     (
         Operation(
             "GET", POLL + "/ballots", "Who voted what (named polls, after close)", "ballots", response=api.NamedBallots
         ),
-        views.get_named_ballots,
+        ballots.get_named_ballots,
     ),
     (
         Operation(
             "GET", POLL + "/receipts", "Every receipt with its choice (after close)", "ballots", response=api.Receipts
         ),
-        views.get_receipts,
+        ballots.get_receipts,
     ),
     (
         Operation(
@@ -181,11 +188,11 @@ OPERATIONS: list[tuple[Operation, object]] = [
                 "meeting_id": "one meeting",
             },
         ),
-        views.list_directives,
+        directives.list_directives,
     ),
     (
         Operation("GET", "/api/v1/directives/{directive_id}", "One directive", "directives", response=api.Directive),
-        views.get_directive,
+        directives.get_directive,
     ),
     (
         Operation(
@@ -198,7 +205,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(*CONFLICTS, 412),
             headers=("If-Match",),
         ),
-        views.patch_directive,
+        directives.patch_directive,
     ),
 ]
 

@@ -8,7 +8,8 @@ import datetime as dt
 
 import structlog
 
-from resolution_svc import db, views
+from resolution_svc import db
+from resolution_svc.views import access, polls
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -30,9 +31,9 @@ async def run_schedule(runtime: Runtime, interval_s: float) -> None:
                             if poll is None:
                                 continue
                             if poll["status"] == "draft":
-                                await views.open_poll(runtime, conn, poll, None)
+                                await polls.open_poll(runtime, conn, poll, None)
                             elif poll["status"] == "open":
-                                await views.close_poll(runtime, conn, poll, None)
+                                await polls.close_poll(runtime, conn, poll, None)
                     except Problem as exc:  # e.g. the meeting has not started yet: try again next round
                         log.info("scheduled poll not changed", poll_id=str(due["id"]), reason=exc.detail)
                 async with conn.transaction():
@@ -58,7 +59,7 @@ async def run_schedule(runtime: Runtime, interval_s: float) -> None:
                         )
                         for r in await db.newly_overdue_directives(conn)
                     ]
-                    await views.publish(runtime, conn, *events)
+                    await access.publish(runtime, conn, *events)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a passing outage must not end the schedule

@@ -1,0 +1,130 @@
+"""Casting ballots, and what a poll shows after close: result, named ballots, receipts."""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+import msgspec
+from aiohttp import web
+
+from resolution_svc import api, db, service
+from resolution_svc.views.access import caller, pool
+from resolution_svc.views.polls import visible_poll
+from schemas import events as ev
+from servicekit.http import Problem, json_response, parse_uuid, read_json
+from servicekit.tokens import Claims
+
+
+class PollFacts(msgspec.Struct, frozen=True):
+    """What never changes about a poll, cached for the ballot path."""
+
+    meeting_id: uuid.UUID
+    organisation_id: uuid.UUID
+    options: frozenset[str]
+    secret: bool
+    allow_change: bool
+
+
+POLL_FACTS = web.AppKey("poll_facts", dict)
+
+
+async def poll_facts(request: web.Request, claims: Claims, poll_id: uuid.UUID) -> PollFacts:
+    cache: dict[uuid.UUID, PollFacts] = request.app[POLL_FACTS]
+    facts = cache.get(poll_id)
+    if facts is None:
+        row = await pool(request).fetchrow(
+            "select meeting_id, organisation_id, options, secret, allow_change from polls where id = $1", poll_id
+        )
+        if row is None:
+            raise Problem(404, "Not found", "no such poll")
+        facts = PollFacts(
+            row["meeting_id"], row["organisation_id"], frozenset(row["options"]), row["secret"], row["allow_change"]
+        )
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[poll_id] = facts
+    if facts.organisation_id != claims.org or (claims.kind == "participant" and claims.meeting != facts.meeting_id):
+        raise Problem(404, "Not found", "no such poll")
+    return facts
+
+
+async def cast_ballot(request: web.Request) -> web.Response:
+    claims = caller(request)
+    poll_id = parse_uuid(request.match_info["poll_id"], "poll")
+    facts = await poll_facts(request, claims, poll_id)
+    if claims.kind != "participant":
+        raise Problem(403, "Participants only", "ballots are cast with a participant's session token")
+    body = await read_json(request, api.BallotCast)
+    if body.choice not in facts.options:
+        raise Problem(422, "Unknown option", f"choose one of {', '.join(sorted(facts.options))}", field="choice")
+    voter = body.principal_id or claims.sub
+    receipt = service.receipt_code()
+    row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), body.choice, receipt)
+    if row["receipt"] is not None:
+        return json_response(
+            api.BallotReceipt(receipt=row["receipt"], poll_id=poll_id, choice=None if facts.secret else body.choice),
+            201,
+        )
+    if not row["open"]:
+        status = await pool(request).fetchval("select status from polls where id = $1", poll_id)
+        raise Problem(409, "Poll not open", f"the poll is {status}", current_status=status)
+    if not row["eligible"]:
+        entry = await db.roster_entry(pool(request), poll_id, voter)
+        if entry is None:
+            raise Problem(
+                403, "Not eligible", "not on this poll's roster", field="principal_id" if body.principal_id else None
+            )
+        raise Problem(403, "Vote handed on", "this vote is cast by its proxy holder", field="principal_id")
+    if facts.secret:
+        raise Problem(409, "Already voted", "a ballot was already counted for this voter; its receipt was given then")
+    if facts.allow_change:
+        replaced = await db.replace_named_ballot(pool(request), poll_id, voter, body.choice, receipt)
+        if replaced is None:
+            raise Problem(409, "Poll not open", "the poll closed", current_status="closed")
+        return json_response(api.BallotReceipt(receipt=replaced, poll_id=poll_id, choice=body.choice, replaced=True))
+    counted = await db.named_receipt(pool(request), poll_id, voter)
+    raise Problem(409, "Already voted", "this poll does not allow changing a ballot", receipt=counted)
+
+
+async def get_votes_carried(request: web.Request) -> web.Response:
+    claims = caller(request)
+    poll = await visible_poll(request, claims)
+    if claims.kind != "participant":
+        raise Problem(403, "Participants only", "votes are carried by participants")
+    rows = await db.votes_carried(pool(request), poll["id"], claims.sub)
+    return json_response(api.VotesCarried(items=[api.CarriedVote(**dict(r)) for r in rows]))
+
+
+async def closed_poll(request: web.Request) -> asyncpg.Record:
+    poll = await visible_poll(request, caller(request))
+    if poll["status"] != "closed":
+        raise Problem(409, "Results hidden", "results are shown when the poll closes", current_status=poll["status"])
+    return poll
+
+
+async def get_result(request: web.Request) -> web.Response:
+    poll = await closed_poll(request)
+    return json_response(
+        api.Result(
+            poll_id=poll["id"],
+            closed_at=service.local(poll["closed_at"], poll["timezone"]),  # type: ignore[arg-type]
+            eligible_count=poll["eligible_count"],
+            eligible_weight=poll["eligible_weight"],
+            result=msgspec.json.decode(poll["result"], type=ev.PollResult),
+        )
+    )
+
+
+async def get_named_ballots(request: web.Request) -> web.Response:
+    poll = await closed_poll(request)
+    if poll["secret"]:
+        raise Problem(404, "Not found", "a secret poll has no named ballots; see its receipts")
+    rows = await db.named_ballots(pool(request), poll["id"])
+    return json_response(api.NamedBallots(items=[api.NamedBallot(**dict(r)) for r in rows]))
+
+
+async def get_receipts(request: web.Request) -> web.Response:
+    poll = await closed_poll(request)
+    rows = await db.receipts(pool(request), poll["id"])
+    return json_response(api.Receipts(items=[api.Receipt(**dict(r)) for r in rows]))

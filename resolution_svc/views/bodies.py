@@ -1,0 +1,79 @@
+"""Rows to API bodies and to event payloads."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+
+from resolution_svc import api, service
+from resolution_svc.voting import PollRules
+from schemas import events as ev
+
+
+def bilingual(row: Any, prefix: str) -> ev.Bilingual:
+    return ev.Bilingual(vi=row[f"{prefix}_vi"], en=row[f"{prefix}_en"])
+
+
+def directives_json(directives: list[api.DirectiveIn]) -> list[dict[str, Any]]:
+    return [
+        {**msgspec.to_builtins(d), "id": str(uuid.uuid4()), "due_date": d.due_date.isoformat() if d.due_date else None}
+        for d in directives
+    ]
+
+
+def event_directives(row: Any) -> list[ev.Directive]:
+    return msgspec.convert(msgspec.json.decode(row["directives"]), list[ev.Directive])
+
+
+def resolution_body(row: Any) -> api.Resolution:
+    return api.Resolution(
+        id=row["id"],
+        meeting_id=row["meeting_id"],
+        title=bilingual(row, "title"),
+        text=bilingual(row, "text"),
+        directives=msgspec.convert(msgspec.json.decode(row["directives"]), list[api.DirectiveOut]),
+        status=row["status"],
+        version=row["version"],
+    )
+
+
+def poll_body(row: Any) -> api.Poll:
+    tz = row["timezone"]
+    return api.Poll(
+        id=row["id"],
+        meeting_id=row["meeting_id"],
+        motion=row["motion"],
+        resolution_id=row["resolution_id"],
+        amendment_id=row["amendment_id"],
+        question=bilingual(row, "question"),
+        rules=msgspec.json.decode(row["rules"], type=PollRules),
+        secret=row["secret"],
+        allow_change=row["allow_change"],
+        status=row["status"],
+        opens_at=service.local(row["opens_at"], tz),
+        closes_at=service.local(row["closes_at"], tz),
+        opened_at=service.local(row["opened_at"], tz),
+        closed_at=service.local(row["closed_at"], tz),
+        eligible_count=row["eligible_count"],
+        eligible_weight=row["eligible_weight"],
+        voted_count=row["turnout_published"] if row["status"] == "open" else None,
+    )
+
+
+def directive_body(row: Any) -> api.Directive:
+    return api.Directive(
+        id=row["id"],
+        resolution_id=row["resolution_id"],
+        meeting_id=row["meeting_id"],
+        title=bilingual(row, "title"),
+        description=row["description"],
+        department_ids=list(row["department_ids"]),
+        due_date=row["due_date"],
+        priority=row["priority"],
+        status=row["status"],
+        note=row["note"],
+        overdue=row["overdue"],
+        version=row["version"],
+    )
