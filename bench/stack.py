@@ -24,6 +24,7 @@ import aiohttp
 import asyncpg
 
 from devstack.infra import EmbeddedPostgres, NatsServer, free_port, url_reachable, with_database
+from servicekit.sealed import generate_seal_keypair
 from servicekit.tokens import TokenSigner, generate_keypair
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ class Stack:
         self.signer = TokenSigner(private.encode())
         (self.dir / "key.pem").write_text(private)
         (self.dir / "key.pub.pem").write_text(public)
+        self.seal_private, self.seal_public = generate_seal_keypair()
         self._pg: EmbeddedPostgres | None = None
         self._nats = NatsServer(self.dir / "nats")
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
@@ -82,6 +84,8 @@ class Stack:
             "NATS_NAMESPACE": self.namespace,
             "TOKEN_PRIVATE_KEY": str(self.dir / "key.pem"),
             "TOKEN_PUBLIC_KEY": str(self.dir / "key.pub.pem"),
+            "INVITE_SEAL_PUBLIC_KEY": self.seal_public,
+            "INVITE_SEAL_PRIVATE_KEY": self.seal_private,
             "WEBHOOK_ALLOW_PRIVATE": "true",
             "LOG_LEVEL": "WARNING",
             "PORT": str(self.ports[name]),

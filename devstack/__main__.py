@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from devstack.infra import EmbeddedPostgres, MailCatcher, NatsServer, tcp_reachable, url_reachable
+from servicekit.sealed import generate_seal_keypair
 from servicekit.tokens import generate_keypair
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,19 @@ def keys(folder: Path = RUN / "keys") -> tuple[Path, Path]:
         private.write_text(priv)
         private.chmod(0o600)
         public.write_text(pub)
+    return private, public
+
+
+def seal_keys(folder: Path = RUN / "keys") -> tuple[Path, Path]:
+    """The notifier's invitation key pair, made once: meeting_svc seals personal links to the public
+    half, only the notifier opens them."""
+    private, public = folder / "invite_seal.key", folder / "invite_seal.pub"
+    if not private.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        priv, pub = generate_seal_keypair()
+        private.write_text(priv + "\n")
+        private.chmod(0o600)
+        public.write_text(pub + "\n")
     return private, public
 
 
@@ -89,12 +103,15 @@ def run() -> int:
         say(f"SMTP: {smtp_host}:{smtp_port} not reachable; the notifier retries emails until it is")
 
     private, public = keys()
+    seal_private, seal_public = seal_keys()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "NATS_URL": nats_url,
         "TOKEN_PRIVATE_KEY": str(private),
         "TOKEN_PUBLIC_KEY": str(public),
+        "INVITE_SEAL_PUBLIC_KEY": str(seal_public),
+        "INVITE_SEAL_PRIVATE_KEY": str(seal_private),
         "WEBHOOK_ALLOW_PRIVATE": os.environ.get("WEBHOOK_ALLOW_PRIVATE", "true"),
     }
     processes: dict[str, subprocess.Popen[bytes]] = {}
@@ -153,6 +170,8 @@ def main() -> int:
     if args.command == "keys":
         private, public = keys(args.folder)
         say(f"token keys: {private} (private), {public} (public)")
+        private, public = seal_keys(args.folder)
+        say(f"invitation keys: {private} (private, the notifier's), {public} (public, for meeting_svc)")
         return 0
     return run()
 

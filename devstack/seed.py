@@ -95,7 +95,6 @@ async def load(
             201,
         )
         mid = meeting["id"]
-        await answer(await http.post(f"{meeting_api}/meetings/{mid}/schedule"), 200)
         agenda: list[dict[str, Any]] = []
         for item in ref.agenda:
             body = {"title": item.title.as_dict(), "kind": item.kind, "planned_minutes": item.minutes}
@@ -132,6 +131,8 @@ async def load(
                 await answer(
                     await http.patch(f"{meeting_api}/meetings/{mid}/agenda/{item['id']}", json={field_: value}), 200
                 )
+        # Prepared quietly as a draft; scheduling it sends every invitation, with everything in place.
+        await answer(await http.post(f"{meeting_api}/meetings/{mid}/schedule"), 200)
     loaded = Loaded(
         organisation_id=organisation_id,
         organiser_token=organiser_token,

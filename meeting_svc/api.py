@@ -167,6 +167,26 @@ class Invite(msgspec.Struct, kw_only=True):
     expires_at: dt.datetime
 
 
+class InvitationSend(Request, kw_only=True):
+    # whom to send to (default: every participant); with `resend`, also those already sent
+    participant_ids: list[uuid.UUID] | None = None
+    resend: bool = False
+
+
+class InvitationStatus(msgspec.Struct, kw_only=True):
+    participant_id: uuid.UUID
+    name: str
+    email: str | None
+    status: Literal["not_sent", "sent"]  # sent: handed to the notifier, which emails it
+    times_sent: int
+    last_sent_at: dt.datetime | None
+
+
+class InvitationList(msgspec.Struct, kw_only=True):
+    items: list[InvitationStatus]
+    sent: int | None = None  # in the answer to a send: how many were sent now
+
+
 class SessionCreate(Request, kw_only=True):
     invite_code: Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
 

@@ -9,13 +9,14 @@ from aiohttp import web
 from meeting_svc import db, routes, webclient
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.settings import Settings
-from meeting_svc.views import access
+from meeting_svc.views import access, invitations
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
 from servicekit import openapi
 from servicekit.revocations import share_revocations
 from servicekit.runtime import Runtime, create_base_app
+from servicekit.sealed import read_seal_key
 from servicekit.tokens import TokenSigner, TokenVerifier, public_of, read_key
 
 SERVICE = "meeting"
@@ -66,6 +67,10 @@ def create_app(settings: Settings) -> web.Application:
         public = read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY")
     app[access.VERIFIER] = TokenVerifier(public)
     app[access.SIGNER] = TokenSigner(private)
+    if settings.invite_seal_public_key:
+        app[invitations.INVITE_SEAL] = read_seal_key(settings.invite_seal_public_key, "INVITE_SEAL_PUBLIC_KEY")
+    else:
+        log.warning("INVITE_SEAL_PUBLIC_KEY is not set: invitation emails will carry no personal link")
     routes.setup(app)
     webclient.setup(app, settings)
     openapi.serve(app, OPENAPI.document())

@@ -11,10 +11,11 @@ import asyncpg
 
 MEETING_COLUMNS = (
     "id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at, ends_at, timezone,"
-    " venue_name, venue_address, online_url, status, version, agenda_version"
+    " venue_name, venue_address, online_url, status, version, agenda_version, record_only"
 )
 PARTICIPANT_COLUMNS = (
     "p.id, p.meeting_id, p.name, p.email, p.department_id, p.role, p.weight, p.language, p.rsvp, p.present,"
+    " p.invitation_status, p.invitations_sent, p.invitation_sent_at,"
     " (select holder_id from proxies x where x.principal_id = p.id) as proxy_holder_id,"
     " (select d.parent_id from departments d where d.id = p.department_id) as block_id"
 )
@@ -313,11 +314,22 @@ async def participant_active(pool: asyncpg.Pool, pid: uuid.UUID) -> bool:
 
 
 async def insert_participants(conn: asyncpg.Connection, meeting_id: uuid.UUID, rows: list[tuple[Any, ...]]) -> None:
-    """rows: (id, name, email, department_id, role, weight, language, invite_sha256)."""
+    """rows: (id, name, email, department_id, role, weight, language, invite_sha256, sealed_link)."""
     await conn.copy_records_to_table(
         "participants",
         records=[(r[0], meeting_id, *r[1:]) for r in rows],
-        columns=["id", "meeting_id", "name", "email", "department_id", "role", "weight", "language", "invite_sha256"],
+        columns=[
+            "id",
+            "meeting_id",
+            "name",
+            "email",
+            "department_id",
+            "role",
+            "weight",
+            "language",
+            "invite_sha256",
+            "sealed_link",
+        ],
     )
 
 
@@ -352,16 +364,46 @@ async def remove_participant(conn: asyncpg.Connection, pid: uuid.UUID) -> list[a
     """Remove a participant; returns the proxies that ended with it."""
     ended = await end_proxies(conn, pid)
     await conn.execute(
-        "update participants set removed_at = now(), invite_sha256 = null, present = false where id = $1", pid
+        "update participants set removed_at = now(), invite_sha256 = null, sealed_link = null, present = false"
+        " where id = $1",
+        pid,
     )
     return ended
 
 
-async def set_invite(conn: asyncpg.Connection, pid: uuid.UUID, code_hash: bytes | None) -> None:
+async def set_invite(
+    conn: asyncpg.Connection, pid: uuid.UUID, code_hash: bytes | None, sealed_link: str | None = None
+) -> None:
     await conn.execute(
-        "update participants set invite_sha256 = $2::bytea, invite_revoked = $2::bytea is null where id = $1",
+        "update participants set invite_sha256 = $2::bytea, invite_revoked = $2::bytea is null, sealed_link = $3"
+        " where id = $1",
         pid,
         code_hash,
+        sealed_link,
+    )
+
+
+async def invitations_due(
+    conn: asyncpg.Connection, meeting_id: uuid.UUID, ids: list[uuid.UUID] | None, resend: bool
+) -> list[asyncpg.Record]:
+    """Active participants with an email address and a live invite whose invitation is to be sent:
+    the ones not sent yet, or all of them when resending; narrowed to `ids` when given."""
+    return await conn.fetch(
+        "select id, sealed_link, invitations_sent from participants"
+        " where meeting_id = $1 and removed_at is null and email is not null and email <> ''"
+        " and invite_sha256 is not null and ($2::uuid[] is null or id = any($2::uuid[]))"
+        " and ($3 or invitation_status = 'not_sent') order by name, id for update",
+        meeting_id,
+        ids,
+        resend,
+    )
+
+
+async def mark_invitations_sent(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> None:
+    await conn.execute(
+        "update participants set invitation_status = 'sent', invitations_sent = invitations_sent + 1,"
+        " invitation_sent_at = now() where id = any($1::uuid[])",
+        ids,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from meeting_svc import api
-from meeting_svc.views import agenda, attendance, contributions, departments, meetings, participants
+from meeting_svc.views import agenda, attendance, contributions, departments, invitations, meetings, participants
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -237,6 +237,30 @@ OPERATIONS: list[tuple[Operation, object]] = [
     (
         Operation("DELETE", PERSON + "/invite", "Revoke the invite link", "participants", status=204),
         participants.revoke_invite,
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/invitations",
+            "Whose invitation has been sent, how often and when",
+            "participants",
+            response=api.InvitationList,
+        ),
+        invitations.list_invitations,
+    ),
+    (
+        Operation(
+            "POST",
+            ONE + "/invitations:send",
+            "Send the invitations not sent yet (or only to `participant_ids`; `resend` sends again). Nothing is"
+            " emailed while a meeting is a draft until this is called or the meeting is scheduled.",
+            "participants",
+            request=api.InvitationSend,
+            response=api.InvitationList,
+            status=202,
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+        invitations.send_invitations,
     ),
     (
         Operation(

@@ -10,6 +10,9 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     # PEM text or path of the Ed25519 key that signs organiser and participant tokens (required);
     # TOKEN_PUBLIC_KEY defaults to its public half.
     token_private_key: str = ""
+    # Public key (base64, or the path of a file holding it) of the notifier's invitation key: personal
+    # links leave meeting_svc only sealed to it. Without it invitation emails carry no personal link.
+    invite_seal_public_key: str = ""
     # Base of the personal invite links: `{public_url}/join/{code}`.
     public_url: str = "http://127.0.0.1:8081"
     # Where the participant web client (served here) reaches the other services from a browser.

@@ -11,7 +11,7 @@ import asyncpg
 import structlog
 
 from notifier import db
-from notifier.mail import DirectiveLine, Facts, Kind, pick, render
+from notifier.mail import LINK_PLACEHOLDER, DirectiveLine, Facts, Kind, pick, render
 from notifier.service import LIVE_TYPES, public_payload
 from notifier.settings import Settings
 from schemas import events as ev
@@ -110,9 +110,15 @@ class EventHandler:
         link = meeting_link(self.settings, event.meeting_id)
         source = str(event.id)
         match event:
-            case ev.ParticipantInvited():
+            case ev.InvitationSent():
                 people = await db.recipients(conn, event.meeting_id, participant_id=event.participant_id)
-                await queue(conn, "invitation", source, meeting, people, link=event.invite_url or link)
+                if event.sealed_link:
+                    # the bodies keep a placeholder: the link is opened only when the email is built
+                    await queue(
+                        conn, "invitation", source, meeting, people, link=LINK_PLACEHOLDER, sealed=event.sealed_link
+                    )
+                else:
+                    await queue(conn, "invitation", source, meeting, people, link=link)
             case ev.ContributionRequested():
                 people = await db.recipients(
                     conn, event.meeting_id, departments=event.department_ids, role="department_representative"
@@ -193,6 +199,7 @@ async def queue(
     topic: Any = None,
     deadline: Any = None,
     directives: Any = None,
+    sealed: str | None = None,
 ) -> None:
     """Render one email per recipient address, in each recipient's language, into the email outbox."""
     rows = []
@@ -211,6 +218,17 @@ async def queue(
         )
         subject, text, html = render(kind, lang, facts)
         rows.append(
-            (source, kind, meeting["meeting_id"], person["participant_id"], person["email"], lang, subject, text, html)
+            (
+                source,
+                kind,
+                meeting["meeting_id"],
+                person["participant_id"],
+                person["email"],
+                lang,
+                subject,
+                text,
+                html,
+                sealed,
+            )
         )
     await db.add_emails(conn, rows)

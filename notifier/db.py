@@ -493,12 +493,13 @@ async def replay_range(conn: asyncpg.Connection, sub: Row, since: dt.datetime, u
 
 
 async def add_emails(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> None:
-    """(source, kind, meeting_id, participant_id, to_addr, language, subject, text, html); one per (source, address)."""
+    """(source, kind, meeting_id, participant_id, to_addr, language, subject, text, html, sealed_link);
+    one per (source, address)."""
     if rows:
         await conn.executemany(
             """insert into emails (source, kind, meeting_id, participant_id, to_addr, language, subject, text_body,
-                                   html_body)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (source, to_addr) do nothing""",
+                                   html_body, sealed_link)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (source, to_addr) do nothing""",
             rows,
         )
 
@@ -519,7 +520,8 @@ async def claim_emails(conn: asyncpg.Pool, limit: int, lease_s: float) -> list[R
 
 async def email_sent(conn: asyncpg.Pool, email_id: int) -> None:
     await conn.execute(
-        "update emails set status = 'sent', sent_at = now(), lease_until = null, last_error = null where id = $1",
+        "update emails set status = 'sent', sent_at = now(), lease_until = null, last_error = null,"
+        " sealed_link = null where id = $1",
         email_id,
     )
 
@@ -528,6 +530,7 @@ async def email_failed(conn: asyncpg.Pool, email_id: int, error: str, retry_in_s
     await conn.execute(
         """update emails set status = case when $3::float8 is null then 'failed' else 'pending' end,
                   last_error = $2, lease_until = null,
+                  sealed_link = case when $3::float8 is null then null else sealed_link end,
                   next_attempt_at = now() + make_interval(secs => coalesce($3::float8, 0))
            where id = $1""",
         email_id,

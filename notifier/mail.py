@@ -76,6 +76,15 @@ class DirectiveLine:
     description: str = ""
 
 
+# Stands for a personal link in a stored email until it is sent (a URL that can never resolve, RFC 6761).
+LINK_PLACEHOLDER = "https://personal-link.invalid/"
+
+
+def with_link(text: str, html_body: str, link: str) -> tuple[str, str]:
+    """The stored bodies with the placeholder replaced by the personal link."""
+    return text.replace(LINK_PLACEHOLDER, link), html_body.replace(LINK_PLACEHOLDER, html.escape(link, quote=True))
+
+
 @dataclass(frozen=True)
 class Facts:
     """What an email may mention; fields not used by a kind stay empty."""

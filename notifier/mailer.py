@@ -24,11 +24,12 @@ from prometheus_client import Counter
 from notifier import db
 from notifier.consumers import meeting_link, queue
 from notifier.delivery import listen
-from notifier.mail import build_message
+from notifier.mail import build_message, with_link
 from notifier.service import parse_schedule
 from notifier.settings import Settings
 from schemas.bus.wake import woken_or_timeout
 from servicekit.runtime import Runtime
+from servicekit.sealed import Unsealable, read_seal_key, unseal
 
 log = structlog.get_logger("notifier.mailer")
 
@@ -45,16 +46,27 @@ def message_id(source: str, to_addr: str) -> str:
 class Mailer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.invite_key = (
+            read_seal_key(settings.invite_seal_private_key, "INVITE_SEAL_PRIVATE_KEY")
+            if settings.invite_seal_private_key
+            else None
+        )
         self.schedule = parse_schedule(settings.email_retry_schedule_s)
         self.wake = asyncio.Event()
 
     def message(self, row: asyncpg.Record) -> EmailMessage:
+        """The email as sent; a sealed personal link is opened here, in memory, and nowhere else."""
+        text, html_body = row["text_body"], row["html_body"]
+        if row["sealed_link"]:
+            if self.invite_key is None:
+                raise Unsealable("INVITE_SEAL_PRIVATE_KEY is not set")
+            text, html_body = with_link(text, html_body, unseal(self.invite_key, row["sealed_link"]))
         return build_message(
             sender=self.settings.smtp_from,
             to_addr=row["to_addr"],
             subject=row["subject"],
-            text=row["text_body"],
-            html_body=row["html_body"],
+            text=text,
+            html_body=html_body,
             message_id=message_id(row["source"], row["to_addr"]),
             language=row["language"],
         )
@@ -108,10 +120,17 @@ class Mailer:
         try:
             for row in rows:
                 try:
+                    message = self.message(row)
+                except Unsealable as exc:  # sealed to another key: no retry can open it
+                    await db.email_failed(pool, row["id"], f"personal link cannot be opened: {exc}", None)
+                    SENT.labels("failed").inc()
+                    log.error("invitation link cannot be opened", email_id=row["id"], error=str(exc))
+                    continue
+                try:
                     if smtp is None:
                         smtp = self.client()
                         await smtp.connect()
-                    await smtp.send_message(self.message(row))
+                    await smtp.send_message(message)
                 except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                     if smtp is not None:
                         smtp.close()

@@ -18,8 +18,9 @@ import msgspec
 from schemas.events import EVENT_TYPES, Event
 
 SECRET_PREFIX = "whsec_"
-# Fields that are credentials: emailed to their owner, never sent to webhooks or browsers.
-CREDENTIAL_FIELDS = frozenset({"invite_url"})
+# Fields that carry a credential, even sealed: emailed to their owner, never sent to webhooks or
+# browsers, never stored in the event log. (`invite_url` is from events published before links were sealed.)
+CREDENTIAL_FIELDS = frozenset({"invite_url", "sealed_link"})
 
 # What the live stream shows a meeting's participants.
 LIVE_TYPES = frozenset(

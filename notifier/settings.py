@@ -39,6 +39,9 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     dispatch_poll_s: float = 1.0
 
     # --- email ---
+    # Private key (base64, or the path of a file holding it) that opens the personal invite links
+    # meeting_svc seals to its public half (INVITE_SEAL_PUBLIC_KEY there); from the environment only.
+    invite_seal_private_key: str = ""
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
     # "none", "starttls" or "tls" (implicit TLS, usually port 465)

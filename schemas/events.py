@@ -143,8 +143,19 @@ class ParticipantFacts(Event, frozen=True, kw_only=True):
 
 
 class ParticipantInvited(ParticipantFacts, frozen=True, kw_only=True, tag="participant.invited"):
-    # The personal link is a credential: the notifier emails it and strips it from webhooks.
-    invite_url: str | None = None
+    """A participant joined the roster. Never carries the personal link (a credential): see
+    `participant.invitation_sent`. (Until November 2026 an optional `invite_url` was here in clear.)"""
+
+
+class InvitationSent(Event, frozen=True, kw_only=True, tag="participant.invitation_sent"):
+    """The organiser's invitation to one participant is to be emailed now (the meeting was scheduled,
+    or the organiser sent or resent invitations). `sealed_link` is the personal invite link sealed
+    to the notifier's key (a libsodium sealed box, URL-safe base64): only the notifier can open it,
+    every other reader of the bus sees ciphertext. Empty when meeting_svc has no notifier key."""
+
+    participant_id: uuid.UUID
+    sealed_link: str = ""
+    resend: bool = False
 
 
 class ParticipantUpdated(ParticipantFacts, frozen=True, kw_only=True, tag="participant.updated"):
@@ -350,6 +361,7 @@ AnyEvent = (
     | AgendaItemRemoved
     | AgendaReordered
     | ParticipantInvited
+    | InvitationSent
     | ParticipantUpdated
     | ParticipantRemoved
     | RsvpRecorded

@@ -36,6 +36,7 @@ from schemas import STREAMS, Event, Subjects, decode
 from servicekit import logs
 from servicekit.migrations import BUS_SQL, migrate
 from servicekit.runtime import RUNTIME
+from servicekit.sealed import generate_seal_keypair
 from servicekit.tokens import TokenSigner, generate_keypair
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,6 +142,12 @@ def keypair() -> tuple[str, str]:
     return generate_keypair()
 
 
+@pytest.fixture(scope="session")
+def seal_keypair() -> tuple[str, str]:
+    """The notifier's invitation key: meeting_svc seals personal links to its public half."""
+    return generate_seal_keypair()
+
+
 @pytest.fixture
 async def js(nats_url: str) -> AsyncIterator[tuple[NATS, JetStreamContext]]:
     nc = await nats.connect(nats_url)
@@ -151,7 +158,9 @@ async def js(nats_url: str) -> AsyncIterator[tuple[NATS, JetStreamContext]]:
 
 
 @pytest.fixture
-def env(database_url: str, nats_url: str, namespace: str, keypair: tuple[str, str]) -> dict[str, Any]:
+def env(
+    database_url: str, nats_url: str, namespace: str, keypair: tuple[str, str], seal_keypair: tuple[str, str]
+) -> dict[str, Any]:
     """Settings shared by every service under test."""
     private, public = keypair
     return {
@@ -160,6 +169,8 @@ def env(database_url: str, nats_url: str, namespace: str, keypair: tuple[str, st
         "nats_namespace": namespace,
         "token_public_key": public,
         "token_private_key": private,
+        "invite_seal_public_key": seal_keypair[1],
+        "invite_seal_private_key": seal_keypair[0],
     }
 
 

@@ -22,6 +22,7 @@ from schemas import events as ev
 from schemas.codec import encode, new_event
 from schemas.events import Event
 from schemas.subjects import Subjects
+from servicekit.sealed import read_seal_key, seal
 
 NEEDS_STACK = False
 EMAILS = 1_000
@@ -78,17 +79,26 @@ async def burst(connections: int) -> float:
                         status="scheduled",
                     )
                 )
+                key = read_seal_key(stack.seal_public, "INVITE_SEAL_PUBLIC_KEY")
                 for n in range(EMAILS):
+                    person = uuid.uuid4()
                     await publish(
                         new_event(
                             ev.ParticipantInvited,
                             meeting_id=meeting,
-                            participant_id=uuid.uuid4(),
+                            participant_id=person,
                             name=f"Đại biểu {n}",
                             email=f"daibieu{n:04}@example.org",
                             role="voting_member",
                             language="vi",
-                            invite_url=f"https://meet.example.org/join/code-{n}",
+                        )
+                    )
+                    await publish(
+                        new_event(
+                            ev.InvitationSent,
+                            meeting_id=meeting,
+                            participant_id=person,
+                            sealed_link=seal(key, f"https://meet.example.org/join/code-{n}"),
                         )
                     )
                 async with asyncio.timeout(TIMEOUT_S):

@@ -22,6 +22,7 @@ from meeting_svc.views.access import (
     visible_meeting,
 )
 from meeting_svc.views.bodies import meeting_body, meeting_fact
+from meeting_svc.views.invitations import release
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -151,6 +152,8 @@ def transition(action: str) -> Any:
             else:
                 event = new_event(cls, meeting_id=row["id"], actor=actor(claims))
             await publish(request, conn, event)
+            if action == "schedule" and not row["record_only"]:
+                await release(request, conn, claims, row)  # the invitations prepared in the draft go out now
         return json_response(meeting_body(row), headers={"ETag": etag(row["version"])})
 
     return handler

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import uuid
 from typing import Any
 
@@ -13,7 +12,6 @@ from aiohttp import web
 
 from meeting_svc import api, db, join, service
 from meeting_svc.views.access import (
-    SETTINGS,
     SIGNER,
     actor,
     caller,
@@ -24,21 +22,13 @@ from meeting_svc.views.access import (
     visible_meeting,
 )
 from meeting_svc.views.bodies import participant_body, participant_fact
+from meeting_svc.views.invitations import invite_expiry, new_invite, release, sends_at_once
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import VOTING_ROLES, Event
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.tokens import Claims
-
-
-def invite_expiry(request: web.Request, meeting: Any) -> dt.datetime:
-    return meeting["ends_at"] + dt.timedelta(days=request.app[SETTINGS].session_grace_days)
-
-
-def new_invite(request: web.Request) -> tuple[str, bytes]:
-    code = secrets.token_urlsafe(32)
-    return f"{request.app[SETTINGS].public_url.rstrip('/')}/join/{code}", db.sha256(code)
 
 
 async def check_department(conn: asyncpg.Connection, claims: Claims, department_id: uuid.UUID | None) -> None:
@@ -53,9 +43,9 @@ async def invite_all(
     links: dict[uuid.UUID, str] = {}
     records = []
     for r in rows:
-        url, code_hash = new_invite(request)
-        links[r[0]] = url
-        records.append((*r, code_hash))
+        invite = new_invite(request)
+        links[r[0]] = invite.url
+        records.append((*r, invite.code_hash, invite.sealed))
     try:
         await db.insert_participants(conn, meeting["id"], records)
     except asyncpg.UniqueViolationError:
@@ -63,11 +53,10 @@ async def invite_all(
             409, "Email taken", "a participant of this meeting already has that email", field="email"
         ) from None
     created = await db.participants_by_id(conn, [r[0] for r in rows])
-    await publish(
-        request,
-        conn,
-        *(participant_fact(ev.ParticipantInvited, p, claims, invite_url=links[p["id"]]) for p in created),
-    )
+    await publish(request, conn, *(participant_fact(ev.ParticipantInvited, p, claims) for p in created))
+    if sends_at_once(meeting):
+        await release(request, conn, claims, meeting, participant_ids=[p["id"] for p in created])
+        created = await db.participants_by_id(conn, [r[0] for r in rows])
     return [participant_body(p, links[p["id"]]) for p in created]
 
 
@@ -217,10 +206,12 @@ async def reissue_invite(request: web.Request) -> web.Response:
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
         row = await target_participant(request, claims, conn, meeting)
-        url, code_hash = new_invite(request)
-        await db.set_invite(conn, row["id"], code_hash)
-        await publish(request, conn, participant_fact(ev.ParticipantInvited, row, claims, invite_url=url))
-    return json_response(api.Invite(invite_url=url, expires_at=invite_expiry(request, meeting)), 201)
+        invite = new_invite(request)
+        await db.set_invite(conn, row["id"], invite.code_hash, invite.sealed)
+        # the new link replaces one already emailed, or the meeting is out of its draft: email it now
+        if not meeting["record_only"] and (row["invitation_status"] == "sent" or sends_at_once(meeting)):
+            await release(request, conn, claims, meeting, participant_ids=[row["id"]], resend=True)
+    return json_response(api.Invite(invite_url=invite.url, expires_at=invite_expiry(request, meeting)), 201)
 
 
 async def revoke_invite(request: web.Request) -> web.Response:

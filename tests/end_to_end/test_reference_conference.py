@@ -67,6 +67,14 @@ async def test_the_reference_conference_adopts_its_resolution_and_hands_out_its_
     ref = conference()
     mid = loaded.meeting_id
 
+    # Loaded as a draft, then scheduled: that sent every invitation, which arrive days before the meeting.
+    invited = [p for p in ref.people if p.email]
+
+    async def invitations_arrived() -> bool:
+        return all(any(m["Subject"].startswith(("Thư mời", "Invitation")) for m in inbox.to(p.email)) for p in invited)
+
+    await wait_for(invitations_arrived, timeout=60, what="the invitations")
+
     # Before the day: every block has sent its position report.
     status = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/contributions", headers=organiser))
     assert json.dumps(status).count('"submitted"') >= len(ref.reports), status

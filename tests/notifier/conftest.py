@@ -21,6 +21,7 @@ from schemas import events as ev
 from schemas.codec import encode, new_event
 from schemas.events import Event
 from schemas.subjects import Subjects
+from servicekit.sealed import read_seal_key, seal
 from servicekit.tokens import Claims, TokenSigner, expires_in
 from tests.conftest import settings_of
 
@@ -118,4 +119,15 @@ def meeting_created(
         timezone="Asia/Ho_Chi_Minh",
         status="scheduled",
         venue=ev.Venue(name="Khách sạn Mường Thanh", address="Đà Nẵng"),
+    )
+
+
+def invitation_sent(env: dict[str, Any], invited: Event, link: str) -> Event:
+    """meeting_svc's order to email `invited` their personal link, sealed to the notifier's key."""
+    assert isinstance(invited, ev.ParticipantInvited)
+    return new_event(
+        ev.InvitationSent,
+        meeting_id=invited.meeting_id,
+        participant_id=invited.participant_id,
+        sealed_link=seal(read_seal_key(env["invite_seal_public_key"], "INVITE_SEAL_PUBLIC_KEY"), link),
     )

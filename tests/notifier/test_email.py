@@ -8,13 +8,15 @@ import uuid
 from email.message import EmailMessage
 from typing import Any
 
+import asyncpg
 from aiosmtpd.controller import Controller
 
 from devstack.infra import free_port
 from schemas import events as ev
 from schemas.codec import new_event
-from tests.conftest import Inbox
-from tests.notifier.conftest import meeting_created, organiser
+from servicekit.sealed import generate_seal_keypair
+from tests.conftest import Inbox, wait_for
+from tests.notifier.conftest import invitation_sent, meeting_created, organiser
 
 
 def text_of(message: EmailMessage) -> str:
@@ -30,7 +32,7 @@ def html_of(message: EmailMessage) -> str:
 
 
 async def test_emails_reach_the_right_people_in_their_language_once(
-    notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int]
+    notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int], env: dict[str, Any]
 ) -> None:
     inbox, port = smtp
     await notifier(smtp_port=port)
@@ -44,7 +46,7 @@ async def test_emails_reach_the_right_people_in_their_language_once(
         "cuong@example.org": ("Lê Cường", "vi", "department_representative", testing),
     }
     for address, (name, language, role, department) in people.items():
-        await publish(
+        invited = await publish(
             new_event(
                 ev.ParticipantInvited,
                 meeting_id=mid,
@@ -54,9 +56,9 @@ async def test_emails_reach_the_right_people_in_their_language_once(
                 role=role,
                 department_id=department,
                 language=language,
-                invite_url=f"https://meet.example.org/join/{address.split('@')[0]}-code",
             )
         )
+        await publish(invitation_sent(env, invited, f"https://meet.example.org/join/{address.split('@')[0]}-code"))
     await publish(
         new_event(ev.ParticipantInvited, meeting_id=mid, participant_id=uuid.uuid4(), name="Observer", role="observer")
     )
@@ -69,6 +71,22 @@ async def test_emails_reach_the_right_people_in_their_language_once(
     assert beth["Subject"] == "Invitation: 2020 year-end review conference"
     assert "https://meet.example.org/join/beth-code" in text_of(beth) and "an-code" not in text_of(beth)
     assert "(GMT+07:00)" in text_of(beth)  # the meeting's time zone
+
+    # the notifier's tables keep no personal link, not even sealed, once the invitations are sent
+    conn = await asyncpg.connect(env["database_url"])
+    try:
+
+        async def forgotten() -> bool:
+            rows = await conn.fetch("select sealed_link, status from notifier.emails where kind = 'invitation'")
+            return len(rows) == 3 and all(r["sealed_link"] is None and r["status"] == "sent" for r in rows)
+
+        await wait_for(forgotten, what="sent invitations without their sealed links")
+        stored = await conn.fetch("select text_body || html_body as body from notifier.emails")
+        assert stored and all("/join/" not in r["body"] for r in stored)
+        logged = await conn.fetch("select payload from notifier.events")
+        assert all(b"sealed_link" not in r["payload"] and b"/join/" not in r["payload"] for r in logged)
+    finally:
+        await conn.close()
 
     await publish(
         new_event(
@@ -127,6 +145,47 @@ async def test_emails_reach_the_right_people_in_their_language_once(
     assert all(m.get_body(("html",)) is not None for m in inbox.messages)
 
 
+async def test_an_invitation_sealed_to_another_key_fails_alone(
+    notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int], env: dict[str, Any]
+) -> None:
+    inbox, port = smtp
+    await notifier(smtp_port=port)
+    meeting = await publish(meeting_created(organiser(signer).id))
+    people = []
+    for address in ("wrong@example.org", "right@example.org"):
+        people.append(
+            await publish(
+                new_event(
+                    ev.ParticipantInvited,
+                    meeting_id=meeting.meeting_id,
+                    participant_id=uuid.uuid4(),
+                    name=address,
+                    email=address,
+                    role="voting_member",
+                )
+            )
+        )
+    other_key = {"invite_seal_public_key": generate_seal_keypair()[1]}
+    await publish(invitation_sent(other_key, people[0], "https://meet.example.org/join/lost"))
+    await publish(invitation_sent(env, people[1], "https://meet.example.org/join/kept"))
+    await inbox.count(1)
+    assert "https://meet.example.org/join/kept" in text_of(inbox.to("right@example.org")[0])
+    conn = await asyncpg.connect(env["database_url"])
+    try:
+
+        async def given_up() -> asyncpg.Record | None:
+            return await conn.fetchrow(
+                "select status, last_error, sealed_link from notifier.emails"
+                " where to_addr = 'wrong@example.org' and status = 'failed'"
+            )
+
+        failed = await wait_for(given_up, what="the unopenable invitation marked failed")
+        assert "cannot be opened" in failed["last_error"] and failed["sealed_link"] is None
+    finally:
+        await conn.close()
+    assert inbox.to("wrong@example.org") == []
+
+
 async def test_reminder_before_the_meeting(notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int]) -> None:
     inbox, port = smtp
     await notifier(smtp_port=port)
@@ -167,7 +226,7 @@ class SlowServer(Inbox):
 
 
 async def test_a_slow_smtp_server_is_fed_over_several_connections_and_no_more(
-    notifier: Any, signer: Any, publish: Any
+    notifier: Any, signer: Any, publish: Any, env: dict[str, Any]
 ) -> None:
     inbox = SlowServer()
     port = free_port()
@@ -178,7 +237,7 @@ async def test_a_slow_smtp_server_is_fed_over_several_connections_and_no_more(
         meeting = await publish(meeting_created(organiser(signer).id))
         addresses = [f"member{i:02}@example.org" for i in range(40)]
         for address in addresses:
-            await publish(
+            invited = await publish(
                 new_event(
                     ev.ParticipantInvited,
                     meeting_id=meeting.meeting_id,
@@ -186,9 +245,9 @@ async def test_a_slow_smtp_server_is_fed_over_several_connections_and_no_more(
                     name=address,
                     email=address,
                     role="voting_member",
-                    invite_url="https://meet.example.org/join/code",
                 )
             )
+            await publish(invitation_sent(env, invited, "https://meet.example.org/join/code"))
         await inbox.count(len(addresses))
         assert sorted(str(m["To"]) for m in inbox.messages) == addresses
         assert 2 <= inbox.peak <= 3

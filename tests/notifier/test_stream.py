@@ -69,7 +69,6 @@ async def test_stream_resumes_with_last_event_id(notifier: Any, signer: Any, pub
             participant_id=uuid.uuid4(),
             name="A",
             role="voting_member",
-            invite_url="https://meet.example.org/join/SECRET",
         )
     )  # not a live event
     second = await publish(checked_in(mid, 2))

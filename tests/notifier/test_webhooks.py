@@ -12,6 +12,7 @@ from standardwebhooks.webhooks import Webhook
 
 from schemas import events as ev
 from schemas.codec import new_event
+from servicekit.sealed import read_seal_key, seal
 from tests.conftest import Endpoint, wait_for
 from tests.notifier.conftest import meeting_created, organiser, participant_token
 
@@ -153,14 +154,16 @@ async def test_a_slow_endpoint_does_not_delay_others(notifier: Any, signer: Any,
     await received(slow, 6)
 
 
-async def test_filters_and_invite_url_never_leaves(notifier: Any, signer: Any, publish: Any, endpoint: Any) -> None:
+async def test_filters_and_the_personal_link_never_leaves(
+    notifier: Any, signer: Any, publish: Any, endpoint: Any, env: dict[str, Any]
+) -> None:
     client = await notifier()
     org = organiser(signer)
     everything, votes, one_meeting = await endpoint("/all"), await endpoint("/votes"), await endpoint("/one")
     meeting = meeting_created(org.id)
     await subscribe(client, org, everything.url, ["*"])
     await subscribe(client, org, votes.url, ["poll.*", "resolution.adopted"])
-    await subscribe(client, org, one_meeting.url, ["participant.invited"], meeting_id=str(meeting.meeting_id))
+    await subscribe(client, org, one_meeting.url, ["participant.*"], meeting_id=str(meeting.meeting_id))
     await publish(meeting)
     await received(everything, 1)
     other = await publish(meeting_created(org.id))
@@ -173,7 +176,15 @@ async def test_filters_and_invite_url_never_leaves(notifier: Any, signer: Any, p
             name="Nguyễn Văn A",
             email="a@example.org",
             role="voting_member",
-            invite_url="https://meet.example.org/join/SECRET-CODE",
+        )
+    )
+    sealed = seal(read_seal_key(env["invite_seal_public_key"], "key"), "https://meet.example.org/join/SECRET-CODE")
+    sent = await publish(
+        new_event(
+            ev.InvitationSent,
+            meeting_id=meeting.meeting_id,
+            participant_id=invited.participant_id,  # type: ignore[attr-defined]
+            sealed_link=sealed,
         )
     )
     await publish(
@@ -197,18 +208,19 @@ async def test_filters_and_invite_url_never_leaves(notifier: Any, signer: Any, p
             eligible_weight=3,
         )
     )
-    await received(everything, 5)
+    await received(everything, 6)
     await received(votes, 1)
-    await received(one_meeting, 1)
+    await received(one_meeting, 2)
     types = [json.loads(b)["type"] for b in everything.bodies()]
     assert types.count("meeting.created") == 2 and str(foreign.id) not in [
         json.loads(b)["id"] for b in everything.bodies()
     ]
     assert [json.loads(b)["id"] for b in votes.bodies()] == [str(opened.id)]
-    [body] = one_meeting.bodies()
-    assert json.loads(body)["id"] == str(invited.id)
-    for ep in (everything, one_meeting):
-        assert all(b"SECRET-CODE" not in b and b"invite_url" not in b for b in ep.bodies())
+    assert [json.loads(b)["id"] for b in one_meeting.bodies()] == [str(invited.id), str(sent.id)]
+    for ep in (everything, one_meeting):  # not even sealed
+        assert all(
+            b"SECRET-CODE" not in b and b"sealed_link" not in b and sealed.encode() not in b for b in ep.bodies()
+        )
 
 
 async def test_secret_rotation_signs_with_both_during_the_overlap(
