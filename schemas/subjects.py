@@ -26,6 +26,9 @@ RESOLUTIONS = Stream("RESOLUTIONS", "resolution", frozenset({"resolution", "amen
 STREAMS = (MEETINGS, RESOLUTIONS)
 
 DUPLICATE_WINDOW_S = 120.0
+# How long a stream keeps an event (STREAM_MAX_AGE_S): long enough for a consumer that was down over a
+# holiday to catch up, short enough that the bus is not an archive. The databases are the record.
+DEFAULT_MAX_AGE_S = 14 * 86400.0
 
 
 def stream_of(event_type: str) -> Stream:
@@ -58,7 +61,7 @@ class Subjects(msgspec.Struct, frozen=True):
     def of_type(self, stream: Stream, event_type: str) -> str:
         return self._p(f"{stream.prefix}.*.{event_type}")
 
-    def stream_config(self, stream: Stream, replicas: int = 1) -> StreamConfig:
+    def stream_config(self, stream: Stream, replicas: int = 1, max_age_s: float = DEFAULT_MAX_AGE_S) -> StreamConfig:
         return StreamConfig(
             name=self.stream_name(stream),
             subjects=[self.all_of(stream)],
@@ -67,4 +70,5 @@ class Subjects(msgspec.Struct, frozen=True):
             discard=DiscardPolicy.OLD,
             num_replicas=replicas,
             duplicate_window=DUPLICATE_WINDOW_S,
+            max_age=max_age_s,
         )

@@ -45,20 +45,26 @@ def bucket_name(runtime: Runtime) -> str:
 
 
 async def revoked_tokens(runtime: Runtime) -> KeyValue:
-    """The bucket, created by whichever service needs it first."""
+    """The bucket, created by whichever service needs it first, its entries expiring after KV_TTL_S."""
     if runtime.js is None:
         raise nats.errors.ConnectionClosedError  # not connected yet
     name = bucket_name(runtime)
+    ttl = runtime.settings.kv_ttl_s
     try:
-        return await runtime.js.key_value(name)
+        bucket = await runtime.js.key_value(name)
     except nats.js.errors.BucketNotFoundError:
         config = KeyValueConfig(
-            bucket=name, history=1, storage=StorageType.FILE, replicas=runtime.settings.stream_replicas
+            bucket=name, history=1, storage=StorageType.FILE, replicas=runtime.settings.stream_replicas, ttl=ttl
         )
         try:
             return await runtime.js.create_key_value(config)
         except nats.js.errors.BadRequestError:  # created meanwhile by another process
-            return await runtime.js.key_value(name)
+            bucket = await runtime.js.key_value(name)
+    # A bucket made before entries expired (or with another TTL) is brought up to date.
+    info = await runtime.js.stream_info(f"KV_{name}")
+    if info.config.max_age != ttl:
+        await runtime.js.update_stream(info.config.evolve(max_age=ttl, duplicate_window=min(120.0, ttl)))
+    return bucket
 
 
 class RevocationCheck:
@@ -105,9 +111,15 @@ class RevocationCheck:
 
 async def share_revocations(runtime: Runtime, revoked_since: RevokedSince) -> None:
     """meeting_svc's side: copy every revoked, unexpired token id into the bucket, then keep copying
-    new revocations. Puts are idempotent, so the overlap below only repeats a few."""
+    new revocations. Puts are idempotent, so the overlap below only repeats a few. Entries expire
+    after KV_TTL_S, so every revoked token still unexpired is written again each quarter of it:
+    the bucket forgets a revocation only once its token has expired."""
     watermark: dt.datetime | None = None
+    rewrite_every = runtime.settings.kv_ttl_s / 4
+    rewritten_at = time.monotonic()
     while True:
+        if time.monotonic() - rewritten_at >= rewrite_every:
+            watermark, rewritten_at = None, time.monotonic()
         try:
             bucket = await revoked_tokens(runtime)
             # a revocation may commit a little after its timestamp: look back over a margin

@@ -190,10 +190,11 @@ class Runtime:
     async def _ensure_streams(self) -> None:
         assert self.js is not None
         for stream in STREAMS:
-            config = self.subjects.stream_config(stream, self.settings.stream_replicas)
+            config = self.subjects.stream_config(stream, self.settings.stream_replicas, self.settings.stream_max_age_s)
             try:
                 await self.js.add_stream(config)
             except nats.js.errors.BadRequestError:
+                # it exists with another configuration (an older age limit, or none): bring it up to date
                 await self.js.update_stream(config)
 
     async def stop(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import msgspec
 
@@ -22,6 +22,11 @@ class CommonSettings(msgspec.Struct, kw_only=True, frozen=True):
     nats_url: str = "nats://127.0.0.1:4222"
     nats_namespace: str = ""
     stream_replicas: int = 1
+    # Events older than this leave the streams (seconds; 14 days). A consumer down for longer misses them.
+    stream_max_age_s: Annotated[float, msgspec.Meta(gt=0)] = 14 * 86400.0
+    # Entries of the key-value buckets (revoked organiser tokens) expire after this long unless
+    # re-written (seconds; a day); meeting_svc re-writes the live ones well within it.
+    kv_ttl_s: Annotated[float, msgspec.Meta(ge=60)] = 86400.0
     host: str = "127.0.0.1"
     port: int = 8080
     log_level: str = "INFO"
