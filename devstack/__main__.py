@@ -8,7 +8,9 @@ conference, prints where everything is, and stops it all cleanly on Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -17,7 +19,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import asyncpg
+
 from devstack.infra import EmbeddedPostgres, MailCatcher, NatsServer, tcp_reachable, url_reachable
+from servicekit.roles import prepare_service, with_role
+from servicekit.runtime import ensure_database
 from servicekit.sealed import generate_seal_keypair
 from servicekit.tokens import generate_keypair
 
@@ -55,6 +61,46 @@ def seal_keys(folder: Path = RUN / "keys") -> tuple[Path, Path]:
         private.chmod(0o600)
         public.write_text(pub + "\n")
     return private, public
+
+
+SERVICE_SCHEMAS = {"meeting_svc": "meeting", "resolution_svc": "resolution", "notifier": "notifier"}
+
+
+def roles_in(urls: dict[str, str]) -> list[str]:
+    return [urllib.parse.unquote(urllib.parse.urlsplit(u).username or "?") for u in urls.values()]
+
+
+def service_database_urls(database_url: str, folder: Path = RUN / "keys") -> dict[str, str]:
+    """Each service's own PostgreSQL role (made once, with a password kept under .run/keys) owning its
+    schema, and the URL it connects with. An administrator URL that may not create roles leaves every
+    service on that URL, with a warning."""
+
+    passwords = {}
+    for schema in SERVICE_SCHEMAS.values():
+        secret = folder / f"db_{schema}.password"
+        if not secret.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            secret.write_text(secrets.token_urlsafe(24))
+            secret.chmod(0o600)
+        passwords[schema] = secret.read_text().strip()
+
+    async def prepare() -> dict[str, str]:
+        await ensure_database(database_url)
+        admin = await asyncpg.connect(database_url)
+        try:
+            urls = {}
+            for name, schema in SERVICE_SCHEMAS.items():
+                role = await prepare_service(admin, schema, password=passwords[schema])
+                urls[name] = with_role(database_url, role, passwords[schema])
+            return urls
+        finally:
+            await admin.close()
+
+    try:
+        return asyncio.run(prepare())
+    except asyncpg.InsufficientPrivilegeError as exc:
+        say(f"PostgreSQL: cannot create the services' roles ({exc}); every service uses DATABASE_URL's user")
+        return dict.fromkeys(SERVICE_SCHEMAS, database_url)
 
 
 def wait_ready(url: str, timeout: float = 90.0) -> bool:
@@ -104,6 +150,8 @@ def run() -> int:
 
     private, public = keys()
     seal_private, seal_public = seal_keys()
+    database_urls = service_database_urls(database_url)
+    say("PostgreSQL: each service connects as its own role (" + ", ".join(r for r in roles_in(database_urls)) + ")")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -126,7 +174,11 @@ def run() -> int:
     code = 0
     try:
         for name, port in SERVICES.items():
-            service_env = {**env, "PORT": os.environ.get(f"{name.upper()}_PORT", str(port))}
+            service_env = {
+                **env,
+                "DATABASE_URL": database_urls[name],
+                "PORT": os.environ.get(f"{name.upper()}_PORT", str(port)),
+            }
             processes[name] = subprocess.Popen([sys.executable, "-m", name], env=service_env, cwd=ROOT)
         for name, port in SERVICES.items():
             url = f"http://127.0.0.1:{port}"
@@ -135,7 +187,8 @@ def run() -> int:
                 return 1
             say(f"{name} ready at {url}")
         if (ROOT / "devstack" / "seed.py").exists():
-            seed = subprocess.run([sys.executable, "-m", "devstack.seed"], env=env, cwd=ROOT, check=False)
+            seed_env = {**env, "DATABASE_URL": database_urls["meeting_svc"]}  # it creates the organiser
+            seed = subprocess.run([sys.executable, "-m", "devstack.seed"], env=seed_env, cwd=ROOT, check=False)
             if seed.returncode != 0:
                 say("loading the reference conference failed; the services keep running")
         say("all services ready. Press Ctrl-C to stop.")

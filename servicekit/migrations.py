@@ -38,7 +38,10 @@ async def migrate(conn: asyncpg.Connection, schema: str, components: dict[str, P
     applied_now: list[str] = []
     await conn.execute("select pg_advisory_lock(hashtext($1))", f"migrate:{schema}")
     try:
-        await conn.execute(f'create schema if not exists "{schema}"')
+        # A service role owns its schema but may not create schemas (servicekit.roles): only create it
+        # when it is missing (`create schema if not exists` would need that privilege anyway).
+        if not await conn.fetchval("select true from pg_namespace where nspname = $1", schema):
+            await conn.execute(f'create schema "{schema}"')
         await conn.execute(f'set search_path to "{schema}"')
         await conn.execute(
             "create table if not exists schema_migrations ("

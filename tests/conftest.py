@@ -35,6 +35,7 @@ from devstack.infra import EmbeddedPostgres, NatsServer, free_port, url_reachabl
 from schemas import STREAMS, Event, Subjects, decode
 from servicekit import logs
 from servicekit.migrations import BUS_SQL, migrate
+from servicekit.roles import prepare_service, role_of, with_role
 from servicekit.runtime import RUNTIME
 from servicekit.sealed import generate_seal_keypair
 from servicekit.tokens import TokenSigner, generate_keypair
@@ -110,7 +111,11 @@ async def template_db(pg_admin_url: str) -> AsyncIterator[str]:
     conn = await asyncpg.connect(with_database(pg_admin_url, name))
     try:
         for schema, sql in SERVICE_SQL.items():
+            # migrated as the service's own role, which then owns the schema and everything in it
+            role = await prepare_service(conn, schema)
+            await conn.execute(f'set role "{role}"')
             await migrate(conn, schema, {"bus": BUS_SQL, schema: sql})
+            await conn.execute("reset role")
     finally:
         await conn.close()
     try:
@@ -201,9 +206,17 @@ def signer(keypair: tuple[str, str]) -> TokenSigner:
     return TokenSigner(keypair[0].encode())
 
 
+SERVICE_OF_PACKAGE = {"meeting_svc": "meeting", "resolution_svc": "resolution", "notifier": "notifier"}
+
+
 def settings_of(cls: type[S], env: dict[str, Any], **overrides: Any) -> S:
-    """A service's Settings from the shared test env (fields the service does not have are skipped)."""
+    """A service's Settings from the shared test env (fields the service does not have are skipped).
+    A service connects as its own PostgreSQL role, as in production; `env["database_url"]` stays the
+    administrator's, for tests that look into every schema."""
     values = {k: v for k, v in {**env, **overrides}.items() if k in cls.__struct_fields__}
+    service = SERVICE_OF_PACKAGE.get(cls.__module__.split(".")[0])
+    if service and "database_url" in values and "database_url" not in overrides:
+        values["database_url"] = with_role(values["database_url"], role_of(service))
     return cls(**values)
 
 
