@@ -50,6 +50,8 @@ class MeetingCreate(Request, kw_only=True):
     timezone: str
     venue: Venue | None = None
     online_url: WebLink | None = None
+    # Records a meeting held in the past: its times may be past and nothing is ever sent for it.
+    record_only: bool = False
 
 
 class MeetingPatch(Request, kw_only=True, omit_defaults=True):
@@ -113,6 +115,7 @@ class Meeting(msgspec.Struct, kw_only=True):
     status: str
     version: int
     agenda_version: int
+    record_only: bool = False
     agenda: list[AgendaItem] | None = None
 
 

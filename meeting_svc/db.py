@@ -158,11 +158,12 @@ async def list_meetings(
 async def insert_meeting(conn: asyncpg.Connection, org: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
     return await conn.fetchrow(
         "insert into meetings (id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at,"
-        " ends_at, timezone, venue_name, venue_address, online_url)"
-        f" values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning {MEETING_COLUMNS}",
+        " ends_at, timezone, venue_name, venue_address, online_url, record_only)"
+        f" values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning {MEETING_COLUMNS}",
         uuid.uuid4(),
         org,
         *(v[k] for k in MEETING_FIELDS),
+        v.get("record_only", False),
     )
 
 

@@ -47,6 +47,13 @@ def time_problem(starts_at: dt.datetime, ends_at: dt.datetime, timezone: str) ->
     return None
 
 
+def past_problem(field: str, value: dt.datetime, now: dt.datetime, record_only: bool) -> tuple[str, str] | None:
+    """(field, message) when `value` is already past and the meeting is not recorded after the fact."""
+    if record_only or value > now:
+        return None
+    return field, "is in the past; to record a meeting held before, create it with record_only: true"
+
+
 def local(value: dt.datetime, timezone: str) -> dt.datetime:
     return value.astimezone(zoneinfo.ZoneInfo(timezone))
 

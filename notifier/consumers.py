@@ -68,6 +68,7 @@ class EventHandler:
                         if event.venue
                         else None,
                         "online_url": event.online_url,
+                        "record_only": event.record_only,
                     },
                 )
             case ev.MeetingCancelled():
@@ -107,6 +108,8 @@ class EventHandler:
                 await db.mark_contribution_submitted(conn, event.request_id, event.department_id)
 
     async def queue_emails(self, conn: asyncpg.Connection, event: Event, meeting: asyncpg.Record) -> None:
+        if meeting["record_only"]:
+            return  # a meeting recorded after the fact: nobody is emailed about it
         link = meeting_link(self.settings, event.meeting_id)
         source = str(event.id)
         match event:

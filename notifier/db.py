@@ -17,12 +17,12 @@ Row = asyncpg.Record
 async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any]) -> None:
     await conn.execute(
         """insert into meetings (meeting_id, organisation_id, title_vi, title_en, starts_at, ends_at, timezone,
-                                 status, venue, online_url)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                 status, venue, online_url, record_only)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
            on conflict (meeting_id) do update set organisation_id = excluded.organisation_id,
                title_vi = excluded.title_vi, title_en = excluded.title_en, starts_at = excluded.starts_at,
                ends_at = excluded.ends_at, timezone = excluded.timezone, status = excluded.status,
-               venue = excluded.venue, online_url = excluded.online_url""",
+               venue = excluded.venue, online_url = excluded.online_url, record_only = excluded.record_only""",
         m["meeting_id"],
         m["organisation_id"],
         m["title_vi"],
@@ -33,6 +33,7 @@ async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any]) -> None:
         m["status"],
         m["venue"],
         m["online_url"],
+        m.get("record_only", False),
     )
 
 

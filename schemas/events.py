@@ -65,6 +65,8 @@ class MeetingFacts(Event, frozen=True, kw_only=True):
     status: str
     venue: Venue | None = None
     online_url: str | None = None
+    # A meeting recorded after the fact: nobody is emailed about it.
+    record_only: bool = False
 
 
 class MeetingCreated(MeetingFacts, frozen=True, kw_only=True, tag="meeting.created"):

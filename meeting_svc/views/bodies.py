@@ -37,6 +37,7 @@ def meeting_body(row: Any, agenda: list[Any] | None = None) -> api.Meeting:
         status=row["status"],
         version=row["version"],
         agenda_version=row["agenda_version"],
+        record_only=row["record_only"],
         agenda=None if agenda is None else [agenda_body(a) for a in agenda],
     )
 
@@ -54,6 +55,7 @@ def meeting_fact(cls: type[ev.MeetingFacts], row: Any, claims: Claims, **extra: 
         status=row["status"],
         venue=venue(row),
         online_url=row["online_url"],
+        record_only=row["record_only"],
         **extra,
     )
 

@@ -30,6 +30,9 @@ async def create_request(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
+        past = service.past_problem("deadline", body.deadline, dt.datetime.now(dt.UTC), meeting["record_only"])
+        if past:
+            raise Problem(422, "Time in the past", past[1], field=past[0])
         for n, dep in enumerate(body.department_ids):
             if await db.department(conn, claims.org, dep) is None:
                 raise Problem(422, "Unknown department", "no such department", field=f"department_ids[{n}]")

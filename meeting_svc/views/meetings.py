@@ -48,6 +48,21 @@ def meeting_values(body: api.MeetingCreate | api.MeetingPatch, base: dict[str, A
     problem = service.time_problem(v["starts_at"], v["ends_at"], v["timezone"])
     if problem:
         raise Problem(422, "Invalid time", problem[1], field=problem[0])
+    moved = (
+        base is None
+        or "starts_at" not in base
+        or (v["starts_at"], v["ends_at"])
+        != (
+            base["starts_at"],
+            base["ends_at"],
+        )
+    )
+    if moved:  # a meeting already under way may still be edited without touching its times
+        problem = service.past_problem(
+            "starts_at", v["starts_at"], dt.datetime.now(dt.UTC), v.get("record_only", False)
+        )
+        if problem:
+            raise Problem(422, "Time in the past", problem[1], field=problem[0])
     return v
 
 
@@ -55,7 +70,16 @@ async def create_meeting(request: web.Request) -> web.Response:
     claims = await organiser(request)
     raw = await request.read()
     body = await read_json(request, api.MeetingCreate)
-    values = meeting_values(body, {"description_vi": "", "description_en": "", "venue_name": None, "venue_address": ""})
+    values = meeting_values(
+        body,
+        {
+            "description_vi": "",
+            "description_en": "",
+            "venue_name": None,
+            "venue_address": "",
+            "record_only": body.record_only,
+        },
+    )
     async with pool(request).acquire() as conn, conn.transaction():
 
         async def create(conn: asyncpg.Connection) -> web.Response:
@@ -101,7 +125,7 @@ async def patch_meeting(request: web.Request) -> web.Response:
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         check_if_match(request, meeting["version"])
         editable(meeting)
-        values = meeting_values(body, {k: meeting[k] for k in db.MEETING_FIELDS})
+        values = meeting_values(body, {k: meeting[k] for k in (*db.MEETING_FIELDS, "record_only")})
         row = await db.update_meeting(conn, meeting["id"], values)
         moved = (row["starts_at"], row["ends_at"]) != (meeting["starts_at"], meeting["ends_at"])
         if moved and meeting["status"] != "draft":

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import asyncpg
+import msgspec
 from aiosmtpd.controller import Controller
 
 from devstack.infra import free_port
@@ -184,6 +185,37 @@ async def test_an_invitation_sealed_to_another_key_fails_alone(
     finally:
         await conn.close()
     assert inbox.to("wrong@example.org") == []
+
+
+async def test_nobody_is_emailed_about_a_meeting_recorded_after_the_fact(
+    notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int], env: dict[str, Any]
+) -> None:
+    inbox, port = smtp
+    await notifier(smtp_port=port)
+    org = organiser(signer)
+    past = msgspec.structs.replace(meeting_created(org.id, starts_in=-dt.timedelta(days=30)), record_only=True)
+    await publish(past)
+    current = await publish(meeting_created(org.id))
+    for meeting, address in ((past, "then@example.org"), (current, "now@example.org")):
+        invited = await publish(
+            new_event(
+                ev.ParticipantInvited,
+                meeting_id=meeting.meeting_id,
+                participant_id=uuid.uuid4(),
+                name=address,
+                email=address,
+                role="voting_member",
+            )
+        )
+        await publish(invitation_sent(env, invited, "https://meet.example.org/join/code"))
+    await inbox.count(1)  # the later meeting's invitation: the recorded one's events were handled before it
+    conn = await asyncpg.connect(env["database_url"])
+    try:
+        queued = await conn.fetch("select to_addr from notifier.emails")
+    finally:
+        await conn.close()
+    assert [r["to_addr"] for r in queued] == ["now@example.org"]
+    assert [str(m["To"]) for m in inbox.messages] == ["now@example.org"]
 
 
 async def test_reminder_before_the_meeting(notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int]) -> None:
