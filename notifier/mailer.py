@@ -29,7 +29,7 @@ from notifier.service import parse_schedule
 from notifier.settings import Settings
 from schemas.bus.wake import woken_or_timeout
 from servicekit.runtime import Runtime
-from servicekit.sealed import Unsealable, read_seal_key, unseal
+from servicekit.sealed import Opener, Unsealable, read_seal_key
 
 log = structlog.get_logger("notifier.mailer")
 
@@ -46,8 +46,8 @@ def message_id(source: str, to_addr: str) -> str:
 class Mailer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.invite_key = (
-            read_seal_key(settings.invite_seal_private_key, "INVITE_SEAL_PRIVATE_KEY")
+        self.opener = (
+            Opener(read_seal_key(settings.invite_seal_private_key, "INVITE_SEAL_PRIVATE_KEY"))
             if settings.invite_seal_private_key
             else None
         )
@@ -58,9 +58,9 @@ class Mailer:
         """The email as sent; a sealed personal link is opened here, in memory, and nowhere else."""
         text, html_body = row["text_body"], row["html_body"]
         if row["sealed_link"]:
-            if self.invite_key is None:
+            if self.opener is None:
                 raise Unsealable("INVITE_SEAL_PRIVATE_KEY is not set")
-            text, html_body = with_link(text, html_body, unseal(self.invite_key, row["sealed_link"]))
+            text, html_body = with_link(text, html_body, self.opener.open(row["sealed_link"]))
         return build_message(
             sender=self.settings.smtp_from,
             to_addr=row["to_addr"],

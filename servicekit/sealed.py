@@ -1,4 +1,4 @@
-"""Invite links sealed to the notifier's key (libsodium sealed boxes, X25519 + XSalsa20-Poly1305).
+"""Invite links sealed to the notifier's key (libsodium public-key boxes, X25519 + XSalsa20-Poly1305).
 
 A personal invite link is a credential: whoever holds it signs in as that participant. meeting_svc
 seals the link to the notifier's public key before it leaves meeting_svc, so a NATS reader, a webhook
@@ -6,6 +6,13 @@ receiver or a reader of any table sees only ciphertext. Only the notifier, holdi
 (from its environment, never from a database), opens it, and only to put it into the email it sends.
 
 Keys are 32 raw bytes, written as URL-safe base64 (`python -m devstack keys DIR` makes a pair).
+
+The construction is libsodium's sealed box with the ephemeral key shared by the links of one
+request: a `Sealer` draws an ephemeral key pair, and each link is a `crypto_box` from it to the
+notifier's key under a fresh random nonce; the ephemeral private key is dropped with the Sealer. A
+sealed link is `base64(ephemeral public key ‖ nonce ‖ MAC ‖ ciphertext)`. Sharing the ephemeral key
+saves the two X25519 operations per link (about 0.1 ms each) that made a 10,000-row import pay
+seconds, and changes nothing for a reader without the notifier's private key.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import base64
 from pathlib import Path
 
 from nacl.exceptions import CryptoError
-from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.public import Box, PrivateKey, PublicKey
 
 from servicekit.settings import SettingsError
 
@@ -52,12 +59,44 @@ def read_seal_key(value: str, setting: str) -> bytes:
     return raw
 
 
+class Sealer:
+    """Seals texts to one public key, under one ephemeral key pair (see the module's note)."""
+
+    def __init__(self, public_key: bytes) -> None:
+        ephemeral = PrivateKey.generate()
+        self._prefix = bytes(ephemeral.public_key)
+        self._box = Box(ephemeral, PublicKey(public_key))
+
+    def seal(self, text: str) -> str:
+        return _b64(self._prefix + bytes(self._box.encrypt(text.encode())))  # a random nonce leads
+
+
 def seal(public_key: bytes, text: str) -> str:
-    return _b64(SealedBox(PublicKey(public_key)).encrypt(text.encode()))
+    return Sealer(public_key).seal(text)
+
+
+class Opener:
+    """Opens sealed texts with the private key, remembering the boxes of recent ephemeral keys (the
+    links of one import share one)."""
+
+    def __init__(self, private_key: bytes) -> None:
+        self._key = PrivateKey(private_key)
+        self._boxes: dict[bytes, Box] = {}
+
+    def open(self, sealed: str) -> str:
+        try:
+            raw = base64.urlsafe_b64decode(sealed)
+            if len(raw) < 32 + Box.NONCE_SIZE + 16:
+                raise ValueError("too short")
+            box = self._boxes.get(raw[:32])
+            if box is None:
+                if len(self._boxes) >= 64:
+                    self._boxes.clear()
+                box = self._boxes[raw[:32]] = Box(self._key, PublicKey(raw[:32]))
+            return box.decrypt(raw[32:]).decode()
+        except (CryptoError, ValueError, TypeError) as exc:
+            raise Unsealable(str(exc) or "cannot open") from None
 
 
 def unseal(private_key: bytes, sealed: str) -> str:
-    try:
-        return SealedBox(PrivateKey(private_key)).decrypt(base64.urlsafe_b64decode(sealed)).decode()
-    except (CryptoError, ValueError, TypeError) as exc:
-        raise Unsealable(str(exc) or "cannot open") from None
+    return Opener(private_key).open(sealed)

@@ -23,7 +23,7 @@ from meeting_svc.views.access import SETTINGS, actor, organiser, pool, publish, 
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit.http import Problem, json_response, read_json
-from servicekit.sealed import seal
+from servicekit.sealed import Sealer
 from servicekit.tokens import Claims
 
 INVITE_SEAL = web.AppKey("invite_seal", bytes)  # the notifier's public key, when configured
@@ -39,11 +39,16 @@ class NewInvite(msgspec.Struct, frozen=True):
     sealed: str | None  # the url sealed to the notifier's key
 
 
-def new_invite(request: web.Request) -> NewInvite:
+def sealer(request: web.Request) -> Sealer | None:
+    """One per request: the links it makes share an ephemeral key (servicekit.sealed)."""
+    key = request.app.get(INVITE_SEAL)
+    return Sealer(key) if key else None
+
+
+def new_invite(request: web.Request, sealing: Sealer | None) -> NewInvite:
     code = secrets.token_urlsafe(32)
     url = f"{request.app[SETTINGS].public_url.rstrip('/')}/join/{code}"
-    key = request.app.get(INVITE_SEAL)
-    return NewInvite(url, db.sha256(code), seal(key, url) if key else None)
+    return NewInvite(url, db.sha256(code), sealing.seal(url) if sealing else None)
 
 
 def sends_at_once(meeting: Any) -> bool:
@@ -63,13 +68,14 @@ async def release(
     """Publish one `participant.invitation_sent` per participant to email (not yet sent, or all when
     resending); returns who. Participants without an email address are left `not_sent`."""
     rows = await db.invitations_due(conn, meeting["id"], participant_ids, resend)
+    sealing = sealer(request) if any(r["sealed_link"] is None for r in rows) else None
     events = []
     for r in rows:
         sealed = r["sealed_link"]
         if sealed is None:
             # Invited before links were kept sealed: only the hash is left, so a fresh link is made
             # (the old one stops working, as with a reissue).
-            invite = new_invite(request)
+            invite = new_invite(request, sealing)
             await db.set_invite(conn, r["id"], invite.code_hash, invite.sealed)
             sealed = invite.sealed
         events.append(

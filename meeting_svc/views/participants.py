@@ -22,7 +22,7 @@ from meeting_svc.views.access import (
     visible_meeting,
 )
 from meeting_svc.views.bodies import participant_body, participant_fact
-from meeting_svc.views.invitations import invite_expiry, new_invite, release, sends_at_once
+from meeting_svc.views.invitations import invite_expiry, new_invite, release, sealer, sends_at_once
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import VOTING_ROLES, Event
@@ -42,8 +42,9 @@ async def invite_all(
     """Create participants (id, name, email, department_id, role, weight, language), each with an invite."""
     links: dict[uuid.UUID, str] = {}
     records = []
+    sealing = sealer(request)
     for r in rows:
-        invite = new_invite(request)
+        invite = new_invite(request, sealing)
         links[r[0]] = invite.url
         records.append((*r, invite.code_hash, invite.sealed))
     try:
@@ -206,7 +207,7 @@ async def reissue_invite(request: web.Request) -> web.Response:
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
         row = await target_participant(request, claims, conn, meeting)
-        invite = new_invite(request)
+        invite = new_invite(request, sealer(request))
         await db.set_invite(conn, row["id"], invite.code_hash, invite.sealed)
         # the new link replaces one already emailed, or the meeting is out of its draft: email it now
         if not meeting["record_only"] and (row["invitation_status"] == "sent" or sends_at_once(meeting)):
