@@ -152,8 +152,9 @@ class ParticipantInvited(ParticipantFacts, frozen=True, kw_only=True, tag="parti
 class InvitationSent(Event, frozen=True, kw_only=True, tag="participant.invitation_sent"):
     """The organiser's invitation to one participant is to be emailed now (the meeting was scheduled,
     or the organiser sent or resent invitations). `sealed_link` is the personal invite link sealed
-    to the notifier's key (a libsodium sealed box, URL-safe base64): only the notifier can open it,
-    every other reader of the bus sees ciphertext. Empty when meeting_svc has no notifier key."""
+    to the notifier's key (libsodium crypto_box from an ephemeral key, URL-safe base64; see
+    servicekit.sealed): only the notifier can open it, every other reader of the bus sees
+    ciphertext. Empty when meeting_svc has no notifier key."""
 
     participant_id: uuid.UUID
     sealed_link: str = ""

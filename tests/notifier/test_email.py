@@ -6,12 +6,14 @@ import asyncio
 import datetime as dt
 import uuid
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 import msgspec
 from aiosmtpd.controller import Controller
 
+import notifier.app
 from devstack.infra import free_port
 from schemas import events as ev
 from schemas.codec import new_event
@@ -285,3 +287,35 @@ async def test_a_slow_smtp_server_is_fed_over_several_connections_and_no_more(
         assert 2 <= inbox.peak <= 3
     finally:
         controller.stop()
+
+
+FORGET_LINKS = (Path(notifier.app.SQL) / "004_forget_sent_invite_links.sql").read_text(encoding="utf-8")
+
+
+async def test_invitations_sent_before_links_were_sealed_forget_them(database_url: str) -> None:
+    migration = FORGET_LINKS
+    conn = await asyncpg.connect(database_url)
+    try:
+        link = "https://meet.example.org/join/Xy_9-abcDEF"
+        rows = [
+            ("sent", f"Đường dẫn:\n\n{link}\n", f'<p><a href="{link}">{link}</a></p>'),
+            ("pending", f"{link}\n", f'<a href="{link}">{link}</a>'),
+        ]
+        for n, (status, text, html) in enumerate(rows):
+            await conn.execute(
+                "insert into notifier.emails (source, kind, to_addr, language, subject, text_body, html_body, status)"
+                " values ($1, 'invitation', 'an@example.org', 'vi', 'Thư mời', $2, $3, $4)",
+                f"legacy-{n}",
+                text,
+                html,
+                status,
+            )
+        await conn.execute(f"set search_path to notifier; {migration}")
+        kept = {
+            r["status"]: r["body"]
+            for r in await conn.fetch("select status, text_body || html_body as body from notifier.emails")
+        }
+    finally:
+        await conn.close()
+    assert "/join/" not in kept["sent"] and "Đường dẫn" in kept["sent"] and "<a href=" in kept["sent"]
+    assert link in kept["pending"]  # still to be sent: the link is what it is for
