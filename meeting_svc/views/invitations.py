@@ -72,9 +72,10 @@ async def release(
     events = []
     for r in rows:
         sealed = r["sealed_link"]
-        if sealed is None:
-            # Invited before links were kept sealed: only the hash is left, so a fresh link is made
-            # (the old one stops working, as with a reissue).
+        if sealed is None and sealing is not None:
+            # Invited before links were kept sealed (or before the notifier's key was configured):
+            # only the hash is left, so a fresh link is made; the old one stops working, as with a
+            # reissue. Without a key the email carries no personal link and the link stays as it is.
             invite = new_invite(request, sealing)
             await db.set_invite(conn, r["id"], invite.code_hash, invite.sealed)
             sealed = invite.sealed

@@ -7,10 +7,13 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from meeting_svc.__main__ import create_organiser
+from meeting_svc.app import create_app
+from meeting_svc.settings import Settings
 from schemas.codec import encode
 from servicekit.sealed import read_seal_key, unseal
-from tests.conftest import EventTap, wait_for
-from tests.meeting.conftest import Client, Org, invite, new_meeting, ok
+from tests.conftest import EventTap, settings_of, wait_for
+from tests.meeting.conftest import Caller, Client, Org, invite, join, new_meeting, ok
 
 
 async def statuses(client: Client, org: Org, mid: str) -> dict[str, tuple[str, int]]:
@@ -114,3 +117,20 @@ async def test_a_past_meeting_or_deadline_is_refused_unless_recorded(client: Cli
         f"/api/v1/meetings/{upcoming['id']}/contribution-requests", json=upcoming_request, headers=org.organiser.auth
     )
     assert (past_deadline.status, (await past_deadline.json())["field"]) == (422, "deadline")
+
+
+async def test_without_the_notifiers_key_links_stay_as_they_are(
+    env: dict[str, Any], start_service: Any, tap: EventTap
+) -> None:
+    """A meeting_svc started without INVITE_SEAL_PUBLIC_KEY sends invitations without a personal
+    link, and never replaces the link the organiser was given."""
+    settings = settings_of(Settings, env, invite_seal_public_key="", public_url="https://meet.example.org")
+    client = await start_service(create_app(settings))
+    org_id, token = await create_organiser(settings, f"QUATEST 2 {uuid.uuid4().hex[:6]}", "organiser")
+    org = Org(org_id, Caller(token))
+    mid = (await new_meeting(client, org))["id"]
+    person = await invite(client, org, mid, email="an@example.org")
+    await ok(await client.post(f"/api/v1/meetings/{mid}/schedule", headers=org.organiser.auth))
+    sent = await tap.wait("participant.invitation_sent", participant_id=uuid.UUID(person["id"]))
+    assert sent.sealed_link == ""  # type: ignore[attr-defined]
+    await join(client, person)  # the link the organiser was given still works
