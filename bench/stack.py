@@ -3,7 +3,8 @@
 PostgreSQL: the one at DATABASE_URL (default 127.0.0.1:5432) when reachable, else an embedded one;
 a fresh database per run. NATS: always a private pinned nats-server with JetStream and
 `sync_interval: always` (the durability `make run` gives a fresh machine), in a temporary folder.
-Services run as `python -m <service>` on free ports with fresh token keys and a fresh namespace.
+Services run as `python -m <service>` on free ports with fresh token keys and a fresh namespace,
+each connecting as its own PostgreSQL role, as in production (`servicekit.roles`).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ import aiohttp
 import asyncpg
 
 from devstack.infra import EmbeddedPostgres, NatsServer, free_port, url_reachable, with_database
+from servicekit.roles import prepare_service, with_role
 from servicekit.sealed import generate_seal_keypair
 from servicekit.tokens import TokenSigner, generate_keypair
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_SERVICES = ("meeting_svc", "resolution_svc", "notifier")
+SCHEMAS = {"meeting_svc": "meeting", "resolution_svc": "resolution", "notifier": "notifier"}
 
 
 class Stack:
@@ -49,7 +52,9 @@ class Stack:
         self._nats = NatsServer(self.dir / "nats")
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
         self.admin_url = ""
-        self.database_url = ""
+        self.database_url = ""  # the administrator's, for scenarios that look into every schema
+        self.service_urls: dict[str, str] = {}
+        self.db_password = uuid.uuid4().hex
         self.nats_url = ""
         self.ready_s = 0.0
 
@@ -68,6 +73,13 @@ class Stack:
         await admin.execute(f'create database "{database}"')
         await admin.close()
         self.database_url = with_database(self.admin_url, database)
+        owner = await asyncpg.connect(self.database_url)
+        try:
+            for name in ALL_SERVICES:
+                role = await prepare_service(owner, SCHEMAS[name], password=self.db_password)
+                self.service_urls[name] = with_role(self.database_url, role, self.db_password)
+        finally:
+            await owner.close()
         self.nats_url = self._nats.start().url
         started = time.perf_counter()
         for name in self.services:
@@ -79,7 +91,7 @@ class Stack:
     def _spawn(self, name: str) -> None:
         env = {
             **os.environ,
-            "DATABASE_URL": self.database_url,
+            "DATABASE_URL": self.service_urls.get(name, self.database_url),
             "NATS_URL": self.nats_url,
             "NATS_NAMESPACE": self.namespace,
             "TOKEN_PRIVATE_KEY": str(self.dir / "key.pem"),
