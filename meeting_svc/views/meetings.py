@@ -48,21 +48,13 @@ def meeting_values(body: api.MeetingCreate | api.MeetingPatch, base: dict[str, A
     problem = service.time_problem(v["starts_at"], v["ends_at"], v["timezone"])
     if problem:
         raise Problem(422, "Invalid time", problem[1], field=problem[0])
-    moved = (
-        base is None
-        or "starts_at" not in base
-        or (v["starts_at"], v["ends_at"])
-        != (
-            base["starts_at"],
-            base["ends_at"],
-        )
-    )
-    if moved:  # a meeting already under way may still be edited without touching its times
-        problem = service.past_problem(
-            "starts_at", v["starts_at"], dt.datetime.now(dt.UTC), v.get("record_only", False)
-        )
-        if problem:
-            raise Problem(422, "Time in the past", problem[1], field=problem[0])
+    now = dt.datetime.now(dt.UTC)
+    for name in ("starts_at", "ends_at"):
+        # only a time being set is checked: a meeting under way may still be renamed or extended
+        if base is None or name not in base or v[name] != base[name]:
+            problem = service.past_problem(name, v[name], now, v.get("record_only", False))
+            if problem:
+                raise Problem(422, "Time in the past", problem[1], field=problem[0])
     return v
 
 

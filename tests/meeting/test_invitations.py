@@ -11,6 +11,7 @@ from meeting_svc.__main__ import create_organiser
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
 from schemas.codec import encode
+from servicekit.runtime import RUNTIME
 from servicekit.sealed import read_seal_key, unseal
 from tests.conftest import EventTap, settings_of, wait_for
 from tests.meeting.conftest import Caller, Client, Org, invite, join, new_meeting, ok
@@ -80,10 +81,27 @@ async def test_a_past_meeting_or_deadline_is_refused_unless_recorded(client: Cli
         f"/api/v1/meetings/{upcoming['id']}", json=times, headers={**org.organiser.auth, "If-Match": '"1"'}
     )
     assert (moved.status, (await moved.json())["field"]) == (422, "starts_at")
+    # once it has begun, it may still be renamed or extended, not moved back
+    await (
+        client.app[RUNTIME]
+        .db()
+        .execute("update meetings set starts_at = now() - interval '1 hour' where id = $1", uuid.UUID(upcoming["id"]))
+    )
     renamed = await client.patch(
         f"/api/v1/meetings/{upcoming['id']}", json={"title": {"vi": "Tên mới"}}, headers=org.organiser.auth
     )
     assert renamed.status == 200
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=6)).isoformat()
+    extended = await client.patch(
+        f"/api/v1/meetings/{upcoming['id']}", json={"ends_at": later}, headers=org.organiser.auth
+    )
+    assert extended.status == 200, await extended.json()
+    ended = await client.patch(
+        f"/api/v1/meetings/{upcoming['id']}",
+        json={"ends_at": (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()},
+        headers=org.organiser.auth,
+    )
+    assert (ended.status, (await ended.json())["field"]) == (422, "ends_at")
 
     recorded = await new_meeting(client, org, record_only=True, **times)
     assert recorded["record_only"] is True
