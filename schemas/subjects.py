@@ -58,6 +58,10 @@ class Subjects(msgspec.Struct, frozen=True):
     def meeting(self, stream: Stream, meeting_id: uuid.UUID) -> str:
         return self._p(f"{stream.prefix}.{meeting_id}.>")
 
+    def meeting_position(self) -> str:
+        """Core NATS request/reply (not a stream): meeting_svc answers with a meeting's latest meeting_seq."""
+        return self._p("internal.meeting_position")
+
     def of_type(self, stream: Stream, event_type: str) -> str:
         return self._p(f"{stream.prefix}.*.{event_type}")
 

@@ -43,6 +43,7 @@ class ConsumerSpec:
     stream: Stream
     handler: Handler
     event_type: str | None = None
+    settle: Handler | None = None  # for a dead-lettered event (see EventConsumer)
 
 
 Task = Callable[["Runtime"], Awaitable[None]]
@@ -172,6 +173,7 @@ class Runtime:
             stream=s.stream_name(spec.stream),
             filter_subject=s.of_type(spec.stream, spec.event_type) if spec.event_type else s.all_of(spec.stream),
             handler=spec.handler,
+            settle=spec.settle,
         )
 
     def _spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task[None]:

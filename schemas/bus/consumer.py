@@ -5,12 +5,15 @@ record `(consumer, event_id)` in `processed_events` and run the handler; ack onl
 commit. A redelivered event finds its row and is acked without running the handler again.
 A handler error is transient (`nak` with backoff) until the message has been delivered
 `max_deliver` times, or at once when the handler raises `PoisonEvent`: then it is dead-lettered.
+A handler that raises `NotYet` (a related event has not arrived: two streams have no order between
+them) gets the message again after a delay, however often: it is never dead-lettered for arriving early.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from collections.abc import Awaitable, Callable
 
 import asyncpg
@@ -21,7 +24,7 @@ from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 
 from schemas.codec import DecodeError, correlation_id, decode
 from schemas.events import Event
@@ -32,6 +35,9 @@ HANDLED = Counter("events_handled_total", "Events handled and committed", ["cons
 DUPLICATES = Counter("events_duplicate_total", "Redelivered events skipped", ["consumer"])
 RETRIED = Counter("events_retried_total", "Events nak'ed for a later retry", ["consumer"])
 DEAD = Counter("events_dead_lettered_total", "Messages moved to the dead-letter table", ["consumer"])
+WAITING = Counter("events_waiting_total", "Events put back because a related event has not arrived", ["consumer"])
+PENDING = Gauge("consumer_pending_events", "Events in the stream not yet delivered to the consumer (lag)", ["consumer"])
+LAG = Gauge("consumer_lag_seconds", "Age of the last event the consumer handled when it handled it", ["consumer"])
 
 Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
 
@@ -40,8 +46,19 @@ class PoisonEvent(Exception):
     """Raised by a handler for an event that can never be handled; it is dead-lettered at once."""
 
 
+class NotYet(Exception):
+    """Raised by a handler for an event it cannot act on until a related event arrived (e.g. the meeting
+    of a poll event, still behind a backlog on the other stream). Nothing is committed; the message comes
+    back after a short delay, without counting towards `max_deliver`."""
+
+
 def retry_delay(num_delivered: int) -> float:
     return min(0.5 * 2 ** max(num_delivered - 1, 0), 30.0)
+
+
+def wait_delay(num_delivered: int) -> float:
+    # short at first (the missing event is usually a few messages behind), never more than 5 s
+    return min(0.1 * 1.5 ** max(num_delivered - 1, 0), 5.0)
 
 
 class EventConsumer:
@@ -55,6 +72,7 @@ class EventConsumer:
         stream: str,
         filter_subject: str,
         handler: Handler,
+        settle: Handler | None = None,
         batch: int = 100,
         max_deliver: int = 8,
         fetch_timeout: float = 1.0,
@@ -66,6 +84,9 @@ class EventConsumer:
         self._stream = stream
         self._filter = filter_subject
         self._handler = handler
+        # Runs, in its own transaction, for a decoded event that is dead-lettered: lets the read model
+        # record the event's position, so a barrier waiting for it does not wait forever.
+        self._settle = settle
         self._batch = batch
         self._max_deliver = max_deliver
         self._fetch_timeout = fetch_timeout
@@ -112,11 +133,14 @@ class EventConsumer:
                     try:
                         msgs = await sub.fetch(want, timeout=self._fetch_timeout)
                     except nats.errors.TimeoutError:
+                        PENDING.labels(self.durable).set(0)
                         want = 1
                         continue
                     backoff = 0.2
                     for msg in msgs:
                         await self.handle(msg)
+                    if msgs:
+                        PENDING.labels(self.durable).set(msgs[-1].metadata.num_pending)
                     # nats-py's fetch of n lingers until n messages arrived or the timeout passed, so ask
                     # for exactly what the server says is waiting: one when idle (returns on arrival), a
                     # batch under load.
@@ -151,12 +175,26 @@ class EventConsumer:
                 if fresh:
                     await self._handler(conn, event)
         except PoisonEvent as exc:
-            await self._dead_letter(msg, f"rejected by handler: {exc}")
+            await self._dead_letter(msg, f"rejected by handler: {exc}", event)
+            return
+        except NotYet as exc:
+            delivered = msg.metadata.num_delivered
+            WAITING.labels(self.durable).inc()
+            if delivered in (1, 10) or delivered % 100 == 0:
+                log.info(
+                    "event waits for a related event",
+                    consumer=self.durable,
+                    event_id=str(event.id),
+                    event_type=event.event_type,
+                    waiting_for=str(exc),
+                    delivered=delivered,
+                )
+            await msg.nak(delay=wait_delay(delivered))
             return
         except Exception as exc:
             delivered = msg.metadata.num_delivered
             if delivered >= self._max_deliver:
-                await self._dead_letter(msg, f"failed {delivered} times: {exc!r}")
+                await self._dead_letter(msg, f"failed {delivered} times: {exc!r}", event)
                 return
             RETRIED.labels(self.durable).inc()
             log.warning(
@@ -172,16 +210,20 @@ class EventConsumer:
         finally:
             correlation_id.reset(token)
         (HANDLED if fresh else DUPLICATES).labels(self.durable).inc()
+        LAG.labels(self.durable).set(max(0.0, (dt.datetime.now(dt.UTC) - event.occurred_at).total_seconds()))
         await msg.ack()
 
-    async def _dead_letter(self, msg: Msg, reason: str) -> None:
-        await self._pool.execute(
-            "insert into dead_letters (consumer, subject, payload, reason) values ($1, $2, $3, $4)",
-            self.durable,
-            msg.subject,
-            msg.data,
-            reason[:2000],
-        )
+    async def _dead_letter(self, msg: Msg, reason: str, event: Event | None = None) -> None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "insert into dead_letters (consumer, subject, payload, reason) values ($1, $2, $3, $4)",
+                self.durable,
+                msg.subject,
+                msg.data,
+                reason[:2000],
+            )
+            if event is not None and self._settle is not None:
+                await self._settle(conn, event)
         DEAD.labels(self.durable).inc()
         log.error("message dead-lettered", consumer=self.durable, subject=msg.subject, reason=reason[:200])
         await msg.term()

@@ -1,0 +1,59 @@
+"""How far a read model has applied a meeting's numbered events (`meeting_seq`, see docs/consistency.md).
+
+Events may arrive out of order (the outbox relay publishes a batch concurrently, a nak'ed event comes
+back later), so the position is the end of the unbroken run 1..n of applied events; events applied
+ahead of a gap are remembered until the gap fills. Called inside the consumer's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+
+async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> int:
+    """Note event `seq` of the meeting as applied; return the meeting's position afterwards."""
+    # the usual case, one statement: the next event in order, with nothing waiting ahead of it
+    moved = await conn.fetchval(
+        "update meeting_positions set applied_through = $2 where meeting_id = $1 and applied_through = $2 - 1"
+        " and not exists (select 1 from meeting_positions_ahead where meeting_id = $1 and seq = $2 + 1)"
+        " returning applied_through",
+        meeting_id,
+        seq,
+    )
+    if moved is not None:
+        return moved  # type: ignore[no-any-return]
+    through = await conn.fetchval(
+        "insert into meeting_positions (meeting_id) values ($1) on conflict (meeting_id)"
+        " do update set meeting_id = excluded.meeting_id returning applied_through",  # locks the row
+        meeting_id,
+    )
+    if seq <= through:
+        return through  # type: ignore[no-any-return]
+    if seq > through + 1:
+        await conn.execute(
+            "insert into meeting_positions_ahead (meeting_id, seq) values ($1, $2) on conflict do nothing",
+            meeting_id,
+            seq,
+        )
+        return through  # type: ignore[no-any-return]
+    # `seq` closes the gap: run on through the events that were waiting ahead of it
+    end = await conn.fetchval(
+        "select coalesce(min(a.seq), $2) from meeting_positions_ahead a where a.meeting_id = $1 and a.seq > $2"
+        " and not exists (select 1 from meeting_positions_ahead b where b.meeting_id = $1 and b.seq = a.seq + 1)"
+        " and a.seq - $2 = (select count(*) from meeting_positions_ahead c"
+        " where c.meeting_id = $1 and c.seq > $2 and c.seq <= a.seq)",
+        meeting_id,
+        seq,
+    )
+    await conn.execute("delete from meeting_positions_ahead where meeting_id = $1 and seq <= $2", meeting_id, end)
+    await conn.execute("update meeting_positions set applied_through = $2 where meeting_id = $1", meeting_id, end)
+    return end  # type: ignore[no-any-return]
+
+
+async def position(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> int:
+    """Every event of the meeting up to this meeting_seq has been applied."""
+    return await conn.fetchval(  # type: ignore[no-any-return]
+        "select coalesce((select applied_through from meeting_positions where meeting_id = $1), 0)", meeting_id
+    )

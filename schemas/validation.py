@@ -1,0 +1,22 @@
+"""Checks of event data that every read model applies alike, so no service stores what another refuses."""
+
+from __future__ import annotations
+
+from schemas import events as ev
+from schemas.events import Event
+
+
+def event_problem(event: Event) -> str | None:
+    """Why this event can never be applied (it is then dead-lettered), or None."""
+    if event.schema_version > ev.SCHEMA_VERSION:
+        return f"schema_version {event.schema_version} is newer than this service understands"
+    if event.meeting_seq is not None and event.meeting_seq < 1:
+        return f"meeting_seq {event.meeting_seq} is not a position"
+    match event:
+        case ev.ParticipantFacts() if event.weight < 0:
+            return f"participant {event.participant_id} has a negative weight"
+        case ev.ProxyGranted() | ev.ProxyRevoked() if event.principal_id == event.holder_id:
+            return "a participant cannot hold its own proxy"
+        case ev.Attendance() if event.present_count < 0 or event.present_weight < 0:
+            return "attendance cannot be negative"
+    return None
