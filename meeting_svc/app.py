@@ -8,6 +8,7 @@ from aiohttp import web
 
 from meeting_svc import db, routes, webclient
 from meeting_svc.openapi import OPENAPI
+from meeting_svc.positions import answer_positions
 from meeting_svc.settings import Settings
 from meeting_svc.views import access, invitations
 from schemas import events as ev
@@ -30,10 +31,9 @@ async def announce_overdue(runtime: Runtime, settings: Settings) -> None:
         try:
             async with runtime.db().acquire() as conn, conn.transaction():
                 rows = await db.newly_overdue(conn)
-                await enqueue(
+                events = await db.number_events(
                     conn,
-                    runtime.subjects,
-                    *(
+                    [
                         new_event(
                             ev.ContributionOverdue,
                             meeting_id=r["meeting_id"],
@@ -42,8 +42,9 @@ async def announce_overdue(runtime: Runtime, settings: Settings) -> None:
                             deadline=r["deadline"],
                         )
                         for r in rows
-                    ),
+                    ],
                 )
+                await enqueue(conn, runtime.subjects, *events)
         except Exception as exc:  # the next round retries; a passing outage must not end the task
             log.warning("overdue check failed", error=repr(exc))
         await asyncio.sleep(settings.overdue_interval_s)
@@ -56,7 +57,7 @@ def create_app(settings: Settings) -> web.Application:
     async def revocations(runtime: Runtime) -> None:
         await share_revocations(runtime, db.revoked_since)
 
-    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations])
+    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations, answer_positions])
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
     app[access.MEETING_OWNERS] = {}

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
+import msgspec
+
+from schemas.events import Event
 
 MEETING_COLUMNS = (
     "id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at, ends_at, timezone,"
@@ -196,6 +200,30 @@ async def set_status(conn: asyncpg.Connection, meeting_id: uuid.UUID, status: st
         meeting_id,
         status,
     )
+
+
+async def number_events(conn: asyncpg.Connection, events: Sequence[Event]) -> list[Event]:
+    """Give each event its meeting's next meeting_seq. The update locks the meeting row until commit, so
+    numbers follow commit order: whoever has seen number n has seen everything acknowledged before it."""
+    counts: dict[uuid.UUID, int] = {}
+    for event in events:
+        counts[event.meeting_id] = counts.get(event.meeting_id, 0) + 1
+    last: dict[uuid.UUID, int] = {}
+    for meeting_id, n in sorted(counts.items()):  # one lock order, whatever the events' order
+        last[meeting_id] = await conn.fetchval(
+            "update meetings set event_seq = event_seq + $2 where id = $1 returning event_seq", meeting_id, n
+        )
+    numbered = []
+    for event in events:
+        remaining = counts[event.meeting_id]
+        counts[event.meeting_id] = remaining - 1
+        numbered.append(msgspec.structs.replace(event, meeting_seq=last[event.meeting_id] - remaining + 1))
+    return numbered
+
+
+async def event_position(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> int | None:
+    """The meeting_seq of the meeting's latest committed event (None for an unknown meeting)."""
+    return await conn.fetchval("select event_seq from meetings where id = $1", meeting_id)  # type: ignore[no-any-return]
 
 
 # --- agenda -------------------------------------------------------------------------------------------------

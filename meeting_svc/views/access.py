@@ -108,4 +108,4 @@ def editable(meeting: asyncpg.Record) -> None:
 
 
 async def publish(request: web.Request, conn: asyncpg.Connection, *events: Event) -> None:
-    await enqueue(conn, request.app[RUNTIME].subjects, *events)
+    await enqueue(conn, request.app[RUNTIME].subjects, *await db.number_events(conn, events))
