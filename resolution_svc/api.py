@@ -126,6 +126,9 @@ class Result(msgspec.Struct, kw_only=True):
     eligible_count: int
     eligible_weight: int
     result: PollResult
+    closed_by: str | None = None  # chair, schedule, meeting_ended or meeting_cancelled
+    # presence was counted on every meeting_svc event of the meeting up to this meeting_seq
+    meeting_position: int | None = None
 
 
 class NamedBallot(msgspec.Struct, kw_only=True):

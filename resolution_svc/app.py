@@ -5,7 +5,7 @@ from pathlib import Path
 from aiohttp import web
 
 from resolution_svc import routes
-from resolution_svc.consumers import apply_meeting_event
+from resolution_svc.consumers import meeting_event_handler, settle
 from resolution_svc.openapi import OPENAPI
 from resolution_svc.schedule import run_schedule
 from resolution_svc.settings import Settings
@@ -22,16 +22,17 @@ SQL = Path(__file__).parent / "sql"
 
 def create_app(settings: Settings) -> web.Application:
     async def schedule(runtime: Runtime) -> None:
-        await run_schedule(runtime, settings.schedule_interval_s)
+        await run_schedule(runtime, settings.schedule_interval_s, settings.consistency_wait_s)
 
     runtime = Runtime(
         settings=settings,
         service=SERVICE,
         sql=SQL,
-        consumers=[ConsumerSpec("meetings", MEETINGS, apply_meeting_event)],
         tasks=[schedule],
     )
+    runtime.consumers.append(ConsumerSpec("meetings", MEETINGS, meeting_event_handler(runtime), settle=settle))
     app = create_base_app(runtime)
+    app[access.SETTINGS] = settings
     app[access.VERIFIER] = TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
     app.middlewares.append(RevocationCheck(app[access.VERIFIER]).middleware)
     app[ballots.POLL_FACTS] = {}

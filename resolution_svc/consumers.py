@@ -1,97 +1,182 @@
 """The read model of meetings, participants, attendance and proxies, kept from meeting_svc's events inside
-the consumer's transaction. Events of one meeting may arrive late or twice: every row remembers when the
-fact it holds happened, and an older fact never overwrites a newer one."""
+the consumer's transaction (docs/consistency.md). Events of one meeting may arrive late or twice: every row
+remembers the meeting_seq of the last event applied to it (its version), an older event never overwrites a
+newer one, and a removal is final. Events without a meeting_seq (published before it existed) fall back to
+comparing when the fact happened. Each applied event advances the meeting's position, which the barrier of
+poll open and close waits for. Ending or cancelling a meeting closes its open polls."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
 
+from resolution_svc import db
+from resolution_svc.views.polls import close_poll
 from schemas import events as ev
-from schemas.bus import PoisonEvent
+from schemas.bus import NotYet, PoisonEvent, positions
+from schemas.bus.consumer import Handler
 from schemas.events import Event
+from schemas.validation import event_problem
+from servicekit.runtime import Runtime
 
 STATUS_OF = {ev.MeetingStarted: "in_progress", ev.MeetingEnded: "ended", ev.MeetingCancelled: "cancelled"}
 
 
+def newer(column: str, at_column: str) -> str:
+    """The SQL condition under which the incoming row ($v version, $at time) replaces the stored one."""
+    return (
+        f"(case when $v::bigint is not null and {column} is not null then {column} < $v::bigint"
+        f" when $v::bigint is not null then true else {at_column} is null or {at_column} < $at end)"
+    )
+
+
+def sql(text: str, **names: int) -> str:
+    for name, index in names.items():
+        text = text.replace(f"${name}", f"${index}")
+    return text
+
+
+def meeting_event_handler(runtime: Runtime) -> Handler:
+    async def handle(conn: asyncpg.Connection, event: Event) -> None:
+        await apply_meeting_event(conn, event)
+        if isinstance(event, ev.MeetingEnded | ev.MeetingCancelled):
+            await close_open_polls(runtime, conn, event)
+        if event.meeting_seq is not None:
+            await positions.record(conn, event.meeting_id, event.meeting_seq)
+
+    return handle
+
+
+async def settle(conn: asyncpg.Connection, event: Event) -> None:
+    """A dead-lettered meeting event still counts as passed, or every later barrier would wait for it."""
+    if event.meeting_seq is not None:
+        await positions.record(conn, event.meeting_id, event.meeting_seq)
+
+
+async def close_open_polls(runtime: Runtime, conn: asyncpg.Connection, event: Event) -> None:
+    """An ended or cancelled meeting takes no more ballots: its open polls close with what was cast, counted
+    on everything meeting_svc acknowledged before the end (so the events before it must be in first)."""
+    if event.meeting_seq is not None:
+        through = await positions.position(conn, event.meeting_id)
+        if through < event.meeting_seq - 1:
+            raise NotYet(f"meeting events {through + 1}..{event.meeting_seq - 1} before its end")
+    reason = "meeting_ended" if isinstance(event, ev.MeetingEnded) else "meeting_cancelled"
+    for poll_id in await db.open_polls(conn, event.meeting_id):
+        poll = await db.poll(conn, poll_id, lock=True)
+        if poll is not None and poll["status"] == "open":
+            await close_poll(runtime, conn, poll, None, position=event.meeting_seq, reason=reason)
+
+
 async def apply_meeting_event(conn: asyncpg.Connection, event: Event) -> None:
-    if event.schema_version > ev.SCHEMA_VERSION:
-        raise PoisonEvent(f"schema_version {event.schema_version} is newer than this service understands")
-    at = event.occurred_at
+    problem = event_problem(event)
+    if problem:
+        raise PoisonEvent(problem)
+    at, v = event.occurred_at, event.meeting_seq
     match event:
         case ev.MeetingFacts():
             await conn.execute(
-                "insert into meetings (id, organisation_id, timezone, starts_at, ends_at, facts_at, status, status_at)"
-                " values ($1, $2, $3, $4, $5, $6, $7, $6) on conflict (id) do update set"
-                " organisation_id = excluded.organisation_id, timezone = excluded.timezone,"
-                " starts_at = excluded.starts_at, ends_at = excluded.ends_at, facts_at = excluded.facts_at"
-                " where meetings.facts_at is null or meetings.facts_at < excluded.facts_at",
+                sql(
+                    "insert into meetings (id, organisation_id, timezone, starts_at, ends_at, facts_at, facts_version,"
+                    " status, status_at, status_version) values ($1, $2, $3, $4, $5, $at, $v, $6, $at, $v)"
+                    " on conflict (id) do update set organisation_id = excluded.organisation_id,"
+                    " timezone = excluded.timezone, starts_at = excluded.starts_at, ends_at = excluded.ends_at,"
+                    " facts_at = excluded.facts_at, facts_version = excluded.facts_version"
+                    f" where {newer('meetings.facts_version', 'meetings.facts_at')}",
+                    at=7,
+                    v=8,
+                ),
                 event.meeting_id,
                 event.organisation_id,
                 event.timezone,
                 event.starts_at,
                 event.ends_at,
-                at,
                 event.status,
+                at,
+                v,
             )
-            await set_status(conn, event.meeting_id, event.status, at)
+            await set_status(conn, event.meeting_id, event.status, at, v)
         case ev.MeetingStarted() | ev.MeetingEnded() | ev.MeetingCancelled():
-            await set_status(conn, event.meeting_id, STATUS_OF[type(event)], at)
+            await set_status(conn, event.meeting_id, STATUS_OF[type(event)], at, v)
         case ev.ParticipantFacts():
-            if event.weight < 0:
-                raise PoisonEvent(f"participant {event.participant_id} has a negative weight")
             await conn.execute(
-                "insert into participants (id, meeting_id, role, weight, department_id, facts_at)"
-                " values ($1, $2, $3, $4, $5, $6) on conflict (id) do update set role = excluded.role,"
-                " weight = excluded.weight, department_id = excluded.department_id, facts_at = excluded.facts_at"
-                " where participants.facts_at is null or participants.facts_at < excluded.facts_at",
+                sql(
+                    "insert into participants (id, meeting_id, role, weight, department_id, facts_at, version)"
+                    " values ($1, $2, $3, $4, $5, $at, $v) on conflict (id) do update set role = excluded.role,"
+                    " weight = excluded.weight, department_id = excluded.department_id,"
+                    " facts_at = excluded.facts_at, version = excluded.version"
+                    f" where not participants.removed and {newer('participants.version', 'participants.facts_at')}",
+                    at=6,
+                    v=7,
+                ),
                 event.participant_id,
                 event.meeting_id,
                 event.role,
                 event.weight,
                 event.department_id,
                 at,
+                v,
             )
         case ev.ParticipantRemoved():
             # removal is final: no later-arriving older fact brings a participant back
             await conn.execute(
-                "insert into participants (id, meeting_id, removed) values ($1, $2, true)"
-                " on conflict (id) do update set removed = true",
+                "insert into participants (id, meeting_id, removed, present, version) values ($1, $2, true, false, $3)"
+                " on conflict (id) do update set removed = true, present = false,"
+                " version = greatest(participants.version, excluded.version)",
                 event.participant_id,
                 event.meeting_id,
+                v,
             )
         case ev.CheckedIn() | ev.CheckedOut():
             await conn.execute(
-                "insert into participants (id, meeting_id, present, presence_at) values ($1, $2, $3, $4)"
-                " on conflict (id) do update set present = excluded.present, presence_at = excluded.presence_at"
-                " where participants.presence_at is null or participants.presence_at < excluded.presence_at",
+                sql(
+                    "insert into participants (id, meeting_id, present, presence_at, presence_version)"
+                    " values ($1, $2, $3, $at, $v) on conflict (id) do update set present = excluded.present,"
+                    " presence_at = excluded.presence_at, presence_version = excluded.presence_version"
+                    " where not participants.removed"
+                    f" and {newer('participants.presence_version', 'participants.presence_at')}",
+                    at=4,
+                    v=5,
+                ),
                 event.participant_id,
                 event.meeting_id,
                 isinstance(event, ev.CheckedIn),
                 at,
+                v,
             )
         case ev.ProxyGranted() | ev.ProxyRevoked():
-            if event.principal_id == event.holder_id:
-                raise PoisonEvent("a participant cannot hold its own proxy")
             granted = isinstance(event, ev.ProxyGranted)
             await conn.execute(
-                "insert into proxies (principal_id, holder_id, meeting_id, changed_at) values ($1, $2, $3, $4)"
-                " on conflict (principal_id) do update set holder_id = excluded.holder_id,"
-                " changed_at = excluded.changed_at where proxies.changed_at < excluded.changed_at",
+                sql(
+                    "insert into proxies (principal_id, holder_id, meeting_id, changed_at, version)"
+                    " values ($1, $2, $3, $at, $v) on conflict (principal_id) do update set"
+                    " holder_id = excluded.holder_id, changed_at = excluded.changed_at, version = excluded.version"
+                    f" where {newer('proxies.version', 'proxies.changed_at')}",
+                    at=4,
+                    v=5,
+                ),
                 event.principal_id,
                 event.holder_id if granted else None,
                 event.meeting_id,
                 at,
+                v,
             )
         case _:
             return  # agenda, RSVP and contributions do not concern voting
 
 
-async def set_status(conn: asyncpg.Connection, meeting_id: object, status: str, at: object) -> None:
+async def set_status(conn: asyncpg.Connection, meeting_id: Any, status: str, at: Any, version: int | None) -> None:
     await conn.execute(
-        "insert into meetings (id, status, status_at) values ($1, $2, $3) on conflict (id) do update set"
-        " status = excluded.status, status_at = excluded.status_at"
-        " where meetings.status_at is null or meetings.status_at < excluded.status_at",
+        sql(
+            "insert into meetings (id, status, status_at, status_version) values ($1, $2, $at, $v)"
+            " on conflict (id) do update set status = excluded.status, status_at = excluded.status_at,"
+            " status_version = excluded.status_version"
+            f" where {newer('meetings.status_version', 'meetings.status_at')}",
+            at=3,
+            v=4,
+        ),
         meeting_id,
         status,
         at,
+        version,
     )

@@ -105,7 +105,8 @@ async def set_amendment_status(conn: asyncpg.Connection, aid: uuid.UUID, status:
 POLL_COLUMNS = (
     "p.id, p.meeting_id, p.organisation_id, p.motion, p.resolution_id, p.amendment_id, p.question_vi,"
     " p.question_en, p.options, p.rules, p.secret, p.allow_change, p.status, p.opens_at, p.closes_at, p.opened_at,"
-    " p.closed_at, p.eligible_count, p.eligible_weight, p.result, p.turnout_published, m.timezone"
+    " p.closed_at, p.eligible_count, p.eligible_weight, p.result, p.turnout_published, p.closed_by,"
+    " p.meeting_position, m.timezone"
 )
 
 
@@ -169,12 +170,16 @@ async def snapshot_roster(conn: asyncpg.Connection, poll_id: uuid.UUID, meeting_
     return row["n"], row["w"]
 
 
-async def mark_open(conn: asyncpg.Connection, poll_id: uuid.UUID, count: int, weight: int) -> None:
+async def mark_open(
+    conn: asyncpg.Connection, poll_id: uuid.UUID, count: int, weight: int, position: int | None
+) -> None:
     await conn.execute(
-        "update polls set status = 'open', opened_at = now(), eligible_count = $2, eligible_weight = $3 where id = $1",
+        "update polls set status = 'open', opened_at = now(), eligible_count = $2, eligible_weight = $3,"
+        " meeting_position = $4 where id = $1",
         poll_id,
         count,
         weight,
+        position,
     )
 
 
@@ -244,11 +249,20 @@ async def roster_entry(pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID)
     return await pool.fetchrow("select caster_id from roster where poll_id = $1 and voter_id = $2", poll_id, voter)
 
 
-async def close(conn: asyncpg.Connection, poll_id: uuid.UUID) -> bool:
+async def close(conn: asyncpg.Connection, poll_id: uuid.UUID, closed_by: str, position: int | None) -> bool:
     done = await conn.execute(
-        "update polls set status = 'closed', closed_at = now() where id = $1 and status = 'open'", poll_id
+        "update polls set status = 'closed', closed_at = now(), closed_by = $2, meeting_position = $3"
+        " where id = $1 and status = 'open'",
+        poll_id,
+        closed_by,
+        position,
     )
     return done.endswith(" 1")
+
+
+async def open_polls(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> list[uuid.UUID]:
+    rows = await conn.fetch("select id from polls where meeting_id = $1 and status = 'open' order by id", meeting_id)
+    return [r["id"] for r in rows]
 
 
 async def counted(conn: asyncpg.Connection, poll_id: uuid.UUID) -> list[tuple[str, int]]:
@@ -293,7 +307,7 @@ async def receipts(pool: asyncpg.Pool, poll_id: uuid.UUID) -> list[asyncpg.Recor
 
 async def due_polls(conn: asyncpg.Connection, now: dt.datetime) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "select id, status from polls where (status = 'draft' and opens_at <= $1)"
+        "select id, meeting_id, status from polls where (status = 'draft' and opens_at <= $1)"
         " or (status = 'open' and closes_at <= $1) order by coalesce(closes_at, opens_at) limit 100",
         now,
     )

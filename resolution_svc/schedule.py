@@ -8,7 +8,7 @@ import datetime as dt
 
 import structlog
 
-from resolution_svc import db
+from resolution_svc import barrier, db
 from resolution_svc.views import access, polls
 from schemas import events as ev
 from schemas.codec import new_event
@@ -19,21 +19,23 @@ from servicekit.runtime import Runtime
 log = structlog.get_logger("resolution.schedule")
 
 
-async def run_schedule(runtime: Runtime, interval_s: float) -> None:
+async def run_schedule(runtime: Runtime, interval_s: float, wait_s: float) -> None:
     """Open and close polls whose time has come; emit coalesced turnout and overdue directives."""
     while True:
         try:
             async with runtime.db().acquire() as conn:
                 for due in await db.due_polls(conn, dt.datetime.now(dt.UTC)):
                     try:
+                        # the same barrier as the chair's open and close (docs/consistency.md)
+                        position = await barrier.caught_up(runtime, due["meeting_id"], wait_s)
                         async with conn.transaction():
                             poll = await db.poll(conn, due["id"], lock=True)
                             if poll is None:
                                 continue
                             if poll["status"] == "draft":
-                                await polls.open_poll(runtime, conn, poll, None)
+                                await polls.open_poll(runtime, conn, poll, None, position=position)
                             elif poll["status"] == "open":
-                                await polls.close_poll(runtime, conn, poll, None)
+                                await polls.close_poll(runtime, conn, poll, None, position=position, reason="schedule")
                     except Problem as exc:  # e.g. the meeting has not started yet: try again next round
                         log.info("scheduled poll not changed", poll_id=str(due["id"]), reason=exc.detail)
                 async with conn.transaction():

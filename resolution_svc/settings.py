@@ -10,3 +10,6 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     # How often scheduled polls, turnout (coalesced to at most one event per poll per round) and overdue
     # directives are checked.
     schedule_interval_s: float = 0.3
+    # How long opening or closing a poll waits for this service's read model to have applied every meeting
+    # event meeting_svc acknowledged before the request (docs/consistency.md); then 503 with Retry-After.
+    consistency_wait_s: float = 5.0

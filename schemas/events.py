@@ -42,6 +42,9 @@ class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
     schema_version: int = SCHEMA_VERSION
     correlation_id: str | None = None
     actor: str | None = None
+    # meeting_svc numbers its events of each meeting 1, 2, 3… in commit order (docs/consistency.md): the
+    # version read models compare per entity, and the position a barrier waits for. None on other events.
+    meeting_seq: int | None = None
 
     @property
     def event_type(self) -> str:
@@ -278,6 +281,19 @@ class AmendmentRejected(Event, frozen=True, kw_only=True, tag="amendment.rejecte
     resolution_id: uuid.UUID
 
 
+class PollCreated(Event, frozen=True, kw_only=True, tag="poll.created"):
+    """A poll prepared (still a draft), so the chair's page and the projector list it at once."""
+
+    poll_id: uuid.UUID
+    question: Bilingual
+    options: list[str]
+    secret: bool
+    motion: str
+    resolution_id: uuid.UUID | None = None
+    opens_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+
+
 class PollOpened(Event, frozen=True, kw_only=True, tag="poll.opened"):
     poll_id: uuid.UUID
     question: Bilingual
@@ -287,6 +303,8 @@ class PollOpened(Event, frozen=True, kw_only=True, tag="poll.opened"):
     eligible_count: int
     eligible_weight: int
     resolution_id: uuid.UUID | None = None
+    # the roster counts every meeting_svc event of the meeting up to this meeting_seq
+    meeting_position: int | None = None
 
 
 class TurnoutChanged(Event, frozen=True, kw_only=True, tag="poll.turnout_changed"):
@@ -313,12 +331,25 @@ class PollResult(msgspec.Struct, frozen=True, kw_only=True):
     required_weight: str  # an exact fraction, e.g. "40/3"
     quorum_met: bool
     outcome: Outcome
+    # What the result was measured on (auditable): the roster, who was present when the poll closed,
+    # who took part, the quorum rule applied and the figure compared with it.
+    eligible_count: int = 0
+    eligible_weight: int = 0
+    present_count: int = 0
+    present_weight: int = 0
+    participating_count: int = 0
+    participating_weight: int = 0
+    quorum_rule: str | None = None  # e.g. "present weight >= 1/2 of eligible weight (50/1) and count >= 60"
+    quorum_figures: list[str] = []  # e.g. ["present weight 100", "present count 100"]
 
 
 class PollClosed(Event, frozen=True, kw_only=True, tag="poll.closed"):
     poll_id: uuid.UUID
     resolution_id: uuid.UUID | None = None
     result: PollResult
+    # presence and the roster count every meeting_svc event of the meeting up to this meeting_seq
+    meeting_position: int | None = None
+    reason: Literal["chair", "schedule", "meeting_ended", "meeting_cancelled"] | None = None
 
 
 class ResolutionAdopted(Event, frozen=True, kw_only=True, tag="resolution.adopted"):
@@ -381,6 +412,7 @@ AnyEvent = (
     | AmendmentProposed
     | AmendmentAccepted
     | AmendmentRejected
+    | PollCreated
     | PollOpened
     | TurnoutChanged
     | PollClosed

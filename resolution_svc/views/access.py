@@ -8,6 +8,7 @@ import asyncpg
 from aiohttp import web
 
 from resolution_svc import db
+from resolution_svc.settings import Settings
 from schemas.bus import enqueue
 from schemas.events import Event
 from servicekit.http import Problem
@@ -15,6 +16,7 @@ from servicekit.runtime import RUNTIME, Runtime
 from servicekit.tokens import Claims, TokenVerifier
 
 VERIFIER = web.AppKey("verifier", TokenVerifier)
+SETTINGS = web.AppKey("settings", Settings)
 
 
 def pool(request: web.Request) -> asyncpg.Pool:

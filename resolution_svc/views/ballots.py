@@ -112,6 +112,8 @@ async def get_result(request: web.Request) -> web.Response:
             eligible_count=poll["eligible_count"],
             eligible_weight=poll["eligible_weight"],
             result=msgspec.json.decode(poll["result"], type=ev.PollResult),
+            closed_by=poll["closed_by"],
+            meeting_position=poll["meeting_position"],
         )
     )
 

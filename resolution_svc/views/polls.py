@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 import msgspec
 from aiohttp import web
 
-from resolution_svc import api, db, service
-from resolution_svc.views.access import actor, caller, pool, publish, require, visible_meeting
+from resolution_svc import api, barrier, db, service
+from resolution_svc.views.access import SETTINGS, actor, caller, pool, publish, require, visible_meeting
 from resolution_svc.views.amendments import settle_amendment
 from resolution_svc.views.bodies import bilingual, event_directives, poll_body
 from resolution_svc.voting import CountedBallot, PollRules, Roster, tally
@@ -20,6 +20,8 @@ from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME, Runtime
 from servicekit.tokens import Claims
+
+ClosedBy = Literal["chair", "schedule", "meeting_ended", "meeting_cancelled"]
 
 
 async def create_poll(request: web.Request) -> web.Response:
@@ -74,6 +76,23 @@ async def create_poll(request: web.Request) -> web.Response:
             }
             poll_id = await db.insert_poll(conn, meeting, values)
             row = await db.poll(conn, poll_id)
+            await publish(
+                request.app[RUNTIME],
+                conn,
+                new_event(
+                    ev.PollCreated,
+                    meeting_id=meeting["id"],
+                    actor=actor(claims),
+                    poll_id=poll_id,
+                    question=body.question,
+                    options=body.rules.options,
+                    secret=body.secret,
+                    motion=body.motion,
+                    resolution_id=resolution_id,
+                    opens_at=body.opens_at,
+                    closes_at=body.closes_at,
+                ),
+            )
             return json_response(poll_body(row), 201, {"Location": f"/api/v1/polls/{poll_id}"})
 
         return await idempotent(request, conn, str(meeting["id"]), raw, create)
@@ -101,14 +120,17 @@ async def get_poll(request: web.Request) -> web.Response:
     return json_response(poll_body(await visible_poll(request, caller(request))))
 
 
-async def open_poll(runtime: Runtime, conn: asyncpg.Connection, poll: Any, claims: Claims | None) -> None:
-    """Open a draft poll: fix its roster and tell everyone. The caller holds the poll row lock."""
+async def open_poll(
+    runtime: Runtime, conn: asyncpg.Connection, poll: Any, claims: Claims | None, *, position: int | None
+) -> None:
+    """Open a draft poll: fix its roster and tell everyone. The caller holds the poll row lock and has waited
+    (barrier) until the read model holds every meeting event up to `position`."""
     meeting = await db.meeting(conn, poll["meeting_id"])
     if meeting is None or meeting["status"] != "in_progress":
         status = meeting["status"] if meeting else "unknown"
         raise Problem(409, "Meeting not in progress", f"the meeting is {status}", current_status=status)
     count, weight = await db.snapshot_roster(conn, poll["id"], poll["meeting_id"])
-    await db.mark_open(conn, poll["id"], count, weight)
+    await db.mark_open(conn, poll["id"], count, weight, position)
     if poll["motion"] == "resolution":
         await db.set_resolution_status(conn, poll["resolution_id"], "voting")
     elif poll["motion"] == "amendment":
@@ -128,17 +150,27 @@ async def open_poll(runtime: Runtime, conn: asyncpg.Connection, poll: Any, claim
             eligible_count=count,
             eligible_weight=weight,
             resolution_id=poll["resolution_id"],
+            meeting_position=position,
         ),
     )
 
 
-async def close_poll(runtime: Runtime, conn: asyncpg.Connection, poll: Any, claims: Claims | None) -> None:
+async def close_poll(
+    runtime: Runtime,
+    conn: asyncpg.Connection,
+    poll: Any,
+    claims: Claims | None,
+    *,
+    position: int | None,
+    reason: ClosedBy,
+) -> None:
     """Close an open poll, count it, and publish the result and what follows from it, exactly once: the
     conditional update decides which of several racing closes does it. The caller holds the row lock, taken
-    after every in-flight ballot (which holds a share lock on the row) has committed."""
-    if not await db.close(conn, poll["id"]):
+    after every in-flight ballot (which holds a share lock on the row) has committed, and the read model
+    holds every meeting event up to `position` (presence is counted there)."""
+    if not await db.close(conn, poll["id"], reason, position):
         return
-    who = actor(claims) if claims else "schedule"
+    who = actor(claims) if claims else reason
     rules = msgspec.json.decode(poll["rules"], type=PollRules)
     totals = await db.roster_totals(conn, poll["id"])
     roster = Roster(**dict(totals))
@@ -154,6 +186,8 @@ async def close_poll(runtime: Runtime, conn: asyncpg.Connection, poll: Any, clai
             poll_id=poll["id"],
             resolution_id=poll["resolution_id"],
             result=result,
+            meeting_position=position,
+            reason=reason,
         )
     ]
     if poll["motion"] == "resolution":
@@ -209,17 +243,23 @@ def poll_action(action: str) -> Any:
     async def handler(request: web.Request) -> web.Response:
         claims = caller(request)
         runtime = request.app[RUNTIME]
+        seen = await visible_poll(request, claims)
+        await require(request, claims, service.RUNNING_ROOM, f"to {action} a poll")
+        position = None
+        if seen["status"] == ("draft" if action == "open" else "open"):
+            # decide on everything meeting_svc acknowledged before this request (docs/consistency.md)
+            position = await barrier.caught_up(runtime, seen["meeting_id"], request.app[SETTINGS].consistency_wait_s)
         async with pool(request).acquire() as conn, conn.transaction():
             poll = await visible_poll(request, claims, conn)
-            await require(request, claims, service.RUNNING_ROOM, f"to {action} a poll")
             if action == "open":
                 if poll["status"] != "draft":
                     raise Problem(409, "Not a draft", f"the poll is {poll['status']}", current_status=poll["status"])
-                await open_poll(runtime, conn, poll, claims)
+                await open_poll(runtime, conn, poll, claims, position=position)
             elif poll["status"] == "draft":
                 raise Problem(409, "Not open", "the poll has not been opened", current_status="draft")
             else:
-                await close_poll(runtime, conn, poll, claims)  # closing a closed poll changes nothing
+                # closing a closed poll changes nothing
+                await close_poll(runtime, conn, poll, claims, position=position, reason="chair")
             row = await db.poll(conn, poll["id"])
         return json_response(poll_body(row))
 

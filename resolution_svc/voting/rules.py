@@ -16,6 +16,7 @@ class QuorumRule(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     # weight checked in when the poll closes, or weight that cast a ballot
     of: Literal["present", "participating"] = "present"
     minimum_weight: int | None = None
+    minimum_count: int | None = None  # by head count: how many voters (present, or who cast a ballot)
     fraction: str | None = None  # of eligible weight, exact, e.g. "1/2"
 
 
@@ -42,10 +43,12 @@ def validate(rules: PollRules) -> tuple[str, str] | None:
         return "rules.options", "options must be distinct, non-empty and short"
     quorum = rules.quorum
     if quorum is not None:
-        if quorum.minimum_weight is None and quorum.fraction is None:
-            return "rules.quorum", "give minimum_weight, fraction or both"
+        if quorum.minimum_weight is None and quorum.minimum_count is None and quorum.fraction is None:
+            return "rules.quorum", "give minimum_weight, minimum_count, fraction or several"
         if quorum.minimum_weight is not None and quorum.minimum_weight < 1:
             return "rules.quorum.minimum_weight", "must be at least 1"
+        if quorum.minimum_count is not None and quorum.minimum_count < 1:
+            return "rules.quorum.minimum_count", "must be at least 1"
         if quorum.fraction is not None and parse_fraction(quorum.fraction) is None:
             return "rules.quorum.fraction", "an exact fraction in (0, 1], e.g. 1/2"
     return None

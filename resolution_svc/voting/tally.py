@@ -32,18 +32,34 @@ class Roster(msgspec.Struct, frozen=True, kw_only=True):
     present_weight: int
 
 
-def quorum_met(rules: PollRules, roster: Roster, cast_weight: int) -> bool:
+class Quorum(NamedTuple):
+    met: bool
+    rule: str | None  # the rule applied, in words, e.g. "present weight >= 1/2 of eligible weight (50)"
+    figures: list[str]  # what it was compared with, e.g. ["present weight 61"]
+
+
+def quorum_of(rules: PollRules, roster: Roster, cast_weight: int, cast_count: int) -> Quorum:
     quorum = rules.quorum
     if quorum is None:
-        return True
-    weight = roster.present_weight if quorum.of == "present" else cast_weight
-    if quorum.minimum_weight is not None and weight < quorum.minimum_weight:
-        return False
+        return Quorum(True, None, [])
+    what = quorum.of
+    weight, count = (roster.present_weight, roster.present_count) if what == "present" else (cast_weight, cast_count)
+    met, rule, figures = True, [], []
+    if quorum.minimum_weight is not None:
+        met = met and weight >= quorum.minimum_weight
+        rule.append(f"{what} weight >= {quorum.minimum_weight}")
     if quorum.fraction is not None:
         share = parse_fraction(quorum.fraction)
-        if share is None or weight < share * roster.eligible_weight:
-            return False
-    return True
+        needed = share * roster.eligible_weight if share is not None else None
+        met = met and needed is not None and weight >= needed
+        rule.append(f"{what} weight >= {quorum.fraction} of eligible weight ({needed})")
+    if quorum.minimum_weight is not None or quorum.fraction is not None:
+        figures.append(f"{what} weight {weight}")
+    if quorum.minimum_count is not None:
+        met = met and count >= quorum.minimum_count
+        rule.append(f"{what} count >= {quorum.minimum_count}")
+        figures.append(f"{what} count {count}")
+    return Quorum(met, " and ".join(rule), figures)
 
 
 def tally(ballots: Iterable[CountedBallot], rules: PollRules, roster: Roster) -> PollResult:
@@ -63,7 +79,9 @@ def tally(ballots: Iterable[CountedBallot], rules: PollRules, roster: Roster) ->
     share, inclusive = THRESHOLDS[rules.threshold]
     required = share * base
     passes = base > 0 and yes > 0 and (yes >= required if inclusive else yes > required)
-    met = quorum_met(rules, roster, cast)
+    cast_count = sum(counts.values())
+    quorum = quorum_of(rules, roster, cast, cast_count)
+    met = quorum.met
     return PollResult(
         tallies=[OptionTally(option=o, count=counts[o], weight=weights[o]) for o in rules.options],
         base=rules.base,
@@ -72,4 +90,12 @@ def tally(ballots: Iterable[CountedBallot], rules: PollRules, roster: Roster) ->
         required_weight=str(required),
         quorum_met=met,
         outcome="no_quorum" if not met else "adopted" if passes else "rejected",
+        eligible_count=roster.eligible_count,
+        eligible_weight=roster.eligible_weight,
+        present_count=roster.present_count,
+        present_weight=roster.present_weight,
+        participating_count=cast_count,
+        participating_weight=cast,
+        quorum_rule=quorum.rule,
+        quorum_figures=quorum.figures,
     )

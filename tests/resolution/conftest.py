@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from nats.aio.client import Client as NATS
+from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from resolution_svc.app import create_app
@@ -20,7 +22,7 @@ from resolution_svc.settings import Settings
 from schemas import events as ev
 from schemas.codec import encode, new_event
 from schemas.events import Event
-from schemas.subjects import Subjects
+from schemas.subjects import MEETINGS, Subjects, stream_of
 from servicekit.runtime import RUNTIME
 from servicekit.tokens import Claims, TokenSigner, expires_in
 from tests.conftest import EventTap, settings_of, wait_for
@@ -29,18 +31,31 @@ Client = TestClient[Any, Any]
 
 
 class Publisher:
+    """Plays meeting_svc: numbers each meeting's events (meeting_seq) and answers how far they have gone."""
+
     def __init__(self, jsc: JetStreamContext, namespace: str) -> None:
         self.js = jsc
         self.subjects = Subjects(namespace)
+        self.positions: dict[uuid.UUID, int] = {}
 
     async def __call__(self, *events: Event) -> None:
         for event in events:
+            if stream_of(event.event_type) is MEETINGS and event.meeting_seq is None:
+                self.positions[event.meeting_id] = self.positions.get(event.meeting_id, 0) + 1
+                event = msgspec.structs.replace(event, meeting_seq=self.positions[event.meeting_id])
             await self.js.publish(self.subjects.for_event(event), encode(event), headers={"Nats-Msg-Id": str(event.id)})
+
+    async def answer(self, msg: Msg) -> None:
+        position = self.positions.get(uuid.UUID(msg.data.decode()))
+        await msg.respond(msgspec.json.encode({"position": position}))
 
 
 @pytest.fixture
-async def publish(js: tuple[NATS, JetStreamContext], namespace: str, tap: EventTap) -> Publisher:
-    return Publisher(js[1], namespace)  # `tap` has created the streams
+async def publish(js: tuple[NATS, JetStreamContext], namespace: str, tap: EventTap) -> AsyncIterator[Publisher]:
+    publisher = Publisher(js[1], namespace)  # `tap` has created the streams
+    sub = await js[0].subscribe(publisher.subjects.meeting_position(), cb=publisher.answer)
+    yield publisher
+    await sub.unsubscribe()
 
 
 @pytest.fixture
