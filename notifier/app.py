@@ -43,7 +43,7 @@ def create_app(settings: Settings) -> web.Application:
         service=SERVICE,
         sql=SQL,
         consumers=[
-            ConsumerSpec("meetings", MEETINGS, handler),
+            ConsumerSpec("meetings", MEETINGS, handler, settle=handler.settle),
             ConsumerSpec("resolutions", RESOLUTIONS, handler),
         ],
         tasks=[webhooks, email, reminder_schedule, live_stream],

@@ -15,8 +15,9 @@ from notifier.mail import LINK_PLACEHOLDER, DirectiveLine, Facts, Kind, pick, re
 from notifier.service import LIVE_TYPES, public_payload
 from notifier.settings import Settings
 from schemas import events as ev
-from schemas.bus import PoisonEvent
+from schemas.bus import NotYet, PoisonEvent, positions
 from schemas.events import Event
+from schemas.validation import event_problem
 
 log = structlog.get_logger("notifier.consumers")
 
@@ -34,23 +35,39 @@ class EventHandler:
         self.settings = settings
 
     async def __call__(self, conn: asyncpg.Connection, event: Event) -> None:
-        if event.schema_version > ev.SCHEMA_VERSION:
-            raise PoisonEvent(f"schema_version {event.schema_version} is newer than this notifier understands")
+        problem = event_problem(event)
+        if problem:
+            raise PoisonEvent(problem)
         if await db.event_known(conn, event.id):
+            await self.settle(conn, event)
             return
+        # Two streams, two consumers, no order between them: an event of a meeting not known yet, or a poll
+        # event whose roster counted meeting events not applied here yet, waits for them (docs/consistency.md).
+        if not isinstance(event, ev.MeetingFacts) and await db.meeting(conn, event.meeting_id) is None:
+            raise NotYet("the meeting's facts")
+        if isinstance(event, ev.PollOpened | ev.PollClosed) and event.meeting_position:
+            applied = await positions.position(conn, event.meeting_id)
+            if applied < event.meeting_position:
+                raise NotYet(f"meeting events {applied + 1}..{event.meeting_position}")
         await self.update_read_model(conn, event)
+        await self.settle(conn, event)
         live_seq = await db.next_live_seq(conn, event.meeting_id) if event.event_type in LIVE_TYPES else None
         await db.record_event(
             conn, event.id, event.event_type, event.meeting_id, event.occurred_at, public_payload(event), live_seq
         )
         meeting = await db.meeting(conn, event.meeting_id)
-        if meeting is None:
-            log.warning("event for a meeting not seen yet: no webhooks or emails", event_type=event.event_type)
-            return
+        assert meeting is not None
         await db.fan_out(conn, event.id, event.event_type, event.meeting_id, meeting["organisation_id"])
         await self.queue_emails(conn, event, meeting)
 
+    @staticmethod
+    async def settle(conn: asyncpg.Connection, event: Event) -> None:
+        """Count a meeting event as passed (applied, known already, or dead-lettered)."""
+        if event.meeting_seq is not None:
+            await positions.record(conn, event.meeting_id, event.meeting_seq)
+
     async def update_read_model(self, conn: asyncpg.Connection, event: Event) -> None:
+        v = event.meeting_seq
         match event:
             case ev.MeetingFacts():
                 await db.upsert_meeting(
@@ -70,13 +87,14 @@ class EventHandler:
                         "online_url": event.online_url,
                         "record_only": event.record_only,
                     },
+                    v,
                 )
             case ev.MeetingCancelled():
-                await db.set_meeting_status(conn, event.meeting_id, "cancelled")
+                await db.set_meeting_status(conn, event.meeting_id, "cancelled", v)
             case ev.MeetingStarted():
-                await db.set_meeting_status(conn, event.meeting_id, "started")
+                await db.set_meeting_status(conn, event.meeting_id, "started", v)
             case ev.MeetingEnded():
-                await db.set_meeting_status(conn, event.meeting_id, "ended")
+                await db.set_meeting_status(conn, event.meeting_id, "ended", v)
             case ev.ParticipantFacts():
                 await db.upsert_participant(
                     conn,
@@ -91,9 +109,10 @@ class EventHandler:
                         "block_id": event.block_id,
                         "language": event.language,
                     },
+                    v,
                 )
             case ev.ParticipantRemoved():
-                await db.remove_participant(conn, event.participant_id)
+                await db.remove_participant(conn, event.participant_id, event.meeting_id, v)
             case ev.ContributionRequested():
                 await db.add_contribution_request(
                     conn,

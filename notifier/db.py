@@ -14,15 +14,26 @@ Row = asyncpg.Record
 # --- read model ---------------------------------------------------------------------------------
 
 
-async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any]) -> None:
+# A row is replaced by an event with a higher meeting_seq ($v), or by any event when either side has none
+# (events published before meeting_seq existed): docs/consistency.md.
+def _newer(column: str, v: str) -> str:
+    return f"({column} is null or {v}::bigint is null or {column} < {v}::bigint)"
+
+
+async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any], version: int | None) -> None:
     await conn.execute(
-        """insert into meetings (meeting_id, organisation_id, title_vi, title_en, starts_at, ends_at, timezone,
-                                 status, venue, online_url, record_only)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        f"""insert into meetings (meeting_id, organisation_id, title_vi, title_en, starts_at, ends_at, timezone,
+                                 status, venue, online_url, record_only, facts_version, status_version)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
            on conflict (meeting_id) do update set organisation_id = excluded.organisation_id,
                title_vi = excluded.title_vi, title_en = excluded.title_en, starts_at = excluded.starts_at,
-               ends_at = excluded.ends_at, timezone = excluded.timezone, status = excluded.status,
-               venue = excluded.venue, online_url = excluded.online_url, record_only = excluded.record_only""",
+               ends_at = excluded.ends_at, timezone = excluded.timezone,
+               status = case when {_newer("meetings.status_version", "$12")} then excluded.status
+                        else meetings.status end,
+               status_version = greatest(meetings.status_version, excluded.status_version),
+               venue = excluded.venue, online_url = excluded.online_url, record_only = excluded.record_only,
+               facts_version = excluded.facts_version
+           where {_newer("meetings.facts_version", "$12")}""",
         m["meeting_id"],
         m["organisation_id"],
         m["title_vi"],
@@ -34,26 +45,34 @@ async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any]) -> None:
         m["venue"],
         m["online_url"],
         m.get("record_only", False),
+        version,
     )
 
 
-async def set_meeting_status(conn: asyncpg.Connection, meeting_id: uuid.UUID, status: str) -> None:
-    await conn.execute("update meetings set status = $2 where meeting_id = $1", meeting_id, status)
+async def set_meeting_status(conn: asyncpg.Connection, meeting_id: uuid.UUID, status: str, version: int | None) -> None:
+    await conn.execute(
+        "update meetings set status = $2, status_version = coalesce($3, status_version)"
+        f" where meeting_id = $1 and {_newer('status_version', '$3')}",
+        meeting_id,
+        status,
+        version,
+    )
 
 
 async def meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> Row | None:
     return await conn.fetchrow("select * from meetings where meeting_id = $1", meeting_id)
 
 
-async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any]) -> None:
+async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any], version: int | None) -> None:
     await conn.execute(
-        """insert into participants
-               (participant_id, meeting_id, name, email, role, weight, department_id, language, block_id)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        f"""insert into participants
+               (participant_id, meeting_id, name, email, role, weight, department_id, language, block_id, version)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
            on conflict (participant_id) do update set meeting_id = excluded.meeting_id, name = excluded.name,
                email = excluded.email, role = excluded.role, weight = excluded.weight,
                department_id = excluded.department_id, language = excluded.language,
-               block_id = excluded.block_id, removed = false""",
+               block_id = excluded.block_id, version = excluded.version
+           where not participants.removed and {_newer("participants.version", "$10")}""",
         p["participant_id"],
         p["meeting_id"],
         p["name"],
@@ -63,11 +82,23 @@ async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any]) -> Non
         p["department_id"],
         p["language"],
         p["block_id"],
+        version,
     )
 
 
-async def remove_participant(conn: asyncpg.Connection, participant_id: uuid.UUID) -> None:
-    await conn.execute("update participants set removed = true where participant_id = $1", participant_id)
+async def remove_participant(
+    conn: asyncpg.Connection, participant_id: uuid.UUID, meeting_id: uuid.UUID, version: int | None
+) -> None:
+    """Final: a removal that arrives before the participant leaves a removed row, so nothing revives it."""
+    await conn.execute(
+        """insert into participants (participant_id, meeting_id, name, role, removed, version)
+           values ($1, $2, '', 'observer', true, $3)
+           on conflict (participant_id) do update set removed = true,
+               version = greatest(participants.version, excluded.version)""",
+        participant_id,
+        meeting_id,
+        version,
+    )
 
 
 async def recipients(

@@ -36,6 +36,7 @@ LIVE_TYPES = frozenset(
         "agenda.reordered",
         "participant.checked_in",
         "participant.checked_out",
+        "poll.created",
         "poll.opened",
         "poll.turnout_changed",
         "poll.closed",
