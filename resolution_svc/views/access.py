@@ -7,7 +7,7 @@ import uuid
 import asyncpg
 from aiohttp import web
 
-from resolution_svc import db
+from resolution_svc import barrier, db
 from resolution_svc.settings import Settings
 from schemas.bus import enqueue
 from schemas.events import Event
@@ -40,15 +40,26 @@ async def visible_meeting(request: web.Request, claims: Claims, meeting_id: uuid
     if claims.kind == "participant" and claims.meeting != meeting_id:
         raise Problem(404, "Not found", "no such meeting")
     meeting = await db.meeting(pool(request), meeting_id)
+    if meeting is None:
+        # not in the read model yet: wait for what meeting_svc acknowledged before this request
+        await catch_up(request, meeting_id)
+        meeting = await db.meeting(pool(request), meeting_id)
     if meeting is None or meeting["organisation_id"] != claims.org:
         raise Problem(404, "Not found", "no such meeting")
     return meeting
+
+
+async def catch_up(request: web.Request, meeting_id: uuid.UUID) -> int:
+    return await barrier.caught_up(request.app[RUNTIME], meeting_id, request.app[SETTINGS].consistency_wait_s)
 
 
 async def role_of(request: web.Request, claims: Claims) -> str | None:
     if claims.kind == "organiser":
         return "organiser"
     row = await pool(request).fetchrow("select role, removed from participants where id = $1", claims.sub)
+    if row is None and claims.meeting is not None:
+        await catch_up(request, claims.meeting)  # a participant invited a moment ago
+        row = await pool(request).fetchrow("select role, removed from participants where id = $1", claims.sub)
     if row is None or row["removed"]:
         raise Problem(401, "Not a participant any more", field="Authorization")
     return row["role"]  # type: ignore[no-any-return]
