@@ -112,7 +112,7 @@ class EventHandler:
                     v,
                 )
             case ev.ParticipantRemoved():
-                await db.remove_participant(conn, event.participant_id, event.meeting_id, v)
+                await db.remove_participant(conn, event.participant_id, event.meeting_id)
             case ev.ContributionRequested():
                 await db.add_contribution_request(
                     conn,

@@ -72,7 +72,7 @@ async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any], versio
                email = excluded.email, role = excluded.role, weight = excluded.weight,
                department_id = excluded.department_id, language = excluded.language,
                block_id = excluded.block_id, version = excluded.version
-           where not participants.removed and {_newer("participants.version", "$10")}""",
+           where {_newer("participants.version", "$10")}""",
         p["participant_id"],
         p["meeting_id"],
         p["name"],
@@ -86,18 +86,16 @@ async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any], versio
     )
 
 
-async def remove_participant(
-    conn: asyncpg.Connection, participant_id: uuid.UUID, meeting_id: uuid.UUID, version: int | None
-) -> None:
-    """Final: a removal that arrives before the participant leaves a removed row, so nothing revives it."""
+async def remove_participant(conn: asyncpg.Connection, participant_id: uuid.UUID, meeting_id: uuid.UUID) -> None:
+    """Final: nothing sets `removed` back, and a removal that arrives before the participant leaves a removed
+    row. It leaves the facts' version alone, so an older update arriving after it lands as it would have in
+    order (meeting_svc publishes no update after a removal)."""
     await conn.execute(
-        """insert into participants (participant_id, meeting_id, name, role, removed, version)
-           values ($1, $2, '', 'observer', true, $3)
-           on conflict (participant_id) do update set removed = true,
-               version = greatest(participants.version, excluded.version)""",
+        """insert into participants (participant_id, meeting_id, name, role, removed)
+           values ($1, $2, '', 'observer', true)
+           on conflict (participant_id) do update set removed = true""",
         participant_id,
         meeting_id,
-        version,
     )
 
 

@@ -105,7 +105,7 @@ async def apply_meeting_event(conn: asyncpg.Connection, event: Event) -> None:
                     " values ($1, $2, $3, $4, $5, $at, $v) on conflict (id) do update set role = excluded.role,"
                     " weight = excluded.weight, department_id = excluded.department_id,"
                     " facts_at = excluded.facts_at, version = excluded.version"
-                    f" where not participants.removed and {newer('participants.version', 'participants.facts_at')}",
+                    f" where {newer('participants.version', 'participants.facts_at')}",
                     at=6,
                     v=7,
                 ),
@@ -118,14 +118,14 @@ async def apply_meeting_event(conn: asyncpg.Connection, event: Event) -> None:
                 v,
             )
         case ev.ParticipantRemoved():
-            # removal is final: no later-arriving older fact brings a participant back
+            # Removal is final: nothing sets `removed` back, and no presence is applied after it. It leaves
+            # the facts' version alone, so an older update arriving after it still lands as it would have in
+            # order (the row then holds the participant's last facts, whatever the arrival order).
             await conn.execute(
-                "insert into participants (id, meeting_id, removed, present, version) values ($1, $2, true, false, $3)"
-                " on conflict (id) do update set removed = true, present = false,"
-                " version = greatest(participants.version, excluded.version)",
+                "insert into participants (id, meeting_id, removed, present) values ($1, $2, true, false)"
+                " on conflict (id) do update set removed = true, present = false",
                 event.participant_id,
                 event.meeting_id,
-                v,
             )
         case ev.CheckedIn() | ev.CheckedOut():
             await conn.execute(
