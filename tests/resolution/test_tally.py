@@ -96,6 +96,35 @@ def test_quorum(quorum: QuorumRule, present: int, cast: int, met: bool) -> None:
     assert result.outcome == ("adopted" if met else "no_quorum")  # never "rejected" for a missing quorum
 
 
+@pytest.mark.parametrize(
+    ("quorum", "present_count", "ballots_cast", "met", "rule", "figures"),
+    [
+        (QuorumRule(of="present", minimum_count=30), 30, 1, True, "present count >= 30", ["present count 30"]),
+        (QuorumRule(of="present", minimum_count=30), 29, 29, False, "present count >= 30", ["present count 29"]),
+        (
+            QuorumRule(of="participating", minimum_count=3, fraction="1/2"),
+            40,
+            3,
+            False,  # three voters of weight 5 are 15 of 40: the count is met, the weight is not
+            "participating weight >= 1/2 of eligible weight (20) and participating count >= 3",
+            ["participating weight 15", "participating count 3"],
+        ),
+    ],
+)
+def test_quorum_by_head_count_and_what_the_result_says_it_compared(
+    quorum: QuorumRule, present_count: int, ballots_cast: int, met: bool, rule: str, figures: list[str]
+) -> None:
+    # weights differ from heads: present people carry weight 2 each, voters 5
+    roster = Roster(
+        eligible_count=40, eligible_weight=40, present_count=present_count, present_weight=2 * present_count
+    )
+    result = tally(ballots(yes=ballots_cast, weight=5), PollRules(quorum=quorum), roster)
+    assert (result.quorum_met, result.quorum_rule, result.quorum_figures) == (met, rule, figures)
+    assert (result.present_count, result.present_weight) == (present_count, 2 * present_count)
+    assert (result.participating_count, result.participating_weight) == (ballots_cast, 5 * ballots_cast)
+    assert (result.eligible_count, result.eligible_weight) == (40, 40)
+
+
 def test_invalid_rules_name_the_field() -> None:
     assert validate(PollRules(options=["yes", "abstain"])) == ("rules.options", "a motion needs the options yes and no")
     assert validate(PollRules(quorum=QuorumRule()))[0] == "rules.quorum"  # type: ignore[index]

@@ -71,11 +71,11 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(running:
         screen = await opened_screen.value
         await expect(screen.locator(".attendance")).to_have_text("Có mặt: 1 đại biểu")
 
-        # The organiser's prepared poll is opened from the chair's page; the member's page learns of it
-        # from the live stream, without a reload.
+        # The organiser prepares a poll after the chair's page loaded: the page learns of it live
+        # (poll.created) and the chair opens it from there; the member's page learns of it from the live
+        # stream too, without a reload.
         poll = await running.resolution_poll(secret=True)
         await running.heard_started()
-        await chair_page.reload()  # the prepared poll is not announced until it opens
         chair_poll = chair_page.locator(f'[data-poll="{poll["id"]}"]')
         await chair_poll.get_by_role("button", name="Mở biểu quyết", exact=True).click()
         ballot = page.locator(f'[data-poll="{poll["id"]}"]')
