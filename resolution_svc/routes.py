@@ -117,7 +117,12 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "Open a poll: fixes its roster (chair)",
             "polls",
             response=api.Poll,
-            errors=CONFLICTS,
+            errors=(*CONFLICTS, 503),
+            description=(
+                "The roster counts every participant, role, weight, removal and proxy, and the meeting's start,"
+                " that meeting_svc acknowledged before this request (docs/consistency.md). 503 with Retry-After"
+                " when this service could not catch up with them within CONSISTENCY_WAIT_S."
+            ),
         ),
         polls.poll_action("open"),
     ),
@@ -128,8 +133,13 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "Close a poll and publish its result (chair)",
             "polls",
             response=api.Poll,
-            errors=CONFLICTS,
-            description="Every ballot acknowledged before the close is counted.",
+            errors=(*CONFLICTS, 503),
+            description=(
+                "Every ballot acknowledged before the close is counted, and presence counts every check-in,"
+                " check-out, removal, weight change and proxy meeting_svc acknowledged before it"
+                " (docs/consistency.md). 503 with Retry-After when this service could not catch up with them"
+                " within CONSISTENCY_WAIT_S."
+            ),
         ),
         polls.poll_action("close"),
     ),
