@@ -26,8 +26,9 @@ async def run_schedule(runtime: Runtime, interval_s: float, wait_s: float) -> No
             async with runtime.db().acquire() as conn:
                 for due in await db.due_polls(conn, dt.datetime.now(dt.UTC)):
                     try:
-                        # the same barrier as the chair's open and close (docs/consistency.md)
-                        position = await barrier.caught_up(runtime, due["meeting_id"], wait_s)
+                        # the same barrier as the chair's open and close (docs/consistency.md); a short
+                        # wait, so one lagging meeting does not hold up the round: the next round retries
+                        position = await barrier.caught_up(runtime, due["meeting_id"], min(wait_s, 1.0))
                         async with conn.transaction():
                             poll = await db.poll(conn, due["id"], lock=True)
                             if poll is None:
