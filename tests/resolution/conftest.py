@@ -38,11 +38,18 @@ class Publisher:
         self.subjects = Subjects(namespace)
         self.positions: dict[uuid.UUID, int] = {}
 
-    async def __call__(self, *events: Event) -> None:
+    def number(self, *events: Event) -> list[Event]:
+        """Number meeting events in the order meeting_svc committed them (to publish them in another)."""
+        numbered = []
         for event in events:
             if stream_of(event.event_type) is MEETINGS and event.meeting_seq is None:
                 self.positions[event.meeting_id] = self.positions.get(event.meeting_id, 0) + 1
                 event = msgspec.structs.replace(event, meeting_seq=self.positions[event.meeting_id])
+            numbered.append(event)
+        return numbered
+
+    async def __call__(self, *events: Event) -> None:
+        for event in self.number(*events):
             await self.js.publish(self.subjects.for_event(event), encode(event), headers={"Nats-Msg-Id": str(event.id)})
 
     async def answer(self, msg: Msg) -> None:
