@@ -7,15 +7,19 @@ The meeting reaches resolution_svc the way meeting_svc would tell it: as events 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
 
 import aiohttp
 import asyncpg
+import msgspec
 import nats
+from nats.aio.msg import Msg
 
 from bench import load
 from bench.stack import ROOT, Stack
@@ -69,7 +73,8 @@ async def ceiling(stack: Stack, tokens: list[str]) -> dict[str, float]:
     }
 
 
-async def meeting_of(stack: Stack, org: uuid.UUID, meeting: uuid.UUID, voters: list[uuid.UUID]) -> None:
+async def meeting_of(stack: Stack, org: uuid.UUID, meeting: uuid.UUID, voters: list[uuid.UUID]) -> int:
+    """Publish the meeting's events as meeting_svc would (numbered); the number of the last one."""
     nc = await nats.connect(stack.nats_url)
     js = nc.jetstream()
     subjects = Subjects(stack.namespace)
@@ -93,6 +98,7 @@ async def meeting_of(stack: Stack, org: uuid.UUID, meeting: uuid.UUID, voters: l
             for n, v in enumerate(voters)
         ),
     ]
+    events = [msgspec.structs.replace(e, meeting_seq=n) for n, e in enumerate(events, start=1)]
     try:
         for i in range(0, len(events), 500):
             await asyncio.gather(
@@ -101,6 +107,22 @@ async def meeting_of(stack: Stack, org: uuid.UUID, meeting: uuid.UUID, voters: l
                     for e in events[i : i + 500]
                 )
             )
+    finally:
+        await nc.close()
+    return len(events)
+
+
+@contextlib.asynccontextmanager
+async def answering_positions(stack: Stack, position: int) -> AsyncIterator[None]:
+    """Play meeting_svc (not started here) for resolution_svc's barrier: the meeting's events went up to here."""
+    nc = await nats.connect(stack.nats_url)
+
+    async def answer(msg: Msg) -> None:
+        await msg.respond(msgspec.json.encode({"position": position}))
+
+    await nc.subscribe(Subjects(stack.namespace).meeting_position(), cb=answer)
+    try:
+        yield
     finally:
         await nc.close()
 
@@ -125,7 +147,7 @@ async def run(stack: Stack) -> dict[str, float | int]:
     limits = await ceiling(stack, tokens)
 
     started = time.perf_counter()
-    await meeting_of(stack, org, meeting, voters)
+    position = await meeting_of(stack, org, meeting, voters)
     db = await asyncpg.connect(stack.database_url, server_settings={"search_path": "resolution"})
     try:
         for _ in range(1200):
@@ -143,7 +165,7 @@ async def run(stack: Stack) -> dict[str, float | int]:
     )
     auth = {"Authorization": f"Bearer {organiser}"}
     api = stack.url("resolution_svc")
-    async with aiohttp.ClientSession() as session:
+    async with answering_positions(stack, position), aiohttp.ClientSession() as session:
         async with session.post(
             f"{api}/api/v1/meetings/{meeting}/polls",
             json={"motion": "procedural", "question": {"vi": "Biểu quyết", "en": "Vote"}, "secret": True},
