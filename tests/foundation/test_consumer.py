@@ -14,7 +14,7 @@ from nats.js import JetStreamContext
 
 from devstack.infra import NatsServer
 from schemas import MEETINGS, Subjects, encode
-from schemas.bus import EventConsumer, PoisonEvent
+from schemas.bus import EventConsumer, NotYet, PoisonEvent
 from schemas.codec import new_event
 from schemas.events import Event, MeetingStarted
 from tests.conftest import wait_for
@@ -117,6 +117,37 @@ async def test_transient_failure_is_retried_and_handled_once(
     assert await _handled(pool) == [event.id]
     assert handler.calls == 3
     assert await pool.fetchval("select count(*) from dead_letters") == 0
+
+
+class Waiter(Recorder):
+    """A handler whose event depends on one that arrives only after `waits` attempts."""
+
+    def __init__(self, waits: int) -> None:
+        super().__init__()
+        self.waits = waits
+
+    async def __call__(self, conn: asyncpg.Connection, event: Event) -> None:
+        if self.waits > 0:
+            self.waits -= 1
+            raise NotYet("the meeting")
+        await super().__call__(conn, event)
+
+
+async def test_an_event_waiting_for_a_related_one_is_never_dead_lettered(
+    pool: asyncpg.Pool, js: tuple[NATS, JetStreamContext], namespace: str
+) -> None:
+    nc, jsc = js
+    subjects = Subjects(namespace)
+    await jsc.add_stream(subjects.stream_config(MEETINGS))
+    event = new_event(MeetingStarted, meeting_id=uuid.uuid4())
+    await jsc.publish(subjects.for_event(event), encode(event), headers={"Nats-Msg-Id": str(event.id)})
+    handler = Waiter(waits=5)  # more than max_deliver
+    task = await _run(_consumer(pool, nc, jsc, subjects, handler, max_deliver=3))
+    await wait_for(lambda: _handled(pool), timeout=20, what="handled once the related event came")
+    await _stop(task)
+    assert await _handled(pool) == [event.id]
+    assert await pool.fetchval("select count(*) from dead_letters") == 0
+    assert await pool.fetchval("select count(*) from processed_events") == 1
 
 
 async def test_poison_messages_are_dead_lettered_and_consumption_goes_on(
