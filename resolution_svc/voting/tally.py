@@ -79,6 +79,10 @@ def tally(ballots: Iterable[CountedBallot], rules: PollRules, roster: Roster) ->
     share, inclusive = THRESHOLDS[rules.threshold]
     required = share * base
     passes = base > 0 and yes > 0 and (yes >= required if inclusive else yes > required)
+    if rules.threshold == "unanimous":
+        # every counted ballot yes: a voter who left before close still counts against, whatever the base
+        against = weights["no"] + (0 if rules.base == "yes_no" else cast - yes - weights["no"])
+        passes = passes and against == 0
     cast_count = sum(counts.values())
     quorum = quorum_of(rules, roster, cast, cast_count)
     met = quorum.met

@@ -125,6 +125,20 @@ def test_quorum_by_head_count_and_what_the_result_says_it_compared(
     assert (result.eligible_count, result.eligible_weight) == (40, 40)
 
 
+@pytest.mark.parametrize(
+    ("yes", "no", "present", "outcome"),
+    [
+        (3, 0, 1, "adopted"),  # two yes voters left before close: still every ballot yes
+        (5, 1, 4, "rejected"),  # yes outweighs those present, but one ballot said no
+        (4, 0, 4, "adopted"),
+    ],
+)
+def test_unanimous_means_every_counted_ballot_yes(yes: int, no: int, present: int, outcome: str) -> None:
+    roster = Roster(eligible_count=10, eligible_weight=10, present_count=present, present_weight=present)
+    result = tally(ballots(yes=yes, no=no), PollRules(base="present", threshold="unanimous"), roster)
+    assert result.outcome == outcome
+
+
 def test_invalid_rules_name_the_field() -> None:
     assert validate(PollRules(options=["yes", "abstain"])) == ("rules.options", "a motion needs the options yes and no")
     assert validate(PollRules(quorum=QuorumRule()))[0] == "rules.quorum"  # type: ignore[index]
@@ -163,7 +177,7 @@ def reference(
         "simple": 2 * yes > b,
         "two_thirds": 3 * yes >= 2 * b,
         "three_quarters": 4 * yes >= 3 * b,
-        "unanimous": yes == b,
+        "unanimous": yes >= b and no == 0 and (base == "yes_no" or other == 0),
     }[threshold]
     return "adopted" if ok else "rejected"
 
