@@ -17,6 +17,7 @@ from asyncpg.exceptions import _base as asyncpg_base
 from prometheus_client import Counter, Histogram
 
 from schemas.codec import correlation_id
+from servicekit.fields import explain
 
 log = structlog.get_logger("http")
 
@@ -73,14 +74,26 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 _PATH = re.compile(r"at `\$(.*)`$")
+# A FieldProblem raised by a Struct's own check names a field of the Struct at the path msgspec gives.
+_OWN_FIELD = re.compile(r"^field `([^`]+)`: (.*?)(?: - at `\$(.*)`)?$", re.DOTALL)
 
 
 def _field_of(exc: msgspec.ValidationError) -> str | None:
+    own = _OWN_FIELD.match(str(exc))
+    if own:
+        return ".".join(p for p in ((own.group(3) or "").lstrip("."), own.group(1)) if p)
     m = _PATH.search(str(exc))
     if not m:
         return None
     # `$.items[3].title` -> `items[3].title`
     return m.group(1).lstrip(".") or None
+
+
+def _invalid(exc: msgspec.ValidationError, status: int, title: str) -> Problem:
+    field = _field_of(exc)
+    own = _OWN_FIELD.match(str(exc))
+    detail = f"`{field}` {own.group(2)}" if own else explain(str(exc))
+    return Problem(status, title, detail, field=field)
 
 
 def decode_body(body: bytes, cls: type[T]) -> T:
@@ -89,11 +102,9 @@ def decode_body(body: bytes, cls: type[T]) -> T:
     try:
         return msgspec.json.decode(body, type=cls)
     except msgspec.ValidationError as exc:
-        field = _field_of(exc)
-        message = str(exc)
-        if message.startswith("Object contains unknown field"):
-            raise Problem(422, "Unknown field", message, field=field) from None
-        raise Problem(422, "Invalid field", message, field=field) from None
+        if str(exc).startswith("Object contains unknown field"):
+            raise Problem(422, "Unknown field", str(exc), field=_field_of(exc)) from None
+        raise _invalid(exc, 422, "Invalid field") from None
     except msgspec.DecodeError as exc:
         raise Problem(400, "Malformed JSON", str(exc), field="body") from None
     except UnicodeDecodeError as exc:
@@ -109,7 +120,7 @@ def convert_query(params: dict[str, str], cls: type[T]) -> T:
     try:
         return msgspec.convert(params, cls, strict=False)
     except msgspec.ValidationError as exc:
-        raise Problem(400, "Invalid query parameter", str(exc), field=_field_of(exc)) from None
+        raise _invalid(exc, 400, "Invalid query parameter") from None
 
 
 def parse_uuid(value: str, what: str = "id") -> uuid.UUID:
