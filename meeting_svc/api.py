@@ -116,6 +116,12 @@ class AgendaItem(msgspec.Struct, kw_only=True):
     resolution_id: uuid.UUID | None
 
 
+class Agenda(msgspec.Struct, kw_only=True):
+    """The whole agenda, in order; its ETag is the agenda's version."""
+
+    items: list[AgendaItem]
+
+
 class Meeting(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     organisation_id: uuid.UUID
