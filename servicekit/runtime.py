@@ -61,7 +61,7 @@ class BoundedPool(asyncpg.Pool):
     """A pool whose every acquire gives up after `acquire_timeout` seconds (TimeoutError, answered
     503 by the HTTP layer) instead of queueing without end when every connection is busy."""
 
-    acquire_timeout: float = 10.0
+    acquire_timeout: float = 30.0
 
     def acquire(self, *, timeout: float | None = None) -> Any:
         return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
