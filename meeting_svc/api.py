@@ -9,26 +9,40 @@ from typing import Annotated, Literal
 import msgspec
 
 from schemas.events import AgendaKind, Bilingual, Language, Role, Rsvp, Venue
+from servicekit.fields import (
+    LINE_PATTERN,
+    PROSE_PATTERN,
+    BilingualProse,
+    BilingualText,
+    Email,
+    Line,
+    Name,
+    Prose,
+    Request,
+)
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=LINE_PATTERN)]
+Minutes = Annotated[int, msgspec.Meta(ge=0, le=24 * 60)]
+TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=LINE_PATTERN)]
 Weight = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 # A link participants open from their pages: web addresses only (never `javascript:` or `data:`).
-WebLink = Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s]+$", max_length=2000)]
+WebLink = Annotated[str, msgspec.Meta(pattern="^https?://[^\\s\x00-\x1f\x7f-\x9f]+$", max_length=2000)]
 
 
-class Request(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    pass
+class VenueIn(Venue, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=LINE_PATTERN)]
+    address: Annotated[str, msgspec.Meta(max_length=1000, pattern=LINE_PATTERN)] = ""
 
 
 class DepartmentCreate(Request, kw_only=True):
-    name: Bilingual
-    code: Annotated[str, msgspec.Meta(min_length=1, max_length=40)] | None = None
+    name: BilingualText
+    code: Code | None = None
     parent_id: uuid.UUID | None = None
 
 
 class DepartmentPatch(Request, kw_only=True, omit_defaults=True):
-    name: Bilingual | msgspec.UnsetType = msgspec.UNSET
-    code: str | msgspec.UnsetType = msgspec.UNSET
+    name: BilingualText | msgspec.UnsetType = msgspec.UNSET
+    code: Code | msgspec.UnsetType = msgspec.UNSET
 
 
 class Department(msgspec.Struct, kw_only=True):
@@ -43,46 +57,46 @@ class DepartmentList(msgspec.Struct, kw_only=True):
 
 
 class MeetingCreate(Request, kw_only=True):
-    title: Bilingual
-    description: Bilingual = Bilingual()
+    title: BilingualText
+    description: BilingualProse = BilingualProse()
     starts_at: dt.datetime
     ends_at: dt.datetime
-    timezone: str
-    venue: Venue | None = None
+    timezone: TimeZone
+    venue: VenueIn | None = None
     online_url: WebLink | None = None
     # Records a meeting held in the past: its times may be past and nothing is ever sent for it.
     record_only: bool = False
 
 
 class MeetingPatch(Request, kw_only=True, omit_defaults=True):
-    title: Bilingual | msgspec.UnsetType = msgspec.UNSET
-    description: Bilingual | msgspec.UnsetType = msgspec.UNSET
+    title: BilingualText | msgspec.UnsetType = msgspec.UNSET
+    description: BilingualProse | msgspec.UnsetType = msgspec.UNSET
     starts_at: dt.datetime | msgspec.UnsetType = msgspec.UNSET
     ends_at: dt.datetime | msgspec.UnsetType = msgspec.UNSET
-    timezone: str | msgspec.UnsetType = msgspec.UNSET
-    venue: Venue | msgspec.UnsetType | None = msgspec.UNSET
+    timezone: TimeZone | msgspec.UnsetType = msgspec.UNSET
+    venue: VenueIn | msgspec.UnsetType | None = msgspec.UNSET
     online_url: WebLink | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class Transition(Request, kw_only=True):
-    reason: str = ""
+    reason: Annotated[str, msgspec.Meta(max_length=2000, pattern=PROSE_PATTERN)] = ""
 
 
 class AgendaItemCreate(Request, kw_only=True):
-    title: Bilingual
+    title: BilingualText
     kind: AgendaKind
-    presenter: str | None = None
-    planned_minutes: Annotated[int, msgspec.Meta(ge=0, le=24 * 60)] | None = None
+    presenter: Line | None = None
+    planned_minutes: Minutes | None = None
     contribution_request_id: uuid.UUID | None = None
     resolution_id: uuid.UUID | None = None
     position: Annotated[int, msgspec.Meta(ge=1)] | None = None  # default: last
 
 
 class AgendaItemPatch(Request, kw_only=True, omit_defaults=True):
-    title: Bilingual | msgspec.UnsetType = msgspec.UNSET
+    title: BilingualText | msgspec.UnsetType = msgspec.UNSET
     kind: AgendaKind | msgspec.UnsetType = msgspec.UNSET
-    presenter: str | msgspec.UnsetType | None = msgspec.UNSET
-    planned_minutes: int | msgspec.UnsetType | None = msgspec.UNSET
+    presenter: Line | msgspec.UnsetType | None = msgspec.UNSET
+    planned_minutes: Minutes | msgspec.UnsetType | None = msgspec.UNSET
     contribution_request_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
     resolution_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
 
@@ -100,6 +114,12 @@ class AgendaItem(msgspec.Struct, kw_only=True):
     planned_minutes: int | None
     contribution_request_id: uuid.UUID | None
     resolution_id: uuid.UUID | None
+
+
+class Agenda(msgspec.Struct, kw_only=True):
+    """The whole agenda, in order; its ETag is the agenda's version."""
+
+    items: list[AgendaItem]
 
 
 class Meeting(msgspec.Struct, kw_only=True):
@@ -125,7 +145,7 @@ class MeetingList(msgspec.Struct, kw_only=True):
 
 class ParticipantCreate(Request, kw_only=True):
     name: Name
-    email: str | None = None
+    email: Email | None = None
     department_id: uuid.UUID | None = None
     role: Role = "voting_member"
     weight: Weight = 1
@@ -134,7 +154,7 @@ class ParticipantCreate(Request, kw_only=True):
 
 class ParticipantPatch(Request, kw_only=True, omit_defaults=True):
     name: Name | msgspec.UnsetType = msgspec.UNSET
-    email: str | msgspec.UnsetType | None = msgspec.UNSET
+    email: Email | msgspec.UnsetType | None = msgspec.UNSET
     department_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
     role: Role | msgspec.UnsetType = msgspec.UNSET
     weight: Weight | msgspec.UnsetType = msgspec.UNSET
@@ -191,7 +211,7 @@ class InvitationList(msgspec.Struct, kw_only=True):
 
 
 class SessionCreate(Request, kw_only=True):
-    invite_code: Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
+    invite_code: Annotated[str, msgspec.Meta(min_length=10, max_length=200, pattern=LINE_PATTERN)]
 
 
 class Session(msgspec.Struct, kw_only=True):
@@ -216,8 +236,8 @@ class Attendance(msgspec.Struct, kw_only=True):
 
 
 class ContributionRequestCreate(Request, kw_only=True):
-    topic: Bilingual
-    guidance: str = ""
+    topic: BilingualText
+    guidance: Prose = ""
     department_ids: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1)]
     deadline: dt.datetime
     allow_late: bool = False
@@ -238,9 +258,11 @@ class ContributionRequestList(msgspec.Struct, kw_only=True):
 
 
 class SubmissionBody(Request, kw_only=True):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    body: Annotated[str, msgspec.Meta(max_length=200_000)]
-    recommendations: list[Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]] = []
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=LINE_PATTERN)]
+    body: Annotated[str, msgspec.Meta(max_length=200_000, pattern=PROSE_PATTERN)]
+    recommendations: list[Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=PROSE_PATTERN)]] = (
+        msgspec.field(default_factory=list)
+    )
 
 
 class Revision(msgspec.Struct, kw_only=True):

@@ -112,6 +112,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
                 f"Lifecycle: {action}",
                 "meetings",
                 request=api.Transition if action == "cancel" else None,
+                body_required=False,  # a cancellation's reason is optional, and so is its body
                 response=api.Meeting,
                 errors=(401, 403, 404, 409, 412),
                 headers=EDIT,
@@ -121,13 +122,14 @@ OPERATIONS: list[tuple[Operation, object]] = [
         )
         for action in ("schedule", "start", "end", "cancel")
     ),
-    (Operation("GET", AGENDA, "The agenda", "agenda"), agenda.get_agenda),
+    (Operation("GET", AGENDA, "The agenda", "agenda", response=api.Agenda), agenda.get_agenda),
     (
         Operation(
             "POST",
             AGENDA,
             "Add an agenda item",
             "agenda",
+            response=api.Agenda,
             request=api.AgendaItemCreate,
             status=201,
             errors=(400, 401, 403, 404, 409, 412, 422),
@@ -141,6 +143,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             AGENDA + "/order",
             "Reorder the agenda atomically",
             "agenda",
+            response=api.Agenda,
             request=api.AgendaOrder,
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=EDIT,
@@ -153,6 +156,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             AGENDA + "/{item_id}",
             "Edit an agenda item",
             "agenda",
+            response=api.Agenda,
             request=api.AgendaItemPatch,
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=EDIT,
@@ -165,6 +169,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             AGENDA + "/{item_id}",
             "Remove an agenda item",
             "agenda",
+            response=api.Agenda,
             errors=(401, 403, 404, 409, 412),
             headers=EDIT,
         ),
@@ -231,6 +236,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "participants",
             response=api.Invite,
             status=201,
+            errors=(401, 403, 404, 409),
+            description="409 once the meeting is over or cancelled: its invites can no longer change.",
         ),
         participants.reissue_invite,
     ),

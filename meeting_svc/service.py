@@ -15,6 +15,7 @@ import nh3
 from markdown_it import MarkdownIt
 
 from schemas.events import VOTING_ROLES, Language, Role
+from servicekit.fields import email_problem, text_problem
 
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -106,13 +107,19 @@ def parse_participants(data: bytes, departments: dict[str, uuid.UUID]) -> tuple[
             continue
         cell = {k: (v or "").strip() for k, v in raw.items()}
         row_errors: list[RowError] = []
+        for column, value in cell.items():
+            problem = text_problem(value)
+            if problem:
+                row_errors.append(RowError(n, column, problem))
         name = cell.get("name", "")
         if not name:
             row_errors.append(RowError(n, "name", "required"))
+        elif len(name) > 300:
+            row_errors.append(RowError(n, "name", "at most 300 characters"))
         email = cell.get("email") or None
         if email is not None:
-            if "@" not in email or " " in email:
-                row_errors.append(RowError(n, "email", f"{email!r} is not an email address"))
+            if email_problem(email):
+                row_errors.append(RowError(n, "email", f"{email!r} is not exactly one email address"))
             elif email.lower() in emails:
                 row_errors.append(RowError(n, "email", f"{email} already on row {emails[email.lower()]}"))
             else:
@@ -128,11 +135,11 @@ def parse_participants(data: bytes, departments: dict[str, uuid.UUID]) -> tuple[
         weight = 1
         if cell.get("weight"):
             try:
-                weight = int(cell["weight"])
-                if weight < 0:
+                weight = int(cell["weight"]) if len(cell["weight"]) <= 10 else -1
+                if not 0 <= weight <= 1_000_000:
                     raise ValueError
             except ValueError:
-                row_errors.append(RowError(n, "weight", f"{cell['weight']!r} is not a whole number ≥ 0"))
+                row_errors.append(RowError(n, "weight", f"{cell['weight']!r} is not a whole number from 0 to 1000000"))
         language = cell.get("language") or "vi"
         if language not in LANGUAGES:
             row_errors.append(RowError(n, "language", f"{language!r} is not one of {', '.join(LANGUAGES)}"))

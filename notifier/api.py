@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
+from servicekit.fields import LINE_PATTERN, Line, Request
+
+Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=LINE_PATTERN)]
+EventPattern = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=LINE_PATTERN)]
 DeliveryStatus = Literal["pending", "delivering", "delivered", "dead", "gone"]
 
 
-class SubscriptionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    url: str
-    event_types: list[str]
+class SubscriptionCreate(Request, kw_only=True):
+    url: Url
+    event_types: list[EventPattern]
     meeting_id: uuid.UUID | None = None
-    description: str = ""
+    description: Line = ""
     enabled: bool = True
 
 
-class SubscriptionPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
-    url: str | msgspec.UnsetType = msgspec.UNSET
-    event_types: list[str] | msgspec.UnsetType = msgspec.UNSET
+class SubscriptionPatch(Request, kw_only=True, omit_defaults=True):
+    url: Url | msgspec.UnsetType = msgspec.UNSET
+    event_types: list[EventPattern] | msgspec.UnsetType = msgspec.UNSET
     meeting_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
-    description: str | msgspec.UnsetType = msgspec.UNSET
+    description: Line | msgspec.UnsetType = msgspec.UNSET
     enabled: bool | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -49,7 +53,7 @@ class SubscriptionList(msgspec.Struct, kw_only=True):
     items: list[Subscription]
 
 
-class RotateSecret(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class RotateSecret(Request, kw_only=True):
     # How long the current secret keeps signing beside the new one (0 = revoke it now).
     overlap_s: int | None = None
 
@@ -91,13 +95,13 @@ class DeliveryList(msgspec.Struct, kw_only=True):
     next_before: dt.datetime | None = None
 
 
-class DeliveryQuery(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class DeliveryQuery(Request, kw_only=True):
     status: DeliveryStatus | None = None
     before: dt.datetime | None = None
     limit: int = 50
 
 
-class ReplayRange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ReplayRange(Request, kw_only=True):
     since: dt.datetime
     until: dt.datetime | None = None
 

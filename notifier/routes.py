@@ -64,6 +64,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "Rotate the signing secret",
             "webhooks",
             request=api.RotateSecret,
+            body_required=False,  # the overlap has a default, so no body is needed
             response=api.RotatedSecret,
             description="Both secrets sign (two `v1,` signatures) until the old one expires after the overlap.",
         ),

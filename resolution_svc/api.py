@@ -10,27 +10,26 @@ import msgspec
 
 from resolution_svc.voting import PollRules
 from schemas.events import Bilingual, DirectiveStatus, PollResult
+from servicekit.fields import LINE_PATTERN, PROSE_PATTERN, BilingualBody, BilingualText, Prose, Request
 
-Text = Annotated[str, msgspec.Meta(max_length=100_000)]
 
-
-class DirectiveIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    title: Bilingual
-    description: Text = ""
+class DirectiveIn(Request, kw_only=True):
+    title: BilingualText
+    description: Prose = ""
     department_ids: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1)]
     due_date: dt.date | None = None
     priority: Literal["low", "normal", "high"] = "normal"
 
 
-class ResolutionCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    title: Bilingual
-    text: Bilingual
-    directives: list[DirectiveIn] = []
+class ResolutionCreate(Request, kw_only=True):
+    title: BilingualText
+    text: BilingualBody
+    directives: list[DirectiveIn] = msgspec.field(default_factory=list)
 
 
-class ResolutionPatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
-    title: Bilingual | msgspec.UnsetType = msgspec.UNSET
-    text: Bilingual | msgspec.UnsetType = msgspec.UNSET
+class ResolutionPatch(Request, kw_only=True, omit_defaults=True):
+    title: BilingualText | msgspec.UnsetType = msgspec.UNSET
+    text: BilingualBody | msgspec.UnsetType = msgspec.UNSET
     directives: list[DirectiveIn] | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -57,8 +56,8 @@ class ResolutionList(msgspec.Struct, kw_only=True):
     items: list[Resolution]
 
 
-class AmendmentCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    text: Bilingual
+class AmendmentCreate(Request, kw_only=True):
+    text: BilingualBody
     directives: list[DirectiveIn] | None = None  # replaces the resolution's directives when accepted
 
 
@@ -70,9 +69,9 @@ class Amendment(msgspec.Struct, kw_only=True):
     status: str
 
 
-class PollCreate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class PollCreate(Request, kw_only=True):
     motion: Literal["resolution", "amendment", "procedural"]
-    question: Bilingual
+    question: BilingualText
     resolution_id: uuid.UUID | None = None
     amendment_id: uuid.UUID | None = None
     rules: PollRules = PollRules()
@@ -108,8 +107,8 @@ class PollList(msgspec.Struct, kw_only=True):
     items: list[Poll]
 
 
-class BallotCast(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    choice: str
+class BallotCast(Request, kw_only=True):
+    choice: Annotated[str, msgspec.Meta(max_length=100, pattern=LINE_PATTERN)]
     principal_id: uuid.UUID | None = None  # cast for this principal, as its proxy holder
 
 
@@ -181,6 +180,6 @@ class DirectiveList(msgspec.Struct, kw_only=True):
     items: list[Directive]
 
 
-class DirectivePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class DirectivePatch(Request, kw_only=True):
     status: DirectiveStatus
-    note: Annotated[str, msgspec.Meta(max_length=10_000)] = ""
+    note: Annotated[str, msgspec.Meta(max_length=10_000, pattern=PROSE_PATTERN)] = ""

@@ -20,6 +20,9 @@ BALLOT_DOC = (
     " allows it, a second ballot replaces the first (200)."
 )
 
+# Read after the poll closed: before, a 409.
+AFTER_CLOSE = (401, 403, 404, 409)
+
 OPERATIONS: list[tuple[Operation, object]] = [
     (
         Operation(
@@ -169,18 +172,30 @@ OPERATIONS: list[tuple[Operation, object]] = [
         ballots.get_votes_carried,
     ),
     (
-        Operation("GET", POLL + "/result", "The result (after close)", "ballots", response=api.Result),
+        Operation(
+            "GET", POLL + "/result", "The result (after close)", "ballots", response=api.Result, errors=AFTER_CLOSE
+        ),
         ballots.get_result,
     ),
     (
         Operation(
-            "GET", POLL + "/ballots", "Who voted what (named polls, after close)", "ballots", response=api.NamedBallots
+            "GET",
+            POLL + "/ballots",
+            "Who voted what (named polls, after close)",
+            "ballots",
+            response=api.NamedBallots,
+            errors=AFTER_CLOSE,
         ),
         ballots.get_named_ballots,
     ),
     (
         Operation(
-            "GET", POLL + "/receipts", "Every receipt with its choice (after close)", "ballots", response=api.Receipts
+            "GET",
+            POLL + "/receipts",
+            "Every receipt with its choice (after close)",
+            "ballots",
+            response=api.Receipts,
+            errors=AFTER_CLOSE,
         ),
         ballots.get_receipts,
     ),

@@ -13,9 +13,11 @@ import asyncpg
 import msgspec
 import structlog
 from aiohttp import web
+from asyncpg.exceptions import _base as asyncpg_base
 from prometheus_client import Counter, Histogram
 
 from schemas.codec import correlation_id
+from servicekit.fields import explain
 
 log = structlog.get_logger("http")
 
@@ -72,14 +74,26 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 _PATH = re.compile(r"at `\$(.*)`$")
+# A FieldProblem raised by a Struct's own check names a field of the Struct at the path msgspec gives.
+_OWN_FIELD = re.compile(r"^field `([^`]+)`: (.*?)(?: - at `\$(.*)`)?$", re.DOTALL)
 
 
 def _field_of(exc: msgspec.ValidationError) -> str | None:
+    own = _OWN_FIELD.match(str(exc))
+    if own:
+        return ".".join(p for p in ((own.group(3) or "").lstrip("."), own.group(1)) if p)
     m = _PATH.search(str(exc))
     if not m:
         return None
     # `$.items[3].title` -> `items[3].title`
     return m.group(1).lstrip(".") or None
+
+
+def _invalid(exc: msgspec.ValidationError, status: int, title: str) -> Problem:
+    field = _field_of(exc)
+    own = _OWN_FIELD.match(str(exc))
+    detail = f"`{field}` {own.group(2)}" if own else explain(str(exc))
+    return Problem(status, title, detail, field=field)
 
 
 def decode_body(body: bytes, cls: type[T]) -> T:
@@ -88,13 +102,14 @@ def decode_body(body: bytes, cls: type[T]) -> T:
     try:
         return msgspec.json.decode(body, type=cls)
     except msgspec.ValidationError as exc:
-        field = _field_of(exc)
-        message = str(exc)
-        if message.startswith("Object contains unknown field"):
-            raise Problem(422, "Unknown field", message, field=field) from None
-        raise Problem(422, "Invalid field", message, field=field) from None
+        if str(exc).startswith("Object contains unknown field"):
+            raise Problem(422, "Unknown field", str(exc), field=_field_of(exc)) from None
+        raise _invalid(exc, 422, "Invalid field") from None
     except msgspec.DecodeError as exc:
-        raise Problem(400, "Malformed JSON", str(exc)) from None
+        raise Problem(400, "Malformed JSON", str(exc), field="body") from None
+    except UnicodeDecodeError as exc:
+        # msgspec checks the UTF-8 of a string only as it decodes it, and says so with this error
+        raise Problem(400, "Malformed JSON", f"the body is not valid UTF-8: {exc.reason}", field="body") from None
 
 
 async def read_json(request: web.Request, cls: type[T]) -> T:
@@ -105,7 +120,7 @@ def convert_query(params: dict[str, str], cls: type[T]) -> T:
     try:
         return msgspec.convert(params, cls, strict=False)
     except msgspec.ValidationError as exc:
-        raise Problem(400, "Invalid query parameter", str(exc), field=_field_of(exc)) from None
+        raise _invalid(exc, 400, "Invalid query parameter") from None
 
 
 def parse_uuid(value: str, what: str = "id") -> uuid.UUID:
@@ -116,8 +131,65 @@ def parse_uuid(value: str, what: str = "id") -> uuid.UUID:
         raise Problem(404, "Not found", f"no such {what}") from None
 
 
+# The database is unreachable or out of capacity: the request may succeed shortly, so say when to retry.
+DEPENDENCY_DOWN: tuple[type[BaseException], ...] = (
+    OSError,  # connection refused or reset; also TimeoutError, e.g. waiting for a pooled connection
+    asyncpg.exceptions.PostgresConnectionError,  # class 08
+    asyncpg.exceptions.InsufficientResourcesError,  # class 53: too many clients, out of memory, disk full
+    asyncpg.exceptions.CannotConnectNowError,  # the server is starting or in recovery
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.InterfaceError,
+)
+RETRY_AFTER_S = 2
+# A value PostgreSQL (or asyncpg, before sending it) refuses as data: the server's class 22, and the
+# client's "invalid input for query argument". Validation at the edge should have refused it first.
+REFUSED_DATA: tuple[type[BaseException], ...] = (asyncpg.exceptions.DataError, asyncpg_base.DataError)
+
+
+def unavailable() -> Problem:
+    return Problem(
+        503,
+        "Service unavailable",
+        "a backing service is unreachable or busy; retry shortly",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
+UNHANDLED = Counter("http_unhandled_errors_total", "Requests that failed on an unexpected error", ["error"])
+
+
+class ErrorLog:
+    """Logs an unexpected error's traceback once per place it was raised, then only counts it: a
+    request that always fails must not let a client fill the log."""
+
+    def __init__(self, limit: int = 1000, logger: Any = None) -> None:
+        self._seen: dict[tuple[str, str, int], int] = {}
+        self._limit = limit
+        self._log = logger or log
+
+    def record(self, exc: BaseException, path: str) -> None:
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        where = (type(exc).__name__, tb.tb_frame.f_code.co_filename if tb else "?", tb.tb_lineno if tb else 0)
+        count = self._seen.get(where, 0) + 1
+        if where in self._seen or len(self._seen) < self._limit:
+            self._seen[where] = count
+        UNHANDLED.labels(type(exc).__name__).inc()
+        if count == 1:
+            self._log.error("unhandled error", path=path, exc_info=exc)
+        elif count & (count - 1) == 0:  # a reminder at 2, 4, 8, ... occurrences, one line each
+            self._log.error("unhandled error again", path=path, error=repr(exc)[:300], occurrences=count)
+
+
+ERRORS = ErrorLog()
+
+
 @web.middleware
 async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The one error path: every failure leaves as problem+json, a 4xx for anything the client sent,
+    a 503 with Retry-After when a dependency is down, and a 500 only for a bug."""
     try:
         return await handler(request)
     except Problem as p:
@@ -127,19 +199,18 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return Problem(exc.status, exc.reason, headers=dict(exc.headers) if exc.status == 405 else None).response()
-    except (
-        OSError,
-        asyncpg.exceptions.CannotConnectNowError,
-        asyncpg.exceptions.ConnectionDoesNotExistError,
-        asyncpg.exceptions.InterfaceError,
-    ) as exc:
-        log.warning("dependency unavailable", error=repr(exc))
-        return Problem(
-            503, "Service unavailable", "a backing service is unreachable; retry shortly", headers={"Retry-After": "2"}
-        ).response()
-    except Exception:
-        log.exception("unhandled error", path=request.path)
+        # Keep only the headers that mean something to the client (the router's 405 names the allowed
+        # methods); the exception's own Content-Type would clash with problem+json.
+        kept = {k: v for k, v in exc.headers.items() if k in ("Allow", "Retry-After", "WWW-Authenticate")}
+        return Problem(exc.status, exc.reason, headers=kept).response()
+    except REFUSED_DATA as exc:
+        ERRORS.record(exc, request.path)  # a gap in the request's validation: worth a look, once
+        return Problem(422, "Invalid value", "a value of the request cannot be stored").response()
+    except DEPENDENCY_DOWN as exc:
+        log.warning("dependency unavailable", path=request.path, error=repr(exc)[:300])
+        return unavailable().response()
+    except Exception as exc:
+        ERRORS.record(exc, request.path)
         return Problem(500, "Internal error").response()
 
 

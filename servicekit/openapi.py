@@ -42,6 +42,25 @@ class Operation:
     headers: tuple[str, ...] = ()  # request headers honoured, e.g. ("Idempotency-Key", "If-Match")
     query: dict[str, str] = field(default_factory=dict)  # name -> description
     description: str = ""
+    body_required: bool = True  # False where every field of the request has a default and no body is fine
+
+
+def statuses(op: Operation) -> list[int]:
+    """Every error status the operation can answer: its own, and those the shared plumbing adds."""
+    found = set(op.errors) | {503}  # a dependency down (servicekit.http)
+    if op.auth:
+        found.add(401)
+    if _path_params(op.path):
+        found.add(404)
+    if op.request is not None:
+        found |= {413, 422} | ({400} if not isinstance(op.request, str) else set())  # too large, invalid, malformed
+    if op.query:
+        found.add(400)
+    if "Idempotency-Key" in op.headers:
+        found |= {400, 422}  # a key longer than 255 characters; a key reused with another body
+    if "If-Match" in op.headers:
+        found.add(412)
+    return sorted(found)
 
 
 def build(title: str, version: str, description: str, operations: list[Operation]) -> dict[str, Any]:
@@ -66,14 +85,17 @@ def build(title: str, version: str, description: str, operations: list[Operation
             {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": d}
             for name, d in op.query.items()
         ]
-        params += [{"name": h, "in": "header", "required": False, "schema": {"type": "string"}} for h in op.headers]
+        params += [
+            {"name": h, "in": "header", "required": False, "schema": HEADERS.get(h, {"type": "string"})}
+            for h in op.headers
+        ]
         if params:
             entry["parameters"] = params
         if isinstance(op.request, str):
             entry["requestBody"] = {"required": True, "content": {op.request: {"schema": {"type": "string"}}}}
         elif op.request is not None:
             entry["requestBody"] = {
-                "required": True,
+                "required": op.body_required,
                 "content": {"application/json": {"schema": by_type[repr(op.request)]}},
             }
         ok: dict[str, Any] = {"description": "OK" if op.status == 200 else "Created" if op.status == 201 else "Done"}
@@ -82,7 +104,7 @@ def build(title: str, version: str, description: str, operations: list[Operation
         elif op.response is not None:
             ok["content"] = {"application/json": {"schema": by_type[repr(op.response)]}}
         responses: dict[str, Any] = {str(op.status): ok}
-        for status in op.errors:
+        for status in statuses(op):
             responses[str(status)] = {
                 "description": _REASONS.get(status, "Error"),
                 "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
@@ -102,6 +124,10 @@ def build(title: str, version: str, description: str, operations: list[Operation
     }
 
 
+HEADERS: dict[str, dict[str, Any]] = {
+    "Idempotency-Key": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
 _REASONS = {
     400: "Malformed request",
     401: "Missing, invalid or expired token",
@@ -113,6 +139,7 @@ _REASONS = {
     422: "Invalid field",
     428: "If-Match required",
     429: "Too many requests",
+    503: "A dependency is unavailable; retry after `Retry-After` seconds",
 }
 
 

@@ -58,6 +58,16 @@ class PooledConnection(asyncpg.Connection):
         return ""
 
 
+class BoundedPool(asyncpg.Pool):
+    """A pool whose every acquire gives up after `acquire_timeout` seconds (TimeoutError, answered
+    503 by the HTTP layer) instead of queueing without end when every connection is busy."""
+
+    acquire_timeout: float = 30.0
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+
 @dataclass
 class Runtime:
     settings: CommonSettings
@@ -89,14 +99,19 @@ class Runtime:
 
     async def _connect_database(self) -> asyncpg.Pool:
         await ensure_database(self.settings.database_url)
-        pool = await asyncpg.create_pool(
+        pool = BoundedPool(
             self.settings.database_url,
             min_size=2,
             max_size=self.settings.db_pool_size,
+            max_queries=50_000,
+            max_inactive_connection_lifetime=300.0,
+            loop=None,
             server_settings={"search_path": self.service, "application_name": self.service},
             connection_class=PooledConnection,
+            record_class=asyncpg.Record,
         )
-        assert pool is not None
+        pool.acquire_timeout = self.settings.db_acquire_timeout_s
+        await pool
         async with pool.acquire() as conn:
             await migrate(conn, self.service, {"bus": BUS_SQL, self.service: self.sql})
         return pool

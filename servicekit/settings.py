@@ -31,6 +31,8 @@ class CommonSettings(msgspec.Struct, kw_only=True, frozen=True):
     port: int = 8080
     log_level: str = "INFO"
     db_pool_size: int = 16
+    # How long a request waits for a pooled connection before it is answered 503 (all of them busy).
+    db_acquire_timeout_s: float = 30.0
     max_body_bytes: int = 1_048_576
     token_public_key: str = ""  # PEM of the Ed25519 key that verifies participant and organiser tokens
     shutdown_timeout_s: float = 10.0

@@ -26,6 +26,7 @@ from meeting_svc.views.invitations import release
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from servicekit.fields import Request
 from servicekit.http import Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 
@@ -84,7 +85,7 @@ async def create_meeting(request: web.Request) -> web.Response:
         return await idempotent(request, conn, str(claims.org), raw, create)
 
 
-class MeetingQuery(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class MeetingQuery(Request, kw_only=True):
     status: str | None = None
     start: dt.datetime | None = msgspec.field(default=None, name="from")
     end: dt.datetime | None = msgspec.field(default=None, name="to")

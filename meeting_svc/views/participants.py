@@ -86,37 +86,47 @@ async def import_participants(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
-        keys: dict[str, uuid.UUID] = {}
-        for d in await db.departments(conn, claims.org):
-            for key in (d["code"], d["name_vi"], d["name_en"]):
-                if key:
-                    keys[key.lower()] = d["id"]
-        rows, errors = service.parse_participants(data, keys)
-        if errors:
-            raise Problem(
-                422,
-                "Invalid CSV",
-                f"{len(errors)} problem(s); nothing was imported",
-                field=errors[0].field,
-                errors=[{"row": e.row, "field": e.field, "detail": e.detail} for e in errors],
-            )
-        existing = {p["email"].lower() for p in await db.participants(conn, meeting["id"]) if p["email"]}
-        taken = [n for n, r in enumerate(rows, start=1) if r.email and r.email.lower() in existing]
-        if taken:
-            raise Problem(
-                422,
-                "Invalid CSV",
-                "email already invited to this meeting; nothing was imported",
-                field="email",
-                errors=[{"row": n, "field": "email", "detail": "already a participant"} for n in taken],
-            )
 
+        # Checked inside `create`: a retry of an import that was answered gets the stored answer back,
+        # instead of being told that its own participants are already invited.
         async def create(conn: asyncpg.Connection) -> web.Response:
+            rows = await importable_rows(conn, claims, meeting, data)
             records = [(uuid.uuid4(), r.name, r.email, r.department_id, r.role, r.weight, r.language) for r in rows]
             created = await invite_all(request, conn, claims, meeting, records)
             return json_response(api.ImportResult(created=len(created), items=created), 201)
 
         return await idempotent(request, conn, str(meeting["id"]), data, create)
+
+
+async def importable_rows(
+    conn: asyncpg.Connection, claims: Claims, meeting: Any, data: bytes
+) -> list[service.ParticipantRow]:
+    """The CSV's rows, all of them valid and none already invited; or a 422 listing every problem."""
+    keys: dict[str, uuid.UUID] = {}
+    for d in await db.departments(conn, claims.org):
+        for key in (d["code"], d["name_vi"], d["name_en"]):
+            if key:
+                keys[key.lower()] = d["id"]
+    rows, errors = service.parse_participants(data, keys)
+    if errors:
+        raise Problem(
+            422,
+            "Invalid CSV",
+            f"{len(errors)} problem(s); nothing was imported",
+            field=errors[0].field,
+            errors=[{"row": e.row, "field": e.field, "detail": e.detail} for e in errors],
+        )
+    existing = {p["email"].lower() for p in await db.participants(conn, meeting["id"]) if p["email"]}
+    taken = [n for n, r in enumerate(rows, start=1) if r.email and r.email.lower() in existing]
+    if taken:
+        raise Problem(
+            422,
+            "Invalid CSV",
+            "email already invited to this meeting; nothing was imported",
+            field="email",
+            errors=[{"row": n, "field": "email", "detail": "already a participant"} for n in taken],
+        )
+    return rows
 
 
 async def list_participants(request: web.Request) -> web.Response:

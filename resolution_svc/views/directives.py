@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import asyncpg
-import msgspec
 from aiohttp import web
 
 from resolution_svc import api, db
@@ -13,12 +12,13 @@ from resolution_svc.views.access import actor, caller, pool, publish, role_of
 from resolution_svc.views.bodies import directive_body
 from schemas import events as ev
 from schemas.codec import new_event
+from servicekit.fields import Request
 from servicekit.http import Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.runtime import RUNTIME
 from servicekit.tokens import Claims
 
 
-class DirectiveQuery(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class DirectiveQuery(Request, kw_only=True):
     department: uuid.UUID | None = None
     status: ev.DirectiveStatus | None = None
     overdue: bool = False

@@ -4,7 +4,8 @@ For each message: decode it (undecodable → dead-letter row + `term`), then in 
 record `(consumer, event_id)` in `processed_events` and run the handler; ack only after the
 commit. A redelivered event finds its row and is acked without running the handler again.
 A handler error is transient (`nak` with backoff) until the message has been delivered
-`max_deliver` times, or at once when the handler raises `PoisonEvent`: then it is dead-lettered.
+`max_deliver` times, or at once when the handler raises `PoisonEvent` or PostgreSQL refuses one of
+the event's values as data (`DataError`, e.g. a NUL in a text): then it is dead-lettered.
 A handler that raises `NotYet` (a related event has not arrived: two streams have no order between
 them) gets the message again after a delay, however often: it is never dead-lettered for arriving early.
 """
@@ -20,6 +21,7 @@ import asyncpg
 import nats.errors
 import nats.js.errors
 import structlog
+from asyncpg.exceptions import _base as asyncpg_base
 from nats.aio.client import Client as NATS
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -190,6 +192,11 @@ class EventConsumer:
                     delivered=delivered,
                 )
             await msg.nak(delay=wait_delay(delivered))
+            return
+        except (asyncpg.DataError, asyncpg_base.DataError) as exc:
+            # PostgreSQL refuses a value of the event as data (a NUL in a text, a date out of its range):
+            # every retry would fail the same way.
+            await self._dead_letter(msg, f"refused by the database: {exc!r}")
             return
         except Exception as exc:
             delivered = msg.metadata.num_delivered

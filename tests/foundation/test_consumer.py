@@ -16,7 +16,7 @@ from devstack.infra import NatsServer
 from schemas import MEETINGS, Subjects, encode
 from schemas.bus import EventConsumer, NotYet, PoisonEvent
 from schemas.codec import new_event
-from schemas.events import Event, MeetingStarted
+from schemas.events import Event, MeetingCancelled, MeetingStarted
 from tests.conftest import wait_for
 
 
@@ -221,3 +221,32 @@ async def test_consumption_resumes_after_nats_restart(pool: asyncpg.Pool, tmp_pa
         await nc.close()
     finally:
         server.stop()
+
+
+async def test_an_event_the_database_refuses_as_data_is_dead_lettered_at_once(
+    pool: asyncpg.Pool, js: tuple[NATS, JetStreamContext], namespace: str
+) -> None:
+    nc, jsc = js
+    subjects = Subjects(namespace)
+    await jsc.add_stream(subjects.stream_config(MEETINGS))
+    await pool.execute("create table reasons (reason text not null)")
+    calls = 0
+
+    async def store_reason(conn: asyncpg.Connection, event: Event) -> None:
+        nonlocal calls
+        calls += 1
+        await conn.execute("insert into reasons (reason) values ($1)", getattr(event, "reason", ""))
+
+    meeting_id = uuid.uuid4()
+    poisoned = new_event(MeetingCancelled, meeting_id=meeting_id, reason="Hoãn\x00 vì bão")
+    fine = new_event(MeetingCancelled, meeting_id=meeting_id, reason="Hoãn vì bão")
+    for event in (poisoned, fine):
+        await jsc.publish(subjects.for_event(event), encode(event))
+    consumer = _consumer(pool, nc, jsc, subjects, store_reason)  # type: ignore[arg-type]
+    task = await _run(consumer)
+    await wait_for(lambda: pool.fetchval("select count(*) = 1 from reasons"), what="the good event handled")
+    await wait_for(lambda: pool.fetchval("select count(*) = 1 from dead_letters"), what="the dead letter")
+    await _stop(task)
+    assert calls == 2  # the poisoned event was tried once, not max_deliver times
+    reason = await pool.fetchval("select reason from dead_letters")
+    assert reason.startswith("refused by the database")

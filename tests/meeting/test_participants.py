@@ -186,3 +186,26 @@ async def test_invite_link_opens_a_page_in_the_participants_language(client: Cli
         204,
     )
     assert (await client.get("/join/" + en["invite_url"].rsplit("/", 1)[1])).status == 404
+
+
+async def test_a_csv_import_retried_with_its_idempotency_key_gets_the_stored_answer(
+    client: Client, org: Org, tap: EventTap
+) -> None:
+    meeting = await new_meeting(client, org)
+    url = f"/api/v1/meetings/{meeting['id']}/participants:import"
+    data = "name,email\nNguyễn Văn An,an@quatest2.example.org\nTrần Thị Bình,binh@quatest2.example.org\n".encode()
+    headers = {**org.organiser.auth, "Content-Type": "text/csv", "Idempotency-Key": f"import-{uuid.uuid4()}"}
+    first = await ok(await client.post(url, data=data, headers=headers), 201)
+    # the answer was lost on the way: the client sends the same file with the same key
+    retried = await client.post(url, data=data, headers=headers)
+    assert retried.status == 201, await retried.text()
+    assert retried.headers["Idempotent-Replayed"] == "true"
+    assert await retried.json() == first
+    listed = await ok(await client.get(f"/api/v1/meetings/{meeting['id']}/participants", headers=org.organiser.auth))
+    assert len(listed["items"]) == 2
+    await tap.wait("participant.invited", participant_id=uuid.UUID(first["items"][1]["id"]))
+    assert len(tap.of_type("participant.invited")) == 2  # invited once each
+    # the same key with another file is a mistake, not a retry
+    other = await client.post(url, data=data.replace(b"An", b"Anh"), headers=headers)
+    assert other.status == 422
+    assert (await other.json())["field"] == "Idempotency-Key"
