@@ -10,6 +10,7 @@ each connecting as its own PostgreSQL role, as in production (`servicekit.roles`
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import signal
 import subprocess
@@ -48,6 +49,7 @@ class Stack:
         (self.dir / "key.pem").write_text(private)
         (self.dir / "key.pub.pem").write_text(public)
         self.seal_private, self.seal_public = generate_seal_keypair()
+        self.ballot_key = base64.b64encode(os.urandom(32)).decode()
         self._pg: EmbeddedPostgres | None = None
         self._nats = NatsServer(self.dir / "nats")
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
@@ -98,6 +100,7 @@ class Stack:
             "TOKEN_PUBLIC_KEY": str(self.dir / "key.pub.pem"),
             "INVITE_SEAL_PUBLIC_KEY": self.seal_public,
             "INVITE_SEAL_PRIVATE_KEY": self.seal_private,
+            "BALLOT_KEY": self.ballot_key,
             "WEBHOOK_ALLOW_PRIVATE": "true",
             "LOG_LEVEL": "WARNING",
             "PORT": str(self.ports[name]),

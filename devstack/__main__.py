@@ -22,6 +22,7 @@ from pathlib import Path
 import asyncpg
 
 from devstack.infra import EmbeddedPostgres, MailCatcher, NatsServer, tcp_reachable, url_reachable
+from resolution_svc.sealing import new_ballot_key
 from servicekit.roles import prepare_service, with_role
 from servicekit.runtime import ensure_database
 from servicekit.sealed import generate_seal_keypair
@@ -103,6 +104,16 @@ def service_database_urls(database_url: str, folder: Path = RUN / "keys") -> dic
         return dict.fromkeys(SERVICE_SCHEMAS, database_url)
 
 
+def ballot_key(folder: Path = RUN / "keys") -> Path:
+    """resolution_svc's BALLOT_KEY (secret ballots and receipts), made once, like the token keys."""
+    path = folder / "ballot.key"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_ballot_key() + "\n")
+        path.chmod(0o600)
+    return path
+
+
 def wait_ready(url: str, timeout: float = 90.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -160,6 +171,7 @@ def run() -> int:
         "TOKEN_PUBLIC_KEY": str(public),
         "INVITE_SEAL_PUBLIC_KEY": str(seal_public),
         "INVITE_SEAL_PRIVATE_KEY": str(seal_private),
+        "BALLOT_KEY": os.environ.get("BALLOT_KEY") or str(ballot_key()),
         "WEBHOOK_ALLOW_PRIVATE": os.environ.get("WEBHOOK_ALLOW_PRIVATE", "true"),
     }
     processes: dict[str, subprocess.Popen[bytes]] = {}
@@ -225,6 +237,7 @@ def main() -> int:
         say(f"token keys: {private} (private), {public} (public)")
         private, public = seal_keys(args.folder)
         say(f"invitation keys: {private} (private, the notifier's), {public} (public, for meeting_svc)")
+        say(f"ballot key: {ballot_key(args.folder)}")
         return 0
     return run()
 

@@ -107,16 +107,25 @@ class PollList(msgspec.Struct, kw_only=True):
     items: list[Poll]
 
 
+# At least 128 bits of the client's randomness, e.g. 16 random bytes in base64url.
+BallotNonce = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{22,64}$")]
+
+
 class BallotCast(Request, kw_only=True):
     choice: Annotated[str, msgspec.Meta(max_length=100, pattern=LINE_PATTERN)]
     principal_id: uuid.UUID | None = None  # cast for this principal, as its proxy holder
+    # Random, made by the client for this ballot and kept with it (the web client: in the tab). Sending the same
+    # ballot again with the same nonce (e.g. after a lost answer, even after close) answers the same receipt
+    # without counting it twice. Without a nonce the receipt is given once only.
+    nonce: BallotNonce | None = None
 
 
 class BallotReceipt(msgspec.Struct, kw_only=True, omit_defaults=True):
     receipt: str
     poll_id: uuid.UUID
     choice: str | None = None  # named polls only: a secret poll's answer does not repeat the choice
-    replaced: bool = False
+    replaced: bool = False  # a changed ballot (polls that allow a change until close)
+    replayed: bool = False  # the same ballot and nonce again: the receipt given before, nothing counted anew
 
 
 class Result(msgspec.Struct, kw_only=True):

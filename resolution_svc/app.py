@@ -8,6 +8,7 @@ from resolution_svc import routes
 from resolution_svc.consumers import meeting_event_handler, settle
 from resolution_svc.openapi import OPENAPI
 from resolution_svc.schedule import run_schedule
+from resolution_svc.sealing import BallotKeys, read_ballot_key
 from resolution_svc.settings import Settings
 from resolution_svc.views import access, ballots
 from schemas.subjects import MEETINGS
@@ -34,8 +35,10 @@ def create_app(settings: Settings) -> web.Application:
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
     app[access.VERIFIER] = TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
+    app[access.BALLOT_KEYS] = BallotKeys(read_ballot_key(settings.ballot_key))
     app.middlewares.append(RevocationCheck(app[access.VERIFIER]).middleware)
     app[ballots.POLL_FACTS] = {}
+    app[ballots.POLL_KEYS] = {}
     routes.setup(app)
     openapi.serve(app, OPENAPI.document())
     return app

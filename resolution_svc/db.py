@@ -190,17 +190,16 @@ with open_poll as (
     select r.voter_id, r.weight from roster r join open_poll on r.poll_id = open_poll.id
     where r.voter_id = $2 and r.caster_id = $3
 ), participation as (
-    insert into participations (poll_id, voter_id) select $1, voter_id from voter
+    insert into participations (poll_id, voter_id, sealed, tag)
+    select $1, voter_id, $7, $8 from voter, open_poll where not open_poll.secret or $7::bytea is not null
     on conflict do nothing returning voter_id
 ), ballot as (
     insert into ballots (id, poll_id, voter_id, choice, weight, receipt, cast_at)
-    select $4, $1, case when open_poll.secret then null else participation.voter_id end, $5, voter.weight, $6,
-           case when open_poll.secret then null else now() end
-    from participation, voter, open_poll
-    returning receipt
+    select $4, $1, participation.voter_id, $5, voter.weight, $6, now()
+    from participation, voter, open_poll where not open_poll.secret
 )
 select exists(select 1 from open_poll) as open, exists(select 1 from voter) as eligible,
-       (select receipt from ballot) as receipt
+       exists(select 1 from participation) as counted
 """
 
 
@@ -210,23 +209,58 @@ async def cast(
     voter: uuid.UUID,
     caster: uuid.UUID,
     ballot_id: uuid.UUID,
-    choice: str,
-    receipt: str,
+    choice: str | None,
+    receipt: str | None,
+    sealed: bytes | None,
+    tag: bytes,
 ) -> asyncpg.Record:
-    return await pool.fetchrow(CAST, poll_id, voter, caster, ballot_id, choice, receipt)
+    """One statement, one row for a secret ballot: its participation, holding the ballot sealed (choice and
+    receipt are None then, so not even a statement log sees them). A named ballot also writes its ballot row."""
+    return await pool.fetchrow(CAST, poll_id, voter, caster, ballot_id, choice, receipt, sealed, tag)
+
+
+async def participation_tag(
+    pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, caster: uuid.UUID
+) -> asyncpg.Record | None:
+    """The counted ballot's tag of a voter `caster` casts for, open poll or closed; None if it has not voted."""
+    return await pool.fetchrow(
+        "select x.tag from participations x join roster r on r.poll_id = x.poll_id and r.voter_id = x.voter_id"
+        " where x.poll_id = $1 and x.voter_id = $2 and r.caster_id = $3",
+        poll_id,
+        voter,
+        caster,
+    )
+
+
+async def change_sealed_ballot(
+    pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, sealed: bytes, tag: bytes
+) -> bool:
+    done = await pool.execute(
+        "with open_poll as (select id from polls where id = $1 and status = 'open' for share)"
+        " update participations x set sealed = $3, tag = $4 from open_poll"
+        " where x.poll_id = open_poll.id and x.voter_id = $2",
+        poll_id,
+        voter,
+        sealed,
+        tag,
+    )
+    return done.endswith(" 1")
 
 
 async def replace_named_ballot(
-    pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, choice: str, receipt: str
+    pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, choice: str, receipt: str, tag: bytes
 ) -> str | None:
     return await pool.fetchval(
-        "with open_poll as (select id from polls where id = $1 and status = 'open' for share)"
+        "with open_poll as (select id from polls where id = $1 and status = 'open' for share),"
+        " tagged as (update participations x set tag = $5 from open_poll"
+        " where x.poll_id = open_poll.id and x.voter_id = $2)"
         " update ballots b set choice = $3, receipt = $4, cast_at = now() from open_poll"
         " where b.poll_id = open_poll.id and b.voter_id = $2 returning b.receipt",
         poll_id,
         voter,
         choice,
         receipt,
+        tag,
     )
 
 
@@ -279,15 +313,57 @@ async def roster_totals(conn: asyncpg.Connection, poll_id: uuid.UUID) -> asyncpg
     )
 
 
-async def shuffle_secret_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> None:
-    """Rewrite a closed secret poll's ballots in random order, so neither the rows' physical order nor their
-    transaction ids follow the order in which voters (their participation rows) voted."""
-    await conn.execute(
-        "with gone as (delete from ballots where poll_id = $1 returning choice, weight, receipt)"
-        " insert into ballots (id, poll_id, choice, weight, receipt)"
-        " select gen_random_uuid(), $1, choice, weight, receipt from gone order by random()",
+async def insert_poll_key(conn: asyncpg.Connection, poll_id: uuid.UUID, sealed_key: bytes) -> None:
+    await conn.execute("insert into poll_keys (poll_id, sealed_key) values ($1, $2)", poll_id, sealed_key)
+
+
+async def poll_key(pool: asyncpg.Pool, poll_id: uuid.UUID) -> bytes | None:
+    """The sealed key of a secret poll's ballots: there is one while the poll is open."""
+    return await pool.fetchval("select sealed_key from poll_keys where poll_id = $1", poll_id)
+
+
+async def ensure_poll_key(pool: asyncpg.Pool, poll_id: uuid.UUID, sealed_key: bytes) -> bytes | None:
+    """The sealed key of an open secret poll that has none (it was opened before ballots were sealed): this
+    one, or the one a concurrent request stored first. Never a key for a poll that is not open."""
+    return await pool.fetchval(
+        "with open_poll as (select id from polls where id = $1 and status = 'open' and secret),"
+        " stored as (insert into poll_keys (poll_id, sealed_key) select id, $2 from open_poll"
+        " on conflict do nothing returning sealed_key)"
+        " select coalesce((select sealed_key from stored), (select sealed_key from poll_keys where poll_id = $1))",
+        poll_id,
+        sealed_key,
+    )
+
+
+async def sealed_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> tuple[bytes | None, list[asyncpg.Record]]:
+    """A closing secret poll's sealed key and its sealed ballots with their weights."""
+    key = await conn.fetchval("select sealed_key from poll_keys where poll_id = $1", poll_id)
+    rows = await conn.fetch(
+        "select x.sealed, r.weight from participations x join roster r on r.poll_id = x.poll_id"
+        " and r.voter_id = x.voter_id where x.poll_id = $1 and x.sealed is not null",
         poll_id,
     )
+    return key, rows
+
+
+async def take_unsealed_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> list[tuple[str, int, str]]:
+    """Remove and return a secret poll's ballots stored in clear (polls opened before ballots were sealed)."""
+    rows = await conn.fetch("delete from ballots where poll_id = $1 returning choice, weight, receipt", poll_id)
+    return [(r["choice"], r["weight"], r["receipt"]) for r in rows]
+
+
+async def write_secret_ballots(
+    conn: asyncpg.Connection, poll_id: uuid.UUID, ballots: list[tuple[str, int, str]]
+) -> None:
+    """Write a closed secret poll's opened ballots in the order given (a random one), then destroy the poll's
+    key and the sealed copies: all in the closing transaction, so the rows share its transaction id."""
+    await conn.copy_records_to_table(
+        "ballots",
+        records=[(uuid.uuid4(), poll_id, c, w, r) for c, w, r in ballots],
+        columns=["id", "poll_id", "choice", "weight", "receipt"],
+    )
+    await conn.execute("delete from poll_keys where poll_id = $1", poll_id)
+    await conn.execute("update participations set sealed = null where poll_id = $1 and sealed is not null", poll_id)
 
 
 async def store_result(conn: asyncpg.Connection, poll_id: uuid.UUID, result: bytes) -> None:
@@ -314,17 +390,30 @@ async def due_polls(conn: asyncpg.Connection, now: dt.datetime) -> list[asyncpg.
 
 
 async def turnout_changes(conn: asyncpg.Connection) -> list[asyncpg.Record]:
-    """Open polls whose turnout moved since it was last published; marks the new count as published."""
-    return await conn.fetch(
-        "with counts as (select p.id, p.meeting_id, p.eligible_count, p.eligible_weight,"
-        " (select count(*) from participations x where x.poll_id = p.id) as voted_count"
-        " from polls p where p.status = 'open'),"
-        " moved as (update polls p set turnout_published = c.voted_count from counts c"
-        " where p.id = c.id and p.turnout_published <> c.voted_count returning p.id)"
-        " select c.*, (select coalesce(sum(r.weight), 0) from participations x join roster r"
-        " on r.poll_id = x.poll_id and r.voter_id = x.voter_id where x.poll_id = c.id) as voted_weight"
-        " from counts c join moved using (id)"
+    """Open polls whose turnout moved since it was last published; marks the new count as published.
+
+    The counting reads without locks; only then is each moved poll's row updated, so ballots (which hold a
+    share lock on the poll row) wait for a one-row update at most, never for the counting."""
+    counts = await conn.fetch(
+        "select p.id, p.meeting_id, p.eligible_count, p.eligible_weight, p.turnout_published,"
+        " count(x.voter_id) as voted_count, coalesce(sum(r.weight), 0) as voted_weight"
+        " from polls p left join participations x on x.poll_id = p.id"
+        " left join roster r on r.poll_id = x.poll_id and r.voter_id = x.voter_id"
+        " where p.status = 'open' group by p.id"
     )
+    moved = []
+    for c in counts:
+        if c["voted_count"] <= c["turnout_published"]:
+            continue
+        # conditional: of several replicas' schedules one publishes each new count, and never an older one
+        done = await conn.execute(
+            "update polls set turnout_published = $2 where id = $1 and status = 'open' and turnout_published < $2",
+            c["id"],
+            c["voted_count"],
+        )
+        if done.endswith(" 1"):
+            moved.append(c)
+    return moved
 
 
 # --- directives --------------------------------------------------------------------------------------------------

@@ -17,7 +17,10 @@ BALLOT_DOC = (
     "Cast with the voter's participant session token, or as proxy holder with `principal_id`. Exactly one ballot"
     " counts per voter. 201 with a receipt code; 409 when the poll is not open or a ballot was already counted"
     " (naming its receipt in a named poll); 403 when not on the roster; 422 for an unknown option. Where the poll"
-    " allows it, a second ballot replaces the first (200)."
+    " allows it, a second ballot replaces the first (200, `replaced`). Send a random `nonce` with each ballot and"
+    " keep it with the ballot: the same ballot sent again with the same nonce (its answer was lost) answers 200"
+    " with the same receipt and `replayed`, counted once, also after close. A secret poll's ballot is sealed"
+    " until close (docs/secret-ballots.md)."
 )
 
 # Read after the poll closed: before, a 409.

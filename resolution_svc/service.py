@@ -1,22 +1,14 @@
-"""resolution_svc's rules free of HTTP and SQL: who may act, what a poll may become, receipts."""
+"""resolution_svc's rules free of HTTP and SQL: who may act, what a poll may become."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import secrets
 import zoneinfo
 
 from resolution_svc.voting import PollRules, validate
 
 RUNNING_ROOM = frozenset({"chair"})  # participants who open and close polls
 DRAFTERS = frozenset({"chair", "secretary"})
-
-
-def receipt_code() -> str:
-    """A random receipt of 80 bits, e.g. `K7QM-2XHP-9RTA-B4NE`: nothing about the voter or the moment is in it."""
-    raw = base64.b32encode(secrets.token_bytes(10)).decode()
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:12]}-{raw[12:]}"
 
 
 def poll_problem(
@@ -40,8 +32,6 @@ def poll_problem(
     problem = validate(rules)
     if problem:
         return problem
-    if secret and allow_change:
-        return "allow_change", "a secret ballot cannot be changed: nothing may link it to its voter"
     for name, value in (("opens_at", opens_at), ("closes_at", closes_at)):
         if value is not None and value.tzinfo is None:
             return name, "needs a UTC offset (RFC 3339)"

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import email
 import email.policy
@@ -162,9 +163,20 @@ async def js(nats_url: str) -> AsyncIterator[tuple[NATS, JetStreamContext]]:
         await nc.close()
 
 
+@pytest.fixture(scope="session")
+def ballot_key() -> str:
+    """resolution_svc's BALLOT_KEY: base64 of 32 random bytes."""
+    return base64.b64encode(os.urandom(32)).decode()
+
+
 @pytest.fixture
 def env(
-    database_url: str, nats_url: str, namespace: str, keypair: tuple[str, str], seal_keypair: tuple[str, str]
+    database_url: str,
+    nats_url: str,
+    namespace: str,
+    keypair: tuple[str, str],
+    seal_keypair: tuple[str, str],
+    ballot_key: str,
 ) -> dict[str, Any]:
     """Settings shared by every service under test."""
     private, public = keypair
@@ -176,6 +188,7 @@ def env(
         "token_private_key": private,
         "invite_seal_public_key": seal_keypair[1],
         "invite_seal_private_key": seal_keypair[0],
+        "ballot_key": ballot_key,
     }
 
 

@@ -16,6 +16,10 @@ const reports = document.createElement("div");
 // tab signs the participant out and leaves no trace of how they voted. The invite link signs in again.
 const sessionKey = `hoinghi.session.${meetingId}`;
 const receiptsKey = `hoinghi.receipts.${meetingId}`;
+// A ballot sent but not yet answered, with the random nonce it was sent with: if the answer is lost
+// (network, a restarted service, a closed tab), sending it again with the same nonce gets the same
+// receipt and is counted once.
+const pendingKey = `hoinghi.pending.${meetingId}`;
 
 const TEXT = {
   vi: {
@@ -192,6 +196,7 @@ const state = {
   verified: {},
   turnout: {},
   receipts: JSON.parse(sessionStorage.getItem(receiptsKey) || "{}"),
+  pending: JSON.parse(sessionStorage.getItem(pendingKey) || "{}"),
   carried: {},
   names: {},
   attendance: null,
@@ -792,18 +797,64 @@ async function setPresence(present) {
   render();
 }
 
+// 16 random bytes, base64url: the ballot's nonce, made here and never derived from the voter.
+function newNonce() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function savePending() {
+  sessionStorage.setItem(pendingKey, JSON.stringify(state.pending));
+}
+
+// Send a ballot; an answer lost on the way (no answer, or a 5xx) is asked for again with the same nonce.
+async function sendBallot(pollId, voterId, ballot) {
+  const body = { choice: ballot.choice, nonce: ballot.nonce };
+  if (voterId !== state.me.id) body.principal_id = voterId;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await resolutionApi(`/polls/${pollId}/ballots`, { method: "POST", body });
+    } catch (error) {
+      const lost = !(error instanceof ApiError) || error.status >= 500;
+      if (!lost || attempt >= 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300 * 2 ** attempt));
+    }
+  }
+}
+
 async function castBallot(poll, option, voterId) {
   state.messages[poll.id] = null;
-  const body = voterId === state.me.id ? { choice: option } : { choice: option, principal_id: voterId };
+  const key = `${poll.id}/${voterId}`;
+  const ballot = { choice: option, nonce: newNonce() };
+  state.pending[key] = ballot;
+  savePending();
   try {
-    const answer = await resolutionApi(`/polls/${poll.id}/ballots`, { method: "POST", body });
+    const answer = await sendBallot(poll.id, voterId, ballot);
     rememberReceipt(poll.id, voterId, { receipt: answer.receipt, choice: option });
+    delete state.pending[key];
   } catch (error) {
     state.messages[poll.id] = error.message;
+    if (error instanceof ApiError) delete state.pending[key]; // answered: this ballot was not counted
     if (error.status === 409) await loadPolls().catch(() => {});
   }
+  savePending();
   await loadCarried(poll).catch(() => {});
   render();
+}
+
+// Ballots of this tab whose answer never came (e.g. the page was reloaded meanwhile): ask again.
+async function resendPending() {
+  for (const [key, ballot] of Object.entries(state.pending)) {
+    const [pollId, voterId] = key.split("/");
+    try {
+      const answer = await sendBallot(pollId, voterId, ballot);
+      rememberReceipt(pollId, voterId, { receipt: answer.receipt, choice: ballot.choice });
+      delete state.pending[key];
+    } catch (error) {
+      if (error instanceof ApiError) delete state.pending[key];
+    }
+  }
+  savePending();
 }
 
 async function runPoll(poll, action) {
@@ -982,7 +1033,7 @@ async function start() {
   if (!(await signIn())) return;
   try {
     await Promise.all([loadMeeting(), projector ? loadAttendance() : loadMe(), loadPolls()]);
-    if (!projector) await Promise.all([loadReports(), loadDirectives()]);
+    if (!projector) await Promise.all([loadReports(), loadDirectives(), resendPending()]);
   } catch (error) {
     if (error.status === 401) {
       sessionStorage.removeItem(sessionKey);

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import asyncpg
 from aiohttp import web
 
 from resolution_svc import barrier, db
+from resolution_svc.sealing import BallotKeys, read_ballot_key
 from resolution_svc.settings import Settings
 from schemas.bus import enqueue
 from schemas.events import Event
@@ -17,6 +19,18 @@ from servicekit.tokens import Claims, TokenVerifier
 
 VERIFIER = web.AppKey("verifier", TokenVerifier)
 SETTINGS = web.AppKey("settings", Settings)
+BALLOT_KEYS = web.AppKey("ballot_keys", BallotKeys)
+
+
+def ballot_keys(runtime: Runtime) -> BallotKeys:
+    """The keys of secret ballots, for code that has the runtime (open and close run from requests, the
+    schedule and the meeting consumer alike)."""
+    return _keys_of(runtime.settings.ballot_key)  # type: ignore[attr-defined]
+
+
+@functools.lru_cache(maxsize=4)
+def _keys_of(ballot_key: str) -> BallotKeys:
+    return BallotKeys(read_ballot_key(ballot_key))
 
 
 def pool(request: web.Request) -> asyncpg.Pool:

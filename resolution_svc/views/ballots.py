@@ -8,8 +8,8 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from resolution_svc import api, db, service
-from resolution_svc.views.access import caller, pool
+from resolution_svc import api, db, sealing, service
+from resolution_svc.views.access import BALLOT_KEYS, caller, pool
 from resolution_svc.views.polls import visible_poll
 from schemas import events as ev
 from servicekit.http import Problem, json_response, parse_uuid, read_json
@@ -27,6 +27,7 @@ class PollFacts(msgspec.Struct, frozen=True):
 
 
 POLL_FACTS = web.AppKey("poll_facts", dict)
+POLL_KEYS = web.AppKey("poll_keys", dict)
 
 
 async def poll_facts(request: web.Request, claims: Claims, poll_id: uuid.UUID) -> PollFacts:
@@ -49,6 +50,28 @@ async def poll_facts(request: web.Request, claims: Claims, poll_id: uuid.UUID) -
     return facts
 
 
+async def poll_key(request: web.Request, poll_id: uuid.UUID) -> bytes | None:
+    """The key of an open secret poll's ballots (None if the poll is not open), opened from its sealed form
+    once per process and poll: it never changes while the poll is open."""
+    cache: dict[uuid.UUID, bytes] = request.app[POLL_KEYS]
+    key = cache.get(poll_id)
+    if key is None:
+        keys = request.app[BALLOT_KEYS]
+        sealed = await db.poll_key(pool(request), poll_id)
+        if sealed is None:  # not open, or opened before ballots were sealed: then it gets its key now
+            sealed = await db.ensure_poll_key(pool(request), poll_id, keys.new_poll_key())
+        if sealed is None:
+            return None
+        try:
+            key = keys.open_poll_key(sealed)
+        except sealing.SealError as exc:  # BALLOT_KEY changed while the poll was open
+            raise Problem(500, "Ballots cannot be sealed", str(exc)) from None
+        if len(cache) > 10_000:
+            cache.clear()
+        cache[poll_id] = key
+    return key
+
+
 async def cast_ballot(request: web.Request) -> web.Response:
     claims = caller(request)
     poll_id = parse_uuid(request.match_info["poll_id"], "poll")
@@ -59,13 +82,24 @@ async def cast_ballot(request: web.Request) -> web.Response:
     if body.choice not in facts.options:
         raise Problem(422, "Unknown option", f"choose one of {', '.join(sorted(facts.options))}", field="choice")
     voter = body.principal_id or claims.sub
-    receipt = service.receipt_code()
-    row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), body.choice, receipt)
-    if row["receipt"] is not None:
-        return json_response(
-            api.BallotReceipt(receipt=row["receipt"], poll_id=poll_id, choice=None if facts.secret else body.choice),
-            201,
-        )
+    keys = request.app[BALLOT_KEYS]
+    nonce = body.nonce or sealing.new_nonce()
+    receipt = keys.receipt(poll_id, voter, nonce, body.choice)
+    tag = keys.tag(poll_id, voter, nonce, body.choice)
+    answer = api.BallotReceipt(receipt=receipt, poll_id=poll_id, choice=None if facts.secret else body.choice)
+    sealed = None
+    if facts.secret:
+        key = await poll_key(request, poll_id)
+        sealed = sealing.seal_ballot(key, body.choice, receipt) if key else None
+        row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), None, None, sealed, tag)
+    else:
+        row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), body.choice, receipt, None, tag)
+    if row["counted"]:
+        return json_response(answer, 201)
+    counted = await db.participation_tag(pool(request), poll_id, voter, claims.sub)
+    if counted is not None and keys.same_tag(counted["tag"], tag):
+        # the same ballot again (its answer was lost): the same receipt, counted once, open poll or closed
+        return json_response(msgspec.structs.replace(answer, replayed=True))
     if not row["open"]:
         status = await pool(request).fetchval("select status from polls where id = $1", poll_id)
         raise Problem(409, "Poll not open", f"the poll is {status}", current_status=status)
@@ -76,15 +110,29 @@ async def cast_ballot(request: web.Request) -> web.Response:
                 403, "Not eligible", "not on this poll's roster", field="principal_id" if body.principal_id else None
             )
         raise Problem(403, "Vote handed on", "this vote is cast by its proxy holder", field="principal_id")
+    if counted is None or (facts.secret and sealed is None):
+        # the poll opened between reading its key and casting (or its key was being stored): nothing was written
+        raise Problem(503, "Poll just opened", "send the ballot again", headers={"Retry-After": "1"})
+    if not facts.allow_change:
+        if facts.secret:
+            raise Problem(
+                409,
+                "Already voted",
+                "a ballot was already counted for this voter; send it again with its nonce to get its receipt",
+            )
+        raise Problem(
+            409,
+            "Already voted",
+            "this poll does not allow changing a ballot",
+            receipt=await db.named_receipt(pool(request), poll_id, voter),
+        )
     if facts.secret:
-        raise Problem(409, "Already voted", "a ballot was already counted for this voter; its receipt was given then")
-    if facts.allow_change:
-        replaced = await db.replace_named_ballot(pool(request), poll_id, voter, body.choice, receipt)
-        if replaced is None:
+        assert sealed is not None  # an open secret poll has its key (checked above)
+        if not await db.change_sealed_ballot(pool(request), poll_id, voter, sealed, tag):
             raise Problem(409, "Poll not open", "the poll closed", current_status="closed")
-        return json_response(api.BallotReceipt(receipt=replaced, poll_id=poll_id, choice=body.choice, replaced=True))
-    counted = await db.named_receipt(pool(request), poll_id, voter)
-    raise Problem(409, "Already voted", "this poll does not allow changing a ballot", receipt=counted)
+    elif await db.replace_named_ballot(pool(request), poll_id, voter, body.choice, receipt, tag) is None:
+        raise Problem(409, "Poll not open", "the poll closed", current_status="closed")
+    return json_response(msgspec.structs.replace(answer, replaced=True))
 
 
 async def get_votes_carried(request: web.Request) -> web.Response:

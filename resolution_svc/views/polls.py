@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import secrets
 from typing import Any, Literal
 
 import asyncpg
 import msgspec
 from aiohttp import web
 
-from resolution_svc import api, barrier, db, service
-from resolution_svc.views.access import SETTINGS, actor, caller, pool, publish, require, visible_meeting
+from resolution_svc import api, barrier, db, sealing, service
+from resolution_svc.views.access import SETTINGS, actor, ballot_keys, caller, pool, publish, require, visible_meeting
 from resolution_svc.views.amendments import settle_amendment
 from resolution_svc.views.bodies import bilingual, event_directives, poll_body
 from resolution_svc.voting import CountedBallot, PollRules, Roster, tally
@@ -131,6 +133,8 @@ async def open_poll(
         raise Problem(409, "Meeting not in progress", f"the meeting is {status}", current_status=status)
     count, weight = await db.snapshot_roster(conn, poll["id"], poll["meeting_id"])
     await db.mark_open(conn, poll["id"], count, weight, position)
+    if poll["secret"]:
+        await db.insert_poll_key(conn, poll["id"], ballot_keys(runtime).new_poll_key())
     if poll["motion"] == "resolution":
         await db.set_resolution_status(conn, poll["resolution_id"], "voting")
     elif poll["motion"] == "amendment":
@@ -170,14 +174,28 @@ async def close_poll(
     holds every meeting event up to `position` (presence is counted there)."""
     if not await db.close(conn, poll["id"], reason, position):
         return
+    if poll["secret"]:
+        sealed_key, sealed = await db.sealed_ballots(conn, poll["id"])
+        ballots = await db.take_unsealed_ballots(conn, poll["id"])
+        if sealed_key is not None:
+            try:
+                # libsodium runs without the GIL: opening 10,000 ballots (about a second) does not stall the loop
+                ballots += await asyncio.to_thread(
+                    sealing.open_poll_ballots,
+                    ballot_keys(runtime),
+                    sealed_key,
+                    [(r["sealed"], r["weight"]) for r in sealed],
+                )
+            except sealing.SealError as exc:  # e.g. BALLOT_KEY changed while the poll was open: it stays open
+                raise Problem(500, "Ballots cannot be opened", str(exc)) from None
+        secrets.SystemRandom().shuffle(ballots)  # the system's randomness: Python's own generator is predictable
+        await db.write_secret_ballots(conn, poll["id"], ballots)
     who = actor(claims) if claims else reason
     rules = msgspec.json.decode(poll["rules"], type=PollRules)
     totals = await db.roster_totals(conn, poll["id"])
     roster = Roster(**dict(totals))
     result = tally((CountedBallot(c, w) for c, w in await db.counted(conn, poll["id"])), rules, roster)
     await db.store_result(conn, poll["id"], msgspec.json.encode(result))
-    if poll["secret"]:
-        await db.shuffle_secret_ballots(conn, poll["id"])
     events: list[Event] = [
         new_event(
             ev.PollClosed,

@@ -74,14 +74,21 @@ async def test_secret_poll_has_no_path_from_voter_to_choice(
     assert named.status == 404
 
 
-async def test_changeable_secret_poll_is_refused(client: Client, meeting: Any) -> None:
+async def test_changeable_secret_ballot_counts_once_as_last_cast(client: Client, meeting: Any) -> None:
     m = await meeting()
-    response = await client.post(
-        f"/api/v1/meetings/{m.id}/polls",
-        json={"motion": "procedural", "question": {"vi": "Biểu quyết"}, "secret": True, "allow_change": True},
-        headers=m.organiser,
-    )
-    assert (response.status, (await response.json())["field"]) == (422, "allow_change")
+    voter, other = await m.add(2)
+    p = await poll(m, secret=True, allow_change=True)
+    first = await ok(await vote(m, p["id"], voter, "yes", nonce="a" * 22), 201)
+    changed = await ok(await vote(m, p["id"], voter, "no", nonce="b" * 22))
+    assert changed["replaced"] and changed["receipt"] != first["receipt"] and "choice" not in changed
+    await ok(await vote(m, p["id"], other, "yes", nonce="c" * 22), 201)
+    await ok(await client.post(f"/api/v1/polls/{p['id']}/close", headers=m.organiser))
+    result = await ok(await client.get(f"/api/v1/polls/{p['id']}/result", headers=m.organiser))
+    counts = {t["option"]: t["count"] for t in result["result"]["tallies"]}
+    assert (counts["yes"], counts["no"]) == (1, 1)
+    listed = await ok(await client.get(f"/api/v1/polls/{p['id']}/receipts", headers=voter.auth))
+    receipts = {r["receipt"]: r["choice"] for r in listed["items"]}
+    assert receipts[changed["receipt"]] == "no" and first["receipt"] not in receipts and len(receipts) == 2
 
 
 async def test_read_model_takes_events_late_twice_and_poisoned(
