@@ -14,6 +14,7 @@ from schemas.subjects import MEETINGS
 from servicekit import openapi
 from servicekit.revocations import RevocationCheck
 from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
+from servicekit.sessions import Window
 from servicekit.tokens import TokenVerifier, read_key
 
 SERVICE = "resolution"
@@ -34,7 +35,9 @@ def create_app(settings: Settings) -> web.Application:
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
     app[access.VERIFIER] = TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
+    app[access.WINDOW] = Window.of(settings)
     app.middlewares.append(RevocationCheck(app[access.VERIFIER]).middleware)
+    app.middlewares.append(access.current_state)
     app[ballots.POLL_FACTS] = {}
     routes.setup(app)
     openapi.serve(app, OPENAPI.document())

@@ -234,6 +234,13 @@ const resolutionApi = (path, options) => call(config.resolutionApi, `/api/v1${pa
 
 // --- rendering ------------------------------------------------------------------------------------
 
+// The page's Content-Security-Policy refuses inline style attributes; a width set through the DOM is allowed.
+function bar(share) {
+  const element = h("span", { class: "bar" });
+  element.style.width = `${Math.round(share * 100)}%`;
+  return element;
+}
+
 function h(tag, attrs = {}, ...children) {
   const element = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
@@ -338,7 +345,7 @@ function renderScreenPoll(poll) {
             "li",
             { "data-option": tally.option },
             h("span", {}, optionName(tally.option)),
-            h("span", { class: "bar", style: `width:${Math.round((tally.weight / most) * 100)}%` }),
+            bar(tally.weight / most),
             h("strong", {}, t().votesOf(tally.count)),
           ),
         ),
