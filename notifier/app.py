@@ -54,6 +54,7 @@ def create_app(settings: Settings) -> web.Application:
     app[views.WINDOW] = Window.of(settings)
     app[views.VERIFIER] = views.verifier_of(settings)
     app.middlewares.append(RevocationCheck(app[views.VERIFIER]).middleware)
+    app.middlewares.append(views.current_state)
     app[views.GUARD] = guard_of(settings)
     app[views.HUB] = hub
 

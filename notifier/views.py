@@ -13,7 +13,7 @@ from notifier import api, db, live
 from notifier.service import new_secret, validate_event_filter
 from notifier.settings import Settings
 from notifier.ssrf import Guard, RefusedTarget
-from servicekit.http import Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
+from servicekit.http import Handler, Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME
 from servicekit.sessions import Standing, Window, not_allowed, session_access, session_ended
@@ -51,6 +51,25 @@ async def check_meeting(request: web.Request, claims: Claims, meeting_id: uuid.U
 
 def pool(request: web.Request) -> asyncpg.Pool:
     return request.app[RUNTIME].db()
+
+
+@web.middleware
+async def current_state(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A participant's session is judged on their current state in this service's read model (from
+    meeting_svc's events), not on the token: removal, a revoked or reissued invite and the end of the
+    meeting's window end it. Follow-up access (directives) is resolution_svc's; here it reaches nothing."""
+    token = request.app[VERIFIER].token_of(request)
+    if token:
+        claims = request.app[VERIFIER].verify(token)
+        if claims.kind == "participant":
+            row = await db.standing(pool(request), claims.sub)
+            if row is None:
+                # meeting_svc acknowledged this participant, its event has not arrived yet
+                raise Problem(503, "Not known yet", "retry in a moment", headers={"Retry-After": "1"})
+            standing = Standing(**dict(row))
+            if session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC)) != "full":
+                raise session_ended()
+    return await handler(request)
 
 
 async def check_target(request: web.Request, url: str) -> None:
@@ -283,13 +302,6 @@ async def meeting_stream(request: web.Request) -> web.StreamResponse:
     if claims.kind == "participant":
         if claims.meeting != meeting_id:
             raise Problem(404, "Not found", "no such meeting")
-        # on the participant's current state here (meeting_svc's events), not on the token
-        row = await db.standing(pool(request), claims.sub)
-        if row is None or (row["role"] is None and not row["removed"]):
-            raise Problem(503, "Not known yet", "retry in a moment", headers={"Retry-After": "1"})
-        standing = Standing(**dict(row))
-        if session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC)) != "full":
-            raise session_ended()
     else:
         meeting = await db.meeting(pool(request), meeting_id)
         if meeting is None or meeting["organisation_id"] != claims.org:

@@ -15,7 +15,7 @@ from schemas.codec import new_event
 from schemas.events import Event
 from servicekit.runtime import RUNTIME
 from tests.conftest import wait_for
-from tests.notifier.conftest import enrolled, meeting_created, organiser, participant_token
+from tests.notifier.conftest import enrolled, meeting_created, organiser
 
 
 class Reader:
@@ -133,7 +133,7 @@ async def test_stream_scope(notifier: Any, signer: Any, publish: Any) -> None:
         lambda: client.app[RUNTIME].db().fetchval("select true from meetings where meeting_id = $1", mid),
         what="the meeting known",
     )
-    elsewhere = participant_token(signer, org.id, uuid.uuid4())
+    elsewhere = await enrolled(client, publish, signer, org.id, uuid.uuid4())  # a participant of another meeting
     cases = [
         ({}, 401),
         ({"Authorization": f"Bearer {elsewhere}"}, 404),

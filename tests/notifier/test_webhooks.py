@@ -15,7 +15,7 @@ from schemas.codec import new_event
 from servicekit.runtime import RUNTIME
 from servicekit.sealed import read_seal_key, seal
 from tests.conftest import Endpoint, wait_for
-from tests.notifier.conftest import meeting_created, organiser, participant_token
+from tests.notifier.conftest import enrolled, meeting_created, organiser
 
 
 async def subscribe(
@@ -286,7 +286,7 @@ async def test_replay_one_delivery_and_a_time_range(notifier: Any, signer: Any, 
 
 
 async def test_subscription_api_rejects_bad_input_and_foreign_callers(
-    notifier: Any, signer: Any, endpoint: Any
+    notifier: Any, signer: Any, endpoint: Any, publish: Any
 ) -> None:
     client = await notifier(webhook_allow_private=False)
     org = organiser(signer)
@@ -308,7 +308,8 @@ async def test_subscription_api_rejects_bad_input_and_foreign_callers(
         assert (problem.get("field"), problem["title"]) == (field, title), problem
     response = await client.post("/api/v1/subscriptions", json={"url": "x"})
     assert response.status == 401
-    voter = participant_token(signer, org.id, uuid.uuid4())
+    meeting = await publish(meeting_created(org.id))
+    voter = await enrolled(client, publish, signer, org.id, meeting.meeting_id)
     response = await client.get("/api/v1/subscriptions", headers={"Authorization": f"Bearer {voter}"})
     assert response.status == 403
 
