@@ -64,6 +64,7 @@ async def meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID
 
 
 async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any], version: int | None) -> None:
+    # removal is final: a participant.updated arriving after participant.removed does not bring them back
     await conn.execute(
         f"""insert into participants
                (participant_id, meeting_id, name, email, role, weight, department_id, language, block_id, version)

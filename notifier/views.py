@@ -16,7 +16,7 @@ from notifier.ssrf import Guard, RefusedTarget
 from servicekit.http import Handler, Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME
-from servicekit.sessions import Standing, Window, not_allowed, session_access, session_ended
+from servicekit.sessions import Window, not_allowed, session_access, session_ended, standing_of
 from servicekit.tokens import Claims, TokenVerifier, read_key
 
 VERIFIER = web.AppKey("verifier", TokenVerifier)
@@ -62,11 +62,7 @@ async def current_state(request: web.Request, handler: Handler) -> web.StreamRes
     if token:
         claims = request.app[VERIFIER].verify(token)
         if claims.kind == "participant":
-            row = await db.standing(pool(request), claims.sub)
-            if row is None:
-                # meeting_svc acknowledged this participant, its event has not arrived yet
-                raise Problem(503, "Not known yet", "retry in a moment", headers={"Retry-After": "1"})
-            standing = Standing(**dict(row))
+            standing = await standing_of(lambda: db.standing(pool(request), claims.sub))
             if session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC)) != "full":
                 raise session_ended()
     return await handler(request)

@@ -13,9 +13,12 @@ current state. The rule is the same everywhere, so it lives here, free of I/O:
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 import uuid
-from typing import Literal
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Literal
 
 import msgspec
 
@@ -63,6 +66,23 @@ def session_access(claims: Claims, standing: Standing | None, window: Window, no
     if standing.role == FOLLOW_UP_ROLE and now < standing.meeting_ends_at + window.follow_up:
         return "follow_up"
     return None
+
+
+KNOWN_WITHIN_S = 2.0  # how long a request waits for a just-invited participant's event to arrive
+
+
+async def standing_of(fetch: Callable[[], Awaitable[Mapping[str, Any] | None]]) -> Standing:
+    """The participant's standing from a read model fed by meeting_svc's events. A participant meeting_svc
+    has just invited may not have arrived yet: wait for them a bounded moment, then answer 503 (never
+    a wrong refusal). `fetch` answers None, or a row whose role is None while only other facts arrived."""
+    deadline = time.monotonic() + KNOWN_WITHIN_S
+    while True:
+        row = await fetch()
+        if row is not None and (row["role"] is not None or row["removed"]):
+            return Standing(**dict(row))
+        if time.monotonic() >= deadline:
+            raise Problem(503, "Not known yet", "retry in a moment", headers={"Retry-After": "1"})
+        await asyncio.sleep(0.05)
 
 
 def session_ended() -> Problem:

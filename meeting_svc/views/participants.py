@@ -296,7 +296,7 @@ async def join_page(request: web.Request) -> web.Response:
         row = await db.by_invite(conn, db.sha256(request.match_info["code"]))
         if row is None:
             return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
-        if invite_expiry(request, row) <= dt.datetime.now(dt.UTC):
+        if request.app[WINDOW].token_ends(row["role"], row["ends_at"]) <= dt.datetime.now(dt.UTC):
             return web.Response(status=410, text=join.problem_page("expired"), **HTML)
         meeting = await db.meeting_with_agenda(conn, row["meeting_id"])
     assert meeting is not None  # a participant's meeting is never deleted

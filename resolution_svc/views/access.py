@@ -14,7 +14,7 @@ from schemas.bus import enqueue
 from schemas.events import Event
 from servicekit.http import Handler, Problem
 from servicekit.runtime import RUNTIME, Runtime
-from servicekit.sessions import Standing, Window, current_claims, not_allowed, session_access, session_ended
+from servicekit.sessions import Window, current_claims, not_allowed, session_access, session_ended, standing_of
 from servicekit.tokens import Claims, TokenVerifier
 
 VERIFIER = web.AppKey("verifier", TokenVerifier)
@@ -47,11 +47,7 @@ async def current_state(request: web.Request, handler: Handler) -> web.StreamRes
     if token:
         claims = request.app[VERIFIER].verify(token)
         if claims.kind == "participant":
-            row = await db.standing(pool(request), claims.sub)
-            if row is None or (row["role"] is None and not row["removed"]):
-                # meeting_svc acknowledged this participant, its event has not arrived yet
-                raise Problem(503, "Not known yet", "retry in a moment", headers={"Retry-After": "1"})
-            standing = Standing(**dict(row))
+            standing = await standing_of(lambda: db.standing(pool(request), claims.sub))
             access = session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC))
             # after the meeting's window a representative keeps only their department's directives
             if access is None or (access == "follow_up" and not request.path.startswith(FOLLOW_UP_PATHS)):
