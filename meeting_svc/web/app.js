@@ -90,7 +90,6 @@ const TEXT = {
       cancelled: "Đã hủy",
     },
     roles: {
-      organiser: "ban tổ chức",
       chair: "chủ trì",
       secretary: "thư ký",
       voting_member: "đại biểu biểu quyết",
@@ -171,7 +170,6 @@ const TEXT = {
       cancelled: "Cancelled",
     },
     roles: {
-      organiser: "organiser",
       chair: "chair",
       secretary: "secretary",
       voting_member: "voting member",
@@ -265,7 +263,7 @@ function when(meeting) {
   return `${date}/${month}/${year} ${time.slice(0, 5)}–${end} (${meeting.timezone})`;
 }
 
-const STAFF = new Set(["organiser", "chair", "secretary"]);
+const STAFF = new Set(["chair", "secretary"]); // "organiser" is no participant role
 
 function render() {
   const meeting = state.meeting;
