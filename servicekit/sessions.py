@@ -35,7 +35,7 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True):
     """A participant's current state, as one service knows it."""
 
     meeting_id: uuid.UUID
-    role: str
+    role: str | None  # None in a read model that has heard of the participant only through other facts
     department_id: uuid.UUID | None
     removed: bool
     epoch: int
