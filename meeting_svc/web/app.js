@@ -217,11 +217,15 @@ async function call(base, path, { method = "GET", body, ifMatch } = {}) {
   if (ifMatch) headers["If-Match"] = ifMatch;
   if (state.session) headers.Authorization = `Bearer ${state.session.token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(base + path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const send = () => fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let response = await send();
+  // 503 with Retry-After: the service is catching up (e.g. a participant invited a moment ago is not
+  // known there yet); try again a few times before giving up.
+  for (let attempt = 0; response.status === 503 && response.headers.has("Retry-After") && attempt < 10; attempt++) {
+    const seconds = Number(response.headers.get("Retry-After")) || 1;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 5) * 1000));
+    response = await send();
+  }
   const data = response.status === 204 ? null : await response.json().catch(() => ({}));
   if (!response.ok) throw new ApiError(response.status, data || {});
   return data;
@@ -887,7 +891,15 @@ async function verify(poll) {
 }
 
 async function loadPolls() {
-  state.polls = (await resolutionApi(`/meetings/${meetingId}/polls`)).items;
+  try {
+    state.polls = (await resolutionApi(`/meetings/${meetingId}/polls`)).items;
+  } catch (error) {
+    // After the meeting a department's representative keeps only the follow-up of its directives
+    // (loaded apart): the polls are over. Any other ended session still fails with the directives.
+    if (error.status !== 401 || state.me?.role !== "department_representative") throw error;
+    state.polls = [];
+    return;
+  }
   await Promise.all(
     state.polls.map(async (poll) => {
       if (poll.status === "open" && !projector) await loadCarried(poll).catch((error) => console.warn("votes carried", error));
