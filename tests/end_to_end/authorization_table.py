@@ -106,7 +106,7 @@ ORG_ONLY = {"other_org": 404, "other_meeting": 403}  # an organiser's object of 
 
 ROWS: tuple[Row, ...] = (
     m("POST", "/api/v1/departments", ORGANISER, **OWN_ORG),
-    m("GET", "/api/v1/departments", EVERYONE, other_org=ALLOWED, other_meeting=ALLOWED, note="names only"),
+    m("GET", "/api/v1/departments", EVERYONE, other_org=ALLOWED, other_meeting=ALLOWED, note="of their organisation"),
     m("PATCH", "/api/v1/departments/{department_id}", ORGANISER, **ORG_ONLY),
     m("POST", "/api/v1/meetings", ORGANISER, **OWN_ORG),
     m("GET", "/api/v1/meetings", ORGANISER, **OWN_ORG),
