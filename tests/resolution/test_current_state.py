@@ -93,3 +93,28 @@ async def test_casting_someone_elses_vote_tells_nothing_about_them(
     assert handed_on.status == stranger.status == 403
     assert await handed_on.json() == await stranger.json()  # on the roster or not, whoever holds the vote
     await ok(await vote(m, p["id"], holder, "yes", principal_id=str(principal.id)), 201)
+
+
+async def test_a_participant_removed_after_a_poll_opened_casts_nothing(
+    client: Client, meeting: Any, publish: Publisher
+) -> None:
+    m = await meeting()
+    removed, principal, holder = await m.add(3)
+    await publish(new_event(ev.ProxyGranted, meeting_id=m.id, principal_id=principal.id, holder_id=holder.id))
+    db = client.app[RUNTIME].db()
+    await wait_for(
+        lambda: db.fetchval("select holder_id = $2 from proxies where principal_id = $1", principal.id, holder.id),
+        what="the proxy known",
+    )
+    p = await poll(m)  # both on its roster
+    for person in (removed, principal):
+        await publish(new_event(ev.ParticipantRemoved, meeting_id=m.id, participant_id=person.id))
+    await wait_for(
+        lambda: db.fetchval("select count(*) = 2 from participants where removed and meeting_id = $1", m.id),
+        what="the removals known",
+    )
+    own = await vote(m, p["id"], removed, "yes")
+    assert (own.status, (await own.json())["title"]) == (401, "Session ended")
+    by_proxy = await vote(m, p["id"], holder, "yes", principal_id=str(principal.id))
+    assert by_proxy.status == 403  # a removed principal has no vote left to hand on
+    await ok(await vote(m, p["id"], holder, "no"), 201)  # the holder's own vote stands
