@@ -127,6 +127,8 @@ ROWS: tuple[Row, ...] = (
     m("DELETE", PERSON, ORGANISER),
     m("POST", PERSON + "/invite", ORGANISER, note="ends the sessions of the old link"),
     m("DELETE", PERSON + "/invite", ORGANISER, note="ends the participant's sessions"),
+    m("GET", MEETING + "/invitations", ORGANISER),
+    m("POST", MEETING + "/invitations:send", ORGANISER),
     m("POST", "/api/v1/sessions", EVERYONE, public=True, note="with an invite code"),
     m("POST", PERSON + "/rsvp", ORGANISER, note="and the participant themself"),
     m("POST", PERSON + "/check-in", STAFF, note="and the participant themself"),

@@ -326,6 +326,8 @@ async def prepare(stack: Stack, row: Row) -> Call:
         case ("POST", "/api/v1/sessions"):
             fresh = await stack.call("meeting", "POST", f"{people}/{ids['subject']}/invite", 201)
             body = {"invite_code": fresh["invite_url"].rsplit("/", 1)[1]}
+        case ("POST", "/api/v1/meetings/{meeting_id}/invitations:send"):
+            body = {}
         case ("POST", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/rsvp"):
             body = {"response": "attending"}
         case ("POST", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/proxy"):

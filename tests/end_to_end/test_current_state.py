@@ -154,12 +154,12 @@ async def test_sessions_end_with_the_meetings_window_everywhere(
     _, member = await stack.person("voting_member")
     await wait_for(lambda: _reach(stack, member, (200, 200, 200)), what="the member known everywhere")
     # the meeting is moved to end a moment from now; its sessions end with it, without a new token
-    soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)  # times being set must lie ahead
     await stack.ok(
         stack.meeting,
         "PATCH",
         f"/api/v1/meetings/{stack.mid}",
-        json={"starts_at": (soon - dt.timedelta(minutes=1)).isoformat(), "ends_at": soon.isoformat()},
+        json={"starts_at": soon.isoformat(), "ends_at": (soon + dt.timedelta(seconds=1)).isoformat()},
     )
     await wait_for(lambda: _reach(stack, member, (401, 401, 401)), what="the session ended everywhere")
     problem = await (await stack.resolution.get(f"/api/v1/meetings/{stack.mid}/polls", headers=member)).json()

@@ -61,8 +61,8 @@ async def test_a_representative_follows_up_after_the_meeting(running_without_gra
     await adopt_the_resolution(running)
     chair = {"Authorization": f"Bearer {await running.session(ref.chair.email)}"}
     # the meeting is moved to end a moment from now: every session ends with it, but the follow-up
-    soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
-    patch = {"starts_at": (soon - dt.timedelta(hours=1)).isoformat(), "ends_at": soon.isoformat()}
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)  # times being set must lie ahead
+    patch = {"starts_at": soon.isoformat(), "ends_at": (soon + dt.timedelta(seconds=1)).isoformat()}
     await json_of(await running.meeting.patch(f"/api/v1/meetings/{mid}", json=patch, headers=running.organiser))
     resolution_db = running.resolution.app[RUNTIME].db()
 
