@@ -133,7 +133,8 @@ async def test_stream_scope(notifier: Any, signer: Any, publish: Any) -> None:
         lambda: client.app[RUNTIME].db().fetchval("select true from meetings where meeting_id = $1", mid),
         what="the meeting known",
     )
-    elsewhere = await enrolled(client, publish, signer, org.id, uuid.uuid4())  # a participant of another meeting
+    other_meeting = (await publish(meeting_created(org.id))).meeting_id
+    elsewhere = await enrolled(client, publish, signer, org.id, other_meeting)  # a participant of another meeting
     cases = [
         ({}, 401),
         ({"Authorization": f"Bearer {elsewhere}"}, 404),
