@@ -18,6 +18,7 @@ from servicekit import openapi
 from servicekit.revocations import share_revocations
 from servicekit.runtime import Runtime, create_base_app
 from servicekit.sealed import read_seal_key
+from servicekit.sessions import Window
 from servicekit.tokens import TokenSigner, TokenVerifier, public_of, read_key
 
 SERVICE = "meeting"
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> web.Application:
     runtime = Runtime(settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations, answer_positions])
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
+    app[access.WINDOW] = Window.of(settings)
     app[access.MEETING_OWNERS] = {}
     app.middlewares.append(access.meeting_scope)
     private = read_key(settings.token_private_key, "TOKEN_PRIVATE_KEY")

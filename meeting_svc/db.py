@@ -338,8 +338,15 @@ async def participant(
     )
 
 
-async def participant_active(pool: asyncpg.Pool, pid: uuid.UUID) -> bool:
-    return bool(await pool.fetchval("select removed_at is null from participants where id = $1", pid))
+async def standing(pool: asyncpg.Pool, pid: uuid.UUID) -> asyncpg.Record | None:
+    """What a participant's session may do now: role, department, removal, session generation, and the
+    meeting's current end."""
+    return await pool.fetchrow(
+        "select p.meeting_id, p.role, p.department_id, p.removed_at is not null as removed,"
+        " p.session_epoch as epoch, m.ends_at as meeting_ends_at"
+        " from participants p join meetings m on m.id = p.meeting_id where p.id = $1",
+        pid,
+    )
 
 
 async def insert_participants(conn: asyncpg.Connection, meeting_id: uuid.UUID, rows: list[tuple[Any, ...]]) -> None:
@@ -402,10 +409,11 @@ async def remove_participant(conn: asyncpg.Connection, pid: uuid.UUID) -> list[a
 
 async def set_invite(
     conn: asyncpg.Connection, pid: uuid.UUID, code_hash: bytes | None, sealed_link: str | None = None
-) -> None:
-    await conn.execute(
-        "update participants set invite_sha256 = $2::bytea, invite_revoked = $2::bytea is null, sealed_link = $3"
-        " where id = $1",
+) -> int:
+    """A new invite (or none): every session issued from the old one ends. Returns the new generation."""
+    return await conn.fetchval(  # type: ignore[no-any-return]
+        "update participants set invite_sha256 = $2::bytea, invite_revoked = $2::bytea is null, sealed_link = $3,"
+        " session_epoch = session_epoch + 1 where id = $1 returning session_epoch",
         pid,
         code_hash,
         sealed_link,
@@ -438,7 +446,7 @@ async def mark_invitations_sent(conn: asyncpg.Connection, ids: list[uuid.UUID]) 
 
 async def by_invite(conn: asyncpg.Connection, code_hash: bytes) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        f"select {PARTICIPANT_COLUMNS}, m.organisation_id, m.ends_at from participants p"
+        f"select {PARTICIPANT_COLUMNS}, p.session_epoch, m.organisation_id, m.ends_at from participants p"
         " join meetings m on m.id = p.meeting_id where p.invite_sha256 = $1 and p.removed_at is null",
         code_hash,
     )

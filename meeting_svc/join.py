@@ -15,7 +15,6 @@ KINDS = {
 }
 ROLES = {
     "vi": {
-        "organiser": "ban tổ chức",
         "chair": "chủ trì",
         "secretary": "thư ký",
         "voting_member": "đại biểu biểu quyết",
@@ -23,7 +22,6 @@ ROLES = {
         "observer": "khách mời",
     },
     "en": {
-        "organiser": "organiser",
         "chair": "chair",
         "secretary": "secretary",
         "voting_member": "voting member",

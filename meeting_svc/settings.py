@@ -19,8 +19,6 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     resolution_url: str = "http://127.0.0.1:8082"
     notifier_url: str = "http://127.0.0.1:8083"
     organiser_token_days: int = 365
-    # Invite links and participant sessions end this many days after the meeting ends.
-    session_grace_days: float = 1.0
     max_proxies_per_holder: int = 1
     # How often contribution deadlines are checked for `contribution.overdue`.
     overdue_interval_s: float = 30.0

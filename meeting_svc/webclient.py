@@ -6,6 +6,7 @@ to the three services' APIs."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import msgspec
 from aiohttp import web
@@ -39,8 +40,31 @@ def page(settings: Settings) -> str:
     return PAGE.format(config=config.replace("<", "\\u003c"))
 
 
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(settings: Settings) -> str:
+    """No inline script, nothing from elsewhere but the two APIs the client calls; images only from here
+    or inline data (a report's outside images are dropped when it is sanitised)."""
+    apis = " ".join(sorted({origin(settings.resolution_url), origin(settings.notifier_url)}))
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+        f" connect-src 'self' {apis}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
 def setup(app: web.Application, settings: Settings) -> None:
     html = page(settings)
+    policy = content_security_policy(settings)
+
+    async def protect(_: web.Request, response: web.StreamResponse) -> None:
+        # every page meeting_svc serves gets a policy, whatever handler made it (error pages included)
+        if response.content_type == "text/html" and "Content-Security-Policy" not in response.headers:
+            response.headers["Content-Security-Policy"] = policy
+
+    app.on_response_prepare.append(protect)
 
     async def meeting_page(_: web.Request) -> web.Response:
         return web.Response(

@@ -15,6 +15,7 @@ from schemas.subjects import MEETINGS, RESOLUTIONS
 from servicekit import openapi
 from servicekit.revocations import RevocationCheck
 from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
+from servicekit.sessions import Window
 
 SERVICE = "notifier"
 SQL = Path(__file__).parent / "sql"
@@ -50,8 +51,10 @@ def create_app(settings: Settings) -> web.Application:
     )
     app = create_base_app(runtime)
     app[views.SETTINGS] = settings
+    app[views.WINDOW] = Window.of(settings)
     app[views.VERIFIER] = views.verifier_of(settings)
     app.middlewares.append(RevocationCheck(app[views.VERIFIER]).middleware)
+    app.middlewares.append(views.current_state)
     app[views.GUARD] = guard_of(settings)
     app[views.HUB] = hub
 

@@ -113,6 +113,8 @@ class EventHandler:
                 )
             case ev.ParticipantRemoved():
                 await db.remove_participant(conn, event.participant_id, event.meeting_id)
+            case ev.ParticipantSessionsEnded():
+                await db.end_sessions(conn, event.participant_id, event.meeting_id, event.epoch)
             case ev.ContributionRequested():
                 await db.add_contribution_request(
                     conn,

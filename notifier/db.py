@@ -64,6 +64,7 @@ async def meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID
 
 
 async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any], version: int | None) -> None:
+    # removal is final: a participant.updated arriving after participant.removed does not bring them back
     await conn.execute(
         f"""insert into participants
                (participant_id, meeting_id, name, email, role, weight, department_id, language, block_id, version)
@@ -96,6 +97,29 @@ async def remove_participant(conn: asyncpg.Connection, participant_id: uuid.UUID
            on conflict (participant_id) do update set removed = true""",
         participant_id,
         meeting_id,
+    )
+
+
+async def end_sessions(conn: asyncpg.Connection, participant_id: uuid.UUID, meeting_id: uuid.UUID, epoch: int) -> None:
+    """Generations only grow, so any order of arrival ends up at the newest; a row made here ahead of the
+    participant's facts has no email and receives nothing until they arrive."""
+    await conn.execute(
+        "insert into participants (participant_id, meeting_id, name, role, session_epoch)"
+        " values ($1, $2, '', 'observer', $3) on conflict (participant_id)"
+        " do update set session_epoch = greatest(participants.session_epoch, $3)",
+        participant_id,
+        meeting_id,
+        epoch,
+    )
+
+
+async def standing(pool: asyncpg.Pool, participant_id: uuid.UUID) -> Row | None:
+    """A participant's current state as meeting_svc's events told it, with the meeting's current end."""
+    return await pool.fetchrow(
+        "select p.meeting_id, p.role, p.department_id, p.removed, p.session_epoch as epoch,"
+        " m.ends_at as meeting_ends_at from participants p left join meetings m on m.meeting_id = p.meeting_id"
+        " where p.participant_id = $1",
+        participant_id,
     )
 
 

@@ -13,15 +13,17 @@ from notifier import api, db, live
 from notifier.service import new_secret, validate_event_filter
 from notifier.settings import Settings
 from notifier.ssrf import Guard, RefusedTarget
-from servicekit.http import Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
+from servicekit.http import Handler, Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME
+from servicekit.sessions import Window, not_allowed, session_access, session_ended, standing_of
 from servicekit.tokens import Claims, TokenVerifier, read_key
 
 VERIFIER = web.AppKey("verifier", TokenVerifier)
 GUARD = web.AppKey("guard", Guard)
 HUB = web.AppKey("hub", live.Hub)
 SETTINGS = web.AppKey("settings", Settings)
+WINDOW = web.AppKey("window", Window)
 
 MAX_REPLAY = 10_000
 
@@ -33,12 +35,37 @@ def verifier_of(settings: Settings) -> TokenVerifier:
 def organiser(request: web.Request) -> Claims:
     claims = request.app[VERIFIER].from_request(request)
     if claims.kind != "organiser":
-        raise Problem(403, "Organisers only", "webhook subscriptions are managed with an organiser API token")
+        raise not_allowed()
     return claims
+
+
+async def check_meeting(request: web.Request, claims: Claims, meeting_id: uuid.UUID | None) -> None:
+    """A subscription may follow one meeting of the caller's own organisation only; another's is refused
+    exactly like one that does not exist."""
+    if meeting_id is None:
+        return
+    meeting = await db.meeting(pool(request), meeting_id)
+    if meeting is None or meeting["organisation_id"] != claims.org:
+        raise Problem(422, "Unknown meeting", "no such meeting in your organisation", field="meeting_id")
 
 
 def pool(request: web.Request) -> asyncpg.Pool:
     return request.app[RUNTIME].db()
+
+
+@web.middleware
+async def current_state(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A participant's session is judged on their current state in this service's read model (from
+    meeting_svc's events), not on the token: removal, a revoked or reissued invite and the end of the
+    meeting's window end it. Follow-up access (directives) is resolution_svc's; here it reaches nothing."""
+    token = request.app[VERIFIER].token_of(request)
+    if token:
+        claims = request.app[VERIFIER].verify(token)
+        if claims.kind == "participant":
+            standing = await standing_of(lambda: db.standing(pool(request), claims.sub))
+            if session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC)) != "full":
+                raise session_ended()
+    return await handler(request)
 
 
 async def check_target(request: web.Request, url: str) -> None:
@@ -76,6 +103,7 @@ async def create_subscription(request: web.Request) -> web.Response:
     raw = await request.read()
     body = await read_json(request, api.SubscriptionCreate)
     check_filter(body.event_types)
+    await check_meeting(request, claims, body.meeting_id)
     await check_target(request, body.url)
     async with pool(request).acquire() as conn, conn.transaction():
 
@@ -128,6 +156,8 @@ async def patch_subscription(request: web.Request) -> web.Response:
     changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
     if "event_types" in changes:
         check_filter(changes["event_types"])
+    if changes.get("meeting_id") is not None:
+        await check_meeting(request, claims, changes["meeting_id"])
     if "url" in changes:
         await check_target(request, changes["url"])
     if changes.get("enabled") is True:

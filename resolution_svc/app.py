@@ -15,6 +15,7 @@ from schemas.subjects import MEETINGS
 from servicekit import openapi
 from servicekit.revocations import RevocationCheck
 from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
+from servicekit.sessions import Window
 from servicekit.tokens import TokenVerifier, read_key
 
 SERVICE = "resolution"
@@ -36,7 +37,9 @@ def create_app(settings: Settings) -> web.Application:
     app[access.SETTINGS] = settings
     app[access.VERIFIER] = TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
     app[access.BALLOT_KEYS] = BallotKeys(read_ballot_key(settings.ballot_key))
+    app[access.WINDOW] = Window.of(settings)
     app.middlewares.append(RevocationCheck(app[access.VERIFIER]).middleware)
+    app.middlewares.append(access.current_state)
     app[ballots.POLL_FACTS] = {}
     app[ballots.POLL_KEYS] = {}
     routes.setup(app)

@@ -127,6 +127,15 @@ async def apply_meeting_event(conn: asyncpg.Connection, event: Event) -> None:
                 event.participant_id,
                 event.meeting_id,
             )
+        case ev.ParticipantSessionsEnded():
+            # generations only grow, so any order of arrival ends up at the newest
+            await conn.execute(
+                "insert into participants (id, meeting_id, session_epoch) values ($1, $2, $3)"
+                " on conflict (id) do update set session_epoch = greatest(participants.session_epoch, $3)",
+                event.participant_id,
+                event.meeting_id,
+                event.epoch,
+            )
         case ev.CheckedIn() | ev.CheckedOut():
             await conn.execute(
                 sql(

@@ -18,6 +18,16 @@ async def meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID
     )
 
 
+async def standing(pool: asyncpg.Pool, pid: uuid.UUID) -> asyncpg.Record | None:
+    """A participant's current state as meeting_svc's events told it, with the meeting's current end."""
+    return await pool.fetchrow(
+        "select p.meeting_id, p.role, p.department_id, p.removed, p.session_epoch as epoch,"
+        " m.ends_at as meeting_ends_at from participants p left join meetings m on m.id = p.meeting_id"
+        " where p.id = $1",
+        pid,
+    )
+
+
 # --- resolutions and amendments -----------------------------------------------------------------------------
 
 RESOLUTION_COLUMNS = (
@@ -277,6 +287,10 @@ async def votes_carried(pool: asyncpg.Pool, poll_id: uuid.UUID, caster: uuid.UUI
         poll_id,
         caster,
     )
+
+
+async def removed(pool: asyncpg.Pool, pid: uuid.UUID) -> bool:
+    return bool(await pool.fetchval("select removed from participants where id = $1", pid))
 
 
 async def roster_entry(pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID) -> asyncpg.Record | None:

@@ -15,9 +15,11 @@ import msgspec
 
 SCHEMA_VERSION = 1
 
-Role = Literal["organiser", "chair", "secretary", "voting_member", "department_representative", "observer"]
-# Roles whose holders are on a poll's roster (with weight > 0). Observers, secretaries and organisers
-# never vote; meeting_svc (proxies) and resolution_svc (roster snapshot) both apply this rule.
+# A participant's role in one meeting. Organisers are not participants: their power comes from an
+# organiser API token only (a participant role "organiser" existed once and was migrated to observer).
+Role = Literal["chair", "secretary", "voting_member", "department_representative", "observer"]
+# Roles whose holders are on a poll's roster (with weight > 0). Observers and secretaries never vote;
+# meeting_svc (proxies) and resolution_svc (roster snapshot) both apply this rule.
 VOTING_ROLES: frozenset[str] = frozenset({"chair", "voting_member", "department_representative"})
 Language = Literal["vi", "en"]
 Rsvp = Literal["attending", "declined", "tentative"]
@@ -170,6 +172,14 @@ class ParticipantUpdated(ParticipantFacts, frozen=True, kw_only=True, tag="parti
 
 class ParticipantRemoved(Event, frozen=True, kw_only=True, tag="participant.removed"):
     participant_id: uuid.UUID
+
+
+class ParticipantSessionsEnded(Event, frozen=True, kw_only=True, tag="participant.sessions_ended"):
+    """The participant's invite was revoked or reissued: their session tokens of generations below
+    `epoch` no longer work, in any service."""
+
+    participant_id: uuid.UUID
+    epoch: int
 
 
 class RsvpRecorded(Event, frozen=True, kw_only=True, tag="participant.rsvp_recorded"):
@@ -398,6 +408,7 @@ AnyEvent = (
     | InvitationSent
     | ParticipantUpdated
     | ParticipantRemoved
+    | ParticipantSessionsEnded
     | RsvpRecorded
     | CheckedIn
     | CheckedOut

@@ -38,6 +38,10 @@ class CommonSettings(msgspec.Struct, kw_only=True, frozen=True):
     shutdown_timeout_s: float = 10.0
     # Origins whose pages may call this service from a browser (the participant web client), comma-separated.
     cors_origins: str = "http://127.0.0.1:8081,http://localhost:8081"
+    # Participant sessions end this long after the meeting; a department representative's follow-up
+    # access to their department's directives lasts `follow_up_days` after it (servicekit/sessions.py).
+    session_grace_days: float = 1.0
+    follow_up_days: float = 400.0
 
 
 def load(cls: type[S], env: Mapping[str, str] | None = None) -> S:

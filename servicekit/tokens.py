@@ -31,6 +31,7 @@ ALGORITHM = "EdDSA"
 AUDIENCE = "hoinghi"
 
 Kind = Literal["organiser", "participant"]
+STREAM_SUFFIX = "/stream"  # the one kind of route that takes `access_token` in its query
 
 
 class Claims(msgspec.Struct, frozen=True, kw_only=True):
@@ -40,6 +41,11 @@ class Claims(msgspec.Struct, frozen=True, kw_only=True):
     jti: uuid.UUID
     exp: int
     meeting: uuid.UUID | None = None  # participants only
+    # Which generation of the participant's sessions this token belongs to: revoking or reissuing an
+    # invite starts a new one (servicekit/sessions.py).
+    epoch: int = 0
+    # Never signed into a token: filled in from the participant's current state by each service, so a
+    # change of role or department takes effect without a new token (servicekit/sessions.py).
     role: str | None = None
     department: uuid.UUID | None = None
 
@@ -152,11 +158,13 @@ class TokenVerifier:
 
     @staticmethod
     def token_of(request: web.Request) -> str:
-        """The request's bearer token, from the header or else `access_token` (empty when none)."""
+        """The request's bearer token (empty when none): from the header, or from `access_token` on the live
+        stream only (EventSource cannot set headers). Anywhere else a token in the URL would end up in
+        proxy logs and browser history, so it is not read."""
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            token = request.query.get("access_token", "")  # EventSource cannot set headers
+        if (scheme.lower() != "bearer" or not token) and request.path.endswith(STREAM_SUFFIX):
+            token = request.query.get("access_token", "")
         return token.strip()
 
     def from_request(self, request: web.Request) -> Claims:

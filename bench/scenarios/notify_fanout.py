@@ -129,10 +129,17 @@ async def run(stack: Stack) -> dict[str, float | int]:
                 headers={"Authorization": f"Bearer {organiser}"},
             ) as response:
                 assert response.status == 201, await response.text()
+        # the notifier judges a participant's stream on its read model: the participant must be known
+        member = uuid.uuid4()
+        await publish(
+            new_event(
+                ev.ParticipantInvited, meeting_id=meeting, participant_id=member, name="Đại biểu", role="voting_member"
+            )
+        )
         participant = stack.signer.sign(
             Claims(
                 kind="participant",
-                sub=uuid.uuid4(),
+                sub=member,
                 org=org,
                 meeting=meeting,
                 role="voting_member",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -14,11 +15,13 @@ from schemas.bus import enqueue
 from schemas.events import Event
 from servicekit.http import Problem, parse_uuid
 from servicekit.runtime import RUNTIME
+from servicekit.sessions import Standing, Window, current_claims, not_allowed, session_access, session_ended
 from servicekit.tokens import Claims, TokenSigner, TokenVerifier
 
 VERIFIER = web.AppKey("verifier", TokenVerifier)
 SIGNER = web.AppKey("signer", TokenSigner)
 SETTINGS = web.AppKey("settings", Settings)
+WINDOW = web.AppKey("window", Window)
 MEETING_OWNERS = web.AppKey("meeting_owners", dict)
 CLAIMS = web.RequestKey("claims", Claims)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -31,15 +34,24 @@ def pool(request: web.Request) -> asyncpg.Pool:
 
 
 async def caller(request: web.Request) -> Claims:
+    """Who calls, and for a participant what they may do now: role and department come from the
+    participant's current row, never from the token, so a change takes effect at the next request."""
     if CLAIMS in request:
         return request[CLAIMS]
     claims = request.app[VERIFIER].from_request(request)
     if claims.kind == "organiser":
-        valid = await db.organiser_token_valid(pool(request), claims.jti)
+        if not await db.organiser_token_valid(pool(request), claims.jti):
+            raise Problem(401, "Token revoked", field="Authorization", headers={"WWW-Authenticate": "Bearer"})
     else:
-        valid = await db.participant_active(pool(request), claims.sub)
-    if not valid:
-        raise Problem(401, "Token revoked", field="Authorization", headers={"WWW-Authenticate": "Bearer"})
+        row = await db.standing(pool(request), claims.sub)
+        standing = Standing(**dict(row)) if row is not None else None
+        access = session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC))
+        # after the meeting's window a representative's follow-up session only reads here (its
+        # directives live in resolution_svc)
+        if access is None or (access == "follow_up" and request.method != "GET"):
+            raise session_ended()
+        assert standing is not None
+        claims = current_claims(claims, standing)
     request[CLAIMS] = claims
     return claims
 
@@ -68,7 +80,7 @@ async def meeting_scope(request: web.Request, handler: Handler) -> web.StreamRes
 async def organiser(request: web.Request) -> Claims:
     claims = await caller(request)
     if claims.kind != "organiser":
-        raise Problem(403, "Organisers only", "this needs an organiser API token")
+        raise not_allowed()
     return claims
 
 
@@ -97,9 +109,10 @@ def visible(claims: Claims, meeting_id: uuid.UUID, row: asyncpg.Record | None) -
 
 
 def require(claims: Claims, roles: Iterable[str], what: str) -> None:
-    """Organisers may do everything in their organisation; participants need one of `roles`."""
+    """Organisers may do everything in their organisation; participants need one of `roles` (their
+    current role: `caller` put it in the claims). The refusal names no one and nothing of the meeting."""
     if claims.kind != "organiser" and claims.role not in roles:
-        raise Problem(403, "Not allowed", f"{what} needs the organiser or one of: {', '.join(sorted(roles))}")
+        raise not_allowed()
 
 
 def editable(meeting: asyncpg.Record) -> None:

@@ -47,7 +47,7 @@ async def record_rsvp(request: web.Request) -> web.Response:
                 ),
             )
         row = await db.participant(conn, meeting["id"], row["id"])
-    return json_response(participant_body(row))
+    return json_response(participant_body(row, seen_by=claims))
 
 
 def attendance_change(present: bool) -> Any:
@@ -81,7 +81,7 @@ def attendance_change(present: bool) -> Any:
                     ),
                 )
             row = await db.participant(conn, meeting["id"], row["id"])
-        return json_response(participant_body(row))
+        return json_response(participant_body(row, seen_by=claims))
 
     return handler
 
@@ -106,7 +106,7 @@ async def grant_proxy(request: web.Request) -> web.Response:
             raise Problem(422, "Unknown holder", "no such participant in this meeting", field="holder_id")
         load = await db.proxy_load(conn, principal["id"], holder["id"])
         if load["current_holder"] == holder["id"]:
-            return json_response(participant_body(principal))
+            return json_response(participant_body(principal, seen_by=claims))
         problem = service.proxy_problem(
             principal_role=principal["role"],
             holder_role=holder["role"],
@@ -141,7 +141,7 @@ async def grant_proxy(request: web.Request) -> web.Response:
         )
         await publish(request, conn, *events)
         row = await db.participant(conn, meeting["id"], principal["id"])
-    return json_response(participant_body(row), 201)
+    return json_response(participant_body(row, seen_by=claims), 201)
 
 
 async def revoke_proxy(request: web.Request) -> web.Response:

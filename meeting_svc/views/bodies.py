@@ -77,12 +77,14 @@ def agenda_event_item(row: Any) -> ev.AgendaItem:
     return msgspec.convert(msgspec.to_builtins(agenda_body(row)), ev.AgendaItem)
 
 
-def participant_body(row: Any, invite_url: str | None = None) -> api.Participant:
+def participant_body(row: Any, invite_url: str | None = None, *, seen_by: Claims | None = None) -> api.Participant:
+    """A participant as `seen_by` may see them (as an organiser when None): contact details only to the
+    person themself, the chair, the secretary and organisers (service.sees_contact_details)."""
     return api.Participant(
         id=row["id"],
         meeting_id=row["meeting_id"],
         name=row["name"],
-        email=row["email"],
+        email=row["email"] if seen_by is None or service.sees_contact_details(seen_by, row["id"]) else None,
         department_id=row["department_id"],
         role=row["role"],
         weight=row["weight"],

@@ -17,6 +17,7 @@ from schemas.codec import new_event
 from schemas.events import Event
 from servicekit.http import Problem, check_if_match, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
+from servicekit.sessions import not_allowed
 from servicekit.tokens import Claims
 
 
@@ -85,9 +86,9 @@ async def contribution_target(request: web.Request, claims: Claims, conn: asyncp
 
 def representative_of(claims: Claims, req: Any) -> uuid.UUID:
     if claims.kind != "participant" or claims.role != "department_representative":
-        raise Problem(403, "Representatives only", "a department's representative submits its position report")
+        raise not_allowed()
     if claims.department not in req["department_ids"]:
-        raise Problem(403, "Not addressed", "this request is not addressed to your department")
+        raise not_allowed()
     return claims.department
 
 
@@ -174,7 +175,7 @@ async def revise(request: web.Request) -> web.Response:
             raise Problem(404, "Not found", "no such submission")
         department = representative_of(claims, req)
         if current["department_id"] != department:
-            raise Problem(403, "Not your department", "only the department's representative revises its report")
+            raise not_allowed()
         check_if_match(request, current["revision"], required=True)
         late = lateness(req)
         _, revision = await db.add_revision(

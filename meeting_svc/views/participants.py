@@ -13,6 +13,7 @@ from aiohttp import web
 from meeting_svc import api, db, join, service
 from meeting_svc.views.access import (
     SIGNER,
+    WINDOW,
     actor,
     caller,
     editable,
@@ -133,7 +134,7 @@ async def list_participants(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
     rows = await db.participants(pool(request), meeting["id"])
-    return json_response(api.ParticipantList(items=[participant_body(r) for r in rows]))
+    return json_response(api.ParticipantList(items=[participant_body(r, seen_by=claims) for r in rows]))
 
 
 async def target_participant(
@@ -153,7 +154,7 @@ async def get_participant(request: web.Request) -> web.Response:
     row = await db.participant(pool(request), meeting["id"], pid)
     if row is None:
         raise Problem(404, "Not found", "no such participant")
-    return json_response(participant_body(row))
+    return json_response(participant_body(row, seen_by=claims))
 
 
 async def patch_participant(request: web.Request) -> web.Response:
@@ -218,7 +219,8 @@ async def reissue_invite(request: web.Request) -> web.Response:
         editable(meeting)
         row = await target_participant(request, claims, conn, meeting)
         invite = new_invite(request, sealer(request))
-        await db.set_invite(conn, row["id"], invite.code_hash, invite.sealed)
+        epoch = await db.set_invite(conn, row["id"], invite.code_hash, invite.sealed)
+        await publish(request, conn, sessions_ended(row, claims, epoch))  # the old link's sessions end
         # the new link replaces one already emailed, or the meeting is out of its draft: email it now
         if not meeting["record_only"] and (row["invitation_status"] == "sent" or sends_at_once(meeting)):
             await release(request, conn, claims, meeting, participant_ids=[row["id"]], resend=True)
@@ -230,8 +232,21 @@ async def revoke_invite(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         row = await target_participant(request, claims, conn, meeting)
-        await db.set_invite(conn, row["id"], None)
+        epoch = await db.set_invite(conn, row["id"], None)
+        await publish(request, conn, sessions_ended(row, claims, epoch))
     return web.Response(status=204)
+
+
+def sessions_ended(row: asyncpg.Record, claims: Claims, epoch: int) -> Event:
+    """Every session issued from the participant's previous invite ends, here at once and elsewhere when
+    this event arrives."""
+    return new_event(
+        ev.ParticipantSessionsEnded,
+        meeting_id=row["meeting_id"],
+        actor=actor(claims),
+        participant_id=row["id"],
+        epoch=epoch,
+    )
 
 
 async def create_session(request: web.Request) -> web.Response:
@@ -240,9 +255,12 @@ async def create_session(request: web.Request) -> web.Response:
         row = await db.by_invite(conn, db.sha256(body.invite_code))
     if row is None:
         raise Problem(404, "Unknown invite", "this invite link is not valid (revoked or mistyped)", field="invite_code")
-    expires = invite_expiry(request, row)
+    # a representative may still sign in for the follow-up of their department's directives
+    expires = request.app[WINDOW].token_ends(row["role"], row["ends_at"])
     if expires <= dt.datetime.now(dt.UTC):
         raise Problem(410, "Invite expired", "the meeting is over", field="invite_code")
+    # Who, in which meeting, which generation of sessions: role and department are read from current
+    # state on every request, in every service, so they are not signed in.
     claims = Claims(
         kind="participant",
         sub=row["id"],
@@ -250,8 +268,7 @@ async def create_session(request: web.Request) -> web.Response:
         jti=uuid.uuid4(),
         exp=int(expires.timestamp()),
         meeting=row["meeting_id"],
-        role=row["role"],
-        department=row["department_id"],
+        epoch=row["session_epoch"],
     )
     token = request.app[SIGNER].sign(claims)
     return json_response(
@@ -264,7 +281,11 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # the link is the credential
     "X-Robots-Tag": "noindex",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    # its style is inline, its script none
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none';"
+        " form-action 'none'; frame-ancestors 'none'"
+    ),
 }
 HTML: dict[str, Any] = {"content_type": "text/html", "charset": "utf-8", "headers": PAGE_HEADERS}
 
@@ -275,7 +296,7 @@ async def join_page(request: web.Request) -> web.Response:
         row = await db.by_invite(conn, db.sha256(request.match_info["code"]))
         if row is None:
             return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
-        if invite_expiry(request, row) <= dt.datetime.now(dt.UTC):
+        if request.app[WINDOW].token_ends(row["role"], row["ends_at"]) <= dt.datetime.now(dt.UTC):
             return web.Response(status=410, text=join.problem_page("expired"), **HTML)
         meeting = await db.meeting_with_agenda(conn, row["meeting_id"])
     assert meeting is not None  # a participant's meeting is never deleted

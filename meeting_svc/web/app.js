@@ -94,7 +94,6 @@ const TEXT = {
       cancelled: "Đã hủy",
     },
     roles: {
-      organiser: "ban tổ chức",
       chair: "chủ trì",
       secretary: "thư ký",
       voting_member: "đại biểu biểu quyết",
@@ -175,7 +174,6 @@ const TEXT = {
       cancelled: "Cancelled",
     },
     roles: {
-      organiser: "organiser",
       chair: "chair",
       secretary: "secretary",
       voting_member: "voting member",
@@ -224,11 +222,15 @@ async function call(base, path, { method = "GET", body, ifMatch } = {}) {
   if (ifMatch) headers["If-Match"] = ifMatch;
   if (state.session) headers.Authorization = `Bearer ${state.session.token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(base + path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const send = () => fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let response = await send();
+  // 503 with Retry-After: the service is catching up (e.g. a participant invited a moment ago is not
+  // known there yet); try again a few times before giving up.
+  for (let attempt = 0; response.status === 503 && response.headers.has("Retry-After") && attempt < 10; attempt++) {
+    const seconds = Number(response.headers.get("Retry-After")) || 1;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 5) * 1000));
+    response = await send();
+  }
   const data = response.status === 204 ? null : await response.json().catch(() => ({}));
   if (!response.ok) throw new ApiError(response.status, data || {});
   return data;
@@ -238,6 +240,13 @@ const meetingApi = (path, options) => call("", `/api/v1${path}`, options);
 const resolutionApi = (path, options) => call(config.resolutionApi, `/api/v1${path}`, options);
 
 // --- rendering ------------------------------------------------------------------------------------
+
+// The page's Content-Security-Policy refuses inline style attributes; a width set through the DOM is allowed.
+function bar(share) {
+  const element = h("span", { class: "bar" });
+  element.style.width = `${Math.round(share * 100)}%`;
+  return element;
+}
 
 function h(tag, attrs = {}, ...children) {
   const element = document.createElement(tag);
@@ -263,7 +272,7 @@ function when(meeting) {
   return `${date}/${month}/${year} ${time.slice(0, 5)}–${end} (${meeting.timezone})`;
 }
 
-const STAFF = new Set(["organiser", "chair", "secretary"]);
+const STAFF = new Set(["chair", "secretary"]); // "organiser" is no participant role
 
 function render() {
   const meeting = state.meeting;
@@ -343,7 +352,7 @@ function renderScreenPoll(poll) {
             "li",
             { "data-option": tally.option },
             h("span", {}, optionName(tally.option)),
-            h("span", { class: "bar", style: `width:${Math.round((tally.weight / most) * 100)}%` }),
+            bar(tally.weight / most),
             h("strong", {}, t().votesOf(tally.count)),
           ),
         ),
@@ -933,7 +942,15 @@ async function verify(poll) {
 }
 
 async function loadPolls() {
-  state.polls = (await resolutionApi(`/meetings/${meetingId}/polls`)).items;
+  try {
+    state.polls = (await resolutionApi(`/meetings/${meetingId}/polls`)).items;
+  } catch (error) {
+    // After the meeting a department's representative keeps only the follow-up of its directives
+    // (loaded apart): the polls are over. Any other ended session still fails with the directives.
+    if (error.status !== 401 || state.me?.role !== "department_representative") throw error;
+    state.polls = [];
+    return;
+  }
   await Promise.all(
     state.polls.map(async (poll) => {
       if (poll.status === "open" && !projector) await loadCarried(poll).catch((error) => console.warn("votes carried", error));

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import uuid
 
@@ -13,8 +14,9 @@ from resolution_svc.sealing import BallotKeys, read_ballot_key
 from resolution_svc.settings import Settings
 from schemas.bus import enqueue
 from schemas.events import Event
-from servicekit.http import Problem
+from servicekit.http import Handler, Problem
 from servicekit.runtime import RUNTIME, Runtime
+from servicekit.sessions import Window, current_claims, not_allowed, session_access, session_ended, standing_of
 from servicekit.tokens import Claims, TokenVerifier
 
 VERIFIER = web.AppKey("verifier", TokenVerifier)
@@ -37,8 +39,40 @@ def pool(request: web.Request) -> asyncpg.Pool:
     return request.app[RUNTIME].db()
 
 
+CURRENT = web.RequestKey("current", Claims)
+ACCESS = web.RequestKey("access", str)
+WINDOW = web.AppKey("window", Window)
+FOLLOW_UP_PATHS = ("/api/v1/directives",)
+
+
 def caller(request: web.Request) -> Claims:
+    """Who calls; for a participant, with the role and department they hold now (`current_state`)."""
+    if CURRENT in request:
+        return request[CURRENT]
     return request.app[VERIFIER].from_request(request)
+
+
+@web.middleware
+async def current_state(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A participant's request is decided on their current state in this service's read model (fed by
+    meeting_svc's events), not on the token: removal, a revoked or reissued invite and the end of the
+    meeting's window end the session; role and department are the current ones."""
+    token = request.app[VERIFIER].token_of(request)
+    if token:
+        claims = request.app[VERIFIER].verify(token)
+        if claims.kind == "participant":
+            standing = await standing_of(lambda: db.standing(pool(request), claims.sub))
+            access = session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC))
+            # after the meeting's window a representative keeps only their department's directives
+            if access is None or (access == "follow_up" and not request.path.startswith(FOLLOW_UP_PATHS)):
+                raise session_ended()
+            request[CURRENT] = current_claims(claims, standing)
+            request[ACCESS] = access
+    return await handler(request)
+
+
+def follow_up_only(request: web.Request) -> bool:
+    return request.get(ACCESS) == "follow_up"
 
 
 def actor(claims: Claims) -> str:
@@ -67,19 +101,8 @@ async def catch_up(request: web.Request, meeting_id: uuid.UUID) -> int:
     return await barrier.caught_up(request.app[RUNTIME], meeting_id, request.app[SETTINGS].consistency_wait_s)
 
 
-async def role_of(request: web.Request, claims: Claims) -> str | None:
-    if claims.kind == "organiser":
-        return "organiser"
-    row = await pool(request).fetchrow("select role, removed from participants where id = $1", claims.sub)
-    if row is None and claims.meeting is not None:
-        await catch_up(request, claims.meeting)  # a participant invited a moment ago
-        row = await pool(request).fetchrow("select role, removed from participants where id = $1", claims.sub)
-    if row is None or row["removed"]:
-        raise Problem(401, "Not a participant any more", field="Authorization")
-    return row["role"]  # type: ignore[no-any-return]
-
-
 async def require(request: web.Request, claims: Claims, roles: frozenset[str], what: str) -> None:
-    role = await role_of(request, claims)
-    if role != "organiser" and role not in roles:
-        raise Problem(403, "Not allowed", f"{what} needs the organiser or one of: {', '.join(sorted(roles))}")
+    """Organisers (by their token's kind, never a participant's role) may; participants need one of
+    `roles`, as they hold it now."""
+    if claims.kind != "organiser" and claims.role not in roles:
+        raise not_allowed()

@@ -9,7 +9,7 @@ import msgspec
 from aiohttp import web
 
 from resolution_svc import api, db, service
-from resolution_svc.views.access import actor, caller, pool, publish, require, role_of, visible_meeting
+from resolution_svc.views.access import actor, caller, pool, publish, require, visible_meeting
 from resolution_svc.views.bodies import bilingual, directives_json
 from resolution_svc.views.resolutions import amended_event, visible_resolution
 from schemas import events as ev
@@ -18,6 +18,7 @@ from schemas.events import VOTING_ROLES, Event
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME, Runtime
+from servicekit.sessions import not_allowed
 from servicekit.tokens import Claims
 
 
@@ -38,8 +39,8 @@ async def propose_amendment(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     async with pool(request).acquire() as conn, conn.transaction():
         resolution = await visible_resolution(request, claims, conn)
-        if claims.kind != "participant" or await role_of(request, claims) not in VOTING_ROLES:
-            raise Problem(403, "Voting members only", "amendments are proposed by voting members")
+        if claims.kind != "participant" or claims.role not in VOTING_ROLES:
+            raise not_allowed()
         if resolution["status"] != "draft":
             raise Problem(409, "Not amendable", f"the resolution is {resolution['status']}")
 

@@ -13,6 +13,7 @@ from resolution_svc.views.access import BALLOT_KEYS, caller, pool
 from resolution_svc.views.polls import visible_poll
 from schemas import events as ev
 from servicekit.http import Problem, json_response, parse_uuid, read_json
+from servicekit.sessions import not_allowed
 from servicekit.tokens import Claims
 
 
@@ -77,11 +78,15 @@ async def cast_ballot(request: web.Request) -> web.Response:
     poll_id = parse_uuid(request.match_info["poll_id"], "poll")
     facts = await poll_facts(request, claims, poll_id)
     if claims.kind != "participant":
-        raise Problem(403, "Participants only", "ballots are cast with a participant's session token")
+        raise not_allowed()
     body = await read_json(request, api.BallotCast)
     if body.choice not in facts.options:
         raise Problem(422, "Unknown option", f"choose one of {', '.join(sorted(facts.options))}", field="choice")
     voter = body.principal_id or claims.sub
+    for_another = voter != claims.sub
+    if for_another and await db.removed(pool(request), voter):
+        # a principal removed since the poll opened has no vote left to hand on
+        raise not_allowed()
     keys = request.app[BALLOT_KEYS]
     nonce = body.nonce or sealing.new_nonce()
     receipt = keys.receipt(poll_id, voter, nonce, body.choice)
@@ -104,12 +109,13 @@ async def cast_ballot(request: web.Request) -> web.Response:
         status = await pool(request).fetchval("select status from polls where id = $1", poll_id)
         raise Problem(409, "Poll not open", f"the poll is {status}", current_status=status)
     if not row["eligible"]:
+        if for_another:
+            # the same words whether the principal is on the roster or not, and whoever holds their vote
+            raise not_allowed()
         entry = await db.roster_entry(pool(request), poll_id, voter)
         if entry is None:
-            raise Problem(
-                403, "Not eligible", "not on this poll's roster", field="principal_id" if body.principal_id else None
-            )
-        raise Problem(403, "Vote handed on", "this vote is cast by its proxy holder", field="principal_id")
+            raise Problem(403, "Not eligible", "you are not on this poll's roster")
+        raise Problem(403, "Vote handed on", "your vote is cast by the member you handed it to")
     if counted is None or (facts.secret and sealed is None):
         # the poll opened between reading its key and casting (or its key was being stored): nothing was written
         raise Problem(503, "Poll just opened", "send the ballot again", headers={"Retry-After": "1"})
@@ -139,7 +145,7 @@ async def get_votes_carried(request: web.Request) -> web.Response:
     claims = caller(request)
     poll = await visible_poll(request, claims)
     if claims.kind != "participant":
-        raise Problem(403, "Participants only", "votes are carried by participants")
+        raise not_allowed()
     rows = await db.votes_carried(pool(request), poll["id"], claims.sub)
     return json_response(api.VotesCarried(items=[api.CarriedVote(**dict(r)) for r in rows]))
 

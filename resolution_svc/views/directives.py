@@ -8,13 +8,14 @@ import asyncpg
 from aiohttp import web
 
 from resolution_svc import api, db
-from resolution_svc.views.access import actor, caller, pool, publish, role_of
+from resolution_svc.views.access import actor, caller, follow_up_only, pool, publish
 from resolution_svc.views.bodies import directive_body
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit.fields import Request
 from servicekit.http import Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.runtime import RUNTIME
+from servicekit.sessions import not_allowed
 from servicekit.tokens import Claims
 
 
@@ -33,16 +34,23 @@ async def list_directives(request: web.Request) -> web.Response:
         if meeting_id not in (None, claims.meeting):
             raise Problem(404, "Not found", "no such meeting")
         meeting_id = claims.meeting
+    department = q.department
+    if follow_up_only(request):  # after the meeting: only their department's directives, until done
+        if department not in (None, claims.department):
+            raise not_allowed()
+        department = claims.department
     rows = await db.list_directives(
         pool(request),
         {
             "org": claims.org,
             "meeting_id": meeting_id,
-            "department": q.department,
+            "department": department,
             "status": q.status,
             "overdue": q.overdue,
         },
     )
+    if follow_up_only(request):
+        rows = [r for r in rows if r["status"] != "done"]
     return json_response(api.DirectiveList(items=[directive_body(r) for r in rows]))
 
 
@@ -55,6 +63,7 @@ async def visible_directive(
         row is None
         or row["organisation_id"] != claims.org
         or (claims.kind == "participant" and claims.meeting != row["meeting_id"])
+        or (follow_up_only(request) and (claims.department not in row["department_ids"] or row["status"] == "done"))
     ):
         raise Problem(404, "Not found", "no such directive")
     return row
@@ -71,10 +80,11 @@ async def patch_directive(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     async with pool(request).acquire() as conn, conn.transaction():
         row = await visible_directive(request, claims, conn)
-        if claims.kind != "organiser":
-            role = await role_of(request, claims)
-            if role != "department_representative" or claims.department not in row["department_ids"]:
-                raise Problem(403, "Not your directive", "the responsible department's representative reports on it")
+        # the responsible department's representative, as they are now (not as their token was issued)
+        if claims.kind != "organiser" and (
+            claims.role != "department_representative" or claims.department not in row["department_ids"]
+        ):
+            raise not_allowed()
         check_if_match(request, row["version"])
         updated = await db.set_directive_status(conn, row["id"], body.status, body.note)
         await publish(

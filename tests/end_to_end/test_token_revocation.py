@@ -48,8 +48,9 @@ async def test_a_revoked_organiser_token_is_refused_by_every_service(
         return await statuses(leaked) == [401, 401, 401]
 
     await wait_for(refused_everywhere, timeout=15, what="every service to refuse the revoked token")
-    by_query = await resolution.get("/api/v1/directives", params={"access_token": leaked})
-    assert by_query.status == 401  # the token is refused wherever the request carries it
+    some_meeting = "0193a000-0000-7000-8000-000000000000"
+    by_query = await notifier.get(f"/api/v1/meetings/{some_meeting}/stream", params={"access_token": leaked})
+    assert (by_query.status, (await by_query.json())["title"]) == (401, "Token revoked")  # where a query may carry it
     assert await statuses(colleague) == [200, 200, 200]
     problem = await (await notifier.get("/api/v1/subscriptions", headers={"Authorization": f"Bearer {leaked}"})).json()
     assert (problem["title"], problem["field"]) == ("Token revoked", "Authorization")

@@ -21,9 +21,10 @@ from schemas import events as ev
 from schemas.codec import encode, new_event
 from schemas.events import Event
 from schemas.subjects import Subjects
+from servicekit.runtime import RUNTIME
 from servicekit.sealed import read_seal_key, seal
 from servicekit.tokens import Claims, TokenSigner, expires_in
-from tests.conftest import settings_of
+from tests.conftest import settings_of, wait_for
 
 FAST = {
     "webhook_allow_private": True,
@@ -85,6 +86,21 @@ def participant_token(
         exp=expires_in(1),
     )
     return signer.sign(claims)
+
+
+async def enrolled(
+    client: Any, publish: Any, signer: TokenSigner, org: uuid.UUID, meeting: uuid.UUID, role: str = "voting_member"
+) -> str:
+    """The session token of a participant the notifier knows (from their participant.invited)."""
+    pid = uuid.uuid4()
+    await publish(
+        new_event(ev.ParticipantInvited, meeting_id=meeting, participant_id=pid, name="Trần Thị B", role=role)
+    )
+    await wait_for(
+        lambda: client.app[RUNTIME].db().fetchval("select true from participants where participant_id = $1", pid),
+        what="the participant known",
+    )
+    return participant_token(signer, org, meeting, pid, role)
 
 
 class Publisher:

@@ -15,7 +15,7 @@ from schemas.codec import new_event
 from schemas.events import Event
 from servicekit.runtime import RUNTIME
 from tests.conftest import wait_for
-from tests.notifier.conftest import meeting_created, organiser, participant_token
+from tests.notifier.conftest import enrolled, meeting_created, organiser
 
 
 class Reader:
@@ -53,7 +53,7 @@ async def test_stream_resumes_with_last_event_id(notifier: Any, signer: Any, pub
     org = organiser(signer)
     meeting = await publish(meeting_created(org.id))
     mid = meeting.meeting_id
-    token = participant_token(signer, org.id, mid)
+    token = await enrolled(client, publish, signer, org.id, mid)
     url = f"/api/v1/meetings/{mid}/stream"
 
     response = await client.get(url, headers={"Authorization": f"Bearer {token}"})
@@ -133,7 +133,8 @@ async def test_stream_scope(notifier: Any, signer: Any, publish: Any) -> None:
         lambda: client.app[RUNTIME].db().fetchval("select true from meetings where meeting_id = $1", mid),
         what="the meeting known",
     )
-    elsewhere = participant_token(signer, org.id, uuid.uuid4())
+    other_meeting = (await publish(meeting_created(org.id))).meeting_id
+    elsewhere = await enrolled(client, publish, signer, org.id, other_meeting)  # a participant of another meeting
     cases = [
         ({}, 401),
         ({"Authorization": f"Bearer {elsewhere}"}, 404),
@@ -155,7 +156,7 @@ async def test_many_clients_cost_one_read_per_event(notifier: Any, signer: Any, 
     org = organiser(signer)
     meeting = await publish(meeting_created(org.id))
     mid = meeting.meeting_id
-    token = participant_token(signer, org.id, mid)
+    token = await enrolled(client, publish, signer, org.id, mid)
     responses = [
         await client.get(f"/api/v1/meetings/{mid}/stream", headers={"Authorization": f"Bearer {token}"})
         for _ in range(50)

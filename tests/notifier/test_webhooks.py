@@ -12,9 +12,10 @@ from standardwebhooks.webhooks import Webhook
 
 from schemas import events as ev
 from schemas.codec import new_event
+from servicekit.runtime import RUNTIME
 from servicekit.sealed import read_seal_key, seal
 from tests.conftest import Endpoint, wait_for
-from tests.notifier.conftest import meeting_created, organiser, participant_token
+from tests.notifier.conftest import enrolled, meeting_created, organiser
 
 
 async def subscribe(
@@ -163,9 +164,9 @@ async def test_filters_and_the_personal_link_never_leaves(
     meeting = meeting_created(org.id)
     await subscribe(client, org, everything.url, ["*"])
     await subscribe(client, org, votes.url, ["poll.*", "resolution.adopted"])
-    await subscribe(client, org, one_meeting.url, ["participant.*"], meeting_id=str(meeting.meeting_id))
     await publish(meeting)
-    await received(everything, 1)
+    await received(everything, 1)  # the meeting is known: a subscription may follow it
+    await subscribe(client, org, one_meeting.url, ["participant.*"], meeting_id=str(meeting.meeting_id))
     other = await publish(meeting_created(org.id))
     foreign = await publish(meeting_created(uuid.uuid4()))  # another organisation's meeting
     invited = await publish(
@@ -285,7 +286,7 @@ async def test_replay_one_delivery_and_a_time_range(notifier: Any, signer: Any, 
 
 
 async def test_subscription_api_rejects_bad_input_and_foreign_callers(
-    notifier: Any, signer: Any, endpoint: Any
+    notifier: Any, signer: Any, endpoint: Any, publish: Any
 ) -> None:
     client = await notifier(webhook_allow_private=False)
     org = organiser(signer)
@@ -307,9 +308,42 @@ async def test_subscription_api_rejects_bad_input_and_foreign_callers(
         assert (problem.get("field"), problem["title"]) == (field, title), problem
     response = await client.post("/api/v1/subscriptions", json={"url": "x"})
     assert response.status == 401
-    voter = participant_token(signer, org.id, uuid.uuid4())
+    meeting = await publish(meeting_created(org.id))
+    voter = await enrolled(client, publish, signer, org.id, meeting.meeting_id)
     response = await client.get("/api/v1/subscriptions", headers={"Authorization": f"Bearer {voter}"})
     assert response.status == 403
+
+
+async def test_a_subscription_follows_only_a_meeting_of_its_organisation(
+    notifier: Any, signer: Any, publish: Any, endpoint: Any
+) -> None:
+    client = await notifier()
+    org, other = organiser(signer), organiser(signer)
+    ep = await endpoint()
+    mine, theirs = await publish(meeting_created(org.id)), await publish(meeting_created(other.id))
+    for m in (mine, theirs):
+        await wait_for(
+            lambda m=m: (
+                client.app[RUNTIME].db().fetchval("select true from meetings where meeting_id = $1", m.meeting_id)
+            ),
+            what="the meetings known",
+        )
+    body = {"url": ep.url, "event_types": ["*"]}
+    for meeting_id in (theirs.meeting_id, uuid.uuid4()):  # another's meeting reads like one that does not exist
+        response = await client.post(
+            "/api/v1/subscriptions", json={**body, "meeting_id": str(meeting_id)}, headers=org.auth
+        )
+        problem = await response.json()
+        assert (response.status, problem["field"], problem["detail"]) == (
+            422,
+            "meeting_id",
+            "no such meeting in your organisation",
+        )
+    sub = await subscribe(client, org, ep.url, meeting_id=str(mine.meeting_id))
+    response = await client.patch(
+        f"/api/v1/subscriptions/{sub['id']}", json={"meeting_id": str(theirs.meeting_id)}, headers=org.auth
+    )
+    assert (response.status, (await response.json())["field"]) == (422, "meeting_id")
 
 
 async def test_other_organisations_see_nothing(notifier: Any, signer: Any, endpoint: Any) -> None:
