@@ -569,6 +569,34 @@ async def email_failed(conn: asyncpg.Pool, email_id: int, error: str, retry_in_s
     )
 
 
+async def emails_of_meeting(
+    conn: asyncpg.Pool,
+    organisation_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    status: str | None,
+    before: int | None,
+    limit: int,
+) -> list[Row] | None:
+    """The meeting's email log, newest first; None when the meeting is not the organisation's."""
+    async with conn.acquire() as c:
+        known = await c.fetchval(
+            "select true from meetings where meeting_id = $1 and organisation_id = $2", meeting_id, organisation_id
+        )
+        if not known:
+            return None
+        return await c.fetch(
+            """select id, kind, participant_id, to_addr, language, subject, status, attempts, last_error, created_at,
+                      next_attempt_at, sent_at
+               from emails where meeting_id = $1 and ($2::text is null or status = $2)
+                 and ($3::bigint is null or id < $3)
+               order by id desc limit $4""",
+            meeting_id,
+            status,
+            before,
+            limit,
+        )
+
+
 async def add_notice(conn: asyncpg.Connection, key: str) -> bool:
     return bool(await conn.fetchval("insert into notices (key) values ($1) on conflict do nothing returning true", key))
 

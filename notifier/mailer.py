@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
-from email.message import EmailMessage
 
 import aiosmtplib
 import asyncpg
@@ -24,7 +23,7 @@ from prometheus_client import Counter
 from notifier import db
 from notifier.consumers import meeting_link, queue
 from notifier.delivery import listen
-from notifier.mail import build_message, with_link
+from notifier.mail import Outgoing, build_message, outgoing, with_link
 from notifier.service import parse_schedule
 from notifier.settings import Settings
 from schemas.bus.wake import woken_or_timeout
@@ -54,21 +53,23 @@ class Mailer:
         self.schedule = parse_schedule(settings.email_retry_schedule_s)
         self.wake = asyncio.Event()
 
-    def message(self, row: asyncpg.Record) -> EmailMessage:
+    def message(self, row: asyncpg.Record) -> Outgoing:
         """The email as sent; a sealed personal link is opened here, in memory, and nowhere else."""
         text, html_body = row["text_body"], row["html_body"]
         if row["sealed_link"]:
             if self.opener is None:
                 raise Unsealable("INVITE_SEAL_PRIVATE_KEY is not set")
             text, html_body = with_link(text, html_body, self.opener.open(row["sealed_link"]))
-        return build_message(
-            sender=self.settings.smtp_from,
-            to_addr=row["to_addr"],
-            subject=row["subject"],
-            text=text,
-            html_body=html_body,
-            message_id=message_id(row["source"], row["to_addr"]),
-            language=row["language"],
+        return outgoing(
+            build_message(
+                sender=self.settings.smtp_from,
+                to_addr=row["to_addr"],
+                subject=row["subject"],
+                text=text,
+                html_body=html_body,
+                message_id=message_id(row["source"], row["to_addr"]),
+                language=row["language"],
+            )
         )
 
     def client(self) -> aiosmtplib.SMTP:
@@ -94,7 +95,11 @@ class Mailer:
                         listener = await listen(runtime, "emails", self.wake)
                 done, _ = await asyncio.wait(senders, timeout=self.settings.dispatch_poll_s)
                 for task in done:
-                    task.result()  # a sender only ends by raising: let the runtime report it
+                    # A sender only ends by a bug: report it and put a new one in its place, so no
+                    # organisation goes without email until the next restart.
+                    if not task.cancelled() and task.exception() is not None:
+                        log.error("email sender stopped, starting another", error=repr(task.exception()))
+                    senders[senders.index(task)] = asyncio.create_task(self.sender(runtime.db()))
         finally:
             for task in senders:
                 task.cancel()
@@ -111,11 +116,18 @@ class Mailer:
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("email batch failed, retrying", error=repr(exc))
                 rows = []
+            except Exception:
+                # Each message is guarded in send_batch; what reaches here is a bug around them. The
+                # batch's leases run out and its rows are claimed again; this sender goes on.
+                log.exception("email batch failed unexpectedly")
+                rows = []
             if not rows:
                 await woken_or_timeout(self.wake, self.settings.dispatch_poll_s)
 
     async def send_batch(self, pool: asyncpg.Pool, rows: list[asyncpg.Record]) -> None:
-        """Send a batch over one SMTP connection; a failed message is retried later on a fresh one."""
+        """Send a batch over one SMTP connection. Each message stands alone: one that cannot be built is
+        marked failed with the reason, one the server does not take is retried later on a fresh
+        connection, and the rest of the batch goes on either way."""
         smtp: aiosmtplib.SMTP | None = None
         try:
             for row in rows:
@@ -126,15 +138,26 @@ class Mailer:
                     SENT.labels("failed").inc()
                     log.error("invitation link cannot be opened", email_id=row["id"], error=str(exc))
                     continue
+                except Exception as exc:  # bad data in the row: no retry can build it
+                    await self.unsendable(pool, row, exc)
+                    continue
                 try:
                     if smtp is None:
                         smtp = self.client()
                         await smtp.connect()
-                    await smtp.send_message(message)
+                    await smtp.sendmail(
+                        message.sender,
+                        [message.recipient],
+                        message.data,
+                        mail_options=["SMTPUTF8"] if message.smtputf8 else [],
+                    )
                 except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                    if smtp is not None:
-                        smtp.close()
-                        smtp = None
+                    smtp = self.drop(smtp)
+                    await self.failed(pool, row, exc)
+                    continue
+                except Exception as exc:  # a surprise from the client library: this message waits, the rest go on
+                    log.exception("email not sent: unexpected error", email_id=row["id"])
+                    smtp = self.drop(smtp)
                     await self.failed(pool, row, exc)
                     continue
                 await db.email_sent(pool, row["id"])
@@ -147,12 +170,24 @@ class Mailer:
                 finally:
                     smtp.close()
 
+    @staticmethod
+    def drop(smtp: aiosmtplib.SMTP | None) -> None:
+        """Close a connection that may be in any state; the next message opens a fresh one."""
+        if smtp is not None:
+            smtp.close()
+
     async def failed(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
         attempts = row["attempts"]
         retry = self.schedule[attempts - 1] if attempts <= len(self.schedule) else None
         await db.email_failed(pool, row["id"], f"{type(exc).__name__}: {exc}", retry)
         SENT.labels("failed" if retry is None else "retry").inc()
         log.warning("email not sent", to=row["to_addr"], error=repr(exc), retry_in_s=retry)
+
+    async def unsendable(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
+        reason = f"cannot be built: {type(exc).__name__}: {exc}"
+        await db.email_failed(pool, row["id"], reason, None)
+        SENT.labels("failed").inc()
+        log.warning("email given up", email_id=row["id"], kind=row["kind"], error=reason[:300])
 
 
 async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datetime | None = None) -> None:
