@@ -60,7 +60,7 @@ async def run_schedule(runtime: Runtime, interval_s: float, wait_s: float) -> No
                             department_ids=list(r["department_ids"]),
                             due_date=r["due_date"],
                         )
-                        for r in await db.newly_overdue_directives(conn)
+                        for r in await db.newly_overdue_directives(conn, dt.datetime.now(dt.UTC))
                     ]
                     await access.publish(runtime, conn, *events)
         except asyncio.CancelledError:

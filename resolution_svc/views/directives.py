@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import asyncpg
@@ -42,6 +43,7 @@ async def list_directives(request: web.Request) -> web.Response:
             "status": q.status,
             "overdue": q.overdue,
         },
+        dt.datetime.now(dt.UTC),
     )
     return json_response(api.DirectiveList(items=[directive_body(r) for r in rows]))
 
@@ -50,7 +52,7 @@ async def visible_directive(
     request: web.Request, claims: Claims, conn: asyncpg.Connection | None = None
 ) -> asyncpg.Record:
     did = parse_uuid(request.match_info["directive_id"], "directive")
-    row = await db.directive(conn or pool(request), did, lock=conn is not None)
+    row = await db.directive(conn or pool(request), did, dt.datetime.now(dt.UTC), lock=conn is not None)
     if (
         row is None
         or row["organisation_id"] != claims.org
@@ -76,7 +78,7 @@ async def patch_directive(request: web.Request) -> web.Response:
             if role != "department_representative" or claims.department not in row["department_ids"]:
                 raise Problem(403, "Not your directive", "the responsible department's representative reports on it")
         check_if_match(request, row["version"])
-        updated = await db.set_directive_status(conn, row["id"], body.status, body.note)
+        updated = await db.set_directive_status(conn, row["id"], body.status, body.note, dt.datetime.now(dt.UTC))
         await publish(
             runtime,
             conn,
