@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 
 import structlog
@@ -30,7 +31,7 @@ async def announce_overdue(runtime: Runtime, settings: Settings) -> None:
     while True:
         try:
             async with runtime.db().acquire() as conn, conn.transaction():
-                rows = await db.newly_overdue(conn)
+                rows = await db.newly_overdue(conn, dt.datetime.now(dt.UTC))
                 events = await db.number_events(
                     conn,
                     [

@@ -59,6 +59,18 @@ def local(value: dt.datetime, timezone: str) -> dt.datetime:
     return value.astimezone(zoneinfo.ZoneInfo(timezone))
 
 
+def access_until(ends_at: dt.datetime, timezone: str, grace_days: float) -> dt.datetime:
+    """When a meeting's invite links and sessions stop working: at midnight on the meeting's calendar
+    ending the day that falls `grace_days` after the meeting ends, so "the day after" means the same
+    to everyone at a meeting in Da Nang whatever the server's zone (UTC midnight is 07:00 there)."""
+    try:
+        zone = zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    last_day = (ends_at + dt.timedelta(days=grace_days)).astimezone(zone).date()
+    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(dt.UTC)
+
+
 # --- participants ---------------------------------------------------------------------------------
 
 ROLES: tuple[str, ...] = get_args(Role)

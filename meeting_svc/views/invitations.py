@@ -18,7 +18,7 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db
+from meeting_svc import api, db, service
 from meeting_svc.views.access import SETTINGS, actor, organiser, pool, publish, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
@@ -30,7 +30,7 @@ INVITE_SEAL = web.AppKey("invite_seal", bytes)  # the notifier's public key, whe
 
 
 def invite_expiry(request: web.Request, meeting: Any) -> dt.datetime:
-    return meeting["ends_at"] + dt.timedelta(days=request.app[SETTINGS].session_grace_days)
+    return service.access_until(meeting["ends_at"], meeting["timezone"], request.app[SETTINGS].session_grace_days)
 
 
 class NewInvite(msgspec.Struct, frozen=True):
