@@ -601,17 +601,19 @@ async def add_notice(conn: asyncpg.Connection, key: str) -> bool:
     return bool(await conn.fetchval("insert into notices (key) values ($1) on conflict do nothing returning true", key))
 
 
-async def meetings_starting_within(conn: asyncpg.Connection, seconds: float) -> list[Row]:
+async def meetings_starting_within(conn: asyncpg.Connection, now: dt.datetime, seconds: float) -> list[Row]:
     return await conn.fetch(
         """select * from meetings where status not in ('cancelled', 'started', 'ended')
-           and starts_at > now() and starts_at <= now() + make_interval(secs => $1)""",
+           and starts_at > $1 and starts_at <= $1 + make_interval(secs => $2)""",
+        now,
         seconds,
     )
 
 
-async def contribution_deadlines_within(conn: asyncpg.Connection, seconds: float) -> list[Row]:
+async def contribution_deadlines_within(conn: asyncpg.Connection, now: dt.datetime, seconds: float) -> list[Row]:
     return await conn.fetch(
         """select * from contribution_requests
-           where deadline > now() and deadline <= now() + make_interval(secs => $1)""",
+           where deadline > $1 and deadline <= $1 + make_interval(secs => $2)""",
+        now,
         seconds,
     )

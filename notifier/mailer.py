@@ -192,16 +192,17 @@ class Mailer:
 
 async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datetime | None = None) -> None:
     """Queue the reminders that have come due: 24 h and 1 h before a meeting, and a contribution
-    deadline that is near while the department has not submitted."""
+    deadline that is near while the department has not submitted. Moments are compared as moments
+    (each carries its offset) at `now`, which tests give; the emails show them in the meeting's zone."""
+    now = now or dt.datetime.now(dt.UTC)
     async with runtime.db().acquire() as conn, conn.transaction():
-        for meeting in await db.meetings_starting_within(conn, 24 * 3600):
-            now_ = now or dt.datetime.now(dt.UTC)
-            kind = "reminder_1h" if meeting["starts_at"] - now_ <= dt.timedelta(hours=1) else "reminder_24h"
+        for meeting in await db.meetings_starting_within(conn, now, 24 * 3600):
+            kind = "reminder_1h" if meeting["starts_at"] - now <= dt.timedelta(hours=1) else "reminder_24h"
             key = f"{kind}:{meeting['meeting_id']}:{meeting['starts_at'].isoformat()}"
             if await db.add_notice(conn, key):
                 people = await db.recipients(conn, meeting["meeting_id"])
                 await queue(conn, kind, key, meeting, people, link=meeting_link(settings, meeting["meeting_id"]))
-        for request in await db.contribution_deadlines_within(conn, settings.contribution_deadline_notice_s):
+        for request in await db.contribution_deadlines_within(conn, now, settings.contribution_deadline_notice_s):
             meeting = await db.meeting(conn, request["meeting_id"])
             if meeting is None:
                 continue
@@ -234,4 +235,6 @@ async def reminders(runtime: Runtime, settings: Settings) -> None:
             await schedule_reminders(runtime, settings)
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("reminder check failed", error=repr(exc))
+        except Exception:  # a bug in one round must not end the reminders for everyone
+            log.exception("reminder check failed unexpectedly")
         await asyncio.sleep(settings.reminder_interval_s)

@@ -14,10 +14,12 @@ import asyncpg
 import pytest
 
 from notifier.mail import DirectiveLine, Facts, Kind, build_message, outgoing, render
+from notifier.mailer import schedule_reminders
 from schemas import events as ev
 from schemas.codec import new_event
+from servicekit.runtime import RUNTIME
 from tests.conftest import Inbox, wait_for
-from tests.notifier.conftest import meeting_created, organiser
+from tests.notifier.conftest import meeting_created, notifier_settings, organiser
 
 
 def invited(meeting_id: uuid.UUID, address: str, language: str = "vi") -> ev.Event:
@@ -203,3 +205,73 @@ def test_long_and_odd_subjects_stay_one_line_and_read_back(subject: str) -> None
     assert "\n" not in read and "\t" not in read and len(read) <= 200
     expected = " ".join(subject.replace("\x0b", " ").replace("\u2028", " ").split())
     assert expected.startswith(read.removesuffix("…").rstrip())
+
+
+# --- reminders at a given moment, shown on the meeting's calendar -------------------------------------
+
+DA_NANG = dt.timezone(dt.timedelta(hours=7))
+UTC = dt.UTC
+
+
+async def test_reminders_come_due_at_the_given_moment_and_read_in_the_meetings_zone(
+    notifier: Any, env: dict[str, Any], signer: Any, publish: Any, smtp: tuple[Inbox, int]
+) -> None:
+    """A meeting at 00:30 on 15 January in Da Nang (17:30 UTC on the 14th), reports due at midnight
+    there: the reminders come from the moment passed in, not from the wall clock (it is long past)."""
+    inbox, port = smtp
+    client = await notifier(smtp_port=port)
+    org = organiser(signer)
+    starts = dt.datetime(2021, 1, 15, 0, 30, tzinfo=DA_NANG)
+    meeting = await publish(
+        new_event(
+            ev.MeetingCreated,
+            meeting_id=uuid.uuid4(),
+            organisation_id=org.id,
+            title=ev.Bilingual(vi="Hội nghị tổng kết", en="Year-end review"),
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=4),
+            timezone="Asia/Ho_Chi_Minh",
+            status="scheduled",
+        )
+    )
+    mid, metrology = meeting.meeting_id, uuid.uuid4()
+    await publish(
+        new_event(
+            ev.ParticipantUpdated,
+            meeting_id=mid,
+            participant_id=uuid.uuid4(),
+            name="Nguyễn Văn An",
+            email="an@example.org",
+            role="department_representative",
+            department_id=metrology,
+            language="vi",
+        )
+    )
+    await publish(
+        new_event(
+            ev.ContributionRequested,
+            meeting_id=mid,
+            request_id=uuid.uuid4(),
+            department_ids=[metrology],
+            topic=ev.Bilingual(vi="Báo cáo khối Đo lường", en="Metrology report"),
+            deadline=dt.datetime(2021, 1, 15, 0, 0, tzinfo=DA_NANG),
+        )
+    )
+    await inbox.count(1)  # the request itself
+    runtime = client.server.app[RUNTIME]
+    settings = notifier_settings(env, smtp_port=port)
+
+    await schedule_reminders(runtime, settings, now=dt.datetime(2021, 1, 13, 17, 29, tzinfo=UTC))  # 25 h before
+    await schedule_reminders(runtime, settings, now=dt.datetime(2021, 1, 13, 17, 31, tzinfo=UTC))  # 23:59 h before
+    await inbox.count(3)
+    subjects = {str(m["Subject"]) for m in inbox.to("an@example.org")[1:]}
+    assert subjects == {
+        "Nhắc lịch: Hội nghị tổng kết, 00:30, Thứ Sáu 15/01/2021 (GMT+07:00)",
+        "Sắp đến hạn nộp tham luận: Báo cáo khối Đo lường",
+    }
+    await schedule_reminders(runtime, settings, now=dt.datetime(2021, 1, 14, 16, 31, tzinfo=UTC))  # 59 min before
+    await inbox.count(4)
+    last = inbox.to("an@example.org")[-1]
+    assert str(last["Subject"]).startswith("Nhắc lịch") and "00:30, Thứ Sáu 15/01/2021" in str(last["Subject"])
+    await schedule_reminders(runtime, settings, now=dt.datetime(2021, 1, 14, 16, 40, tzinfo=UTC))
+    assert len(inbox.to("an@example.org")) == 4  # each reminder once
