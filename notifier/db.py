@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 
@@ -433,6 +433,39 @@ async def finish_attempt(
     return bool(moved)
 
 
+class Claim(NamedTuple):
+    """A delivery this process claimed for an attempt."""
+
+    delivery_id: uuid.UUID
+    token: uuid.UUID
+    started_at: dt.datetime
+
+
+async def release(conn: asyncpg.Pool, claims: Sequence[Claim], reason: str) -> int:
+    """Hand back deliveries whose attempt was cut short: due again now, the cut attempt in the log.
+    Only where the claim is still ours (a finished attempt or another process's claim is left alone)."""
+    return int(
+        await conn.fetchval(
+            """with released as (
+                   update deliveries d set status = 'pending', claim_token = null, lease_until = null,
+                          next_attempt_at = now(), last_status = null, last_error = $4
+                   from unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) as c(id, token, started_at)
+                   where d.id = c.id and d.claim_token = c.token and d.status = 'delivering'
+                   returning d.id, d.attempts, c.started_at),
+               logged as (
+                   insert into delivery_attempts (delivery_id, attempt, started_at, latency_ms, error, outcome)
+                   select id, attempts, started_at, extract(epoch from clock_timestamp() - started_at) * 1000, $4,
+                          'interrupted'
+                   from released on conflict do nothing)
+               select count(*) from released""",
+            [c.delivery_id for c in claims],
+            [c.token for c in claims],
+            [c.started_at for c in claims],
+            reason,
+        )
+    )
+
+
 async def disable_subscription_of(conn: asyncpg.Connection, delivery_id: uuid.UUID, reason: str) -> None:
     await conn.execute(
         """update subscriptions set enabled = false, disabled_reason = $2, version = version + 1, updated_at = now()
@@ -545,6 +578,16 @@ async def claim_emails(conn: asyncpg.Pool, limit: int, lease_s: float) -> list[R
            from c where e.id = c.id returning e.*""",
         limit,
         lease_s,
+    )
+
+
+async def release_emails(conn: asyncpg.Pool, email_ids: list[int]) -> None:
+    """Claimed emails never tried (the sender stopped): due again now, the claim not counted."""
+    await conn.execute(
+        """update emails set status = 'pending', lease_until = null, next_attempt_at = now(),
+                  attempts = greatest(attempts - 1, 0)
+           where id = any($1) and status = 'sending'""",
+        email_ids,
     )
 
 

@@ -129,8 +129,10 @@ class Mailer:
         marked failed with the reason, one the server does not take is retried later on a fresh
         connection, and the rest of the batch goes on either way."""
         smtp: aiosmtplib.SMTP | None = None
+        finished: set[int] = set()
         try:
             for row in rows:
+                finished.add(row["id"])  # from here on this row is recorded or tried, even if cut short
                 try:
                     message = self.message(row)
                 except Unsealable as exc:  # sealed to another key: no retry can open it
@@ -162,6 +164,16 @@ class Mailer:
                     continue
                 await db.email_sent(pool, row["id"])
                 SENT.labels("sent").inc()
+        except asyncio.CancelledError:
+            # Shutting down: the rows of the batch not yet tried go back at once, rather than waiting
+            # for their lease to run out after a restart.
+            untried = [r["id"] for r in rows if r["id"] not in finished]
+            if untried:
+                with contextlib.suppress(OSError, asyncpg.PostgresError):
+                    await db.release_emails(pool, untried)
+            self.drop(smtp)  # no polite QUIT: the server may be in the middle of a message
+            smtp = None
+            raise
         finally:
             if smtp is not None:
                 try:
