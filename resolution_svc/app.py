@@ -7,7 +7,7 @@ from aiohttp import web
 from resolution_svc import routes
 from resolution_svc.consumers import meeting_event_handler, settle
 from resolution_svc.openapi import OPENAPI
-from resolution_svc.schedule import run_schedule
+from resolution_svc.schedule import Clock, run_schedule, utc_now
 from resolution_svc.settings import Settings
 from resolution_svc.views import access, ballots
 from schemas.subjects import MEETINGS
@@ -20,9 +20,9 @@ SERVICE = "resolution"
 SQL = Path(__file__).parent / "sql"
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     async def schedule(runtime: Runtime) -> None:
-        await run_schedule(runtime, settings.schedule_interval_s, settings.consistency_wait_s)
+        await run_schedule(runtime, settings.schedule_interval_s, settings.consistency_wait_s, clock)
 
     runtime = Runtime(
         settings=settings,

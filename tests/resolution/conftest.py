@@ -65,9 +65,32 @@ async def publish(js: tuple[NATS, JetStreamContext], namespace: str, tap: EventT
     await sub.unsubscribe()
 
 
+class ScheduleClock:
+    """The service's schedule reads this clock: the wall clock plus what a test has moved it forward by,
+    so a test makes a poll's closing time come instead of racing it."""
+
+    def __init__(self) -> None:
+        self.ahead = dt.timedelta()
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.ahead
+
+    def advance(self, by: dt.timedelta) -> None:
+        self.ahead += by
+
+
 @pytest.fixture
-async def client(env: dict[str, Any], start_service: Callable[[web.Application], Awaitable[Client]]) -> Client:
-    return await start_service(create_app(settings_of(Settings, env, schedule_interval_s=0.1)))
+def schedule_clock() -> ScheduleClock:
+    return ScheduleClock()
+
+
+@pytest.fixture
+async def client(
+    env: dict[str, Any],
+    start_service: Callable[[web.Application], Awaitable[Client]],
+    schedule_clock: ScheduleClock,
+) -> Client:
+    return await start_service(create_app(settings_of(Settings, env, schedule_interval_s=0.1), schedule_clock))
 
 
 @dataclass
