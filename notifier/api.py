@@ -135,5 +135,5 @@ class EmailList(msgspec.Struct, kw_only=True):
 
 class EmailQuery(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: EmailStatus | None = None
-    before: int | None = None
-    limit: int = 50
+    before: Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 50

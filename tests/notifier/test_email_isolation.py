@@ -87,6 +87,10 @@ async def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(
     sent = await email_log(client, org, mid, status="sent")
     assert sorted(r["to"] for r in sent) == ["dung@example.org", "dung@example.org", "em@example.org"]
 
+    assert [r["to"] for r in await email_log(client, org, mid, limit="1")] == ["em@example.org"]
+    for name, value in (("limit", "0"), ("limit", "501"), ("before", "9" * 20), ("status", "lost")):
+        response = await client.get(f"/api/v1/meetings/{mid}/emails", headers=org.auth, params={name: value})
+        assert (response.status, (await response.json())["field"]) == (400, name)
     stranger = organiser(signer)
     response = await client.get(f"/api/v1/meetings/{mid}/emails", headers=stranger.auth)
     assert response.status == 404  # another organisation's meeting does not exist for it
