@@ -253,8 +253,10 @@ _NOT_ONE_LINE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 
 def one_line(text: str) -> str:
     """Text from people made fit for a header: line breaks, tabs and other control characters (a poll
-    question may hold several lines) become one space, so no data can end a header or start another."""
-    return _NOT_ONE_LINE.sub(" ", text).strip()
+    question may hold several lines) become one space, so no data can end a header or start another.
+    A literal `=?` gets a zero-width space after the `=`: otherwise text that looks like an RFC 2047
+    encoded word ("=?utf-8?q?…?=") would be decoded by every mail reader instead of shown as typed."""
+    return _NOT_ONE_LINE.sub(" ", text).strip().replace("=?", "=\u200b?")
 
 
 # A subject is kept short enough that its encoded form (at most four UTF-8 bytes a character, base64)

@@ -202,10 +202,12 @@ def test_every_kind_of_subject_reads_back_as_written(kind: Kind, language: str, 
         "a ư " * 100,  # ASCII and Vietnamese words in turn
         "🗳️ " * 150,  # four UTF-8 bytes a character
         "Quá hạn:\tnộp\x0btham luận\u2028ngay",  # tabs and other line breaks from people's text
+        "Vote open: =?utf-8?q?x?= or not",  # looks like an encoded word, is what someone typed
+        "Mở biểu quyết: =?utf-8?b?eA==?= hay không",
     ],
 )
 def test_long_and_odd_subjects_stay_one_line_and_read_back(subject: str) -> None:
-    read = decoded_subject(subject, "vi")
+    read = decoded_subject(subject, "vi").replace("\u200b", "")  # the zero-width space is invisible
     assert "\n" not in read and "\t" not in read and len(read) <= 200
     expected = " ".join(subject.replace("\x0b", " ").replace("\u2028", " ").split())
     assert expected.startswith(read.removesuffix("…").rstrip())
