@@ -70,7 +70,7 @@ class Attempt(msgspec.Struct, kw_only=True):
     latency_ms: float
     status_code: int | None
     error: str | None
-    outcome: str
+    outcome: str  # delivered | failed | redirect | gone | interrupted (cut short by a shutdown, sent again)
 
 
 class Delivery(msgspec.Struct, kw_only=True):
