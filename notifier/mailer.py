@@ -5,7 +5,9 @@ address, so a redelivered event adds nothing). The sender claims a row with a le
 SMTP, then marks it sent. A crash after the SMTP server accepted the message but before the mark
 commits sends it again once the lease runs out: we choose at-least-once over losing an invitation,
 and the narrow window is further reduced by a deterministic Message-ID, which lets mail systems and
-clients discard the copy.
+clients discard the copy. Each message stands alone: one whose row cannot be built into a message
+(bad data) is failed at once with the reason, one the SMTP server refuses is retried on the
+schedule, and neither stops the others.
 """
 
 from __future__ import annotations
