@@ -15,6 +15,8 @@ from email.message import EmailMessage
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from servicekit.settings import SettingsError
+
 Kind = Literal[
     "invitation",
     "reminder_24h",
@@ -321,6 +323,16 @@ def _one_address(message: EmailMessage, header: str) -> str:
     if len(addresses) != 1 or value.defects or not addresses[0].username or not addresses[0].domain:
         raise Unsendable(f"{header} is not one email address: {str(value)[:200]!r}")
     return str(addresses[0].addr_spec)
+
+
+def check_sender(sender: str) -> None:
+    """A sender that is not one address would fail every message: refuse it at start, as a setting."""
+    message = EmailMessage(policy=BUILD)
+    try:
+        message["From"] = sender
+        _one_address(message, "From")
+    except ValueError as exc:
+        raise SettingsError(f"invalid setting SMTP_FROM: {exc}") from None
 
 
 def outgoing(message: EmailMessage) -> Outgoing:

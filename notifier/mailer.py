@@ -25,7 +25,7 @@ from prometheus_client import Counter
 from notifier import db
 from notifier.consumers import meeting_link, queue
 from notifier.delivery import listen
-from notifier.mail import Outgoing, build_message, outgoing, with_link
+from notifier.mail import Outgoing, build_message, check_sender, outgoing, with_link
 from notifier.service import parse_schedule
 from notifier.settings import Settings
 from schemas.bus.wake import woken_or_timeout
@@ -54,6 +54,8 @@ class Mailer:
         )
         self.schedule = parse_schedule(settings.email_retry_schedule_s)
         self.wake = asyncio.Event()
+        # A bad sender would make every message "cannot be built" and fail it for good: stop instead.
+        check_sender(settings.smtp_from)
 
     def message(self, row: asyncpg.Record) -> Outgoing:
         """The email as sent; a sealed personal link is opened here, in memory, and nowhere else."""

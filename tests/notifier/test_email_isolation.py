@@ -13,11 +13,13 @@ from typing import Any
 import asyncpg
 import pytest
 
+from notifier.app import create_app
 from notifier.mail import DirectiveLine, Facts, Kind, build_message, outgoing, render
 from notifier.mailer import schedule_reminders
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit.runtime import RUNTIME
+from servicekit.settings import SettingsError
 from tests.conftest import Inbox, wait_for
 from tests.notifier.conftest import meeting_created, notifier_settings, organiser
 
@@ -281,3 +283,11 @@ async def test_reminders_come_due_at_the_given_moment_and_read_in_the_meetings_z
     assert str(last["Subject"]).startswith("Nhắc lịch") and "00:30, Thứ Sáu 15/01/2021" in str(last["Subject"])
     await schedule_reminders(runtime, settings, now=dt.datetime(2021, 1, 14, 16, 40, tzinfo=UTC))
     assert len(inbox.to("an@example.org")) == 4  # each reminder once
+
+
+def test_a_sender_that_is_not_one_address_stops_the_service_at_start(env: dict[str, Any]) -> None:
+    # Otherwise every email would be failed for good as "cannot be built".
+    for sender in ("not an address", "a@example.org, b@example.org", "Hội nghị <a@example.org>\r\nBcc: b@x.org"):
+        with pytest.raises(SettingsError, match="SMTP_FROM"):
+            create_app(notifier_settings(env, smtp_from=sender))
+    create_app(notifier_settings(env, smtp_from="Hội nghị <no-reply@example.org>"))
