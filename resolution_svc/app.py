@@ -7,11 +7,12 @@ from aiohttp import web
 from resolution_svc import routes
 from resolution_svc.consumers import meeting_event_handler, settle
 from resolution_svc.openapi import OPENAPI
-from resolution_svc.schedule import Clock, run_schedule, utc_now
+from resolution_svc.schedule import run_schedule
 from resolution_svc.settings import Settings
 from resolution_svc.views import access, ballots
 from schemas.subjects import MEETINGS
 from servicekit import openapi
+from servicekit.clock import Clock, utc_now
 from servicekit.revocations import RevocationCheck
 from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
 from servicekit.tokens import TokenVerifier, read_key

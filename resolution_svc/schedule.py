@@ -4,8 +4,6 @@ events per second per poll, and announces overdue directives."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-from collections.abc import Callable
 
 import structlog
 
@@ -14,16 +12,11 @@ from resolution_svc.views import access, polls
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from servicekit.clock import Clock, utc_now
 from servicekit.http import Problem
 from servicekit.runtime import Runtime
 
 log = structlog.get_logger("resolution.schedule")
-
-Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def run_schedule(runtime: Runtime, interval_s: float, wait_s: float, clock: Clock = utc_now) -> None:

@@ -25,7 +25,7 @@ from schemas.events import Event
 from schemas.subjects import MEETINGS, Subjects, stream_of
 from servicekit.runtime import RUNTIME
 from servicekit.tokens import Claims, TokenSigner, expires_in
-from tests.conftest import EventTap, settings_of, wait_for
+from tests.conftest import EventTap, MovableClock, settings_of, wait_for
 
 Client = TestClient[Any, Any]
 
@@ -65,30 +65,11 @@ async def publish(js: tuple[NATS, JetStreamContext], namespace: str, tap: EventT
     await sub.unsubscribe()
 
 
-class ScheduleClock:
-    """The service's schedule reads this clock: the wall clock plus what a test has moved it forward by,
-    so a test makes a poll's closing time come instead of racing it."""
-
-    def __init__(self) -> None:
-        self.ahead = dt.timedelta()
-
-    def __call__(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC) + self.ahead
-
-    def advance(self, by: dt.timedelta) -> None:
-        self.ahead += by
-
-
-@pytest.fixture
-def schedule_clock() -> ScheduleClock:
-    return ScheduleClock()
-
-
 @pytest.fixture
 async def client(
     env: dict[str, Any],
     start_service: Callable[[web.Application], Awaitable[Client]],
-    schedule_clock: ScheduleClock,
+    schedule_clock: MovableClock,
 ) -> Client:
     return await start_service(create_app(settings_of(Settings, env, schedule_interval_s=0.1), schedule_clock))
 

@@ -9,8 +9,8 @@ from typing import Any
 from resolution_svc.openapi import OPENAPI
 from schemas.events import Event
 from servicekit.runtime import RUNTIME
-from tests.conftest import EventTap, wait_for
-from tests.resolution.conftest import Client, ScheduleClock, ok, poll, resolution, vote
+from tests.conftest import EventTap, MovableClock, wait_for
+from tests.resolution.conftest import Client, ok, poll, resolution, vote
 
 
 async def test_resolution_adopted_issues_each_directive(client: Client, meeting: Any, tap: EventTap) -> None:
@@ -219,7 +219,7 @@ async def test_racing_and_retried_closes_publish_once(client: Client, meeting: A
 
 
 async def test_scheduled_poll_opens_and_closes_itself_and_turnout_is_coalesced(
-    client: Client, meeting: Any, tap: EventTap, schedule_clock: ScheduleClock
+    client: Client, meeting: Any, tap: EventTap, schedule_clock: MovableClock
 ) -> None:
     import datetime as dt
 
