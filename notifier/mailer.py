@@ -54,6 +54,9 @@ class Mailer:
         )
         self.schedule = parse_schedule(settings.email_retry_schedule_s)
         self.wake = asyncio.Event()
+        # Set at shutdown: a sender whose cancellation a library swallowed (aiosmtplib waits with
+        # asyncio.wait_for, which on Python 3.11 can) still ends at its next round.
+        self.stopping = False
         # A bad sender would make every message "cannot be built" and fail it for good: stop instead.
         check_sender(settings.smtp_from)
 
@@ -105,6 +108,7 @@ class Mailer:
                         log.error("email sender stopped, starting another", error=repr(task.exception()))
                     senders[senders.index(task)] = asyncio.create_task(self.sender(runtime.db()))
         finally:
+            self.stopping = True
             for task in senders:
                 task.cancel()
             if listener is not None:
@@ -112,7 +116,7 @@ class Mailer:
             await asyncio.gather(*senders, return_exceptions=True)
 
     async def sender(self, pool: asyncpg.Pool) -> None:
-        while True:
+        while not self.stopping:
             self.wake.clear()
             try:
                 rows = await db.claim_emails(pool, BATCH, self.settings.smtp_timeout_s + 30)
@@ -121,6 +125,8 @@ class Mailer:
                 log.warning("email batch failed, retrying", error=repr(exc))
                 rows = []
             except Exception:
+                if self.stopping or pool.is_closing():
+                    return  # shutting down: the pool is gone, and so is the work
                 # Each message is guarded in send_batch; what reaches here is a bug around them. The
                 # batch's leases run out and its rows are claimed again; this sender goes on.
                 log.exception("email batch failed unexpectedly")
@@ -252,5 +258,7 @@ async def reminders(runtime: Runtime, settings: Settings) -> None:
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("reminder check failed", error=repr(exc))
         except Exception:  # a bug in one round must not end the reminders for everyone
+            if runtime.pool is None or runtime.pool.is_closing():
+                return  # shutting down
             log.exception("reminder check failed unexpectedly")
         await asyncio.sleep(settings.reminder_interval_s)
