@@ -21,11 +21,12 @@ from schemas.codec import new_event
 from servicekit.runtime import RUNTIME
 from servicekit.settings import SettingsError
 from tests.conftest import Inbox, wait_for
-from tests.notifier.conftest import meeting_created, notifier_settings, organiser
+from tests.notifier.conftest import invitation_sent, meeting_created, notifier_settings, organiser
 
 
-def invited(meeting_id: uuid.UUID, address: str, language: str = "vi") -> ev.Event:
-    return new_event(
+async def invite(publish: Any, env: dict[str, Any], meeting_id: uuid.UUID, address: str, language: str = "vi") -> None:
+    """A participant joins the roster and meeting_svc orders their invitation emailed."""
+    invited = new_event(
         ev.ParticipantInvited,
         meeting_id=meeting_id,
         participant_id=uuid.uuid4(),
@@ -33,8 +34,9 @@ def invited(meeting_id: uuid.UUID, address: str, language: str = "vi") -> ev.Eve
         email=address,
         role="voting_member",
         language=language,
-        invite_url="https://meet.example.org/join/code",
     )
+    await publish(invited)
+    await publish(invitation_sent(env, invited, "https://meet.example.org/join/code"))
 
 
 async def email_log(client: Any, org: Any, meeting_id: uuid.UUID, **query: str) -> list[dict[str, Any]]:
@@ -44,7 +46,7 @@ async def email_log(client: Any, org: Any, meeting_id: uuid.UUID, **query: str) 
 
 
 async def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(
-    notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int]
+    notifier: Any, env: dict[str, Any], signer: Any, publish: Any, smtp: tuple[Inbox, int]
 ) -> None:
     inbox, port = smtp
     client = await notifier(smtp_port=port)
@@ -52,9 +54,9 @@ async def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(
     meeting = await publish(meeting_created(org.id))
     mid = meeting.meeting_id
     # Two addresses in one participant's email, and a header injection: neither may reach anyone.
-    await publish(invited(mid, "an@example.org, binh@example.org"))
-    await publish(invited(mid, "cuong@example.org\r\nBcc: spy@example.org"))
-    await publish(invited(mid, "dung@example.org"))
+    await invite(publish, env, mid, "an@example.org, binh@example.org")
+    await invite(publish, env, mid, "cuong@example.org\r\nBcc: spy@example.org")
+    await invite(publish, env, mid, "dung@example.org")
     await inbox.count(1)
     # A poll question of several lines becomes a one-line subject instead of crashing the mailer.
     await publish(
@@ -70,7 +72,7 @@ async def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(
         )
     )
     await inbox.count(2)
-    await publish(invited(mid, "em@example.org", "en"))  # the mailer is still alive
+    await invite(publish, env, mid, "em@example.org", "en")  # the mailer is still alive
     await inbox.count(3)
 
     assert sorted(str(m["To"]) for m in inbox.messages) == ["dung@example.org", "dung@example.org", "em@example.org"]
