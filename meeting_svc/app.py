@@ -15,6 +15,7 @@ from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
 from servicekit import openapi
+from servicekit.clock import Clock, utc_now
 from servicekit.revocations import share_revocations
 from servicekit.runtime import Runtime, create_base_app
 from servicekit.sealed import read_seal_key
@@ -26,12 +27,13 @@ SQL = Path(__file__).parent / "sql"
 log = structlog.get_logger("meeting.overdue")
 
 
-async def announce_overdue(runtime: Runtime, settings: Settings) -> None:
-    """Emit `contribution.overdue` once per (request, department) whose deadline passed without a report."""
+async def announce_overdue(runtime: Runtime, settings: Settings, clock: Clock = utc_now) -> None:
+    """Emit `contribution.overdue` once per (request, department) whose deadline passed without a report,
+    judged at `clock()`."""
     while True:
         try:
             async with runtime.db().acquire() as conn, conn.transaction():
-                rows = await db.newly_overdue(conn)
+                rows = await db.newly_overdue(conn, clock())
                 events = await db.number_events(
                     conn,
                     [
@@ -51,9 +53,9 @@ async def announce_overdue(runtime: Runtime, settings: Settings) -> None:
         await asyncio.sleep(settings.overdue_interval_s)
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     async def overdue(runtime: Runtime) -> None:
-        await announce_overdue(runtime, settings)
+        await announce_overdue(runtime, settings, clock)
 
     async def revocations(runtime: Runtime) -> None:
         await share_revocations(runtime, db.revoked_since)

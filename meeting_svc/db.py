@@ -343,7 +343,7 @@ async def standing(pool: asyncpg.Pool, pid: uuid.UUID) -> asyncpg.Record | None:
     meeting's current end."""
     return await pool.fetchrow(
         "select p.meeting_id, p.role, p.department_id, p.removed_at is not null as removed,"
-        " p.session_epoch as epoch, m.ends_at as meeting_ends_at"
+        " p.session_epoch as epoch, m.ends_at as meeting_ends_at, m.timezone as meeting_timezone"
         " from participants p join meetings m on m.id = p.meeting_id where p.id = $1",
         pid,
     )
@@ -446,7 +446,7 @@ async def mark_invitations_sent(conn: asyncpg.Connection, ids: list[uuid.UUID]) 
 
 async def by_invite(conn: asyncpg.Connection, code_hash: bytes) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        f"select {PARTICIPANT_COLUMNS}, p.session_epoch, m.organisation_id, m.ends_at from participants p"
+        f"select {PARTICIPANT_COLUMNS}, p.session_epoch, m.organisation_id, m.ends_at, m.timezone from participants p"
         " join meetings m on m.id = p.meeting_id where p.invite_sha256 = $1 and p.removed_at is null",
         code_hash,
     )
@@ -622,17 +622,19 @@ async def contribution_status(conn: asyncpg.Connection | asyncpg.Pool, meeting_i
     )
 
 
-async def newly_overdue(conn: asyncpg.Connection, limit: int = 500) -> list[asyncpg.Record]:
-    """(request, department) pairs past their deadline without a submission and not yet announced; marks them."""
+async def newly_overdue(conn: asyncpg.Connection, now: dt.datetime, limit: int = 500) -> list[asyncpg.Record]:
+    """(request, department) pairs past their deadline at `now` without a submission and not yet announced;
+    marks them. A deadline is a moment with its offset, so this holds in every time zone."""
     return await conn.fetch(
         "with due as (select r.id as request_id, d.department_id, r.meeting_id, r.deadline"
         " from contribution_requests r cross join unnest(r.department_ids) as d(department_id)"
         " join meetings m on m.id = r.meeting_id and m.status <> 'cancelled'"
-        " where r.deadline < now() and not exists (select 1 from submissions s where s.request_id = r.id"
+        " where r.deadline < $2 and not exists (select 1 from submissions s where s.request_id = r.id"
         " and s.department_id = d.department_id) and not exists (select 1 from overdue_notices o"
         " where o.request_id = r.id and o.department_id = d.department_id) limit $1),"
         " marked as (insert into overdue_notices select request_id, department_id from due on conflict do nothing"
         " returning request_id, department_id)"
         " select due.* from due join marked using (request_id, department_id)",
         limit,
+        now,
     )

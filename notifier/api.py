@@ -13,6 +13,7 @@ from servicekit.fields import LINE_PATTERN, Line, Request
 Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=LINE_PATTERN)]
 EventPattern = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=LINE_PATTERN)]
 DeliveryStatus = Literal["pending", "delivering", "delivered", "dead", "gone"]
+EmailStatus = Literal["pending", "sending", "sent", "failed"]
 
 
 class SubscriptionCreate(Request, kw_only=True):
@@ -69,7 +70,7 @@ class Attempt(msgspec.Struct, kw_only=True):
     latency_ms: float
     status_code: int | None
     error: str | None
-    outcome: str
+    outcome: str  # delivered | failed | redirect | gone | interrupted (cut short by a shutdown, sent again)
 
 
 class Delivery(msgspec.Struct, kw_only=True):
@@ -108,3 +109,31 @@ class ReplayRange(Request, kw_only=True):
 
 class Replayed(msgspec.Struct, kw_only=True):
     deliveries: int
+
+
+class Email(msgspec.Struct, kw_only=True):
+    id: int
+    kind: str
+    participant_id: uuid.UUID | None
+    to: str
+    language: str
+    subject: str
+    status: EmailStatus
+    attempts: int
+    # why the last attempt failed; "cannot be built: …" when the message can never go out as stored
+    last_error: str | None
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime | None
+    sent_at: dt.datetime | None
+
+
+class EmailList(msgspec.Struct, kw_only=True):
+    items: list[Email]
+    # pass as `before` to read the next page
+    next_before: int | None = None
+
+
+class EmailQuery(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    status: EmailStatus | None = None
+    before: Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 50

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 
@@ -117,7 +117,8 @@ async def standing(pool: asyncpg.Pool, participant_id: uuid.UUID) -> Row | None:
     """A participant's current state as meeting_svc's events told it, with the meeting's current end."""
     return await pool.fetchrow(
         "select p.meeting_id, p.role, p.department_id, p.removed, p.session_epoch as epoch,"
-        " m.ends_at as meeting_ends_at from participants p left join meetings m on m.meeting_id = p.meeting_id"
+        " m.ends_at as meeting_ends_at, m.timezone as meeting_timezone"
+        " from participants p left join meetings m on m.meeting_id = p.meeting_id"
         " where p.participant_id = $1",
         participant_id,
     )
@@ -457,6 +458,39 @@ async def finish_attempt(
     return bool(moved)
 
 
+class Claim(NamedTuple):
+    """A delivery this process claimed for an attempt."""
+
+    delivery_id: uuid.UUID
+    token: uuid.UUID
+    started_at: dt.datetime
+
+
+async def release(conn: asyncpg.Pool, claims: Sequence[Claim], reason: str) -> int:
+    """Hand back deliveries whose attempt was cut short: due again now, the cut attempt in the log.
+    Only where the claim is still ours (a finished attempt or another process's claim is left alone)."""
+    return int(
+        await conn.fetchval(
+            """with released as (
+                   update deliveries d set status = 'pending', claim_token = null, lease_until = null,
+                          next_attempt_at = now(), last_status = null, last_error = $4
+                   from unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) as c(id, token, started_at)
+                   where d.id = c.id and d.claim_token = c.token and d.status = 'delivering'
+                   returning d.id, d.attempts, c.started_at),
+               logged as (
+                   insert into delivery_attempts (delivery_id, attempt, started_at, latency_ms, error, outcome)
+                   select id, attempts, started_at, extract(epoch from clock_timestamp() - started_at) * 1000, $4,
+                          'interrupted'
+                   from released on conflict do nothing)
+               select count(*) from released""",
+            [c.delivery_id for c in claims],
+            [c.token for c in claims],
+            [c.started_at for c in claims],
+            reason,
+        )
+    )
+
+
 async def disable_subscription_of(conn: asyncpg.Connection, delivery_id: uuid.UUID, reason: str) -> None:
     await conn.execute(
         """update subscriptions set enabled = false, disabled_reason = $2, version = version + 1, updated_at = now()
@@ -572,6 +606,16 @@ async def claim_emails(conn: asyncpg.Pool, limit: int, lease_s: float) -> list[R
     )
 
 
+async def release_emails(conn: asyncpg.Pool, email_ids: list[int]) -> None:
+    """Claimed emails never tried (the sender stopped): due again now, the claim not counted."""
+    await conn.execute(
+        """update emails set status = 'pending', lease_until = null, next_attempt_at = now(),
+                  attempts = greatest(attempts - 1, 0)
+           where id = any($1) and status = 'sending'""",
+        email_ids,
+    )
+
+
 async def email_sent(conn: asyncpg.Pool, email_id: int) -> None:
     await conn.execute(
         "update emails set status = 'sent', sent_at = now(), lease_until = null, last_error = null,"
@@ -593,21 +637,51 @@ async def email_failed(conn: asyncpg.Pool, email_id: int, error: str, retry_in_s
     )
 
 
+async def emails_of_meeting(
+    conn: asyncpg.Pool,
+    organisation_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    status: str | None,
+    before: int | None,
+    limit: int,
+) -> list[Row] | None:
+    """The meeting's email log, newest first; None when the meeting is not the organisation's."""
+    async with conn.acquire() as c:
+        known = await c.fetchval(
+            "select true from meetings where meeting_id = $1 and organisation_id = $2", meeting_id, organisation_id
+        )
+        if not known:
+            return None
+        return await c.fetch(
+            """select id, kind, participant_id, to_addr, language, subject, status, attempts, last_error, created_at,
+                      next_attempt_at, sent_at
+               from emails where meeting_id = $1 and ($2::text is null or status = $2)
+                 and ($3::bigint is null or id < $3)
+               order by id desc limit $4""",
+            meeting_id,
+            status,
+            before,
+            limit,
+        )
+
+
 async def add_notice(conn: asyncpg.Connection, key: str) -> bool:
     return bool(await conn.fetchval("insert into notices (key) values ($1) on conflict do nothing returning true", key))
 
 
-async def meetings_starting_within(conn: asyncpg.Connection, seconds: float) -> list[Row]:
+async def meetings_starting_within(conn: asyncpg.Connection, now: dt.datetime, seconds: float) -> list[Row]:
     return await conn.fetch(
         """select * from meetings where status not in ('cancelled', 'started', 'ended')
-           and starts_at > now() and starts_at <= now() + make_interval(secs => $1)""",
+           and starts_at > $1 and starts_at <= $1 + make_interval(secs => $2)""",
+        now,
         seconds,
     )
 
 
-async def contribution_deadlines_within(conn: asyncpg.Connection, seconds: float) -> list[Row]:
+async def contribution_deadlines_within(conn: asyncpg.Connection, now: dt.datetime, seconds: float) -> list[Row]:
     return await conn.fetch(
         """select * from contribution_requests
-           where deadline > now() and deadline <= now() + make_interval(secs => $1)""",
+           where deadline > $1 and deadline <= $1 + make_interval(secs => $2)""",
+        now,
         seconds,
     )

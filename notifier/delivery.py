@@ -28,7 +28,7 @@ from notifier.service import next_delay, parse_retry_after, parse_schedule, webh
 from notifier.settings import Settings
 from notifier.ssrf import Guard, GuardedResolver, RefusedTarget, parse_cidrs
 from schemas.bus.wake import woken_or_timeout
-from servicekit.runtime import Runtime
+from servicekit.runtime import CLEANUP_ROUND_S, Runtime
 
 log = structlog.get_logger("notifier.delivery")
 
@@ -43,7 +43,11 @@ def guard_of(settings: Settings) -> Guard:
 async def listen(runtime: Runtime, channel: str, wake: asyncio.Event) -> asyncpg.Connection:
     """A connection that sets `wake` whenever the database notifies `channel`."""
     conn = await asyncpg.connect(runtime.settings.database_url)
-    await conn.add_listener(f"{runtime.service}_{channel}", lambda *_: wake.set())
+    try:
+        await conn.add_listener(f"{runtime.service}_{channel}", lambda *_: wake.set())
+    except BaseException:  # also a shutdown cancelling us here: no connection may be left open behind
+        conn.terminate()
+        raise
     return conn
 
 
@@ -54,6 +58,7 @@ class Dispatcher:
         self.guard = guard_of(settings)
         self.in_flight: Counter[str] = Counter()
         self.tasks: set[asyncio.Task[None]] = set()
+        self.claims: dict[asyncio.Task[None], db.Claim] = {}
         self.wake = asyncio.Event()
 
     async def run(self, runtime: Runtime) -> None:
@@ -82,11 +87,30 @@ class Dispatcher:
                         log.warning("dispatch failed, retrying", error=repr(exc))
                     await woken_or_timeout(self.wake, self.settings.dispatch_poll_s)
             finally:
-                for task in self.tasks:
-                    task.cancel()
                 if listener is not None:
                     listener.terminate()  # at once: an await here could itself be cut short by shutdown
-                await asyncio.gather(*self.tasks, return_exceptions=True)
+                await self.shut_down(pool)
+
+    async def shut_down(self, pool: asyncpg.Pool) -> None:
+        """At shutdown, give attempts in flight a moment to finish and record their outcome; hand the
+        others back (pending, due now, the cut attempt logged) so a restart sends them at once instead
+        of when their lease runs out. The runtime cancels again after CLEANUP_ROUND_S, hence the bound."""
+        in_flight = set(self.tasks)
+        if in_flight:
+            # A second cancellation cuts the wait short, never the hand-back below.
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait(in_flight, timeout=CLEANUP_ROUND_S * 0.6)
+        unfinished = [self.claims[t] for t in in_flight if not t.done() and t in self.claims]
+        for task in in_flight:
+            task.cancel()
+        await asyncio.gather(*in_flight, return_exceptions=True)
+        if not unfinished:
+            return
+        try:
+            released = await db.release(pool, unfinished, "interrupted: the notifier shut down during the attempt")
+            log.info("deliveries in flight handed back at shutdown", count=released)
+        except (OSError, asyncpg.PostgresError) as exc:
+            log.warning("deliveries in flight not handed back; their leases will run out", error=repr(exc))
 
     async def dispatch(self, pool: asyncpg.Pool, http: aiohttp.ClientSession) -> None:
         room = self.settings.webhook_max_in_flight - len(self.tasks)
@@ -113,11 +137,13 @@ class Dispatcher:
             self.in_flight[row["url"]] += 1
             task = asyncio.create_task(self.attempt(pool, http, row, token, secrets.get(row["subscription_id"], [])))
             self.tasks.add(task)
+            self.claims[task] = db.Claim(row["id"], token, dt.datetime.now(dt.UTC))
             task.add_done_callback(self._done(row["url"]))
 
     def _done(self, url: str):  # type: ignore[no-untyped-def]
         def done(task: asyncio.Task[None]) -> None:
             self.tasks.discard(task)
+            self.claims.pop(task, None)
             self.in_flight[url] -= 1
             if self.in_flight[url] <= 0:
                 del self.in_flight[url]

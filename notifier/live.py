@@ -49,10 +49,13 @@ class Broadcaster:
         self.clients: set[Client] = set()
         self.wake = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
+        self.idle = False  # waiting to be woken, no read under way (tests wait for it)
 
     async def run(self, pool: asyncpg.Pool) -> None:
         while True:
+            self.idle = True
             await self.wake.wait()
+            self.idle = False
             self.wake.clear()
             try:
                 self.hub.reads += 1
@@ -81,6 +84,7 @@ class Hub:
         self.broadcasters: dict[uuid.UUID, Broadcaster] = {}
         self.pool: asyncpg.Pool | None = None
         self.reads = 0  # database reads by broadcasters, for tests and metrics
+        self.listening = asyncio.Event()  # notifications of new live events are arriving
 
     async def join(self, meeting_id: uuid.UUID) -> Client:
         assert self.pool is not None
@@ -126,11 +130,13 @@ class Hub:
                     b.wake.set()  # notifications may have been missed while reconnecting
                 lost = asyncio.Event()
                 conn.add_termination_listener(lambda _, lost=lost: lost.set())
+                self.listening.set()
                 await lost.wait()
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("live listener lost the database", error=repr(exc))
                 await asyncio.sleep(1.0)
             finally:
+                self.listening.clear()
                 if conn is not None:
                     conn.terminate()  # a listener has nothing to finish; an await could be cut short
 

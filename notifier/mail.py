@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import email.policy
 import html
+import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from servicekit.settings import SettingsError
 
 Kind = Literal[
     "invitation",
@@ -215,7 +218,7 @@ def _blocks(kind: Kind, lang: str, f: Facts) -> tuple[str, list[Block]]:
                 ("list", directive_items),
                 ("link", f.link),
             ]
-    return subject, [greet, *body]
+    return one_line(subject), [greet, *body]
 
 
 def render(kind: Kind, language: str, facts: Facts) -> tuple[str, str, str]:
@@ -247,22 +250,95 @@ def render(kind: Kind, language: str, facts: Facts) -> tuple[str, str, str]:
     return subject, "\n\n".join(text) + "\n", page
 
 
-# Python's header folder drops the space between two encoded words ("đơn vị:Hoàn thành"); at the
-# RFC 5322 line limit a (trimmed) Vietnamese subject stays one encoded word and keeps its spaces.
-HEADERS_UNFOLDED = email.policy.default.clone(max_line_length=998)
+_NOT_ONE_LINE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
+
+
+def one_line(text: str) -> str:
+    """Text from people made fit for a header: line breaks, tabs and other control characters (a poll
+    question may hold several lines) become one space, so no data can end a header or start another.
+    A literal `=?` gets a zero-width space after the `=`: otherwise text that looks like an RFC 2047
+    encoded word ("=?utf-8?q?…?=") would be decoded by every mail reader instead of shown as typed."""
+    return _NOT_ONE_LINE.sub(" ", text).strip().replace("=?", "=\u200b?")
+
+
+# A subject is kept short enough that its encoded form (at most four UTF-8 bytes a character, base64)
+# stays on one line of at most 998 characters, the RFC 5322 limit, whatever the text.
 SUBJECT_MAX = 200
+SUBJECT_MAX_BYTES = 600
+
+
+def shorten(subject: str) -> str:
+    if len(subject) <= SUBJECT_MAX and len(subject.encode()) <= SUBJECT_MAX_BYTES:
+        return subject
+    cut = subject[: SUBJECT_MAX - 1]
+    while len(cut.encode()) > SUBJECT_MAX_BYTES - 3:
+        cut = cut[:-1]
+    return cut.rstrip() + "…"
+
+
+# Bodies are encoded for 7-bit transport (quoted-printable or base64), so the bytes we make are the
+# bytes any SMTP server takes, with or without 8BITMIME.
+BUILD = email.policy.default.clone(cte_type="7bit")
+# We make the bytes handed to the SMTP server ourselves, rather than letting the SMTP client
+# regenerate them: its generator refolds headers at 78 columns, and Python's folder drops the space
+# between two encoded words it folds between ("đơn vị:Hoàn thành" in every mail reader). A header
+# that fits on one line is never folded, so readers decode exactly the subject we wrote.
+WIRE = email.policy.SMTP.clone(max_line_length=998, cte_type="7bit")
+
+
+class Unsendable(ValueError):
+    """A message that cannot be built from its row; retrying will not change that."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message as it goes to the SMTP server: the envelope and the bytes."""
+
+    sender: str
+    recipient: str
+    data: bytes
+    smtputf8: bool  # an address outside ASCII needs the server's SMTPUTF8
 
 
 def build_message(
     *, sender: str, to_addr: str, subject: str, text: str, html_body: str, message_id: str, language: str
 ) -> EmailMessage:
-    message = EmailMessage(policy=HEADERS_UNFOLDED)
+    message = EmailMessage(policy=BUILD)
     message["From"] = sender
     message["To"] = to_addr
-    message["Subject"] = subject if len(subject) <= SUBJECT_MAX else subject[: SUBJECT_MAX - 1] + "…"
+    # Also for rows queued before subjects were made one line.
+    message["Subject"] = shorten(one_line(subject))
     message["Message-ID"] = message_id
     message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html_body, subtype="html")
     return message
+
+
+def _one_address(message: EmailMessage, header: str) -> str:
+    """The single address a header holds: `a@x, b@y` as one participant's email reaches no one."""
+    value = message[header]
+    addresses = value.addresses
+    if len(addresses) != 1 or value.defects or not addresses[0].username or not addresses[0].domain:
+        raise Unsendable(f"{header} is not one email address: {str(value)[:200]!r}")
+    return str(addresses[0].addr_spec)
+
+
+def check_sender(sender: str) -> None:
+    """A sender that is not one address would fail every message: refuse it at start, as a setting."""
+    message = EmailMessage(policy=BUILD)
+    try:
+        message["From"] = sender
+        _one_address(message, "From")
+    except ValueError as exc:
+        raise SettingsError(f"invalid setting SMTP_FROM: {exc}") from None
+
+
+def outgoing(message: EmailMessage) -> Outgoing:
+    """The envelope and the bytes of a built message; raises when it cannot go out as written."""
+    sender = _one_address(message, "From")
+    recipient = _one_address(message, "To")
+    smtputf8 = not (sender + recipient).isascii()
+    data = message.as_bytes(policy=WIRE.clone(utf8=True) if smtputf8 else WIRE)
+    return Outgoing(sender, recipient, data, smtputf8)

@@ -5,7 +5,9 @@ address, so a redelivered event adds nothing). The sender claims a row with a le
 SMTP, then marks it sent. A crash after the SMTP server accepted the message but before the mark
 commits sends it again once the lease runs out: we choose at-least-once over losing an invitation,
 and the narrow window is further reduced by a deterministic Message-ID, which lets mail systems and
-clients discard the copy.
+clients discard the copy. Each message stands alone: one whose row cannot be built into a message
+(bad data) is failed at once with the reason, one the SMTP server refuses is retried on the
+schedule, and neither stops the others.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
-from email.message import EmailMessage
 
 import aiosmtplib
 import asyncpg
@@ -24,7 +25,7 @@ from prometheus_client import Counter
 from notifier import db
 from notifier.consumers import meeting_link, queue
 from notifier.delivery import listen
-from notifier.mail import build_message, with_link
+from notifier.mail import Outgoing, build_message, check_sender, outgoing, with_link
 from notifier.service import parse_schedule
 from notifier.settings import Settings
 from schemas.bus.wake import woken_or_timeout
@@ -53,22 +54,29 @@ class Mailer:
         )
         self.schedule = parse_schedule(settings.email_retry_schedule_s)
         self.wake = asyncio.Event()
+        # Set at shutdown: a sender whose cancellation a library swallowed (aiosmtplib waits with
+        # asyncio.wait_for, which on Python 3.11 can) still ends at its next round.
+        self.stopping = False
+        # A bad sender would make every message "cannot be built" and fail it for good: stop instead.
+        check_sender(settings.smtp_from)
 
-    def message(self, row: asyncpg.Record) -> EmailMessage:
+    def message(self, row: asyncpg.Record) -> Outgoing:
         """The email as sent; a sealed personal link is opened here, in memory, and nowhere else."""
         text, html_body = row["text_body"], row["html_body"]
         if row["sealed_link"]:
             if self.opener is None:
                 raise Unsealable("INVITE_SEAL_PRIVATE_KEY is not set")
             text, html_body = with_link(text, html_body, self.opener.open(row["sealed_link"]))
-        return build_message(
-            sender=self.settings.smtp_from,
-            to_addr=row["to_addr"],
-            subject=row["subject"],
-            text=text,
-            html_body=html_body,
-            message_id=message_id(row["source"], row["to_addr"]),
-            language=row["language"],
+        return outgoing(
+            build_message(
+                sender=self.settings.smtp_from,
+                to_addr=row["to_addr"],
+                subject=row["subject"],
+                text=text,
+                html_body=html_body,
+                message_id=message_id(row["source"], row["to_addr"]),
+                language=row["language"],
+            )
         )
 
     def client(self) -> aiosmtplib.SMTP:
@@ -94,8 +102,13 @@ class Mailer:
                         listener = await listen(runtime, "emails", self.wake)
                 done, _ = await asyncio.wait(senders, timeout=self.settings.dispatch_poll_s)
                 for task in done:
-                    task.result()  # a sender only ends by raising: let the runtime report it
+                    # A sender only ends by a bug: report it and put a new one in its place, so no
+                    # organisation goes without email until the next restart.
+                    if not task.cancelled() and task.exception() is not None:
+                        log.error("email sender stopped, starting another", error=repr(task.exception()))
+                    senders[senders.index(task)] = asyncio.create_task(self.sender(runtime.db()))
         finally:
+            self.stopping = True
             for task in senders:
                 task.cancel()
             if listener is not None:
@@ -103,7 +116,7 @@ class Mailer:
             await asyncio.gather(*senders, return_exceptions=True)
 
     async def sender(self, pool: asyncpg.Pool) -> None:
-        while True:
+        while not self.stopping:
             self.wake.clear()
             try:
                 rows = await db.claim_emails(pool, BATCH, self.settings.smtp_timeout_s + 30)
@@ -111,14 +124,25 @@ class Mailer:
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("email batch failed, retrying", error=repr(exc))
                 rows = []
+            except Exception:
+                if self.stopping or pool.is_closing():
+                    return  # shutting down: the pool is gone, and so is the work
+                # Each message is guarded in send_batch; what reaches here is a bug around them. The
+                # batch's leases run out and its rows are claimed again; this sender goes on.
+                log.exception("email batch failed unexpectedly")
+                rows = []
             if not rows:
                 await woken_or_timeout(self.wake, self.settings.dispatch_poll_s)
 
     async def send_batch(self, pool: asyncpg.Pool, rows: list[asyncpg.Record]) -> None:
-        """Send a batch over one SMTP connection; a failed message is retried later on a fresh one."""
+        """Send a batch over one SMTP connection. Each message stands alone: one that cannot be built is
+        marked failed with the reason, one the server does not take is retried later on a fresh
+        connection, and the rest of the batch goes on either way."""
         smtp: aiosmtplib.SMTP | None = None
+        finished: set[int] = set()
         try:
             for row in rows:
+                finished.add(row["id"])  # from here on this row is recorded or tried, even if cut short
                 try:
                     message = self.message(row)
                 except Unsealable as exc:  # sealed to another key: no retry can open it
@@ -126,19 +150,40 @@ class Mailer:
                     SENT.labels("failed").inc()
                     log.error("invitation link cannot be opened", email_id=row["id"], error=str(exc))
                     continue
+                except Exception as exc:  # bad data in the row: no retry can build it
+                    await self.unsendable(pool, row, exc)
+                    continue
                 try:
                     if smtp is None:
                         smtp = self.client()
                         await smtp.connect()
-                    await smtp.send_message(message)
+                    await smtp.sendmail(
+                        message.sender,
+                        [message.recipient],
+                        message.data,
+                        mail_options=["SMTPUTF8"] if message.smtputf8 else [],
+                    )
                 except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                    if smtp is not None:
-                        smtp.close()
-                        smtp = None
+                    smtp = self.drop(smtp)
+                    await self.failed(pool, row, exc)
+                    continue
+                except Exception as exc:  # a surprise from the client library: this message waits, the rest go on
+                    log.exception("email not sent: unexpected error", email_id=row["id"])
+                    smtp = self.drop(smtp)
                     await self.failed(pool, row, exc)
                     continue
                 await db.email_sent(pool, row["id"])
                 SENT.labels("sent").inc()
+        except asyncio.CancelledError:
+            # Shutting down: the rows of the batch not yet tried go back at once, rather than waiting
+            # for their lease to run out after a restart.
+            untried = [r["id"] for r in rows if r["id"] not in finished]
+            if untried:
+                with contextlib.suppress(OSError, asyncpg.PostgresError):
+                    await db.release_emails(pool, untried)
+            self.drop(smtp)  # no polite QUIT: the server may be in the middle of a message
+            smtp = None
+            raise
         finally:
             if smtp is not None:
                 try:
@@ -147,6 +192,12 @@ class Mailer:
                 finally:
                     smtp.close()
 
+    @staticmethod
+    def drop(smtp: aiosmtplib.SMTP | None) -> None:
+        """Close a connection that may be in any state; the next message opens a fresh one."""
+        if smtp is not None:
+            smtp.close()
+
     async def failed(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
         attempts = row["attempts"]
         retry = self.schedule[attempts - 1] if attempts <= len(self.schedule) else None
@@ -154,19 +205,26 @@ class Mailer:
         SENT.labels("failed" if retry is None else "retry").inc()
         log.warning("email not sent", to=row["to_addr"], error=repr(exc), retry_in_s=retry)
 
+    async def unsendable(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
+        reason = f"cannot be built: {type(exc).__name__}: {exc}"
+        await db.email_failed(pool, row["id"], reason, None)
+        SENT.labels("failed").inc()
+        log.warning("email given up", email_id=row["id"], kind=row["kind"], error=reason[:300])
+
 
 async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datetime | None = None) -> None:
     """Queue the reminders that have come due: 24 h and 1 h before a meeting, and a contribution
-    deadline that is near while the department has not submitted."""
+    deadline that is near while the department has not submitted. Moments are compared as moments
+    (each carries its offset) at `now`, which tests give; the emails show them in the meeting's zone."""
+    now = now or dt.datetime.now(dt.UTC)
     async with runtime.db().acquire() as conn, conn.transaction():
-        for meeting in await db.meetings_starting_within(conn, 24 * 3600):
-            now_ = now or dt.datetime.now(dt.UTC)
-            kind = "reminder_1h" if meeting["starts_at"] - now_ <= dt.timedelta(hours=1) else "reminder_24h"
+        for meeting in await db.meetings_starting_within(conn, now, 24 * 3600):
+            kind = "reminder_1h" if meeting["starts_at"] - now <= dt.timedelta(hours=1) else "reminder_24h"
             key = f"{kind}:{meeting['meeting_id']}:{meeting['starts_at'].isoformat()}"
             if await db.add_notice(conn, key):
                 people = await db.recipients(conn, meeting["meeting_id"])
                 await queue(conn, kind, key, meeting, people, link=meeting_link(settings, meeting["meeting_id"]))
-        for request in await db.contribution_deadlines_within(conn, settings.contribution_deadline_notice_s):
+        for request in await db.contribution_deadlines_within(conn, now, settings.contribution_deadline_notice_s):
             meeting = await db.meeting(conn, request["meeting_id"])
             if meeting is None:
                 continue
@@ -199,4 +257,8 @@ async def reminders(runtime: Runtime, settings: Settings) -> None:
             await schedule_reminders(runtime, settings)
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("reminder check failed", error=repr(exc))
+        except Exception:  # a bug in one round must not end the reminders for everyone
+            if runtime.pool is None or runtime.pool.is_closing():
+                return  # shutting down
+            log.exception("reminder check failed unexpectedly")
         await asyncio.sleep(settings.reminder_interval_s)

@@ -129,6 +129,20 @@ OPERATIONS: list[tuple[Operation, object]] = [
     (
         Operation(
             "GET",
+            "/api/v1/meetings/{meeting_id}/emails",
+            "Email log of a meeting: status, attempts and why a message failed",
+            "email",
+            response=api.EmailList,
+            errors=(400, 401, 403, 404),
+            query={"status": "pending|sending|sent|failed", "before": "an email id (paging)", "limit": "1-500"},
+            description="A message that cannot be built from its data (e.g. an address that is not one address)"
+            " is `failed` at once with `last_error` starting `cannot be built:`; the other emails go on.",
+        ),
+        views.meeting_emails,
+    ),
+    (
+        Operation(
+            "GET",
             "/api/v1/meetings/{meeting_id}/stream",
             "Live events of a meeting (Server-Sent Events)",
             "live",

@@ -13,6 +13,7 @@ from resolution_svc.settings import Settings
 from resolution_svc.views import access, ballots
 from schemas.subjects import MEETINGS
 from servicekit import openapi
+from servicekit.clock import Clock, utc_now
 from servicekit.revocations import RevocationCheck
 from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
 from servicekit.sessions import Window
@@ -22,9 +23,9 @@ SERVICE = "resolution"
 SQL = Path(__file__).parent / "sql"
 
 
-def create_app(settings: Settings) -> web.Application:
+def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     async def schedule(runtime: Runtime) -> None:
-        await run_schedule(runtime, settings.schedule_interval_s, settings.consistency_wait_s)
+        await run_schedule(runtime, settings.schedule_interval_s, settings.consistency_wait_s, clock)
 
     runtime = Runtime(
         settings=settings,

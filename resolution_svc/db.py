@@ -22,7 +22,8 @@ async def standing(pool: asyncpg.Pool, pid: uuid.UUID) -> asyncpg.Record | None:
     """A participant's current state as meeting_svc's events told it, with the meeting's current end."""
     return await pool.fetchrow(
         "select p.meeting_id, p.role, p.department_id, p.removed, p.session_epoch as epoch,"
-        " m.ends_at as meeting_ends_at from participants p left join meetings m on m.id = p.meeting_id"
+        " m.ends_at as meeting_ends_at, m.timezone as meeting_timezone"
+        " from participants p left join meetings m on m.id = p.meeting_id"
         " where p.id = $1",
         pid,
     )
@@ -432,9 +433,20 @@ async def turnout_changes(conn: asyncpg.Connection) -> list[asyncpg.Record]:
 
 # --- directives --------------------------------------------------------------------------------------------------
 
-DIRECTIVE_COLUMNS = (
-    "id, resolution_id, meeting_id, organisation_id, title_vi, title_en, description, department_ids, due_date,"
-    " priority, status, note, version, (due_date < current_date and status <> 'done') as overdue"
+
+def directive_columns(now: str) -> str:
+    """The directive columns; `now` names the query parameter holding the moment overdue is judged at.
+    A due date is past once the meeting's own calendar has moved beyond it: due 14 Jan, a directive
+    is overdue from 00:00 on 15 Jan in Da Nang, which is 17:00 UTC on the 14th."""
+    return (
+        "id, resolution_id, meeting_id, organisation_id, title_vi, title_en, description, department_ids, due_date,"
+        f" priority, status, note, version, ({OVERDUE.format(now=now)}) as overdue"
+    )
+
+
+OVERDUE = (
+    "status <> 'done' and due_date < local_date({now}::timestamptz,"
+    " (select m.timezone from meetings m where m.id = directives.meeting_id))"
 )
 
 
@@ -461,42 +473,50 @@ async def insert_directives(conn: asyncpg.Connection, resolution: Any, directive
     )
 
 
-async def list_directives(pool: asyncpg.Pool, f: dict[str, Any]) -> list[asyncpg.Record]:
+async def list_directives(pool: asyncpg.Pool, f: dict[str, Any], now: dt.datetime) -> list[asyncpg.Record]:
     return await pool.fetch(
-        f"select {DIRECTIVE_COLUMNS} from directives where organisation_id = $1"
+        f"select {directive_columns('$6')} from directives where organisation_id = $1"
         " and ($2::uuid is null or meeting_id = $2) and ($3::uuid is null or $3 = any(department_ids))"
         " and ($4::text is null or status = $4)"
-        " and (not $5::bool or (due_date < current_date and status <> 'done'))"
+        f" and (not $5::bool or ({OVERDUE.format(now='$6')}))"
         " order by due_date nulls last, id limit 1000",
         f["org"],
         f["meeting_id"],
         f["department"],
         f["status"],
         f["overdue"],
+        now,
     )
 
 
 async def directive(
-    conn: asyncpg.Connection | asyncpg.Pool, did: uuid.UUID, *, lock: bool = False
+    conn: asyncpg.Connection | asyncpg.Pool, did: uuid.UUID, now: dt.datetime, *, lock: bool = False
 ) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        f"select {DIRECTIVE_COLUMNS} from directives where id = $1{' for update' if lock else ''}", did
+        f"select {directive_columns('$2')} from directives where id = $1{' for update' if lock else ''}", did, now
     )
 
 
-async def set_directive_status(conn: asyncpg.Connection, did: uuid.UUID, status: str, note: str) -> asyncpg.Record:
+async def set_directive_status(
+    conn: asyncpg.Connection, did: uuid.UUID, status: str, note: str, now: dt.datetime
+) -> asyncpg.Record:
     return await conn.fetchrow(
         "update directives set status = $2, note = $3, version = version + 1, updated_at = now() where id = $1"
-        f" returning {DIRECTIVE_COLUMNS}",
+        f" returning {directive_columns('$4')}",
         did,
         status,
         note,
+        now,
     )
 
 
-async def newly_overdue_directives(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+async def newly_overdue_directives(conn: asyncpg.Connection, now: dt.datetime) -> list[asyncpg.Record]:
+    """Directives past due on their meeting's calendar at `now`, not announced yet; marks them announced.
+    No time zone is a day ahead of UTC's next day, so only due dates up to UTC's today can be past."""
     return await conn.fetch(
         "update directives set overdue_notified = true where id in (select id from directives"
-        " where due_date < current_date and status <> 'done' and not overdue_notified limit 500 for update)"
-        " returning id, meeting_id, department_ids, due_date"
+        " where due_date <= ($1::timestamptz at time zone 'UTC')::date"
+        f" and {OVERDUE.format(now='$1')} and not overdue_notified limit 500 for update)"
+        " returning id, meeting_id, department_ids, due_date",
+        now,
     )

@@ -4,7 +4,6 @@ events per second per poll, and announces overdue directives."""
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 import structlog
 
@@ -13,18 +12,20 @@ from resolution_svc.views import access, polls
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from servicekit.clock import Clock, utc_now
 from servicekit.http import Problem
 from servicekit.runtime import Runtime
 
 log = structlog.get_logger("resolution.schedule")
 
 
-async def run_schedule(runtime: Runtime, interval_s: float, wait_s: float) -> None:
-    """Open and close polls whose time has come; emit coalesced turnout and overdue directives."""
+async def run_schedule(runtime: Runtime, interval_s: float, wait_s: float, clock: Clock = utc_now) -> None:
+    """Open and close polls whose time has come; emit coalesced turnout and overdue directives. Time is
+    read from `clock` (tests move it forward instead of waiting on the wall clock)."""
     while True:
         try:
             async with runtime.db().acquire() as conn:
-                for due in await db.due_polls(conn, dt.datetime.now(dt.UTC)):
+                for due in await db.due_polls(conn, clock()):
                     try:
                         # the same barrier as the chair's open and close (docs/consistency.md); a short
                         # wait, so one lagging meeting does not hold up the round: the next round retries
@@ -60,7 +61,7 @@ async def run_schedule(runtime: Runtime, interval_s: float, wait_s: float) -> No
                             department_ids=list(r["department_ids"]),
                             due_date=r["due_date"],
                         )
-                        for r in await db.newly_overdue_directives(conn)
+                        for r in await db.newly_overdue_directives(conn, clock())
                     ]
                     await access.publish(runtime, conn, *events)
         except asyncio.CancelledError:

@@ -34,6 +34,10 @@ from servicekit.settings import CommonSettings
 
 log = structlog.get_logger("runtime")
 
+# At shutdown a background task is cancelled, then left this long for its own cleanup before it is
+# cancelled again; a task's cleanup that must finish (handing back claimed work) fits inside it.
+CLEANUP_ROUND_S = 2.0
+
 
 @dataclass(frozen=True)
 class ConsumerSpec:
@@ -235,14 +239,14 @@ class Runtime:
     async def _cancel(self, tasks: list[asyncio.Task[None]]) -> None:
         """Cancel until they stop, within the shutdown timeout: a library can swallow one cancellation
         (asyncio.wait_for on Python 3.11 does when its awaitable finishes at that moment). Each round
-        leaves a task two seconds for its own cleanup."""
+        leaves a task CLEANUP_ROUND_S for its own cleanup."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.shutdown_timeout_s
         pending = set(tasks)
         while pending and loop.time() < deadline:
             for task in pending:
                 task.cancel()
-            _, pending = await asyncio.wait(pending, timeout=min(2.0, max(0.1, deadline - loop.time())))
+            _, pending = await asyncio.wait(pending, timeout=min(CLEANUP_ROUND_S, max(0.1, deadline - loop.time())))
         for task in pending:
             log.error("background task did not stop", task=task.get_name())
 

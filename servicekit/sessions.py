@@ -6,9 +6,10 @@ current state. The rule is the same everywhere, so it lives here, free of I/O:
 
 - a removed participant has no session;
 - revoking or reissuing an invite starts a new generation: tokens of older ones are refused;
-- sessions end a grace period (`SESSION_GRACE_DAYS`) after the meeting's current end (moving a meeting
-  into the past ends them), except that a department representative keeps *follow-up* access (their
-  department's directives, until done) for `FOLLOW_UP_DAYS` after it; revoking their invite ends that too.
+- sessions end at midnight, on the meeting's calendar, ending the day `SESSION_GRACE_DAYS` after the
+  meeting's current end (moving a meeting into the past ends them), except that a department
+  representative keeps *follow-up* access (their department's directives, until done) for
+  `FOLLOW_UP_DAYS` after it; revoking their invite ends that too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import asyncio
 import datetime as dt
 import time
 import uuid
+import zoneinfo
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal
 
@@ -40,6 +42,19 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True):
     removed: bool
     epoch: int
     meeting_ends_at: dt.datetime | None  # None while the meeting's facts have not arrived
+    meeting_timezone: str | None = None
+
+
+def access_until(ends_at: dt.datetime, timezone: str | None, days: float) -> dt.datetime:
+    """Midnight on the meeting's calendar ending the day that falls `days` after the meeting ends, so
+    "the day after" means the same to everyone at a meeting in Da Nang whatever the server's zone (UTC
+    midnight is 07:00 there). A zone nobody knows is read as UTC."""
+    try:
+        zone = zoneinfo.ZoneInfo(timezone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    last_day = (ends_at + dt.timedelta(days=days)).astimezone(zone).date()
+    return dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=zone).astimezone(dt.UTC)
 
 
 class Window(msgspec.Struct, frozen=True):
@@ -50,9 +65,17 @@ class Window(msgspec.Struct, frozen=True):
     def of(cls, settings: CommonSettings) -> Window:
         return cls(dt.timedelta(days=settings.session_grace_days), dt.timedelta(days=settings.follow_up_days))
 
-    def token_ends(self, role: str, ends_at: dt.datetime) -> dt.datetime:
+    def full_until(self, ends_at: dt.datetime, timezone: str | None) -> dt.datetime:
+        return access_until(ends_at, timezone, self.grace.total_seconds() / 86_400)
+
+    def follow_up_until(self, ends_at: dt.datetime, timezone: str | None) -> dt.datetime:
+        return access_until(ends_at, timezone, max(self.grace, self.follow_up).total_seconds() / 86_400)
+
+    def token_ends(self, role: str, ends_at: dt.datetime, timezone: str | None) -> dt.datetime:
         """When a token issued now for this role stops working at the latest."""
-        return ends_at + max(self.grace, self.follow_up) if role == FOLLOW_UP_ROLE else ends_at + self.grace
+        if role == FOLLOW_UP_ROLE:
+            return self.follow_up_until(ends_at, timezone)
+        return self.full_until(ends_at, timezone)
 
 
 def session_access(claims: Claims, standing: Standing | None, window: Window, now: dt.datetime) -> Access | None:
@@ -61,9 +84,10 @@ def session_access(claims: Claims, standing: Standing | None, window: Window, no
         return None
     if claims.epoch < standing.epoch:  # a newer token may be ahead of this copy; an older one is revoked
         return None
-    if standing.meeting_ends_at is None or now < standing.meeting_ends_at + window.grace:
+    ends, zone = standing.meeting_ends_at, standing.meeting_timezone
+    if ends is None or now < window.full_until(ends, zone):
         return "full"
-    if standing.role == FOLLOW_UP_ROLE and now < standing.meeting_ends_at + window.follow_up:
+    if standing.role == FOLLOW_UP_ROLE and now < window.follow_up_until(ends, zone):
         return "follow_up"
     return None
 

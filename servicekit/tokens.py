@@ -14,6 +14,7 @@ import base64
 import datetime as dt
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -120,18 +121,19 @@ class TokenVerifier:
     would otherwise pay an Ed25519 verification per request. The same string always verifies alike;
     revocation is the services' own check, not this cache's."""
 
-    def __init__(self, public_pem: bytes, remember: int = 100_000) -> None:
+    def __init__(self, public_pem: bytes, remember: int = 100_000, clock: Callable[[], float] = time.time) -> None:
         key = serialization.load_pem_public_key(public_pem)
         if not isinstance(key, Ed25519PublicKey):
             raise ValueError("the token verifying key must be Ed25519")
         # libsodium verifies in half the time OpenSSL takes here, and a ballot's token is often new.
         self._key = VerifyKey(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
         self._remember = remember
+        self._clock = clock  # seconds since the epoch; tests give their own, so expiry never hangs on a second
         self._known: dict[str, Claims] = {}
 
     def verify(self, token: str) -> Claims:
         claims = self._known.get(token)
-        if claims is not None and claims.exp > time.time():
+        if claims is not None and claims.exp > self._clock():
             return claims
         claims = self._verify(token)
         if len(self._known) >= self._remember:
@@ -152,7 +154,7 @@ class TokenVerifier:
                 raise ValueError("audience")
         except (ValueError, TypeError, BadSignatureError, msgspec.DecodeError):
             raise Problem(401, "Invalid token", field="Authorization", headers={"WWW-Authenticate": "Bearer"}) from None
-        if claims.exp <= time.time():
+        if claims.exp <= self._clock():
             raise Problem(401, "Token expired", field="Authorization", headers={"WWW-Authenticate": "Bearer"})
         return claims
 

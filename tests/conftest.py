@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import datetime as dt
 import email
 import email.policy
 import os
@@ -66,6 +67,26 @@ async def wait_for(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what} (last: {result!r})")
         await asyncio.sleep(interval)
+
+
+class MovableClock:
+    """A service's clock in a test: the wall clock plus what the test has moved it by, so a test makes
+    a moment come (a poll's closing time, a deadline) instead of racing it."""
+
+    def __init__(self) -> None:
+        self.offset = dt.timedelta()
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.offset
+
+    def advance(self, by: dt.timedelta) -> None:
+        self.offset += by
+
+
+@pytest.fixture
+def schedule_clock() -> MovableClock:
+    """The clock the service under test schedules by (scheduled polls, overdue notices)."""
+    return MovableClock()
 
 
 @pytest.fixture(scope="session")

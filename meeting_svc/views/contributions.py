@@ -92,8 +92,8 @@ def representative_of(claims: Claims, req: Any) -> uuid.UUID:
     return claims.department
 
 
-def lateness(req: Any) -> bool:
-    late = dt.datetime.now(dt.UTC) > req["deadline"]
+def lateness(req: Any, now: dt.datetime) -> bool:
+    late = now > req["deadline"]
     if late and not req["allow_late"]:
         raise Problem(409, "Deadline passed", f"the deadline was {req['deadline'].isoformat()}", field="deadline")
     return late
@@ -115,7 +115,7 @@ async def submit(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting, req = await contribution_target(request, claims, conn)
         department = representative_of(claims, req)
-        late = lateness(req)
+        late = lateness(req, dt.datetime.now(dt.UTC))
         if await db.submission_of(conn, req["id"], department) is not None:
             raise Problem(409, "Already submitted", "revise the existing submission with PUT", field="department")
 
@@ -177,7 +177,7 @@ async def revise(request: web.Request) -> web.Response:
         if current["department_id"] != department:
             raise not_allowed()
         check_if_match(request, current["revision"], required=True)
-        late = lateness(req)
+        late = lateness(req, dt.datetime.now(dt.UTC))
         _, revision = await db.add_revision(
             conn, rid=req["id"], sid=sid, department=department, author=claims.sub, late=late, v=submission_values(body)
         )

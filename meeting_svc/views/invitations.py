@@ -19,7 +19,7 @@ import msgspec
 from aiohttp import web
 
 from meeting_svc import api, db
-from meeting_svc.views.access import SETTINGS, actor, organiser, pool, publish, visible_meeting
+from meeting_svc.views.access import SETTINGS, WINDOW, actor, organiser, pool, publish, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit.http import Problem, json_response, read_json
@@ -30,7 +30,7 @@ INVITE_SEAL = web.AppKey("invite_seal", bytes)  # the notifier's public key, whe
 
 
 def invite_expiry(request: web.Request, meeting: Any) -> dt.datetime:
-    return meeting["ends_at"] + dt.timedelta(days=request.app[SETTINGS].session_grace_days)
+    return request.app[WINDOW].full_until(meeting["ends_at"], meeting["timezone"])
 
 
 class NewInvite(msgspec.Struct, frozen=True):

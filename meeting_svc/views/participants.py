@@ -256,7 +256,7 @@ async def create_session(request: web.Request) -> web.Response:
     if row is None:
         raise Problem(404, "Unknown invite", "this invite link is not valid (revoked or mistyped)", field="invite_code")
     # a representative may still sign in for the follow-up of their department's directives
-    expires = request.app[WINDOW].token_ends(row["role"], row["ends_at"])
+    expires = request.app[WINDOW].token_ends(row["role"], row["ends_at"], row["timezone"])
     if expires <= dt.datetime.now(dt.UTC):
         raise Problem(410, "Invite expired", "the meeting is over", field="invite_code")
     # Who, in which meeting, which generation of sessions: role and department are read from current
@@ -296,7 +296,7 @@ async def join_page(request: web.Request) -> web.Response:
         row = await db.by_invite(conn, db.sha256(request.match_info["code"]))
         if row is None:
             return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
-        if request.app[WINDOW].token_ends(row["role"], row["ends_at"]) <= dt.datetime.now(dt.UTC):
+        if request.app[WINDOW].token_ends(row["role"], row["ends_at"], row["timezone"]) <= dt.datetime.now(dt.UTC):
             return web.Response(status=410, text=join.problem_page("expired"), **HTML)
         meeting = await db.meeting_with_agenda(conn, row["meeting_id"])
     assert meeting is not None  # a participant's meeting is never deleted

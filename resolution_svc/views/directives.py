@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import asyncpg
@@ -48,6 +49,7 @@ async def list_directives(request: web.Request) -> web.Response:
             "status": q.status,
             "overdue": q.overdue,
         },
+        dt.datetime.now(dt.UTC),
     )
     if follow_up_only(request):
         rows = [r for r in rows if r["status"] != "done"]
@@ -58,7 +60,7 @@ async def visible_directive(
     request: web.Request, claims: Claims, conn: asyncpg.Connection | None = None
 ) -> asyncpg.Record:
     did = parse_uuid(request.match_info["directive_id"], "directive")
-    row = await db.directive(conn or pool(request), did, lock=conn is not None)
+    row = await db.directive(conn or pool(request), did, dt.datetime.now(dt.UTC), lock=conn is not None)
     if (
         row is None
         or row["organisation_id"] != claims.org
@@ -86,7 +88,7 @@ async def patch_directive(request: web.Request) -> web.Response:
         ):
             raise not_allowed()
         check_if_match(request, row["version"])
-        updated = await db.set_directive_status(conn, row["id"], body.status, body.note)
+        updated = await db.set_directive_status(conn, row["id"], body.status, body.note, dt.datetime.now(dt.UTC))
         await publish(
             runtime,
             conn,

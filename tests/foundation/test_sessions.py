@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from servicekit.sessions import Standing, Window, session_access
+from servicekit.sessions import Standing, Window, access_until, session_access
 from servicekit.tokens import Claims
 
 MEETING = uuid.uuid4()
@@ -21,9 +21,15 @@ def claims(epoch: int = 0, meeting: uuid.UUID = MEETING) -> Claims:
     )
 
 
-def standing(role: str = "voting_member", *, removed: bool = False, epoch: int = 0) -> Standing:
+def standing(role: str = "voting_member", *, removed: bool = False, epoch: int = 0, zone: str = "UTC") -> Standing:
     return Standing(
-        meeting_id=MEETING, role=role, department_id=None, removed=removed, epoch=epoch, meeting_ends_at=ENDS
+        meeting_id=MEETING,
+        role=role,
+        department_id=None,
+        removed=removed,
+        epoch=epoch,
+        meeting_ends_at=ENDS,
+        meeting_timezone=zone,
     )
 
 
@@ -36,10 +42,14 @@ def standing(role: str = "voting_member", *, removed: bool = False, epoch: int =
         (claims(meeting=uuid.uuid4()), standing(), ENDS, None),
         (claims(epoch=0), standing(epoch=1), ENDS, None),  # invite revoked or reissued since
         (claims(epoch=2), standing(epoch=1), ENDS, "full"),  # issued after a change this copy has not seen yet
-        (claims(), standing(), ENDS + dt.timedelta(days=1), None),  # the window is over
+        (claims(), standing(), ENDS + dt.timedelta(days=1), "full"),  # the day after, until its midnight
+        (claims(), standing(), ENDS + dt.timedelta(days=2), None),  # the window is over
+        # the day after ends at midnight in Da Nang, 17:00 UTC, not at UTC midnight
+        (claims(), standing(zone="Asia/Ho_Chi_Minh"), dt.datetime(2030, 1, 15, 16, 59, tzinfo=dt.UTC), "full"),
+        (claims(), standing(zone="Asia/Ho_Chi_Minh"), dt.datetime(2030, 1, 15, 17, 0, tzinfo=dt.UTC), None),
         (claims(), standing("chair"), ENDS + dt.timedelta(days=2), None),
         (claims(), standing("department_representative"), ENDS + dt.timedelta(days=2), "follow_up"),
-        (claims(), standing("department_representative"), ENDS + dt.timedelta(days=400), None),
+        (claims(), standing("department_representative"), ENDS + dt.timedelta(days=401), None),
         (claims(), standing("department_representative", removed=True), ENDS + dt.timedelta(days=2), None),
     ],
 )
@@ -48,5 +58,7 @@ def test_session_access(token: Claims, state: Standing | None, now: dt.datetime,
 
 
 def test_a_representatives_token_lasts_for_the_follow_up() -> None:
-    assert WINDOW.token_ends("department_representative", ENDS) == ENDS + dt.timedelta(days=400)
-    assert WINDOW.token_ends("chair", ENDS) == ENDS + dt.timedelta(days=1)
+    # ENDS is on the meeting's calendar too: access lasts to midnight ending the day that many days later
+    assert WINDOW.token_ends("department_representative", ENDS, "UTC") == access_until(ENDS, "UTC", 400)
+    assert WINDOW.token_ends("chair", ENDS, "UTC") == access_until(ENDS, "UTC", 1)
+    assert access_until(ENDS, "UTC", 1).date() == (ENDS + dt.timedelta(days=2)).date()

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 from meeting_svc.__main__ import create_organiser
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
-from tests.conftest import settings_of
+from tests.conftest import MovableClock, settings_of
 
 Client = TestClient[Any, Any]
 
@@ -44,8 +44,12 @@ def meeting_settings(env: dict[str, Any]) -> Settings:
 
 
 @pytest.fixture
-async def client(meeting_settings: Settings, start_service: Callable[[web.Application], Awaitable[Client]]) -> Client:
-    return await start_service(create_app(meeting_settings))
+async def client(
+    meeting_settings: Settings,
+    start_service: Callable[[web.Application], Awaitable[Client]],
+    schedule_clock: MovableClock,
+) -> Client:
+    return await start_service(create_app(meeting_settings, schedule_clock))
 
 
 @pytest.fixture

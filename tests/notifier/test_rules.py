@@ -10,7 +10,7 @@ import random
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from notifier.mail import SUBJECT_MAX, DirectiveLine, Facts, build_message, format_time, render
+from notifier.mail import SUBJECT_MAX, DirectiveLine, Facts, build_message, format_time, outgoing, render
 from notifier.openapi import OPENAPI
 from notifier.service import (
     matches,
@@ -176,7 +176,7 @@ def test_email_subject_reaches_the_reader_with_its_spaces(subject: str) -> None:
         message_id="<1@hoinghi>",
         language="vi",
     )
-    received = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    received = email.message_from_bytes(outgoing(message).data, policy=email.policy.default)
     assert str(received["Subject"]) == subject.strip()[:SUBJECT_MAX]
 
 
@@ -185,5 +185,5 @@ def test_an_overlong_subject_is_trimmed_visibly() -> None:
         sender="a@example.org", to_addr="b@example.org", subject="Nhiệm vụ " * 100, text="x", html_body="x",
         message_id="<2@hoinghi>", language="vi",
     )  # fmt: skip
-    received = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+    received = email.message_from_bytes(outgoing(message).data, policy=email.policy.default)
     assert len(str(received["Subject"])) == SUBJECT_MAX and str(received["Subject"]).endswith("…")

@@ -165,11 +165,12 @@ async def test_many_clients_cost_one_read_per_event(notifier: Any, signer: Any, 
     hub = client.app[HUB]
 
     async def joined() -> bool:
+        # All in, the catch-up reads done, and the hub hearing of new events: from here on one event
+        # costs exactly one read.
         b = hub.broadcasters.get(mid)
-        return b is not None and len(b.clients) == 50 and not b.wake.is_set()
+        return hub.listening.is_set() and b is not None and len(b.clients) == 50 and b.idle and not b.wake.is_set()
 
     await wait_for(joined, what="50 clients joined")
-    await asyncio.sleep(0.05)
     reads = hub.reads
     event = await publish(checked_in(mid, 1))
     frames = await asyncio.gather(*(r.frame() for r in readers))

@@ -25,7 +25,7 @@ from schemas.events import Event
 from schemas.subjects import MEETINGS, Subjects, stream_of
 from servicekit.runtime import RUNTIME
 from servicekit.tokens import Claims, TokenSigner, expires_in
-from tests.conftest import EventTap, settings_of, wait_for
+from tests.conftest import EventTap, MovableClock, settings_of, wait_for
 
 Client = TestClient[Any, Any]
 
@@ -66,8 +66,12 @@ async def publish(js: tuple[NATS, JetStreamContext], namespace: str, tap: EventT
 
 
 @pytest.fixture
-async def client(env: dict[str, Any], start_service: Callable[[web.Application], Awaitable[Client]]) -> Client:
-    return await start_service(create_app(settings_of(Settings, env, schedule_interval_s=0.1)))
+async def client(
+    env: dict[str, Any],
+    start_service: Callable[[web.Application], Awaitable[Client]],
+    schedule_clock: MovableClock,
+) -> Client:
+    return await start_service(create_app(settings_of(Settings, env, schedule_interval_s=0.1), schedule_clock))
 
 
 @dataclass
