@@ -48,7 +48,9 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True):
 def access_until(ends_at: dt.datetime, timezone: str | None, days: float) -> dt.datetime:
     """Midnight on the meeting's calendar ending the day that falls `days` after the meeting ends, so
     "the day after" means the same to everyone at a meeting in Da Nang whatever the server's zone (UTC
-    midnight is 07:00 there). A zone nobody knows is read as UTC."""
+    midnight is 07:00 there). A zone nobody knows is read as UTC. No grace ends access with the meeting."""
+    if days <= 0:
+        return ends_at
     try:
         zone = zoneinfo.ZoneInfo(timezone or "UTC")
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -180,6 +180,7 @@ ROWS: tuple[Row, ...] = (
     n("POST", SUBSCRIPTION + "/deliveries/{delivery_id}/replay", ORGANISER, **ORG_ONLY),
     n("POST", SUBSCRIPTION + "/replay", ORGANISER, **ORG_ONLY),
     n("GET", "/api/v1/dead-letters", ORGANISER, **OWN_ORG),
+    n("GET", MEETING + "/emails", ORGANISER, other_meeting=403),
     n("GET", MEETING + "/stream", EVERYONE, note="`access_token` accepted here only"),
     # last: they close the meeting for what follows
     m("POST", MEETING + "/end", CHAIR),

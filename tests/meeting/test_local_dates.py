@@ -16,19 +16,19 @@ DA_NANG = dt.timezone(dt.timedelta(hours=7))
 
 
 def test_access_ends_at_midnight_on_the_meetings_calendar() -> None:
-    # The conference ends 23:30 on 14 January in Da Nang (16:30 UTC): with no grace day, links work
-    # until 00:00 on the 15th there, which is 17:00 UTC on the 14th, not UTC's midnight.
+    # The conference ends 23:30 on 14 January in Da Nang (16:30 UTC): with one grace day, links work
+    # through the 15th there, until 17:00 UTC on the 15th, not UTC's midnight.
     ends = dt.datetime(2021, 1, 14, 23, 30, tzinfo=DA_NANG)
-    assert access_until(ends, "Asia/Ho_Chi_Minh", 0) == dt.datetime(2021, 1, 14, 17, tzinfo=UTC)
-    # One grace day: through the 15th on Da Nang's calendar.
     assert access_until(ends, "Asia/Ho_Chi_Minh", 1) == dt.datetime(2021, 1, 15, 17, tzinfo=UTC)
-    # The same moment is still 14 January in Los Angeles (08:30): its day ends 08:00 UTC on the 15th.
-    assert access_until(ends, "America/Los_Angeles", 0) == dt.datetime(2021, 1, 15, 8, tzinfo=UTC)
-    # Ending in Da Nang's afternoon of the 15th (06:30 UTC): links work until 17:00 UTC that day.
+    # The same moment is 14 January in Los Angeles (08:30): the day after ends 08:00 UTC on the 16th.
+    assert access_until(ends, "America/Los_Angeles", 1) == dt.datetime(2021, 1, 16, 8, tzinfo=UTC)
+    # Ending in Da Nang's afternoon of the 15th (06:30 UTC): links work through the 16th there.
     afternoon = dt.datetime(2021, 1, 15, 13, 30, tzinfo=DA_NANG)
-    assert access_until(afternoon, "Asia/Ho_Chi_Minh", 0) == dt.datetime(2021, 1, 15, 17, tzinfo=UTC)
+    assert access_until(afternoon, "Asia/Ho_Chi_Minh", 1) == dt.datetime(2021, 1, 16, 17, tzinfo=UTC)
     # An unknown zone name falls back to UTC's calendar rather than failing the sign-in.
-    assert access_until(ends, "Mars/Olympus_Mons", 0) == dt.datetime(2021, 1, 15, tzinfo=UTC)
+    assert access_until(ends, "Mars/Olympus_Mons", 1) == dt.datetime(2021, 1, 16, tzinfo=UTC)
+    # No grace at all: access ends with the meeting.
+    assert access_until(ends, "Asia/Ho_Chi_Minh", 0) == ends
 
 
 async def test_a_contribution_is_overdue_from_its_deadline_whatever_the_sessions_zone(database_url: str) -> None:
