@@ -91,6 +91,8 @@ class EventConsumer:
         self._settle = settle
         self._batch = batch
         self._max_deliver = max_deliver
+        # deliveries spent waiting for a related event, per message: they do not count as failures
+        self._waited: dict[int, int] = {}
         self._fetch_timeout = fetch_timeout
         self._reconnected = asyncio.Event()
 
@@ -191,6 +193,9 @@ class EventConsumer:
                     waiting_for=str(exc),
                     delivered=delivered,
                 )
+            if len(self._waited) > 100_000:
+                self._waited.clear()
+            self._waited[msg.metadata.sequence.stream] = self._waited.get(msg.metadata.sequence.stream, 0) + 1
             await msg.nak(delay=wait_delay(delivered))
             return
         except (asyncpg.DataError, asyncpg_base.DataError) as exc:
@@ -199,7 +204,7 @@ class EventConsumer:
             await self._dead_letter(msg, f"refused by the database: {exc!r}")
             return
         except Exception as exc:
-            delivered = msg.metadata.num_delivered
+            delivered = msg.metadata.num_delivered - self._waited.get(msg.metadata.sequence.stream, 0)
             if delivered >= self._max_deliver:
                 await self._dead_letter(msg, f"failed {delivered} times: {exc!r}", event)
                 return
@@ -216,6 +221,7 @@ class EventConsumer:
             return
         finally:
             correlation_id.reset(token)
+        self._waited.pop(msg.metadata.sequence.stream, None)
         (HANDLED if fresh else DUPLICATES).labels(self.durable).inc()
         LAG.labels(self.durable).set(max(0.0, (dt.datetime.now(dt.UTC) - event.occurred_at).total_seconds()))
         await msg.ack()

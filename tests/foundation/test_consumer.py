@@ -122,8 +122,8 @@ async def test_transient_failure_is_retried_and_handled_once(
 class Waiter(Recorder):
     """A handler whose event depends on one that arrives only after `waits` attempts."""
 
-    def __init__(self, waits: int) -> None:
-        super().__init__()
+    def __init__(self, waits: int, fail_times: int = 0) -> None:
+        super().__init__(fail_times=fail_times)
         self.waits = waits
 
     async def __call__(self, conn: asyncpg.Connection, event: Event) -> None:
@@ -141,7 +141,8 @@ async def test_an_event_waiting_for_a_related_one_is_never_dead_lettered(
     await jsc.add_stream(subjects.stream_config(MEETINGS))
     event = new_event(MeetingStarted, meeting_id=uuid.uuid4())
     await jsc.publish(subjects.for_event(event), encode(event), headers={"Nats-Msg-Id": str(event.id)})
-    handler = Waiter(waits=5)  # more than max_deliver
+    # more waits than max_deliver, then a transient failure: the waits are not failures, so it is retried
+    handler = Waiter(waits=5, fail_times=1)
     task = await _run(_consumer(pool, nc, jsc, subjects, handler, max_deliver=3))
     await wait_for(lambda: _handled(pool), timeout=20, what="handled once the related event came")
     await _stop(task)
