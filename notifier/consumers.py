@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 import structlog
 
-from notifier import db
+from notifier.db import emails, read_model, webhooks
 from notifier.mail import LINK_PLACEHOLDER, DirectiveLine, Facts, Kind, pick, render
 from notifier.service import LIVE_TYPES, public_payload
 from notifier.settings import Settings
@@ -38,12 +38,12 @@ class EventHandler:
         problem = event_problem(event)
         if problem:
             raise PoisonEvent(problem)
-        if await db.event_known(conn, event.id):
+        if await webhooks.event_known(conn, event.id):
             await self.settle(conn, event)
             return
         # Two streams, two consumers, no order between them: an event of a meeting not known yet, or a poll
         # event whose roster counted meeting events not applied here yet, waits for them (docs/consistency.md).
-        if not isinstance(event, ev.MeetingFacts) and await db.meeting(conn, event.meeting_id) is None:
+        if not isinstance(event, ev.MeetingFacts) and await read_model.meeting(conn, event.meeting_id) is None:
             raise NotYet("the meeting's facts")
         if isinstance(event, ev.PollOpened | ev.PollClosed) and event.meeting_position:
             applied = await positions.position(conn, event.meeting_id)
@@ -51,13 +51,13 @@ class EventHandler:
                 raise NotYet(f"meeting events {applied + 1}..{event.meeting_position}")
         await self.update_read_model(conn, event)
         await self.settle(conn, event)
-        live_seq = await db.next_live_seq(conn, event.meeting_id) if event.event_type in LIVE_TYPES else None
-        await db.record_event(
+        live_seq = await webhooks.next_live_seq(conn, event.meeting_id) if event.event_type in LIVE_TYPES else None
+        await webhooks.record_event(
             conn, event.id, event.event_type, event.meeting_id, event.occurred_at, public_payload(event), live_seq
         )
-        meeting = await db.meeting(conn, event.meeting_id)
+        meeting = await read_model.meeting(conn, event.meeting_id)
         assert meeting is not None
-        await db.fan_out(conn, event.id, event.event_type, event.meeting_id, meeting["organisation_id"])
+        await webhooks.fan_out(conn, event.id, event.event_type, event.meeting_id, meeting["organisation_id"])
         await self.queue_emails(conn, event, meeting)
 
     @staticmethod
@@ -70,7 +70,7 @@ class EventHandler:
         v = event.meeting_seq
         match event:
             case ev.MeetingFacts():
-                await db.upsert_meeting(
+                await read_model.upsert_meeting(
                     conn,
                     {
                         "meeting_id": event.meeting_id,
@@ -90,13 +90,13 @@ class EventHandler:
                     v,
                 )
             case ev.MeetingCancelled():
-                await db.set_meeting_status(conn, event.meeting_id, "cancelled", v)
+                await read_model.set_meeting_status(conn, event.meeting_id, "cancelled", v)
             case ev.MeetingStarted():
-                await db.set_meeting_status(conn, event.meeting_id, "started", v)
+                await read_model.set_meeting_status(conn, event.meeting_id, "started", v)
             case ev.MeetingEnded():
-                await db.set_meeting_status(conn, event.meeting_id, "ended", v)
+                await read_model.set_meeting_status(conn, event.meeting_id, "ended", v)
             case ev.ParticipantFacts():
-                await db.upsert_participant(
+                await read_model.upsert_participant(
                     conn,
                     {
                         "participant_id": event.participant_id,
@@ -112,11 +112,11 @@ class EventHandler:
                     v,
                 )
             case ev.ParticipantRemoved():
-                await db.remove_participant(conn, event.participant_id, event.meeting_id)
+                await read_model.remove_participant(conn, event.participant_id, event.meeting_id)
             case ev.ParticipantSessionsEnded():
-                await db.end_sessions(conn, event.participant_id, event.meeting_id, event.epoch)
+                await read_model.end_sessions(conn, event.participant_id, event.meeting_id, event.epoch)
             case ev.ContributionRequested():
-                await db.add_contribution_request(
+                await read_model.add_contribution_request(
                     conn,
                     event.request_id,
                     event.meeting_id,
@@ -126,7 +126,7 @@ class EventHandler:
                     event.deadline,
                 )
             case ev.ContributionSubmitted():
-                await db.mark_contribution_submitted(conn, event.request_id, event.department_id)
+                await read_model.mark_contribution_submitted(conn, event.request_id, event.department_id)
 
     async def queue_emails(self, conn: asyncpg.Connection, event: Event, meeting: asyncpg.Record) -> None:
         if meeting["record_only"]:
@@ -135,7 +135,7 @@ class EventHandler:
         source = str(event.id)
         match event:
             case ev.InvitationSent():
-                people = await db.recipients(conn, event.meeting_id, participant_id=event.participant_id)
+                people = await read_model.recipients(conn, event.meeting_id, participant_id=event.participant_id)
                 if event.sealed_link:
                     # the bodies keep a placeholder: the link is opened only when the email is built
                     await queue(
@@ -144,7 +144,7 @@ class EventHandler:
                 else:
                     await queue(conn, "invitation", source, meeting, people, link=link)
             case ev.ContributionRequested():
-                people = await db.recipients(
+                people = await read_model.recipients(
                     conn, event.meeting_id, departments=event.department_ids, role="department_representative"
                 )
                 await queue(
@@ -158,8 +158,8 @@ class EventHandler:
                     deadline=event.deadline,
                 )
             case ev.ContributionOverdue():
-                request = await db.contribution_request(conn, event.request_id)
-                people = await db.recipients(
+                request = await read_model.contribution_request(conn, event.request_id)
+                people = await read_model.recipients(
                     conn, event.meeting_id, departments=[event.department_id], role="department_representative"
                 )
                 await queue(
@@ -173,7 +173,7 @@ class EventHandler:
                     deadline=event.deadline,
                 )
             case ev.PollOpened():
-                people = await db.recipients(conn, event.meeting_id)
+                people = await read_model.recipients(conn, event.meeting_id)
                 people = [p for p in people if p["role"] != "observer"]
                 await queue(
                     conn,
@@ -185,7 +185,7 @@ class EventHandler:
                     topic=lambda lang, e=event: pick(e.question.vi, e.question.en, lang),
                 )
             case ev.ResolutionAdopted():
-                people = await db.recipients(conn, event.meeting_id)
+                people = await read_model.recipients(conn, event.meeting_id)
                 await queue(
                     conn,
                     "resolution_adopted",
@@ -197,7 +197,7 @@ class EventHandler:
                     directives=lambda lang, e=event: directive_lines(e.directives, lang),
                 )
             case ev.DirectiveIssued():
-                people = await db.recipients(
+                people = await read_model.recipients(
                     conn, event.meeting_id, departments=event.directive.department_ids, within_blocks=True
                 )
                 await queue(
@@ -255,4 +255,4 @@ async def queue(
                 sealed,
             )
         )
-    await db.add_emails(conn, rows)
+    await emails.add_emails(conn, rows)

@@ -23,7 +23,7 @@ import structlog
 from prometheus_client import Counter as Metric
 from prometheus_client import Histogram
 
-from notifier import db
+from notifier.db import webhooks
 from notifier.service import next_delay, parse_retry_after, parse_schedule, webhook_headers
 from notifier.settings import Settings
 from notifier.ssrf import Guard, GuardedResolver, RefusedTarget, parse_cidrs
@@ -58,7 +58,7 @@ class Dispatcher:
         self.guard = guard_of(settings)
         self.in_flight: Counter[str] = Counter()
         self.tasks: set[asyncio.Task[None]] = set()
-        self.claims: dict[asyncio.Task[None], db.Claim] = {}
+        self.claims: dict[asyncio.Task[None], webhooks.Claim] = {}
         self.wake = asyncio.Event()
 
     async def run(self, runtime: Runtime) -> None:
@@ -107,7 +107,9 @@ class Dispatcher:
         if not unfinished:
             return
         try:
-            released = await db.release(pool, unfinished, "interrupted: the notifier shut down during the attempt")
+            released = await webhooks.release(
+                pool, unfinished, "interrupted: the notifier shut down during the attempt"
+            )
             log.info("deliveries in flight handed back at shutdown", count=released)
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("deliveries in flight not handed back; their leases will run out", error=repr(exc))
@@ -116,7 +118,7 @@ class Dispatcher:
         room = self.settings.webhook_max_in_flight - len(self.tasks)
         if room <= 0:
             return
-        candidates = await db.due_candidates(pool, room * 4)
+        candidates = await webhooks.due_candidates(pool, room * 4)
         chosen: list[uuid.UUID] = []
         planned: Counter[str] = Counter()
         for row in candidates:
@@ -131,13 +133,13 @@ class Dispatcher:
             return
         token = uuid.uuid4()
         lease = self.settings.webhook_timeout_s + self.settings.webhook_lease_margin_s
-        claimed = await db.claim(pool, chosen, token, lease)
-        secrets = await db.secrets_of(pool, list({r["subscription_id"] for r in claimed}))
+        claimed = await webhooks.claim(pool, chosen, token, lease)
+        secrets = await webhooks.secrets_of(pool, list({r["subscription_id"] for r in claimed}))
         for row in claimed:
             self.in_flight[row["url"]] += 1
             task = asyncio.create_task(self.attempt(pool, http, row, token, secrets.get(row["subscription_id"], [])))
             self.tasks.add(task)
-            self.claims[task] = db.Claim(row["id"], token, dt.datetime.now(dt.UTC))
+            self.claims[task] = webhooks.Claim(row["id"], token, dt.datetime.now(dt.UTC))
             task.add_done_callback(self._done(row["url"]))
 
     def _done(self, url: str):  # type: ignore[no-untyped-def]
@@ -197,7 +199,7 @@ class Dispatcher:
             next_status = "pending" if retry_in is not None else "dead"
         ATTEMPTS.labels(outcome).inc()
         async with pool.acquire() as conn, conn.transaction():
-            moved = await db.finish_attempt(
+            moved = await webhooks.finish_attempt(
                 conn,
                 delivery_id=row["id"],
                 token=token,
@@ -211,6 +213,6 @@ class Dispatcher:
                 retry_in_s=retry_in,
             )
             if moved and next_status == "gone":
-                await db.disable_subscription_of(conn, row["id"], "the endpoint answered 410 Gone")
+                await webhooks.disable_subscription_of(conn, row["id"], "the endpoint answered 410 Gone")
         if not moved:
             log.warning("delivery outcome not recorded: claim lost", delivery_id=str(row["id"]))

@@ -22,8 +22,8 @@ import asyncpg
 import structlog
 from prometheus_client import Counter
 
-from notifier import db
 from notifier.consumers import meeting_link, queue
+from notifier.db import emails, read_model
 from notifier.delivery import listen
 from notifier.mail import Outgoing, build_message, check_sender, outgoing, with_link
 from notifier.service import parse_schedule
@@ -119,7 +119,7 @@ class Mailer:
         while not self.stopping:
             self.wake.clear()
             try:
-                rows = await db.claim_emails(pool, BATCH, self.settings.smtp_timeout_s + 30)
+                rows = await emails.claim_emails(pool, BATCH, self.settings.smtp_timeout_s + 30)
                 await self.send_batch(pool, rows)
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("email batch failed, retrying", error=repr(exc))
@@ -146,7 +146,7 @@ class Mailer:
                 try:
                     message = self.message(row)
                 except Unsealable as exc:  # sealed to another key: no retry can open it
-                    await db.email_failed(pool, row["id"], f"personal link cannot be opened: {exc}", None)
+                    await emails.email_failed(pool, row["id"], f"personal link cannot be opened: {exc}", None)
                     SENT.labels("failed").inc()
                     log.error("invitation link cannot be opened", email_id=row["id"], error=str(exc))
                     continue
@@ -172,7 +172,7 @@ class Mailer:
                     smtp = self.drop(smtp)
                     await self.failed(pool, row, exc)
                     continue
-                await db.email_sent(pool, row["id"])
+                await emails.email_sent(pool, row["id"])
                 SENT.labels("sent").inc()
         except asyncio.CancelledError:
             # Shutting down: the rows of the batch not yet tried go back at once, rather than waiting
@@ -180,7 +180,7 @@ class Mailer:
             untried = [r["id"] for r in rows if r["id"] not in finished]
             if untried:
                 with contextlib.suppress(OSError, asyncpg.PostgresError):
-                    await db.release_emails(pool, untried)
+                    await emails.release_emails(pool, untried)
             self.drop(smtp)  # no polite QUIT: the server may be in the middle of a message
             smtp = None
             raise
@@ -201,13 +201,13 @@ class Mailer:
     async def failed(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
         attempts = row["attempts"]
         retry = self.schedule[attempts - 1] if attempts <= len(self.schedule) else None
-        await db.email_failed(pool, row["id"], f"{type(exc).__name__}: {exc}", retry)
+        await emails.email_failed(pool, row["id"], f"{type(exc).__name__}: {exc}", retry)
         SENT.labels("failed" if retry is None else "retry").inc()
         log.warning("email not sent", to=row["to_addr"], error=repr(exc), retry_in_s=retry)
 
     async def unsendable(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
         reason = f"cannot be built: {type(exc).__name__}: {exc}"
-        await db.email_failed(pool, row["id"], reason, None)
+        await emails.email_failed(pool, row["id"], reason, None)
         SENT.labels("failed").inc()
         log.warning("email given up", email_id=row["id"], kind=row["kind"], error=reason[:300])
 
@@ -218,23 +218,23 @@ async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datet
     (each carries its offset) at `now`, which tests give; the emails show them in the meeting's zone."""
     now = now or dt.datetime.now(dt.UTC)
     async with runtime.db().acquire() as conn, conn.transaction():
-        for meeting in await db.meetings_starting_within(conn, now, 24 * 3600):
+        for meeting in await emails.meetings_starting_within(conn, now, 24 * 3600):
             kind = "reminder_1h" if meeting["starts_at"] - now <= dt.timedelta(hours=1) else "reminder_24h"
             key = f"{kind}:{meeting['meeting_id']}:{meeting['starts_at'].isoformat()}"
-            if await db.add_notice(conn, key):
-                people = await db.recipients(conn, meeting["meeting_id"])
+            if await emails.add_notice(conn, key):
+                people = await read_model.recipients(conn, meeting["meeting_id"])
                 await queue(conn, kind, key, meeting, people, link=meeting_link(settings, meeting["meeting_id"]))
-        for request in await db.contribution_deadlines_within(conn, now, settings.contribution_deadline_notice_s):
-            meeting = await db.meeting(conn, request["meeting_id"])
+        for request in await emails.contribution_deadlines_within(conn, now, settings.contribution_deadline_notice_s):
+            meeting = await read_model.meeting(conn, request["meeting_id"])
             if meeting is None:
                 continue
             for department in request["department_ids"]:
                 if department in request["submitted"]:
                     continue
                 key = f"contribution_deadline_near:{request['request_id']}:{department}"
-                if not await db.add_notice(conn, key):
+                if not await emails.add_notice(conn, key):
                     continue
-                people = await db.recipients(
+                people = await read_model.recipients(
                     conn, request["meeting_id"], departments=[department], role="department_representative"
                 )
                 await queue(

@@ -9,7 +9,8 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from notifier import api, db, live
+from notifier import api, live
+from notifier.db import emails, read_model, webhooks
 from notifier.service import new_secret, validate_event_filter
 from notifier.settings import Settings
 from notifier.ssrf import Guard, RefusedTarget
@@ -44,7 +45,7 @@ async def check_meeting(request: web.Request, claims: Claims, meeting_id: uuid.U
     exactly like one that does not exist."""
     if meeting_id is None:
         return
-    meeting = await db.meeting(pool(request), meeting_id)
+    meeting = await read_model.meeting(pool(request), meeting_id)
     if meeting is None or meeting["organisation_id"] != claims.org:
         raise Problem(422, "Unknown meeting", "no such meeting in your organisation", field="meeting_id")
 
@@ -62,7 +63,7 @@ async def current_state(request: web.Request, handler: Handler) -> web.StreamRes
     if token:
         claims = request.app[VERIFIER].verify(token)
         if claims.kind == "participant":
-            standing = await standing_of(lambda: db.standing(pool(request), claims.sub))
+            standing = await standing_of(lambda: read_model.standing(pool(request), claims.sub))
             if session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC)) != "full":
                 raise session_ended()
     return await handler(request)
@@ -109,7 +110,7 @@ async def create_subscription(request: web.Request) -> web.Response:
 
         async def create(conn: asyncpg.Connection) -> web.Response:
             secret = new_secret()
-            row = await db.create_subscription(
+            row = await webhooks.create_subscription(
                 conn,
                 organisation_id=claims.org,
                 url=body.url,
@@ -131,13 +132,13 @@ async def create_subscription(request: web.Request) -> web.Response:
 
 async def list_subscriptions(request: web.Request) -> web.Response:
     claims = organiser(request)
-    rows = await db.subscriptions(pool(request), claims.org)
+    rows = await webhooks.subscriptions(pool(request), claims.org)
     return json_response(api.SubscriptionList(items=[subscription_body(r, []) for r in rows]))
 
 
 async def _owned(request: web.Request, claims: Claims, conn: asyncpg.Connection | asyncpg.Pool, lock: bool = False):  # type: ignore[no-untyped-def]
     sid = parse_uuid(request.match_info["subscription_id"], "subscription")
-    row = await db.subscription(conn, claims.org, sid, lock=lock)
+    row = await webhooks.subscription(conn, claims.org, sid, lock=lock)
     if row is None:
         raise Problem(404, "Not found", "no such subscription")
     return row
@@ -146,7 +147,7 @@ async def _owned(request: web.Request, claims: Claims, conn: asyncpg.Connection 
 async def get_subscription(request: web.Request) -> web.Response:
     claims = organiser(request)
     row = await _owned(request, claims, pool(request))
-    expiries = await db.secret_expiries(pool(request), row["id"])
+    expiries = await webhooks.secret_expiries(pool(request), row["id"])
     return json_response(subscription_body(row, expiries), headers={"ETag": etag(row["version"])})
 
 
@@ -168,8 +169,8 @@ async def patch_subscription(request: web.Request) -> web.Response:
         row = await _owned(request, claims, conn, lock=True)
         check_if_match(request, row["version"])
         if changes:
-            row = await db.update_subscription(conn, row["id"], changes)
-        expiries = await db.secret_expiries(conn, row["id"])
+            row = await webhooks.update_subscription(conn, row["id"], changes)
+        expiries = await webhooks.secret_expiries(conn, row["id"])
     return json_response(subscription_body(row, expiries), headers={"ETag": etag(row["version"])})
 
 
@@ -178,7 +179,7 @@ async def delete_subscription(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         row = await _owned(request, claims, conn, lock=True)
         check_if_match(request, row["version"])
-        await db.delete_subscription(conn, row["id"])
+        await webhooks.delete_subscription(conn, row["id"])
     return web.Response(status=204)
 
 
@@ -191,8 +192,8 @@ async def rotate_secret(request: web.Request) -> web.Response:
     secret = new_secret()
     async with pool(request).acquire() as conn, conn.transaction():
         row = await _owned(request, claims, conn, lock=True)
-        await db.rotate_secret(conn, row["id"], secret, overlap)
-        expiries = await db.secret_expiries(conn, row["id"])
+        await webhooks.rotate_secret(conn, row["id"], secret, overlap)
+        expiries = await webhooks.secret_expiries(conn, row["id"])
     return json_response(api.RotatedSecret(secret=secret, previous_secrets_expire_at=expiries))
 
 
@@ -229,10 +230,10 @@ async def _delivery_page(request: web.Request, subscription_ids: list[uuid.UUID]
     query = convert_query(dict(request.query), api.DeliveryQuery)
     if not 1 <= query.limit <= 500:
         raise Problem(400, "Invalid query parameter", "limit is 1 to 500", field="limit")
-    rows = await db.deliveries(
+    rows = await webhooks.deliveries(
         pool(request), subscription_ids, status=status or query.status, before=query.before, limit=query.limit
     )
-    attempts = await db.attempts_of(pool(request), [r["id"] for r in rows])
+    attempts = await webhooks.attempts_of(pool(request), [r["id"] for r in rows])
     items = [delivery_body(r, attempts.get(r["id"], [])) for r in rows]
     more = items[-1].created_at if len(items) == query.limit else None
     return json_response(api.DeliveryList(items=items, next_before=more))
@@ -247,7 +248,7 @@ async def list_deliveries(request: web.Request) -> web.Response:
 async def dead_letters(request: web.Request) -> web.Response:
     """Deliveries that ran out of retries, across the organisation's subscriptions."""
     claims = organiser(request)
-    rows = await db.subscriptions(pool(request), claims.org)
+    rows = await webhooks.subscriptions(pool(request), claims.org)
     return await _delivery_page(request, [r["id"] for r in rows], "dead")
 
 
@@ -256,7 +257,9 @@ async def meeting_emails(request: web.Request) -> web.Response:
     claims = organiser(request)
     meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
     query = convert_query(dict(request.query), api.EmailQuery)
-    rows = await db.emails_of_meeting(pool(request), claims.org, meeting_id, query.status, query.before, query.limit)
+    rows = await emails.emails_of_meeting(
+        pool(request), claims.org, meeting_id, query.status, query.before, query.limit
+    )
     if rows is None:
         raise Problem(404, "Not found", "no such meeting")
     items = [
@@ -284,10 +287,10 @@ async def get_delivery(request: web.Request) -> web.Response:
     claims = organiser(request)
     sub = await _owned(request, claims, pool(request))
     did = parse_uuid(request.match_info["delivery_id"], "delivery")
-    row = await db.delivery(pool(request), sub["id"], did)
+    row = await webhooks.delivery(pool(request), sub["id"], did)
     if row is None:
         raise Problem(404, "Not found", "no such delivery")
-    attempts = await db.attempts_of(pool(request), [did])
+    attempts = await webhooks.attempts_of(pool(request), [did])
     return json_response(delivery_body(row, attempts.get(did, [])))
 
 
@@ -296,13 +299,13 @@ async def replay_delivery(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         sub = await _owned(request, claims, conn)
         did = parse_uuid(request.match_info["delivery_id"], "delivery")
-        original = await db.delivery(conn, sub["id"], did)
+        original = await webhooks.delivery(conn, sub["id"], did)
         if original is None:
             raise Problem(404, "Not found", "no such delivery")
         if original["status"] in ("pending", "delivering"):
             raise Problem(409, "Delivery in progress", "it is still being attempted; replay it once it has finished")
-        row = await db.replay_delivery(conn, original)
-        row = await db.delivery(conn, sub["id"], row["id"])
+        row = await webhooks.replay_delivery(conn, original)
+        row = await webhooks.delivery(conn, sub["id"], row["id"])
     assert row is not None
     return json_response(delivery_body(row, []), status=202)
 
@@ -317,7 +320,7 @@ async def replay_range(request: web.Request) -> web.Response:
         raise Problem(422, "Invalid range", "until must be after since", field="until")
     async with pool(request).acquire() as conn, conn.transaction():
         sub = await _owned(request, claims, conn)
-        count = await db.replay_range(conn, sub, body.since, until, MAX_REPLAY)
+        count = await webhooks.replay_range(conn, sub, body.since, until, MAX_REPLAY)
     return json_response(api.Replayed(deliveries=count), status=202)
 
 
@@ -328,7 +331,7 @@ async def meeting_stream(request: web.Request) -> web.StreamResponse:
         if claims.meeting != meeting_id:
             raise Problem(404, "Not found", "no such meeting")
     else:
-        meeting = await db.meeting(pool(request), meeting_id)
+        meeting = await read_model.meeting(pool(request), meeting_id)
         if meeting is None or meeting["organisation_id"] != claims.org:
             raise Problem(404, "Not found", "no such meeting")
     raw = request.headers.get("Last-Event-ID") or request.query.get("last_event_id")

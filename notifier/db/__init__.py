@@ -1,0 +1,1 @@
+"""All of the notifier's SQL, a module per topic."""
