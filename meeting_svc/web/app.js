@@ -274,9 +274,29 @@ function when(meeting) {
 
 const STAFF = new Set(["chair", "secretary"]); // "organiser" is no participant role
 
+// Every render replaces the page's live region. One that falls between a button's pointerdown and
+// pointerup replaces the button under the pointer and the click is lost (during a vote, turnout
+// changes arrive several times a second): renders wait while a pointer is down, then run once.
+let pointerDown = false;
+let renderHeld = false;
+document.addEventListener("pointerdown", () => (pointerDown = true), true);
+function releasePointer() {
+  pointerDown = false;
+  if (renderHeld) {
+    renderHeld = false;
+    setTimeout(render, 0); // after the click that follows this pointerup
+  }
+}
+document.addEventListener("pointerup", releasePointer, true);
+document.addEventListener("pointercancel", releasePointer, true);
+
 function render() {
   const meeting = state.meeting;
   if (!meeting) return;
+  if (pointerDown) {
+    renderHeld = true;
+    return;
+  }
   if (projector) return renderProjector();
   showRegions();
   document.documentElement.lang = state.lang;
