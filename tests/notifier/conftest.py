@@ -147,3 +147,18 @@ def invitation_sent(env: dict[str, Any], invited: Event, link: str) -> Event:
         participant_id=invited.participant_id,
         sealed_link=seal(read_seal_key(env["invite_seal_public_key"], "INVITE_SEAL_PUBLIC_KEY"), link),
     )
+
+
+async def invite(publish: Any, env: dict[str, Any], meeting_id: uuid.UUID, address: str, language: str = "vi") -> None:
+    """A participant joins the roster and meeting_svc orders their invitation emailed."""
+    invited = new_event(
+        ev.ParticipantInvited,
+        meeting_id=meeting_id,
+        participant_id=uuid.uuid4(),
+        name=address,
+        email=address,
+        role="voting_member",
+        language=language,
+    )
+    await publish(invited)
+    await publish(invitation_sent(env, invited, "https://meet.example.org/join/code"))

@@ -19,7 +19,7 @@ from schemas import events as ev
 from schemas.codec import new_event
 from servicekit.sealed import generate_seal_keypair
 from tests.conftest import Inbox, wait_for
-from tests.notifier.conftest import invitation_sent, meeting_created, organiser
+from tests.notifier.conftest import invitation_sent, invite, meeting_created, organiser
 
 
 def text_of(message: EmailMessage) -> str:
@@ -199,17 +199,7 @@ async def test_nobody_is_emailed_about_a_meeting_recorded_after_the_fact(
     await publish(past)
     current = await publish(meeting_created(org.id))
     for meeting, address in ((past, "then@example.org"), (current, "now@example.org")):
-        invited = await publish(
-            new_event(
-                ev.ParticipantInvited,
-                meeting_id=meeting.meeting_id,
-                participant_id=uuid.uuid4(),
-                name=address,
-                email=address,
-                role="voting_member",
-            )
-        )
-        await publish(invitation_sent(env, invited, "https://meet.example.org/join/code"))
+        await invite(publish, env, meeting.meeting_id, address)
     await inbox.count(1)  # the later meeting's invitation: the recorded one's events were handled before it
     conn = await asyncpg.connect(env["database_url"])
     try:
@@ -271,17 +261,7 @@ async def test_a_slow_smtp_server_is_fed_over_several_connections_and_no_more(
         meeting = await publish(meeting_created(organiser(signer).id))
         addresses = [f"member{i:02}@example.org" for i in range(40)]
         for address in addresses:
-            invited = await publish(
-                new_event(
-                    ev.ParticipantInvited,
-                    meeting_id=meeting.meeting_id,
-                    participant_id=uuid.uuid4(),
-                    name=address,
-                    email=address,
-                    role="voting_member",
-                )
-            )
-            await publish(invitation_sent(env, invited, "https://meet.example.org/join/code"))
+            await invite(publish, env, meeting.meeting_id, address)
         await inbox.count(len(addresses))
         assert sorted(str(m["To"]) for m in inbox.messages) == addresses
         assert 2 <= inbox.peak <= 3

@@ -21,22 +21,7 @@ from schemas.codec import new_event
 from servicekit.runtime import RUNTIME
 from servicekit.settings import SettingsError
 from tests.conftest import Inbox, wait_for
-from tests.notifier.conftest import invitation_sent, meeting_created, notifier_settings, organiser
-
-
-async def invite(publish: Any, env: dict[str, Any], meeting_id: uuid.UUID, address: str, language: str = "vi") -> None:
-    """A participant joins the roster and meeting_svc orders their invitation emailed."""
-    invited = new_event(
-        ev.ParticipantInvited,
-        meeting_id=meeting_id,
-        participant_id=uuid.uuid4(),
-        name=address,
-        email=address,
-        role="voting_member",
-        language=language,
-    )
-    await publish(invited)
-    await publish(invitation_sent(env, invited, "https://meet.example.org/join/code"))
+from tests.notifier.conftest import invite, meeting_created, notifier_settings, organiser
 
 
 async def email_log(client: Any, org: Any, meeting_id: uuid.UUID, **query: str) -> list[dict[str, Any]]:
