@@ -102,14 +102,19 @@ async def _acked(jsc: JetStreamContext, subjects: Subjects, n: int) -> bool:
     return info.ack_floor.stream_seq >= n and info.num_ack_pending == 0
 
 
-async def test_transient_failure_is_retried_and_handled_once(
-    pool: asyncpg.Pool, js: tuple[NATS, JetStreamContext], namespace: str
-) -> None:
-    nc, jsc = js
+async def _one_event_published(jsc: JetStreamContext, namespace: str) -> tuple[Subjects, Event]:
     subjects = Subjects(namespace)
     await jsc.add_stream(subjects.stream_config(MEETINGS))
     event = new_event(MeetingStarted, meeting_id=uuid.uuid4())
     await jsc.publish(subjects.for_event(event), encode(event), headers={"Nats-Msg-Id": str(event.id)})
+    return subjects, event
+
+
+async def test_transient_failure_is_retried_and_handled_once(
+    pool: asyncpg.Pool, js: tuple[NATS, JetStreamContext], namespace: str
+) -> None:
+    nc, jsc = js
+    subjects, event = await _one_event_published(jsc, namespace)
     handler = Recorder(fail_times=2)
     task = await _run(_consumer(pool, nc, jsc, subjects, handler))
     await wait_for(lambda: _handled(pool), timeout=15, what="handled after retries")
@@ -137,10 +142,7 @@ async def test_an_event_waiting_for_a_related_one_is_never_dead_lettered(
     pool: asyncpg.Pool, js: tuple[NATS, JetStreamContext], namespace: str
 ) -> None:
     nc, jsc = js
-    subjects = Subjects(namespace)
-    await jsc.add_stream(subjects.stream_config(MEETINGS))
-    event = new_event(MeetingStarted, meeting_id=uuid.uuid4())
-    await jsc.publish(subjects.for_event(event), encode(event), headers={"Nats-Msg-Id": str(event.id)})
+    subjects, event = await _one_event_published(jsc, namespace)
     # more waits than max_deliver, then a transient failure: the waits are not failures, so it is retried
     handler = Waiter(waits=5, fail_times=1)
     task = await _run(_consumer(pool, nc, jsc, subjects, handler, max_deliver=3))
