@@ -31,7 +31,9 @@ async def test_the_participant_page_has_no_serious_accessibility_violation(runni
 async def test_the_check_fails_on_a_serious_violation(browser: Browser) -> None:
     page = await browser.new_page()
     try:
-        await page.set_content('<html lang="en"><head><title>t</title></head><body><main><button></button></main></body></html>')
+        await page.set_content(
+            '<html lang="en"><head><title>t</title></head><body><main><button></button></main></body></html>'
+        )
         found = await violations(page)
         assert [v["id"] for v in found] == ["button-name"]
     finally:
