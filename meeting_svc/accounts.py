@@ -120,10 +120,10 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
-def cookie_name(public_url: str) -> str:
+def cookie_name(public_url: str, what: str = "session") -> str:
     """`__Host-` on https: the browser then accepts the cookie only Secure, for the whole site, from this
-    exact host (no subdomain can set or shadow it)."""
-    return "__Host-hoinghi_session" if public_url.lower().startswith("https://") else "hoinghi_session"
+    exact host (no subdomain can set or shadow it). `what`: the session, or a single sign-on in flight."""
+    return f"__Host-hoinghi_{what}" if public_url.lower().startswith("https://") else f"hoinghi_{what}"
 
 
 def origin_problem(method: str, origin: str | None, fetch_site: str | None, site: str) -> Problem | None:

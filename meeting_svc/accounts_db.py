@@ -224,3 +224,56 @@ async def use_reset(conn: asyncpg.Connection, token: str, now: dt.datetime) -> u
             "update password_resets set used_at = $2 where organiser_id = $1 and used_at is null", organiser_id, now
         )
     return organiser_id
+
+
+# --- single sign-on ---------------------------------------------------------------------------------------
+
+
+async def add_oidc_login(
+    conn: Conn, state: str, nonce: str, verifier: str, now: dt.datetime, expires: dt.datetime
+) -> None:
+    await conn.execute(
+        "insert into oidc_logins (state_sha256, nonce, code_verifier, created_at, expires_at)"
+        " values ($1, $2, $3, $4, $5)",
+        sha256(state),
+        nonce,
+        verifier,
+        now,
+        expires,
+    )
+
+
+async def take_oidc_login(conn: Conn, state: str, now: dt.datetime) -> asyncpg.Record | None:
+    """The sign-in this state started, once: a replayed answer from the provider finds nothing."""
+    return await conn.fetchrow(
+        "delete from oidc_logins where state_sha256 = $1 returning nonce, code_verifier, expires_at > $2 as live",
+        sha256(state),
+        now,
+    )
+
+
+async def single_sign_on_organiser(
+    conn: asyncpg.Connection, organisation_id: uuid.UUID, subject: str, email: str, name: str
+) -> uuid.UUID | None:
+    """The organiser this provider identity signs in as: the one it signed in as before, or the organiser of
+    this organisation with this email (linked now), or a new one. None when the identity or the email
+    belongs to another organisation's organiser."""
+    row = await conn.fetchrow("select id, organisation_id from organisers where oidc_subject = $1", subject)
+    if row is None:
+        row = await conn.fetchrow(
+            "select id, organisation_id from organisers where lower(email) = lower($1) for update", email
+        )
+        if row is not None and row["organisation_id"] == organisation_id:
+            await conn.execute("update organisers set oidc_subject = $2 where id = $1", row["id"], subject)
+    if row is not None:
+        return row["id"] if row["organisation_id"] == organisation_id else None
+    organiser_id = uuid.uuid4()
+    await conn.execute(
+        "insert into organisers (id, organisation_id, name, email, oidc_subject) values ($1, $2, $3, $4, $5)",
+        organiser_id,
+        organisation_id,
+        name,
+        email,
+        subject,
+    )
+    return organiser_id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from meeting_svc import auth_api
-from meeting_svc.views import api_tokens, resets, signin
+from meeting_svc.views import api_tokens, oidc, resets, signin
 from servicekit.openapi import Operation
 
 COOKIE = "session"  # the browser session cookie (see the security scheme)
@@ -111,6 +111,37 @@ OPERATIONS: list[tuple[Operation, object]] = [
             description="The link works once and until PASSWORD_RESET_MINUTES after it was asked for: then 410.",
         ),
         resets.complete_reset,
+    ),
+    (
+        Operation(
+            "GET",
+            "/auth/oidc/start",
+            "Single sign-on: redirect to the OpenID Connect provider",
+            "sign-in",
+            status=302,
+            errors=(404,),
+            auth=None,
+            description="404 when single sign-on is not configured.",
+        ),
+        oidc.start,
+    ),
+    (
+        Operation(
+            "GET",
+            "/auth/oidc/callback",
+            "Single sign-on: the provider's answer; sets the session cookie and redirects to the console",
+            "sign-in",
+            status=302,
+            errors=(400, 403, 404),
+            auth=None,
+            query={"code": "authorization code", "state": "the state sent", "error": "the provider's refusal"},
+            description=(
+                "400 when the state is not one this browser started (or it expired, or was used); 403 when the"
+                " ID token does not verify (signature, issuer, audience, expiry, nonce) or its email domain is"
+                " not allowed."
+            ),
+        ),
+        oidc.callback,
     ),
     (
         Operation(

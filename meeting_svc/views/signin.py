@@ -67,23 +67,31 @@ def session_info(row: asyncpg.Record, csrf: str, expires: dt.datetime, organiser
     return SessionInfo(organiser=organiser, csrf_token=csrf, expires_at=expires)
 
 
-async def start_session(request: web.Request, organiser: asyncpg.Record, status: int = 200) -> web.Response:
+async def open_session(request: web.Request, organiser: asyncpg.Record) -> tuple[SessionInfo, str, dt.timedelta]:
     """A new session for an organiser who just proved who they are (password, reset link or single sign-on):
-    a fresh id every time, so an id planted before sign-in is worth nothing."""
+    a fresh id every time, so an id planted before sign-in is worth nothing. Answers what the page is told,
+    the id for the cookie, and how long it lasts."""
     settings = request.app[SETTINGS]
     started = now(request)
-    expires = started + dt.timedelta(hours=settings.organiser_session_hours)
+    lasts = dt.timedelta(hours=settings.organiser_session_hours)
     session_id, csrf = accounts.new_secret(), accounts.new_secret()
-    await accounts_db.start_session(pool(request), session_id, organiser["id"], csrf, started, expires)
-    response = json_response(session_info(organiser, csrf, expires, organiser["id"]), status, NO_STORE)
-    set_cookie(request, response, session_id, expires - started)
+    await accounts_db.start_session(pool(request), session_id, organiser["id"], csrf, started, started + lasts)
+    return session_info(organiser, csrf, started + lasts, organiser["id"]), session_id, lasts
+
+
+async def start_session(request: web.Request, organiser: asyncpg.Record) -> web.Response:
+    info, session_id, lasts = await open_session(request, organiser)
+    response = json_response(info, 200, NO_STORE)
+    set_cookie(request, response, session_id, lasts)
     return response
 
 
-def set_cookie(request: web.Request, response: web.StreamResponse, session_id: str, lasts: dt.timedelta) -> None:
+def set_cookie(
+    request: web.Request, response: web.StreamResponse, value: str, lasts: dt.timedelta, name: str | None = None
+) -> None:
     response.set_cookie(
-        cookie(request),
-        session_id,
+        name or cookie(request),
+        value,
         max_age=int(lasts.total_seconds()),
         path="/",
         httponly=True,
@@ -92,9 +100,9 @@ def set_cookie(request: web.Request, response: web.StreamResponse, session_id: s
     )
 
 
-def clear_cookie(request: web.Request, response: web.StreamResponse) -> None:
+def clear_cookie(request: web.Request, response: web.StreamResponse, name: str | None = None) -> None:
     response.del_cookie(
-        cookie(request), path="/", secure=site(request).startswith("https://"), httponly=True, samesite="Lax"
+        name or cookie(request), path="/", secure=site(request).startswith("https://"), httponly=True, samesite="Lax"
     )
 
 

@@ -107,6 +107,7 @@ ORG_ONLY = {"other_org": 404, "other_meeting": 403}  # an organiser's object of 
 # else; no bearer token opens these.
 COOKIE_ONLY: dict[str, Cell] = dict.fromkeys(CALLERS, 401)
 COOKIE_NOTE = "browser session cookie + CSRF token only"
+NO_SSO: dict[str, Cell] = dict.fromkeys(CALLERS, 404)  # this suite's stack has no provider configured
 
 ROWS: tuple[Row, ...] = (
     m("POST", "/api/v1/departments", ORGANISER, **OWN_ORG),
@@ -199,6 +200,8 @@ ROWS: tuple[Row, ...] = (
         overrides=dict.fromkeys(CALLERS, 410),
         note="with the emailed link only (here: a spent one)",
     ),
+    m("GET", "/auth/oidc/start", EVERYONE, overrides=NO_SSO, note="single sign-on, when configured"),
+    m("GET", "/auth/oidc/callback", EVERYONE, overrides=NO_SSO, note="single sign-on, when configured"),
     m("POST", "/api/v1/api-tokens", ORGANISER, **OWN_ORG),
     m("GET", "/api/v1/api-tokens", ORGANISER, **OWN_ORG),
     m("DELETE", "/api/v1/api-tokens/{token_id}", ORGANISER, **ORG_ONLY),
