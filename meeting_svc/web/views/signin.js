@@ -100,7 +100,7 @@ function form(onsubmit, ...children) {
 async function signIn(formElement) {
   const body = { email: formElement.email.value.trim(), password: formElement.password.value };
   const { response, data } = await auth("/auth/sign-in", { body });
-  if (!response.ok) return show(message(response, data));
+  if (!response.ok) return say(message(response, data));
   location.assign(config.console);
 }
 
@@ -114,7 +114,7 @@ async function completeReset(formElement) {
   const { response, data } = await auth("/auth/password-reset/complete", {
     body: { token: resetToken, password: formElement.password.value },
   });
-  if (!response.ok) return show(message(response, data));
+  if (!response.ok) return say(message(response, data));
   location.assign(config.console);
 }
 
@@ -155,6 +155,14 @@ function content() {
   ];
 }
 
+// A message in the live region, leaving the form (and what was typed in it) as it is.
+function say(text, kind = "error") {
+  const region = document.getElementById("notice");
+  region.className = kind;
+  region.setAttribute("role", kind === "error" ? "alert" : "status");
+  region.textContent = text;
+}
+
 function show(text = null, kind = "error") {
   if (text === null && notice) text = t()[notice];
   notice = null;
@@ -165,7 +173,7 @@ function show(text = null, kind = "error") {
       h("h1", { tabindex: "-1" }, words.title),
       h("button", { type: "button", class: "secondary", lang: lang === "vi" ? "en" : "vi",
         onclick: () => { lang = lang === "vi" ? "en" : "vi"; localStorage.setItem(languageKey, lang); show(); } }, words.other)),
-    h("p", { class: kind, role: kind === "error" ? "alert" : "status", "aria-live": "polite" }, text || ""),
+    h("p", { id: "notice", class: kind, role: kind === "error" ? "alert" : "status", "aria-live": "polite" }, text || ""),
     h("section", { class: "card" }, ...content()),
   );
   const first = app.querySelector("input") || app.querySelector("h1");
