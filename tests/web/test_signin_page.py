@@ -13,7 +13,9 @@ from devstack.infra import free_port
 from meeting_svc.__main__ import create_organiser
 from meeting_svc.app import create_app as meeting_app
 from meeting_svc.settings import Settings as MeetingSettings
-from tests.conftest import settings_of
+from notifier.app import create_app as notifier_app
+from tests.conftest import Inbox, settings_of
+from tests.notifier.conftest import notifier_settings
 from tests.web.axe import assert_accessible
 
 PASSWORD = "mật-khẩu-ban-tổ-chức"
@@ -67,5 +69,52 @@ async def test_an_organiser_signs_in_and_out_everywhere_from_the_page(
         revoked = await context.request.get(f"{site}/api/v1/meetings", headers={"Authorization": f"Bearer {token}"})
         assert revoked.status == 401
         assert await context.cookies() == []
+    finally:
+        await context.close()
+
+
+async def test_a_forgotten_password_is_reset_from_the_emailed_link(
+    env: dict[str, Any], browser: Browser, start_service: Callable[..., Awaitable[Any]], smtp: tuple[Inbox, int]
+) -> None:
+    inbox, smtp_port = smtp
+    port = free_port()
+    site = f"http://127.0.0.1:{port}"
+    settings = settings_of(MeetingSettings, env, public_url=site)
+    await start_service(meeting_app(settings), port)
+    await start_service(notifier_app(notifier_settings(env, smtp_port=smtp_port)))
+    email = f"btc-{uuid.uuid4().hex[:6]}@quatest2.example.org"
+    await create_organiser(settings, f"QUATEST 2 {uuid.uuid4().hex[:6]}", "Ban tổ chức hội nghị", email, PASSWORD)
+    context = await browser.new_context()
+    page = await context.new_page()
+    try:
+        await page.goto(f"{site}/login")
+        await page.get_by_role("button", name="Quên mật khẩu?").click()
+        await page.get_by_label("Địa chỉ email").fill(email)
+        await page.get_by_role("button", name="Gửi liên kết đặt lại").click()
+        await expect(page.get_by_role("status")).to_contain_text("liên kết đặt lại mật khẩu đã được gửi")
+
+        await inbox.count(1)
+        [mail] = inbox.to(email)
+        assert mail["Subject"] == "Đặt lại mật khẩu Hội nghị"
+        body = mail.get_body(("plain",))
+        assert body is not None
+        [link] = [w for w in str(body.get_content()).split() if w.startswith(f"{site}/login#reset=")]
+
+        await page.goto(link)
+        await page.get_by_label("Mật khẩu mới (ít nhất 12 ký tự)").fill("mật-khẩu-mới-của-tôi")
+        await expect(page).to_have_url(f"{site}/login")  # the secret has left the address bar
+        await page.get_by_role("button", name="Đặt mật khẩu mới").click()
+        await page.wait_for_url(f"{site}/console")
+
+        await page.goto(link)  # a second time: spent
+        await page.get_by_label("Mật khẩu mới (ít nhất 12 ký tự)").fill("lại-một-mật-khẩu-khác")
+        await page.get_by_role("button", name="Đặt mật khẩu mới").click()
+        await expect(page.get_by_role("alert")).to_have_text(
+            "Liên kết đã được dùng hoặc đã hết hạn. Vui lòng yêu cầu liên kết mới."
+        )
+        signed = await context.request.post(
+            f"{site}/auth/sign-in", data={"email": email, "password": "mật-khẩu-mới-của-tôi"}
+        )
+        assert signed.status == 200
     finally:
         await context.close()

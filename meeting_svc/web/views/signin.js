@@ -65,10 +65,25 @@ const TEXT = {
 let lang = localStorage.getItem(languageKey) === "en" ? "en" : "vi";
 const t = () => TEXT[lang];
 const app = document.getElementById("app");
-const fragment = new URLSearchParams(location.hash.slice(1));
-const resetToken = fragment.get("reset");
-if (location.hash) history.replaceState(null, "", location.pathname + location.search);
-let view = resetToken ? "reset" : "signIn";
+let resetToken = null;
+let view = "signIn";
+
+// A reset link's secret, taken from the fragment and removed from the address bar (and history) at once;
+// also when the link is opened over this very page, which then is not loaded again.
+function takeResetLink() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("reset");
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  if (token) {
+    resetToken = token;
+    view = "reset";
+  }
+  return Boolean(token);
+}
+
+takeResetLink();
+window.addEventListener("hashchange", () => {
+  if (takeResetLink()) show();
+});
 let session = null;
 let notice = new URLSearchParams(location.search).get("error") ? "ssoFailed" : null;
 
