@@ -384,6 +384,10 @@ class DirectiveStatusChanged(Event, frozen=True, kw_only=True, tag="directive.st
     directive_id: uuid.UUID
     status: DirectiveStatus
     note: str = ""
+    # the department the report was made for (None: an organiser's own note) and its entry in the
+    # directive's progress history; the author is the event's `actor`
+    department_id: uuid.UUID | None = None
+    progress_id: uuid.UUID | None = None
 
 
 class DirectiveOverdue(Event, frozen=True, kw_only=True, tag="directive.overdue"):
