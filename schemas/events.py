@@ -72,6 +72,8 @@ class MeetingFacts(Event, frozen=True, kw_only=True):
     online_url: str | None = None
     # A meeting recorded after the fact: nobody is emailed about it.
     record_only: bool = False
+    # False: participants cannot check themselves in; check-in happens at the desk.
+    self_check_in: bool = True
 
 
 class MeetingCreated(MeetingFacts, frozen=True, kw_only=True, tag="meeting.created"):

@@ -57,3 +57,26 @@ async def test_keyboard_only_voting_keeps_focus(running: Running, browser: Brows
         await expect(yes).to_be_focused()
     finally:
         await page.close()
+
+
+async def test_where_check_in_is_at_the_desk_the_page_says_so(running: Running, browser: Browser) -> None:
+    mid = running.loaded.meeting_id
+    meeting = await json_of(await running.meeting.get(f"/api/v1/meetings/{mid}", headers=running.organiser))
+    await json_of(
+        await running.meeting.patch(
+            f"/api/v1/meetings/{mid}",
+            json={"self_check_in": False},
+            headers={**running.organiser, "If-Match": f'"{meeting["version"]}"'},
+        )
+    )
+    await running.start_meeting()
+    member = next(p for p in running.ref.people if p.role == "voting_member" and p.language == "vi")
+    page = await browser.new_page()
+    try:
+        await running.enter(page, member.email)
+        await expect(page.locator(".me .desk")).to_have_text(
+            "Hội nghị này điểm danh tại bàn đón tiếp: xin Quý vị đến bàn khi tới nơi."
+        )
+        await expect(page.get_by_role("button", name="Điểm danh", exact=True)).to_have_count(0)
+    finally:
+        await page.close()
