@@ -48,7 +48,8 @@ def content_security_policy() -> str:
     )
 
 
-def setup(app: web.Application, settings: Settings) -> None:
+def setup(app: web.Application, settings: Settings) -> str:
+    """Adds the pages and files; answers the versioned prefix of the files, for the other pages."""
     assets, files = webassets.setup(app)
     html = page(assets, [name for name in files if name.endswith(".js") and name != "app.js"])
     policy = content_security_policy()
@@ -80,3 +81,4 @@ def setup(app: web.Application, settings: Settings) -> None:
     app.router.add_get("/meetings/{page}", meeting_page)
     app.router.add_get("/meetings/{page}/projector", meeting_page)  # the script tells the views apart
     app.router.add_get("/favicon.ico", favicon)
+    return assets
