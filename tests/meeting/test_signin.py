@@ -3,6 +3,7 @@ console's bearer tokens."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import asyncpg
@@ -196,3 +197,12 @@ async def test_the_sweep_forgets_only_what_can_no_longer_matter(
     # the ended session goes; the live one (12 hours, not yet a day past its end) stays
     assert [r["id_sha256"] for r in sessions] == [db.sha256(live.session_id)]
     assert failures == 0 and consoles == 0 and apis == 1
+
+
+async def test_concurrent_guesses_are_each_counted_before_any_is_checked(
+    client: Client, meeting_settings: Settings
+) -> None:
+    account = await new_account(meeting_settings)
+    answers = await asyncio.gather(*(sign_in_as(client, account.email, f"guess-{i:04d}-wrong") for i in range(12)))
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [401] * 5 + [429] * 7  # five guesses checked, whatever their timing
