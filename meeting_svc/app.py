@@ -65,6 +65,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     app[access.SETTINGS] = settings
     app[access.WINDOW] = Window.of(settings)
     app[access.MEETING_OWNERS] = {}
+    app[access.CLOCK] = clock
     app.middlewares.append(access.meeting_scope)
     private = read_key(settings.token_private_key, "TOKEN_PRIVATE_KEY")
     public = public_of(private)
