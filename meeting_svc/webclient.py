@@ -23,6 +23,7 @@ PAGE = """<!doctype html>
 <title>Hội nghị · Meeting</title>
 <link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <link rel="stylesheet" href="/web/app.css">
+<link rel="stylesheet" href="/web/room.css">
 <script type="application/json" id="config">{config}</script>
 <script type="module" src="/web/app.js"></script>
 </head>
@@ -78,6 +79,18 @@ def setup(app: web.Application, settings: Settings) -> None:
     # Not `{meeting_id}`: the page is the same shell for any meeting, served without a token.
     app.router.add_get("/meetings/{page}", meeting_page)
     app.router.add_get("/meetings/{page}/projector", meeting_page)  # the script tells the views apart
+    display_html = html.replace("/web/app.js", "/web/display.js")
+
+    async def display_page(_: web.Request) -> web.Response:
+        # the room's screen of a display link: its code stays in the fragment, read by the script
+        return web.Response(
+            text=display_html,
+            content_type="text/html",
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"},
+        )
+
+    app.router.add_get("/display", display_page)
     icon = (ASSETS / "favicon.svg").read_bytes()
 
     async def favicon(_: web.Request) -> web.Response:

@@ -7,6 +7,7 @@ import { pick, t } from "../lib/i18n.js";
 import { live, render, showRegions } from "../lib/render.js";
 import { meetingId, STAFF, state } from "../lib/state.js";
 import { renderPolls } from "./polls.js";
+import { renderRoom } from "./room.js";
 
 export async function loadMeeting() {
   state.meeting = await meetingApi(`/meetings/${meetingId}`);
@@ -39,6 +40,7 @@ export function renderParticipant() {
         : null,
     ),
     renderMe(),
+    renderRoom(),
     renderPolls(),
     renderAgenda(),
   );
