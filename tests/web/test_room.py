@@ -8,6 +8,7 @@ import re
 
 from playwright.async_api import Browser, expect
 
+from tests.web.axe import assert_accessible
 from tests.web.conftest import Running, json_of
 
 PHONE = {"width": 390, "height": 844}
@@ -74,6 +75,8 @@ async def test_the_discussion_item_runs_from_the_browser(browser: Browser, runni
         await expect(queue.nth(3)).to_contain_text("Lê Thị Thanh Minh")
         await expect(screen.locator(".screen-next li")).to_have_count(3)
         await expect(screen.locator(".screen-next li").first).to_contain_text(members[3].name)
+        for page in (chair, phones[0].pages[0], screen):
+            await assert_accessible(page)
 
         # each speaker gets 90 s; the chair gives the floor: the projector shows the speaker and counts down
         await json_of(
