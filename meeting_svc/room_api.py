@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from schemas.events import Bilingual, SpeakerKind, SpeakerStatus
-from servicekit.fields import LINE_PATTERN, Request
+from schemas.events import Bilingual, MotionKind, MotionPreset, SpeakerKind, SpeakerStatus
+from servicekit.fields import LINE_PATTERN, BilingualText, Request
 
 Seconds = Annotated[int, msgspec.Meta(ge=1, le=24 * 3600)]
 ProjectorMode = Literal["item", "speakers", "vote"]
@@ -131,3 +131,38 @@ class DisplayRoom(msgspec.Struct, kw_only=True):
     present_count: int
     present_weight: int
     room: Room
+
+
+class MotionCreate(Request, kw_only=True):
+    """A procedural motion, or an amendment to `resolution_id`, during the current item (or `item_id`)."""
+
+    kind: MotionKind
+    text: BilingualText
+    item_id: uuid.UUID | None = None
+    resolution_id: uuid.UUID | None = None
+
+
+class MotionAdmit(Request, kw_only=True):
+    preset: MotionPreset = "simple_majority"
+    secret: bool = False
+
+
+class Motion(msgspec.Struct, kw_only=True):
+    id: uuid.UUID
+    item_id: uuid.UUID | None
+    proposer_id: uuid.UUID
+    proposer_name: str
+    kind: MotionKind
+    text: Bilingual
+    resolution_id: uuid.UUID | None
+    status: Literal["proposed", "admitted", "rejected"]
+    preset: MotionPreset | None
+    secret: bool
+    proposed_at: dt.datetime
+    decided_at: dt.datetime | None
+    # once admitted: the poll resolution_svc prepares for it (a draft the chair opens)
+    poll_id: uuid.UUID | None
+
+
+class MotionList(msgspec.Struct, kw_only=True):
+    items: list[Motion]

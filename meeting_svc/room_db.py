@@ -258,3 +258,68 @@ async def attendance(pool: asyncpg.Pool, meeting_id: uuid.UUID) -> tuple[int, in
         meeting_id,
     )
     return int(row["n"]), int(row["w"])
+
+
+# --- motions from the floor ------------------------------------------------------------------------
+
+MOTION_COLUMNS = (
+    "m.id, m.meeting_id, m.item_id, m.proposer_id, p.name as proposer_name, m.kind, m.text_vi, m.text_en,"
+    " m.resolution_id, m.status, m.preset, m.secret, m.proposed_at, m.decided_at"
+)
+MOTIONS_FROM = "motions m join participants p on p.id = m.proposer_id"
+
+
+async def add_motion(conn: asyncpg.Connection, meeting_id: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+    motion_id = uuid.uuid4()
+    await conn.execute(
+        "insert into motions (id, meeting_id, item_id, proposer_id, kind, text_vi, text_en, resolution_id,"
+        " proposed_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        motion_id,
+        meeting_id,
+        v["item_id"],
+        v["proposer_id"],
+        v["kind"],
+        v["text_vi"],
+        v["text_en"],
+        v["resolution_id"],
+        v["proposed_at"],
+    )
+    return await motion(conn, meeting_id, motion_id)  # type: ignore[return-value]
+
+
+async def motion(
+    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, motion_id: uuid.UUID, *, lock: bool = False
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"select {MOTION_COLUMNS} from {MOTIONS_FROM} where m.meeting_id = $1 and m.id = $2"
+        f"{' for update of m' if lock else ''}",
+        meeting_id,
+        motion_id,
+    )
+
+
+async def motions(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"select {MOTION_COLUMNS} from {MOTIONS_FROM} where m.meeting_id = $1 order by m.proposed_at, m.id",
+        meeting_id,
+    )
+
+
+async def decide_motion(
+    conn: asyncpg.Connection,
+    motion_id: uuid.UUID,
+    status: str,
+    preset: str | None,
+    secret: bool,
+    now: dt.datetime,
+    by: str,
+) -> None:
+    await conn.execute(
+        "update motions set status = $2, preset = $3, secret = $4, decided_at = $5, decided_by = $6 where id = $1",
+        motion_id,
+        status,
+        preset,
+        secret,
+        now,
+        by,
+    )

@@ -12,6 +12,7 @@ from meeting_svc.views import (
     departments,
     invitations,
     meetings,
+    motions,
     participants,
     room,
     speakers,
@@ -30,6 +31,7 @@ ROOM = ONE + "/room"
 SPEAKERS = AGENDA + "/{item_id}/speakers"
 SPEAKER = SPEAKERS + "/{speaker_id}"
 DISPLAYS = ONE + "/displays"
+MOTIONS = ONE + "/motions"
 CREATE = ("Idempotency-Key",)
 EDIT = ("If-Match",)
 IMPORT_DOC = (
@@ -590,7 +592,52 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
         room.get_display,
     ),
 ]
-OPERATIONS += ROOM_OPERATIONS
+MOTION_OPERATIONS: list[tuple[Operation, object]] = [
+    (
+        Operation(
+            "POST",
+            MOTIONS,
+            "Propose a procedural motion or an amendment from the floor (a participant, in their own name)",
+            "motions",
+            request=room_api.MotionCreate,
+            response=room_api.Motion,
+            status=201,
+            errors=(400, 401, 403, 404, 409, 422),
+            headers=CREATE,
+            description="Under the current agenda item unless `item_id` names another. 409 unless the meeting is"
+            " in progress.",
+        ),
+        motions.propose,
+    ),
+    (Operation("GET", MOTIONS, "The meeting's motions", "motions", response=room_api.MotionList), motions.list_motions),
+    (
+        Operation(
+            "POST",
+            MOTIONS + "/{motion_id}/admit",
+            "Admit a motion: its poll (a draft with the preset's rules, id = the motion's) is prepared at once",
+            "motions",
+            request=room_api.MotionAdmit,
+            body_required=False,
+            response=room_api.Motion,
+            errors=(400, 401, 403, 404, 409, 422),
+            description="Emits motion.admitted; resolution_svc prepares the poll from it (and, for an amendment,"
+            " the amendment it decides). 409 when the motion was decided already.",
+        ),
+        motions.decide(admit=True),
+    ),
+    (
+        Operation(
+            "POST",
+            MOTIONS + "/{motion_id}/reject",
+            "Do not admit a motion",
+            "motions",
+            response=room_api.Motion,
+            errors=(401, 403, 404, 409),
+        ),
+        motions.decide(admit=False),
+    ),
+]
+OPERATIONS += ROOM_OPERATIONS + MOTION_OPERATIONS
 
 
 def setup(app: web.Application) -> None:

@@ -223,6 +223,39 @@ class ProjectorChanged(Event, frozen=True, kw_only=True, tag="room.projector_cha
     mode: Literal["item", "speakers", "vote"]
 
 
+# --- motions from the floor -------------------------------------------------------------------------
+
+MotionKind = Literal["procedural", "amendment"]
+# How an admitted motion's poll decides (resolution_svc turns a preset into the poll's rules):
+# simple_majority: more than half of the votes cast; two_thirds: at least 2/3 of the votes cast;
+# absolute_majority: more than half of all eligible weight.
+MotionPreset = Literal["simple_majority", "two_thirds", "absolute_majority"]
+
+
+class MotionFacts(Event, frozen=True, kw_only=True):
+    motion_id: uuid.UUID
+    item_id: uuid.UUID | None = None
+    proposer_id: uuid.UUID
+    kind: MotionKind
+    text: Bilingual
+    resolution_id: uuid.UUID | None = None  # the resolution an amendment would change
+
+
+class MotionProposed(MotionFacts, frozen=True, kw_only=True, tag="motion.proposed"):
+    pass
+
+
+class MotionAdmitted(MotionFacts, frozen=True, kw_only=True, tag="motion.admitted"):
+    """The chair admitted the motion: resolution_svc prepares its poll (a draft, id = motion_id) at once."""
+
+    preset: MotionPreset
+    secret: bool = False
+
+
+class MotionRejected(MotionFacts, frozen=True, kw_only=True, tag="motion.rejected"):
+    """The chair did not admit the motion (out of order, not seconded)."""
+
+
 # --- participants and attendance ----------------------------------------------------------------
 
 
@@ -505,6 +538,9 @@ AnyEvent = (
     | SpeakersReordered
     | SpeakerListChanged
     | ProjectorChanged
+    | MotionProposed
+    | MotionAdmitted
+    | MotionRejected
     | ParticipantInvited
     | InvitationSent
     | ParticipantUpdated

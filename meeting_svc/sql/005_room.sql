@@ -56,3 +56,23 @@ create table display_links (
     revoked_at timestamptz
 );
 create index display_links_by_meeting on display_links (meeting_id);
+
+-- Motions from the floor: a participant proposes a procedural motion or an amendment during an item;
+-- the chair admits it (resolution_svc then prepares its poll) or rejects it.
+create table motions (
+    id uuid primary key,
+    meeting_id uuid not null references meetings (id),
+    item_id uuid references agenda_items (id) on delete set null,
+    proposer_id uuid not null references participants (id),
+    kind text not null,
+    text_vi text not null default '',
+    text_en text not null default '',
+    resolution_id uuid,
+    status text not null default 'proposed',
+    preset text,
+    secret boolean not null default false,
+    proposed_at timestamptz not null,
+    decided_at timestamptz,
+    decided_by text
+);
+create index motions_by_meeting on motions (meeting_id, proposed_at);

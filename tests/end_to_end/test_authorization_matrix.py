@@ -301,6 +301,14 @@ async def prepare(stack: Stack, row: Row) -> Call:
             json={"participant_id": ids["subject"], "kind": "pro"},
         )
         values["speaker_id"] = speaker["id"]
+    if "{motion_id}" in row.path:
+        motion = await stack.meeting.post(
+            f"/api/v1/meetings/{mid}/motions",
+            json={"kind": "procedural", "text": {"vi": "Đề nghị"}},
+            headers=stack.auth["voting_member"],
+        )
+        assert motion.status == 201, await motion.text()
+        values["motion_id"] = (await motion.json())["id"]
     if "{display_id}" in row.path:
         values["display_id"] = (await stack.call("meeting", "POST", f"/api/v1/meetings/{mid}/displays", 201))["id"]
     path = row.path.format(**values)
@@ -362,6 +370,8 @@ async def prepare(stack: Stack, row: Row) -> Call:
             body = {"speaker_ids": [s["id"] for s in listing["speakers"] if s["status"] == "waiting"]}
         case ("PATCH", "/api/v1/meetings/{meeting_id}/agenda/{item_id}/speaker-list"):
             body = {"speaking_seconds": 120}
+        case ("POST", "/api/v1/meetings/{meeting_id}/motions"):
+            body = {"kind": "procedural", "text": {"vi": "Đề nghị biểu quyết ngay"}}
         case ("POST", "/api/v1/meetings/{meeting_id}/displays"):
             body = {"label": "Hội trường"}
         case ("GET", "/api/v1/display"):
