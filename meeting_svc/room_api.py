@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from schemas.events import Bilingual, MotionKind, MotionPreset, SpeakerKind, SpeakerStatus
+from schemas.events import Bilingual, MotionKind, MotionPreset, PollResult, SpeakerKind, SpeakerStatus
 from servicekit.fields import LINE_PATTERN, BilingualText, Request
 
 Seconds = Annotated[int, msgspec.Meta(ge=1, le=24 * 3600)]
@@ -122,6 +122,18 @@ class DisplayList(msgspec.Struct, kw_only=True):
     items: list[Display]
 
 
+class ScreenPoll(msgspec.Struct, kw_only=True):
+    """The vote in progress (its turnout: counts only) or the last one decided (its result)."""
+
+    poll_id: uuid.UUID
+    question: Bilingual
+    secret: bool
+    status: Literal["open", "closed"]
+    eligible_count: int | None
+    voted_count: int | None
+    result: PollResult | None
+
+
 class DisplayRoom(msgspec.Struct, kw_only=True):
     """What the room's screen shows: public facts only (no contact details, nothing personal)."""
 
@@ -131,6 +143,7 @@ class DisplayRoom(msgspec.Struct, kw_only=True):
     present_count: int
     present_weight: int
     room: Room
+    vote: ScreenPoll | None = None
 
 
 class MotionCreate(Request, kw_only=True):

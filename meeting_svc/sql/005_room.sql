@@ -76,3 +76,20 @@ create table motions (
     decided_by text
 );
 create index motions_by_meeting on motions (meeting_id, proposed_at);
+
+-- The polls of each meeting as resolution_svc's events tell them (a read model), for the room's screen
+-- opened with a display link: the vote in progress with its turnout, or the last result.
+create table room_polls (
+    poll_id uuid primary key,
+    meeting_id uuid not null,
+    question_vi text not null default '',
+    question_en text not null default '',
+    secret boolean not null default false,
+    status text not null default 'draft',
+    eligible_count int,
+    voted_count int,
+    result jsonb,
+    opened_at timestamptz,
+    closed_at timestamptz
+);
+create index room_polls_by_meeting on room_polls (meeting_id);

@@ -8,9 +8,11 @@ import uuid
 from typing import Any
 
 import asyncpg
+import msgspec
 from aiohttp import web
 
 from meeting_svc import room, room_api, room_db
+from meeting_svc.room_polls import screen_poll
 from meeting_svc.views.access import (
     CLOCK,
     SETTINGS,
@@ -203,6 +205,20 @@ async def revoke_display(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+def screen_vote(row: Any) -> room_api.ScreenPoll | None:
+    if row is None:
+        return None
+    return room_api.ScreenPoll(
+        poll_id=row["poll_id"],
+        question=bilingual(row, "question"),
+        secret=row["secret"],
+        status=row["status"],
+        eligible_count=row["eligible_count"],
+        voted_count=row["voted_count"],
+        result=None if row["result"] is None else msgspec.json.decode(row["result"], type=ev.PollResult),
+    )
+
+
 def display_code(request: web.Request) -> str:
     scheme, _, code = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != DISPLAY_SCHEME or not code.strip():
@@ -233,5 +249,6 @@ async def get_display(request: web.Request) -> web.Response:
         present_count=count,
         present_weight=weight,
         room=await room_body(pool(request), meeting_id, request.app[CLOCK]()),
+        vote=screen_vote(await screen_poll(pool(request), meeting_id)),
     )
     return json_response(body, headers={"Cache-Control": "no-store"})
