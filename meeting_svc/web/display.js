@@ -6,6 +6,7 @@
 import { h } from "./lib/dom.js";
 import { pick } from "./lib/i18n.js";
 import { state } from "./lib/state.js";
+import { resultDetails, turnoutWords } from "./views/results.js";
 import { clockOffset, countdown, ROOM_TEXT, speakerCountdown, tick } from "./views/room.js";
 
 const codeKey = "hoinghi.display";
@@ -14,13 +15,17 @@ const WORDS = {
   vi: {
     present: (n) => `Có mặt: ${n} đại biểu`,
     noCode: "Liên kết màn hình trình chiếu không hợp lệ hoặc đã bị thu hồi.",
-    voteElsewhere: "Biểu quyết đang diễn ra: kết quả hiển thị trên màn hình của chủ trì.",
+    noVote: "Chưa có nội dung biểu quyết.",
+    open: "Đang biểu quyết",
+    closed: "Kết quả biểu quyết",
     offline: "Mất kết nối, đang thử lại…",
   },
   en: {
     present: (n) => `Present: ${n}`,
     noCode: "This projector link is not valid or was revoked.",
-    voteElsewhere: "A vote is under way: its result shows on the chair's screen.",
+    noVote: "Nothing has been put to the vote yet.",
+    open: "Voting",
+    closed: "Result of the vote",
     offline: "Connection lost, retrying…",
   },
 };
@@ -47,7 +52,8 @@ function draw(screen, offline) {
     h("header", {}, h("h1", {}, pick(screen.title)), h("p", { class: "attendance" }, words.present(screen.present_count))),
   ];
   if (offline) parts.push(h("p", { class: "error", role: "status" }, words.offline));
-  if (!item) parts.push(h("p", { class: "screen-item" }, text.noItem));
+  if (room.projector_mode === "vote") parts.push(drawVote(screen.vote, words));
+  else if (!item) parts.push(h("p", { class: "screen-item" }, text.noItem));
   else if (room.projector_mode === "speakers") {
     parts.push(
       h("p", { class: "screen-label" }, pick(item.title)),
@@ -74,10 +80,21 @@ function draw(screen, offline) {
       h("p", { class: "screen-label" }, text.currentItem),
       h("p", { class: "screen-item" }, pick(item.title)),
       item.slot_ends_at ? h("p", { class: "screen-slot" }, countdown(item.slot_ends_at, offset, null, text.slotLeft)) : null,
-      room.projector_mode === "vote" ? h("p", { class: "screen-label" }, words.voteElsewhere) : null,
     );
   }
   root.replaceChildren(h("section", { class: "display", "data-mode": room.projector_mode }, parts));
+}
+
+function drawVote(vote, words) {
+  if (!vote) return h("p", { class: "screen-item muted" }, words.noVote);
+  const parts = [
+    h("p", { class: "screen-label" }, vote.status === "open" ? words.open : words.closed),
+    h("p", { class: "screen-item" }, pick(vote.question)),
+  ];
+  if (vote.status === "open") {
+    parts.push(h("p", { class: "turnout", "aria-live": "polite" }, turnoutWords(vote.voted_count ?? 0, vote.eligible_count ?? "…")));
+  } else if (vote.result) parts.push(...resultDetails(vote.result));
+  return h("div", { class: "screen-vote", "data-poll": vote.poll_id }, parts);
 }
 
 async function follow(displayCode) {

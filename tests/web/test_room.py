@@ -116,6 +116,28 @@ async def test_the_discussion_item_runs_from_the_browser(browser: Browser, runni
         spoken = [s["name"] for s in listing["speakers"] if s["status"] == "done"]
         assert spoken == [members[3].name, members[0].name, members[2].name, "Lê Thị Thanh Minh"]
         assert [s["name"] for s in listing["speakers"] if s["status"] == "withdrawn"] == [members[1].name]
+        # the vote: the chair puts it on the screen; turnout while open, then the result in words
+        await chair.get_by_label("Màn hình trình chiếu hiển thị").select_option("vote")
+        await expect(screen.locator(".screen-item")).to_have_text("Chưa có nội dung biểu quyết.")
+        poll = await running.resolution_poll()
+        await json_of(await running.resolution.post(f"/api/v1/polls/{poll['id']}/open", headers=organiser))
+        vote = screen.locator(".screen-vote")
+        await expect(vote.locator(".screen-item")).to_have_text("Biểu quyết thông qua Nghị quyết")
+        for person, choice in zip(members[:3], ("yes", "yes", "no"), strict=True):
+            token = await running.session(person.email)
+            ballot = await running.resolution.post(
+                f"/api/v1/polls/{poll['id']}/ballots",
+                json={"choice": choice},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert ballot.status == 201, await ballot.text()
+        await expect(vote.locator(".turnout")).to_contain_text("3/")
+        await json_of(await running.resolution.post(f"/api/v1/polls/{poll['id']}/close", headers=organiser))
+        await expect(vote.locator(".outcome")).to_have_text("Thông qua")
+        await expect(vote.locator('.bars li[data-option="yes"]')).to_contain_text("2 phiếu · 66,7 %")
+        await expect(vote.locator(".rule")).to_have_text("Điều kiện thông qua: quá nửa số phiếu đã bỏ (3) tán thành.")
+        await expect(vote.locator(".quorum")).to_be_visible()
+        await assert_accessible(screen)
         # revoking the link blanks the screen
         links = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/displays", headers=organiser))
         for display in links["items"]:
