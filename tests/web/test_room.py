@@ -155,3 +155,31 @@ async def item_id(running: Running, title: str) -> str:
     path = f"/api/v1/meetings/{running.loaded.meeting_id}/agenda"
     agenda = await json_of(await running.meeting.get(path, headers=running.organiser))
     return next(i["id"] for i in agenda["items"] if i["title"]["vi"] == title)  # type: ignore[no-any-return]
+
+
+async def test_a_motion_from_the_floor_becomes_a_poll_the_chair_opens(browser: Browser, running: Running) -> None:
+    ref = running.ref
+    await running.start_meeting()
+    member = next(p for p in ref.people if p.role == "voting_member" and p.language == "vi")
+    context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = await context.new_page()
+    chair = await browser.new_page()
+    try:
+        await running.enter(chair, ref.chair.email)
+        await running.enter(phone, member.email)
+        await phone.get_by_label("Nội dung kiến nghị").fill("Đề nghị biểu quyết ngay danh sách nhiệm vụ")
+        await phone.get_by_role("button", name="Gửi kiến nghị").click()
+        motion = chair.locator(".motion-list li")
+        await expect(motion).to_contain_text("Đề nghị biểu quyết ngay danh sách nhiệm vụ")  # arrived live
+        await expect(motion).to_contain_text(f"Đề xuất: {member.name}")
+        await motion.get_by_label("Điều kiện thông qua").select_option("two_thirds")
+        await motion.get_by_role("button", name="Chấp nhận và chuẩn bị biểu quyết").click()
+        await expect(phone.locator(".motion-list li")).to_contain_text("Đã chấp nhận")
+        motion_id = await motion.get_attribute("data-motion")
+        poll = chair.locator(f'[data-poll="{motion_id}"]')  # resolution_svc prepared it from the event
+        await poll.get_by_role("button", name="Mở biểu quyết", exact=True).click()
+        await expect(phone.locator(f'[data-poll="{motion_id}"] .option').first).to_be_visible()
+        await assert_accessible(phone)
+    finally:
+        await context.close()
+        await chair.close()

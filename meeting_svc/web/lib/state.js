@@ -43,6 +43,7 @@ export const state = {
   roomOffset: 0, // the server's clock minus this device's, in ms
   roster: null, // the participants, for the chair's "add a speaker"
   displayUrl: null,
+  motions: null, // motions from the floor (GET …/motions)
 };
 
 export const STAFF = new Set(["chair", "secretary"]); // "organiser" is no participant role

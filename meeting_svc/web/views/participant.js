@@ -8,6 +8,7 @@ import { live, render, showRegions } from "../lib/render.js";
 import { meetingId, STAFF, state } from "../lib/state.js";
 import { renderPolls } from "./polls.js";
 import { renderRoom } from "./room.js";
+import { renderMotions } from "./motions.js";
 
 export async function loadMeeting() {
   state.meeting = await meetingApi(`/meetings/${meetingId}`);
@@ -41,6 +42,7 @@ export function renderParticipant() {
     ),
     renderMe(),
     renderRoom(),
+    renderMotions(),
     renderPolls(),
     renderAgenda(),
   );
