@@ -66,6 +66,17 @@ class SpeakerEntry(msgspec.Struct, kw_only=True):
     remaining_seconds: float | None
 
 
+class SpokenEntry(SpeakerEntry, kw_only=True):
+    item_id: uuid.UUID
+    spoken_seconds: float
+
+
+class SpokenList(msgspec.Struct, kw_only=True):
+    """Everyone who took the floor, item by item (for the meeting's record)."""
+
+    items: list[SpokenEntry]
+
+
 class Budget(msgspec.Struct, kw_only=True):
     department_id: uuid.UUID
     seconds: int

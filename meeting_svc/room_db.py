@@ -115,6 +115,15 @@ async def speakers(conn: asyncpg.Connection | asyncpg.Pool, item_id: uuid.UUID) 
     return await conn.fetch(f"select {SPEAKER_COLUMNS} from {SPEAKERS_FROM} where s.item_id = $1{QUEUE_ORDER}", item_id)
 
 
+async def meeting_speakers(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+    """Who spoke under each item of the meeting, in agenda order and then the order they spoke."""
+    return await conn.fetch(
+        f"select {SPEAKER_COLUMNS} from {SPEAKERS_FROM} join agenda_items a on a.id = s.item_id"
+        " where s.meeting_id = $1 and s.started_at is not null order by a.position, s.started_at, s.position",
+        meeting_id,
+    )
+
+
 async def speaker(conn: asyncpg.Connection, item_id: uuid.UUID, speaker_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(
         f"select {SPEAKER_COLUMNS} from {SPEAKERS_FROM} where s.item_id = $1 and s.id = $2", item_id, speaker_id

@@ -476,6 +476,16 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
     ),
     (
         Operation(
+            "GET",
+            ONE + "/speakers",
+            "Who took the floor under each item, for how long (for the meeting's record)",
+            "room",
+            response=room_api.SpokenList,
+        ),
+        speakers.spoken,
+    ),
+    (
+        Operation(
             "POST",
             SPEAKERS,
             "Ask to speak (for oneself), or put a participant on the list (chair, secretary, organiser)",

@@ -96,6 +96,20 @@ async def item_of(conn: asyncpg.Connection | asyncpg.Pool, request: web.Request,
     return item_id
 
 
+async def spoken(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    meeting = await visible_meeting(request, claims)
+    now = request.app[CLOCK]()
+    rows = await room_db.meeting_speakers(pool(request), meeting["id"])
+    entries = [
+        room_api.SpokenEntry(
+            **msgspec.structs.asdict(entry(r, now)), item_id=r["item_id"], spoken_seconds=room.spoken_seconds(r, now)
+        )
+        for r in rows
+    ]
+    return json_response(room_api.SpokenList(items=entries))
+
+
 async def get_speakers(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)

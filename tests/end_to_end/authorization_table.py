@@ -149,6 +149,7 @@ ROWS: tuple[Row, ...] = (
     m("POST", MEETING + "/room/item", STAFF),
     m("PUT", MEETING + "/room/projector", STAFF),
     m("GET", SPEAKERS, EVERYONE),
+    m("GET", MEETING + "/speakers", EVERYONE),
     m("POST", SPEAKERS, STAFF, note="for anyone; every role but observer for themself"),
     m("DELETE", SPEAKER, STAFF, note="and the speaker themself"),
     *(m("POST", f"{SPEAKER}/{action}", STAFF) for action in ("start", "pause", "resume", "end")),

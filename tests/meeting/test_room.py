@@ -215,6 +215,17 @@ async def test_a_full_item_with_five_speakers(
     chi = await ok(await client.post(url, json={"participant_id": str(people["Chi"].id)}, headers=chair.auth), 201)
     spent = await client.post(f"{url}/{chi['id']}/start", headers=chair.auth)
     assert (spent.status, (await spent.json()).get("field")) == (409, "department_id")
+    # the record: who spoke under the item, in the order they spoke, for how long
+    record = await ok(await client.get(f"/api/v1/meetings/{mid}/speakers", headers=people["An"].auth))
+    assert [(s["name"], s["spoken_seconds"]) for s in record["items"]] == [
+        ("Giang", 50),
+        ("Chi", 40),
+        ("An", 200),
+        ("Dũng", 0),
+        ("Bình", 0),
+        ("Giang", 10),
+    ]
+    assert {s["item_id"] for s in record["items"]} == {item}
     # every action was an event, in the order taken
     await wait_for(lambda: _has(tap, "speaker.requested", 8), what="eight speaker.requested")
     kinds = [e.event_type for e in tap.events if e.event_type.startswith("speaker.")]

@@ -138,6 +138,19 @@ async def test_the_discussion_item_runs_from_the_browser(browser: Browser, runni
         await expect(vote.locator(".rule")).to_have_text("Điều kiện thông qua: quá nửa số phiếu đã bỏ (3) tán thành.")
         await expect(vote.locator(".quorum")).to_be_visible()
         await assert_accessible(screen)
+        # the display code is no session anywhere: it cannot vote nor read the roster
+        code = link.split("#", 1)[1]
+        for scheme in ("Display", "Bearer"):
+            ballot = await running.resolution.post(
+                f"/api/v1/polls/{poll['id']}/ballots",
+                json={"choice": "yes"},
+                headers={"Authorization": f"{scheme} {code}"},
+            )
+            assert ballot.status == 401
+            roster = await meeting.get(
+                f"/api/v1/meetings/{mid}/participants", headers={"Authorization": f"{scheme} {code}"}
+            )
+            assert roster.status == 401
         # revoking the link blanks the screen
         links = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/displays", headers=organiser))
         for display in links["items"]:
