@@ -17,7 +17,7 @@ import { loadRoom, tick } from "./views/room.js";
 import { loadMotions } from "./views/motions.js";
 
 function onEvent(type, event) {
-  if (!projector && (type.startsWith("speaker.") || type.startsWith("room.") || type.startsWith("agenda.item_"))) {
+  if (type.startsWith("speaker.") || type.startsWith("room.") || type.startsWith("agenda.item_")) {
     reload("room", loadRoom);
   }
   if (type === "meeting.started" || type === "meeting.ended") reload("room", loadRoom);
@@ -44,11 +44,9 @@ function setLive(live) {
 function resume() {
   reload("polls", loadPolls);
   reload("meeting", loadMeeting);
+  reload("room", loadRoom);
   if (projector) reload("attendance", loadAttendance);
-  else {
-    reload("room", loadRoom);
-    reload("motions", loadMotions);
-  }
+  else reload("motions", loadMotions);
 }
 
 async function start() {
@@ -57,6 +55,7 @@ async function start() {
   setView(projector ? renderProjector : renderParticipant);
   try {
     await Promise.all([loadMeeting(), projector ? loadAttendance() : loadMe(), loadPolls()]);
+    if (projector) await loadRoom();
     if (!projector) await Promise.all([loadReports(), loadDirectives(), resendPending(), loadRoom(), loadMotions()]);
   } catch (error) {
     if (error.status === 401) return sessionEnded();

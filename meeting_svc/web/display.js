@@ -7,7 +7,7 @@ import { h } from "./lib/dom.js";
 import { pick } from "./lib/i18n.js";
 import { state } from "./lib/state.js";
 import { resultDetails, turnoutWords } from "./views/results.js";
-import { clockOffset, countdown, ROOM_TEXT, speakerCountdown, tick } from "./views/room.js";
+import { roomScreen, tick } from "./views/room.js";
 
 const codeKey = "hoinghi.display";
 const root = document.getElementById("app");
@@ -40,48 +40,14 @@ function code() {
 }
 
 function draw(screen, offline) {
-  const text = ROOM_TEXT[state.lang];
   const words = WORDS[state.lang];
   const room = screen.room;
-  const offset = clockOffset(room.server_time);
-  const item = room.items.find((i) => i.id === room.current_item_id);
-  const list = room.speakers;
-  const current = list ? list.speakers.find((s) => s.status === "speaking" || s.status === "paused") : null;
-  const waiting = list ? list.speakers.filter((s) => s.status === "waiting") : [];
   const parts = [
     h("header", {}, h("h1", {}, pick(screen.title)), h("p", { class: "attendance" }, words.present(screen.present_count))),
   ];
   if (offline) parts.push(h("p", { class: "error", role: "status" }, words.offline));
   if (room.projector_mode === "vote") parts.push(drawVote(screen.vote, words));
-  else if (!item) parts.push(h("p", { class: "screen-item" }, text.noItem));
-  else if (room.projector_mode === "speakers") {
-    parts.push(
-      h("p", { class: "screen-label" }, pick(item.title)),
-      current
-        ? h(
-            "div",
-            { class: "screen-speaker", "aria-live": "polite" },
-            h("p", { class: "screen-name" }, current.name),
-            h("p", { class: "screen-kind" }, text.kinds[current.kind], current.status === "paused" ? ` · ${text.paused}` : ""),
-            speakerCountdown(current, room.server_time, offset, text.speaking),
-          )
-        : h("p", { class: "screen-name muted" }, text.nobody),
-      h("h2", {}, text.nextUp),
-      waiting.length
-        ? h(
-            "ol",
-            { class: "screen-next" },
-            waiting.slice(0, 3).map((s) => h("li", {}, s.name, h("small", {}, ` · ${text.kinds[s.kind]}`))),
-          )
-        : h("p", { class: "muted" }, text.emptyQueue),
-    );
-  } else {
-    parts.push(
-      h("p", { class: "screen-label" }, text.currentItem),
-      h("p", { class: "screen-item" }, pick(item.title)),
-      item.slot_ends_at ? h("p", { class: "screen-slot" }, countdown(item.slot_ends_at, offset, null, text.slotLeft)) : null,
-    );
-  }
+  else parts.push(...roomScreen(room));
   root.replaceChildren(h("section", { class: "display", "data-mode": room.projector_mode }, parts));
 }
 

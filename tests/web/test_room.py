@@ -93,6 +93,12 @@ async def test_the_discussion_item_runs_from_the_browser(browser: Browser, runni
         first = await countdown.text_content()
         await expect(countdown).not_to_have_text(first or "")  # it ticks
         await expect(screen.locator(".screen-next li").first).to_contain_text(members[0].name)
+        # the chair's own projector view follows the same choice
+        async with chair.context.expect_page() as opened:
+            await chair.get_by_role("link", name="Màn hình trình chiếu", exact=True).click()
+        staff_screen = await opened.value
+        await expect(staff_screen.locator(".screen-speaker .screen-name")).to_have_text(members[3].name)
+        await staff_screen.close()
         # the speaker's own phone shows the speaker too
         await expect(phones[3].pages[0].locator(".speaker-now")).to_contain_text(members[3].name)
         # pause: the countdown stands still on the projector

@@ -7,6 +7,7 @@ import { live, showRegions } from "../lib/render.js";
 import { meetingId, state } from "../lib/state.js";
 import { turnoutOf } from "./polls.js";
 import { resultDetails } from "./results.js";
+import { roomScreen } from "./room.js";
 
 export async function loadAttendance() {
   state.attendance = await meetingApi(`/meetings/${meetingId}/attendance`);
@@ -27,7 +28,13 @@ export function renderProjector() {
       h("h1", {}, pick(state.meeting.title)),
       state.attendance ? h("p", { class: "attendance" }, t().present(state.attendance.present_count)) : null,
     ),
-    poll ? renderScreenPoll(poll) : h("p", { class: "muted" }, t().noVotes),
+    // the chair's choice (current item, speakers, or the vote) decides what the screen shows; with no
+    // item under way, the vote
+    state.room && state.room.current_item_id && state.room.projector_mode !== "vote"
+      ? h("section", { class: "display", "data-mode": state.room.projector_mode }, roomScreen(state.room))
+      : poll
+        ? renderScreenPoll(poll)
+        : h("p", { class: "muted" }, t().noVotes),
   );
 }
 

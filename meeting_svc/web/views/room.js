@@ -383,3 +383,38 @@ function renderAdd(text) {
     h("button", { type: "submit", class: "secondary", "data-focus": "add-submit" }, text.add),
   );
 }
+
+// The room's screen (projector): the current item with its time slot, or the speaker with the countdown
+// and the next three, large. Used by the display page and by the chair's projector view.
+export function roomScreen(room) {
+  const text = ROOM_TEXT[state.lang];
+  const offset = clockOffset(room.server_time);
+  const item = room.items.find((i) => i.id === room.current_item_id);
+  if (!item) return [h("p", { class: "screen-item" }, text.noItem)];
+  if (room.projector_mode !== "speakers") {
+    return [
+      h("p", { class: "screen-label" }, text.currentItem),
+      h("p", { class: "screen-item" }, pick(item.title)),
+      item.slot_ends_at ? h("p", { class: "screen-slot" }, countdown(item.slot_ends_at, offset, null, text.slotLeft)) : null,
+    ];
+  }
+  const list = room.speakers;
+  const current = list ? list.speakers.find((s) => s.status === "speaking" || s.status === "paused") : null;
+  const waiting = list ? list.speakers.filter((s) => s.status === "waiting") : [];
+  return [
+    h("p", { class: "screen-label" }, pick(item.title)),
+    current
+      ? h(
+          "div",
+          { class: "screen-speaker", "aria-live": "polite" },
+          h("p", { class: "screen-name" }, current.name),
+          h("p", { class: "screen-kind" }, text.kinds[current.kind], current.status === "paused" ? ` · ${text.paused}` : ""),
+          speakerCountdown(current, room.server_time, offset, text.speaking),
+        )
+      : h("p", { class: "screen-name muted" }, text.nobody),
+    h("h2", {}, text.nextUp),
+    waiting.length
+      ? h("ol", { class: "screen-next" }, waiting.slice(0, 3).map((s) => h("li", {}, s.name, h("small", {}, ` · ${text.kinds[s.kind]}`))))
+      : h("p", { class: "muted" }, text.emptyQueue),
+  ];
+}
