@@ -9,15 +9,17 @@ from aiohttp import web
 from meeting_svc import accounts_db, db, routes, signin_page, webclient
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.positions import answer_positions
+from meeting_svc.room_polls import apply_poll_event
 from meeting_svc.settings import Settings
 from meeting_svc.views import access, invitations
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
+from schemas.subjects import RESOLUTIONS
 from servicekit import openapi
 from servicekit.clock import Clock, utc_now
 from servicekit.revocations import share_revocations
-from servicekit.runtime import Runtime, create_base_app
+from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
 from servicekit.sealed import read_seal_key
 from servicekit.sessions import Window
 from servicekit.tokens import TokenSigner, TokenVerifier, public_of, read_key
@@ -79,11 +81,14 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     runtime = Runtime(
         settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations, answer_positions, sweep]
     )
+    # the room's screen shows the vote in progress: a read model of resolution_svc's polls
+    runtime.consumers.append(ConsumerSpec("room-polls", RESOLUTIONS, apply_poll_event))
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
     app[access.CLOCK] = clock
     app[access.WINDOW] = Window.of(settings)
     app[access.MEETING_OWNERS] = {}
+    app[access.CLOCK] = clock
     app.middlewares.append(access.meeting_scope)
     private = read_key(settings.token_private_key, "TOKEN_PRIVATE_KEY")
     public = public_of(private)

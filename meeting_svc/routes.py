@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from meeting_svc import api, auth_routes
+from meeting_svc.room_routes import MOTION_OPERATIONS, ROOM_OPERATIONS
 from meeting_svc.views import agenda, attendance, contributions, departments, invitations, meetings, oidc, participants
 from servicekit.openapi import Operation
 
@@ -417,6 +418,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
 ]
 
 OPERATIONS += auth_routes.OPERATIONS
+OPERATIONS += ROOM_OPERATIONS + MOTION_OPERATIONS
 
 
 def setup(app: web.Application) -> None:

@@ -24,6 +24,7 @@ SIGNER = web.AppKey("signer", TokenSigner)
 SETTINGS = web.AppKey("settings", Settings)
 WINDOW = web.AppKey("window", Window)
 MEETING_OWNERS = web.AppKey("meeting_owners", dict)
+# the service's "now" for what the room records (items, speakers): tests move it instead of waiting
 CLOCK = web.AppKey("clock", Clock)
 CLAIMS = web.RequestKey("claims", Claims)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

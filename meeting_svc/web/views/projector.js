@@ -1,11 +1,13 @@
 // The room's screen: attendance, then the poll in progress (or the last one decided), large.
 
 import { meetingApi } from "../lib/api.js";
-import { bar, h } from "../lib/dom.js";
-import { optionName, pick, t } from "../lib/i18n.js";
+import { h } from "../lib/dom.js";
+import { pick, t } from "../lib/i18n.js";
 import { live, showRegions } from "../lib/render.js";
 import { meetingId, state } from "../lib/state.js";
 import { turnoutOf } from "./polls.js";
+import { resultDetails } from "./results.js";
+import { roomScreen } from "./room.js";
 
 export async function loadAttendance() {
   state.attendance = await meetingApi(`/meetings/${meetingId}/attendance`);
@@ -26,7 +28,13 @@ export function renderProjector() {
       h("h1", {}, pick(state.meeting.title)),
       state.attendance ? h("p", { class: "attendance" }, t().present(state.attendance.present_count)) : null,
     ),
-    poll ? renderScreenPoll(poll) : h("p", { class: "muted" }, t().noVotes),
+    // the chair's choice (current item, speakers, or the vote) decides what the screen shows; with no
+    // item under way, the vote
+    state.room && state.room.current_item_id && state.room.projector_mode !== "vote"
+      ? h("section", { class: "display", "data-mode": state.room.projector_mode }, roomScreen(state.room))
+      : poll
+        ? renderScreenPoll(poll)
+        : h("p", { class: "muted" }, t().noVotes),
   );
 }
 
@@ -38,24 +46,7 @@ function renderScreenPoll(poll) {
     const eligible = turnout ? turnout.eligible_count : poll.eligible_count;
     parts.push(h("p", { class: "turnout" }, t().turnout(turnout ? turnout.voted_count : 0, eligible ?? "…")));
   } else if (result) {
-    const tallies = result.result.tallies;
-    const most = Math.max(1, ...tallies.map((tally) => tally.weight));
-    parts.push(
-      h("p", { class: `outcome ${result.result.outcome}` }, t().outcome[result.result.outcome] || result.result.outcome),
-      h(
-        "ul",
-        { class: "bars" },
-        tallies.map((tally) =>
-          h(
-            "li",
-            { "data-option": tally.option },
-            h("span", {}, optionName(tally.option)),
-            bar(tally.weight / most),
-            h("strong", {}, t().votesOf(tally.count)),
-          ),
-        ),
-      ),
-    );
+    parts.push(...resultDetails(result.result));
   }
   return h("section", { class: "screen", "data-poll": poll.id }, parts);
 }
