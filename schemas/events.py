@@ -13,6 +13,8 @@ from typing import Literal
 
 import msgspec
 
+from schemas.notices import Notice
+
 SCHEMA_VERSION = 1
 
 # A participant's role in one meeting. Organisers are not participants: their power comes from an
@@ -72,6 +74,8 @@ class MeetingFacts(Event, frozen=True, kw_only=True):
     online_url: str | None = None
     # A meeting recorded after the fact: nobody is emailed about it.
     record_only: bool = False
+    # The organiser's rules per kind of notice (schemas.notices); None or a kind left out: the default.
+    notification_policy: dict[str, Notice] | None = None
 
 
 class MeetingCreated(MeetingFacts, frozen=True, kw_only=True, tag="meeting.created"):

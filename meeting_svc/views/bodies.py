@@ -11,6 +11,7 @@ from meeting_svc.views.access import actor
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from schemas.notices import Notice
 from servicekit.tokens import Claims
 
 
@@ -42,6 +43,11 @@ def meeting_body(row: Any, agenda: list[Any] | None = None) -> api.Meeting:
     )
 
 
+def policy_of(row: Any) -> dict[str, Notice] | None:
+    raw = row["notification_policy"]
+    return None if raw is None else msgspec.json.decode(raw, type=dict[str, Notice])
+
+
 def meeting_fact(cls: type[ev.MeetingFacts], row: Any, claims: Claims, **extra: Any) -> Event:
     return new_event(
         cls,
@@ -56,6 +62,7 @@ def meeting_fact(cls: type[ev.MeetingFacts], row: Any, claims: Claims, **extra: 
         venue=venue(row),
         online_url=row["online_url"],
         record_only=row["record_only"],
+        notification_policy=policy_of(row),
         **extra,
     )
 

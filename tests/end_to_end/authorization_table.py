@@ -103,6 +103,8 @@ SUBMISSION = REQUEST + "/submissions/{submission_id}"
 SUBSCRIPTION = "/api/v1/subscriptions/{subscription_id}"
 OWN_ORG = {"other_org": ALLOWED, "other_meeting": 403}  # organisation-wide lists and creation
 ORG_ONLY = {"other_org": 404, "other_meeting": 403}  # an organiser's object of this organisation
+# No token needed, but a token that is sent must still be current: an ended session's is refused.
+OPEN: dict[str, object] = {"other_org": ALLOWED, "other_meeting": ALLOWED, "overrides": {"none": ALLOWED}}
 
 ROWS: tuple[Row, ...] = (
     m("POST", "/api/v1/departments", ORGANISER, **OWN_ORG),
@@ -114,6 +116,8 @@ ROWS: tuple[Row, ...] = (
     m("PATCH", MEETING, ORGANISER),
     m("POST", MEETING + "/schedule", ORGANISER),
     m("POST", MEETING + "/start", CHAIR),
+    m("GET", MEETING + "/notification-policy", STAFF),
+    m("PUT", MEETING + "/notification-policy", ORGANISER),
     m("GET", MEETING + "/agenda", EVERYONE),
     m("POST", MEETING + "/agenda", STAFF),
     m("PUT", MEETING + "/agenda/order", STAFF),
@@ -151,15 +155,7 @@ ROWS: tuple[Row, ...] = (
     r("POST", "/api/v1/amendments/{amendment_id}/accept", CHAIR),
     r("POST", "/api/v1/amendments/{amendment_id}/reject", CHAIR),
     r("POST", MEETING + "/polls", CHAIR),
-    r(
-        "GET",
-        "/api/v1/poll-presets",
-        EVERYONE,
-        other_org=ALLOWED,
-        other_meeting=ALLOWED,
-        overrides={"none": ALLOWED},
-        note="no token needed; an ended session's token is still refused",
-    ),
+    r("GET", "/api/v1/poll-presets", EVERYONE, note="no token needed", **OPEN),
     r("GET", MEETING + "/polls", EVERYONE),
     r("GET", "/api/v1/polls/{poll_id}", EVERYONE),
     r("POST", "/api/v1/polls/{poll_id}/open", CHAIR),
@@ -191,6 +187,10 @@ ROWS: tuple[Row, ...] = (
     n("GET", "/api/v1/dead-letters", ORGANISER, **OWN_ORG),
     n("GET", MEETING + "/emails", ORGANISER, other_meeting=403),
     n("GET", MEETING + "/stream", EVERYONE, note="`access_token` accepted here only"),
+    *(
+        n(method, "/notices/{token}", EVERYONE, note="no token needed: the link's signed token is the key", **OPEN)
+        for method in ("GET", "POST")
+    ),
     # last: they close the meeting for what follows
     m("POST", MEETING + "/end", CHAIR),
     m("POST", MEETING + "/cancel", ORGANISER),
