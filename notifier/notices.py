@@ -100,7 +100,8 @@ def settings_url(public_url: str, token: str) -> str:
 
 
 def unsubscribe_url(public_url: str, token: str, kind: str) -> str:
-    base = f"{public_url.rstrip('/')}/api/v1/notices/{token}/unsubscribe"
+    """The settings page itself: a POST there is the one-click, a GET (a client without one-click) shows it."""
+    base = settings_url(public_url, token)
     return base if kind == ALL_KINDS else f"{base}?kind={kind}"
 
 
