@@ -278,21 +278,37 @@ class ResolutionAmended(Event, frozen=True, kw_only=True, tag="resolution.amende
     amendment_id: uuid.UUID | None = None
 
 
+class PassageChange(msgspec.Struct, frozen=True, kw_only=True):
+    """One part of a resolution's text in one language, as it stood in the amendment's base version
+    (`start`..`end` in that text), and what replaces it."""
+
+    language: Language
+    start: int
+    end: int
+    original: str
+    replacement: str
+
+
 class AmendmentProposed(Event, frozen=True, kw_only=True, tag="amendment.proposed"):
     amendment_id: uuid.UUID
     resolution_id: uuid.UUID
     proposer_id: uuid.UUID
-    text: Bilingual
+    text: Bilingual  # the whole text as the amendment would make it of the base version
+    base_version: int | None = None  # the resolution's version it was written against
+    changes: list[PassageChange] = []  # the parts it changes; merged one by one when accepted
 
 
 class AmendmentAccepted(Event, frozen=True, kw_only=True, tag="amendment.accepted"):
     amendment_id: uuid.UUID
     resolution_id: uuid.UUID
+    version: int | None = None  # the resolution's version with the amendment merged
 
 
 class AmendmentRejected(Event, frozen=True, kw_only=True, tag="amendment.rejected"):
     amendment_id: uuid.UUID
     resolution_id: uuid.UUID
+    # "conflict": adopted by a vote, but a part it changes had changed since its base version
+    reason: str | None = None
 
 
 class PollCreated(Event, frozen=True, kw_only=True, tag="poll.created"):

@@ -272,7 +272,8 @@ async def close_poll(
         if result.outcome == "no_quorum":
             await db.set_amendment_status(conn, poll["amendment_id"], "proposed")
         else:
-            events += await settle_amendment(runtime, conn, amendment, result.outcome == "adopted", claims)
+            adopted = result.outcome == "adopted"
+            events += await settle_amendment(runtime, conn, amendment, adopted, claims, by_vote=True)
         await db.set_resolution_status(conn, poll["resolution_id"], "draft")
     await publish(runtime, conn, *events)
 

@@ -152,6 +152,7 @@ ROWS: tuple[Row, ...] = (
     r("GET", "/api/v1/resolutions/{resolution_id}", EVERYONE),
     r("PATCH", "/api/v1/resolutions/{resolution_id}", STAFF),
     r("POST", "/api/v1/resolutions/{resolution_id}/amendments", VOTERS),
+    r("GET", "/api/v1/resolutions/{resolution_id}/amendments", EVERYONE),
     r("POST", "/api/v1/amendments/{amendment_id}/accept", CHAIR),
     r("POST", "/api/v1/amendments/{amendment_id}/reject", CHAIR),
     r("POST", MEETING + "/polls", CHAIR),

@@ -282,7 +282,7 @@ async def prepare(stack: Stack, row: Row) -> Call:
     if "{amendment_id}" in row.path:
         amendment = await stack.resolution.post(
             f"/api/v1/resolutions/{ids['resolution']}/amendments",
-            json={"text": {"vi": "Bổ sung"}},
+            json={"text": {"vi": f"Bổ sung {uuid.uuid4().hex[:6]}"}},
             headers=stack.auth["voting_member"],
         )
         values["amendment_id"] = (await amendment.json())["id"]
@@ -361,7 +361,7 @@ async def prepare(stack: Stack, row: Row) -> Call:
             body = {"text": {"vi": "Văn bản"}}
             headers = {"If-Match": response.headers["ETag"]}
         case ("POST", "/api/v1/resolutions/{resolution_id}/amendments"):
-            body = {"text": {"vi": "Bổ sung"}}
+            body = {"text": {"vi": f"Bổ sung {uuid.uuid4().hex[:6]}"}}
         case ("POST", "/api/v1/meetings/{meeting_id}/polls"):
             body = {"motion": "procedural", "question": {"vi": "Biểu quyết"}}
         case ("POST", "/api/v1/polls/{poll_id}/ballots"):
