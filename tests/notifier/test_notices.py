@@ -344,3 +344,31 @@ async def test_policy_from_the_meeting_facts_and_the_daily_digest(
     assert body.count("== ") == 2  # two notices, the redelivered one once
     assert digest["List-Unsubscribe"] is not None and "?kind=" not in str(digest["List-Unsubscribe"])
     assert len(inbox.messages) == 5
+
+
+async def test_the_policy_follows_meeting_events_in_their_order_not_their_arrival(
+    notifier: Any, signer: Any, publish: Any
+) -> None:
+    client = await notifier()
+    created = msgspec.structs.replace(meeting_created(organiser(signer).id), meeting_seq=1)
+    mid = created.meeting_id
+    digest_all = {"poll_opened": Notice(delivery="digest")}
+    nobody = {"poll_opened": Notice(audience="nobody"), "result": Notice(audience="representatives")}
+
+    envelope = set(ev.Event.__struct_fields__) - {"meeting_id"}
+
+    def updated(seq: int, policy: dict[str, Notice] | None) -> ev.Event:
+        fields = {f: getattr(created, f) for f in ev.MeetingFacts.__struct_fields__ if f not in envelope}
+        return new_event(ev.MeetingUpdated, **{**fields, "notification_policy": policy}, meeting_seq=seq)
+
+    latest = updated(3, nobody)
+    await publish(created)
+    await publish(latest)
+    await publish(updated(2, digest_all))  # older, arriving late: changes nothing
+    await publish(latest, msg_id=f"{latest.id}-again")  # redelivered
+    # a later event of the same stream: once it is applied, so are those before it
+    ids = await roster(publish, mid, {"an@example.org": ("voting_member", None, "vi")})
+    await known(client, list(ids.values()))
+    db = client.app[RUNTIME].db()
+    raw = await db.fetchval("select notification_policy from meetings where meeting_id = $1", mid)
+    assert msgspec.json.decode(raw, type=dict[str, Notice]) == nobody
