@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from schemas.events import AgendaKind, Bilingual, Language, Role, Rsvp, Venue
+from schemas.notices import Audience, Delivery, Notice, NoticeKind
 from servicekit.fields import (
     LINE_PATTERN,
     PROSE_PATTERN,
@@ -79,6 +80,26 @@ class MeetingPatch(Request, kw_only=True, omit_defaults=True):
     venue: VenueIn | msgspec.UnsetType | None = msgspec.UNSET
     online_url: WebLink | msgspec.UnsetType | None = msgspec.UNSET
     self_check_in: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class NoticeRule(Request, kw_only=True):
+    audience: Audience = "all"
+    delivery: Delivery = "immediate"
+
+
+class NotificationPolicyIn(Request, kw_only=True):
+    """The rules per kind of notice; a kind left out gets its default again."""
+
+    rules: dict[NoticeKind, NoticeRule]
+
+
+class NotificationPolicy(msgspec.Struct, kw_only=True):
+    """The rules as applied, every kind, with those the organiser set (`set`) and the defaults."""
+
+    rules: dict[str, Notice]
+    set: list[str]  # the kinds the organiser chose; the others follow the defaults
+    in_room: bool  # the meeting has a venue and no online link: a vote is announced in the room
+    version: int
 
 
 class Transition(Request, kw_only=True):

@@ -15,7 +15,7 @@ from schemas.events import Event
 
 MEETING_COLUMNS = (
     "id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at, ends_at, timezone,"
-    " venue_name, venue_address, online_url, status, version, agenda_version, record_only, self_check_in"
+    " venue_name, venue_address, online_url, status, version, agenda_version, record_only, self_check_in, notification_policy"
 )
 PARTICIPANT_COLUMNS = (
     "p.id, p.meeting_id, p.name, p.email, p.department_id, p.role, p.weight, p.language, p.rsvp, p.present,"
@@ -185,6 +185,15 @@ async def update_meeting(conn: asyncpg.Connection, meeting_id: uuid.UUID, v: dic
         f"update meetings set {sets}, version = version + 1 where id = $1 returning {MEETING_COLUMNS}",
         meeting_id,
         *(v[k] for k in MEETING_FIELDS),
+    )
+
+
+async def set_notification_policy(conn: asyncpg.Connection, meeting_id: uuid.UUID, policy: str) -> asyncpg.Record:
+    return await conn.fetchrow(
+        f"update meetings set notification_policy = $2::jsonb, version = version + 1 where id = $1"
+        f" returning {MEETING_COLUMNS}",
+        meeting_id,
+        policy,
     )
 
 

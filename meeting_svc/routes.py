@@ -6,7 +6,17 @@ from aiohttp import web
 
 from meeting_svc import api, auth_routes
 from meeting_svc.room_routes import MOTION_OPERATIONS, ROOM_OPERATIONS
-from meeting_svc.views import agenda, attendance, contributions, departments, invitations, meetings, oidc, participants
+from meeting_svc.views import (
+    agenda,
+    attendance,
+    contributions,
+    departments,
+    invitations,
+    meetings,
+    notices,
+    oidc,
+    participants,
+)
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -122,6 +132,36 @@ OPERATIONS: list[tuple[Operation, object]] = [
             meetings.transition(action),
         )
         for action in ("schedule", "start", "end", "cancel")
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/notification-policy",
+            "Which emails the meeting sends, to whom and how (organiser, chair, secretary)",
+            "meetings",
+            response=api.NotificationPolicy,
+            errors=(401, 403, 404),
+        ),
+        notices.get_policy,
+    ),
+    (
+        Operation(
+            "PUT",
+            ONE + "/notification-policy",
+            "Set the notification policy (organiser)",
+            "meetings",
+            request=api.NotificationPolicyIn,
+            response=api.NotificationPolicy,
+            errors=(400, 401, 403, 404, 409, 412, 422),
+            headers=EDIT,
+            description="Per kind of notice (reminder, contribution, poll_opened, result, directive): `audience`"
+            " all, representatives (department representatives and the chair; for a directive, the representatives"
+            " of the departments and blocks responsible) or nobody, and `delivery` immediate or digest (one email a"
+            " day). A kind left out follows its default: no poll_opened email for a meeting held in one room (a"
+            " venue, no online link), directives to the representatives responsible. Invitations always go."
+            " Publishes meeting.updated carrying the policy.",
+        ),
+        notices.put_policy,
     ),
     (Operation("GET", AGENDA, "The agenda", "agenda", response=api.Agenda), agenda.get_agenda),
     (

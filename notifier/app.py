@@ -4,7 +4,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from notifier import routes, views
+from notifier import notice_views, routes, views
 from notifier.consumers import EventHandler
 from notifier.delivery import Dispatcher, guard_of
 from notifier.live import Hub
@@ -57,6 +57,7 @@ def create_app(settings: Settings) -> web.Application:
     app.middlewares.append(views.current_state)
     app[views.GUARD] = guard_of(settings)
     app[views.HUB] = hub
+    app[notice_views.LINK_KEY] = mailer.link_key
 
     async def close_streams(_: web.Application) -> None:
         await hub.stop()

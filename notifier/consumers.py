@@ -4,14 +4,17 @@ subscriptions, and queue the emails it causes. Sending happens later, from the c
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 import asyncpg
+import msgspec
 import structlog
 
-from notifier.db import emails, read_model, webhooks
+from notifier.db import emails, notices, read_model, webhooks
 from notifier.mail import LINK_PLACEHOLDER, DirectiveLine, Facts, Kind, pick, render
+from notifier.notices import NOTICE_OF, audience, meeting_policy
 from notifier.service import LIVE_TYPES, public_payload
 from notifier.settings import Settings
 from schemas import events as ev
@@ -90,6 +93,9 @@ class EventHandler:
                         else None,
                         "online_url": event.online_url,
                         "record_only": event.record_only,
+                        "notification_policy": None
+                        if event.notification_policy is None
+                        else msgspec.json.encode(event.notification_policy).decode(),
                     },
                     v,
                 )
@@ -158,6 +164,7 @@ class EventHandler:
                     meeting,
                     people,
                     link=link,
+                    occurred_at=event.occurred_at,
                     topic=lambda lang, e=event: pick(e.topic.vi, e.topic.en, lang),
                     deadline=event.deadline,
                 )
@@ -173,6 +180,7 @@ class EventHandler:
                     meeting,
                     people,
                     link=link,
+                    occurred_at=event.occurred_at,
                     topic=lambda lang, r=request: pick(r["topic_vi"], r["topic_en"], lang) if r else "",
                     deadline=event.deadline,
                 )
@@ -186,6 +194,7 @@ class EventHandler:
                     meeting,
                     people,
                     link=link,
+                    occurred_at=event.occurred_at,
                     topic=lambda lang, e=event: pick(e.question.vi, e.question.en, lang),
                 )
             case ev.ResolutionAdopted():
@@ -197,13 +206,15 @@ class EventHandler:
                     meeting,
                     people,
                     link=link,
+                    occurred_at=event.occurred_at,
                     topic=lambda lang, e=event: pick(e.title.vi, e.title.en, lang),
                     directives=lambda lang, e=event: directive_lines(e.directives, lang),
                 )
             case ev.DirectiveIssued():
-                people = await read_model.recipients(
-                    conn, event.meeting_id, departments=event.directive.department_ids, within_blocks=True
-                )
+                departments = event.directive.department_ids
+                heads = await read_model.responsible(conn, event.meeting_id, departments)
+                team = await read_model.recipients(conn, event.meeting_id, departments=departments, within_blocks=True)
+                people = list({p["participant_id"]: p for p in (*team, *heads)}.values())
                 await queue(
                     conn,
                     "directive_issued",
@@ -211,8 +222,10 @@ class EventHandler:
                     meeting,
                     people,
                     link=link,
+                    occurred_at=event.occurred_at,
                     topic=lambda lang, e=event: pick(e.directive.title.vi, e.directive.title.en, lang),
                     directives=lambda lang, e=event: directive_lines([e.directive], lang),
+                    responsible=frozenset(p["participant_id"] for p in heads),
                 )
 
 
@@ -228,9 +241,21 @@ async def queue(
     deadline: Any = None,
     directives: Any = None,
     sealed: str | None = None,
+    responsible: frozenset[uuid.UUID] | None = None,
+    occurred_at: dt.datetime | None = None,
 ) -> None:
-    """Render one email per recipient address, in each recipient's language, into the email outbox."""
-    rows = []
+    """Render one email per recipient address, in each recipient's language, into the email outbox, as the
+    meeting's notification policy and each recipient's own settings allow: some now, some held for the
+    day's digest. `responsible` (a directive's representatives) always get theirs, whatever they turned off."""
+    notice = NOTICE_OF.get(kind)
+    digest = False
+    if notice is not None:
+        rule = meeting_policy(meeting)[notice]
+        people = list(audience(rule, people, responsible))
+        off = await notices.opted_out(conn, [p["participant_id"] for p in people], notice)
+        people = [p for p in people if p["participant_id"] not in off or p["participant_id"] in (responsible or ())]
+        digest = rule.delivery == "digest"
+    rows, held = [], []
     for person in people:
         lang = person["language"]
         facts = Facts(
@@ -245,21 +270,19 @@ async def queue(
             directives=directives(lang) if directives else [],
         )
         subject, text, html = render(kind, lang, facts)
+        pid = person["participant_id"]
+        if digest:
+            when = occurred_at or dt.datetime.now(dt.UTC)
+            held.append((source, meeting["meeting_id"], pid, kind, person["email"], lang, subject, text, when))
+            continue
+        # one-click unsubscribe from this kind, except where the email always goes
+        always = notice is None or pid in (responsible or ())
+        one_click = None if always else notice
         rows.append(
-            (
-                source,
-                kind,
-                meeting["meeting_id"],
-                person["participant_id"],
-                person["email"],
-                lang,
-                subject,
-                text,
-                html,
-                sealed,
-            )
+            (source, kind, meeting["meeting_id"], pid, person["email"], lang, subject, text, html, sealed, one_click)
         )
     await emails.add_emails(conn, rows)
+    await notices.hold_for_digest(conn, held)
 
 
 async def queue_password_reset(conn: asyncpg.Connection, event: ev.PasswordResetRequested) -> None:
@@ -275,4 +298,4 @@ async def queue_password_reset(conn: asyncpg.Connection, event: ev.PasswordReset
     )
     subject, text, html = render("password_reset", event.language, facts)
     row = (str(event.id), "password_reset", None, None, event.email, event.language, subject, text, html)
-    await emails.add_emails(conn, [(*row, event.sealed_link)])
+    await emails.add_emails(conn, [(*row, event.sealed_link, None)])  # always goes: no unsubscribe

@@ -82,6 +82,21 @@ class DirectiveLine:
 
 # Stands for a personal link in a stored email until it is sent (a URL that can never resolve, RFC 6761).
 LINK_PLACEHOLDER = "https://personal-link.invalid/"
+# Stands for the link to the recipient's notice settings, made when the email is sent (notifier.notices).
+SETTINGS_PLACEHOLDER = "https://notice-settings.invalid/"
+
+
+def footer(lang: str) -> tuple[str, str]:
+    """The footer of every email as (text, HTML), with the settings link every email carries."""
+    sent, choose = (
+        ("Thư tự động từ hệ thống Hội nghị.", "Chọn loại thư bạn nhận")
+        if lang == "vi"
+        else ("Sent automatically by Hội nghị.", "Choose which emails you get")
+    )
+    return (
+        f"{sent}\n{choose}: {SETTINGS_PLACEHOLDER}",
+        f'{html.escape(sent)} <a href="{SETTINGS_PLACEHOLDER}">{html.escape(choose)}</a>',
+    )
 
 
 def with_link(text: str, html_body: str, link: str) -> tuple[str, str]:
@@ -261,11 +276,11 @@ def render(kind: Kind, language: str, facts: Facts) -> tuple[str, str, str]:
             text.append(value)
             url = html.escape(value, quote=True)
             parts.append(f'<p><a href="{url}">{url}</a></p>')
-    footer = "Thư tự động từ hệ thống Hội nghị." if lang == "vi" else "Sent automatically by Hội nghị."
-    text.append(f"--\n{footer}")
+    foot_text, foot_html = footer(lang)
+    text.append(f"--\n{foot_text}")
     page = (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(subject)}</title></head>'
-        f"<body>{''.join(parts)}<hr><p><small>{html.escape(footer)}</small></p></body></html>"
+        f"<body>{''.join(parts)}<hr><p><small>{foot_html}</small></p></body></html>"
     )
     return subject, "\n\n".join(text) + "\n", page
 
@@ -321,7 +336,15 @@ class Outgoing:
 
 
 def build_message(
-    *, sender: str, to_addr: str, subject: str, text: str, html_body: str, message_id: str, language: str
+    *,
+    sender: str,
+    to_addr: str,
+    subject: str,
+    text: str,
+    html_body: str,
+    message_id: str,
+    language: str,
+    headers: dict[str, str] | None = None,
 ) -> EmailMessage:
     message = EmailMessage(policy=BUILD)
     message["From"] = sender
@@ -331,6 +354,8 @@ def build_message(
     message["Message-ID"] = message_id
     message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(text)
     message.add_alternative(html_body, subtype="html")
     return message

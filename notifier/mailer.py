@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import html
 
 import aiosmtplib
 import asyncpg
@@ -24,8 +25,11 @@ from prometheus_client import Counter
 
 from notifier.consumers import meeting_link, queue
 from notifier.db import emails, read_model
+from notifier.db.notices import LinkKey
 from notifier.delivery import listen
-from notifier.mail import Outgoing, build_message, check_sender, outgoing, with_link
+from notifier.digests import send_digests
+from notifier.mail import SETTINGS_PLACEHOLDER, Outgoing, build_message, check_sender, outgoing, with_link
+from notifier.notices import settings_token, settings_url, unsubscribe_headers
 from notifier.service import parse_schedule
 from notifier.settings import Settings
 from schemas.bus.wake import woken_or_timeout
@@ -59,6 +63,10 @@ class Mailer:
         self.stopping = False
         # A bad sender would make every message "cannot be built" and fail it for good: stop instead.
         check_sender(settings.smtp_from)
+        self.link_key = LinkKey(
+            read_seal_key(settings.notice_link_key, "NOTICE_LINK_KEY") if settings.notice_link_key else None
+        )
+        self.key = b""  # the link key, read before the first batch
 
     def message(self, row: asyncpg.Record) -> Outgoing:
         """The email as sent; a sealed personal link is opened here, in memory, and nowhere else."""
@@ -67,6 +75,15 @@ class Mailer:
             if self.opener is None:
                 raise Unsealable("INVITE_SEAL_PRIVATE_KEY is not set")
             text, html_body = with_link(text, html_body, self.opener.open(row["sealed_link"]))
+        headers: dict[str, str] = {}
+        settings_link = self.settings.web_url
+        if row["participant_id"] is not None:
+            token = settings_token(self.key, row["participant_id"])
+            settings_link = settings_url(self.settings.public_url, token)
+            if row["notice_kind"]:
+                headers = unsubscribe_headers(self.settings.public_url, token, row["notice_kind"])
+        text = text.replace(SETTINGS_PLACEHOLDER, settings_link)
+        html_body = html_body.replace(SETTINGS_PLACEHOLDER, html.escape(settings_link, quote=True))
         return outgoing(
             build_message(
                 sender=self.settings.smtp_from,
@@ -76,6 +93,7 @@ class Mailer:
                 html_body=html_body,
                 message_id=message_id(row["source"], row["to_addr"]),
                 language=row["language"],
+                headers=headers,
             )
         )
 
@@ -138,6 +156,7 @@ class Mailer:
         """Send a batch over one SMTP connection. Each message stands alone: one that cannot be built is
         marked failed with the reason, one the server does not take is retried later on a fresh
         connection, and the rest of the batch goes on either way."""
+        self.key = await self.link_key.get(pool)
         smtp: aiosmtplib.SMTP | None = None
         finished: set[int] = set()
         try:
@@ -223,7 +242,8 @@ async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datet
             key = f"{kind}:{meeting['meeting_id']}:{meeting['starts_at'].isoformat()}"
             if await emails.add_notice(conn, key):
                 people = await read_model.recipients(conn, meeting["meeting_id"])
-                await queue(conn, kind, key, meeting, people, link=meeting_link(settings, meeting["meeting_id"]))
+                link = meeting_link(settings, meeting["meeting_id"])
+                await queue(conn, kind, key, meeting, people, link=link, occurred_at=now)
         for request in await emails.contribution_deadlines_within(conn, now, settings.contribution_deadline_notice_s):
             meeting = await read_model.meeting(conn, request["meeting_id"])
             if meeting is None:
@@ -248,6 +268,7 @@ async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datet
                         r["topic_vi"] if lang == "vi" and r["topic_vi"] else r["topic_en"] or r["topic_vi"]
                     ),
                     deadline=request["deadline"],
+                    occurred_at=now,
                 )
 
 
@@ -255,6 +276,7 @@ async def reminders(runtime: Runtime, settings: Settings) -> None:
     while True:
         try:
             await schedule_reminders(runtime, settings)
+            await send_digests(runtime, settings, dt.datetime.now(dt.UTC))
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("reminder check failed", error=repr(exc))
         except Exception:  # a bug in one round must not end the reminders for everyone

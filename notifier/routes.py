@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from notifier import api, views
+from notifier import api, notice_views, views
 from servicekit.openapi import Operation
 
 SUBS = "/api/v1/subscriptions"
@@ -154,6 +154,44 @@ OPERATIONS: list[tuple[Operation, object]] = [
             " proxies from closing the connection. `invite_url` never appears.",
         ),
         views.meeting_stream,
+    ),
+]
+
+
+NOTICES = "/notices/{token}"
+OPERATIONS += [
+    (
+        Operation(
+            "GET",
+            NOTICES,
+            "A participant's notice settings page (the link in every email; no sign-in)",
+            "notices",
+            response="text/html",
+            auth=None,
+            errors=(404, 422),
+            query={"kind": "a kind of notice to offer turning off first"},
+            description="The link's token is signed by the notifier and names one participant. The page lists each"
+            " kind of notice (reminder, contribution, poll_opened, result, directive) with a button to turn it off"
+            " or back on. Invitations, and directives to the representative responsible, always go.",
+        ),
+        notice_views.show,
+    ),
+    (
+        Operation(
+            "POST",
+            NOTICES,
+            "Turn a kind of notice off or on; one-click unsubscribe (RFC 8058)",
+            "notices",
+            request="application/x-www-form-urlencoded",
+            response="text/html",
+            auth=None,
+            errors=(400, 404, 422),
+            query={"kind": "the kind a one-click unsubscribe turns off (none: every kind)"},
+            description="From the page: form fields `kind` and `on` (1 or 0). From a mail provider: the body"
+            " `List-Unsubscribe=One-Click` of the `List-Unsubscribe-Post` header turns off the `kind` of the link"
+            " (every kind for a digest). Answers the page as it now stands.",
+        ),
+        notice_views.change,
     ),
 ]
 

@@ -59,6 +59,15 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     # How long before a contribution deadline the "deadline near" email goes out.
     contribution_deadline_notice_s: int = 86400
 
+    # Where people reach the notifier from an email: the links to their notice settings and one-click
+    # unsubscribe (RFC 8058) point here, e.g. https://notify.example.org
+    public_url: str = "http://127.0.0.1:8083"
+    # Key (base64 of 32 bytes, or the path of a file holding it) that signs those links; empty: one the
+    # notifier makes once and keeps in its database.
+    notice_link_key: str = ""
+    # Hour of the day, in each meeting's time zone, when the day's digest goes out to those who get one.
+    digest_hour: Annotated[int, msgspec.Meta(ge=0, le=23)] = 17
+
     # --- live stream ---
     sse_heartbeat_s: float = 15.0
     # Frames buffered per client; a client that falls this far behind is disconnected (it resumes

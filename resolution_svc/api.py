@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from resolution_svc.voting import PollRules
-from schemas.events import Bilingual, DirectiveStatus, PollResult
+from schemas.events import Bilingual, DirectiveStatus, Language, PassageChange, PollResult
 from servicekit.fields import LINE_PATTERN, PROSE_PATTERN, BilingualBody, BilingualText, Prose, Request
 
 
@@ -56,8 +56,26 @@ class ResolutionList(msgspec.Struct, kw_only=True):
     items: list[Resolution]
 
 
+class ParagraphRange(Request, kw_only=True):
+    first: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+    last: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+
+
+class PartChange(Request, kw_only=True):
+    """A part of the text in one language, by an exact passage (`quote`) or by paragraphs (1-based, separated
+    by a blank line), and its replacement (empty: the part is struck out)."""
+
+    language: Language
+    quote: Annotated[str, msgspec.Meta(min_length=1, max_length=100_000, pattern=PROSE_PATTERN)] | None = None
+    paragraphs: ParagraphRange | None = None
+    replacement: Prose
+
+
 class AmendmentCreate(Request, kw_only=True):
-    text: BilingualBody
+    # the resolution's version the changes were written against: its current one (409 otherwise)
+    base_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    changes: Annotated[list[PartChange], msgspec.Meta(min_length=1, max_length=20)] | None = None
+    text: BilingualBody | None = None  # instead of `changes`: the whole text anew
     directives: list[DirectiveIn] | None = None  # replaces the resolution's directives when accepted
 
 
@@ -65,8 +83,18 @@ class Amendment(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     resolution_id: uuid.UUID
     proposer_id: uuid.UUID
-    text: Bilingual
-    status: str
+    text: Bilingual  # the whole text as the amendment makes it of its base version
+    status: str  # proposed | voting | accepted | rejected | conflicting
+    base_version: int | None
+    changes: list[PassageChange]
+    # while proposed: the change against the resolution's current text, as a unified diff per language
+    # ("" where it changes nothing), and the changes whose part has changed since the base version
+    diff: Bilingual
+    conflicts: list[int]
+
+
+class AmendmentList(msgspec.Struct, kw_only=True):
+    items: list[Amendment]
 
 
 class PollCreate(Request, kw_only=True):
@@ -74,7 +102,9 @@ class PollCreate(Request, kw_only=True):
     question: BilingualText
     resolution_id: uuid.UUID | None = None
     amendment_id: uuid.UUID | None = None
-    rules: PollRules = PollRules()
+    # the rules, or a preset's id from GET /api/v1/poll-presets (not both); neither: a simple majority of votes cast
+    rules: PollRules | None = None
+    preset: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     secret: bool = False
     allow_change: bool = False
     opens_at: dt.datetime | None = None
@@ -89,6 +119,7 @@ class Poll(msgspec.Struct, kw_only=True):
     amendment_id: uuid.UUID | None
     question: Bilingual
     rules: PollRules
+    rule_text: Bilingual  # the rules in words, written from the same objects the tally applies
     secret: bool
     allow_change: bool
     status: str
@@ -105,6 +136,17 @@ class Poll(msgspec.Struct, kw_only=True):
 
 class PollList(msgspec.Struct, kw_only=True):
     items: list[Poll]
+
+
+class PollPreset(msgspec.Struct, kw_only=True):
+    id: str
+    name: Bilingual
+    rules: PollRules
+    rule_text: Bilingual
+
+
+class PollPresetList(msgspec.Struct, kw_only=True):
+    items: list[PollPreset]
 
 
 # At least 128 bits of the client's randomness, e.g. 16 random bytes in base64url.

@@ -82,15 +82,18 @@ async def set_resolution_status(conn: asyncpg.Connection, rid: uuid.UUID, status
     await conn.execute("update resolutions set status = $2 where id = $1", rid, status)
 
 
-AMENDMENT_COLUMNS = "id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives, status"
+AMENDMENT_COLUMNS = (
+    "id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives, status, base_version, changes"
+)
 
 
 async def insert_amendment(
     conn: asyncpg.Connection, resolution: Any, proposer: uuid.UUID, v: dict[str, Any]
 ) -> asyncpg.Record:
     return await conn.fetchrow(
-        "insert into amendments (id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives)"
-        f" values ($1, $2, $3, $4, $5, $6, $7::jsonb) returning {AMENDMENT_COLUMNS}",
+        "insert into amendments (id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives,"
+        " base_version, changes) values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb)"
+        f" returning {AMENDMENT_COLUMNS}",
         uuid.uuid4(),
         resolution["id"],
         resolution["meeting_id"],
@@ -98,6 +101,14 @@ async def insert_amendment(
         v["text_vi"],
         v["text_en"],
         v["directives"],
+        v["base_version"],
+        v["changes"],
+    )
+
+
+async def amendments(conn: asyncpg.Connection, resolution_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"select {AMENDMENT_COLUMNS} from amendments where resolution_id = $1 order by created_at, id", resolution_id
     )
 
 

@@ -75,14 +75,31 @@ OPERATIONS: list[tuple[Operation, object]] = [
             status=201,
             errors=CONFLICTS,
             headers=CREATE,
+            description="An amendment changes parts of the text: each of `changes` names a part in one language by"
+            " an exact passage (`quote`, found once) or by `paragraphs` (first..last, separated by a blank line) of"
+            " the resolution at `base_version`, which must be the current version (409 otherwise), and gives its"
+            " `replacement`. Or `text` gives the whole text anew. The answer shows it as a unified `diff` against"
+            " the current text.",
         ),
         amendments.propose_amendment,
     ),
     (
         Operation(
+            "GET",
+            RESOLUTION + "/amendments",
+            "The resolution's amendments, each proposed one as a diff against the current text",
+            "resolutions",
+            response=api.AmendmentList,
+            description="`conflicts` lists the changes whose part has been edited since the amendment's base"
+            " version: accepting it is then a 409 naming the first.",
+        ),
+        amendments.list_amendments,
+    ),
+    (
+        Operation(
             "POST",
             "/api/v1/amendments/{amendment_id}/accept",
-            "Accept an amendment (chair)",
+            "Accept an amendment (chair): merge the parts it changes into the current text",
             "resolutions",
             response=api.Amendment,
             errors=CONFLICTS,
@@ -113,6 +130,19 @@ OPERATIONS: list[tuple[Operation, object]] = [
             headers=CREATE,
         ),
         polls.create_poll,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/poll-presets",
+            "Poll rules named in plain words, each with its exact rule in vi and en",
+            "polls",
+            response=api.PollPresetList,
+            auth=None,
+            errors=(),
+            description="Create a poll from one by giving its `id` as `preset` instead of `rules`.",
+        ),
+        polls.list_presets,
     ),
     (Operation("GET", MEETING + "/polls", "The meeting's polls", "polls", response=api.PollList), polls.list_polls),
     (Operation("GET", POLL, "One poll", "polls", response=api.Poll), polls.get_poll),

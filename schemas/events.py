@@ -13,6 +13,8 @@ from typing import Literal
 
 import msgspec
 
+from schemas.notices import Notice
+
 SCHEMA_VERSION = 1
 # The envelope's meeting for events about no meeting (an organiser's password reset).
 NO_MEETING = uuid.UUID(int=0)
@@ -76,6 +78,8 @@ class MeetingFacts(Event, frozen=True, kw_only=True):
     record_only: bool = False
     # False: participants cannot check themselves in; check-in happens at the desk.
     self_check_in: bool = True
+    # The organiser's rules per kind of notice (schemas.notices); None or a kind left out: the default.
+    notification_policy: dict[str, Notice] | None = None
 
 
 class MeetingCreated(MeetingFacts, frozen=True, kw_only=True, tag="meeting.created"):
@@ -415,21 +419,37 @@ class ResolutionAmended(Event, frozen=True, kw_only=True, tag="resolution.amende
     amendment_id: uuid.UUID | None = None
 
 
+class PassageChange(msgspec.Struct, frozen=True, kw_only=True):
+    """One part of a resolution's text in one language, as it stood in the amendment's base version
+    (`start`..`end` in that text), and what replaces it."""
+
+    language: Language
+    start: int
+    end: int
+    original: str
+    replacement: str
+
+
 class AmendmentProposed(Event, frozen=True, kw_only=True, tag="amendment.proposed"):
     amendment_id: uuid.UUID
     resolution_id: uuid.UUID
     proposer_id: uuid.UUID
-    text: Bilingual
+    text: Bilingual  # the whole text as the amendment would make it of the base version
+    base_version: int | None = None  # the resolution's version it was written against
+    changes: list[PassageChange] = []  # the parts it changes; merged one by one when accepted
 
 
 class AmendmentAccepted(Event, frozen=True, kw_only=True, tag="amendment.accepted"):
     amendment_id: uuid.UUID
     resolution_id: uuid.UUID
+    version: int | None = None  # the resolution's version with the amendment merged
 
 
 class AmendmentRejected(Event, frozen=True, kw_only=True, tag="amendment.rejected"):
     amendment_id: uuid.UUID
     resolution_id: uuid.UUID
+    # "conflict": adopted by a vote, but a part it changes had changed since its base version
+    reason: str | None = None
 
 
 class PollCreated(Event, frozen=True, kw_only=True, tag="poll.created"):

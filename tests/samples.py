@@ -35,6 +35,8 @@ def _sample(t: mi.Type) -> Any:
             return t.values[0]
         case mi.ListType():
             return [_sample(t.item_type)]
+        case mi.DictType():
+            return {"directive": _sample(t.value_type)}  # a key the event's consumers know
         case mi.UnionType():
             return _sample(next(x for x in t.types if not isinstance(x, mi.NoneType)))
         case mi.StructType():

@@ -11,6 +11,7 @@ from meeting_svc.views.access import actor
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from schemas.notices import Notice
 from servicekit.tokens import Claims
 
 
@@ -43,6 +44,11 @@ def meeting_body(row: Any, agenda: list[Any] | None = None) -> api.Meeting:
     )
 
 
+def policy_of(row: Any) -> dict[str, Notice] | None:
+    raw = row["notification_policy"]
+    return None if raw is None else msgspec.json.decode(raw, type=dict[str, Notice])
+
+
 def meeting_fact(cls: type[ev.MeetingFacts], row: Any, claims: Claims, **extra: Any) -> Event:
     return new_event(
         cls,
@@ -58,6 +64,7 @@ def meeting_fact(cls: type[ev.MeetingFacts], row: Any, claims: Claims, **extra: 
         online_url=row["online_url"],
         record_only=row["record_only"],
         self_check_in=row["self_check_in"],
+        notification_policy=policy_of(row),
         **extra,
     )
 

@@ -22,8 +22,9 @@ def _newer(column: str, v: str) -> str:
 async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any], version: int | None) -> None:
     await conn.execute(
         f"""insert into meetings (meeting_id, organisation_id, title_vi, title_en, starts_at, ends_at, timezone,
-                                 status, venue, online_url, record_only, facts_version, status_version)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+                                 status, venue, online_url, record_only, facts_version, status_version,
+                                 notification_policy)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13::jsonb)
            on conflict (meeting_id) do update set organisation_id = excluded.organisation_id,
                title_vi = excluded.title_vi, title_en = excluded.title_en, starts_at = excluded.starts_at,
                ends_at = excluded.ends_at, timezone = excluded.timezone,
@@ -31,7 +32,7 @@ async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any], version: i
                         else meetings.status end,
                status_version = greatest(meetings.status_version, excluded.status_version),
                venue = excluded.venue, online_url = excluded.online_url, record_only = excluded.record_only,
-               facts_version = excluded.facts_version
+               facts_version = excluded.facts_version, notification_policy = excluded.notification_policy
            where {_newer("meetings.facts_version", "$12")}""",
         m["meeting_id"],
         m["organisation_id"],
@@ -45,6 +46,7 @@ async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any], version: i
         m["online_url"],
         m.get("record_only", False),
         version,
+        m.get("notification_policy"),
     )
 
 
@@ -147,6 +149,23 @@ async def recipients(
         role,
         participant_id,
         within_blocks,
+    )
+
+
+async def responsible(conn: asyncpg.Connection, meeting_id: uuid.UUID, departments: Sequence[uuid.UUID]) -> list[Row]:
+    """The department representatives who answer for work given to `departments`: those of the departments
+    themselves, of the blocks they belong to, and of the departments inside a block named."""
+    return await conn.fetch(
+        """select participant_id, name, email, language, role, department_id from participants
+           where meeting_id = $1 and not removed and email is not null and email <> ''
+             and role = 'department_representative'
+             and (department_id = any($2::uuid[]) or block_id = any($2::uuid[])
+                  or department_id in (select block_id from participants
+                                       where meeting_id = $1 and department_id = any($2::uuid[])
+                                         and block_id is not null))
+           order by participant_id""",
+        meeting_id,
+        list(departments),
     )
 
 

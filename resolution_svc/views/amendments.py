@@ -1,4 +1,5 @@
-"""Amendments proposed to a resolution, and their acceptance or rejection."""
+"""Amendments proposed to a resolution: changes of parts of its text, shown as a diff against the current
+text, merged part by part when accepted (by the chair or by a vote), refused when a part changed meanwhile."""
 
 from __future__ import annotations
 
@@ -8,28 +9,95 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from resolution_svc import api, db, service
+from resolution_svc import amending, api, db, service
 from resolution_svc.views.access import actor, caller, pool, publish, require, visible_meeting
 from resolution_svc.views.bodies import bilingual, directives_json
 from resolution_svc.views.resolutions import amended_event, visible_resolution
 from schemas import events as ev
 from schemas.codec import new_event
-from schemas.events import VOTING_ROLES, Event
+from schemas.events import VOTING_ROLES, Event, PassageChange
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME, Runtime
 from servicekit.sessions import not_allowed
 from servicekit.tokens import Claims
 
+LANGUAGES = ("vi", "en")
 
-def amendment_body(row: Any) -> api.Amendment:
+
+def changes_of(row: Any) -> list[PassageChange]:
+    return msgspec.json.decode(row["changes"], type=list[PassageChange])
+
+
+def texts_of(row: Any) -> dict[str, str]:
+    return {lang: row[f"text_{lang}"] for lang in LANGUAGES}
+
+
+def merged(amendment: Any, resolution: Any) -> amending.Merge:
+    same = resolution["version"] == amendment["base_version"]
+    return amending.merge(texts_of(resolution), changes_of(amendment), same)
+
+
+def amendment_body(row: Any, resolution: Any) -> api.Amendment:
+    diff, conflicts = ev.Bilingual(), []
+    changes = changes_of(row)
+    if row["status"] == "proposed" and changes:
+        merge = merged(row, resolution)
+        conflicts = merge.conflicts
+        current = texts_of(resolution)
+        diff = ev.Bilingual(
+            **{lang: amending.unified_diff(current[lang], merge.texts[lang], lang) for lang in LANGUAGES}
+        )
     return api.Amendment(
         id=row["id"],
         resolution_id=row["resolution_id"],
         proposer_id=row["proposer_id"],
         text=bilingual(row, "text"),
         status=row["status"],
+        base_version=row["base_version"],
+        changes=changes,
+        diff=diff,
+        conflicts=conflicts,
     )
+
+
+def proposed_changes(body: api.AmendmentCreate, resolution: Any) -> list[PassageChange]:
+    """The body's changes pinned to the resolution's current text, or a problem naming the field."""
+    if (body.changes is None) == (body.text is None):
+        raise Problem(
+            422, "Invalid amendment", "give `changes` (parts of the text) or `text`, one of them", field="changes"
+        )
+    base = body.base_version
+    if body.changes is not None and base is None:
+        raise Problem(422, "Invalid amendment", "the version the changes were written against", field="base_version")
+    if base is not None and base != resolution["version"]:
+        raise Problem(
+            409,
+            "Resolution changed",
+            f"the resolution is at version {resolution['version']}: read it again and write the change against it",
+            field="base_version",
+            current_version=resolution["version"],
+        )
+    texts = texts_of(resolution)
+    if body.text is not None:
+        changes = amending.whole(texts, {"vi": body.text.vi, "en": body.text.en})
+        if not changes:
+            raise Problem(422, "Invalid amendment", "the text is the same as the resolution's", field="text")
+        return changes
+    assert body.changes is not None
+    resolved = []
+    for i, part in enumerate(body.changes):
+        span = (part.paragraphs.first, part.paragraphs.last) if part.paragraphs else None
+        change = amending.resolve(texts, part.language, part.quote, span, part.replacement, f"changes[{i}]")
+        if isinstance(change, amending.Problem):
+            raise Problem(422, "Invalid amendment", change.detail, field=change.field)
+        resolved.append(change)
+    clash = amending.overlap(resolved)
+    if clash is not None:
+        raise Problem(
+            422, "Invalid amendment", "this part overlaps another change of the same text", field=f"changes[{clash}]"
+        )
+    return resolved
 
 
 async def propose_amendment(request: web.Request) -> web.Response:
@@ -43,12 +111,20 @@ async def propose_amendment(request: web.Request) -> web.Response:
             raise not_allowed()
         if resolution["status"] != "draft":
             raise Problem(409, "Not amendable", f"the resolution is {resolution['status']}")
+        changes = proposed_changes(body, resolution)
 
         async def create(conn: asyncpg.Connection) -> web.Response:
             directives = (
                 None if body.directives is None else msgspec.json.encode(directives_json(body.directives)).decode()
             )
-            values = {"text_vi": body.text.vi, "text_en": body.text.en, "directives": directives}
+            text = amending.merge(texts_of(resolution), changes, True).texts
+            values = {
+                "text_vi": text["vi"],
+                "text_en": text["en"],
+                "directives": directives,
+                "base_version": resolution["version"],
+                "changes": msgspec.json.encode(changes).decode(),
+            }
             row = await db.insert_amendment(conn, resolution, claims.sub, values)
             await publish(
                 runtime,
@@ -60,39 +136,79 @@ async def propose_amendment(request: web.Request) -> web.Response:
                     amendment_id=row["id"],
                     resolution_id=resolution["id"],
                     proposer_id=claims.sub,
-                    text=body.text,
+                    text=bilingual(row, "text"),
+                    base_version=resolution["version"],
+                    changes=changes,
                 ),
             )
-            return json_response(amendment_body(row), 201)
+            return json_response(amendment_body(row, resolution), 201)
 
         return await idempotent(request, conn, str(resolution["id"]), raw, create)
 
 
+async def list_amendments(request: web.Request) -> web.Response:
+    claims = caller(request)
+    async with pool(request).acquire() as conn:
+        resolution = await visible_resolution(request, claims, conn)
+        rows = await db.amendments(conn, resolution["id"])
+    return json_response(api.AmendmentList(items=[amendment_body(r, resolution) for r in rows]))
+
+
 async def settle_amendment(
-    runtime: Runtime, conn: asyncpg.Connection, amendment: Any, accepted: bool, claims: Claims | None
+    runtime: Runtime,
+    conn: asyncpg.Connection,
+    amendment: Any,
+    accepted: bool,
+    claims: Claims | None,
+    *,
+    by_vote: bool = False,
 ) -> list[Event]:
-    """Accept (apply to the resolution) or reject an amendment; the events to publish."""
+    """Accept (merge into the resolution) or reject an amendment; the events to publish. A part changed since
+    the amendment's base version is a 409 for the chair; after a vote, the amendment is left `conflicting`."""
     who = actor(claims) if claims else "poll"
-    await db.set_amendment_status(conn, amendment["id"], "accepted" if accepted else "rejected")
     ids = {
         "meeting_id": amendment["meeting_id"],
         "amendment_id": amendment["id"],
         "resolution_id": amendment["resolution_id"],
     }
     if not accepted:
+        await db.set_amendment_status(conn, amendment["id"], "rejected")
         return [new_event(ev.AmendmentRejected, actor=who, **ids)]
     resolution = await db.resolution(conn, amendment["resolution_id"], lock=True)
     assert resolution is not None
+    changes = changes_of(amendment)
+    if changes:
+        merge = merged(amendment, resolution)
+        if merge.conflicts:
+            first = merge.conflicts[0]
+            if not by_vote:
+                raise Problem(
+                    409,
+                    "Amendment conflicts",
+                    f"the part that changes[{first}] changes has been edited since version {amendment['base_version']}:"
+                    " propose the amendment again against the current text",
+                    field=f"changes[{first}]",
+                    conflicts=merge.conflicts,
+                )
+            await db.set_amendment_status(conn, amendment["id"], "conflicting")
+            return [new_event(ev.AmendmentRejected, actor=who, reason="conflict", **ids)]
+        text = merge.texts
+    else:  # proposed before amendments named their parts: the whole text, as then
+        text = texts_of(amendment)
+    await db.set_amendment_status(conn, amendment["id"], "accepted")
     directives = amendment["directives"] if amendment["directives"] is not None else resolution["directives"]
     values = {
         "title_vi": resolution["title_vi"],
         "title_en": resolution["title_en"],
-        "text_vi": amendment["text_vi"],
-        "text_en": amendment["text_en"],
+        "text_vi": text["vi"],
+        "text_en": text["en"],
         "directives": directives,
     }
     updated = await db.update_resolution(conn, resolution["id"], values)
-    return [new_event(ev.AmendmentAccepted, actor=who, **ids), amended_event(updated, claims, amendment["id"])]
+    return [
+        new_event(ev.AmendmentAccepted, actor=who, version=updated["version"], **ids),
+        amended_event(updated, claims, amendment["id"]),
+    ]
 
 
 def decide_amendment(accepted: bool) -> Any:
@@ -113,6 +229,7 @@ def decide_amendment(accepted: bool) -> Any:
                 raise Problem(409, "Resolution not amendable", "the resolution is being voted on or decided")
             await publish(runtime, conn, *await settle_amendment(runtime, conn, amendment, accepted, claims))
             row = await db.amendment(conn, aid)
-        return json_response(amendment_body(row))
+            resolution = await db.resolution(conn, amendment["resolution_id"])
+        return json_response(amendment_body(row, resolution))
 
     return handler

@@ -110,6 +110,8 @@ ORG_ONLY = {"other_org": 404, "other_meeting": 403}  # an organiser's object of 
 COOKIE_ONLY: dict[str, Cell] = dict.fromkeys(CALLERS, 401)
 COOKIE_NOTE = "browser session cookie + CSRF token only"
 NO_SSO: dict[str, Cell] = dict.fromkeys(CALLERS, 404)  # this suite's stack has no provider configured
+# No token needed, but a token that is sent must still be current: an ended session's is refused.
+OPEN: dict[str, object] = {"other_org": ALLOWED, "other_meeting": ALLOWED, "overrides": {"none": ALLOWED}}
 
 ROWS: tuple[Row, ...] = (
     m("POST", "/api/v1/departments", ORGANISER, **OWN_ORG),
@@ -121,6 +123,8 @@ ROWS: tuple[Row, ...] = (
     m("PATCH", MEETING, ORGANISER),
     m("POST", MEETING + "/schedule", ORGANISER),
     m("POST", MEETING + "/start", CHAIR),
+    m("GET", MEETING + "/notification-policy", STAFF),
+    m("PUT", MEETING + "/notification-policy", ORGANISER),
     m("GET", MEETING + "/agenda", EVERYONE),
     m("POST", MEETING + "/agenda", STAFF),
     m("PUT", MEETING + "/agenda/order", STAFF),
@@ -174,9 +178,11 @@ ROWS: tuple[Row, ...] = (
     r("GET", "/api/v1/resolutions/{resolution_id}", EVERYONE),
     r("PATCH", "/api/v1/resolutions/{resolution_id}", STAFF),
     r("POST", "/api/v1/resolutions/{resolution_id}/amendments", VOTERS),
+    r("GET", "/api/v1/resolutions/{resolution_id}/amendments", EVERYONE),
     r("POST", "/api/v1/amendments/{amendment_id}/accept", CHAIR),
     r("POST", "/api/v1/amendments/{amendment_id}/reject", CHAIR),
     r("POST", MEETING + "/polls", CHAIR),
+    r("GET", "/api/v1/poll-presets", EVERYONE, note="no token needed", **OPEN),
     r("GET", MEETING + "/polls", EVERYONE),
     r("GET", "/api/v1/polls/{poll_id}", EVERYONE),
     r("POST", "/api/v1/polls/{poll_id}/open", CHAIR),
@@ -227,6 +233,10 @@ ROWS: tuple[Row, ...] = (
     m("POST", "/api/v1/api-tokens", ORGANISER, **OWN_ORG),
     m("GET", "/api/v1/api-tokens", ORGANISER, **OWN_ORG),
     m("DELETE", "/api/v1/api-tokens/{token_id}", ORGANISER, **ORG_ONLY),
+    *(
+        n(method, "/notices/{token}", EVERYONE, note="no token needed: the link's signed token is the key", **OPEN)
+        for method in ("GET", "POST")
+    ),
     # last: they close the meeting for what follows
     m("POST", MEETING + "/end", CHAIR),
     m("POST", MEETING + "/cancel", ORGANISER),

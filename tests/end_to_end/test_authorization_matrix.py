@@ -22,6 +22,8 @@ from meeting_svc.app import create_app as meeting_app
 from meeting_svc.routes import OPERATIONS as MEETING_OPERATIONS
 from meeting_svc.settings import Settings as MeetingSettings
 from notifier.app import create_app as notifier_app
+from notifier.db.notices import own_key
+from notifier.notices import settings_token
 from notifier.routes import OPERATIONS as NOTIFIER_OPERATIONS
 from resolution_svc.app import create_app as resolution_app
 from resolution_svc.routes import OPERATIONS as RESOLUTION_OPERATIONS
@@ -237,6 +239,12 @@ async def notifier_objects(stack: Stack, hook: Endpoint) -> None:
         headers=stack.organiser,
     )
     stack.ids["delivery"] = await wait_for(delivered, what="a delivery")
+    # the link in the subject's emails to their notice settings, once the notifier knows them
+    notifier_db = stack.notifier.app[RUNTIME].db()
+    known = "select true from participants where participant_id = $1"
+    await wait_for(lambda: notifier_db.fetchval(known, uuid.UUID(stack.ids["subject"])), what="the subject")
+    key = await own_key(notifier_db, "notice_links")
+    stack.ids["notice_token"] = settings_token(key, uuid.UUID(stack.ids["subject"]))
 
 
 @dataclass
@@ -259,6 +267,7 @@ async def prepare(stack: Stack, row: Row) -> Call:
         "subscription_id": ids["subscription"],
         "delivery_id": ids["delivery"],
         "poll_id": ids["poll_open"],
+        "token": ids["notice_token"],
     }
     key = (row.method, row.path)
     body: Any = None
@@ -278,7 +287,7 @@ async def prepare(stack: Stack, row: Row) -> Call:
     if "{amendment_id}" in row.path:
         amendment = await stack.resolution.post(
             f"/api/v1/resolutions/{ids['resolution']}/amendments",
-            json={"text": {"vi": "Bổ sung"}},
+            json={"text": {"vi": f"Bổ sung {uuid.uuid4().hex[:6]}"}},
             headers=stack.auth["voting_member"],
         )
         values["amendment_id"] = (await amendment.json())["id"]
@@ -334,6 +343,11 @@ async def prepare(stack: Stack, row: Row) -> Call:
             }
         case ("PATCH", "/api/v1/meetings/{meeting_id}"):
             body = {"venue": {"name": "Khách sạn Minh Toan Galaxy"}}
+        case ("POST", "/notices/{token}"):
+            data = b"List-Unsubscribe=One-Click"
+            headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        case ("PUT", "/api/v1/meetings/{meeting_id}/notification-policy"):
+            body = {"rules": {"poll_opened": {"audience": "nobody"}}}
         case ("POST", "/api/v1/meetings/{meeting_id}/cancel"):
             body = {"reason": "hoãn"}
         case ("POST", "/api/v1/meetings/{meeting_id}/agenda"):
@@ -400,7 +414,7 @@ async def prepare(stack: Stack, row: Row) -> Call:
             body = {"text": {"vi": "Văn bản"}}
             headers = {"If-Match": response.headers["ETag"]}
         case ("POST", "/api/v1/resolutions/{resolution_id}/amendments"):
-            body = {"text": {"vi": "Bổ sung"}}
+            body = {"text": {"vi": f"Bổ sung {uuid.uuid4().hex[:6]}"}}
         case ("POST", "/api/v1/meetings/{meeting_id}/polls"):
             body = {"motion": "procedural", "question": {"vi": "Biểu quyết"}}
         case ("POST", "/api/v1/polls/{poll_id}/ballots"):

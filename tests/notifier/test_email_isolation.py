@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 import asyncpg
+import msgspec
 import pytest
 
 from notifier.app import create_app
@@ -36,7 +37,8 @@ async def test_a_message_that_cannot_be_built_fails_alone_and_the_rest_go_out(
     inbox, port = smtp
     client = await notifier(smtp_port=port)
     org = organiser(signer)
-    meeting = await publish(meeting_created(org.id))
+    # online: a vote opening is emailed (a meeting in one room announces it there)
+    meeting = await publish(msgspec.structs.replace(meeting_created(org.id), online_url="https://meet.example.org/r"))
     mid = meeting.meeting_id
     # Two addresses in one participant's email, and a header injection: neither may reach anyone.
     await invite(publish, env, mid, "an@example.org, binh@example.org")

@@ -1,0 +1,154 @@
+"""Who gets which email, and the participant's own say: the meeting's notification policy applied to the
+recipients of a notice, the signed link to a participant's notice settings, and the daily digest.
+Pure rules, no SQL, no HTTP."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import html
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import msgspec
+
+from notifier.mail import footer
+from schemas.notices import NOTICE_KINDS, Notice, effective, in_room
+
+# The kind of notice each email is; an invitation is none: it always goes.
+NOTICE_OF: dict[str, str] = {
+    "reminder_24h": "reminder",
+    "reminder_1h": "reminder",
+    "contribution_requested": "contribution",
+    "contribution_deadline_near": "contribution",
+    "contribution_overdue": "contribution",
+    "poll_opened": "poll_opened",
+    "resolution_adopted": "result",
+    "directive_issued": "directive",
+}
+# Who "representatives" keeps when the notice names nobody responsible: department representatives and
+# the chair, who speak for the others.
+HEADS = frozenset({"department_representative", "chair"})
+# The one-click header of a digest turns off every kind (a digest mixes them).
+ALL_KINDS = "*"
+
+KIND_NAMES: dict[str, tuple[str, str]] = {
+    "reminder": ("Nhắc lịch họp", "Meeting reminders"),
+    "contribution": ("Yêu cầu và hạn nộp báo cáo tham luận", "Position report requests and deadlines"),
+    "poll_opened": ("Thông báo mở biểu quyết", "Votes opening"),
+    "result": ("Kết quả: nghị quyết được thông qua", "Results: resolutions adopted"),
+    "directive": ("Nhiệm vụ được giao cho đơn vị", "Directives given to departments"),
+}
+assert set(KIND_NAMES) == set(NOTICE_KINDS)
+
+
+def meeting_policy(meeting: Mapping[str, Any]) -> dict[str, Notice]:
+    """The meeting's rules as applied (its read-model row: policy, venue, online link)."""
+    raw = meeting["notification_policy"]
+    given = None if raw is None else msgspec.json.decode(raw, type=dict[str, Notice])
+    return effective(given, in_room(meeting["venue"], meeting["online_url"]))
+
+
+def audience(
+    rule: Notice, people: Iterable[Mapping[str, Any]], responsible: frozenset[uuid.UUID] | None
+) -> list[Mapping[str, Any]]:
+    """The people the rule keeps: everyone, the heads (or, where the notice names them, those responsible)."""
+    if rule.audience == "nobody":
+        return []
+    people = list(people)
+    if rule.audience == "all":
+        return people
+    if responsible is not None:
+        return [p for p in people if p["participant_id"] in responsible]
+    return [p for p in people if p["role"] in HEADS]
+
+
+# --- the link to a participant's notice settings ---------------------------------------------------------
+
+_PERSON = b"hoinghi-notices"  # separates this MAC from any other use of the key
+
+
+def _mac(key: bytes, participant_id: uuid.UUID) -> bytes:
+    return hashlib.blake2b(participant_id.bytes, key=key, digest_size=16, person=_PERSON).digest()
+
+
+def settings_token(key: bytes, participant_id: uuid.UUID) -> str:
+    """Who may change this participant's notices, without signing in: the id and its keyed MAC."""
+    return base64.urlsafe_b64encode(participant_id.bytes + _mac(key, participant_id)).rstrip(b"=").decode()
+
+
+def read_token(key: bytes, token: str) -> uuid.UUID | None:
+    """The participant a token speaks for, or None when it is not one this key made."""
+    if len(token) != 43 or not token.isascii():
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=")
+    except ValueError:
+        return None
+    if len(raw) != 32:
+        return None
+    participant_id = uuid.UUID(bytes=raw[:16])
+    return participant_id if hmac.compare_digest(raw[16:], _mac(key, participant_id)) else None
+
+
+def settings_url(public_url: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}/notices/{token}"
+
+
+def unsubscribe_url(public_url: str, token: str, kind: str) -> str:
+    """The settings page itself: a POST there is the one-click, a GET (a client without one-click) shows it."""
+    base = settings_url(public_url, token)
+    return base if kind == ALL_KINDS else f"{base}?kind={kind}"
+
+
+def unsubscribe_headers(public_url: str, token: str, kind: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe (RFC 2369 `List-Unsubscribe` with an https URI taking a POST)."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(public_url, token, kind)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+# --- the daily digest ------------------------------------------------------------------------------------
+
+
+def digest_cutoff(now: dt.datetime, timezone: str, hour: int) -> dt.datetime:
+    """The last digest moment at or before `now`: `hour` o'clock in the meeting's zone, today or yesterday.
+    A digest carries what was held before it."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = now.astimezone(zone)
+    today = dt.datetime.combine(local.date(), dt.time(hour), zone)
+    return today if local >= today else dt.datetime.combine(local.date() - dt.timedelta(days=1), dt.time(hour), zone)
+
+
+def digest(language: str, meeting_title: str, items: list[Mapping[str, Any]]) -> tuple[str, str, str]:
+    """(subject, text, HTML) of one participant's digest: each held notice's subject and text, in order."""
+    vi = language == "vi"
+    subject = f"Tin tổng hợp trong ngày: {meeting_title}" if vi else f"Daily digest: {meeting_title}"
+    intro = (
+        f"Các thông báo về {meeting_title} từ lần tổng hợp trước ({len(items)}):"
+        if vi
+        else f"Notices about {meeting_title} since the last digest ({len(items)}):"
+    )
+    text = [intro]
+    parts = [f"<p>{html.escape(intro)}</p>"]
+    for item in items:
+        # the held email's text without its own footer: the digest has one
+        body = item["text_body"].split("\n--\n", 1)[0].strip()
+        text.append(f"== {item['subject']} ==\n{body}")
+        parts.append(f"<h2>{html.escape(item['subject'])}</h2><pre>{html.escape(body)}</pre>")
+    foot_text, foot_html = footer("vi" if vi else "en")
+    text.append(f"--\n{foot_text}")
+    page = (
+        f'<!doctype html><html lang="{"vi" if vi else "en"}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(subject)}</title></head><body>{''.join(parts)}"
+        f"<hr><p><small>{foot_html}</small></p></body></html>"
+    )
+    return subject, "\n\n".join(text) + "\n", page
