@@ -15,7 +15,8 @@ from schemas.events import Event
 
 MEETING_COLUMNS = (
     "id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at, ends_at, timezone,"
-    " venue_name, venue_address, online_url, status, version, agenda_version, record_only, self_check_in, notification_policy"
+    " venue_name, venue_address, online_url, status, version, agenda_version, record_only, self_check_in,"
+    " notification_policy"
 )
 PARTICIPANT_COLUMNS = (
     "p.id, p.meeting_id, p.name, p.email, p.department_id, p.role, p.weight, p.language, p.rsvp, p.present,"
