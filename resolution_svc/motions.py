@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncpg
 import msgspec
 
-from resolution_svc import db
+from resolution_svc import amending, db
 from resolution_svc.views.access import publish
+from resolution_svc.views.amendments import texts_of
 from resolution_svc.voting.rules import PollRules
 from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent
@@ -36,7 +37,17 @@ async def prepare_poll(runtime: Runtime, conn: asyncpg.Connection, event: ev.Mot
             raise PoisonEvent(f"motion {event.motion_id}: no resolution {event.resolution_id} in the meeting")
         if resolution["status"] != "draft":
             raise PoisonEvent(f"motion {event.motion_id}: the resolution is {resolution['status']}")
-        values = {"text_vi": event.text.vi, "text_en": event.text.en, "directives": None}
+        # a motion from the floor words the text anew: the change is the whole text, against this version
+        changes = amending.whole(texts_of(resolution), {"vi": event.text.vi, "en": event.text.en})
+        if not changes:
+            raise PoisonEvent(f"motion {event.motion_id}: the text is the same as the resolution's")
+        values = {
+            "text_vi": event.text.vi,
+            "text_en": event.text.en,
+            "directives": None,
+            "base_version": resolution["version"],
+            "changes": msgspec.json.encode(changes).decode(),
+        }
         amendment = await db.insert_amendment(conn, resolution, event.proposer_id, values)
         resolution_id, amendment_id = resolution["id"], amendment["id"]
         await publish(
@@ -50,6 +61,8 @@ async def prepare_poll(runtime: Runtime, conn: asyncpg.Connection, event: ev.Mot
                 resolution_id=resolution_id,
                 proposer_id=event.proposer_id,
                 text=event.text,
+                base_version=resolution["version"],
+                changes=changes,
             ),
         )
     values = {
