@@ -59,6 +59,12 @@ async def ceiling(stack: Stack, tokens: list[str]) -> dict[str, float]:
             one = await load.ballots(url, "/one", tokens, stack.dir, finished, CONNECTIONS)
             base = await db.fetchval("select count(*) from ceiling_ballots")
             four = await load.ballots(url, "/four", tokens, stack.dir, finished, CONNECTIONS)
+
+            async def lean_finished() -> bool:
+                return await db.fetchval("select count(*) from lean_ballots") >= base + len(tokens)  # type: ignore[no-any-return]
+
+            base = await db.fetchval("select count(*) from lean_ballots")
+            lean = await load.ballots(url, "/lean", tokens, stack.dir, lean_finished, CONNECTIONS)
         finally:
             await db.close()
     finally:
@@ -70,6 +76,8 @@ async def ceiling(stack: Stack, tokens: list[str]) -> dict[str, float]:
         "limits.p99_ms": one["p99_ms"],
         "limits.round_trips4_per_s": four["requests_per_s"],
         "limits.round_trips4_p99_ms": four["p99_ms"],
+        "limits.lean_write_per_s": lean["requests_per_s"],
+        "limits.lean_p99_ms": lean["p99_ms"],
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import asyncpg
@@ -9,7 +10,7 @@ import msgspec
 from aiohttp import web
 
 from resolution_svc import api, db, sealing, service
-from resolution_svc.views.access import BALLOT_KEYS, caller, pool
+from resolution_svc.views.access import BALLOT_KEYS, WINDOW, caller, check_standing, pool, standing_in_statement
 from resolution_svc.views.polls import visible_poll
 from schemas import events as ev
 from servicekit.http import Problem, json_response, parse_uuid, read_json
@@ -73,7 +74,9 @@ async def poll_key(request: web.Request, poll_id: uuid.UUID) -> bytes | None:
     return key
 
 
+@standing_in_statement
 async def cast_ballot(request: web.Request) -> web.Response:
+    # the token's claims: the caller's standing is checked by the ballot's own statement (one round trip)
     claims = caller(request)
     poll_id = parse_uuid(request.match_info["poll_id"], "poll")
     facts = await poll_facts(request, claims, poll_id)
@@ -84,9 +87,6 @@ async def cast_ballot(request: web.Request) -> web.Response:
         raise Problem(422, "Unknown option", f"choose one of {', '.join(sorted(facts.options))}", field="choice")
     voter = body.principal_id or claims.sub
     for_another = voter != claims.sub
-    if for_another and await db.removed(pool(request), voter):
-        # a principal removed since the poll opened has no vote left to hand on
-        raise not_allowed()
     keys = request.app[BALLOT_KEYS]
     nonce = body.nonce or sealing.new_nonce()
     receipt = keys.receipt(poll_id, voter, nonce, body.choice)
@@ -96,11 +96,18 @@ async def cast_ballot(request: web.Request) -> web.Response:
     if facts.secret:
         key = await poll_key(request, poll_id)
         sealed = sealing.seal_ballot(key, body.choice, receipt) if key else None
-        row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), None, None, sealed, tag)
-    else:
-        row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), body.choice, receipt, None, tag)
+    written = (None, None, sealed) if facts.secret else (body.choice, receipt, None)
+    check = db.StandingCheck(claims.meeting, claims.epoch, request.app[WINDOW].grace, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+    row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), *written, tag, check)
+    if not row["standing"]:
+        # refused on the statement's conservative reading: decide on the one rule, then cast if it allows
+        await check_standing(request, claims)
+        row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), *written, tag, None)
     if row["counted"]:
         return json_response(answer, 201)
+    if row["voter_removed"]:
+        # a principal removed since the poll opened has no vote left to hand on
+        raise not_allowed()
     counted = await db.participation_tag(pool(request), poll_id, voter, claims.sub)
     if counted is not None and keys.same_tag(counted["tag"], tag):
         # the same ballot again (its answer was lost): the same receipt, counted once, open poll or closed
