@@ -1,10 +1,10 @@
-"""resolution_svc's SQL. The ballot is one statement: it is the hot path."""
+"""resolution_svc's SQL; the ballot's own statement, the hot path, is in casting.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any, NamedTuple
+from typing import Any
 
 import asyncpg
 
@@ -192,69 +192,6 @@ async def mark_open(
         count,
         weight,
         position,
-    )
-
-
-# The caller's standing (servicekit.sessions.session_access) folded into the ballot's one statement: a
-# participant of the poll's meeting, known, not removed, of the current session generation, and inside the
-# meeting's window. The window is checked conservatively (the meeting's end plus the grace, before the
-# midnight on the meeting's calendar that really ends it): a refusal here is decided again in Python
-# (views.access.check_standing), so the one rule stays there. `$13` = standing already checked.
-CAST = """
-with caller as (
-    select p.id from participants p left join meetings m on m.id = p.meeting_id
-    where p.id = $3 and ($13 or (
-        p.meeting_id = $9 and p.role is not null and not p.removed and p.session_epoch <= $10
-        and (m.ends_at is null or m.ends_at + $11::interval > $12)))
-), open_poll as (
-    select id, secret from polls where id = $1 and status = 'open' and exists(select 1 from caller) for share
-), voter as (
-    select r.voter_id, r.weight from roster r join open_poll on r.poll_id = open_poll.id
-    where r.voter_id = $2 and r.caster_id = $3
-      and ($2 = $3 or not exists(select 1 from participants where id = $2 and removed))
-), participation as (
-    insert into participations (poll_id, voter_id, sealed, tag)
-    select $1, voter_id, $7, $8 from voter, open_poll where not open_poll.secret or $7::bytea is not null
-    on conflict do nothing returning voter_id
-), ballot as (
-    insert into ballots (id, poll_id, voter_id, choice, weight, receipt, cast_at)
-    select $4, $1, participation.voter_id, $5, voter.weight, $6, now()
-    from participation, voter, open_poll where not open_poll.secret
-)
-select exists(select 1 from caller) as standing, exists(select 1 from open_poll) as open,
-       exists(select 1 from voter) as eligible, exists(select 1 from participation) as counted,
-       $2 <> $3 and exists(select 1 from participants where id = $2 and removed) as voter_removed
-"""
-
-
-class StandingCheck(NamedTuple):
-    """What the ballot's statement checks of the caller's standing (see CAST)."""
-
-    meeting_id: uuid.UUID
-    epoch: int
-    grace: dt.timedelta
-    now: dt.datetime
-
-
-async def cast(
-    pool: asyncpg.Pool,
-    poll_id: uuid.UUID,
-    voter: uuid.UUID,
-    caster: uuid.UUID,
-    ballot_id: uuid.UUID,
-    choice: str | None,
-    receipt: str | None,
-    sealed: bytes | None,
-    tag: bytes,
-    standing: StandingCheck | None,
-) -> asyncpg.Record:
-    """One statement, one row for a secret ballot: its participation, holding the ballot sealed (choice and
-    receipt are None then, so not even a statement log sees them). A named ballot also writes its ballot row.
-    With `standing`, nothing is written unless the caster's standing allows it (`standing` false then);
-    None when it was checked already."""
-    check = standing or StandingCheck(caster, 0, dt.timedelta(), dt.datetime.now(dt.UTC))
-    return await pool.fetchrow(
-        CAST, poll_id, voter, caster, ballot_id, choice, receipt, sealed, tag, *check, standing is None
     )
 
 

@@ -9,7 +9,7 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from resolution_svc import api, db, sealing, service
+from resolution_svc import api, casting, db, sealing, service
 from resolution_svc.views.access import BALLOT_KEYS, WINDOW, caller, check_standing, pool, standing_in_statement
 from resolution_svc.views.polls import visible_poll
 from schemas import events as ev
@@ -30,6 +30,7 @@ class PollFacts(msgspec.Struct, frozen=True):
 
 POLL_FACTS = web.AppKey("poll_facts", dict)
 POLL_KEYS = web.AppKey("poll_keys", dict)
+CASTER = web.AppKey("caster", casting.BallotCaster)
 
 
 async def poll_facts(request: web.Request, claims: Claims, poll_id: uuid.UUID) -> PollFacts:
@@ -97,12 +98,24 @@ async def cast_ballot(request: web.Request) -> web.Response:
         key = await poll_key(request, poll_id)
         sealed = sealing.seal_ballot(key, body.choice, receipt) if key else None
     written = (None, None, sealed) if facts.secret else (body.choice, receipt, None)
-    check = db.StandingCheck(claims.meeting, claims.epoch, request.app[WINDOW].grace, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
-    row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), *written, tag, check)
+    cast = casting.Cast(
+        poll_id=poll_id,
+        voter_id=voter,
+        caster_id=claims.sub,
+        choice=written[0],
+        receipt=written[1],
+        sealed=written[2],
+        tag=tag,
+        meeting_id=facts.meeting_id,
+        epoch=claims.epoch,
+        grace=request.app[WINDOW].grace,
+        now=dt.datetime.now(dt.UTC),
+    )
+    row = await request.app[CASTER].cast(pool(request), cast)
     if not row["standing"]:
         # refused on the statement's conservative reading: decide on the one rule, then cast if it allows
         await check_standing(request, claims)
-        row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), *written, tag, None)
+        row = await request.app[CASTER].cast(pool(request), msgspec.structs.replace(cast, checked=True))
     if row["counted"]:
         return json_response(answer, 201)
     if row["voter_removed"]:
