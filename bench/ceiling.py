@@ -1,10 +1,13 @@
 """The raw ceiling of our own stack for one ballot: a minimal aiohttp handler under uvloop writing one
 ballot row and one outbox row through a 16-connection asyncpg pool, in a single statement (`/one`) or as
 four round trips (`/four`: BEGIN, INSERT, INSERT, COMMIT); and the leanest write of the same two rows
-(`/lean`: integer keys, no unique receipt, msgspec, an empty answer). `python -m bench.ceiling DSN PORT`."""
+(`/lean`: integer keys, no unique receipt, msgspec, an empty answer). For live pages, `/sse` holds a bare
+Server-Sent Events stream and `/fire` writes one closed poll's frame to every stream held.
+`python -m bench.ceiling DSN PORT`."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import uuid
 
@@ -84,6 +87,28 @@ async def lean(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+STREAMS = web.AppKey("streams", set)
+FRAME = b'event: poll.closed\ndata: {"result": {"tallies": [{"option": "yes", "count": 1}]}}\n\n'
+
+
+async def sse(request: web.Request) -> web.StreamResponse:
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+    await response.prepare(request)
+    done = asyncio.Event()
+    request.app[STREAMS].add((response, done))
+    await done.wait()
+    return response
+
+
+async def fire(request: web.Request) -> web.Response:
+    streams = list(request.app[STREAMS])
+    request.app[STREAMS].clear()
+    for response, done in streams:
+        await response.write(FRAME)
+        done.set()
+    return web.Response(status=204)
+
+
 def main() -> None:
     dsn, port = sys.argv[1], int(sys.argv[2])
     app = web.Application()
@@ -92,6 +117,9 @@ def main() -> None:
     app.router.add_post("/one", one)
     app.router.add_post("/four", four)
     app.router.add_post("/lean", lean)
+    app[STREAMS] = set()
+    app.router.add_get("/sse", sse)
+    app.router.add_post("/fire", fire)
     uvloop.install()
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=lambda _: None)
 
