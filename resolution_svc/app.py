@@ -45,6 +45,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     app[ballots.POLL_FACTS] = {}
     app[ballots.POLL_KEYS] = {}
     app[ballots.CASTER] = BallotCaster()
+    app[ballots.CLOSED_RECEIPTS] = {}
     routes.setup(app)
     openapi.serve(app, OPENAPI.document())
     return app

@@ -3,8 +3,11 @@ streams on the notifier, each with its own participant token); the chair closes 
 show the result. The result travels with `poll.closed` on the live stream, so pages fetch nothing.
 
 Measured from the close request to the result on each page (`close_storm.p99_ms`, the last page in
-`close_storm.last_ms`), with every 5xx counted. The same run's ceiling: a bare aiohttp server
-(bench/ceiling.py `/sse`, `/fire`) writing one frame to the same 2,000 streams of the same client.
+`close_storm.last_ms`). Each page then does what the web client does once it shows the result: it
+reloads the poll list and checks its receipt in the published list (`close_storm.follow_up_p99_ms`).
+Every 5xx of the close, the streams and these requests is counted (`close_storm.server_5xx`). The same
+run's ceiling: a bare aiohttp server (bench/ceiling.py `/sse`, `/fire`) writing one frame to the same
+2,000 streams of the same client.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from servicekit.tokens import Claims, expires_in
 
 SERVICES = ("resolution_svc", "notifier")
 VOTERS = 2_000
-TIMEOUT_S = 60.0
+TIMEOUT_S = 120.0
 
 
 class Pages:
@@ -40,6 +43,8 @@ class Pages:
     def __init__(self) -> None:
         self.opened = 0
         self.results: list[float] = []
+        self.followed: list[float] = []
+        self.follow_up_errors = 0
         self.without_result = 0
         self.server_5xx = 0
         self.changed = asyncio.Event()
@@ -54,8 +59,19 @@ class Pages:
                 await self.changed.wait()
 
 
-async def page(session: aiohttp.ClientSession, url: str, headers: dict[str, str], pages: Pages, wanted: str) -> None:
-    """One participant's live page: reads the stream until `wanted` (an event type) arrives with a result."""
+FollowUp = Callable[[aiohttp.ClientSession, dict[str, str]], Awaitable[list[int]]]
+
+
+async def page(
+    session: aiohttp.ClientSession,
+    url: str,
+    headers: dict[str, str],
+    pages: Pages,
+    wanted: str,
+    follow_up: FollowUp | None,
+) -> None:
+    """One participant's live page: reads the stream until `wanted` (an event type) arrives with a result,
+    then makes the page's own requests after it."""
     async with session.get(url, headers=headers) as response:
         if response.status >= 500:
             pages.server_5xx += 1
@@ -74,7 +90,16 @@ async def page(session: aiohttp.ClientSession, url: str, headers: dict[str, str]
                 else:
                     pages.without_result += 1
                 pages.note()
-                return
+                break
+    if follow_up is not None:
+        try:
+            statuses = await follow_up(session, headers)
+        except (aiohttp.ClientError, OSError):
+            pages.follow_up_errors += 1
+        else:
+            pages.server_5xx += sum(status >= 500 for status in statuses)
+            pages.followed.append(time.perf_counter())
+        pages.note()
 
 
 async def storm(
@@ -83,10 +108,12 @@ async def storm(
     tokens: list[str],
     wanted: str,
     close: Callable[[], Awaitable[int]],
-) -> tuple[list[float], Pages]:
+    follow_up: FollowUp | None = None,
+) -> tuple[list[float], list[float], Pages]:
     pages = Pages()
     tasks = [
-        asyncio.create_task(page(session, stream_url, {"Authorization": f"Bearer {t}"}, pages, wanted)) for t in tokens
+        asyncio.create_task(page(session, stream_url, {"Authorization": f"Bearer {t}"}, pages, wanted, follow_up))
+        for t in tokens
     ]
     try:
         await pages.until(lambda: pages.opened >= len(tokens))
@@ -95,7 +122,9 @@ async def storm(
         if status >= 500:
             pages.server_5xx += 1
         await pages.until(lambda: len(pages.results) + pages.without_result >= len(tokens))
-        return [(t - started) * 1000 for t in pages.results], pages
+        if follow_up is not None:
+            await pages.until(lambda: len(pages.followed) + pages.follow_up_errors >= len(tokens))
+        return [(t - started) * 1000 for t in pages.results], [(t - started) * 1000 for t in pages.followed], pages
     finally:
         for task in tasks:
             task.cancel()
@@ -120,7 +149,7 @@ async def ceiling(stack: Stack, session: aiohttp.ClientSession) -> dict[str, flo
             async with session.post(url + "/fire") as response:
                 return response.status
 
-        latencies, _ = await storm(session, url + "/sse", [""] * VOTERS, "poll.closed", fire)
+        latencies, _, _ = await storm(session, url + "/sse", [""] * VOTERS, "poll.closed", fire)
     finally:
         proc.terminate()
         proc.wait(10)
@@ -193,8 +222,16 @@ async def run(stack: Stack) -> dict[str, float | int]:
             async with session.post(f"{api}/api/v1/polls/{poll_id}/close", headers=auth) as response:
                 return response.status
 
+        async def follow_up(session: aiohttp.ClientSession, headers: dict[str, str]) -> list[int]:
+            statuses = []
+            for path in (f"/api/v1/meetings/{meeting}/polls", f"/api/v1/polls/{poll_id}/receipts"):
+                async with session.get(api + path, headers=headers) as response:
+                    await response.read()
+                    statuses.append(response.status)
+            return statuses
+
         stream_url = f"{stack.url('notifier')}/api/v1/meetings/{meeting}/stream"
-        latencies, pages = await storm(session, stream_url, tokens, "poll.closed", close)
+        latencies, followed, pages = await storm(session, stream_url, tokens, "poll.closed", close, follow_up)
     return {
         "close_storm.voters": VOTERS,
         "close_storm.pages": VOTERS,
@@ -204,6 +241,8 @@ async def run(stack: Stack) -> dict[str, float | int]:
         "close_storm.p50_ms": round(statistics.median(latencies), 1),
         "close_storm.p99_ms": round(percentile(latencies, 0.99), 1),
         "close_storm.last_ms": round(max(latencies), 1),
+        "close_storm.follow_up_p99_ms": round(percentile(followed, 0.99), 1),
+        "close_storm.follow_up_errors": pages.follow_up_errors,
         "close_storm.server_5xx": pages.server_5xx,
         **limits,
     }
