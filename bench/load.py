@@ -4,6 +4,7 @@ and the latency distribution wrk measures."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import shutil
 import signal
@@ -52,7 +53,8 @@ async def ballots(
             if await finished():
                 break
             await asyncio.sleep(0.02)
-        proc.send_signal(signal.SIGINT)
+        with contextlib.suppress(ProcessLookupError):  # wrk may have ended on its own (its 120 s are up)
+            proc.send_signal(signal.SIGINT)
 
     watcher = asyncio.create_task(interrupt_when_finished())
     out, _ = await asyncio.wait_for(proc.communicate(), timeout=180)

@@ -45,6 +45,7 @@ class Pages:
         self.results: list[float] = []
         self.followed: list[float] = []
         self.follow_up_errors = 0
+        self.close_ms = 0.0
         self.without_result = 0
         self.server_5xx = 0
         self.changed = asyncio.Event()
@@ -119,6 +120,7 @@ async def storm(
         await pages.until(lambda: pages.opened >= len(tokens))
         started = time.perf_counter()
         status = await close()
+        pages.close_ms = (time.perf_counter() - started) * 1000
         if status >= 500:
             pages.server_5xx += 1
         await pages.until(lambda: len(pages.results) + pages.without_result >= len(tokens))
@@ -238,6 +240,8 @@ async def run(stack: Stack) -> dict[str, float | int]:
         "close_storm.ballots_non_2xx": int(cast["non_2xx"]),
         "close_storm.pages_with_result": len(latencies),
         "close_storm.pages_without_result": pages.without_result,
+        "close_storm.close_request_ms": round(pages.close_ms, 1),
+        "close_storm.first_page_ms": round(min(latencies), 1),
         "close_storm.p50_ms": round(statistics.median(latencies), 1),
         "close_storm.p99_ms": round(percentile(latencies, 0.99), 1),
         "close_storm.last_ms": round(max(latencies), 1),
