@@ -4,7 +4,10 @@ show the result. The result travels with `poll.closed` on the live stream, so pa
 
 Measured from the close request to the result on each page (`close_storm.p99_ms`, the last page in
 `close_storm.last_ms`). Each page then does what the web client does once it shows the result: it
-reloads the poll list and checks its receipt in the published list (`close_storm.follow_up_p99_ms`).
+reloads the poll list and checks its receipt in the published list (`close_storm.follow_up_p99_ms`,
+from the close). The 2,000 pages share one client process here, not 2,000 browsers: so that their
+requests do not hold up this process's reading of the other pages' streams, they start once every
+page has the result.
 Every 5xx of the close, the streams and these requests is counted (`close_storm.server_5xx`). The same
 run's ceiling: a bare aiohttp server (bench/ceiling.py `/sse`, `/fire`) writing one frame to the same
 2,000 streams of the same client.
@@ -46,6 +49,7 @@ class Pages:
         self.followed: list[float] = []
         self.follow_up_errors = 0
         self.close_ms = 0.0
+        self.all_shown = asyncio.Event()
         self.without_result = 0
         self.server_5xx = 0
         self.changed = asyncio.Event()
@@ -93,6 +97,7 @@ async def page(
                 pages.note()
                 break
     if follow_up is not None:
+        await pages.all_shown.wait()
         try:
             statuses = await follow_up(session, headers)
         except (aiohttp.ClientError, OSError):
@@ -124,6 +129,7 @@ async def storm(
         if status >= 500:
             pages.server_5xx += 1
         await pages.until(lambda: len(pages.results) + pages.without_result >= len(tokens))
+        pages.all_shown.set()
         if follow_up is not None:
             await pages.until(lambda: len(pages.followed) + pages.follow_up_errors >= len(tokens))
         return [(t - started) * 1000 for t in pages.results], [(t - started) * 1000 for t in pages.followed], pages
