@@ -3,8 +3,9 @@
 Each ballot is one row of the statement below; the caster's standing (servicekit.sessions.session_access),
 the poll being open, the roster and "one counted ballot per voter" are decided per row, exactly as for a
 ballot alone. A commit waits for its WAL to reach the disk: under a storm, one flush for a group of
-ballots instead of one each is most of what the storm gained (the README's benchmark section). An idle service casts each ballot at once (a
-lane is free); groups form only while every lane is busy writing the previous ones.
+ballots instead of one each is most of what the storm gained (the README's benchmark section). An idle
+service casts each ballot at once (a lane is free); groups form only while every lane is busy writing
+the previous ones.
 
 The window is read conservatively (the meeting's end plus the grace, before the midnight on the
 meeting's calendar that really ends it): a ballot refused there is decided again in Python
