@@ -27,8 +27,10 @@ RESULTS = HERE / "results"
 
 
 def machine() -> dict[str, Any]:
+    """The machine as the run found it: shared machines vary, so every result says how busy it was."""
     return {
         "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
         "platform": platform.platform(),
         "python": platform.python_version(),
         "processor": platform.machine(),
@@ -42,12 +44,14 @@ def scenarios() -> list[str]:
 async def run_one(name: str) -> dict[str, Any]:
     module = importlib.import_module(f"bench.scenarios.{name}")
     started = dt.datetime.now(dt.UTC).isoformat()
+    found = machine()
+    print(f"{name}: {found['cpus']} cores, load average before the run {found['load_average_before']}", flush=True)
     if getattr(module, "NEEDS_STACK", True):
         async with Stack(getattr(module, "SERVICES", ALL_SERVICES)) as stack:
             metrics = await module.run(stack)
     else:
         metrics = await module.run(None)
-    result = {"scenario": name, "machine": machine(), "started_at": started, "metrics": metrics}
+    result = {"scenario": name, "machine": found, "started_at": started, "metrics": metrics}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     return result

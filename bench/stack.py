@@ -156,6 +156,9 @@ class Stack:
                 self._pg.stop()
             self._tmp.cleanup()
 
+    def pid(self, service: str) -> int:
+        return self._processes[service].pid
+
     def log_of(self, service: str) -> str:
         return (self.dir / f"{service}.log").read_text(errors="replace")
 

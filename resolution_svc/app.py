@@ -5,6 +5,7 @@ from pathlib import Path
 from aiohttp import web
 
 from resolution_svc import routes
+from resolution_svc.casting import BallotCaster
 from resolution_svc.consumers import meeting_event_handler, settle
 from resolution_svc.openapi import OPENAPI
 from resolution_svc.schedule import run_schedule
@@ -43,6 +44,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     app.middlewares.append(access.current_state)
     app[ballots.POLL_FACTS] = {}
     app[ballots.POLL_KEYS] = {}
+    app[ballots.CASTER] = BallotCaster()
+    app[ballots.CLOSED_RECEIPTS] = {}
     routes.setup(app)
     openapi.serve(app, OPENAPI.document())
     return app

@@ -1,4 +1,4 @@
-"""resolution_svc's SQL. The ballot is one statement: it is the hot path."""
+"""resolution_svc's SQL; the ballot's own statement, the hot path, is in casting.py."""
 
 from __future__ import annotations
 
@@ -127,7 +127,8 @@ async def set_amendment_status(conn: asyncpg.Connection, aid: uuid.UUID, status:
 POLL_COLUMNS = (
     "p.id, p.meeting_id, p.organisation_id, p.motion, p.resolution_id, p.amendment_id, p.question_vi,"
     " p.question_en, p.options, p.rules, p.secret, p.allow_change, p.status, p.opens_at, p.closes_at, p.opened_at,"
-    " p.closed_at, p.eligible_count, p.eligible_weight, p.result, p.turnout_published, p.closed_by,"
+    " p.closed_at, p.eligible_count, p.eligible_weight, p.result,"
+    " coalesce((select t.published from poll_turnout t where t.poll_id = p.id), 0) as turnout_published, p.closed_by,"
     " p.meeting_position, m.timezone"
 )
 
@@ -208,42 +209,6 @@ async def mark_open(
     )
 
 
-CAST = """
-with open_poll as (
-    select id, secret from polls where id = $1 and status = 'open' for share
-), voter as (
-    select r.voter_id, r.weight from roster r join open_poll on r.poll_id = open_poll.id
-    where r.voter_id = $2 and r.caster_id = $3
-), participation as (
-    insert into participations (poll_id, voter_id, sealed, tag)
-    select $1, voter_id, $7, $8 from voter, open_poll where not open_poll.secret or $7::bytea is not null
-    on conflict do nothing returning voter_id
-), ballot as (
-    insert into ballots (id, poll_id, voter_id, choice, weight, receipt, cast_at)
-    select $4, $1, participation.voter_id, $5, voter.weight, $6, now()
-    from participation, voter, open_poll where not open_poll.secret
-)
-select exists(select 1 from open_poll) as open, exists(select 1 from voter) as eligible,
-       exists(select 1 from participation) as counted
-"""
-
-
-async def cast(
-    pool: asyncpg.Pool,
-    poll_id: uuid.UUID,
-    voter: uuid.UUID,
-    caster: uuid.UUID,
-    ballot_id: uuid.UUID,
-    choice: str | None,
-    receipt: str | None,
-    sealed: bytes | None,
-    tag: bytes,
-) -> asyncpg.Record:
-    """One statement, one row for a secret ballot: its participation, holding the ballot sealed (choice and
-    receipt are None then, so not even a statement log sees them). A named ballot also writes its ballot row."""
-    return await pool.fetchrow(CAST, poll_id, voter, caster, ballot_id, choice, receipt, sealed, tag)
-
-
 async def participation_tag(
     pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, caster: uuid.UUID
 ) -> asyncpg.Record | None:
@@ -302,10 +267,6 @@ async def votes_carried(pool: asyncpg.Pool, poll_id: uuid.UUID, caster: uuid.UUI
         poll_id,
         caster,
     )
-
-
-async def removed(pool: asyncpg.Pool, pid: uuid.UUID) -> bool:
-    return bool(await pool.fetchval("select removed from participants where id = $1", pid))
 
 
 async def roster_entry(pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID) -> asyncpg.Record | None:
@@ -421,22 +382,26 @@ async def due_polls(conn: asyncpg.Connection, now: dt.datetime) -> list[asyncpg.
 async def turnout_changes(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     """Open polls whose turnout moved since it was last published; marks the new count as published.
 
-    The counting reads without locks; only then is each moved poll's row updated, so ballots (which hold a
-    share lock on the poll row) wait for a one-row update at most, never for the counting."""
+    The counting reads without locks, and the published count lives apart from the poll's row (which every
+    ballot holds a share lock on): ballots never wait for the turnout."""
     counts = await conn.fetch(
-        "select p.id, p.meeting_id, p.eligible_count, p.eligible_weight, p.turnout_published,"
+        "select p.id, p.meeting_id, p.eligible_count, p.eligible_weight, coalesce(t.published, 0) as published,"
         " count(x.voter_id) as voted_count, coalesce(sum(r.weight), 0) as voted_weight"
-        " from polls p left join participations x on x.poll_id = p.id"
+        " from polls p left join poll_turnout t on t.poll_id = p.id left join participations x on x.poll_id = p.id"
         " left join roster r on r.poll_id = x.poll_id and r.voter_id = x.voter_id"
-        " where p.status = 'open' group by p.id"
+        " where p.status = 'open' group by p.id, t.published"
     )
     moved = []
     for c in counts:
-        if c["voted_count"] <= c["turnout_published"]:
+        if c["voted_count"] <= c["published"]:
             continue
-        # conditional: of several replicas' schedules one publishes each new count, and never an older one
+        # conditional: of several replicas' schedules one publishes each new count, and never an older one;
+        # the share lock (which ballots share) makes a close in progress wait, and a closed poll gets none
         done = await conn.execute(
-            "update polls set turnout_published = $2 where id = $1 and status = 'open' and turnout_published < $2",
+            "insert into poll_turnout (poll_id, published)"
+            " select id, $2 from polls where id = $1 and status = 'open' for share"
+            " on conflict (poll_id) do update set published = excluded.published"
+            " where poll_turnout.published < excluded.published",
             c["id"],
             c["voted_count"],
         )

@@ -35,7 +35,9 @@ VOTERS = 10_000
 CONNECTIONS = 64
 
 
-async def ceiling(stack: Stack, tokens: list[str]) -> dict[str, float]:
+async def ceiling(stack: Stack, tokens: list[str], same_shape_only: bool = False) -> dict[str, float]:
+    """The bare ceiling (bench/ceiling.py) driven like the storm: the same-shape write, and unless
+    `same_shape_only` the four-round-trip and the leanest writes."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "bench.ceiling", stack.database_url, str(port)], cwd=ROOT)  # noqa: ASYNC220
     url = f"http://127.0.0.1:{port}"
@@ -49,28 +51,41 @@ async def ceiling(stack: Stack, tokens: list[str]) -> dict[str, float]:
                 except aiohttp.ClientError:
                     await asyncio.sleep(0.1)
         db = await asyncpg.connect(stack.database_url)
-        try:
-            base = 0
+
+        async def drive(path: str, table: str) -> dict[str, float]:
+            base = await db.fetchval(f"select count(*) from {table}")
 
             async def finished() -> bool:
-                return await db.fetchval("select count(*) from ceiling_ballots") >= base + len(tokens)  # type: ignore[no-any-return]
+                return await db.fetchval(f"select count(*) from {table}") >= base + len(tokens)  # type: ignore[no-any-return]
 
-            base = await db.fetchval("select count(*) from ceiling_ballots")
-            one = await load.ballots(url, "/one", tokens, stack.dir, finished, CONNECTIONS)
-            base = await db.fetchval("select count(*) from ceiling_ballots")
-            four = await load.ballots(url, "/four", tokens, stack.dir, finished, CONNECTIONS)
+            cpu = load.cpu_seconds(proc.pid)
+            result = await load.ballots(url, path, tokens, stack.dir, finished, CONNECTIONS)
+            return {**result, "cpu_us": (load.cpu_seconds(proc.pid) - cpu) * 1e6 / len(tokens)}
+
+        try:
+            one = await drive("/one", "ceiling_ballots")
+            limits = {
+                "limits.ballot_write_per_s": one["requests_per_s"],
+                "limits.p50_ms": one["p50_ms"],
+                "limits.p99_ms": one["p99_ms"],
+                "limits.ballot_write_cpu_us": round(one["cpu_us"], 1),
+            }
+            if not same_shape_only:
+                four = await drive("/four", "ceiling_ballots")
+                lean = await drive("/lean", "lean_ballots")
+                limits |= {
+                    "limits.round_trips4_per_s": four["requests_per_s"],
+                    "limits.round_trips4_p99_ms": four["p99_ms"],
+                    "limits.lean_write_per_s": lean["requests_per_s"],
+                    "limits.lean_p99_ms": lean["p99_ms"],
+                    "limits.lean_cpu_us": round(lean["cpu_us"], 1),
+                }
         finally:
             await db.close()
     finally:
         proc.terminate()
         proc.wait(10)
-    return {
-        "limits.ballot_write_per_s": one["requests_per_s"],
-        "limits.p50_ms": one["p50_ms"],
-        "limits.p99_ms": one["p99_ms"],
-        "limits.round_trips4_per_s": four["requests_per_s"],
-        "limits.round_trips4_p99_ms": four["p99_ms"],
-    }
+    return limits
 
 
 async def meeting_of(stack: Stack, org: uuid.UUID, meeting: uuid.UUID, voters: list[uuid.UUID]) -> int:
@@ -184,9 +199,12 @@ async def run(stack: Stack) -> dict[str, float | int]:
                     >= VOTERS
                 )  # type: ignore[no-any-return]
 
+            service = stack.pid("resolution_svc")
+            cpu = load.cpu_seconds(service)
             storm = await load.ballots(
                 api, f"/api/v1/polls/{poll_id}/ballots", tokens, stack.dir, finished, CONNECTIONS
             )
+            cpu_us = (load.cpu_seconds(service) - cpu) * 1e6 / VOTERS
         finally:
             await db.close()
         close_started = time.perf_counter()
@@ -206,6 +224,7 @@ async def run(stack: Stack) -> dict[str, float | int]:
         "vote_storm.requests": int(storm["requests"]),
         "vote_storm.rejected_repeats": int(storm["non_2xx"]),
         "vote_storm.close_ms": round(close_ms, 1),
+        "vote_storm.service_cpu_us_per_vote": round(cpu_us, 1),
         "vote_storm.roster_from_events_s": round(roster_s, 2),
         **limits,
         "vote_storm.share_of_ceiling": round(counted / storm["seconds"] / limits["limits.ballot_write_per_s"], 3),

@@ -9,7 +9,7 @@ import { sessionEnded, signIn } from "./lib/session.js";
 import { projector, state } from "./lib/state.js";
 import { follow } from "./lib/stream.js";
 import { loadMe, loadMeeting, renderParticipant } from "./views/participant.js";
-import { loadPolls, resendPending } from "./views/polls.js";
+import { loadPolls, resendPending, showResult } from "./views/polls.js";
 import { loadAttendance, renderProjector } from "./views/projector.js";
 import { loadReports, refreshReports, renderReports } from "./views/reports.js";
 import { loadDirectives } from "./views/directives.js";
@@ -31,6 +31,9 @@ function onEvent(type, event) {
     render();
   } else if (type.startsWith("directive.")) {
     if (!projector) refreshReports();
+  } else if (type === "poll.closed") {
+    showResult(event);
+    reload("polls", loadPolls);
   } else if (type.startsWith("poll.") || type.startsWith("resolution.")) reload("polls", loadPolls);
 }
 

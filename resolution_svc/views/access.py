@@ -16,7 +16,15 @@ from schemas.bus import enqueue
 from schemas.events import Event
 from servicekit.http import Handler, Problem
 from servicekit.runtime import RUNTIME, Runtime
-from servicekit.sessions import Window, current_claims, not_allowed, session_access, session_ended, standing_of
+from servicekit.sessions import (
+    Standing,
+    Window,
+    current_claims,
+    not_allowed,
+    session_access,
+    session_ended,
+    standing_of,
+)
 from servicekit.tokens import Claims, TokenVerifier
 
 VERIFIER = web.AppKey("verifier", TokenVerifier)
@@ -41,8 +49,17 @@ def pool(request: web.Request) -> asyncpg.Pool:
 
 CURRENT = web.RequestKey("current", Claims)
 ACCESS = web.RequestKey("access", str)
+# Handlers that check the caller's standing inside their own statement (the ballot: one round trip)
+STANDING_IN_STATEMENT: set[Handler] = set()
 WINDOW = web.AppKey("window", Window)
 FOLLOW_UP_PATHS = ("/api/v1/directives",)
+
+
+def standing_in_statement(handler: Handler) -> Handler:
+    """Mark a handler that decides the caller's standing in its own SQL statement, with
+    `db.standing_condition` for the common case and `check_standing` when that statement refuses."""
+    STANDING_IN_STATEMENT.add(handler)
+    return handler
 
 
 def caller(request: web.Request) -> Claims:
@@ -60,15 +77,21 @@ async def current_state(request: web.Request, handler: Handler) -> web.StreamRes
     token = request.app[VERIFIER].token_of(request)
     if token:
         claims = request.app[VERIFIER].verify(token)
-        if claims.kind == "participant":
-            standing = await standing_of(lambda: db.standing(pool(request), claims.sub))
-            access = session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC))
-            # after the meeting's window a representative keeps only their department's directives
-            if access is None or (access == "follow_up" and not request.path.startswith(FOLLOW_UP_PATHS)):
-                raise session_ended()
+        if claims.kind == "participant" and request.match_info.handler not in STANDING_IN_STATEMENT:
+            standing = await check_standing(request, claims)
             request[CURRENT] = current_claims(claims, standing)
-            request[ACCESS] = access
     return await handler(request)
+
+
+async def check_standing(request: web.Request, claims: Claims) -> Standing:
+    """The participant's current standing, or 401 when their session ended (`session_access`)."""
+    standing = await standing_of(lambda: db.standing(pool(request), claims.sub))
+    access = session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC))
+    # after the meeting's window a representative keeps only their department's directives
+    if access is None or (access == "follow_up" and not request.path.startswith(FOLLOW_UP_PATHS)):
+        raise session_ended()
+    request[ACCESS] = access
+    return standing
 
 
 def follow_up_only(request: web.Request) -> bool:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import asyncpg
 import msgspec
 from aiohttp import web
 
-from resolution_svc import api, db, sealing, service
-from resolution_svc.views.access import BALLOT_KEYS, caller, pool
+from resolution_svc import api, casting, db, sealing, service
+from resolution_svc.views.access import BALLOT_KEYS, WINDOW, caller, check_standing, pool, standing_in_statement
 from resolution_svc.views.polls import visible_poll
 from schemas import events as ev
 from servicekit.http import Problem, json_response, parse_uuid, read_json
@@ -29,6 +30,8 @@ class PollFacts(msgspec.Struct, frozen=True):
 
 POLL_FACTS = web.AppKey("poll_facts", dict)
 POLL_KEYS = web.AppKey("poll_keys", dict)
+CASTER = web.AppKey("caster", casting.BallotCaster)
+CLOSED_RECEIPTS = web.AppKey("closed_receipts", dict)
 
 
 async def poll_facts(request: web.Request, claims: Claims, poll_id: uuid.UUID) -> PollFacts:
@@ -73,7 +76,9 @@ async def poll_key(request: web.Request, poll_id: uuid.UUID) -> bytes | None:
     return key
 
 
+@standing_in_statement
 async def cast_ballot(request: web.Request) -> web.Response:
+    # the token's claims: the caller's standing is checked by the ballot's own statement (one round trip)
     claims = caller(request)
     poll_id = parse_uuid(request.match_info["poll_id"], "poll")
     facts = await poll_facts(request, claims, poll_id)
@@ -84,9 +89,6 @@ async def cast_ballot(request: web.Request) -> web.Response:
         raise Problem(422, "Unknown option", f"choose one of {', '.join(sorted(facts.options))}", field="choice")
     voter = body.principal_id or claims.sub
     for_another = voter != claims.sub
-    if for_another and await db.removed(pool(request), voter):
-        # a principal removed since the poll opened has no vote left to hand on
-        raise not_allowed()
     keys = request.app[BALLOT_KEYS]
     nonce = body.nonce or sealing.new_nonce()
     receipt = keys.receipt(poll_id, voter, nonce, body.choice)
@@ -96,11 +98,30 @@ async def cast_ballot(request: web.Request) -> web.Response:
     if facts.secret:
         key = await poll_key(request, poll_id)
         sealed = sealing.seal_ballot(key, body.choice, receipt) if key else None
-        row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), None, None, sealed, tag)
-    else:
-        row = await db.cast(pool(request), poll_id, voter, claims.sub, uuid.uuid4(), body.choice, receipt, None, tag)
+    written = (None, None, sealed) if facts.secret else (body.choice, receipt, None)
+    cast = casting.Cast(
+        poll_id=poll_id,
+        voter_id=voter,
+        caster_id=claims.sub,
+        choice=written[0],
+        receipt=written[1],
+        sealed=written[2],
+        tag=tag,
+        meeting_id=facts.meeting_id,
+        epoch=claims.epoch,
+        grace=request.app[WINDOW].grace,
+        now=dt.datetime.now(dt.UTC),
+    )
+    row = await request.app[CASTER].cast(pool(request), cast)
+    if not row["standing"]:
+        # refused on the statement's conservative reading: decide on the one rule, then cast if it allows
+        await check_standing(request, claims)
+        row = await request.app[CASTER].cast(pool(request), msgspec.structs.replace(cast, checked=True))
     if row["counted"]:
         return json_response(answer, 201)
+    if row["voter_removed"]:
+        # a principal removed since the poll opened has no vote left to hand on
+        raise not_allowed()
     counted = await db.participation_tag(pool(request), poll_id, voter, claims.sub)
     if counted is not None and keys.same_tag(counted["tag"], tag):
         # the same ballot again (its answer was lost): the same receipt, counted once, open poll or closed
@@ -182,5 +203,14 @@ async def get_named_ballots(request: web.Request) -> web.Response:
 
 async def get_receipts(request: web.Request) -> web.Response:
     poll = await closed_poll(request)
-    rows = await db.receipts(pool(request), poll["id"])
-    return json_response(api.Receipts(items=[api.Receipt(**dict(r)) for r in rows]))
+    # a closed poll's receipts never change, and every voter's page checks its own in them as the poll
+    # closes: the list is read and encoded once per process
+    cache: dict[uuid.UUID, bytes] = request.app[CLOSED_RECEIPTS]
+    body = cache.get(poll["id"])
+    if body is None:
+        rows = await db.receipts(pool(request), poll["id"])
+        body = msgspec.json.encode(api.Receipts(items=[api.Receipt(**dict(r)) for r in rows]))
+        if len(cache) >= 16:
+            cache.pop(next(iter(cache)))
+        cache[poll["id"]] = body
+    return web.Response(body=body, content_type="application/json")

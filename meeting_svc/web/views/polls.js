@@ -275,6 +275,23 @@ async function checkReceipts(poll, attempt = 0) {
   }
 }
 
+// The result travels with poll.closed: every page shows it at once without asking for it (a full hall
+// asking at the same moment is what brings a server down when a vote closes).
+export function showResult(event) {
+  state.results[event.poll_id] = {
+    poll_id: event.poll_id,
+    closed_at: event.occurred_at,
+    result: event.result,
+    meeting_position: event.meeting_position,
+  };
+  const poll = state.polls.find((p) => p.id === event.poll_id);
+  if (poll) {
+    poll.status = "closed";
+    checkReceipts(poll).then(render);
+  }
+  render();
+}
+
 export async function loadPolls() {
   try {
     state.polls = (await resolutionApi(`/meetings/${meetingId}/polls`)).items;
