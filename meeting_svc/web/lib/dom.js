@@ -1,0 +1,22 @@
+// Building the page: one element helper, no templates (nothing from the APIs is parsed as HTML except
+// a report's body, which meeting_svc renders and sanitises).
+
+export function h(tag, attrs = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) element.addEventListener(key.slice(2), value);
+    else element.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== undefined && child !== null && child !== false) element.append(child);
+  }
+  return element;
+}
+
+// The page's Content-Security-Policy refuses inline style attributes; a width set through the DOM is allowed.
+export function bar(share) {
+  const element = h("span", { class: "bar" });
+  element.style.width = `${Math.round(share * 100)}%`;
+  return element;
+}
