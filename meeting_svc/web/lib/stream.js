@@ -5,13 +5,15 @@ import { config, meetingId, state } from "./state.js";
 
 // Calls onEvent(type, data) for each event, onLive(true/false) as the connection comes and goes, and
 // onResume() after a reconnect (what changed meanwhile is in the resumed stream, unless it expired).
-export async function follow({ onEvent, onLive, onResume }) {
+// `meeting` is the page's meeting unless given (the console follows the one it shows); `stopped()`
+// says when the caller has moved on and the stream should end.
+export async function follow({ onEvent, onLive, onResume, meeting = meetingId, stopped = () => false }) {
   let lastId = null;
   for (;;) {
     try {
       const headers = { Authorization: `Bearer ${state.session.token}` };
       if (lastId) headers["Last-Event-ID"] = lastId;
-      const response = await fetch(`${config.notifierApi}/api/v1/meetings/${meetingId}/stream`, { headers });
+      const response = await fetch(`${config.notifierApi}/api/v1/meetings/${meeting}/stream`, { headers });
       if ([401, 403, 404].includes(response.status)) return onLive(false);
       if (!response.ok) throw new Error(`stream answered ${response.status}`);
       onLive(true);
@@ -19,6 +21,7 @@ export async function follow({ onEvent, onLive, onResume }) {
       let buffer = "";
       for (;;) {
         const { value, done } = await reader.read();
+        if (stopped()) return reader.cancel();
         if (done) break;
         buffer += value;
         let end;
@@ -38,8 +41,10 @@ export async function follow({ onEvent, onLive, onResume }) {
     } catch (error) {
       console.warn("live stream", error);
     }
+    if (stopped()) return;
     onLive(false);
     await new Promise((resolve) => setTimeout(resolve, 2000));
+    if (stopped()) return;
     onResume();
   }
 }

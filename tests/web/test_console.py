@@ -1,0 +1,172 @@
+"""The organiser console in Chromium against the three real services, as far as the browser alone
+takes the reference conference: sign in, create a meeting, import the 202 participants through the
+CSV preview, search and filter them, build and reorder the agenda by keyboard; then, in the room of
+the loaded conference, start it, check people in at the desk (one, then several), watch the quorum
+meter, open the vote while participants vote in their own browsers, and close it. axe-core finds no
+serious or critical violation on any console page; each page's screenshot is kept under
+test-output/console/ (or $TEST_OUTPUT/console/)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, expect
+
+from tests.web.axe import assert_accessible
+from tests.web.conftest import Running, json_of
+
+OUTPUT = Path(os.environ.get("TEST_OUTPUT", "test-output")) / "console"
+
+
+async def checked(page: Page, name: str) -> None:
+    """The page as it is now: no serious accessibility violation, and its picture kept."""
+    await assert_accessible(page)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
+
+
+def reference_csv(running: Running, broken: bool = False) -> bytes:
+    lines = ["name,email,department,role,weight,language"]
+    for n, p in enumerate(running.ref.people):
+        role = "president" if broken and n == 41 else p.role
+        email = running.ref.people[0].email if broken and n == 77 else p.email
+        lines.append(f"{p.name},{email or ''},{p.department or ''},{role},{p.weight},{p.language}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(running: Running, browser: Browser) -> None:
+    ref, loaded, url = running.ref, running.loaded, running.url
+    token = running.organiser["Authorization"].removeprefix("Bearer ")
+    context = await browser.new_context()
+    page = await context.new_page()
+    try:
+        # Sign in.
+        await page.goto(f"{url['meeting']}/organiser")
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập ban tổ chức")
+        await checked(page, "01-sign-in")
+        await page.get_by_label("Mã truy cập (API token) của ban tổ chức").fill("not-a-token")
+        await page.get_by_role("button", name="Đăng nhập").click()
+        await expect(page.get_by_role("alert").last).to_have_text("Phiên đăng nhập đã hết. Xin đăng nhập lại.")
+        await page.get_by_label("Mã truy cập (API token) của ban tổ chức").fill(token)
+        await page.get_by_role("button", name="Đăng nhập").click()
+
+        # The meetings list shows the loaded conference as upcoming; a new meeting is created from the form.
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Hội nghị")
+        upcoming = page.get_by_role("region", name="Sắp diễn ra")
+        await expect(upcoming.get_by_role("link", name=ref.title.vi)).to_be_visible()
+        await checked(page, "02-meetings")
+        await page.get_by_label("Tên (tiếng Việt)").fill("Hội nghị tổng kết công tác năm 2021")
+        await page.get_by_label("Tên (tiếng Anh)").fill("2021 year-end review")
+        await page.get_by_label("Bắt đầu").fill("2031-01-13T13:30")
+        await page.get_by_label("Kết thúc").fill("2031-01-13T17:30")
+        await page.get_by_label("Địa điểm").fill("Khách sạn Minh Toan Galaxy")
+        await page.get_by_role("button", name="Tạo", exact=True).click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Hội nghị tổng kết công tác năm 2021")
+        await expect(page.locator("main")).to_contain_text("13/01/2031 13:30–17:30 (Asia/Ho_Chi_Minh)")
+        new_id = page.url.rstrip("/").rsplit("/", 1)[1]
+        await checked(page, "03-overview")
+
+        # People: a broken file is previewed with its errors and nothing is written; the fixed one imports.
+        await page.get_by_role("link", name="Đại biểu").click()
+        await expect(page.get_by_text("Hiển thị 0 / 0 đại biểu")).to_be_visible()
+        chooser = page.get_by_label("Tệp CSV", exact=True)
+        await chooser.set_input_files(
+            {"name": "dai-bieu.csv", "mimeType": "text/csv", "buffer": reference_csv(running, True)}
+        )
+        await page.get_by_role("button", name="Xem trước").click()
+        errors = page.locator("table.errors tbody tr")
+        await expect(errors).to_have_count(2)
+        await expect(errors.nth(0)).to_contain_text("42")
+        await expect(errors.nth(0)).to_contain_text("role")
+        await expect(errors.nth(1)).to_contain_text("email")
+        await expect(page.get_by_role("button", name="Nhập danh sách")).to_have_count(0)
+        await chooser.set_input_files(
+            {"name": "dai-bieu.csv", "mimeType": "text/csv", "buffer": reference_csv(running)}
+        )
+        await page.get_by_role("button", name="Xem trước").click()
+        await expect(page.get_by_text(f"{len(ref.people)} dòng hợp lệ")).to_be_visible()
+        await page.get_by_role("button", name="Nhập danh sách").click()
+        await expect(page.locator(".preview")).to_contain_text(f"Đã nhập {len(ref.people)} đại biểu.")
+        await expect(page.get_by_text(f"Hiển thị 50 / {len(ref.people)} đại biểu")).to_be_visible()
+        someone = ref.people[57]
+        await page.get_by_label("Tìm theo tên hoặc email").fill(someone.name)
+        await expect(page.locator("table.people tbody tr").first).to_contain_text(someone.name)
+        await page.get_by_label("Tìm theo tên hoặc email").fill("")
+        await page.get_by_label("Vai trò", exact=True).select_option("chair")
+        await expect(page.locator("table.people tbody tr")).to_have_count(1)
+        await expect(page.locator("table.people tbody tr")).to_contain_text(ref.chair.name)
+        await checked(page, "04-people")
+
+        # Agenda: two items added, the second moved up from the keyboard; the API has the new order.
+        await page.get_by_role("link", name="Chương trình").click()
+        for title in ("Báo cáo tổng kết năm 2021", "Khai mạc"):
+            await page.get_by_label("Tên (tiếng Việt)").fill(title)
+            await page.get_by_role("button", name="Thêm mục").click()
+            await expect(page.locator(".agenda-editor li").last).to_contain_text(title)
+        await page.locator(".agenda-editor li").last.focus()
+        await page.keyboard.press("Alt+ArrowUp")
+        await expect(page.locator(".agenda-editor li").first).to_contain_text("Khai mạc")
+        await expect(page.locator(".agenda-editor li").first).to_be_focused()
+        await expect(page.locator("#announce")).to_have_text("Đã chuyển “Khai mạc” tới vị trí 1.")
+        agenda = await json_of(
+            await running.meeting.get(f"/api/v1/meetings/{new_id}/agenda", headers=running.organiser)
+        )
+        assert [i["title"]["vi"] for i in agenda["items"]] == ["Khai mạc", "Báo cáo tổng kết năm 2021"]
+        await checked(page, "05-agenda")
+
+        # In the room of the loaded conference: start, check in at the desk, open and close the vote.
+        mid = loaded.meeting_id
+        await page.goto(f"{url['meeting']}/organiser/meetings/{mid}/room")
+        await expect(page.get_by_role("heading", level=1)).to_have_text(ref.title.vi)
+        await page.get_by_role("button", name="Khai mạc").click()
+        await expect(page.locator(".actions .badge")).to_have_text("Đang diễn ra")
+        await running.heard_started()
+        await expect(page.locator(".live")).to_have_class(re.compile(r"\bon\b"))
+        voters = [p for p in ref.people if p.role == "voting_member" and p.language == "vi"][:3]
+        desk = page.get_by_role("search", name="Bàn điểm danh")
+        await desk.get_by_label("Tìm họ tên").fill(voters[0].name)
+        await desk.get_by_role("button", name=f"Điểm danh: {voters[0].name}").click()
+        await expect(page.locator(".desk [aria-live]")).to_have_text(f"{voters[0].name} đã điểm danh.")
+        await expect(page.locator(".big")).to_contain_text("1 / ")
+        for voter in voters[1:]:
+            await desk.get_by_label("Tìm họ tên").fill(voter.name)
+            await desk.get_by_label(f"Chọn {voter.name}").check()
+            # the selection survives a new search, so several can be picked and checked in at once
+        await desk.get_by_label("Tìm họ tên").fill(voters[2].name)
+        await expect(desk.get_by_label(f"Chọn {voters[2].name}")).to_be_checked()
+        await desk.get_by_role("button", name="Điểm danh những người đã chọn").click()
+        await expect(page.locator(".desk [aria-live]")).to_have_text("Đã điểm danh 2 đại biểu.")
+        await expect(page.locator(".big")).to_contain_text("3 / ")
+        await checked(page, "06-room")
+
+        poll = await running.resolution_poll()
+        await expect(page.locator(f'[data-poll="{poll["id"]}"]')).to_be_visible()
+        await page.locator(f'[data-poll="{poll["id"]}"]').get_by_role("button", name="Mở biểu quyết").click()
+        await expect(page.locator(f'[data-poll="{poll["id"]}"] .badge')).to_have_text("Đang biểu quyết")
+        voter_page = await (await browser.new_context()).new_page()
+        await running.enter(voter_page, voters[0].email)
+        ballot = voter_page.locator(f'[data-poll="{poll["id"]}"]')
+        await ballot.get_by_role("button", name="Tán thành", exact=True).first.click()
+        await expect(ballot.locator(".cast").first).to_be_visible()
+        await expect(page.locator(f'[data-poll="{poll["id"]}"] .turnout')).to_contain_text("Đã bỏ phiếu: 1 /")
+        close = page.locator(f'[data-poll="{poll["id"]}"]').get_by_role("button", name="Kết thúc biểu quyết")
+        await close.click()
+        await page.locator(f'[data-poll="{poll["id"]}"]').get_by_role("button", name="Bấm lần nữa để kết thúc").click()
+        await expect(page.locator(f'[data-poll="{poll["id"]}"] .outcome')).to_have_text("Thông qua")
+        await checked(page, "07-room-after-vote")
+
+        # The door: the same desk on a phone.
+        phone = await (await browser.new_context(viewport={"width": 390, "height": 844})).new_page()
+        await phone.goto(f"{url['meeting']}/organiser")
+        await phone.get_by_label("Mã truy cập (API token) của ban tổ chức").fill(token)
+        await phone.get_by_role("button", name="Đăng nhập").click()
+        await phone.goto(f"{url['meeting']}/organiser/meetings/{mid}/room")
+        await expect(phone.get_by_role("heading", level=1)).to_have_text(ref.title.vi)
+        width = await phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the room page scrolls sideways on a phone ({width} px)"
+        await checked(phone, "08-room-phone")
+    finally:
+        for c in browser.contexts:
+            await c.close()
