@@ -21,6 +21,7 @@ PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Hội nghị · Meeting</title>
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <link rel="stylesheet" href="/web/app.css">
 <script type="application/json" id="config">{config}</script>
 <script type="module" src="/web/app.js"></script>
@@ -77,4 +78,11 @@ def setup(app: web.Application, settings: Settings) -> None:
     # Not `{meeting_id}`: the page is the same shell for any meeting, served without a token.
     app.router.add_get("/meetings/{page}", meeting_page)
     app.router.add_get("/meetings/{page}/projector", meeting_page)  # the script tells the views apart
+    icon = (ASSETS / "favicon.svg").read_bytes()
+
+    async def favicon(_: web.Request) -> web.Response:
+        # Browsers ask every page's origin for /favicon.ico; an SVG answers for the invitation pages too.
+        return web.Response(body=icon, content_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+
+    app.router.add_get("/favicon.ico", favicon)
     app.router.add_static("/web/", ASSETS, append_version=False)

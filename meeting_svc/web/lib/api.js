@@ -1,6 +1,7 @@
 // The one way the client calls the APIs: bearer token, JSON, If-Match, a patient retry while a
 // service is catching up, and problem+json answers turned into an ApiError.
 
+import { t } from "./i18n.js";
 import { config, state } from "./state.js";
 
 export class ApiError extends Error {
@@ -32,3 +33,33 @@ export async function call(base, path, { method = "GET", body, ifMatch } = {}) {
 
 export const meetingApi = (path, options) => call("", `/api/v1${path}`, options);
 export const resolutionApi = (path, options) => call(config.resolutionApi, `/api/v1${path}`, options);
+
+// What went wrong, in the participant's language: the APIs' problem+json is for developers (English,
+// naming schema paths), so the page says it in words and names the field as the form labels it.
+export function messageOf(error) {
+  const words = t().problems;
+  if (!(error instanceof ApiError)) return words.network;
+  const field = error.problem && error.problem.field;
+  const label = field ? t().fields[field.replace(/^body\./, "").split(/[.[]/)[0]] || field : null;
+  switch (error.status) {
+    case 401:
+      return words.sessionEnded;
+    case 403:
+      return words.notAllowed;
+    case 404:
+      return words.notFound;
+    case 409:
+      return words.state;
+    case 412:
+    case 428:
+      return words.conflict;
+    case 413:
+      return words.tooLong(t().fields.body);
+    case 400:
+    case 422:
+      if (!label) return words.other;
+      return /length|long|size/i.test(error.problem.detail || "") ? words.tooLong(label) : words.invalid(label);
+    default:
+      return error.status >= 500 ? words.unavailable : words.other;
+  }
+}

@@ -20,3 +20,11 @@ export function bar(share) {
   element.style.width = `${Math.round(share * 100)}%`;
   return element;
 }
+
+// Plain text with its bare web addresses made into links (opened without handing over this page).
+export function linkified(text) {
+  if (!text) return [];
+  return text.split(/(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]])/).map((part, index) =>
+    index % 2 ? h("a", { href: part, rel: "noreferrer noopener", target: "_blank" }, part) : part,
+  );
+}

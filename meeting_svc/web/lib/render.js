@@ -45,7 +45,41 @@ export function render() {
     renderHeld = true;
     return;
   }
-  view();
+  keepingFocus(view);
+}
+
+// Focusable parts carry `data-focus`, a key that names the same thing after a redraw (a button, a
+// ballot, a poll). A redraw that replaces the focused element puts focus back on its namesake, or on
+// the nearest enclosing part that is still there, never on <body>. `focusNext` names a part to move
+// focus to instead (e.g. the cancel button of a confirmation that just appeared).
+let focusNext = null;
+export function moveFocusTo(key) {
+  focusNext = key;
+}
+
+function focusKeys() {
+  const keys = [];
+  for (let element = document.activeElement; element && element !== document.body; element = element.parentElement) {
+    if (element.dataset && element.dataset.focus) keys.push(element.dataset.focus);
+  }
+  return keys;
+}
+
+export function keepingFocus(draw) {
+  const keys = focusKeys();
+  const next = focusNext;
+  focusNext = null;
+  draw();
+  const active = document.activeElement;
+  const kept = active && active !== document.body && active.isConnected;
+  if (kept && !next) return;
+  for (const key of next ? [next, ...keys] : keys) {
+    const element = root.querySelector(`[data-focus="${CSS.escape(key)}"]`);
+    if (element) {
+      element.focus({ preventScroll: true });
+      return;
+    }
+  }
 }
 
 // Several events in a burst cause one reload of each kind.

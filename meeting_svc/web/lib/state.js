@@ -24,6 +24,7 @@ export const state = {
   polls: [],
   results: {},
   verified: {},
+  checkFailed: {},
   turnout: {},
   receipts: JSON.parse(sessionStorage.getItem(receiptsKey) || "{}"),
   pending: JSON.parse(sessionStorage.getItem(pendingKey) || "{}"),

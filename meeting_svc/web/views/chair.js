@@ -1,38 +1,84 @@
-// The chair's part of the participant page: opening and closing polls.
+// The chair's part of the participant page: opening and closing polls. The controls sit below the
+// chair's own ballot, apart from it, so a hurried tap on the phone cannot hit one for the other.
 
-import { resolutionApi } from "../lib/api.js";
+import { messageOf, resolutionApi } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
-import { render } from "../lib/render.js";
+import { moveFocusTo, render } from "../lib/render.js";
 import { state } from "../lib/state.js";
 import { loadPolls } from "./polls.js";
 
 export const chairs = () => state.me.role === "chair";
 
-// The chair opens a poll with one click; closing takes a second, confirming click, as it cannot be undone.
+// A click that is part of a double-click (the browser counts it in `detail`) is no decision: closing
+// needs a first click, then a separate confirming click on a button that was not under the pointer.
+const deliberate = (event) => event.detail <= 1;
+
 export function renderChairControls(poll) {
   if (poll.status === "draft") {
-    return h("p", {}, h("button", { type: "button", class: "secondary", onclick: () => runPoll(poll, "open") }, t().openPoll));
+    return h(
+      "p",
+      { class: "chair-controls" },
+      h(
+        "button",
+        { type: "button", class: "secondary", "data-focus": `${poll.id}/open`, onclick: () => runPoll(poll, "open") },
+        t().openPoll,
+      ),
+    );
   }
   if (poll.status !== "open") return null;
-  const confirming = state.confirming[poll.id];
-  return h(
-    "p",
-    {},
-    h(
-      "button",
-      {
-        type: "button",
-        class: confirming ? "danger" : "secondary",
-        onclick: () => {
-          if (!confirming) {
+  if (!state.confirming[poll.id]) {
+    return h(
+      "div",
+      { class: "chair-controls", role: "group", "aria-label": t().chairControls },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          "data-focus": `${poll.id}/close`,
+          onclick: (event) => {
+            if (!deliberate(event)) return;
             state.confirming[poll.id] = true;
-            return render();
-          }
-          return runPoll(poll, "close");
+            moveFocusTo(`${poll.id}/cancel`);
+            render();
+          },
         },
-      },
-      confirming ? t().confirmClose : t().closePoll,
+        t().closePoll,
+      ),
+    );
+  }
+  return h(
+    "div",
+    { class: "chair-controls confirm", role: "group", "aria-label": t().chairControls },
+    h("p", {}, t().confirmQuestion),
+    h(
+      "p",
+      { class: "actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          "data-focus": `${poll.id}/cancel`,
+          onclick: () => {
+            delete state.confirming[poll.id];
+            moveFocusTo(`${poll.id}/close`);
+            render();
+          },
+        },
+        t().cancel,
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "danger",
+          "data-focus": `${poll.id}/confirm`,
+          onclick: (event) => deliberate(event) && runPoll(poll, "close"),
+        },
+        t().confirmClose,
+      ),
     ),
   );
 }
@@ -44,7 +90,7 @@ async function runPoll(poll, action) {
     await resolutionApi(`/polls/${poll.id}/${action}`, { method: "POST" });
     await loadPolls();
   } catch (error) {
-    state.messages[poll.id] = error.message;
+    state.messages[poll.id] = messageOf(error);
   }
   render();
 }

@@ -1,9 +1,9 @@
 // A department's directives and their progress, reported by the department's representative.
 
-import { resolutionApi } from "../lib/api.js";
-import { h } from "../lib/dom.js";
+import { messageOf, resolutionApi } from "../lib/api.js";
+import { h, linkified } from "../lib/dom.js";
 import { dateText } from "../lib/format.js";
-import { startEditing, stopEditing, submitWith } from "../lib/forms.js";
+import { drafted, forgetDraft, formHandlers, startEditing, stopEditing } from "../lib/forms.js";
 import { pick, t } from "../lib/i18n.js";
 import { meetingId, state } from "../lib/state.js";
 import { renderReports, representing } from "./reports.js";
@@ -15,7 +15,7 @@ export function renderDirective(directive) {
     "article",
     { class: "directive", "data-directive": directive.id },
     h("h3", {}, pick(directive.title)),
-    directive.description ? h("p", {}, directive.description) : null,
+    directive.description ? h("p", {}, linkified(directive.description)) : null,
     h(
       "p",
       { class: "muted" },
@@ -23,32 +23,32 @@ export function renderDirective(directive) {
       directive.overdue ? ` · ${t().overdue}` : "",
       h("span", { class: `badge ${directive.status}` }, status),
     ),
-    directive.note ? h("p", { class: "note" }, directive.note) : null,
+    directive.note ? h("p", { class: "note" }, linkified(directive.note)) : null,
     editing
       ? h(
           "form",
-          { class: "report-form", onsubmit: submitWith((form) => reportProgress(directive, form)) },
+          { class: "report-form", ...formHandlers(directive.id, (form) => reportProgress(directive, form)) },
           h(
             "label",
             {},
             t().update,
             h(
               "select",
-              { name: "status" },
+              { name: "status", "data-focus": `${directive.id}/field` },
               Object.entries(t().directiveStatus).map(([value, label]) =>
-                h("option", { value, selected: value === directive.status }, label),
+                h("option", { value, selected: value === drafted(directive.id, "status", directive.status) }, label),
               ),
             ),
           ),
-          h("label", {}, t().note, h("textarea", { name: "note", rows: 3 }, directive.note)),
+          h("label", {}, t().note, h("textarea", { name: "note", rows: 3 }, drafted(directive.id, "note", directive.note || ""))),
           h(
             "p",
             { class: "actions" },
-            h("button", { type: "submit", class: "primary" }, t().save),
+            h("button", { type: "submit", class: "primary", "data-focus": `${directive.id}/save` }, t().save),
             h("button", { type: "button", class: "secondary", onclick: () => stopEditing(directive, renderReports) }, t().cancel),
           ),
         )
-      : h("button", { type: "button", class: "secondary", onclick: () => startEditing(directive, renderReports) }, t().update),
+      : h("button", { type: "button", class: "secondary", "data-focus": `${directive.id}/edit`, onclick: () => startEditing(directive, renderReports) }, t().update),
     state.messages[directive.id] ? h("p", { class: "error", role: "alert" }, state.messages[directive.id]) : null,
   );
 }
@@ -58,11 +58,13 @@ async function reportProgress(directive, form) {
   try {
     await resolutionApi(`/directives/${directive.id}`, { method: "PATCH", body, ifMatch: `"${directive.version}"` });
     delete state.editing[directive.id];
+    forgetDraft(directive.id);
     state.messages[directive.id] = null;
     await loadDirectives();
   } catch (error) {
-    state.messages[directive.id] = error.message;
-    if (error.status === 412) await loadDirectives().catch(() => {}); // changed meanwhile: show the latest
+    state.messages[directive.id] = messageOf(error);
+    // Changed meanwhile: show the latest above the form, which keeps the draft for another save.
+    if (error.status === 412) await loadDirectives().catch(() => {});
   }
   renderReports();
 }

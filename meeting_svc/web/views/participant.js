@@ -1,6 +1,6 @@
 // The participant's page: the meeting, the participant and their attendance, the polls, the agenda.
 
-import { meetingApi } from "../lib/api.js";
+import { meetingApi, messageOf } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { when } from "../lib/format.js";
 import { pick, t } from "../lib/i18n.js";
@@ -56,7 +56,7 @@ function renderMe() {
     canMove
       ? h(
           "button",
-          { type: "button", class: "secondary", id: "presence", onclick: () => setPresence(!me.present) },
+          { type: "button", class: "secondary", id: "presence", "data-focus": "presence", onclick: () => setPresence(!me.present) },
           me.present ? t().checkOut : t().checkIn,
         )
       : null,
@@ -91,7 +91,7 @@ async function setPresence(present) {
       method: "POST",
     });
   } catch (error) {
-    state.messages.me = error.message;
+    state.messages.me = messageOf(error);
   }
   render();
 }

@@ -1,7 +1,7 @@
 // Polls on the participant's page: the ballot for each vote the participant carries (own and by
 // proxy), the receipt, and after close the result with the check that the receipt was counted.
 
-import { ApiError, meetingApi, resolutionApi } from "../lib/api.js";
+import { ApiError, meetingApi, messageOf, resolutionApi } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { optionName, pick, t } from "../lib/i18n.js";
 import { render } from "../lib/render.js";
@@ -48,18 +48,28 @@ function renderPoll(poll) {
       `${{ open: t().open, closed: t().closed }[poll.status] || t().draft} · ${poll.secret ? t().secret : t().named}`,
     ),
   ];
-  if (chairs()) parts.push(renderChairControls(poll));
   if (poll.status === "open") {
-    if (turnout) parts.push(h("p", { class: "turnout" }, t().turnout(turnout.voted_count, turnout.eligible_count)));
+    if (turnout) {
+      parts.push(
+        h("p", { class: "turnout", "aria-live": "polite", "aria-atomic": "true" }, t().turnout(turnout.voted_count, turnout.eligible_count)),
+      );
+    }
     const votes = carried(poll);
-    if (votes.length === 0) parts.push(h("p", { class: "muted" }, t().notOnRoster));
+    if (votes.length === 0) parts.push(h("p", { class: "muted" }, notVotingText()));
     for (const vote of votes) parts.push(renderBallot(poll, vote, votes.length > 1 || vote.voter_id !== state.me.id));
   } else {
     const result = state.results[poll.id];
     if (result) parts.push(renderResult(poll, result));
   }
+  if (chairs()) parts.push(renderChairControls(poll));
   if (state.messages[poll.id]) parts.push(h("p", { class: "error", role: "alert" }, state.messages[poll.id]));
-  return h("article", { class: `poll ${poll.status}`, "data-poll": poll.id }, parts);
+  return h("article", { class: `poll ${poll.status}`, "data-poll": poll.id, "data-focus": poll.id, tabindex: "-1" }, parts);
+}
+
+// Not on the poll's roster: a member who handed their vote to a proxy is told who holds it.
+function notVotingText() {
+  const holder = state.me.proxy_holder_id;
+  return holder ? t().heldBy(state.names[holder] || "…") : t().notOnRoster;
 }
 
 function voterName(voterId) {
@@ -94,7 +104,9 @@ function renderBallot(poll, vote, labelled) {
             {
               type: "button",
               class: mine && mine.choice === option ? "option chosen" : "option",
+              "aria-pressed": mine && mine.choice === option ? "true" : "false",
               "data-option": option,
+              "data-focus": `${poll.id}/${vote.voter_id}/${option}`,
               onclick: () => castBallot(poll, option, vote.voter_id),
             },
             optionName(option),
@@ -103,7 +115,7 @@ function renderBallot(poll, vote, labelled) {
       ),
     );
   }
-  return h("div", { class: "ballot", "data-voter": vote.voter_id }, parts);
+  return h("div", { class: "ballot", "data-voter": vote.voter_id, "data-focus": `${poll.id}/${vote.voter_id}`, tabindex: "-1" }, parts);
 }
 
 function renderResult(poll, result) {
@@ -138,7 +150,11 @@ function renderResult(poll, result) {
           `${t().yourChoice}: ${optionName(receipt.choice)} · ${t().receipt}: `,
           h("code", {}, receipt.receipt),
         ),
-        check === undefined ? null : h("p", { class: check ? "verified" : "error" }, check ? t().counted : t().notCounted),
+        check === undefined
+          ? state.checkFailed[poll.id]
+            ? h("p", { class: "muted checking", role: "status" }, t().checking)
+            : null
+          : h("p", { class: check ? "verified" : "error" }, check ? t().counted : t().notCounted),
       );
     }),
   );
@@ -182,7 +198,7 @@ async function castBallot(poll, option, voterId) {
     rememberReceipt(poll.id, voterId, { receipt: answer.receipt, choice: option });
     delete state.pending[key];
   } catch (error) {
-    state.messages[poll.id] = error.message;
+    state.messages[poll.id] = messageOf(error);
     if (error instanceof ApiError) delete state.pending[key]; // answered: this ballot was not counted
     if (error.status === 409) await loadPolls().catch(() => {});
   }
@@ -216,7 +232,9 @@ function rememberReceipt(pollId, voterId, receipt) {
 async function loadCarried(poll) {
   const votes = (await resolutionApi(`/polls/${poll.id}/votes-carried`)).items;
   state.carried[poll.id] = votes;
-  const unknown = votes.map((v) => v.voter_id).filter((id) => id !== state.me.id && !state.names[id]);
+  const people = votes.map((v) => v.voter_id);
+  if (!votes.length && state.me.proxy_holder_id) people.push(state.me.proxy_holder_id);
+  const unknown = people.filter((id) => id !== state.me.id && !state.names[id]);
   await Promise.all(
     unknown.map(async (id) => {
       state.names[id] = (await meetingApi(`/meetings/${meetingId}/participants/${id}`)).name;
@@ -230,6 +248,19 @@ async function verify(poll) {
   const published = (await resolutionApi(`/polls/${poll.id}/receipts`)).items;
   for (const [key, receipt] of mine) {
     state.verified[key] = published.some((r) => r.receipt === receipt.receipt && r.choice === receipt.choice);
+  }
+}
+
+// The receipt check must end in "counted" or "not counted": a failed attempt says so on the page and
+// is tried again, waiting longer each time (up to half a minute).
+async function checkReceipts(poll, attempt = 0) {
+  try {
+    await verify(poll);
+    delete state.checkFailed[poll.id];
+  } catch (error) {
+    console.warn("receipts", error);
+    state.checkFailed[poll.id] = true;
+    setTimeout(() => checkReceipts(poll, attempt + 1).then(render), Math.min(30_000, 1000 * 2 ** attempt));
   }
 }
 
@@ -248,7 +279,7 @@ export async function loadPolls() {
       if (poll.status === "open" && !projector) await loadCarried(poll).catch((error) => console.warn("votes carried", error));
       if (poll.status === "closed" && !state.results[poll.id]) {
         state.results[poll.id] = await resolutionApi(`/polls/${poll.id}/result`);
-        await verify(poll);
+        await checkReceipts(poll);
       }
     }),
   );

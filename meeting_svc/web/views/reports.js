@@ -1,18 +1,22 @@
 // A department's representative: the position reports asked of their department (send, revise) and,
 // in the same region, their department's directives.
 
-import { call, meetingApi } from "../lib/api.js";
-import { h } from "../lib/dom.js";
+import { call, meetingApi, messageOf } from "../lib/api.js";
+import { h, linkified } from "../lib/dom.js";
 import { deadlineText } from "../lib/format.js";
-import { startEditing, stopEditing, submitWith } from "../lib/forms.js";
+import { drafted, forgetDraft, formHandlers, startEditing, stopEditing } from "../lib/forms.js";
 import { pick, t } from "../lib/i18n.js";
-import { reload, reports } from "../lib/render.js";
+import { keepingFocus, reload, reports } from "../lib/render.js";
 import { meetingId, state } from "../lib/state.js";
 import { loadDirectives, renderDirective } from "./directives.js";
 
 export const representing = () => state.me.role === "department_representative" && state.me.department_id;
 
 export function renderReports() {
+  keepingFocus(drawReports);
+}
+
+function drawReports() {
   const mine = state.requests.filter((r) => representing() && r.department_ids.includes(state.me.department_id));
   reports.replaceChildren(
     mine.length ? h("section", { class: "card", id: "reports" }, h("h2", {}, t().reports), mine.map(renderRequest)) : "",
@@ -46,7 +50,7 @@ function renderRequest(req) {
       `${t().deadline}: ${deadlineText(req.deadline)}`,
       status ? h("span", { class: `badge ${status.status}` }, t().contribution[status.status] || status.status) : null,
     ),
-    req.guidance ? h("p", { class: "guidance" }, req.guidance) : null,
+    req.guidance ? h("p", { class: "guidance" }, linkified(req.guidance)) : null,
     current
       ? h(
           "div",
@@ -61,7 +65,7 @@ function renderRequest(req) {
       ? renderReportForm(req, submission)
       : h(
           "button",
-          { type: "button", class: "secondary", onclick: () => startEditing(req, renderReports) },
+          { type: "button", class: "secondary", "data-focus": `${req.id}/edit`, onclick: () => startEditing(req, renderReports) },
           submission ? t().revise : t().submit,
         ),
     state.messages[req.id] ? h("p", { class: "error", role: "alert" }, state.messages[req.id]) : null,
@@ -72,19 +76,28 @@ function renderReportForm(req, submission) {
   const current = submission && submission.current;
   return h(
     "form",
-    { class: "report-form", onsubmit: submitWith((form) => sendReport(req, submission, form)) },
-    h("label", {}, t().reportTitle, h("input", { name: "title", required: true, maxlength: 500, value: current ? current.title : "" })),
-    h("label", {}, t().reportBody, h("textarea", { name: "body", rows: 10 }, current ? current.body : "")),
+    { class: "report-form", ...formHandlers(req.id, (form) => sendReport(req, submission, form)) },
+    h(
+      "label",
+      {},
+      t().reportTitle,
+      h("input", { name: "title", "data-focus": `${req.id}/field`, required: true, maxlength: 500, value: drafted(req.id, "title", current ? current.title : "") }),
+    ),
+    h("label", {}, t().reportBody, h("textarea", { name: "body", rows: 10, "data-focus": `${req.id}/body` }, drafted(req.id, "body", current ? current.body : ""))),
     h(
       "label",
       {},
       t().recommendations,
-      h("textarea", { name: "recommendations", rows: 4 }, current ? current.recommendations.join("\n") : ""),
+      h(
+        "textarea",
+        { name: "recommendations", rows: 4, "data-focus": `${req.id}/recommendations` },
+        drafted(req.id, "recommendations", current ? current.recommendations.join("\n") : ""),
+      ),
     ),
     h(
       "p",
       { class: "actions" },
-      h("button", { type: "submit", class: "primary" }, submission ? t().saveRevision : t().submit),
+      h("button", { type: "submit", class: "primary", "data-focus": `${req.id}/save` }, submission ? t().saveRevision : t().submit),
       h("button", { type: "button", class: "secondary", onclick: () => stopEditing(req, renderReports) }, t().cancel),
     ),
   );
@@ -107,11 +120,13 @@ async function sendReport(req, submission, form) {
       : await meetingApi(base, { method: "POST", body });
     state.submissions[saved.id] = saved;
     delete state.editing[req.id];
+    forgetDraft(req.id);
     state.messages[req.id] = null;
     await loadReports();
   } catch (error) {
-    const field = error.problem && error.problem.field ? ` (${error.problem.field})` : "";
-    state.messages[req.id] = `${error.message}${field}`;
+    // The form stays open with the draft; a conflict shows the version saved meanwhile above it.
+    state.messages[req.id] = messageOf(error);
+    if (error.status === 412) await loadReports().catch(() => {});
   }
   renderReports();
 }
