@@ -74,7 +74,9 @@ class PollCreate(Request, kw_only=True):
     question: BilingualText
     resolution_id: uuid.UUID | None = None
     amendment_id: uuid.UUID | None = None
-    rules: PollRules = PollRules()
+    # the rules, or a preset's id from GET /api/v1/poll-presets (not both); neither: a simple majority of votes cast
+    rules: PollRules | None = None
+    preset: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     secret: bool = False
     allow_change: bool = False
     opens_at: dt.datetime | None = None
@@ -89,6 +91,7 @@ class Poll(msgspec.Struct, kw_only=True):
     amendment_id: uuid.UUID | None
     question: Bilingual
     rules: PollRules
+    rule_text: Bilingual  # the rules in words, written from the same objects the tally applies
     secret: bool
     allow_change: bool
     status: str
@@ -105,6 +108,17 @@ class Poll(msgspec.Struct, kw_only=True):
 
 class PollList(msgspec.Struct, kw_only=True):
     items: list[Poll]
+
+
+class PollPreset(msgspec.Struct, kw_only=True):
+    id: str
+    name: Bilingual
+    rules: PollRules
+    rule_text: Bilingual
+
+
+class PollPresetList(msgspec.Struct, kw_only=True):
+    items: list[PollPreset]
 
 
 # At least 128 bits of the client's randomness, e.g. 16 random bytes in base64url.

@@ -114,6 +114,19 @@ OPERATIONS: list[tuple[Operation, object]] = [
         ),
         polls.create_poll,
     ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/poll-presets",
+            "Poll rules named in plain words, each with its exact rule in vi and en",
+            "polls",
+            response=api.PollPresetList,
+            auth=None,
+            errors=(),
+            description="Create a poll from one by giving its `id` as `preset` instead of `rules`.",
+        ),
+        polls.list_presets,
+    ),
     (Operation("GET", MEETING + "/polls", "The meeting's polls", "polls", response=api.PollList), polls.list_polls),
     (Operation("GET", POLL, "One poll", "polls", response=api.Poll), polls.get_poll),
     (

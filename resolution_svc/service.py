@@ -6,9 +6,21 @@ import datetime as dt
 import zoneinfo
 
 from resolution_svc.voting import PollRules, validate
+from resolution_svc.voting.presets import PRESETS
 
 RUNNING_ROOM = frozenset({"chair"})  # participants who open and close polls
 DRAFTERS = frozenset({"chair", "secretary"})
+
+
+def rules_of(rules: PollRules | None, preset: str | None) -> PollRules | tuple[str, str]:
+    """The poll's rules from the request: given, a preset's, or the default; (field, problem) otherwise."""
+    if preset is None:
+        return rules or PollRules()
+    if rules is not None:
+        return "preset", "give rules or a preset, not both"
+    if preset not in PRESETS:
+        return "preset", "no such preset (GET /api/v1/poll-presets lists them)"
+    return PRESETS[preset].rules
 
 
 def poll_problem(

@@ -9,6 +9,7 @@ import msgspec
 
 from resolution_svc import api, service
 from resolution_svc.voting import PollRules
+from resolution_svc.voting.wording import rule_text
 from schemas import events as ev
 
 
@@ -39,8 +40,14 @@ def resolution_body(row: Any) -> api.Resolution:
     )
 
 
+def rule_words(rules: PollRules) -> ev.Bilingual:
+    vi, en = rule_text(rules)
+    return ev.Bilingual(vi=vi, en=en)
+
+
 def poll_body(row: Any) -> api.Poll:
     tz = row["timezone"]
+    rules = msgspec.json.decode(row["rules"], type=PollRules)
     return api.Poll(
         id=row["id"],
         meeting_id=row["meeting_id"],
@@ -48,7 +55,8 @@ def poll_body(row: Any) -> api.Poll:
         resolution_id=row["resolution_id"],
         amendment_id=row["amendment_id"],
         question=bilingual(row, "question"),
-        rules=msgspec.json.decode(row["rules"], type=PollRules),
+        rules=rules,
+        rule_text=rule_words(rules),
         secret=row["secret"],
         allow_change=row["allow_change"],
         status=row["status"],

@@ -13,8 +13,9 @@ from aiohttp import web
 from resolution_svc import api, barrier, db, sealing, service
 from resolution_svc.views.access import SETTINGS, actor, ballot_keys, caller, pool, publish, require, visible_meeting
 from resolution_svc.views.amendments import settle_amendment
-from resolution_svc.views.bodies import bilingual, event_directives, poll_body
+from resolution_svc.views.bodies import bilingual, event_directives, poll_body, rule_words
 from resolution_svc.voting import CountedBallot, PollRules, Roster, tally
+from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -32,11 +33,14 @@ async def create_poll(request: web.Request) -> web.Response:
     await require(request, claims, service.RUNNING_ROOM, "creating a poll")
     raw = await request.read()
     body = await read_json(request, api.PollCreate)
+    rules = service.rules_of(body.rules, body.preset)
+    if isinstance(rules, tuple):
+        raise Problem(422, "Invalid poll", rules[1], field=rules[0])
     problem = service.poll_problem(
         motion=body.motion,
         has_resolution=body.resolution_id is not None,
         has_amendment=body.amendment_id is not None,
-        rules=body.rules,
+        rules=rules,
         secret=body.secret,
         allow_change=body.allow_change,
         opens_at=body.opens_at,
@@ -69,8 +73,8 @@ async def create_poll(request: web.Request) -> web.Response:
                 "amendment_id": body.amendment_id,
                 "question_vi": body.question.vi,
                 "question_en": body.question.en,
-                "options": body.rules.options,
-                "rules": msgspec.json.encode(body.rules).decode(),
+                "options": rules.options,
+                "rules": msgspec.json.encode(rules).decode(),
                 "secret": body.secret,
                 "allow_change": body.allow_change,
                 "opens_at": body.opens_at,
@@ -87,7 +91,7 @@ async def create_poll(request: web.Request) -> web.Response:
                     actor=actor(claims),
                     poll_id=poll_id,
                     question=body.question,
-                    options=body.rules.options,
+                    options=rules.options,
                     secret=body.secret,
                     motion=body.motion,
                     resolution_id=resolution_id,
@@ -98,6 +102,22 @@ async def create_poll(request: web.Request) -> web.Response:
             return json_response(poll_body(row), 201, {"Location": f"/api/v1/polls/{poll_id}"})
 
         return await idempotent(request, conn, str(meeting["id"]), raw, create)
+
+
+async def list_presets(request: web.Request) -> web.Response:
+    return json_response(
+        api.PollPresetList(
+            items=[
+                api.PollPreset(
+                    id=p.id,
+                    name=ev.Bilingual(vi=p.name_vi, en=p.name_en),
+                    rules=p.rules,
+                    rule_text=rule_words(p.rules),
+                )
+                for p in PRESETS.values()
+            ]
+        )
+    )
 
 
 async def list_polls(request: web.Request) -> web.Response:
