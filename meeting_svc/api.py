@@ -338,7 +338,17 @@ class ContributionStatus(msgspec.Struct, kw_only=True):
     revisions: int
     deadline: dt.datetime
     submission_id: uuid.UUID | None = None  # the department's report, once submitted
+    reminded_at: dt.datetime | None = None  # the secretariat's last reminder to the department
 
 
 class ContributionStatusList(msgspec.Struct, kw_only=True):
     items: list[ContributionStatus]
+
+
+class ReminderSend(Request, kw_only=True):
+    # default: every department addressed that has not submitted
+    department_ids: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1)] | None = None
+
+
+class Reminded(msgspec.Struct, kw_only=True):
+    department_ids: list[uuid.UUID]  # reminded now (none when every department has submitted)

@@ -456,6 +456,21 @@ OPERATIONS: list[tuple[Operation, object]] = [
     ),
     (
         Operation(
+            "POST",
+            REQUEST + "/reminders",
+            "Remind departments of a contribution request by email",
+            "contributions",
+            request=api.ReminderSend,
+            body_required=False,
+            response=api.Reminded,
+            status=202,
+            errors=(400, 401, 403, 404, 409, 422),
+            description="Without `department_ids`: every department addressed that has not submitted a report.",
+        ),
+        contributions.send_reminder,
+    ),
+    (
+        Operation(
             "GET",
             ONE + "/contributions",
             "Which departments submitted, revised, are late or overdue",

@@ -6,3 +6,12 @@ create index participants_roster_department on participants (meeting_id, departm
 -- When a participant first opened their personal link (exchanged it for a session): the console's
 -- invitation status shows who has not yet.
 alter table participants add column invite_opened_at timestamptz;
+
+-- Reminders the secretariat sent about a contribution request, per department: the tracker shows when.
+create table contribution_reminders (
+    request_id uuid not null references contribution_requests (id),
+    department_id uuid not null,
+    reminders int not null default 1,
+    reminded_at timestamptz not null default now(),
+    primary key (request_id, department_id)
+);

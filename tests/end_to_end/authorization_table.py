@@ -141,6 +141,7 @@ ROWS: tuple[Row, ...] = (
     m("POST", MEETING + "/contribution-requests", STAFF),
     m("GET", MEETING + "/contribution-requests", EVERYONE),
     m("POST", REQUEST + "/submissions", REPRESENTATIVE, moved_rep=403, note="of a department addressed"),
+    m("POST", REQUEST + "/reminders", STAFF),
     m("GET", SUBMISSION, EVERYONE),
     m("PUT", SUBMISSION, REPRESENTATIVE, moved_rep=403, note="of the report's department"),
     m("GET", SUBMISSION + "/revisions", EVERYONE),
