@@ -17,6 +17,7 @@ from playwright.async_api import Browser, Page, expect
 from tests.web.axe import assert_accessible
 from tests.web.conftest import Running, json_of
 
+BLOCKS = ("DL", "TN", "NV", "CN")
 OUTPUT = Path(os.environ.get("TEST_OUTPUT", "test-output")) / "console"
 
 
@@ -34,6 +35,19 @@ def reference_csv(running: Running, broken: bool = False) -> bytes:
         email = running.ref.people[0].email if broken and n == 77 else p.email
         lines.append(f"{p.name},{email or ''},{p.department or ''},{role},{p.weight},{p.language}")
     return ("\n".join(lines) + "\n").encode()
+
+
+async def invite_link(running: Running, meeting_id: str, name: str) -> str:
+    """A participant's personal link, as their invitation email carries it (issued anew here)."""
+    found = await json_of(
+        await running.meeting.get(
+            f"/api/v1/meetings/{meeting_id}/participants", params={"q": name}, headers=running.organiser
+        )
+    )
+    person = next(p for p in found["items"] if p["name"] == name)
+    path = f"/api/v1/meetings/{meeting_id}/participants/{person['id']}/invite"
+    issued = await json_of(await running.meeting.post(path, headers=running.organiser), 201)
+    return str(issued["invite_url"])
 
 
 async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(running: Running, browser: Browser) -> None:
@@ -116,13 +130,54 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(runnin
         assert [i["title"]["vi"] for i in agenda["items"]] == ["Khai mạc", "Báo cáo tổng kết năm 2021"]
         await checked(page, "05-agenda")
 
-        # In the room of the loaded conference: start, check in at the desk, open and close the vote.
-        mid = loaded.meeting_id
-        await page.goto(f"{url['meeting']}/organiser/meetings/{mid}/room")
-        await expect(page.get_by_role("heading", level=1)).to_have_text(ref.title.vi)
+        # Position reports: requested from the four blocks, tracked, the missing ones reminded.
+        await page.get_by_role("link", name="Tham luận").click()
+        await page.get_by_label("Chủ đề (tiếng Việt)").fill(ref.contribution_topic.vi)
+        await page.get_by_label("Chủ đề (tiếng Anh)").fill(ref.contribution_topic.en)
+        for code in BLOCKS:
+            await page.get_by_role("checkbox", name=re.compile(rf"^{code} · ")).check()
+        await page.get_by_label("Hạn nộp").fill("2031-01-10T17:00")
+        await page.get_by_role("button", name="Gửi đề nghị").click()
+        rows = page.locator("[data-request] tbody tr")
+        await expect(rows).to_have_count(len(BLOCKS))
+        await expect(rows.locator(".badge")).to_have_text(["Chưa nộp"] * len(BLOCKS))
+        await page.get_by_role("button", name="Nhắc các đơn vị chưa nộp").click()
+        await expect(page.locator("#announce")).to_have_text(f"Đã nhắc {len(BLOCKS)} đơn vị.")
+        await expect(rows.nth(0).locator("td").nth(1)).not_to_have_text("—")
+        await checked(page, "06-contributions")
+
+        # The Resolution with its eight directives, and its vote prepared from a preset in plain words.
+        await page.get_by_role("link", name="Nghị quyết").click()
+        form = page.get_by_role("form", name="Soạn nghị quyết")
+        await form.get_by_label("Tên (tiếng Việt)").first.fill(ref.resolution_title.vi)
+        await form.get_by_label("Tên (tiếng Anh)").first.fill(ref.resolution_title.en)
+        await form.get_by_label("Nội dung (tiếng Việt)").fill(ref.resolution_text.vi)
+        await form.get_by_label("Nội dung (tiếng Anh)").fill(ref.resolution_text.en)
+        for n, directive in enumerate(ref.directives, start=1):
+            await form.get_by_role("button", name="Thêm nhiệm vụ").click()
+            fields = form.locator(f'[data-directive="{n}"]')
+            await fields.get_by_label("Tên (tiếng Việt)").fill(directive.title.vi)
+            await fields.get_by_label("Tên (tiếng Anh)").fill(directive.title.en)
+            await fields.get_by_label("Đơn vị hoặc khối chủ trì").select_option(
+                [loaded.departments[code] for code in directive.departments]
+            )
+            await fields.get_by_label("Hạn hoàn thành").fill(directive.due.replace(year=2031).isoformat())
+        await form.get_by_role("button", name="Lưu dự thảo").click()
+        drafted = page.locator("[data-resolution]")
+        await expect(drafted.locator(".directives li")).to_have_count(len(ref.directives))
+        await drafted.get_by_label("Cách tính kết quả").select_option("simple_majority_cast")
+        await expect(drafted.locator(".rule")).not_to_be_empty()
+        await drafted.get_by_role("button", name="Chuẩn bị biểu quyết").click()
+        await expect(drafted.locator(".polls .badge")).to_have_text("Chưa mở")
+        await checked(page, "07-resolutions")
+
+        # Schedule (the invitations go out), then in the room: start, check in at the desk, vote.
+        await page.get_by_role("link", name="Tổng quan").click()
+        await page.get_by_role("button", name="Lên lịch và gửi thư mời").click()
+        await expect(page.locator("main p .badge").first).to_have_text("Đã lên lịch")
+        await page.get_by_role("link", name="Tại hội trường").click()
         await page.get_by_role("button", name="Khai mạc").click()
         await expect(page.locator(".actions .badge")).to_have_text("Đang diễn ra")
-        await running.heard_started()
         await expect(page.locator(".live")).to_have_class(re.compile(r"\bon\b"))
         voters = [p for p in ref.people if p.role == "voting_member" and p.language == "vi"][:3]
         desk = page.get_by_role("search", name="Bàn điểm danh")
@@ -131,42 +186,64 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(runnin
         await expect(page.locator(".desk [aria-live]")).to_have_text(f"{voters[0].name} đã điểm danh.")
         await expect(page.locator(".big")).to_contain_text("1 / ")
         for voter in voters[1:]:
+            # a selection outlives the search that found it, so several are checked in at once
             await desk.get_by_label("Tìm họ tên").fill(voter.name)
             await desk.get_by_label(f"Chọn {voter.name}").check()
-            # the selection survives a new search, so several can be picked and checked in at once
-        await desk.get_by_label("Tìm họ tên").fill(voters[2].name)
-        await expect(desk.get_by_label(f"Chọn {voters[2].name}")).to_be_checked()
         await desk.get_by_role("button", name="Điểm danh những người đã chọn").click()
         await expect(page.locator(".desk [aria-live]")).to_have_text("Đã điểm danh 2 đại biểu.")
         await expect(page.locator(".big")).to_contain_text("3 / ")
-        await checked(page, "06-room")
+        await checked(page, "08-room")
 
-        poll = await running.resolution_poll()
-        await expect(page.locator(f'[data-poll="{poll["id"]}"]')).to_be_visible()
-        await page.locator(f'[data-poll="{poll["id"]}"]').get_by_role("button", name="Mở biểu quyết").click()
-        await expect(page.locator(f'[data-poll="{poll["id"]}"] .badge')).to_have_text("Đang biểu quyết")
-        voter_page = await (await browser.new_context()).new_page()
-        await running.enter(voter_page, voters[0].email)
-        ballot = voter_page.locator(f'[data-poll="{poll["id"]}"]')
-        await ballot.get_by_role("button", name="Tán thành", exact=True).first.click()
-        await expect(ballot.locator(".cast").first).to_be_visible()
-        await expect(page.locator(f'[data-poll="{poll["id"]}"] .turnout')).to_contain_text("Đã bỏ phiếu: 1 /")
-        close = page.locator(f'[data-poll="{poll["id"]}"]').get_by_role("button", name="Kết thúc biểu quyết")
-        await close.click()
-        await page.locator(f'[data-poll="{poll["id"]}"]').get_by_role("button", name="Bấm lần nữa để kết thúc").click()
-        await expect(page.locator(f'[data-poll="{poll["id"]}"] .outcome')).to_have_text("Thông qua")
-        await checked(page, "07-room-after-vote")
+        poll = page.locator("[data-poll]")
+        await poll.get_by_role("button", name="Mở biểu quyết").click()
+        await expect(poll.locator(".badge")).to_have_text("Đang biểu quyết")
+        for voter in voters[:2]:
+            link = await invite_link(running, new_id, voter.name)
+            voter_page = await (await browser.new_context()).new_page()
+            await voter_page.goto(link)
+            await voter_page.get_by_role("link", name="Vào hội nghị").click()
+            await voter_page.locator("[data-poll] .option").first.wait_for()
+            await voter_page.get_by_role("button", name="Tán thành", exact=True).first.click()
+            await expect(voter_page.locator("[data-poll] .cast").first).to_be_visible()
+        await expect(poll.locator(".turnout")).to_contain_text("Đã bỏ phiếu: 2 /")
+        await poll.get_by_role("button", name="Kết thúc biểu quyết").click()
+        await poll.get_by_role("button", name="Bấm lần nữa để kết thúc").click()
+        await expect(poll.locator(".outcome")).to_have_text("Thông qua")
+        await expect(poll.locator('.tallies [data-option="yes"]')).to_contain_text("2 phiếu")
+        await checked(page, "09-room-after-vote")
+
+        # After: a representative reports progress on a directive from their page; the tracker shows it.
+        representative = ref.representative_of("DL")
+        rep_page = await (await browser.new_context()).new_page()
+        await rep_page.goto(await invite_link(running, new_id, representative.name))
+        await rep_page.get_by_role("link", name="Vào hội nghị").click()
+        infrastructure = next(d for d in ref.directives if d.departments == ("DL", "TN"))
+        item = rep_page.locator("#directives .directive").filter(has_text=infrastructure.title.vi)
+        await item.get_by_role("button", name="Cập nhật tiến độ").click()
+        await item.locator('select[name="status"]').select_option("in_progress")
+        await item.locator('textarea[name="note"]').fill("Đã lắp đặt thiết bị đo mới")
+        await item.get_by_role("button", name="Lưu").click()
+        await expect(item.locator(".badge")).to_have_text("Đang thực hiện")
+        await page.get_by_role("link", name="Kết quả").click()
+        await expect(page.locator("[data-poll] .outcome")).to_have_text("Thông qua")
+        tracked = page.locator("#directive-tracker ~ .table-wrap tbody tr")
+        await expect(tracked).to_have_count(len(ref.directives))
+        followed = tracked.filter(has_text=infrastructure.title.vi)
+        await expect(followed).to_contain_text("Đang thực hiện")
+        await expect(followed).to_contain_text("Đã lắp đặt thiết bị đo mới")
+        await checked(page, "10-results")
 
         # The door: the same desk on a phone.
         phone = await (await browser.new_context(viewport={"width": 390, "height": 844})).new_page()
         await phone.goto(f"{url['meeting']}/organiser")
         await phone.get_by_label("Mã truy cập (API token) của ban tổ chức").fill(token)
         await phone.get_by_role("button", name="Đăng nhập").click()
-        await phone.goto(f"{url['meeting']}/organiser/meetings/{mid}/room")
-        await expect(phone.get_by_role("heading", level=1)).to_have_text(ref.title.vi)
+        await expect(phone.get_by_role("heading", level=1)).to_have_text("Hội nghị")
+        await phone.goto(f"{url['meeting']}/organiser/meetings/{new_id}/room")
+        await expect(phone.get_by_role("heading", level=1)).to_have_text("Hội nghị tổng kết công tác năm 2021")
         width = await phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the room page scrolls sideways on a phone ({width} px)"
-        await checked(phone, "08-room-phone")
+        await checked(phone, "11-room-phone")
     finally:
         for c in browser.contexts:
             await c.close()

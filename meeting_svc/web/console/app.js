@@ -13,6 +13,9 @@ import { renderOverview } from "./views/overview.js";
 import { renderPeople } from "./views/people.js";
 import { renderAgenda } from "./views/agenda.js";
 import { renderRoom } from "./views/room.js";
+import { renderContributions } from "./views/contributions.js";
+import { renderResolutions } from "./views/resolutions.js";
+import { renderResults } from "./views/results.js";
 
 const TOKEN_KEY = "hoinghi.console.token";
 const root = document.getElementById("app");
@@ -117,6 +120,9 @@ const ROUTES = [
   [/^\/organiser\/meetings\/([^/]+)\/people$/, () => renderPeople],
   [/^\/organiser\/meetings\/([^/]+)\/agenda$/, () => renderAgenda],
   [/^\/organiser\/meetings\/([^/]+)\/room$/, () => renderRoom],
+  [/^\/organiser\/meetings\/([^/]+)\/contributions$/, () => renderContributions],
+  [/^\/organiser\/meetings\/([^/]+)\/resolutions$/, () => renderResolutions],
+  [/^\/organiser\/meetings\/([^/]+)\/results$/, () => renderResults],
 ];
 
 export async function route() {

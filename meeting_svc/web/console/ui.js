@@ -101,6 +101,9 @@ export function tabs(meetingId, current, navigate) {
     link("", t().overview),
     link("people", t().people),
     link("agenda", t().agenda),
+    link("contributions", t().contributions),
+    link("resolutions", t().resolutions),
     link("room", t().room),
+    link("results", t().results),
   );
 }

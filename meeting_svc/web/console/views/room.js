@@ -117,7 +117,7 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
                   ? h("p", { class: "turnout", "aria-live": "polite" }, t().turnout(poll.voted_count || 0, poll.eligible_count))
                   : null,
                 result ? h("p", { class: `outcome ${result.result.outcome}` }, t().outcome[result.result.outcome]) : null,
-                result ? h("ul", { class: "tallies" }, result.result.tallies.map((x) => h("li", {}, h("span", {}, x.option), h("span", {}, `${x.count} · ${x.weight}`)))) : null,
+                result ? h("ul", { class: "tallies" }, result.result.tallies.map((x) => h("li", { "data-option": x.option }, h("span", {}, t().options[x.option] || x.option), h("span", {}, t().votesWeight(x.count, x.weight))))) : null,
                 h("p", {}, pollControls(poll)),
               );
             }),
@@ -260,6 +260,7 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
   follow({
     meeting: meetingId,
     stopped: () => !stillHere(),
+    final: [401, 403],
     onEvent: (type, event) => {
       if (type.startsWith("participant.")) soon(loadAttendance);
       else if (type === "poll.turnout_changed") {
