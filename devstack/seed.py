@@ -257,6 +257,7 @@ def report(loaded: Loaded, meeting_api: str) -> None:
         f"reference conference loaded: meeting {loaded.meeting_id}",
         f"  {meeting_api}/meetings/{loaded.meeting_id} (with its agenda)",
         f"  organiser token (.run/seed.json): {loaded.organiser_token[:24]}…",
+        f"  organiser console: {meeting_api.removesuffix('/api/v1')}/organiser (sign in with the token above)",
         f"  chair {ref.chair.name}: {loaded.invites[ref.chair.email or '']}",
         f"  secretary {secretary.name}: {loaded.invites[secretary.email or '']}",
     ]
