@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import os
+import secrets
 import sys
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -27,6 +28,7 @@ from devstack.reference import ORGANISATION, Conference, conference
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".run" / "seed.json"
+ORGANISER_EMAIL = "bantochuc@quatest2.example.org"
 CSV_HEADER = "name,email,department,role,weight,language"
 
 
@@ -43,6 +45,9 @@ class Loaded:
     meeting_id: str
     resolution_id: str
     contribution_request_id: str
+    # The organiser's sign-in at /login (a password made for this machine; empty in a state from before)
+    organiser_email: str = ""
+    organiser_password: str = ""
     departments: dict[str, str] = field(default_factory=dict)  # code -> id
     participants: dict[str, str] = field(default_factory=dict)  # email -> id
     invites: dict[str, str] = field(default_factory=dict)  # email -> invite url
@@ -242,8 +247,14 @@ async def main() -> int:
             report(state, meeting_api)
             return 0
     settings = load_settings(Settings)
-    org, token = await create_organiser(settings, ORGANISATION, "Ban tổ chức hội nghị")
+    password, email = secrets.token_urlsafe(12), ORGANISER_EMAIL
+    try:
+        org, token = await create_organiser(settings, ORGANISATION, "Ban tổ chức hội nghị", email, password)
+    except SystemExit:  # the address is an organiser's from an earlier load whose meeting is gone
+        email = email.replace("@", f"-{secrets.token_hex(2)}@")
+        org, token = await create_organiser(settings, ORGANISATION, "Ban tổ chức hội nghị", email, password)
     loaded = await load(meeting_api, resolution_api, token, str(org), next_reference_start())
+    loaded.organiser_email, loaded.organiser_password = email, password
     STATE.write_text(json.dumps(asdict(loaded), ensure_ascii=False, indent=1))
     STATE.chmod(0o600)
     report(loaded, meeting_api)
@@ -257,7 +268,11 @@ def report(loaded: Loaded, meeting_api: str) -> None:
         f"reference conference loaded: meeting {loaded.meeting_id}",
         f"  {meeting_api}/meetings/{loaded.meeting_id} (with its agenda)",
         f"  organiser token (.run/seed.json): {loaded.organiser_token[:24]}…",
-        f"  organiser console: {meeting_api.removesuffix('/api/v1')}/organiser (sign in with the token above)",
+        f"  organiser sign-in: {meeting_api.removesuffix('/api/v1')}/login as {loaded.organiser_email}, password"
+        f" {loaded.organiser_password}"
+        if loaded.organiser_email
+        else "  organiser sign-in: none in this state (delete .run/seed.json to load the conference afresh)",
+        f"  organiser console: {meeting_api.removesuffix('/api/v1')}/organiser",
         f"  chair {ref.chair.name}: {loaded.invites[ref.chair.email or '']}",
         f"  secretary {secretary.name}: {loaded.invites[secretary.email or '']}",
     ]

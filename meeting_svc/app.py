@@ -63,6 +63,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     runtime = Runtime(settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations, answer_positions])
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
+    app[access.CLOCK] = clock
     app[access.WINDOW] = Window.of(settings)
     app[access.MEETING_OWNERS] = {}
     app.middlewares.append(access.meeting_scope)

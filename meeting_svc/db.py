@@ -55,19 +55,12 @@ async def add_organiser(
         "insert into organisers (id, organisation_id, name) values ($1, $2, $3)", organiser_id, organisation_id, name
     )
     await conn.execute(
-        "insert into organiser_tokens (jti, organiser_id, token_sha256, expires_at) values ($1, $2, $3, $4)",
+        "insert into organiser_tokens (jti, organiser_id, token_sha256, expires_at, name)"
+        " values ($1, $2, $3, $4, 'command line')",
         jti,
         organiser_id,
         sha256(token),
         expires,
-    )
-
-
-async def organiser_token_valid(pool: asyncpg.Pool, jti: uuid.UUID) -> bool:
-    return bool(
-        await pool.fetchval(
-            "select revoked_at is null from organiser_tokens where jti = $1 and expires_at > now()", jti
-        )
     )
 
 

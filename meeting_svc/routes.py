@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from meeting_svc import api
-from meeting_svc.views import agenda, attendance, contributions, departments, invitations, meetings, participants
+from meeting_svc import api, auth_routes, signin_page
+from meeting_svc.views import agenda, attendance, contributions, departments, invitations, meetings, oidc, participants
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -481,8 +481,12 @@ OPERATIONS: list[tuple[Operation, object]] = [
     ),
 ]
 
+OPERATIONS += auth_routes.OPERATIONS
+
 
 def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
         app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
     app.router.add_get("/join/{code}", participants.join_page)  # the page of a personal invite link (HTML)
+    signin_page.setup(app)
+    oidc.setup(app)

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from typing import Annotated
+
+import msgspec
+
 from servicekit.settings import CommonSettings
 
 
@@ -22,3 +26,16 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     max_proxies_per_holder: int = 1
     # How often contribution deadlines are checked for `contribution.overdue`.
     overdue_interval_s: float = 30.0
+    # Organiser sign-in (meeting_svc/accounts.py): how long a browser session lasts, how long a token the
+    # console exchanges its cookie for lasts, and how long a password-reset link works.
+    organiser_session_hours: Annotated[float, msgspec.Meta(gt=0)] = 12.0
+    console_token_minutes: Annotated[float, msgspec.Meta(gt=0)] = 15.0
+    password_reset_minutes: Annotated[float, msgspec.Meta(gt=0)] = 60.0
+    # Optional single sign-on by OpenID Connect (all three to enable it): the provider's issuer URL, and
+    # this service's client id and secret there; the redirect URI is `{public_url}/auth/oidc/callback`.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    # Which email domains the provider may sign in, and into which organisation (by name), e.g.
+    # `quatest2.gov.vn=QUATEST 2,example.org=Example`; an address outside them is refused.
+    oidc_domains: str = ""

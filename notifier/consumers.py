@@ -38,6 +38,10 @@ class EventHandler:
         problem = event_problem(event)
         if problem:
             raise PoisonEvent(problem)
+        if isinstance(event, ev.PasswordResetRequested):
+            # about no meeting: no read model, no event log, no webhooks, no live stream; just the email
+            await queue_password_reset(conn, event)
+            return
         if await webhooks.event_known(conn, event.id):
             await self.settle(conn, event)
             return
@@ -272,3 +276,19 @@ async def queue(
             )
         )
     await emails.add_emails(conn, rows)
+
+
+async def queue_password_reset(conn: asyncpg.Connection, event: ev.PasswordResetRequested) -> None:
+    """The reset email, its link opened only when it is sent (as an invitation's). The expiry is shown in
+    UTC: an organiser belongs to no meeting whose zone it could borrow."""
+    facts = Facts(
+        name=event.name,
+        meeting_title="",
+        starts_at=event.occurred_at,
+        timezone="UTC",
+        link=LINK_PLACEHOLDER,
+        deadline=event.expires_at,
+    )
+    subject, text, html = render("password_reset", event.language, facts)
+    row = (str(event.id), "password_reset", None, None, event.email, event.language, subject, text, html)
+    await emails.add_emails(conn, [(*row, event.sealed_link)])

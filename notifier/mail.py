@@ -27,6 +27,7 @@ Kind = Literal[
     "poll_opened",
     "resolution_adopted",
     "directive_issued",
+    "password_reset",
 ]
 
 _WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
@@ -217,6 +218,25 @@ def _blocks(kind: Kind, lang: str, f: Facts) -> tuple[str, list[Block]]:
                 ),
                 ("list", directive_items),
                 ("link", f.link),
+            ]
+        case "password_reset":
+            subject = "Đặt lại mật khẩu Hội nghị" if vi else "Reset your Hội nghị password"
+            body = [
+                (
+                    "p",
+                    f"Có yêu cầu đặt lại mật khẩu cho tài khoản Ban tổ chức của Quý vị. Liên kết dưới đây dùng được"
+                    f" một lần, đến {deadline}; đặt mật khẩu mới sẽ đăng xuất mọi phiên khác."
+                    if vi
+                    else f"Someone asked to reset the password of your organiser account. The link below works once,"
+                    f" until {deadline}; setting a new password signs out every other session.",
+                ),
+                ("link", f.link),
+                (
+                    "p",
+                    "Nếu không phải Quý vị yêu cầu, xin bỏ qua thư này: mật khẩu không thay đổi."
+                    if vi
+                    else "If you did not ask for this, ignore this email: your password stays as it is.",
+                ),
             ]
     return one_line(subject), [greet, *body]
 

@@ -14,6 +14,8 @@ from typing import Literal
 import msgspec
 
 SCHEMA_VERSION = 1
+# The envelope's meeting for events about no meeting (an organiser's password reset).
+NO_MEETING = uuid.UUID(int=0)
 
 # A participant's role in one meeting. Organisers are not participants: their power comes from an
 # organiser API token only (a participant role "organiser" existed once and was migrated to observer).
@@ -164,6 +166,20 @@ class InvitationSent(Event, frozen=True, kw_only=True, tag="participant.invitati
     participant_id: uuid.UUID
     sealed_link: str = ""
     resend: bool = False
+
+
+class PasswordResetRequested(Event, frozen=True, kw_only=True, tag="organiser.password_reset_requested"):
+    """An organiser asked to reset their password: the notifier emails them the link. About no meeting:
+    `meeting_id` is the nil UUID, and the event never reaches webhooks or live streams. `sealed_link` is
+    the single-use reset link sealed to the notifier's key like an invitation's (servicekit.sealed)."""
+
+    organisation_id: uuid.UUID
+    organiser_id: uuid.UUID
+    name: str
+    email: str
+    language: Language = "vi"
+    sealed_link: str
+    expires_at: dt.datetime
 
 
 class ParticipantUpdated(ParticipantFacts, frozen=True, kw_only=True, tag="participant.updated"):
@@ -414,6 +430,7 @@ AnyEvent = (
     | AgendaReordered
     | ParticipantInvited
     | InvitationSent
+    | PasswordResetRequested
     | ParticipantUpdated
     | ParticipantRemoved
     | ParticipantSessionsEnded

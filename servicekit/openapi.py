@@ -119,7 +119,11 @@ def build(title: str, version: str, description: str, operations: list[Operation
         "paths": paths,
         "components": {
             "schemas": components,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                # meeting_svc's organiser sign-in (its /auth/ routes only)
+                "session": {"type": "apiKey", "in": "cookie", "name": "__Host-hoinghi_session"},
+            },
         },
     }
 

@@ -28,7 +28,8 @@ from nats.js.kv import KeyValue
 
 from servicekit.http import Handler, Problem
 from servicekit.runtime import RUNTIME, Runtime
-from servicekit.tokens import TokenVerifier
+from servicekit.sessions import not_allowed
+from servicekit.tokens import READ_METHODS, TokenVerifier
 
 log = structlog.get_logger("revocations")
 
@@ -106,6 +107,8 @@ class RevocationCheck:
             claims = self.verifier.verify(token)
             if claims.kind == "organiser" and await self.revoked(request.app[RUNTIME], claims.jti):
                 raise Problem(401, "Token revoked", field="Authorization", headers={"WWW-Authenticate": "Bearer"})
+            if claims.scope == "read" and request.method not in READ_METHODS:
+                raise not_allowed()
         return await handler(request)
 
 

@@ -32,6 +32,10 @@ ALGORITHM = "EdDSA"
 AUDIENCE = "hoinghi"
 
 Kind = Literal["organiser", "participant"]
+# What an organiser token may do: `write` everything of its organisation, `read` only safe methods
+# (GET, HEAD). Participants' tokens are always `write`: their roles decide.
+Scope = Literal["read", "write"]
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 STREAM_SUFFIX = "/stream"  # the one kind of route that takes `access_token` in its query
 
 
@@ -45,6 +49,7 @@ class Claims(msgspec.Struct, frozen=True, kw_only=True):
     # Which generation of the participant's sessions this token belongs to: revoking or reissuing an
     # invite starts a new one (servicekit/sessions.py).
     epoch: int = 0
+    scope: Scope = "write"
     # Never signed into a token: filled in from the participant's current state by each service, so a
     # change of role or department takes effect without a new token (servicekit/sessions.py).
     role: str | None = None

@@ -9,20 +9,22 @@ from collections.abc import Awaitable, Callable, Iterable
 import asyncpg
 from aiohttp import web
 
-from meeting_svc import db, service
+from meeting_svc import accounts_db, db, service
 from meeting_svc.settings import Settings
 from schemas.bus import enqueue
 from schemas.events import Event
+from servicekit.clock import Clock
 from servicekit.http import Problem, parse_uuid
 from servicekit.runtime import RUNTIME
 from servicekit.sessions import Standing, Window, current_claims, not_allowed, session_access, session_ended
-from servicekit.tokens import Claims, TokenSigner, TokenVerifier
+from servicekit.tokens import READ_METHODS, Claims, TokenSigner, TokenVerifier
 
 VERIFIER = web.AppKey("verifier", TokenVerifier)
 SIGNER = web.AppKey("signer", TokenSigner)
 SETTINGS = web.AppKey("settings", Settings)
 WINDOW = web.AppKey("window", Window)
 MEETING_OWNERS = web.AppKey("meeting_owners", dict)
+CLOCK = web.AppKey("clock", Clock)
 CLAIMS = web.RequestKey("claims", Claims)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -40,8 +42,10 @@ async def caller(request: web.Request) -> Claims:
         return request[CLAIMS]
     claims = request.app[VERIFIER].from_request(request)
     if claims.kind == "organiser":
-        if not await db.organiser_token_valid(pool(request), claims.jti):
+        if not await accounts_db.token_in_use(pool(request), claims.jti):
             raise Problem(401, "Token revoked", field="Authorization", headers={"WWW-Authenticate": "Bearer"})
+        if claims.scope == "read" and request.method not in READ_METHODS:
+            raise not_allowed()
     else:
         row = await db.standing(pool(request), claims.sub)
         standing = Standing(**dict(row)) if row is not None else None

@@ -103,6 +103,11 @@ SUBMISSION = REQUEST + "/submissions/{submission_id}"
 SUBSCRIPTION = "/api/v1/subscriptions/{subscription_id}"
 OWN_ORG = {"other_org": ALLOWED, "other_meeting": 403}  # organisation-wide lists and creation
 ORG_ONLY = {"other_org": 404, "other_meeting": 403}  # an organiser's object of this organisation
+# The organiser's browser session: its cookie (with the CSRF token and this site's Origin) and nothing
+# else; no bearer token opens these.
+COOKIE_ONLY: dict[str, Cell] = dict.fromkeys(CALLERS, 401)
+COOKIE_NOTE = "browser session cookie + CSRF token only"
+NO_SSO: dict[str, Cell] = dict.fromkeys(CALLERS, 404)  # this suite's stack has no provider configured
 
 ROWS: tuple[Row, ...] = (
     m("POST", "/api/v1/departments", ORGANISER, **OWN_ORG),
@@ -194,6 +199,24 @@ ROWS: tuple[Row, ...] = (
     n("GET", "/api/v1/dead-letters", ORGANISER, **OWN_ORG),
     n("GET", MEETING + "/emails", ORGANISER, other_meeting=403),
     n("GET", MEETING + "/stream", EVERYONE, note="`access_token` accepted here only"),
+    m("POST", "/auth/sign-in", EVERYONE, public=True, note="with an organiser's email and password"),
+    m("GET", "/auth/session", ORGANISER, overrides=COOKIE_ONLY, note=COOKIE_NOTE),
+    m("POST", "/auth/sign-out", EVERYONE, public=True, note="ends the cookie's session, if any"),
+    m("POST", "/auth/sign-out-everywhere", ORGANISER, overrides=COOKIE_ONLY, note=COOKIE_NOTE),
+    m("POST", "/auth/token", ORGANISER, overrides=COOKIE_ONLY, note=COOKIE_NOTE),
+    m("POST", "/auth/password-reset", EVERYONE, public=True, note="202 whatever the address"),
+    m(
+        "POST",
+        "/auth/password-reset/complete",
+        ORGANISER,
+        overrides=dict.fromkeys(CALLERS, 410),
+        note="with the emailed link only (here: a spent one)",
+    ),
+    m("GET", "/auth/oidc/start", EVERYONE, overrides=NO_SSO, note="single sign-on, when configured"),
+    m("GET", "/auth/oidc/callback", EVERYONE, overrides=NO_SSO, note="single sign-on, when configured"),
+    m("POST", "/api/v1/api-tokens", ORGANISER, **OWN_ORG),
+    m("GET", "/api/v1/api-tokens", ORGANISER, **OWN_ORG),
+    m("DELETE", "/api/v1/api-tokens/{token_id}", ORGANISER, **ORG_ONLY),
     # last: they close the meeting for what follows
     m("POST", MEETING + "/end", CHAIR),
     m("POST", MEETING + "/cancel", ORGANISER),

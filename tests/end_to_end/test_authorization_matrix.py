@@ -35,6 +35,7 @@ Client = TestClient[Any, Any]
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 SERVICES = {"meeting": MEETING_OPERATIONS, "resolution": RESOLUTION_OPERATIONS, "notifier": NOTIFIER_OPERATIONS}
 STARTS = dt.datetime(2030, 1, 14, 6, 30, tzinfo=dt.UTC)
+SIGN_IN_PASSWORD = "mật-khẩu-của-ban-tổ-chức"
 
 
 def test_every_route_has_a_row_and_every_row_a_route() -> None:
@@ -88,11 +89,15 @@ async def build(env: dict[str, Any], start: Callable[[web.Application], Awaitabl
         await start(notifier_app(notifier_settings(env))),
         {},
     )
-    _, token = await create_organiser(meeting_settings, f"QUATEST 2 {uuid.uuid4().hex[:6]}", "Ban tổ chức")
+    email = f"btc-{uuid.uuid4().hex[:6]}@quatest2.example"
+    _, token = await create_organiser(
+        meeting_settings, f"QUATEST 2 {uuid.uuid4().hex[:6]}", "Ban tổ chức", email, SIGN_IN_PASSWORD
+    )
     _, foreign = await create_organiser(meeting_settings, f"Other centre {uuid.uuid4().hex[:6]}", "Ban tổ chức")
     stack.organiser = {"Authorization": f"Bearer {token}"}
     stack.auth = {"none": {}, "organiser": stack.organiser, "other_org": {"Authorization": f"Bearer {foreign}"}}
     ids = stack.ids
+    ids["email"] = email
     for code in ("DL", "TN"):
         dep = await stack.call("meeting", "POST", "/api/v1/departments", 201, json={"name": {"vi": code}, "code": code})
         ids[code] = dep["id"]
@@ -292,6 +297,9 @@ async def prepare(stack: Stack, row: Row) -> Call:
             "notifier", "POST", "/api/v1/subscriptions", 201, json={"url": ids["hook"], "event_types": ["*"]}
         )
         values["subscription_id"] = sub["id"]
+    if row.path == "/api/v1/api-tokens/{token_id}":
+        made = await stack.call("meeting", "POST", "/api/v1/api-tokens", 201, json={"name": "Máy điểm danh"})
+        values["token_id"] = made["id"]
     path = row.path.format(**values)
     match key:
         case ("POST", "/api/v1/departments"):
@@ -333,6 +341,14 @@ async def prepare(stack: Stack, row: Row) -> Call:
             headers = {"Content-Type": "text/csv"}
         case ("PATCH", "/api/v1/meetings/{meeting_id}/participants/{participant_id}"):
             body = {"name": "Tên mới"}
+        case ("POST", "/auth/sign-in"):
+            body = {"email": ids["email"], "password": SIGN_IN_PASSWORD}
+        case ("POST", "/auth/password-reset"):
+            body = {"email": ids["email"]}
+        case ("POST", "/auth/password-reset/complete"):
+            body = {"token": "spent-link-0123456789", "password": SIGN_IN_PASSWORD}
+        case ("POST", "/api/v1/api-tokens"):
+            body = {"name": "Bảng điểm danh", "scope": "read"}
         case ("POST", "/api/v1/sessions"):
             fresh = await stack.call("meeting", "POST", f"{people}/{ids['subject']}/invite", 201)
             body = {"invite_code": fresh["invite_url"].rsplit("/", 1)[1]}
@@ -397,8 +413,10 @@ async def outcome(stack: Stack, row: Row, caller: str) -> Cell:
     call = await prepare(stack, row)
     headers = {**stack.auth[caller], **call.headers}
     kw: dict[str, Any] = {"data": call.data} if call.data is not None else {"json": call.json}
-    async with stack.client(row.service).request(row.method, call.path, headers=headers, **kw) as response:
+    client = stack.client(row.service)
+    async with client.request(row.method, call.path, headers=headers, **kw) as response:
         status = response.status
+    client.session.cookie_jar.clear()  # the callers hold bearer tokens: a sign-in's cookie stays out of it
     if 200 <= status < 300 or status == 409:
         return ALLOWED
     return status

@@ -54,3 +54,35 @@ async def test_a_revoked_organiser_token_is_refused_by_every_service(
     assert await statuses(colleague) == [200, 200, 200]
     problem = await (await notifier.get("/api/v1/subscriptions", headers={"Authorization": f"Bearer {leaked}"})).json()
     assert (problem["title"], problem["field"]) == ("Token revoked", "Authorization")
+
+
+async def test_a_read_only_api_token_reads_everywhere_and_changes_nothing_anywhere(
+    env: dict[str, Any], start_service: Callable[..., Awaitable[Client]]
+) -> None:
+    meeting_settings = settings_of(MeetingSettings, env)
+    meeting = await start_service(meeting_app(meeting_settings))
+    resolution = await start_service(resolution_app(settings_of(ResolutionSettings, env)))
+    notifier = await start_service(notifier_app(notifier_settings(env)))
+    _, admin = await create_organiser(meeting_settings, "QUATEST 2", "Ban tổ chức")
+    made = await meeting.post(
+        "/api/v1/api-tokens", json={"name": "Báo cáo", "scope": "read"}, headers={"Authorization": f"Bearer {admin}"}
+    )
+    reader = {"Authorization": f"Bearer {(await made.json())['token']}"}
+    reads = [
+        await meeting.get("/api/v1/meetings", headers=reader),
+        await resolution.get("/api/v1/directives", headers=reader),
+        await notifier.get("/api/v1/subscriptions", headers=reader),
+    ]
+    assert [r.status for r in reads] == [200, 200, 200]
+    writes = [
+        await meeting.post("/api/v1/departments", json={"name": {"vi": "Phòng Đo lường"}}, headers=reader),
+        await resolution.post(
+            "/api/v1/meetings/0193a000-0000-7000-8000-000000000000/resolutions",
+            json={"title": {"vi": "Nghị quyết"}, "text": {"vi": "..."}},
+            headers=reader,
+        ),
+        await notifier.post(
+            "/api/v1/subscriptions", json={"url": "https://erp.example.org/hook", "event_types": ["*"]}, headers=reader
+        ),
+    ]
+    assert [w.status for w in writes] == [403, 403, 403]

@@ -1,0 +1,53 @@
+"""The organisers' sign-in page (`/login`: password, forgotten password, a reset link, single sign-on when
+configured) and `/`, which leads to the console when signed in and to the sign-in page otherwise. The
+page is a static shell; its script (web/views/signin.js) talks to the `/auth/` routes."""
+
+from __future__ import annotations
+
+import msgspec
+from aiohttp import web
+
+from meeting_svc import accounts, accounts_db
+from meeting_svc.views.access import CLOCK, SETTINGS, pool
+
+CONSOLE_PATH = "/organiser"  # where a signed-in organiser goes from `/` (the console)
+
+PAGE = """<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Đăng nhập · Sign in — Hội nghị</title>
+<link rel="icon" href="/favicon.ico" type="image/svg+xml">
+<link rel="stylesheet" href="/web/app.css">
+<script type="application/json" id="config">{config}</script>
+<script type="module" src="/web/views/signin.js"></script>
+</head>
+<body>
+<main id="app"><p class="muted">…</p></main>
+</body>
+</html>
+"""
+
+HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
+
+
+def setup(app: web.Application) -> None:
+    settings = app[SETTINGS]
+    sso = bool(settings.oidc_issuer and settings.oidc_client_id)
+    config = msgspec.json.encode({"console": CONSOLE_PATH, "sso": sso}).decode().replace("<", "\\u003c")
+    html = PAGE.format(config=config)
+    name = accounts.cookie_name(settings.public_url)
+
+    async def login_page(_: web.Request) -> web.Response:
+        return web.Response(text=html, content_type="text/html", charset="utf-8", headers=HEADERS)
+
+    async def home(request: web.Request) -> web.Response:
+        session_id = request.cookies.get(name)
+        signed_in = bool(session_id) and await accounts_db.live_session(
+            pool(request), session_id or "", request.app[CLOCK]()
+        )
+        raise web.HTTPFound(CONSOLE_PATH if signed_in else "/login")
+
+    app.router.add_get("/login", login_page)
+    app.router.add_get("/", home)
