@@ -11,13 +11,19 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from playwright.async_api import Browser, Page, expect
 
+from devstack.reference import ORGANISATION
+from meeting_svc.__main__ import create_organiser
+from meeting_svc.settings import Settings as MeetingSettings
+from tests.conftest import settings_of
 from tests.web.axe import assert_accessible
 from tests.web.conftest import Running, json_of
 
 BLOCKS = ("DL", "TN", "NV", "CN")
+PASSWORD = "mật-khẩu-thư-ký-đủ-dài"
 OUTPUT = Path(os.environ.get("TEST_OUTPUT", "test-output")) / "console"
 
 
@@ -50,21 +56,28 @@ async def invite_link(running: Running, meeting_id: str, name: str) -> str:
     return str(issued["invite_url"])
 
 
-async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(running: Running, browser: Browser) -> None:
+async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
+    running: Running, browser: Browser, env: dict[str, Any]
+) -> None:
     ref, loaded, url = running.ref, running.loaded, running.url
     token = running.organiser["Authorization"].removeprefix("Bearer ")
     context = await browser.new_context()
     page = await context.new_page()
     try:
-        # Sign in.
+        # Sign in with the secretariat's email and password at /login, which leads back to the console.
+        email = "thu.ky@quatest2.example.org"
+        settings = settings_of(MeetingSettings, env)
+        await create_organiser(settings, ORGANISATION, "Thư ký hội nghị", email, PASSWORD)
         await page.goto(f"{url['meeting']}/organiser")
         await expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập ban tổ chức")
         await checked(page, "01-sign-in")
         await page.get_by_label("Mã truy cập (API token) của ban tổ chức").fill("not-a-token")
-        await page.get_by_role("button", name="Đăng nhập").click()
+        await page.get_by_role("button", name="Đăng nhập", exact=True).click()
         await expect(page.get_by_role("alert").last).to_have_text("Phiên đăng nhập đã hết. Xin đăng nhập lại.")
-        await page.get_by_label("Mã truy cập (API token) của ban tổ chức").fill(token)
-        await page.get_by_role("button", name="Đăng nhập").click()
+        await page.get_by_role("link", name="Đăng nhập bằng email và mật khẩu").click()
+        await page.get_by_label("Địa chỉ email").fill(email)
+        await page.get_by_label("Mật khẩu").fill(PASSWORD)
+        await page.get_by_role("button", name="Đăng nhập", exact=True).click()
 
         # The meetings list shows the loaded conference as upcoming; a new meeting is created from the form.
         await expect(page.get_by_role("heading", level=1)).to_have_text("Hội nghị")
@@ -233,17 +246,28 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(runnin
         await expect(followed).to_contain_text("Đã lắp đặt thiết bị đo mới")
         await checked(page, "10-results")
 
-        # The door: the same desk on a phone.
+        # Access tokens for other systems: one made (shown once), listed, revoked.
+        await page.get_by_role("link", name="Mã truy cập").click()
+        await page.get_by_label("Tên (để nhận ra mã)").fill("Hệ thống văn phòng điện tử")
+        await page.get_by_role("button", name="Tạo mã truy cập cho hệ thống khác").click()
+        await expect(page.locator("code.token")).not_to_be_empty()
+        made = page.locator("tbody tr").filter(has_text="Hệ thống văn phòng điện tử")
+        await expect(made).to_contain_text("Chỉ đọc")
+        await checked(page, "11-tokens")
+        await made.get_by_role("button", name="Thu hồi: Hệ thống văn phòng điện tử").click()
+        await expect(made).to_have_count(0)
+
+        # The door: the same desk on a phone, signed in with an API token.
         phone = await (await browser.new_context(viewport={"width": 390, "height": 844})).new_page()
         await phone.goto(f"{url['meeting']}/organiser")
         await phone.get_by_label("Mã truy cập (API token) của ban tổ chức").fill(token)
-        await phone.get_by_role("button", name="Đăng nhập").click()
+        await phone.get_by_role("button", name="Đăng nhập", exact=True).click()
         await expect(phone.get_by_role("heading", level=1)).to_have_text("Hội nghị")
         await phone.goto(f"{url['meeting']}/organiser/meetings/{new_id}/room")
         await expect(phone.get_by_role("heading", level=1)).to_have_text("Hội nghị tổng kết công tác năm 2021")
         width = await phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the room page scrolls sideways on a phone ({width} px)"
-        await checked(phone, "11-room-phone")
+        await checked(phone, "12-room-phone")
     finally:
         for c in browser.contexts:
             await c.close()

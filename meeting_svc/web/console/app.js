@@ -1,6 +1,10 @@
 // The organiser and secretariat console's entry: signs in, draws the bar, routes `/organiser/...` to one
 // view module each, and redraws on back/forward. Plain ES modules, no build step; the API client, DOM
 // helper and live stream are the participant client's shared modules (../lib/).
+//
+// Signing in: an organiser who signed in at /login has an HttpOnly session cookie; the console asks
+// that session for a short-lived bearer token (POST /auth/token with the session's CSRF token) and
+// asks again when it runs out. A machine's API token may be pasted instead. Either stays in the tab.
 
 import { ApiError } from "../lib/api.js";
 import { h } from "../lib/dom.js";
@@ -16,8 +20,11 @@ import { renderRoom } from "./views/room.js";
 import { renderContributions } from "./views/contributions.js";
 import { renderResolutions } from "./views/resolutions.js";
 import { renderResults } from "./views/results.js";
+import { renderTokens } from "./views/tokens.js";
 
 const TOKEN_KEY = "hoinghi.console.token";
+const VIA_KEY = "hoinghi.console.via"; // "session" (from the cookie) or "token" (pasted)
+let csrf = null; // the cookie session's CSRF token, while signed in with a password
 const root = document.getElementById("app");
 const bar = document.getElementById("bar");
 const languageKey = "hoinghi.language";
@@ -46,6 +53,7 @@ function drawBar() {
       "nav",
       { class: "topbar", "aria-label": t().console },
       h("a", { href: "/organiser", class: "brand", onclick: navigate }, t().console),
+      state.session ? h("a", { href: "/organiser/tokens", onclick: navigate }, t().apiTokens) : null,
       h(
         "span",
         { class: "actions" },
@@ -62,18 +70,43 @@ function drawBar() {
           },
           t().language,
         ),
-        state.session
-          ? h("button", { type: "button", class: "secondary", onclick: signOut }, t().signOut)
-          : null,
+        state.session ? h("button", { type: "button", class: "secondary", onclick: signOut }, t().signOut) : null,
       ),
     ),
   );
 }
 
-function signOut() {
-  sessionStorage.removeItem(TOKEN_KEY);
-  state.session = null;
+async function signOut() {
+  const via = sessionStorage.getItem(VIA_KEY);
+  forget();
+  if (via === "session") {
+    if (!csrf) {
+      const info = await fetch("/auth/session");
+      if (info.ok) csrf = (await info.json()).csrf_token;
+    }
+    if (csrf) await fetch("/auth/sign-out", { method: "POST", headers: { "X-CSRF-Token": csrf } });
+    return location.assign("/login");
+  }
   route();
+}
+
+function forget() {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(VIA_KEY);
+  state.session = null;
+}
+
+// A bearer token from the browser's sign-in session, or null when there is none.
+async function tokenFromSession() {
+  const info = await fetch("/auth/session");
+  if (!info.ok) return null;
+  csrf = (await info.json()).csrf_token;
+  const answer = await fetch("/auth/token", { method: "POST", headers: { "X-CSRF-Token": csrf } });
+  if (!answer.ok) return null;
+  const { token } = await answer.json();
+  sessionStorage.setItem(TOKEN_KEY, token);
+  sessionStorage.setItem(VIA_KEY, "session");
+  return token;
 }
 
 function signInForm(message) {
@@ -90,6 +123,7 @@ function signInForm(message) {
             if (!r.ok) throw new ApiError(r.status, {});
           });
           sessionStorage.setItem(TOKEN_KEY, token);
+          sessionStorage.setItem(VIA_KEY, "token");
           route();
         } catch (error) {
           state.session = null;
@@ -101,6 +135,8 @@ function signInForm(message) {
     },
     h("h1", {}, t().signInTitle),
     message ? h("p", { class: "error", role: "alert" }, message) : null,
+    h("p", {}, h("a", { href: "/login", class: "button primary" }, t().signInPassword)),
+    h("h2", {}, t().orToken),
     h(
       "p",
       { class: "field" },
@@ -116,6 +152,7 @@ function signInForm(message) {
 
 const ROUTES = [
   [/^\/organiser\/?$/, () => renderMeetings],
+  [/^\/organiser\/tokens$/, () => renderTokens],
   [/^\/organiser\/meetings\/([^/]+)\/?$/, () => renderOverview],
   [/^\/organiser\/meetings\/([^/]+)\/people$/, () => renderPeople],
   [/^\/organiser\/meetings\/([^/]+)\/agenda$/, () => renderAgenda],
@@ -125,9 +162,9 @@ const ROUTES = [
   [/^\/organiser\/meetings\/([^/]+)\/results$/, () => renderResults],
 ];
 
-export async function route() {
+export async function route(retried = false) {
   generation += 1;
-  const saved = sessionStorage.getItem(TOKEN_KEY);
+  const saved = sessionStorage.getItem(TOKEN_KEY) || (await tokenFromSession());
   state.session = saved ? { token: saved } : null;
   drawBar();
   const view = h("div", { id: "view" });
@@ -148,8 +185,10 @@ export async function route() {
     await pickView()(view, { meetingId: match[1], navigate, go, stillHere: () => generation === mine });
   } catch (error) {
     if (error.status === 401) {
-      sessionStorage.removeItem(TOKEN_KEY);
-      state.session = null;
+      const via = sessionStorage.getItem(VIA_KEY);
+      forget();
+      // a console token runs out before its session: ask the session for another, once
+      if (via === "session" && !retried) return route(true);
       drawBar();
       view.replaceChildren(signInForm(t().signedOut));
     } else {
