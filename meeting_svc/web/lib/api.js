@@ -49,7 +49,7 @@ export function messageOf(error) {
     case 404:
       return words.notFound;
     case 409:
-      return words.state;
+      return error.problem.self_check_in === false ? t().atDesk : words.state;
     case 412:
     case 428:
       return words.conflict;

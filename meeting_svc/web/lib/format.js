@@ -41,10 +41,10 @@ export function zoneText(timeZone = zone()) {
 }
 
 export function when(meeting) {
-  return `${dateTime(meeting.starts_at)}–${clock(meeting.ends_at)} (${zoneText(meeting.timezone)})`;
+  return `${dateTime(meeting.starts_at)}–${clock(meeting.ends_at)}, ${zoneText(meeting.timezone)}`;
 }
 
-export const deadlineText = (iso) => `${dateTime(iso)} (${zoneText()})`;
+export const deadlineText = (iso) => `${dateTime(iso)}, ${zoneText()}`;
 
 export const percent = (share) =>
   new Intl.NumberFormat(state.lang === "en" ? "en-GB" : "vi-VN", { style: "percent", maximumFractionDigits: 1 }).format(share);

@@ -61,7 +61,8 @@ export function renderChairControls(poll) {
           type: "button",
           class: "secondary",
           "data-focus": `${poll.id}/cancel`,
-          onclick: () => {
+          onclick: (event) => {
+            if (!deliberate(event)) return;
             delete state.confirming[poll.id];
             moveFocusTo(`${poll.id}/close`);
             render();

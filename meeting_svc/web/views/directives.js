@@ -1,12 +1,72 @@
 // A department's directives and their progress, reported by the department's representative.
 
-import { messageOf, resolutionApi } from "../lib/api.js";
+import { meetingApi, messageOf, resolutionApi } from "../lib/api.js";
 import { h, linkified } from "../lib/dom.js";
-import { dateText } from "../lib/format.js";
+import { dateText, dateTime } from "../lib/format.js";
 import { drafted, forgetDraft, formHandlers, startEditing, stopEditing } from "../lib/forms.js";
 import { pick, t } from "../lib/i18n.js";
+import { render } from "../lib/render.js";
 import { meetingId, state } from "../lib/state.js";
 import { renderReports, representing } from "./reports.js";
+
+// Names of departments and of the people who wrote progress notes, learnt once.
+const departments = {};
+let departmentsAsked = false;
+function departmentName(id) {
+  if (!id) return t().organiserNote;
+  if (!departmentsAsked) {
+    departmentsAsked = true;
+    meetingApi("/departments")
+      .then((list) => {
+        for (const d of list.items) departments[d.id] = pick(d.name);
+        renderReports();
+      })
+      .catch((error) => console.warn("departments", error));
+  }
+  return departments[id] || "…";
+}
+
+function authorName(entry) {
+  if (entry.author_kind === "organiser") return t().organiser;
+  if (!entry.author_id) return "";
+  if (entry.author_id === state.me.id) return state.me.name;
+  if (!(entry.author_id in state.names)) {
+    state.names[entry.author_id] = "…";
+    meetingApi(`/meetings/${meetingId}/participants/${entry.author_id}`)
+      .then((person) => {
+        state.names[entry.author_id] = person.name;
+        renderReports();
+        render();
+      })
+      .catch((error) => console.warn("author", error));
+  }
+  return state.names[entry.author_id];
+}
+
+// Each responsible department's latest report, its own first.
+function renderProgress(directive) {
+  const entries = [...directive.progress].sort(
+    (a, b) => (b.department_id === state.me.department_id) - (a.department_id === state.me.department_id),
+  );
+  if (!entries.length) return directive.note ? h("p", { class: "note" }, linkified(directive.note)) : null;
+  return h(
+    "ul",
+    { class: "progress" },
+    entries.map((entry) =>
+      h(
+        "li",
+        { "data-department": entry.department_id || "" },
+        h("strong", {}, departmentName(entry.department_id)),
+        " ",
+        h("span", { class: `badge ${entry.status}` }, t().directiveStatus[entry.status] || entry.status),
+        entry.note ? h("p", { class: "note" }, linkified(entry.note)) : null,
+        h("small", { class: "muted" }, [authorName(entry), dateTime(entry.recorded_at)].filter(Boolean).join(" · ")),
+      ),
+    ),
+  );
+}
+
+const ownNote = (directive) => (directive.progress.find((p) => p.department_id === state.me.department_id) || {}).note || "";
 
 export function renderDirective(directive) {
   const editing = state.editing[directive.id];
@@ -23,7 +83,7 @@ export function renderDirective(directive) {
       directive.overdue ? ` · ${t().overdue}` : "",
       h("span", { class: `badge ${directive.status}` }, status),
     ),
-    directive.note ? h("p", { class: "note" }, linkified(directive.note)) : null,
+    renderProgress(directive),
     editing
       ? h(
           "form",
@@ -40,7 +100,7 @@ export function renderDirective(directive) {
               ),
             ),
           ),
-          h("label", {}, t().note, h("textarea", { name: "note", rows: 3 }, drafted(directive.id, "note", directive.note || ""))),
+          h("label", {}, t().note, h("textarea", { name: "note", rows: 3 }, drafted(directive.id, "note", ownNote(directive)))),
           h(
             "p",
             { class: "actions" },

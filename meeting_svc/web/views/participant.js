@@ -46,7 +46,9 @@ export function renderParticipant() {
 
 function renderMe() {
   const me = state.me;
-  const canMove = state.meeting.status === "in_progress";
+  // Where check-in happens at the desk, the page offers only checking out.
+  const atDesk = state.meeting.self_check_in === false && !me.present;
+  const canMove = state.meeting.status === "in_progress" && !atDesk;
   return h(
     "section",
     { class: "card me" },
@@ -60,6 +62,7 @@ function renderMe() {
           me.present ? t().checkOut : t().checkIn,
         )
       : null,
+    atDesk && state.meeting.status !== "ended" ? h("p", { class: "desk" }, t().atDesk) : null,
     STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/projector`, target: "_blank", rel: "opener" }, t().projector)) : null,
     state.messages.me ? h("p", { class: "error", role: "alert" }, state.messages.me) : null,
   );

@@ -69,7 +69,20 @@ function renderPoll(poll) {
 // Not on the poll's roster: a member who handed their vote to a proxy is told who holds it.
 function notVotingText() {
   const holder = state.me.proxy_holder_id;
+  if (holder && !state.names[holder]) learnName(holder);
   return holder ? t().heldBy(state.names[holder] || "…") : t().notOnRoster;
+}
+
+const asked = new Set();
+function learnName(id) {
+  if (asked.has(id)) return;
+  asked.add(id);
+  meetingApi(`/meetings/${meetingId}/participants/${id}`)
+    .then((person) => {
+      state.names[id] = person.name;
+      render();
+    })
+    .catch((error) => console.warn("name", error));
 }
 
 function voterName(voterId) {
@@ -232,9 +245,7 @@ function rememberReceipt(pollId, voterId, receipt) {
 async function loadCarried(poll) {
   const votes = (await resolutionApi(`/polls/${poll.id}/votes-carried`)).items;
   state.carried[poll.id] = votes;
-  const people = votes.map((v) => v.voter_id);
-  if (!votes.length && state.me.proxy_holder_id) people.push(state.me.proxy_holder_id);
-  const unknown = people.filter((id) => id !== state.me.id && !state.names[id]);
+  const unknown = votes.map((v) => v.voter_id).filter((id) => id !== state.me.id && !state.names[id]);
   await Promise.all(
     unknown.map(async (id) => {
       state.names[id] = (await meetingApi(`/meetings/${meetingId}/participants/${id}`)).name;
