@@ -6,7 +6,7 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import console, db, routes, webclient
+from meeting_svc import console, db, routes, signin_page, webclient
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.positions import answer_positions
 from meeting_svc.settings import Settings
@@ -78,7 +78,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     else:
         log.warning("INVITE_SEAL_PUBLIC_KEY is not set: invitation emails will carry no personal link")
     routes.setup(app)
-    webclient.setup(app, settings)
-    console.setup(app, settings)
+    assets, files = webclient.setup(app, settings)
+    signin_page.setup(app, assets)
+    console.setup(app, assets, files)
     openapi.serve(app, OPENAPI.document())
     return app

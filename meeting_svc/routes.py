@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from meeting_svc import api, auth_routes, signin_page
+from meeting_svc import api, auth_routes
 from meeting_svc.views import agenda, attendance, contributions, departments, invitations, meetings, oidc, participants
 from servicekit.openapi import Operation
 
@@ -488,5 +488,4 @@ def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
         app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
     app.router.add_get("/join/{code}", participants.join_page)  # the page of a personal invite link (HTML)
-    signin_page.setup(app)
     oidc.setup(app)

@@ -19,9 +19,9 @@ PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Đăng nhập · Sign in — Hội nghị</title>
 <link rel="icon" href="/favicon.ico" type="image/svg+xml">
-<link rel="stylesheet" href="/web/app.css">
+<link rel="stylesheet" href="{assets}app.css">
 <script type="application/json" id="config">{config}</script>
-<script type="module" src="/web/views/signin.js"></script>
+<script type="module" src="{assets}views/signin.js"></script>
 </head>
 <body>
 <main id="app"><p class="muted">…</p></main>
@@ -32,11 +32,12 @@ PAGE = """<!doctype html>
 HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
 
 
-def setup(app: web.Application) -> None:
+def setup(app: web.Application, assets: str) -> None:
+    """`assets`: the web client's versioned prefix (webassets), where the page's script and style are."""
     settings = app[SETTINGS]
     sso = bool(settings.oidc_issuer and settings.oidc_client_id)
     config = msgspec.json.encode({"console": CONSOLE_PATH, "sso": sso}).decode().replace("<", "\\u003c")
-    html = PAGE.format(config=config)
+    html = PAGE.format(config=config, assets=assets)
     name = accounts.cookie_name(settings.public_url)
 
     async def login_page(_: web.Request) -> web.Response:

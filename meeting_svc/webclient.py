@@ -48,9 +48,11 @@ def content_security_policy() -> str:
     )
 
 
-def setup(app: web.Application, settings: Settings) -> None:
+def setup(app: web.Application, settings: Settings) -> tuple[str, list[str]]:
+    """Returns the assets' versioned prefix and names, for the other pages served from them (the console)."""
     assets, files = webassets.setup(app)
-    html = page(assets, [name for name in files if name.endswith(".js") and name != "app.js"])
+    # the console's modules are the console page's to preload, not the participant's
+    html = page(assets, [n for n in files if n.endswith(".js") and n != "app.js" and not n.startswith("console/")])
     policy = content_security_policy()
     proxy.setup(app, {"resolution": settings.resolution_url, "notifier": settings.notifier_url})
 
@@ -80,3 +82,4 @@ def setup(app: web.Application, settings: Settings) -> None:
     app.router.add_get("/meetings/{page}", meeting_page)
     app.router.add_get("/meetings/{page}/projector", meeting_page)  # the script tells the views apart
     app.router.add_get("/favicon.ico", favicon)
+    return assets, files

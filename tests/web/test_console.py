@@ -236,7 +236,7 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await item.locator('select[name="status"]').select_option("in_progress")
         await item.locator('textarea[name="note"]').fill("Đã lắp đặt thiết bị đo mới")
         await item.get_by_role("button", name="Lưu").click()
-        await expect(item.locator(".badge")).to_have_text("Đang thực hiện")
+        await expect(item.locator("p.muted .badge")).to_have_text("Đang thực hiện")
         await page.get_by_role("link", name="Kết quả").click()
         await expect(page.locator("[data-poll] .outcome")).to_have_text("Thông qua")
         tracked = page.locator("#directive-tracker ~ .table-wrap tbody tr")
@@ -244,6 +244,7 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         followed = tracked.filter(has_text=infrastructure.title.vi)
         await expect(followed).to_contain_text("Đang thực hiện")
         await expect(followed).to_contain_text("Đã lắp đặt thiết bị đo mới")
+        await expect(followed).to_contain_text(representative.name)  # who wrote the note
         await checked(page, "10-results")
 
         # Access tokens for other systems: one made (shown once), listed, revoked.

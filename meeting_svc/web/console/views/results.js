@@ -1,5 +1,5 @@
 // After the meeting: the result of every poll, and the directive tracker across departments (status,
-// overdue, the latest progress note).
+// overdue, each responsible department's latest progress note with its author and time).
 
 import { meetingApi, resolutionApi } from "../../lib/api.js";
 import { h } from "../../lib/dom.js";
@@ -8,12 +8,21 @@ import { tabs } from "../ui.js";
 
 export async function renderResults(view, context) {
   const { meetingId, navigate } = context;
-  const [meeting, { items: departments }, { items: polls }, { items: directives }] = await Promise.all([
+  const [meeting, { items: departments }, { items: polls }, { items: directives }, { items: people }] = await Promise.all([
     meetingApi(`/meetings/${meetingId}`),
     meetingApi("/departments"),
     resolutionApi(`/meetings/${meetingId}/polls`),
     resolutionApi(`/directives?meeting_id=${meetingId}`),
+    meetingApi(`/meetings/${meetingId}/participants?role=department_representative`),
   ]);
+  const authors = Object.fromEntries(people.map((p) => [p.id, p.name]));
+  const author = (entry) => (entry.author_kind === "organiser" ? t().console : authors[entry.author_id] || "—");
+  const at = (iso) =>
+    new Date(iso).toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "vi-VN", {
+      timeZone: meeting.timezone,
+      dateStyle: "short",
+      timeStyle: "short",
+    });
   const closed = polls.filter((p) => p.status === "closed");
   const results = await Promise.all(closed.map((p) => resolutionApi(`/polls/${p.id}/result`)));
   const name = (id) => {
@@ -35,7 +44,26 @@ export async function renderResults(view, context) {
             h("td", {}, d.department_ids.map(name).join(", ")),
             h("td", {}, d.due_date ? d.due_date.split("-").reverse().join("/") : "—"),
             h("td", {}, h("span", { class: `badge ${d.overdue ? "overdue" : d.status}` }, t().directiveStatus[d.status]), d.overdue ? h("strong", { class: "error" }, ` ${t().overdue}`) : null),
-            h("td", {}, d.note || "—"),
+            h(
+              "td",
+              {},
+              (d.progress || []).length
+                ? h(
+                    "ul",
+                    { class: "progress" },
+                    d.progress.map((entry) =>
+                      h(
+                        "li",
+                        {},
+                        entry.department_id ? h("strong", {}, `${name(entry.department_id)}: `) : null,
+                        entry.note || t().directiveStatus[entry.status],
+                        h("br"),
+                        h("small", { class: "muted" }, t().byAt(author(entry), at(entry.recorded_at))),
+                      ),
+                    ),
+                  )
+                : d.note || "—",
+            ),
           ),
         ),
     );
