@@ -126,6 +126,35 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await expect(page.locator("table.people tbody tr")).to_contain_text(ref.chair.name)
         await checked(page, "04-people")
 
+        # A department added under its block; a member hands their vote to a colleague by proxy.
+        await page.get_by_text("Thêm đơn vị", exact=True).first.click()
+        department = page.get_by_role("form", name="Thêm đơn vị")
+        await department.get_by_label("Mã").fill("DL-KD")
+        await department.get_by_label("Tên (tiếng Việt)").fill("Phòng Kiểm định")
+        await department.get_by_label("Tên (tiếng Anh)").fill("Verification")
+        await department.get_by_label("Thuộc khối").select_option(loaded.departments["DL"])
+        await department.get_by_role("button", name="Thêm đơn vị").click()
+        await expect(page.locator(".tree")).to_contain_text("DL-KD · Phòng Kiểm định")
+        principal, holder = [p for p in ref.people if p.role == "voting_member"][5:7]
+        await page.get_by_label("Vai trò", exact=True).select_option("")
+        await page.get_by_label("Tìm theo tên hoặc email").fill(principal.email or "")
+        await page.get_by_role("button", name=f"Sửa: {principal.name}").click()
+        edit = page.get_by_role("form", name=f"Sửa: {principal.name}")
+        await edit.get_by_label("Ủy quyền biểu quyết cho").fill(f"{holder.name} — {holder.email}")
+        await edit.get_by_role("button", name="Lưu").click()
+        await expect(page.locator("table.people tbody tr").first).to_contain_text("Đã ủy quyền")
+        found = await json_of(
+            await running.meeting.get(
+                f"/api/v1/meetings/{new_id}/participants", params={"q": principal.email}, headers=running.organiser
+            )
+        )
+        held_by = await json_of(
+            await running.meeting.get(
+                f"/api/v1/meetings/{new_id}/participants", params={"q": holder.email}, headers=running.organiser
+            )
+        )
+        assert found["items"][0]["proxy_holder_id"] == held_by["items"][0]["id"]
+
         # Agenda: two items added, the second moved up from the keyboard; the API has the new order.
         await page.get_by_role("link", name="Chương trình").click()
         for title in ("Báo cáo tổng kết năm 2021", "Khai mạc"):
@@ -258,6 +287,15 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await made.get_by_role("button", name="Thu hồi: Hệ thống văn phòng điện tử").click()
         await expect(made).to_have_count(0)
 
+        # The same console in English, at the press of one button (the choice is remembered).
+        await page.get_by_role("button", name="English").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Access tokens")
+        await page.get_by_role("link", name="Organiser console", exact=True).click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Meetings")
+        await expect(page.get_by_role("region", name="In progress")).to_contain_text("2021 year-end review")
+        await checked(page, "12-meetings-en")
+        await page.get_by_role("button", name="Tiếng Việt").click()
+
         # The door: the same desk on a phone, signed in with an API token.
         phone = await (await browser.new_context(viewport={"width": 390, "height": 844})).new_page()
         await phone.goto(f"{url['meeting']}/organiser")
@@ -268,7 +306,7 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await expect(phone.get_by_role("heading", level=1)).to_have_text("Hội nghị tổng kết công tác năm 2021")
         width = await phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the room page scrolls sideways on a phone ({width} px)"
-        await checked(phone, "12-room-phone")
+        await checked(phone, "13-room-phone")
     finally:
         for c in browser.contexts:
             await c.close()

@@ -10,6 +10,7 @@ import { announce, clearProblem, field, showProblem, tabs } from "../ui.js";
 
 const PAGE = 50;
 const ROLES = ["chair", "secretary", "voting_member", "department_representative", "observer"];
+const VOTERS = ["chair", "voting_member", "department_representative"];
 
 // The departments as blocks with their departments under them (a department without a block stands alone).
 export function tree(departments) {
@@ -119,7 +120,15 @@ export async function renderPeople(view, { meetingId, navigate }) {
     const row = h(
       "tr",
       { "data-participant": p.id },
-      h("th", { scope: "row" }, p.name, p.email ? h("br") : null, p.email ? h("small", { class: "muted" }, p.email) : null),
+      h(
+        "th",
+        { scope: "row" },
+        p.name,
+        p.email ? h("br") : null,
+        p.email ? h("small", { class: "muted" }, p.email) : null,
+        p.proxy_holder_id ? h("br") : null,
+        p.proxy_holder_id ? h("small", { class: "badge" }, t().hasProxy) : null,
+      ),
       h("td", {}, names[p.department_id] || ""),
       h("td", {}, t().roles[p.role]),
       h("td", {}, String(p.weight)),
@@ -141,7 +150,32 @@ export async function renderPeople(view, { meetingId, navigate }) {
     return row;
   }
 
-  function editRow(row, p) {
+  // Who may hold a vote by proxy: the meeting's voting members, as "Name — email" (namesakes exist).
+  let holders = null;
+  const holderLabel = (q) => (q.email ? `${q.name} — ${q.email}` : q.name);
+  async function loadHolders() {
+    if (!holders) {
+      const everyone = (await meetingApi(`/meetings/${meetingId}/participants`)).items;
+      holders = everyone.filter((q) => VOTERS.includes(q.role));
+    }
+    return holders;
+  }
+
+  async function saveProxy(p, label) {
+    const holder = label ? (await loadHolders()).find((q) => holderLabel(q) === label) : null;
+    if (label && !holder) throw { problem: { detail: t().noSuchHolder, field: "proxy" } };
+    if (holder && holder.id !== p.proxy_holder_id) {
+      if (p.proxy_holder_id) await meetingApi(`/meetings/${meetingId}/participants/${p.id}/proxy`, { method: "DELETE" });
+      await meetingApi(`/meetings/${meetingId}/participants/${p.id}/proxy`, { method: "POST", body: { holder_id: holder.id } });
+    } else if (!holder && p.proxy_holder_id) {
+      await meetingApi(`/meetings/${meetingId}/participants/${p.id}/proxy`, { method: "DELETE" });
+    }
+  }
+
+  async function editRow(row, p) {
+    const voters = await loadHolders();
+    const current = voters.find((q) => q.id === p.proxy_holder_id);
+    const listId = `holders-${p.id}`;
     const form = h(
       "form",
       {
@@ -156,6 +190,8 @@ export async function renderPeople(view, { meetingId, navigate }) {
               method: "PATCH",
               body: { name: data.get("name").trim(), role: data.get("role"), weight: Number(data.get("weight")), department_id: data.get("department_id") || null },
             });
+            holders = null; // a role may have changed who can hold a vote
+            await saveProxy(p, data.get("proxy").trim());
             announce(t().saved);
             await load();
             body.querySelector(`[data-participant="${p.id}"] button`)?.focus();
@@ -168,6 +204,8 @@ export async function renderPeople(view, { meetingId, navigate }) {
       field(t().role, { name: "role", value: p.role }, { tag: "select", options: ROLES.map((r) => [r, t().roles[r]]) }),
       field(t().weight, { name: "weight", type: "number", min: 0, value: p.weight }),
       field(t().department, { name: "department_id", value: p.department_id || "" }, { tag: "select", options: [["", "—"], ...departmentOptions.slice(1)] }),
+      field(t().proxy, { name: "proxy", list: listId, value: current ? holderLabel(current) : "", autocomplete: "off" }, { help: t().proxyHelp }),
+      h("datalist", { id: listId }, voters.filter((q) => q.id !== p.id).map((q) => h("option", { value: holderLabel(q) }))),
       h("p", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t().save), h("button", { type: "button", class: "secondary", onclick: () => load() }, t().cancel)),
     );
     row.replaceChildren(h("td", { colspan: 8 }, form));
