@@ -166,10 +166,24 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await expect(page.locator(".agenda-editor li").first).to_contain_text("Khai mạc")
         await expect(page.locator(".agenda-editor li").first).to_be_focused()
         await expect(page.locator("#announce")).to_have_text("Đã chuyển “Khai mạc” tới vị trí 1.")
+        # a third item, dragged from the bottom to the middle
+        await page.get_by_label("Tên (tiếng Việt)").fill("Tham luận của các khối")
+        await page.get_by_label("Loại").select_option("contribution")
+        await page.get_by_label("Thời lượng (phút)").fill("40")
+        await page.get_by_role("button", name="Thêm mục").click()
+        items = page.locator(".agenda-editor li")
+        await expect(items).to_have_count(3)
+        await items.nth(2).drag_to(items.nth(1))
+        await expect(items.nth(1)).to_contain_text("Tham luận của các khối")
         agenda = await json_of(
             await running.meeting.get(f"/api/v1/meetings/{new_id}/agenda", headers=running.organiser)
         )
-        assert [i["title"]["vi"] for i in agenda["items"]] == ["Khai mạc", "Báo cáo tổng kết năm 2021"]
+        assert [i["title"]["vi"] for i in agenda["items"]] == [
+            "Khai mạc",
+            "Tham luận của các khối",
+            "Báo cáo tổng kết năm 2021",
+        ]
+        assert (agenda["items"][1]["kind"], agenda["items"][1]["planned_minutes"]) == ("contribution", 40)
         await checked(page, "05-agenda")
 
         # Position reports: requested from the four blocks, tracked, the missing ones reminded.
