@@ -290,6 +290,21 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await expect(followed).to_contain_text(representative.name)  # who wrote the note
         await checked(page, "10-results")
 
+        # Next year's meeting from this one as a template: the agenda and the people come along.
+        await page.get_by_role("link", name="Tổng quan").click()
+        copy = page.get_by_role("form", name="Nhân bản làm mẫu")
+        await copy.get_by_label("Tên (tiếng Việt)").fill("Hội nghị tổng kết công tác năm 2022")
+        await copy.get_by_label("Tên (tiếng Anh)").fill("2022 year-end review")
+        await copy.get_by_label("Bắt đầu").fill("2032-01-12T13:30")
+        await copy.get_by_label("Kết thúc").fill("2032-01-12T17:30")
+        await copy.get_by_role("button", name="Nhân bản làm mẫu").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Hội nghị tổng kết công tác năm 2022")
+        await expect(page.locator("main p .badge").first).to_have_text("Bản nháp")
+        await page.get_by_role("link", name="Chương trình").click()
+        await expect(page.locator(".agenda-editor li")).to_have_count(3)
+        await page.get_by_role("link", name="Đại biểu").click()
+        await expect(page.get_by_text(f"Hiển thị 50 / {len(ref.people)} đại biểu")).to_be_visible()
+
         # Access tokens for other systems: one made (shown once), listed, revoked.
         await page.get_by_role("link", name="Mã truy cập").click()
         await page.get_by_label("Tên (để nhận ra mã)").fill("Hệ thống văn phòng điện tử")
