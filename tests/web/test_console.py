@@ -63,6 +63,8 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
     token = running.organiser["Authorization"].removeprefix("Bearer ")
     context = await browser.new_context()
     page = await context.new_page()
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
     try:
         # Sign in with the secretariat's email and password at /login, which leads back to the console.
         email = "thu.ky@quatest2.example.org"
@@ -336,6 +338,7 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         width = await phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the room page scrolls sideways on a phone ({width} px)"
         await checked(phone, "13-room-phone")
+        assert script_errors == []
     finally:
         for c in browser.contexts:
             await c.close()

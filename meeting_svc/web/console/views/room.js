@@ -247,10 +247,9 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
 
   let pending = null;
   const soon = (load) => {
-    // a burst of events (a bulk check-in) causes one reload of each kind
-    if (pending?.has(load)) return;
-    pending = pending || new Set();
-    pending.add(load);
+    // a burst of events (a bulk check-in) causes one reload of each kind, after one short wait
+    if (pending) return pending.add(load);
+    pending = new Set([load]);
     setTimeout(() => {
       const loads = pending;
       pending = null;
