@@ -465,6 +465,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.Reminded,
             status=202,
             errors=(400, 401, 403, 404, 409, 422),
+            headers=CREATE,
             description="Without `department_ids`: every department addressed that has not submitted a report.",
         ),
         contributions.send_reminder,

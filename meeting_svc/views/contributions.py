@@ -236,10 +236,12 @@ async def contribution_status(request: web.Request) -> web.Response:
 
 
 async def send_reminder(request: web.Request) -> web.Response:
-    """Remind the departments addressed by a request (by default those without a report) by email."""
+    """Remind the departments addressed by a request (by default those without a report) by email. A retry
+    with the same Idempotency-Key (a double click, a lost answer) gets the first answer and sends nothing."""
     claims = await caller(request)
     require(claims, STAFF, "reminding departments")
-    body = await read_json(request, api.ReminderSend) if request.can_read_body else api.ReminderSend()
+    raw = await request.read()
+    body = await read_json(request, api.ReminderSend) if raw else api.ReminderSend()
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
@@ -257,24 +259,28 @@ async def send_reminder(request: web.Request) -> web.Response:
                         "the request does not address this department",
                         field=f"department_ids[{n}]",
                     )
-            chosen = list(dict.fromkeys(body.department_ids))
-        else:
-            submitted = {
-                r["department_id"] for r in await db.contribution_status(conn, meeting["id"]) if r["revisions"]
-            }
-            chosen = [d for d in addressed if d not in submitted]
-        if chosen:
-            await db_roster.remind(conn, rid, chosen)
-            await publish(
-                request,
-                conn,
-                new_event(
-                    ev.ContributionReminded,
-                    meeting_id=meeting["id"],
-                    actor=actor(claims),
-                    request_id=rid,
-                    department_ids=chosen,
-                    deadline=row["deadline"],
-                ),
-            )
-    return json_response(api.Reminded(department_ids=chosen), 202)
+
+        async def remind(conn: asyncpg.Connection) -> web.Response:
+            if body.department_ids is not None:
+                chosen = list(dict.fromkeys(body.department_ids))
+            else:
+                status = await db.contribution_status(conn, meeting["id"])
+                submitted = {r["department_id"] for r in status if r["request_id"] == rid and r["revisions"]}
+                chosen = [d for d in addressed if d not in submitted]
+            if chosen:
+                await db_roster.remind(conn, rid, chosen)
+                await publish(
+                    request,
+                    conn,
+                    new_event(
+                        ev.ContributionReminded,
+                        meeting_id=meeting["id"],
+                        actor=actor(claims),
+                        request_id=rid,
+                        department_ids=chosen,
+                        deadline=row["deadline"],
+                    ),
+                )
+            return json_response(api.Reminded(department_ids=chosen), 202)
+
+        return await idempotent(request, conn, str(meeting["id"]), raw, remind)
