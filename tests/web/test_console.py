@@ -282,6 +282,11 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await item.locator('textarea[name="note"]').fill("Đã lắp đặt thiết bị đo mới")
         await item.get_by_role("button", name="Lưu").click()
         await expect(item.locator("p.muted .badge")).to_have_text("Đang thực hiện")
+        # The meeting ends from the room, at the second press; the results stay.
+        await page.get_by_role("button", name="Bế mạc").click()
+        await expect(page.locator(".actions .badge")).to_have_text("Đang diễn ra")
+        await page.get_by_role("button", name="Bấm lần nữa để bế mạc (các cuộc biểu quyết đang mở sẽ kết thúc)").click()
+        await expect(page.locator(".actions .badge")).to_have_text("Đã kết thúc")
         await page.get_by_role("link", name="Kết quả").click()
         await expect(page.locator("[data-poll] .outcome")).to_have_text("Thông qua")
         tracked = page.locator("#directive-tracker ~ .table-wrap tbody tr")
@@ -323,7 +328,7 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await expect(page.get_by_role("heading", level=1)).to_have_text("Access tokens")
         await page.get_by_role("link", name="Organiser console", exact=True).click()
         await expect(page.get_by_role("heading", level=1)).to_have_text("Meetings")
-        await expect(page.get_by_role("region", name="In progress")).to_contain_text("2021 year-end review")
+        await expect(page.get_by_role("region", name="Past")).to_contain_text("2021 year-end review")
         await checked(page, "12-meetings-en")
         await page.get_by_role("button", name="Tiếng Việt").click()
 

@@ -18,18 +18,27 @@ export async function renderOverview(view, context) {
   const meeting = await meetingApi(`/meetings/${meetingId}`);
   const editable = ["draft", "scheduled", "in_progress"].includes(meeting.status);
   let confirmingCancel = false;
+  let confirmingEnd = false; // ending closes the open polls: a second press does it
 
   const lifecycle = h("div", { class: "actions" });
   const drawLifecycle = () =>
     lifecycle.replaceChildren(
       ...(ACTIONS[meeting.status] || []).map((action) => {
-        const label = action === "cancel" ? (confirmingCancel ? t().confirmCancel : t().cancelMeeting) : t()[action];
+        const label =
+          action === "cancel"
+            ? confirmingCancel ? t().confirmCancel : t().cancelMeeting
+            : action === "end" && confirmingEnd ? t().confirmEnd : t()[action];
         return h(
           "button",
           {
             type: "button",
-            class: action === "cancel" ? "danger" : "primary",
+            class: action === "cancel" || action === "end" ? "danger" : "primary",
             onclick: async (event) => {
+              if (action === "end" && !confirmingEnd) {
+                confirmingEnd = true;
+                drawLifecycle();
+                return lifecycle.querySelector("button").focus();
+              }
               if (action === "cancel" && !confirmingCancel) {
                 confirmingCancel = true;
                 drawLifecycle();

@@ -29,6 +29,7 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
   const hits = h("ul", { class: "hits" });
   const deskStatus = h("p", { class: "muted", "aria-live": "polite" });
 
+  let confirmingEnd = false; // ending closes the open polls and cannot be undone: a second press does it
   function drawLifecycle() {
     const action = { scheduled: "start", in_progress: "end" }[meeting.status];
     lifecycle.replaceChildren(
@@ -40,6 +41,11 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
               type: "button",
               class: action === "start" ? "primary" : "danger",
               onclick: async () => {
+                if (action === "end" && !confirmingEnd) {
+                  confirmingEnd = true;
+                  drawLifecycle();
+                  return lifecycle.querySelector("button").focus();
+                }
                 try {
                   meeting = await meetingApi(`/meetings/${meetingId}/${action}`, { method: "POST", ifMatch: `"${meeting.version}"` });
                   announce(t().status[meeting.status]);
@@ -50,7 +56,7 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
                 }
               },
             },
-            t()[action],
+            action === "end" && confirmingEnd ? t().confirmEnd : t()[action],
           )
         : null,
     );
