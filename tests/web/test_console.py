@@ -311,6 +311,10 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await expect(page.locator(".agenda-editor li")).to_have_count(3)
         await page.get_by_role("link", name="Đại biểu").click()
         await expect(page.get_by_text(f"Hiển thị 50 / {len(ref.people)} đại biểu")).to_be_visible()
+        await expect(page.locator("table.people tbody tr").first).to_contain_text("Chưa gửi")  # a draft sends nothing
+        await page.get_by_role("button", name="Gửi thư mời chưa gửi").click()
+        await expect(page.locator("#announce")).to_have_text(re.compile(r"^Đã gửi \d+ thư mời\.$"))
+        await expect(page.locator("table.people tbody tr").first).to_contain_text("Đã gửi")
 
         # Access tokens for other systems: one made (shown once), listed, revoked.
         await page.get_by_role("link", name="Mã truy cập").click()
