@@ -3,6 +3,8 @@
 
 import { meetingApi } from "../../lib/api.js";
 import { h } from "../../lib/dom.js";
+import { dateTime, deadlineText } from "../../lib/format.js";
+import { state } from "../../lib/state.js";
 import { pick, t } from "../i18n.js";
 import { announce, clearProblem, field, rfc3339, showProblem, tabs } from "../ui.js";
 
@@ -18,12 +20,7 @@ export async function renderContributions(view, context) {
     const d = departments.find((x) => x.id === id);
     return d ? (d.code ? `${d.code} · ${pick(d.name)}` : pick(d.name)) : id;
   };
-  const localTime = (iso) =>
-    new Date(iso).toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "vi-VN", {
-      timeZone: meeting.timezone,
-      dateStyle: "short",
-      timeStyle: "short",
-    });
+  state.meeting = meeting; // the shared formats read the meeting's calendar from here
   const reportBox = h("section", { class: "card report-view", "aria-live": "polite", hidden: true });
 
   async function remind(request, departmentIds, button) {
@@ -60,7 +57,7 @@ export async function renderContributions(view, context) {
       "section",
       { class: "card", "data-request": request.id, "aria-labelledby": `request-${request.id}` },
       h("h3", { id: `request-${request.id}`, tabindex: "-1" }, pick(request.topic)),
-      h("p", { class: "muted" }, `${t().deadline}: ${localTime(request.deadline)} (${meeting.timezone})`),
+      h("p", { class: "muted" }, `${t().deadline}: ${deadlineText(request.deadline)}`),
       h(
         "div",
         { class: "table-wrap" },
@@ -78,7 +75,7 @@ export async function renderContributions(view, context) {
                 { "data-department": s.department_id },
                 h("th", { scope: "row" }, name(s.department_id)),
                 h("td", {}, h("span", { class: `badge ${s.status}` }, t().contributionStatus[s.status])),
-                h("td", {}, s.reminded_at ? localTime(s.reminded_at) : "—"),
+                h("td", {}, s.reminded_at ? dateTime(s.reminded_at) : "—"),
                 h(
                   "td",
                   { class: "row-actions" },

@@ -3,6 +3,7 @@
 
 import { resolutionApi, meetingApi } from "../../lib/api.js";
 import { h } from "../../lib/dom.js";
+import { dateText } from "../../lib/format.js";
 import { pick, t } from "../i18n.js";
 import { announce, clearProblem, field, showProblem, tabs } from "../ui.js";
 
@@ -77,7 +78,7 @@ export async function renderResolutions(view, context) {
         ? h(
             "ol",
             { class: "directives" },
-            r.directives.map((d) => h("li", {}, h("strong", {}, pick(d.title)), h("br"), h("small", { class: "muted" }, [d.department_ids.map(name).join(", "), d.due_date ? `${t().dueDate}: ${d.due_date.split("-").reverse().join("/")}` : null].filter(Boolean).join(" · ")))),
+            r.directives.map((d) => h("li", {}, h("strong", {}, pick(d.title)), h("br"), h("small", { class: "muted" }, [d.department_ids.map(name).join(", "), d.due_date ? `${t().dueDate}: ${dateText(d.due_date)}` : null].filter(Boolean).join(" · ")))),
           )
         : h("p", { class: "muted" }, t().noDirectives),
       own.length

@@ -3,6 +3,8 @@
 
 import { meetingApi, resolutionApi } from "../../lib/api.js";
 import { h } from "../../lib/dom.js";
+import { dateText, dateTime } from "../../lib/format.js";
+import { state } from "../../lib/state.js";
 import { pick, t } from "../i18n.js";
 import { tabs } from "../ui.js";
 
@@ -17,12 +19,7 @@ export async function renderResults(view, context) {
   ]);
   const authors = Object.fromEntries(people.map((p) => [p.id, p.name]));
   const author = (entry) => (entry.author_kind === "organiser" ? t().console : authors[entry.author_id] || "—");
-  const at = (iso) =>
-    new Date(iso).toLocaleString(document.documentElement.lang === "en" ? "en-GB" : "vi-VN", {
-      timeZone: meeting.timezone,
-      dateStyle: "short",
-      timeStyle: "short",
-    });
+  state.meeting = meeting; // the shared formats read the meeting's calendar from here
   const closed = polls.filter((p) => p.status === "closed");
   const results = await Promise.all(closed.map((p) => resolutionApi(`/polls/${p.id}/result`)));
   const name = (id) => {
@@ -42,7 +39,7 @@ export async function renderResults(view, context) {
             { "data-directive": d.id },
             h("th", { scope: "row" }, pick(d.title)),
             h("td", {}, d.department_ids.map(name).join(", ")),
-            h("td", {}, d.due_date ? d.due_date.split("-").reverse().join("/") : "—"),
+            h("td", {}, d.due_date ? dateText(d.due_date) : "—"),
             h("td", {}, h("span", { class: `badge ${d.overdue ? "overdue" : d.status}` }, t().directiveStatus[d.status]), d.overdue ? h("strong", { class: "error" }, ` ${t().overdue}`) : null),
             h(
               "td",
@@ -58,7 +55,7 @@ export async function renderResults(view, context) {
                         entry.department_id ? h("strong", {}, `${name(entry.department_id)}: `) : null,
                         entry.note || t().directiveStatus[entry.status],
                         h("br"),
-                        h("small", { class: "muted" }, t().byAt(author(entry), at(entry.recorded_at))),
+                        h("small", { class: "muted" }, t().byAt(author(entry), dateTime(entry.recorded_at))),
                       ),
                     ),
                   )
