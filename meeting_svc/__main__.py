@@ -41,7 +41,7 @@ async def create_organiser(
     if email is not None:
         if password is None or (problem := accounts.password_problem(password)):
             raise SystemExit(f"password: {problem if password else 'required with --email'}")
-        password_hash = accounts.hash_password(password)
+        password_hash = await accounts.hash_password(password)
     conn = await connect(settings)
     try:
         async with conn.transaction():

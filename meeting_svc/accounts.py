@@ -11,10 +11,12 @@ the `/auth/` routes.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hmac
 import math
 import secrets
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -52,17 +54,41 @@ def password_problem(password: str) -> str | None:
     return None
 
 
-def hash_password(password: str) -> str:
-    return HASHER.hash(password)
+# Each hash takes argon2's 64 MiB and tens of milliseconds of a core: a burst of sign-ins waits its turn
+# rather than exhausting the machine's memory.
+# (A thread semaphore, taken in the worker thread: it belongs to no event loop.)
+_HASHING = threading.BoundedSemaphore(2)
 
 
-def verify_password(stored_hash: str | None, password: str) -> bool:
+def _verify(stored_hash: str | None, password: str) -> bool:
+    with _HASHING:
+        try:
+            return HASHER.verify(stored_hash or _DUMMY_HASH, password[:PASSWORD_MAX]) and stored_hash is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+
+def _hash(password: str) -> str:
+    with _HASHING:
+        return HASHER.hash(password)
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_hash, password)  # argon2 releases the GIL: the loop keeps serving
+
+
+async def verify_password(stored_hash: str | None, password: str) -> bool:
     """Whether `password` matches; an account without a password (or no account) verifies against a
     dummy hash first, so the answer takes the same time either way."""
+    return await asyncio.to_thread(_verify, stored_hash, password)
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """Whether a hash was made with weaker parameters than today's (rehashed at the next sign-in)."""
     try:
-        return HASHER.verify(stored_hash or _DUMMY_HASH, password[:PASSWORD_MAX]) and stored_hash is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+        return HASHER.check_needs_rehash(stored_hash)
+    except InvalidHashError:
+        return True
 
 
 @dataclass(frozen=True)

@@ -210,6 +210,16 @@ async def add_reset(conn: Conn, token: str, organiser_id: uuid.UUID, now: dt.dat
     )
 
 
+async def reset_usable(conn: Conn, token: str, now: dt.datetime) -> bool:
+    return bool(
+        await conn.fetchval(
+            "select true from password_resets where token_sha256 = $1 and used_at is null and expires_at > $2",
+            sha256(token),
+            now,
+        )
+    )
+
+
 async def use_reset(conn: asyncpg.Connection, token: str, now: dt.datetime) -> uuid.UUID | None:
     """Spend a reset link once: the organiser it was for, or None when unknown, used or expired. Spending
     it also voids the organiser's other open links."""
@@ -277,3 +287,25 @@ async def single_sign_on_organiser(
         subject,
     )
     return organiser_id
+
+
+# --- housekeeping -----------------------------------------------------------------------------------------
+
+
+async def sweep(conn: Conn, now: dt.datetime) -> None:
+    """Forget what can no longer matter: old failures, ended or expired sessions, spent or expired reset
+    links and sign-ins in flight, expired console tokens (an expired token is refused by its signature's
+    expiry everywhere, so its revocation need not be remembered)."""
+    await conn.execute(
+        "delete from sign_in_failures where last_failure_at < $1 and (locked_until is null or locked_until < $2)",
+        now - accounts.FAILURE_MEMORY,
+        now,
+    )
+    await conn.execute(
+        "delete from organiser_sessions where coalesce(ended_at, expires_at) < $1", now - dt.timedelta(days=1)
+    )
+    await conn.execute("delete from password_resets where expires_at < $1", now - dt.timedelta(days=1))
+    await conn.execute("delete from oidc_logins where expires_at < $1", now)
+    await conn.execute(
+        "delete from organiser_tokens where purpose = 'console' and expires_at < $1", now - dt.timedelta(days=1)
+    )

@@ -6,7 +6,7 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import console, db, routes, signin_page, webclient
+from meeting_svc import accounts_db, console, db, routes, signin_page, webclient
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.positions import answer_positions
 from meeting_svc.settings import Settings
@@ -53,6 +53,19 @@ async def announce_overdue(runtime: Runtime, settings: Settings, clock: Clock = 
         await asyncio.sleep(settings.overdue_interval_s)
 
 
+SWEEP_INTERVAL_S = 3600.0
+
+
+async def sweep_sign_ins(runtime: Runtime, clock: Clock) -> None:
+    """Hourly, forget sign-in records that can no longer matter (meeting_svc/accounts_db.py)."""
+    while True:
+        try:
+            await accounts_db.sweep(runtime.db(), clock())
+        except Exception as exc:  # the next round retries; a passing outage must not end the task
+            log.warning("sign-in sweep failed", error=repr(exc))
+        await asyncio.sleep(SWEEP_INTERVAL_S)
+
+
 def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     async def overdue(runtime: Runtime) -> None:
         await announce_overdue(runtime, settings, clock)
@@ -60,7 +73,12 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     async def revocations(runtime: Runtime) -> None:
         await share_revocations(runtime, db.revoked_since)
 
-    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations, answer_positions])
+    async def sweep(runtime: Runtime) -> None:
+        await sweep_sign_ins(runtime, clock)
+
+    runtime = Runtime(
+        settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations, answer_positions, sweep]
+    )
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
     app[access.CLOCK] = clock

@@ -138,7 +138,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             description=(
                 "400 when the state is not one this browser started (or it expired, or was used); 403 when the"
                 " ID token does not verify (signature, issuer, audience, expiry, nonce) or its email domain is"
-                " not allowed."
+                " not allowed. A browser (asking for HTML) is sent to `/login?error=sso` instead."
             ),
         ),
         oidc.callback,

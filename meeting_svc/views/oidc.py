@@ -7,6 +7,7 @@ import datetime as dt
 import hmac
 
 import aiohttp
+import structlog
 from aiohttp import web
 
 from meeting_svc import accounts, accounts_db, db, oidc
@@ -14,6 +15,8 @@ from meeting_svc.signin_page import CONSOLE_PATH
 from meeting_svc.views.access import SETTINGS, pool
 from meeting_svc.views.signin import clear_cookie, now, open_session, set_cookie
 from servicekit.http import Problem
+
+log = structlog.get_logger("meeting.oidc")
 
 PROVIDER = web.AppKey("oidc_provider", oidc.Provider)
 HTTP = web.AppKey("oidc_http", aiohttp.ClientSession)
@@ -46,6 +49,20 @@ async def start(request: web.Request) -> web.Response:
 
 
 async def callback(request: web.Request) -> web.Response:
+    """A browser coming back from the provider is sent to the sign-in page, which says single sign-on failed
+    in the reader's language; any other client gets the problem itself."""
+    try:
+        return await sign_in_from_provider(request)
+    except Problem as problem:
+        if problem.status in (400, 403) and "text/html" in request.headers.get("Accept", ""):
+            log.info("single sign-on refused", reason=problem.detail, field=problem.field)
+            response = web.Response(status=302, headers={"Location": "/login?error=sso", "Cache-Control": "no-store"})
+            clear_cookie(request, response, flow_cookie(request))
+            return response
+        raise
+
+
+async def sign_in_from_provider(request: web.Request) -> web.Response:
     chosen = provider(request)
     state = request.query.get("state", "")
     if "error" in request.query:

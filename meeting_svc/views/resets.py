@@ -3,7 +3,6 @@ sealed to its key, only its hash is kept here); setting the new password ends ev
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import structlog
@@ -64,6 +63,10 @@ async def request_reset(request: web.Request) -> web.Response:
     return web.Response(status=202)
 
 
+def spent() -> Problem:
+    return Problem(410, "Link used or expired", "ask for a new password reset link", field="token")
+
+
 async def complete_reset(request: web.Request) -> web.Response:
     """Set a new password with a reset link: the link is spent, every session and token of the organiser
     ends, and this browser is signed in afresh."""
@@ -71,11 +74,13 @@ async def complete_reset(request: web.Request) -> web.Response:
     problem = accounts.password_problem(body.password)
     if problem:
         raise Problem(422, "Password too weak", problem, field="password")
-    password_hash = await asyncio.to_thread(accounts.hash_password, body.password)
+    if not await accounts_db.reset_usable(pool(request), body.token, now(request)):
+        raise spent()
+    password_hash = await accounts.hash_password(body.password)  # only for a link that works: hashing is dear
     async with pool(request).acquire() as conn, conn.transaction():
         organiser_id = await accounts_db.use_reset(conn, body.token, now(request))
-        if organiser_id is None:
-            raise Problem(410, "Link used or expired", "ask for a new password reset link", field="token")
+        if organiser_id is None:  # spent meanwhile by a twin request
+            raise spent()
         await accounts_db.set_account(conn, organiser_id, None, password_hash)
         await accounts_db.end_everything(conn, organiser_id)
         organiser = await accounts_db.organiser_by_id(conn, organiser_id)

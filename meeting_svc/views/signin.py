@@ -3,7 +3,6 @@ The rules (passwords, lockout, CSRF) are in meeting_svc/accounts.py."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
 
@@ -123,11 +122,12 @@ async def sign_in(request: web.Request) -> web.Response:
             raise accounts.too_many(account.refused_for)
         organiser = await accounts_db.organiser_by_email(conn, body.email)
     stored = organiser["password_hash"] if organiser is not None else None
-    # argon2 releases the GIL: the loop keeps serving while a hash is checked
-    if not await asyncio.to_thread(accounts.verify_password, stored, body.password):
+    if not await accounts.verify_password(stored, body.password):
         raise accounts.sign_in_failed()
-    assert organiser is not None
+    assert organiser is not None and stored is not None
     await accounts_db.forget_failures(pool(request), account_key, f"addr:{request.remote}")
+    if accounts.needs_rehash(stored):
+        await accounts_db.set_account(pool(request), organiser["id"], None, await accounts.hash_password(body.password))
     return await start_session(request, organiser)
 
 

@@ -86,3 +86,40 @@ async def test_a_read_only_api_token_reads_everywhere_and_changes_nothing_anywhe
         ),
     ]
     assert [w.status for w in writes] == [403, 403, 403]
+
+
+async def test_signing_out_everywhere_shuts_the_console_tokens_out_of_every_service(
+    env: dict[str, Any], start_service: Callable[..., Awaitable[Client]]
+) -> None:
+    site = "https://meet.example.org"
+    meeting_settings = settings_of(MeetingSettings, env, public_url=site)
+    meeting = await start_service(meeting_app(meeting_settings))
+    resolution = await start_service(resolution_app(settings_of(ResolutionSettings, env)))
+    notifier = await start_service(notifier_app(notifier_settings(env)))
+    email = "btc@quatest2.example.org"
+    await create_organiser(meeting_settings, "QUATEST 2", "Ban tổ chức", email, "mật-khẩu-đủ-dài")
+    signed = await meeting.post("/auth/sign-in", json={"email": email, "password": "mật-khẩu-đủ-dài"})
+    browser = {
+        "Cookie": f"__Host-hoinghi_session={signed.cookies['__Host-hoinghi_session'].value}",
+        "X-CSRF-Token": (await signed.json())["csrf_token"],
+        "Origin": site,
+    }
+    meeting.session.cookie_jar.clear()
+    token = (await (await meeting.post("/auth/token", headers=browser)).json())["token"]
+    auth = {"Authorization": f"Bearer {token}"}
+
+    async def statuses() -> list[int]:
+        answers = [
+            await meeting.get("/api/v1/meetings", headers=auth),
+            await resolution.get("/api/v1/directives", headers=auth),
+            await notifier.get("/api/v1/subscriptions", headers=auth),
+        ]
+        return [a.status for a in answers]
+
+    assert await statuses() == [200, 200, 200]
+    assert (await meeting.post("/auth/sign-out-everywhere", headers=browser)).status == 200
+
+    async def refused_everywhere() -> bool:
+        return await statuses() == [401, 401, 401]
+
+    await wait_for(refused_everywhere, timeout=15, what="every service to refuse the signed-out console token")

@@ -3,6 +3,7 @@ ending every other session)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
@@ -149,3 +150,22 @@ async def test_reset_requests_for_one_address_are_limited(
     for _ in range(5):
         assert (await client.post("/auth/password-reset", json={"email": account.email})).status == 202
     assert await resets_of(database_url) == [account.email] * 3
+
+
+async def test_twin_requests_with_one_reset_link_set_one_password(
+    client: Client, meeting_settings: Settings, tap: EventTap, env: dict[str, Any]
+) -> None:
+    account = await new_account(meeting_settings)
+    assert (await client.post("/auth/password-reset", json={"email": account.email})).status == 202
+    token = await reset_link(tap, env, account.email)
+    twins = await asyncio.gather(
+        *(
+            client.post("/auth/password-reset/complete", json={"token": token, "password": f"{NEW_PASSWORD}-{i}"})
+            for i in range(2)
+        )
+    )
+    assert sorted(t.status for t in twins) == [200, 410]
+    [winner] = [i for i, t in enumerate(twins) if t.status == 200]
+    client.session.cookie_jar.clear()
+    assert (await sign_in_as(client, account.email, f"{NEW_PASSWORD}-{winner}")).status == 200
+    assert (await sign_in_as(client, account.email, f"{NEW_PASSWORD}-{1 - winner}")).status == 401

@@ -3,12 +3,13 @@ console's bearer tokens."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 
 import asyncpg
 
-from meeting_svc import db
+from meeting_svc import accounts_db, db
 from meeting_svc.settings import Settings
 from tests.conftest import MovableClock
 from tests.meeting.conftest import Client
@@ -176,3 +177,34 @@ async def test_the_login_page_and_home(client: Client, meeting_settings: Setting
     browser = await signed_in(client, await new_account(meeting_settings))
     home = await client.get("/", headers=browser.headers(csrf=None, origin=None), allow_redirects=False)
     assert (home.status, home.headers["Location"]) == (302, "/organiser")
+
+
+async def test_the_sweep_forgets_only_what_can_no_longer_matter(
+    client: Client, meeting_settings: Settings, database_url: str
+) -> None:
+    account = await new_account(meeting_settings)
+    ended, live = await signed_in(client, account), await signed_in(client, account)
+    await console_token(client, ended)
+    assert (await client.post("/auth/sign-out", headers=ended.headers())).status == 204
+    assert (await sign_in_as(client, "ghost@quatest2.example", "a-wrong-password")).status == 401
+    pool = await asyncpg.create_pool(database_url, server_settings={"search_path": "meeting"}, min_size=1)
+    try:
+        await accounts_db.sweep(pool, dt.datetime.now(dt.UTC) + dt.timedelta(days=1, hours=1))
+        sessions = await pool.fetch("select id_sha256 from organiser_sessions")
+        failures = await pool.fetchval("select count(*) from sign_in_failures")
+        consoles = await pool.fetchval("select count(*) from organiser_tokens where purpose = 'console'")
+        apis = await pool.fetchval("select count(*) from organiser_tokens where purpose = 'api'")
+    finally:
+        await pool.close()
+    # the ended session goes; the live one (12 hours, not yet a day past its end) stays
+    assert [r["id_sha256"] for r in sessions] == [db.sha256(live.session_id)]
+    assert failures == 0 and consoles == 0 and apis == 1
+
+
+async def test_concurrent_guesses_are_each_counted_before_any_is_checked(
+    client: Client, meeting_settings: Settings
+) -> None:
+    account = await new_account(meeting_settings)
+    answers = await asyncio.gather(*(sign_in_as(client, account.email, f"guess-{i:04d}-wrong") for i in range(12)))
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [401] * 5 + [429] * 7  # five guesses checked, whatever their timing

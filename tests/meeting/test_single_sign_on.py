@@ -151,6 +151,20 @@ async def test_an_id_token_with_another_nonce_is_refused(sso: tuple[Client, str]
     assert COOKIE not in refused.cookies
 
 
+async def test_a_browser_refused_is_sent_back_to_the_sign_in_page(sso: tuple[Client, str]) -> None:
+    client, _ = sso
+    location, state_cookie = await begin(client)
+    answer = await at_provider(location, "an@quatest2.example", nonce="a-nonce-we-never-made")
+    refused = await client.get(
+        "/auth/oidc/callback",
+        params=answer,
+        headers={"Cookie": f"{SSO_COOKIE}={state_cookie}", "Accept": "text/html,application/xhtml+xml"},
+        allow_redirects=False,
+    )
+    assert (refused.status, refused.headers["Location"]) == (302, "/login?error=sso")
+    assert COOKIE not in refused.cookies
+
+
 async def test_an_email_domain_not_mapped_is_refused(sso: tuple[Client, str]) -> None:
     client, _ = sso
     location, state_cookie = await begin(client)

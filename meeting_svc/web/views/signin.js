@@ -65,10 +65,25 @@ const TEXT = {
 let lang = localStorage.getItem(languageKey) === "en" ? "en" : "vi";
 const t = () => TEXT[lang];
 const app = document.getElementById("app");
-const fragment = new URLSearchParams(location.hash.slice(1));
-const resetToken = fragment.get("reset");
-if (location.hash) history.replaceState(null, "", location.pathname + location.search);
-let view = resetToken ? "reset" : "signIn";
+let resetToken = null;
+let view = "signIn";
+
+// A reset link's secret, taken from the fragment and removed from the address bar (and history) at once;
+// also when the link is opened over this very page, which then is not loaded again.
+function takeResetLink() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("reset");
+  if (location.hash) history.replaceState(null, "", location.pathname + location.search);
+  if (token) {
+    resetToken = token;
+    view = "reset";
+  }
+  return Boolean(token);
+}
+
+takeResetLink();
+window.addEventListener("hashchange", () => {
+  if (takeResetLink()) show();
+});
 let session = null;
 let notice = new URLSearchParams(location.search).get("error") ? "ssoFailed" : null;
 
@@ -100,7 +115,7 @@ function form(onsubmit, ...children) {
 async function signIn(formElement) {
   const body = { email: formElement.email.value.trim(), password: formElement.password.value };
   const { response, data } = await auth("/auth/sign-in", { body });
-  if (!response.ok) return show(message(response, data));
+  if (!response.ok) return say(message(response, data));
   location.assign(config.console);
 }
 
@@ -114,7 +129,7 @@ async function completeReset(formElement) {
   const { response, data } = await auth("/auth/password-reset/complete", {
     body: { token: resetToken, password: formElement.password.value },
   });
-  if (!response.ok) return show(message(response, data));
+  if (!response.ok) return say(message(response, data));
   location.assign(config.console);
 }
 
@@ -155,6 +170,14 @@ function content() {
   ];
 }
 
+// A message in the live region, leaving the form (and what was typed in it) as it is.
+function say(text, kind = "error") {
+  const region = document.getElementById("notice");
+  region.className = kind;
+  region.setAttribute("role", kind === "error" ? "alert" : "status");
+  region.textContent = text;
+}
+
 function show(text = null, kind = "error") {
   if (text === null && notice) text = t()[notice];
   notice = null;
@@ -165,7 +188,7 @@ function show(text = null, kind = "error") {
       h("h1", { tabindex: "-1" }, words.title),
       h("button", { type: "button", class: "secondary", lang: lang === "vi" ? "en" : "vi",
         onclick: () => { lang = lang === "vi" ? "en" : "vi"; localStorage.setItem(languageKey, lang); show(); } }, words.other)),
-    h("p", { class: kind, role: kind === "error" ? "alert" : "status", "aria-live": "polite" }, text || ""),
+    h("p", { id: "notice", class: kind, role: kind === "error" ? "alert" : "status", "aria-live": "polite" }, text || ""),
     h("section", { class: "card" }, ...content()),
   );
   const first = app.querySelector("input") || app.querySelector("h1");
