@@ -272,6 +272,7 @@ def report(loaded: Loaded, meeting_api: str) -> None:
         f" {loaded.organiser_password}"
         if loaded.organiser_email
         else "  organiser sign-in: none in this state (delete .run/seed.json to load the conference afresh)",
+        f"  organiser console: {meeting_api.removesuffix('/api/v1')}/organiser",
         f"  chair {ref.chair.name}: {loaded.invites[ref.chair.email or '']}",
         f"  secretary {secretary.name}: {loaded.invites[secretary.email or '']}",
     ]

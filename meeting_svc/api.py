@@ -203,6 +203,38 @@ class Participant(msgspec.Struct, kw_only=True):
 
 class ParticipantList(msgspec.Struct, kw_only=True):
     items: list[Participant]
+    total: int | None = None  # how many match the query (the items are one page of them)
+
+
+class ImportRow(msgspec.Struct, kw_only=True):
+    row: int
+    name: str
+    email: str | None
+    department_id: uuid.UUID | None
+    role: Role
+    weight: int
+    language: Language
+
+
+class ImportProblem(msgspec.Struct, kw_only=True):
+    row: int  # 0: the file or its header
+    field: str
+    detail: str
+
+
+class ImportPreview(msgspec.Struct, kw_only=True):
+    """What importing the same file would do; nothing is written."""
+
+    rows: list[ImportRow]
+    errors: list[ImportProblem]
+    importable: bool
+
+
+class MeetingDuplicate(Request, kw_only=True):
+    title: BilingualText
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    participants: bool = True  # the people with their departments, roles and weights (fresh invite links)
 
 
 class ImportResult(msgspec.Struct, kw_only=True):
@@ -228,6 +260,9 @@ class InvitationStatus(msgspec.Struct, kw_only=True):
     status: Literal["not_sent", "sent"]  # sent: handed to the notifier, which emails it
     times_sent: int
     last_sent_at: dt.datetime | None
+    rsvp: Rsvp | None = None
+    opened_at: dt.datetime | None = None  # first time the personal link was exchanged for a session
+    link_active: bool = True  # false once the invite is revoked
 
 
 class InvitationList(msgspec.Struct, kw_only=True):
@@ -258,6 +293,11 @@ class Attendance(msgspec.Struct, kw_only=True):
     present_count: int
     present_weight: int
     present: list[uuid.UUID]
+    # the voting roll (chairs, voting members, representatives) and how much of it is in the room
+    eligible_count: int = 0
+    eligible_weight: int = 0
+    present_voting_count: int = 0
+    present_voting_weight: int = 0
 
 
 class ContributionRequestCreate(Request, kw_only=True):
@@ -323,7 +363,17 @@ class ContributionStatus(msgspec.Struct, kw_only=True):
     revisions: int
     deadline: dt.datetime
     submission_id: uuid.UUID | None = None  # the department's report, once submitted
+    reminded_at: dt.datetime | None = None  # the secretariat's last reminder to the department
 
 
 class ContributionStatusList(msgspec.Struct, kw_only=True):
     items: list[ContributionStatus]
+
+
+class ReminderSend(Request, kw_only=True):
+    # default: every department addressed that has not submitted
+    department_ids: Annotated[list[uuid.UUID], msgspec.Meta(min_length=1)] | None = None
+
+
+class Reminded(msgspec.Struct, kw_only=True):
+    department_ids: list[uuid.UUID]  # reminded now (none when every department has submitted)

@@ -6,7 +6,7 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import accounts_db, db, routes, signin_page, webclient
+from meeting_svc import accounts_db, console, db, routes, signin_page, webclient
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.positions import answer_positions
 from meeting_svc.room_polls import apply_poll_event
@@ -101,6 +101,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     else:
         log.warning("INVITE_SEAL_PUBLIC_KEY is not set: invitation emails will carry no personal link")
     routes.setup(app)
-    signin_page.setup(app, webclient.setup(app, settings))
+    assets, files = webclient.setup(app, settings)
+    signin_page.setup(app, assets)
+    console.setup(app, assets, files)
     openapi.serve(app, OPENAPI.document())
     return app

@@ -20,7 +20,8 @@ MEETING_COLUMNS = (
 )
 PARTICIPANT_COLUMNS = (
     "p.id, p.meeting_id, p.name, p.email, p.department_id, p.role, p.weight, p.language, p.rsvp, p.present,"
-    " p.invitation_status, p.invitations_sent, p.invitation_sent_at,"
+    " p.invitation_status, p.invitations_sent, p.invitation_sent_at, p.invite_opened_at,"
+    " p.invite_sha256 is not null as link_active,"
     " (select holder_id from proxies x where x.principal_id = p.id) as proxy_holder_id,"
     " (select d.parent_id from departments d where d.id = p.department_id) as block_id"
 )

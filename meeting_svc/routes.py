@@ -33,6 +33,21 @@ IMPORT_DOC = (
     "UTF-8 (a BOM is fine), header `name,email,department,role,weight,language`; department by code or name."
     " On any bad row: 422 with `errors: [{row, field, detail}]` and nothing created."
 )
+DUPLICATE_DOC = (
+    "Copies the description, venue, online link and agenda, and (unless `participants` is false) the people with"
+    " their departments, roles, weights and languages, each with a new invite link; RSVPs, attendance, reports,"
+    " resolutions and votes stay with the original. The copy is a draft: nothing is emailed until it is scheduled."
+)
+PEOPLE_QUERY = {
+    "q": "part of the name (or of the email, for those who see emails)",
+    "department_id": "a department, or a block with its departments",
+    "role": "chair|secretary|voting_member|department_representative|observer",
+    "rsvp": "attending|declined|tentative|none",
+    "present": "true|false",
+    "sort": "name|-name|department|role|rsvp|present",
+    "limit": "1-2000 (default: all)",
+    "offset": "rows to skip",
+}
 SUBMIT_DOC = (
     "Markdown body, rendered sanitised into `body_html`. After the deadline: 409 unless the request allows late"
     " reports (then flagged `late`)."
@@ -102,6 +117,21 @@ OPERATIONS: list[tuple[Operation, object]] = [
         meetings.list_meetings,
     ),
     (Operation("GET", ONE, "A meeting with its agenda", "meetings", response=api.Meeting), meetings.get_meeting),
+    (
+        Operation(
+            "POST",
+            ONE + "/duplicate",
+            "A new draft from this meeting as a template",
+            "meetings",
+            request=api.MeetingDuplicate,
+            response=api.Meeting,
+            status=201,
+            errors=(400, 401, 403, 404, 422),
+            headers=CREATE,
+            description=DUPLICATE_DOC,
+        ),
+        meetings.duplicate_meeting,
+    ),
     (
         Operation(
             "PATCH",
@@ -246,8 +276,28 @@ OPERATIONS: list[tuple[Operation, object]] = [
         participants.import_participants,
     ),
     (
-        Operation("GET", PEOPLE, "The meeting's participants", "participants", response=api.ParticipantList),
+        Operation(
+            "GET",
+            PEOPLE,
+            "The meeting's participants: search, filter, sort, page",
+            "participants",
+            response=api.ParticipantList,
+            query=PEOPLE_QUERY,
+        ),
         participants.list_participants,
+    ),
+    (
+        Operation(
+            "POST",
+            PEOPLE + ":preview",
+            "What importing this CSV would do, writing nothing",
+            "participants",
+            request="text/csv",
+            response=api.ImportPreview,
+            errors=(400, 401, 403, 404, 413),
+            description="The same file and checks as `participants:import`; every row and every problem, per row.",
+        ),
+        participants.preview_import,
     ),
     (
         Operation("GET", PERSON, "One participant", "participants", response=api.Participant),
@@ -444,6 +494,22 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "GET", SUBMISSION + "/revisions", "Every revision of a report", "contributions", response=api.RevisionList
         ),
         contributions.list_revisions,
+    ),
+    (
+        Operation(
+            "POST",
+            REQUEST + "/reminders",
+            "Remind departments of a contribution request by email",
+            "contributions",
+            request=api.ReminderSend,
+            body_required=False,
+            response=api.Reminded,
+            status=202,
+            errors=(400, 401, 403, 404, 409, 422),
+            headers=CREATE,
+            description="Without `department_ids`: every department addressed that has not submitted a report.",
+        ),
+        contributions.send_reminder,
     ),
     (
         Operation(

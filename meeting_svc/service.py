@@ -76,6 +76,7 @@ class ParticipantRow:
     role: str
     weight: int
     language: str
+    row: int = 0  # its data row in the file (1-based)
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def parse_participants(data: bytes, departments: dict[str, uuid.UUID]) -> tuple[
         if row_errors:
             errors += row_errors
         else:
-            rows.append(ParticipantRow(name, email, department_id, role, weight, language))
+            rows.append(ParticipantRow(name, email, department_id, role, weight, language, n))
     if not rows and not errors:
         errors.append(RowError(0, "file", "no participant rows"))
     return rows, errors

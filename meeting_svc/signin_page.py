@@ -10,7 +10,7 @@ from aiohttp import web
 from meeting_svc import accounts, accounts_db
 from meeting_svc.views.access import CLOCK, SETTINGS, pool
 
-CONSOLE_PATH = "/console"  # where a signed-in organiser goes from `/`
+CONSOLE_PATH = "/organiser"  # where a signed-in organiser goes from `/` (the console)
 
 PAGE = """<!doctype html>
 <html lang="vi">

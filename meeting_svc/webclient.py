@@ -50,10 +50,14 @@ def content_security_policy() -> str:
     )
 
 
-def setup(app: web.Application, settings: Settings) -> str:
-    """Adds the pages and files; answers the versioned prefix of the files, for the other pages."""
+def setup(app: web.Application, settings: Settings) -> tuple[str, list[str]]:
+    """Returns the assets' versioned prefix and names, for the other pages served from them (the console)."""
     assets, files = webassets.setup(app)
-    html = page(assets, [name for name in files if name.endswith(".js") and name not in ("app.js", "display.js")])
+    # the console's modules are the console page's to preload, not the participant's; the display page has its own entry
+    html = page(
+        assets,
+        [n for n in files if n.endswith(".js") and n not in ("app.js", "display.js") and not n.startswith("console/")],
+    )
     # the room's screen of a display link: the same shell with its own entry (the code stays in the fragment)
     display_html = html.replace(f"{assets}app.js", f"{assets}display.js")
     policy = content_security_policy()
@@ -94,4 +98,4 @@ def setup(app: web.Application, settings: Settings) -> str:
     app.router.add_get("/meetings/{page}/projector", meeting_page)  # the script tells the views apart
     app.router.add_get("/display", display_page)
     app.router.add_get("/favicon.ico", favicon)
-    return assets
+    return assets, files

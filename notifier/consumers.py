@@ -184,6 +184,22 @@ class EventHandler:
                     topic=lambda lang, r=request: pick(r["topic_vi"], r["topic_en"], lang) if r else "",
                     deadline=event.deadline,
                 )
+            case ev.ContributionReminded():
+                request = await read_model.contribution_request(conn, event.request_id)
+                people = await read_model.recipients(
+                    conn, event.meeting_id, departments=event.department_ids, role="department_representative"
+                )
+                # before the deadline the reminder says it is near; after it, that the report is overdue
+                await queue(
+                    conn,
+                    "contribution_deadline_near" if event.occurred_at < event.deadline else "contribution_overdue",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    topic=lambda lang, r=request: pick(r["topic_vi"], r["topic_en"], lang) if r else "",
+                    deadline=event.deadline,
+                )
             case ev.PollOpened():
                 people = await read_model.recipients(conn, event.meeting_id)
                 people = [p for p in people if p["role"] != "observer"]

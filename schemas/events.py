@@ -391,6 +391,14 @@ class ContributionOverdue(Event, frozen=True, kw_only=True, tag="contribution.ov
     deadline: dt.datetime
 
 
+class ContributionReminded(Event, frozen=True, kw_only=True, tag="contribution.reminded"):
+    """The secretariat reminded these departments (those without a report, unless it chose) of a request."""
+
+    request_id: uuid.UUID
+    department_ids: list[uuid.UUID]
+    deadline: dt.datetime
+
+
 # --- resolutions, amendments, polls -------------------------------------------------------------
 
 
@@ -598,6 +606,7 @@ AnyEvent = (
     | ContributionSubmitted
     | ContributionRevised
     | ContributionOverdue
+    | ContributionReminded
     | ResolutionDrafted
     | ResolutionAmended
     | AmendmentProposed

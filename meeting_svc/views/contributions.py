@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
-from meeting_svc import api, db, service
+from meeting_svc import api, db, db_roster, service
 from meeting_svc.views.access import STAFF, actor, caller, editable, pool, publish, require, visible_meeting
 from meeting_svc.views.bodies import request_body, revision_body, submission_body
 from schemas import events as ev
@@ -217,6 +217,7 @@ async def contribution_status(request: web.Request) -> web.Response:
     meeting = await visible_meeting(request, claims)
     now = dt.datetime.now(dt.UTC)
     rows = await db.contribution_status(pool(request), meeting["id"])
+    reminded = await db_roster.reminded(pool(request), meeting["id"])
     items = [
         api.ContributionStatus(
             request_id=r["request_id"],
@@ -227,7 +228,59 @@ async def contribution_status(request: web.Request) -> web.Response:
             revisions=r["revisions"],
             deadline=r["deadline"],
             submission_id=r["submission_id"],
+            reminded_at=reminded.get((r["request_id"], r["department_id"])),
         )
         for r in rows
     ]
     return json_response(api.ContributionStatusList(items=items))
+
+
+async def send_reminder(request: web.Request) -> web.Response:
+    """Remind the departments addressed by a request (by default those without a report) by email. A retry
+    with the same Idempotency-Key (a double click, a lost answer) gets the first answer and sends nothing."""
+    claims = await caller(request)
+    require(claims, STAFF, "reminding departments")
+    raw = await request.read()
+    body = await read_json(request, api.ReminderSend) if raw else api.ReminderSend()
+    async with pool(request).acquire() as conn, conn.transaction():
+        meeting = await visible_meeting(request, claims, lock_conn=conn)
+        editable(meeting)
+        rid = parse_uuid(request.match_info["request_id"], "contribution request")
+        row = await db.request(conn, meeting["id"], rid)
+        if row is None:
+            raise Problem(404, "Not found", "no such contribution request")
+        addressed = list(row["department_ids"])
+        if body.department_ids is not None:
+            for n, dep in enumerate(body.department_ids):
+                if dep not in addressed:
+                    raise Problem(
+                        422,
+                        "Not addressed",
+                        "the request does not address this department",
+                        field=f"department_ids[{n}]",
+                    )
+
+        async def remind(conn: asyncpg.Connection) -> web.Response:
+            if body.department_ids is not None:
+                chosen = list(dict.fromkeys(body.department_ids))
+            else:
+                status = await db.contribution_status(conn, meeting["id"])
+                submitted = {r["department_id"] for r in status if r["request_id"] == rid and r["revisions"]}
+                chosen = [d for d in addressed if d not in submitted]
+            if chosen:
+                await db_roster.remind(conn, rid, chosen)
+                await publish(
+                    request,
+                    conn,
+                    new_event(
+                        ev.ContributionReminded,
+                        meeting_id=meeting["id"],
+                        actor=actor(claims),
+                        request_id=rid,
+                        department_ids=chosen,
+                        deadline=row["deadline"],
+                    ),
+                )
+            return json_response(api.Reminded(department_ids=chosen), 202)
+
+        return await idempotent(request, conn, str(meeting["id"]), raw, remind)

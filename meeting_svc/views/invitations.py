@@ -102,6 +102,9 @@ def status_body(row: Any) -> api.InvitationStatus:
         status=row["invitation_status"],
         times_sent=row["invitations_sent"],
         last_sent_at=row["invitation_sent_at"],
+        rsvp=row["rsvp"],
+        opened_at=row["invite_opened_at"],
+        link_active=row["link_active"],
     )
 
 

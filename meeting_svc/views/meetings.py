@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import asyncpg
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db, service
+from meeting_svc import api, db, db_roster, service
 from meeting_svc.views.access import (
     actor,
     caller,
@@ -21,8 +22,9 @@ from meeting_svc.views.access import (
     visible,
     visible_meeting,
 )
-from meeting_svc.views.bodies import meeting_body, meeting_fact
+from meeting_svc.views.bodies import agenda_event_item, meeting_body, meeting_fact
 from meeting_svc.views.invitations import release
+from meeting_svc.views.participants import invite_all
 from meeting_svc.views.room import end_meeting_item
 from schemas import events as ev
 from schemas.codec import new_event
@@ -32,7 +34,10 @@ from servicekit.http import Problem, check_if_match, convert_query, etag, json_r
 from servicekit.idempotency import idempotent
 
 
-def meeting_values(body: api.MeetingCreate | api.MeetingPatch, base: dict[str, Any] | None = None) -> dict[str, Any]:
+def meeting_values(
+    body: api.MeetingCreate | api.MeetingPatch | api.MeetingDuplicate,
+    base: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     v = dict(base or {})
     given = {f: getattr(body, f) for f in body.__struct_fields__ if not isinstance(getattr(body, f), msgspec.UnsetType)}
     if "title" in given:
@@ -81,6 +86,45 @@ async def create_meeting(request: web.Request) -> web.Response:
             await publish(request, conn, meeting_fact(ev.MeetingCreated, row, claims))
             return json_response(
                 meeting_body(row, []), 201, {"Location": f"/api/v1/meetings/{row['id']}", "ETag": etag(row["version"])}
+            )
+
+        return await idempotent(request, conn, str(claims.org), raw, create)
+
+
+async def duplicate_meeting(request: web.Request) -> web.Response:
+    """Last year's meeting as this year's draft: description, venue, link, agenda and (unless asked not
+    to) the people with their departments, roles and weights. Nothing of what happened in it (RSVPs,
+    attendance, reports, resolutions, votes) comes along; everyone gets a new invite link."""
+    claims = await organiser(request)
+    raw = await request.read()
+    body = await read_json(request, api.MeetingDuplicate)
+    async with pool(request).acquire() as conn, conn.transaction():
+        source = await visible_meeting(request, claims)
+        values = meeting_values(body, {k: source[k] for k in db.MEETING_FIELDS})
+
+        async def create(conn: asyncpg.Connection) -> web.Response:
+            row = await db_roster.copy_meeting(conn, source["id"], claims.org, values)
+            items = await db_roster.copy_agenda(conn, source["id"], row["id"])
+            await publish(
+                request,
+                conn,
+                meeting_fact(ev.MeetingCreated, row, claims),
+                *(
+                    new_event(ev.AgendaItemAdded, meeting_id=row["id"], actor=actor(claims), item=agenda_event_item(a))
+                    for a in items
+                ),
+            )
+            if body.participants:
+                people = [
+                    (uuid.uuid4(), p["name"], p["email"], p["department_id"], p["role"], p["weight"], p["language"])
+                    for p in await db.participants(conn, source["id"])
+                ]
+                if people:
+                    await invite_all(request, conn, claims, row, people)
+            return json_response(
+                meeting_body(row, items),
+                201,
+                {"Location": f"/api/v1/meetings/{row['id']}", "ETag": etag(row["version"])},
             )
 
         return await idempotent(request, conn, str(claims.org), raw, create)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import asyncpg
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db, join, service
+from meeting_svc import api, db, db_roster, join, service
 from meeting_svc.views.access import (
     SIGNER,
     WINDOW,
@@ -26,8 +26,9 @@ from meeting_svc.views.bodies import participant_body, participant_fact
 from meeting_svc.views.invitations import invite_expiry, new_invite, release, sealer, sends_at_once
 from schemas import events as ev
 from schemas.codec import new_event
-from schemas.events import VOTING_ROLES, Event
-from servicekit.http import Problem, json_response, parse_uuid, read_json
+from schemas.events import VOTING_ROLES, Event, Role, Rsvp
+from servicekit.fields import LINE_PATTERN, Request
+from servicekit.http import Problem, convert_query, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.tokens import Claims
 
@@ -99,16 +100,27 @@ async def import_participants(request: web.Request) -> web.Response:
         return await idempotent(request, conn, str(meeting["id"]), data, create)
 
 
-async def importable_rows(
+async def checked_rows(
     conn: asyncpg.Connection, claims: Claims, meeting: Any, data: bytes
-) -> list[service.ParticipantRow]:
-    """The CSV's rows, all of them valid and none already invited; or a 422 listing every problem."""
+) -> tuple[list[service.ParticipantRow], list[service.RowError]]:
+    """The CSV's rows and every problem with them, including emails already invited."""
     keys: dict[str, uuid.UUID] = {}
     for d in await db.departments(conn, claims.org):
         for key in (d["code"], d["name_vi"], d["name_en"]):
             if key:
                 keys[key.lower()] = d["id"]
     rows, errors = service.parse_participants(data, keys)
+    existing = {p["email"].lower() for p in await db.participants(conn, meeting["id"]) if p["email"]}
+    taken = [r.row for r in rows if r.email and r.email.lower() in existing]
+    errors += [service.RowError(n, "email", "already a participant") for n in taken]
+    return rows, sorted(errors, key=lambda e: e.row)
+
+
+async def importable_rows(
+    conn: asyncpg.Connection, claims: Claims, meeting: Any, data: bytes
+) -> list[service.ParticipantRow]:
+    """The CSV's rows, all of them valid and none already invited; or a 422 listing every problem."""
+    rows, errors = await checked_rows(conn, claims, meeting, data)
     if errors:
         raise Problem(
             422,
@@ -117,24 +129,66 @@ async def importable_rows(
             field=errors[0].field,
             errors=[{"row": e.row, "field": e.field, "detail": e.detail} for e in errors],
         )
-    existing = {p["email"].lower() for p in await db.participants(conn, meeting["id"]) if p["email"]}
-    taken = [n for n, r in enumerate(rows, start=1) if r.email and r.email.lower() in existing]
-    if taken:
-        raise Problem(
-            422,
-            "Invalid CSV",
-            "email already invited to this meeting; nothing was imported",
-            field="email",
-            errors=[{"row": n, "field": "email", "detail": "already a participant"} for n in taken],
-        )
     return rows
+
+
+async def preview_import(request: web.Request) -> web.Response:
+    """The import's answer without the import: every row as it would be created and every problem."""
+    claims = await organiser(request)
+    data = await request.read()
+    async with pool(request).acquire() as conn:
+        meeting = await visible_meeting(request, claims)
+        rows, errors = await checked_rows(conn, claims, meeting, data)
+    return json_response(
+        api.ImportPreview(
+            rows=[
+                api.ImportRow(
+                    row=r.row,
+                    name=r.name,
+                    email=r.email,
+                    department_id=r.department_id,
+                    role=r.role,
+                    weight=r.weight,
+                    language=r.language,
+                )
+                for r in rows
+            ],
+            errors=[api.ImportProblem(row=e.row, field=e.field, detail=e.detail) for e in errors],
+            importable=not errors and meeting["status"] in service.EDITABLE,
+        )
+    )
+
+
+class ParticipantQuery(Request, kw_only=True):
+    q: Annotated[str, msgspec.Meta(max_length=200, pattern=LINE_PATTERN)] | None = None
+    department_id: uuid.UUID | None = None
+    role: Role | None = None
+    rsvp: Rsvp | Literal["none"] | None = None
+    present: bool | None = None
+    sort: Literal["name", "-name", "department", "role", "rsvp", "present"] = "name"
+    limit: Annotated[int, msgspec.Meta(ge=1, le=2000)] | None = None
+    offset: Annotated[int, msgspec.Meta(ge=0)] = 0
 
 
 async def list_participants(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
-    rows = await db.participants(pool(request), meeting["id"])
-    return json_response(api.ParticipantList(items=[participant_body(r, seen_by=claims) for r in rows]))
+    q = convert_query(dict(request.query), ParticipantQuery)
+    # only those who see contact details may search by them (matching would reveal them otherwise)
+    search_email = service.sees_contact_details(claims, uuid.UUID(int=0))
+    found = db_roster.RosterFilter(
+        text=q.q.strip() if q.q else None,
+        search_email=search_email,
+        department_id=q.department_id,
+        role=q.role,
+        rsvp=q.rsvp,
+        present=q.present,
+        sort=q.sort,
+        limit=q.limit,
+        offset=q.offset,
+    )
+    total, rows = await db_roster.roster(pool(request), meeting["id"], found)
+    return json_response(api.ParticipantList(items=[participant_body(r, seen_by=claims) for r in rows], total=total))
 
 
 async def target_participant(
@@ -271,6 +325,7 @@ async def create_session(request: web.Request) -> web.Response:
         epoch=row["session_epoch"],
     )
     token = request.app[SIGNER].sign(claims)
+    await db_roster.mark_invite_opened(pool(request), row["id"])
     return json_response(
         api.Session(token=token, expires_at=expires, meeting_id=row["meeting_id"], participant=participant_body(row)),
         201,

@@ -359,6 +359,16 @@ async def prepare(stack: Stack, row: Row) -> Call:
             body = {"presenter": "Thư ký"}
         case ("POST", "/api/v1/meetings/{meeting_id}/participants"):
             body = {"name": "Khách mời", "role": "observer"}
+        case ("POST", "/api/v1/meetings/{meeting_id}/duplicate"):
+            body = {
+                "title": {"vi": "Họp lại"},
+                "starts_at": STARTS.isoformat(),
+                "ends_at": (STARTS + dt.timedelta(hours=1)).isoformat(),
+                "participants": False,
+            }
+        case ("POST", "/api/v1/meetings/{meeting_id}/participants:preview"):
+            data = "name,role\nNgười xem trước,observer\n".encode()
+            headers = {"Content-Type": "text/csv"}
         case ("POST", "/api/v1/meetings/{meeting_id}/participants:import"):
             data = f"name,role\nNgười {uuid.uuid4().hex[:6]},observer\n".encode()
             headers = {"Content-Type": "text/csv"}

@@ -134,3 +134,46 @@ async def test_late_reports_and_overdue_notice(
     status = await ok(await client.get(f"/api/v1/meetings/{mid}/contributions", headers=org.organiser.auth))
     states = {(s["request_id"], s["department_id"]): s["status"] for s in status["items"]}
     assert states == {(strict["id"], dl): "overdue", (lenient["id"], dl): "late", (lenient["id"], tn): "overdue"}
+
+
+async def test_reminders_go_to_departments_without_a_report_and_show_in_the_tracker(
+    client: Client, org: Org, tap: EventTap
+) -> None:
+    dl = await block(client, org, "DL", "Khối Đo lường")
+    tn = await block(client, org, "TN", "Khối Thử nghiệm")
+    nv = await block(client, org, "NV", "Khối Nghiệp vụ")
+    mid = (await new_meeting(client, org))["id"]
+    rep = await representative(client, org, mid, dl, "Đại diện Đo lường")
+    member = await join(client, await invite(client, org, mid, name="Thành viên"))
+    secretary = await join(client, await invite(client, org, mid, name="Thư ký", role="secretary"))
+    deadline = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    requests = f"/api/v1/meetings/{mid}/contribution-requests"
+    req = await ok(
+        await client.post(requests, json=request_body([dl, tn, nv], deadline), headers=org.organiser.auth), 201
+    )
+    await ok(await client.post(f"{requests}/{req['id']}/submissions", json=REPORT, headers=rep.auth), 201)
+
+    url = f"{requests}/{req['id']}/reminders"
+    once = {**secretary.auth, "Idempotency-Key": "remind-1"}
+    sent = await ok(await client.post(url, headers=once), 202)
+    assert sorted(sent["department_ids"]) == sorted([tn, nv])  # DL has submitted
+    event = await tap.wait("contribution.reminded", request_id=uuid.UUID(req["id"]))
+    assert sorted(map(str, event.department_ids)) == sorted([tn, nv])  # type: ignore[attr-defined]
+    again = await client.post(url, headers=once)  # a double click: the first answer, nothing sent again
+    assert (again.status, again.headers.get("Idempotent-Replayed")) == (202, "true")
+    tracker = await ok(await client.get(f"/api/v1/meetings/{mid}/contributions", headers=org.organiser.auth))
+    reminded = {s["department_id"]: s["reminded_at"] for s in tracker["items"]}
+    assert reminded[dl] is None and reminded[tn] is not None and reminded[nv] is not None
+
+    one = await ok(await client.post(url, json={"department_ids": [nv]}, headers=org.organiser.auth), 202)
+    assert one["department_ids"] == [nv]
+    await tap.wait("contribution.reminded", department_ids=[uuid.UUID(nv)])
+    assert len(tap.of_type("contribution.reminded")) == 2  # the replay published nothing
+    elsewhere = await client.post(url, json={"department_ids": [str(uuid.uuid4())]}, headers=org.organiser.auth)
+    assert (elsewhere.status, (await elsewhere.json())["field"]) == (422, "department_ids[0]")
+    assert (await client.post(url, headers=member.auth)).status == 403
+    unknown = await client.post(f"{requests}/{uuid.uuid4()}/reminders", headers=org.organiser.auth)
+    assert unknown.status == 404
+    await ok(await client.post(f"/api/v1/meetings/{mid}/cancel", headers=org.organiser.auth))
+    closed = await client.post(url, headers=org.organiser.auth)
+    assert closed.status == 409

@@ -102,7 +102,7 @@ async def test_single_sign_on_signs_an_allowed_domain_in_to_its_organisation(sso
     answer = await at_provider(location, "an@quatest2.example")
     back = await come_back(client, answer, state_cookie)
     assert back.status == 302, await back.text()
-    assert back.headers["Location"] == "/console"
+    assert back.headers["Location"] == "/organiser"
     session_id = back.cookies[COOKIE].value
     me = await client.get("/auth/session", headers={"Cookie": f"{COOKIE}={session_id}"})
     body = await me.json()

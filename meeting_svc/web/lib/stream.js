@@ -5,20 +5,25 @@ import { config, meetingId, state } from "./state.js";
 
 // Calls onEvent(type, data) for each event, onLive(true/false) as the connection comes and goes, and
 // onResume() after a reconnect (what changed meanwhile is in the resumed stream, unless it expired).
-export async function follow({ onEvent, onLive, onResume }) {
+// `meeting` is the page's meeting unless given (the console follows the one it shows); `stopped()`
+// says when the caller has moved on and the stream should end. `final` are the answers that end it: the
+// console keeps trying on 404, as the notifier learns of a meeting created a moment ago only when its
+// event arrives.
+export async function follow({ onEvent, onLive, onResume, meeting = meetingId, stopped = () => false, final = [401, 403, 404] }) {
   let lastId = null;
   for (;;) {
     try {
       const headers = { Authorization: `Bearer ${state.session.token}` };
       if (lastId) headers["Last-Event-ID"] = lastId;
-      const response = await fetch(`${config.notifierApi}/api/v1/meetings/${meetingId}/stream`, { headers });
-      if ([401, 403, 404].includes(response.status)) return onLive(false);
+      const response = await fetch(`${config.notifierApi}/api/v1/meetings/${meeting}/stream`, { headers });
+      if (final.includes(response.status)) return onLive(false);
       if (!response.ok) throw new Error(`stream answered ${response.status}`);
       onLive(true);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = "";
       for (;;) {
         const { value, done } = await reader.read();
+        if (stopped()) return reader.cancel();
         if (done) break;
         buffer += value;
         let end;
@@ -38,8 +43,10 @@ export async function follow({ onEvent, onLive, onResume }) {
     } catch (error) {
       console.warn("live stream", error);
     }
+    if (stopped()) return;
     onLive(false);
     await new Promise((resolve) => setTimeout(resolve, 2000));
+    if (stopped()) return;
     onResume();
   }
 }

@@ -1,0 +1,151 @@
+// The agenda editor: add items (kind, presenter, duration), remove them, and reorder by dragging or
+// from the keyboard (Alt+↑ / Alt+↓ on a focused item, or its move buttons). Every reorder is one
+// atomic PUT of the whole order, guarded by the agenda's version.
+
+import { meetingApi } from "../../lib/api.js";
+import { h } from "../../lib/dom.js";
+import { pick, t } from "../i18n.js";
+import { announce, clearProblem, field, showProblem, tabs } from "../ui.js";
+
+const KINDS = ["report", "contribution", "discussion", "vote", "other"];
+
+// `ids` with the item at `from` moved to `to` (both 0-based).
+export function moved(ids, from, to) {
+  const next = ids.slice();
+  const [id] = next.splice(from, 1);
+  next.splice(to, 0, id);
+  return next;
+}
+
+export async function renderAgenda(view, { meetingId, navigate }) {
+  let meeting = await meetingApi(`/meetings/${meetingId}`);
+  const list = h("ol", { class: "agenda-editor", "aria-describedby": "reorder-help" });
+  const problems = h("div");
+  let dragging = null;
+
+  async function reorder(from, to, focusId) {
+    const items = meeting.agenda;
+    if (to < 0 || to >= items.length || from === to) return;
+    clearProblem(problems);
+    try {
+      await meetingApi(`/meetings/${meetingId}/agenda/order`, {
+        method: "PUT",
+        body: { item_ids: moved(items.map((i) => i.id), from, to) },
+        ifMatch: `"${meeting.agenda_version}"`,
+      });
+      meeting = await meetingApi(`/meetings/${meetingId}`);
+      draw();
+      const item = meeting.agenda.find((i) => i.id === focusId);
+      announce(t().moved(pick(item.title), item.position));
+      list.querySelector(`[data-item="${focusId}"]`).focus();
+    } catch (error) {
+      showProblem(problems, error);
+      meeting = await meetingApi(`/meetings/${meetingId}`);
+      draw();
+    }
+  }
+
+  async function remove(item) {
+    await meetingApi(`/meetings/${meetingId}/agenda/${item.id}`, { method: "DELETE", ifMatch: `"${meeting.agenda_version}"` });
+    meeting = await meetingApi(`/meetings/${meetingId}`);
+    announce(`${t().remove}: ${pick(item.title)}`);
+    draw();
+    list.querySelector("li")?.focus();
+  }
+
+  function draw() {
+    const items = meeting.agenda;
+    list.replaceChildren(
+      ...items.map((item, index) =>
+        h(
+          "li",
+          {
+            tabindex: 0,
+            draggable: "true",
+            "data-item": item.id,
+            "aria-label": `${item.position}. ${pick(item.title)}`,
+            onkeydown: (event) => {
+              if (!event.altKey || !["ArrowUp", "ArrowDown"].includes(event.key)) return;
+              event.preventDefault();
+              reorder(index, index + (event.key === "ArrowUp" ? -1 : 1), item.id);
+            },
+            ondragstart: (event) => {
+              dragging = index;
+              event.dataTransfer.effectAllowed = "move";
+              event.dataTransfer.setData("text/plain", item.id);
+            },
+            ondragover: (event) => event.preventDefault(),
+            ondrop: (event) => {
+              event.preventDefault();
+              if (dragging !== null) reorder(dragging, index, items[dragging].id);
+              dragging = null;
+            },
+          },
+          h("span", { class: "grip", "aria-hidden": "true" }, "⋮⋮"),
+          h(
+            "span",
+            { class: "item-text" },
+            h("strong", {}, pick(item.title)),
+            h("br"),
+            h("small", { class: "muted" }, [t().kinds[item.kind], item.presenter, item.planned_minutes ? `${item.planned_minutes}′` : null].filter(Boolean).join(" · ")),
+          ),
+          h(
+            "span",
+            { class: "row-actions" },
+            h("button", { type: "button", class: "secondary", disabled: index === 0, "aria-label": `${t().moveUp}: ${pick(item.title)}`, onclick: () => reorder(index, index - 1, item.id) }, "↑"),
+            h("button", { type: "button", class: "secondary", disabled: index === items.length - 1, "aria-label": `${t().moveDown}: ${pick(item.title)}`, onclick: () => reorder(index, index + 1, item.id) }, "↓"),
+            h("button", { type: "button", class: "secondary", "aria-label": `${t().remove}: ${pick(item.title)}`, onclick: () => remove(item) }, "✕"),
+          ),
+        ),
+      ),
+    );
+  }
+
+  const form = h(
+    "form",
+    {
+      class: "card",
+      "aria-labelledby": "add-item",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        clearProblem(form);
+        const data = new FormData(form);
+        const minutes = data.get("planned_minutes");
+        try {
+          await meetingApi(`/meetings/${meetingId}/agenda`, {
+            method: "POST",
+            ifMatch: `"${meeting.agenda_version}"`,
+            body: {
+              title: { vi: data.get("title_vi").trim(), en: data.get("title_en").trim() },
+              kind: data.get("kind"),
+              presenter: data.get("presenter").trim() || null,
+              planned_minutes: minutes ? Number(minutes) : null,
+            },
+          });
+          meeting = await meetingApi(`/meetings/${meetingId}`);
+          draw();
+          form.reset();
+          announce(t().added);
+          form.querySelector("input").focus();
+        } catch (error) {
+          showProblem(form, error);
+        }
+      },
+    },
+    h("h2", { id: "add-item" }, t().addItem),
+    field(t().titleVi, { name: "title_vi", lang: "vi" }),
+    field(t().titleEn, { name: "title_en", lang: "en" }),
+    field(t().kind, { name: "kind" }, { tag: "select", options: KINDS.map((k) => [k, t().kinds[k]]) }),
+    field(t().presenter, { name: "presenter" }),
+    field(t().duration, { name: "planned_minutes", type: "number", min: 0, max: 1440 }),
+    h("button", { type: "submit", class: "primary" }, t().addItem),
+  );
+
+  draw();
+  view.replaceChildren(
+    h("h1", {}, pick(meeting.title)),
+    tabs(meetingId, "agenda", navigate),
+    h("section", { class: "card", "aria-labelledby": "agenda" }, h("h2", { id: "agenda" }, t().agenda), h("p", { id: "reorder-help", class: "muted" }, t().reorderHelp), problems, list),
+    form,
+  );
+}
