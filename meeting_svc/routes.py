@@ -5,7 +5,16 @@ from __future__ import annotations
 from aiohttp import web
 
 from meeting_svc import api
-from meeting_svc.views import agenda, attendance, contributions, departments, invitations, meetings, participants
+from meeting_svc.views import (
+    agenda,
+    attendance,
+    bootstrap,
+    contributions,
+    departments,
+    invitations,
+    meetings,
+    participants,
+)
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -403,6 +412,17 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "GET", SUBMISSION + "/revisions", "Every revision of a report", "contributions", response=api.RevisionList
         ),
         contributions.list_revisions,
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/bootstrap",
+            "A participant page's first screen in one answer (the meeting, oneself, reports; polls, results"
+            " and directives from resolution_svc)",
+            "meetings",
+            response=api.Bootstrap,
+        ),
+        bootstrap.get_bootstrap,
     ),
     (
         Operation(

@@ -215,9 +215,12 @@ async def list_revisions(request: web.Request) -> web.Response:
 async def contribution_status(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
-    now = dt.datetime.now(dt.UTC)
     rows = await db.contribution_status(pool(request), meeting["id"])
-    items = [
+    return json_response(api.ContributionStatusList(items=status_items(rows, dt.datetime.now(dt.UTC))))
+
+
+def status_items(rows: list[Any], now: dt.datetime) -> list[api.ContributionStatus]:
+    return [
         api.ContributionStatus(
             request_id=r["request_id"],
             department_id=r["department_id"],
@@ -230,4 +233,3 @@ async def contribution_status(request: web.Request) -> web.Response:
         )
         for r in rows
     ]
-    return json_response(api.ContributionStatusList(items=items))

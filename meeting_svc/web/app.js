@@ -2,16 +2,17 @@
 // needs, draws it and follows the meeting live over the notifier's event stream. Plain ES modules, no
 // build step: shared parts in lib/, one module per view in views/.
 
+import { messageOf } from "./lib/api.js";
 import { h } from "./lib/dom.js";
 import { TEXT } from "./lib/i18n.js";
 import { fail, reload, render, root, setView } from "./lib/render.js";
 import { sessionEnded, signIn } from "./lib/session.js";
 import { projector, state } from "./lib/state.js";
 import { follow } from "./lib/stream.js";
-import { loadMe, loadMeeting, renderParticipant } from "./views/participant.js";
-import { loadPolls, resendPending } from "./views/polls.js";
+import { loadFirstScreen, loadMe, loadMeeting, renderParticipant } from "./views/participant.js";
+import { completePolls, loadPolls, resendPending } from "./views/polls.js";
 import { loadAttendance, renderProjector } from "./views/projector.js";
-import { loadReports, refreshReports, renderReports } from "./views/reports.js";
+import { refreshReports, renderReports } from "./views/reports.js";
 import { loadDirectives } from "./views/directives.js";
 
 function onEvent(type, event) {
@@ -45,15 +46,22 @@ async function start() {
   if (!(await signIn())) return;
   setView(projector ? renderProjector : renderParticipant);
   try {
-    await Promise.all([loadMeeting(), projector ? loadAttendance() : loadMe(), loadPolls()]);
-    if (!projector) await Promise.all([loadReports(), loadDirectives(), resendPending()]);
+    if (projector) await Promise.all([loadMeeting(), loadAttendance(), loadPolls()]);
+    else {
+      const got = await loadFirstScreen();
+      await Promise.all([got.polls ? null : loadPolls(), got.directives ? null : loadDirectives()]);
+    }
   } catch (error) {
     if (error.status === 401) return sessionEnded();
-    return fail(error.message);
+    return fail(messageOf(error));
   }
   render();
   if (!projector) renderReports();
   follow({ onEvent, onLive: setLive, onResume: resume });
+  if (projector) return;
+  // after the first screen: the votes carried in open polls, receipt checks, ballots left unanswered
+  await Promise.all([completePolls().catch((error) => console.warn("polls", error)), resendPending()]);
+  render();
 }
 
 start();

@@ -12,6 +12,21 @@ export async function loadMeeting() {
   state.meeting = await meetingApi(`/meetings/${meetingId}`);
 }
 
+// The first screen in one request; resolution_svc's part, when meeting_svc could not get it, is asked
+// for here.
+export async function loadFirstScreen() {
+  const first = await meetingApi(`/meetings/${meetingId}/bootstrap`);
+  state.meeting = first.meeting;
+  state.me = first.participant;
+  state.requests = first.contribution_requests;
+  state.contributionStatus = first.contributions;
+  for (const submission of first.submissions) state.submissions[submission.id] = submission;
+  for (const result of first.results ? first.results.items : []) state.results[result.poll_id] = result;
+  if (first.polls) state.polls = first.polls.items;
+  if (first.directives) state.directives = first.directives.items;
+  return { polls: Boolean(first.polls), directives: Boolean(first.directives) };
+}
+
 export async function loadMe() {
   state.me = await meetingApi(`/meetings/${meetingId}/participants/${state.me.id}`);
 }

@@ -285,11 +285,20 @@ export async function loadPolls() {
     state.polls = [];
     return;
   }
+  await completePolls();
+}
+
+// What the poll list does not say: the votes this participant carries in open polls, the results of
+// closed ones not known yet, and (once per poll) whether this tab's receipts are in them.
+const checked = new Set();
+export async function completePolls() {
   await Promise.all(
     state.polls.map(async (poll) => {
       if (poll.status === "open" && !projector) await loadCarried(poll).catch((error) => console.warn("votes carried", error));
-      if (poll.status === "closed" && !state.results[poll.id]) {
-        state.results[poll.id] = await resolutionApi(`/polls/${poll.id}/result`);
+      if (poll.status !== "closed") return;
+      if (!state.results[poll.id]) state.results[poll.id] = await resolutionApi(`/polls/${poll.id}/result`);
+      if (!checked.has(poll.id)) {
+        checked.add(poll.id);
         await checkReceipts(poll);
       }
     }),
