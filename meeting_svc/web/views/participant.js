@@ -3,8 +3,9 @@
 import { meetingApi, messageOf } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { when } from "../lib/format.js";
-import { pick, t } from "../lib/i18n.js";
-import { live, render, showRegions } from "../lib/render.js";
+import { pick, setLanguage, t } from "../lib/i18n.js";
+import { live, moveFocusTo, render, showRegions } from "../lib/render.js";
+import { renderReports } from "./reports.js";
 import { meetingId, STAFF, state } from "../lib/state.js";
 import { renderPolls } from "./polls.js";
 
@@ -47,6 +48,7 @@ export function renderParticipant() {
         { class: state.live ? "live on" : "live", title: state.live ? t().live : t().offline },
         state.live ? t().live : t().offline,
       ),
+      languageSwitch(),
       h("h1", {}, pick(meeting.title)),
       h("p", { class: "muted" }, when(meeting), venue ? ` · ${venue}` : ""),
       /^https?:\/\//.test(meeting.online_url || "")
@@ -56,6 +58,27 @@ export function renderParticipant() {
     renderMe(),
     renderPolls(),
     renderAgenda(),
+  );
+}
+
+// The other language, named in itself (so a reader of it recognises it), kept for next time.
+function languageSwitch() {
+  const other = state.lang === "vi" ? "en" : "vi";
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "language secondary",
+      lang: other,
+      "data-focus": "language",
+      onclick: () => {
+        setLanguage(other);
+        moveFocusTo("language");
+        render();
+        renderReports();
+      },
+    },
+    other === "en" ? "English" : "Tiếng Việt",
   );
 }
 
