@@ -99,7 +99,7 @@ class Running:
             )
             return bool(status == "in_progress" and told == "started")
 
-        await wait_for(started, timeout=20, what="resolution_svc and the notifier to hear that the meeting started")
+        await wait_for(started, timeout=60, what="resolution_svc and the notifier to hear that the meeting started")
 
     async def resolution_poll(self, **rules: Any) -> dict[str, Any]:
         """A poll on the conference's Resolution, prepared by the organiser (a draft)."""

@@ -3,6 +3,7 @@
 
 import { ApiError, meetingApi, messageOf, resolutionApi } from "../lib/api.js";
 import { h } from "../lib/dom.js";
+import { percent } from "../lib/format.js";
 import { optionName, pick, t } from "../lib/i18n.js";
 import { render } from "../lib/render.js";
 import { meetingId, pendingKey, projector, receiptsKey, state } from "../lib/state.js";
@@ -131,9 +132,18 @@ function renderBallot(poll, vote, labelled) {
   return h("div", { class: "ballot", "data-voter": vote.voter_id, "data-focus": `${poll.id}/${vote.voter_id}`, tabindex: "-1" }, parts);
 }
 
+// The yes weight that passes: a simple majority must exceed the required weight (an exact fraction,
+// "40/3"), the other thresholds reach it (docs/voting-rules.md).
+function needed(fraction, threshold) {
+  const [top, bottom = "1"] = fraction.split("/");
+  const value = Number(top) / Number(bottom);
+  return threshold === "simple" || !Number.isInteger(value) ? Math.floor(value) + 1 : value;
+}
+
 function renderResult(poll, result) {
   const outcome = result.result.outcome;
-  const weighted = result.result.tallies.some((tally) => tally.weight !== tally.count);
+  const r = result.result;
+  const weighted = r.tallies.some((tally) => tally.weight !== tally.count);
   const mine = receiptsIn(poll);
   return h(
     "div",
@@ -142,15 +152,33 @@ function renderResult(poll, result) {
     h(
       "ul",
       { class: "tallies" },
-      result.result.tallies.map((tally) =>
+      r.tallies.map((tally) =>
         h(
           "li",
           { "data-option": tally.option },
           h("span", {}, optionName(tally.option)),
-          h("strong", {}, t().votesOf(tally.count), weighted ? ` (${tally.weight})` : ""),
+          h(
+            "strong",
+            {},
+            t().share(tally.count, r.base_weight ? percent(tally.weight / r.base_weight) : "–"),
+            weighted ? ` (${tally.weight})` : "",
+          ),
         ),
       ),
     ),
+    h(
+      "p",
+      { class: "muted rule" },
+      t().thresholdText(t().thresholds[r.threshold] || r.threshold, t().bases[r.base] || r.base, needed(r.required_weight, r.threshold)),
+    ),
+    h(
+      "p",
+      { class: "muted rule" },
+      r.quorum_rule
+        ? t().quorumText(r.quorum_met, r.present_count, r.eligible_count)
+        : t().noQuorumRule(r.present_count, r.eligible_count),
+    ),
+    poll.secret ? null : renderNamed(poll),
     mine.map(([key, receipt]) => {
       const check = state.verified[key];
       return h(
@@ -171,6 +199,46 @@ function renderResult(poll, result) {
       );
     }),
   );
+}
+
+// A named poll's ballots, read when the participant opens the list (not on every page load).
+const named = {};
+function renderNamed(poll) {
+  const ballots = named[poll.id];
+  return h(
+    "details",
+    {
+      class: "named",
+      open: ballots !== undefined,
+      ontoggle: (event) => {
+        if (event.target.open && ballots === undefined) loadNamed(poll);
+      },
+    },
+    h("summary", { "data-focus": `${poll.id}/named` }, t().whoVoted),
+    ballots
+      ? h(
+          "ul",
+          {},
+          [...ballots]
+            .sort((a, b) => (state.names[a.voter_id] || "").localeCompare(state.names[b.voter_id] || "", state.lang))
+            .map((b) => h("li", { "data-voter": b.voter_id }, `${state.names[b.voter_id] || "…"}: ${optionName(b.choice)}`)),
+        )
+      : h("p", { class: "muted" }, t().loading),
+  );
+}
+
+async function loadNamed(poll) {
+  try {
+    const [ballots, people] = await Promise.all([
+      resolutionApi(`/polls/${poll.id}/ballots`),
+      meetingApi(`/meetings/${meetingId}/participants`),
+    ]);
+    for (const person of people.items) state.names[person.id] = person.name;
+    named[poll.id] = ballots.items;
+  } catch (error) {
+    state.messages[poll.id] = messageOf(error);
+  }
+  render();
 }
 
 // --- casting ---------------------------------------------------------------------------------------
