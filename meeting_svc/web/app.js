@@ -25,7 +25,10 @@ function onEvent(type, event) {
     render();
   } else if (type.startsWith("directive.")) {
     if (!projector) refreshReports();
-  } else if (type.startsWith("poll.") || type.startsWith("resolution.")) reload("polls", loadPolls);
+  } else if (type.startsWith("poll.") || type.startsWith("resolution.")) {
+    if (event.resolution_id) delete state.resolutions[event.resolution_id]; // amended: read it again
+    reload("polls", loadPolls);
+  }
 }
 
 function setLive(live) {

@@ -39,3 +39,22 @@ async def test_results_in_percent_with_the_rules_in_words_and_the_named_votes(
         )
     finally:
         await page.close()
+
+
+async def test_the_resolution_and_its_directives_are_there_to_read_during_the_vote(
+    running: Running, browser: Browser
+) -> None:
+    ref = running.ref
+    member = next(p for p in ref.people if p.role == "voting_member" and p.language == "vi")
+    await running.start_meeting()
+    poll = await running.resolution_poll()
+    await json_of(await running.resolution.post(f"/api/v1/polls/{poll['id']}/open", headers=running.organiser))
+    page = await browser.new_page()
+    try:
+        await running.enter(page, member.email)
+        motion = page.locator(f'[data-poll="{poll["id"]}"] .motion')
+        await expect(motion).to_have_attribute("open", "")
+        await expect(motion.locator(".motion-text")).to_contain_text(ref.resolution_text.vi.split("\n")[0][:40])
+        await expect(motion.locator(".motion-directives li")).to_have_count(len(ref.directives))
+    finally:
+        await page.close()

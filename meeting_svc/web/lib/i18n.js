@@ -83,6 +83,7 @@ export const TEXT = {
       observer: "khách mời",
     },
     kinds: { report: "Báo cáo", contribution: "Tham luận", discussion: "Thảo luận", vote: "Biểu quyết", other: "" },
+    motionText: "Toàn văn",
     thresholds: {
       simple: "quá bán (hơn một nửa)",
       two_thirds: "ít nhất hai phần ba",
@@ -209,6 +210,7 @@ export const TEXT = {
       observer: "observer",
     },
     kinds: { report: "Report", contribution: "Contribution", discussion: "Discussion", vote: "Vote", other: "" },
+    motionText: "Full text",
     thresholds: {
       simple: "more than half",
       two_thirds: "at least two thirds",

@@ -25,6 +25,7 @@ export const state = {
   results: {},
   verified: {},
   checkFailed: {},
+  resolutions: {},
   turnout: {},
   receipts: JSON.parse(sessionStorage.getItem(receiptsKey) || "{}"),
   pending: JSON.parse(sessionStorage.getItem(pendingKey) || "{}"),

@@ -2,8 +2,8 @@
 // proxy), the receipt, and after close the result with the check that the receipt was counted.
 
 import { ApiError, meetingApi, messageOf, resolutionApi } from "../lib/api.js";
-import { h } from "../lib/dom.js";
-import { percent } from "../lib/format.js";
+import { h, linkified } from "../lib/dom.js";
+import { dateText, percent } from "../lib/format.js";
 import { optionName, pick, t } from "../lib/i18n.js";
 import { render } from "../lib/render.js";
 import { meetingId, pendingKey, projector, receiptsKey, state } from "../lib/state.js";
@@ -49,6 +49,8 @@ function renderPoll(poll) {
       `${{ open: t().open, closed: t().closed }[poll.status] || t().draft} · ${poll.secret ? t().secret : t().named}`,
     ),
   ];
+  const motion = poll.resolution_id && state.resolutions[poll.resolution_id];
+  if (motion) parts.push(renderMotion(poll, motion));
   if (poll.status === "open") {
     if (turnout) {
       parts.push(
@@ -84,6 +86,25 @@ function learnName(id) {
       render();
     })
     .catch((error) => console.warn("name", error));
+}
+
+// What is being voted on: the resolution's text and its directives, open to read while the vote is.
+function renderMotion(poll, resolution) {
+  return h(
+    "details",
+    { class: "motion", open: poll.status === "open" },
+    h("summary", { "data-focus": `${poll.id}/motion` }, `${t().motionText}: ${pick(resolution.title)}`),
+    h("div", { class: "motion-text" }, linkified(pick(resolution.text))),
+    resolution.directives.length
+      ? h(
+          "ol",
+          { class: "motion-directives" },
+          resolution.directives.map((d) =>
+            h("li", {}, pick(d.title), d.due_date ? h("small", { class: "muted" }, ` · ${t().due}: ${dateText(d.due_date)}`) : null),
+          ),
+        )
+      : null,
+  );
 }
 
 function voterName(voterId) {
@@ -310,6 +331,12 @@ function rememberReceipt(pollId, voterId, receipt) {
 
 // --- loading ---------------------------------------------------------------------------------------
 
+async function loadResolutions() {
+  for (const resolution of (await resolutionApi(`/meetings/${meetingId}/resolutions`)).items) {
+    state.resolutions[resolution.id] = resolution;
+  }
+}
+
 async function loadCarried(poll) {
   const votes = (await resolutionApi(`/polls/${poll.id}/votes-carried`)).items;
   state.carried[poll.id] = votes;
@@ -360,6 +387,8 @@ export async function loadPolls() {
 // closed ones not known yet, and (once per poll) whether this tab's receipts are in them.
 const checked = new Set();
 export async function completePolls() {
+  const motions = state.polls.some((poll) => poll.resolution_id && !state.resolutions[poll.resolution_id]);
+  if (motions) await loadResolutions().catch((error) => console.warn("resolutions", error));
   await Promise.all(
     state.polls.map(async (poll) => {
       if (poll.status === "open" && !projector) await loadCarried(poll).catch((error) => console.warn("votes carried", error));
