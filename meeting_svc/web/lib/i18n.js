@@ -83,6 +83,8 @@ export const TEXT = {
       observer: "khách mời",
     },
     kinds: { report: "Báo cáo", contribution: "Tham luận", discussion: "Thảo luận", vote: "Biểu quyết", other: "" },
+    rsvpQuestion: "Quý vị có tham dự hội nghị không?",
+    rsvp: { attending: "Tôi sẽ tham dự", tentative: "Chưa chắc chắn", declined: "Tôi không tham dự được" },
     motionText: "Toàn văn",
     thresholds: {
       simple: "quá bán (hơn một nửa)",
@@ -210,6 +212,8 @@ export const TEXT = {
       observer: "observer",
     },
     kinds: { report: "Report", contribution: "Contribution", discussion: "Discussion", vote: "Vote", other: "" },
+    rsvpQuestion: "Will you attend?",
+    rsvp: { attending: "I will attend", tentative: "Not sure yet", declined: "I cannot attend" },
     motionText: "Full text",
     thresholds: {
       simple: "more than half",

@@ -101,6 +101,7 @@ function renderMe() {
         )
       : null,
     atDesk && state.meeting.status !== "ended" ? h("p", { class: "desk" }, t().atDesk) : null,
+    ["draft", "scheduled"].includes(state.meeting.status) ? renderRsvp(me) : null,
     STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/projector`, target: "_blank", rel: "opener" }, t().projector)) : null,
     state.messages.me ? h("p", { class: "error", role: "alert" }, state.messages.me) : null,
   );
@@ -123,6 +124,45 @@ function renderAgenda() {
       }),
     ),
   );
+}
+
+// Before the meeting: will the participant attend? One pressed button says the answer given.
+function renderRsvp(me) {
+  return h(
+    "div",
+    { class: "rsvp", role: "group", "aria-labelledby": "rsvp-question" },
+    h("p", { id: "rsvp-question" }, t().rsvpQuestion),
+    h(
+      "p",
+      { class: "actions" },
+      ["attending", "tentative", "declined"].map((answer) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: me.rsvp === answer ? "primary" : "secondary",
+            "aria-pressed": me.rsvp === answer ? "true" : "false",
+            "data-focus": `rsvp/${answer}`,
+            onclick: () => answerRsvp(answer),
+          },
+          t().rsvp[answer],
+        ),
+      ),
+    ),
+  );
+}
+
+async function answerRsvp(answer) {
+  state.messages.me = null;
+  try {
+    state.me = await meetingApi(`/meetings/${meetingId}/participants/${state.me.id}/rsvp`, {
+      method: "POST",
+      body: { response: answer },
+    });
+  } catch (error) {
+    state.messages.me = messageOf(error);
+  }
+  render();
 }
 
 async function setPresence(present) {
