@@ -421,6 +421,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             " and directives from resolution_svc)",
             "meetings",
             response=api.Bootstrap,
+            errors=(401, 403, 404),
         ),
         bootstrap.get_bootstrap,
     ),
