@@ -26,6 +26,7 @@ export const state = {
   verified: {},
   checkFailed: {},
   resolutions: {},
+  proxyChoices: null,
   turnout: {},
   receipts: JSON.parse(sessionStorage.getItem(receiptsKey) || "{}"),
   pending: JSON.parse(sessionStorage.getItem(pendingKey) || "{}"),

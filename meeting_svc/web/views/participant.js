@@ -7,7 +7,7 @@ import { pick, setLanguage, t } from "../lib/i18n.js";
 import { live, moveFocusTo, render, showRegions } from "../lib/render.js";
 import { renderReports } from "./reports.js";
 import { meetingId, STAFF, state } from "../lib/state.js";
-import { renderPolls } from "./polls.js";
+import { learnName, renderPolls } from "./polls.js";
 
 export async function loadMeeting() {
   state.meeting = await meetingApi(`/meetings/${meetingId}`);
@@ -102,6 +102,7 @@ function renderMe() {
       : null,
     atDesk && state.meeting.status !== "ended" ? h("p", { class: "desk" }, t().atDesk) : null,
     ["draft", "scheduled"].includes(state.meeting.status) ? renderRsvp(me) : null,
+    VOTING.has(me.role) && ["draft", "scheduled", "in_progress"].includes(state.meeting.status) ? renderProxy(me) : null,
     STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/projector`, target: "_blank", rel: "opener" }, t().projector)) : null,
     state.messages.me ? h("p", { class: "error", role: "alert" }, state.messages.me) : null,
   );
@@ -150,6 +151,109 @@ function renderRsvp(me) {
       ),
     ),
   );
+}
+
+const VOTING = new Set(["voting_member", "department_representative"]);
+
+// Handing one's vote to another voting participant (for the polls that open after), or taking it back.
+function renderProxy(me) {
+  const holder = me.proxy_holder_id;
+  if (holder) {
+    if (!state.names[holder]) learnName(holder);
+    return h(
+      "div",
+      { class: "proxy" },
+      h("p", {}, t().heldBy(state.names[holder] || "…")),
+      h(
+        "button",
+        { type: "button", class: "secondary", "data-focus": "proxy/revoke", onclick: () => changeProxy(null) },
+        t().takeBack,
+      ),
+    );
+  }
+  if (!state.proxyChoices) {
+    return h(
+      "p",
+      { class: "proxy" },
+      h(
+        "button",
+        { type: "button", class: "secondary", "data-focus": "proxy/open", onclick: openProxyForm },
+        t().handVote,
+      ),
+    );
+  }
+  return h(
+    "form",
+    {
+      class: "proxy report-form",
+      onsubmit: (event) => {
+        event.preventDefault();
+        changeProxy(new FormData(event.target).get("holder_id"));
+      },
+    },
+    h(
+      "label",
+      {},
+      t().handVoteTo,
+      h(
+        "select",
+        { name: "holder_id", required: true, "data-focus": "proxy/field" },
+        h("option", { value: "" }, "—"),
+        state.proxyChoices.map((person) => h("option", { value: person.id }, person.name)),
+      ),
+    ),
+    h(
+      "p",
+      { class: "actions" },
+      h("button", { type: "submit", class: "primary", "data-focus": "proxy/save" }, t().handVote),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          onclick: () => {
+            state.proxyChoices = null;
+            moveFocusTo("proxy/open");
+            render();
+          },
+        },
+        t().cancel,
+      ),
+    ),
+  );
+}
+
+async function openProxyForm() {
+  try {
+    const people = (await meetingApi(`/meetings/${meetingId}/participants`)).items;
+    for (const person of people) state.names[person.id] = person.name;
+    state.proxyChoices = people
+      .filter((p) => p.id !== state.me.id && VOTING.has(p.role))
+      .sort((a, b) => a.name.localeCompare(b.name, state.lang));
+    moveFocusTo("proxy/field");
+  } catch (error) {
+    state.messages.me = messageOf(error);
+  }
+  render();
+}
+
+async function changeProxy(holderId) {
+  state.messages.me = null;
+  const path = `/meetings/${meetingId}/participants/${state.me.id}/proxy`;
+  try {
+    if (holderId) {
+      state.me = await meetingApi(path, { method: "POST", body: { holder_id: holderId } });
+      moveFocusTo("proxy/revoke");
+    } else {
+      await meetingApi(path, { method: "DELETE" });
+      state.me = { ...state.me, proxy_holder_id: null };
+      moveFocusTo("proxy/open");
+    }
+    state.proxyChoices = null;
+  } catch (error) {
+    state.messages.me = messageOf(error);
+  }
+  render();
 }
 
 async function answerRsvp(answer) {

@@ -77,7 +77,7 @@ function notVotingText() {
 }
 
 const asked = new Set();
-function learnName(id) {
+export function learnName(id) {
   if (asked.has(id)) return;
   asked.add(id);
   meetingApi(`/meetings/${meetingId}/participants/${id}`)
