@@ -340,6 +340,22 @@ class Revision(msgspec.Struct, kw_only=True):
     created_at: dt.datetime
 
 
+class Bootstrap(msgspec.Struct, kw_only=True):
+    """What a participant's page shows first, in one answer: the meeting with its agenda, the participant,
+    their department's contribution requests and reports, and, asked of resolution_svc for the same
+    caller, the meeting's polls, the closed polls' results and the department's directives (each as
+    resolution_svc answers it; null when it did not answer in time, and the page asks it itself)."""
+
+    meeting: Meeting
+    participant: Participant
+    contribution_requests: list[ContributionRequest]
+    contributions: list[ContributionStatus]
+    submissions: list[Submission]
+    polls: msgspec.Raw | None = None
+    results: msgspec.Raw | None = None
+    directives: msgspec.Raw | None = None
+
+
 class Submission(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     request_id: uuid.UUID

@@ -9,6 +9,7 @@ from meeting_svc.room_routes import MOTION_OPERATIONS, ROOM_OPERATIONS
 from meeting_svc.views import (
     agenda,
     attendance,
+    bootstrap,
     contributions,
     departments,
     invitations,
@@ -510,6 +511,18 @@ OPERATIONS: list[tuple[Operation, object]] = [
             description="Without `department_ids`: every department addressed that has not submitted a report.",
         ),
         contributions.send_reminder,
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/bootstrap",
+            "A participant page's first screen in one answer (the meeting, oneself, reports; polls, results"
+            " and directives from resolution_svc)",
+            "meetings",
+            response=api.Bootstrap,
+            errors=(401, 403, 404),
+        ),
+        bootstrap.get_bootstrap,
     ),
     (
         Operation(

@@ -181,6 +181,10 @@ class Result(msgspec.Struct, kw_only=True):
     meeting_position: int | None = None
 
 
+class ResultList(msgspec.Struct, kw_only=True):
+    items: list[Result]
+
+
 class NamedBallot(msgspec.Struct, kw_only=True):
     voter_id: uuid.UUID
     choice: str

@@ -145,6 +145,12 @@ OPERATIONS: list[tuple[Operation, object]] = [
         polls.list_presets,
     ),
     (Operation("GET", MEETING + "/polls", "The meeting's polls", "polls", response=api.PollList), polls.list_polls),
+    (
+        Operation(
+            "GET", MEETING + "/results", "The results of the meeting's closed polls", "polls", response=api.ResultList
+        ),
+        ballots.list_results,
+    ),
     (Operation("GET", POLL, "One poll", "polls", response=api.Poll), polls.get_poll),
     (
         Operation(

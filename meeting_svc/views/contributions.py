@@ -215,10 +215,16 @@ async def list_revisions(request: web.Request) -> web.Response:
 async def contribution_status(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
-    now = dt.datetime.now(dt.UTC)
     rows = await db.contribution_status(pool(request), meeting["id"])
     reminded = await db_roster.reminded(pool(request), meeting["id"])
-    items = [
+    return json_response(api.ContributionStatusList(items=status_items(rows, dt.datetime.now(dt.UTC), reminded)))
+
+
+def status_items(
+    rows: list[Any], now: dt.datetime, reminded: dict[tuple[Any, Any], dt.datetime] | None = None
+) -> list[api.ContributionStatus]:
+    reminded = reminded or {}
+    return [
         api.ContributionStatus(
             request_id=r["request_id"],
             department_id=r["department_id"],
@@ -232,7 +238,6 @@ async def contribution_status(request: web.Request) -> web.Response:
         )
         for r in rows
     ]
-    return json_response(api.ContributionStatusList(items=items))
 
 
 async def send_reminder(request: web.Request) -> web.Response:

@@ -2,16 +2,17 @@
 // needs, draws it and follows the meeting live over the notifier's event stream. Plain ES modules, no
 // build step: shared parts in lib/, one module per view in views/.
 
+import { messageOf } from "./lib/api.js";
 import { h } from "./lib/dom.js";
 import { TEXT } from "./lib/i18n.js";
 import { fail, reload, render, root, setView } from "./lib/render.js";
 import { sessionEnded, signIn } from "./lib/session.js";
 import { projector, state } from "./lib/state.js";
 import { follow } from "./lib/stream.js";
-import { loadMe, loadMeeting, renderParticipant } from "./views/participant.js";
-import { loadPolls, resendPending, showResult } from "./views/polls.js";
+import { loadFirstScreen, loadMe, loadMeeting, renderParticipant } from "./views/participant.js";
+import { completePolls, loadPolls, resendPending, showResult } from "./views/polls.js";
 import { loadAttendance, renderProjector } from "./views/projector.js";
-import { loadReports, refreshReports, renderReports } from "./views/reports.js";
+import { refreshReports, renderReports } from "./views/reports.js";
 import { loadDirectives } from "./views/directives.js";
 import { loadRoom, tick } from "./views/room.js";
 import { loadMotions } from "./views/motions.js";
@@ -31,10 +32,11 @@ function onEvent(type, event) {
     render();
   } else if (type.startsWith("directive.")) {
     if (!projector) refreshReports();
-  } else if (type === "poll.closed") {
-    showResult(event);
+  } else if (type.startsWith("poll.") || type.startsWith("resolution.")) {
+    if (event.resolution_id) delete state.resolutions[event.resolution_id]; // amended or adopted: read it again
+    if (type === "poll.closed") showResult(event); // the result travels with the event
     reload("polls", loadPolls);
-  } else if (type.startsWith("poll.") || type.startsWith("resolution.")) reload("polls", loadPolls);
+  }
 }
 
 function setLive(live) {
@@ -57,17 +59,30 @@ async function start() {
   if (!(await signIn())) return;
   setView(projector ? renderProjector : renderParticipant);
   try {
-    await Promise.all([loadMeeting(), projector ? loadAttendance() : loadMe(), loadPolls()]);
-    if (projector) await loadRoom();
-    if (!projector) await Promise.all([loadReports(), loadDirectives(), resendPending(), loadRoom(), loadMotions()]);
+    if (projector) {
+      await Promise.all([loadMeeting(), loadAttendance(), loadPolls()]);
+      await loadRoom();
+    } else {
+      const got = await loadFirstScreen();
+      await Promise.all([
+        got.polls ? null : loadPolls(),
+        got.directives ? null : loadDirectives(),
+        loadRoom(),
+        loadMotions(),
+      ]);
+    }
   } catch (error) {
     if (error.status === 401) return sessionEnded();
-    return fail(error.message);
+    return fail(messageOf(error));
   }
   render();
   if (!projector) renderReports();
   setInterval(tick, 250); // countdowns tick on their own, without redrawing the page
   follow({ onEvent, onLive: setLive, onResume: resume });
+  if (projector) return;
+  // after the first screen: the votes carried in open polls, receipt checks, ballots left unanswered
+  await Promise.all([completePolls().catch((error) => console.warn("polls", error)), resendPending()]);
+  render();
 }
 
 start();

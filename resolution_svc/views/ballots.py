@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import asyncpg
 import msgspec
 from aiohttp import web
 
 from resolution_svc import api, casting, db, sealing, service
-from resolution_svc.views.access import BALLOT_KEYS, WINDOW, caller, check_standing, pool, standing_in_statement
+from resolution_svc.views.access import (
+    BALLOT_KEYS,
+    WINDOW,
+    caller,
+    check_standing,
+    pool,
+    standing_in_statement,
+    visible_meeting,
+)
 from resolution_svc.views.polls import visible_poll
 from schemas import events as ev
 from servicekit.http import Problem, json_response, parse_uuid, read_json
@@ -178,19 +187,28 @@ async def closed_poll(request: web.Request) -> asyncpg.Record:
     return poll
 
 
-async def get_result(request: web.Request) -> web.Response:
-    poll = await closed_poll(request)
-    return json_response(
-        api.Result(
-            poll_id=poll["id"],
-            closed_at=service.local(poll["closed_at"], poll["timezone"]),  # type: ignore[arg-type]
-            eligible_count=poll["eligible_count"],
-            eligible_weight=poll["eligible_weight"],
-            result=msgspec.json.decode(poll["result"], type=ev.PollResult),
-            closed_by=poll["closed_by"],
-            meeting_position=poll["meeting_position"],
-        )
+def result_body(poll: Any) -> api.Result:
+    return api.Result(
+        poll_id=poll["id"],
+        closed_at=service.local(poll["closed_at"], poll["timezone"]),  # type: ignore[arg-type]
+        eligible_count=poll["eligible_count"],
+        eligible_weight=poll["eligible_weight"],
+        result=msgspec.json.decode(poll["result"], type=ev.PollResult),
+        closed_by=poll["closed_by"],
+        meeting_position=poll["meeting_position"],
     )
+
+
+async def get_result(request: web.Request) -> web.Response:
+    return json_response(result_body(await closed_poll(request)))
+
+
+async def list_results(request: web.Request) -> web.Response:
+    """The results of every closed poll of the meeting, in one answer (the participant page's first screen)."""
+    claims = caller(request)
+    meeting = await visible_meeting(request, claims, parse_uuid(request.match_info["meeting_id"], "meeting"))
+    rows = [r for r in await db.polls(pool(request), meeting["id"]) if r["status"] == "closed"]
+    return json_response(api.ResultList(items=[result_body(r) for r in rows]))
 
 
 async def get_named_ballots(request: web.Request) -> web.Response:

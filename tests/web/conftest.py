@@ -72,6 +72,7 @@ class Running:
 
     meeting: Client
     resolution: Client
+    notifier: Client
     url: dict[str, str]
     organiser: dict[str, str]
     loaded: seed.Loaded
@@ -87,14 +88,18 @@ class Running:
         await self.heard_started()
 
     async def heard_started(self) -> None:
-        """Wait until resolution_svc has heard that the meeting started: it opens polls only then."""
+        """Wait until resolution_svc has heard that the meeting started (it opens polls only then), and the
+        notifier too (it holds a poll's events in the live stream until it knows the meeting as they did)."""
         mid = self.loaded.meeting_id
 
         async def started() -> bool:
             status = await self.resolution.app[RUNTIME].db().fetchval("select status from meetings where id = $1", mid)
-            return bool(status == "in_progress")
+            told = (
+                await self.notifier.app[RUNTIME].db().fetchval("select status from meetings where meeting_id = $1", mid)
+            )
+            return bool(status == "in_progress" and told == "started")
 
-        await wait_for(started, timeout=20, what="resolution_svc to hear that the meeting started")
+        await wait_for(started, timeout=60, what="resolution_svc and the notifier to hear that the meeting started")
 
     async def resolution_poll(self, **rules: Any) -> dict[str, Any]:
         """A poll on the conference's Resolution, prepared by the organiser (a draft)."""
@@ -132,9 +137,11 @@ async def running(
     resolution = await start_service(
         resolution_app(settings_of(ResolutionSettings, env, **web_origin)), ports["resolution"]
     )
-    await start_service(notifier_app(notifier_settings(env, smtp_port=smtp_port, **web_origin)), ports["notifier"])
+    notifier = await start_service(
+        notifier_app(notifier_settings(env, smtp_port=smtp_port, **web_origin)), ports["notifier"]
+    )
     org, token = await create_organiser(meeting_settings, ORGANISATION, "Ban tổ chức")
     loaded = await seed.load(
         f"{url['meeting']}/api/v1", f"{url['resolution']}/api/v1", token, str(org), seed.next_reference_start()
     )
-    return Running(meeting, resolution, url, {"Authorization": f"Bearer {token}"}, loaded, conference())
+    return Running(meeting, resolution, notifier, url, {"Authorization": f"Bearer {token}"}, loaded, conference())

@@ -45,12 +45,12 @@ async def running_without_grace(
     )
     meeting = await start_service(meeting_app(settings), ports["meeting"])
     resolution = await start_service(resolution_app(settings_of(ResolutionSettings, env, **web)), ports["resolution"])
-    await start_service(notifier_app(notifier_settings(env, smtp_port=smtp[1], **web)), ports["notifier"])
+    notifier = await start_service(notifier_app(notifier_settings(env, smtp_port=smtp[1], **web)), ports["notifier"])
     org, token = await create_organiser(settings, ORGANISATION, "Ban tổ chức")
     loaded = await seed.load(
         f"{url['meeting']}/api/v1", f"{url['resolution']}/api/v1", token, str(org), seed.next_reference_start()
     )
-    return Running(meeting, resolution, url, {"Authorization": f"Bearer {token}"}, loaded, conference())
+    return Running(meeting, resolution, notifier, url, {"Authorization": f"Bearer {token}"}, loaded, conference())
 
 
 async def test_a_representative_follows_up_after_the_meeting(running_without_grace: Running, browser: Browser) -> None:

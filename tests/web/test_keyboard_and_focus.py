@@ -80,3 +80,45 @@ async def test_where_check_in_is_at_the_desk_the_page_says_so(running: Running, 
         await expect(page.get_by_role("button", name="Điểm danh", exact=True)).to_have_count(0)
     finally:
         await page.close()
+
+
+async def test_the_language_switch_redraws_the_page_and_is_remembered(running: Running, browser: Browser) -> None:
+    ref = running.ref
+    member = next(p for p in ref.people if p.role == "voting_member" and p.language == "vi")
+    context = await browser.new_context()
+    page = await context.new_page()
+    try:
+        await running.enter(page, member.email)
+        await expect(page.get_by_role("heading", level=1)).to_have_text(ref.title.vi)
+        switch = page.get_by_role("button", name="English")
+        await switch.focus()
+        await page.keyboard.press("Enter")
+        await expect(page.get_by_role("heading", level=1)).to_have_text(ref.title.en)
+        await expect(page.get_by_role("heading", name="Agenda")).to_be_visible()
+        await expect(page.locator("html")).to_have_attribute("lang", "en")
+        await expect(page.get_by_role("button", name="Tiếng Việt")).to_be_focused()
+        await page.reload()
+        await expect(page.get_by_role("heading", level=1)).to_have_text(ref.title.en)
+    finally:
+        await context.close()
+
+
+async def test_before_the_meeting_a_participant_answers_whether_they_attend(running: Running, browser: Browser) -> None:
+    member = next(p for p in running.ref.people if p.role == "voting_member" and p.language == "vi")
+    page = await browser.new_page()
+    try:
+        await running.enter(page, member.email)
+        attending = page.get_by_role("button", name="Tôi sẽ tham dự")
+        await expect(attending).to_have_attribute("aria-pressed", "false")
+        await attending.click()
+        await expect(attending).to_have_attribute("aria-pressed", "true")
+        await expect(attending).to_be_focused()
+    finally:
+        await page.close()
+    me = await json_of(
+        await running.meeting.get(
+            f"/api/v1/meetings/{running.loaded.meeting_id}/participants/{running.loaded.participants[member.email]}",  # type: ignore[index]
+            headers=running.organiser,
+        )
+    )
+    assert me["rsvp"] == "attending"

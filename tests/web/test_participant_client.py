@@ -33,7 +33,7 @@ async def test_a_participant_enters_checks_in_votes_and_sees_the_result(running:
         ),
         201,
     )
-    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/start", headers=organiser))
+    await running.start_meeting()
 
     page = await browser.new_page()
     try:

@@ -3,6 +3,8 @@ the service keeps every revision."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import Browser, expect
 
 from tests.web.conftest import Running, json_of
@@ -47,3 +49,20 @@ async def test_a_representative_revises_the_blocks_position_report(running: Runn
     )
     assert [r["title"] for r in revisions["items"]] == [report.title, revised_title]
     assert revisions["items"][0]["body"] == revisions["items"][1]["body"]  # untouched text kept as it was
+
+
+async def test_every_participant_reads_the_departments_reports(running: Running, browser: Browser) -> None:
+    ref = running.ref
+    member = next(p for p in ref.people if p.role == "voting_member" and p.language == "vi")
+    page = await browser.new_page()
+    try:
+        await running.enter(page, member.email)
+        reports = page.locator("#position-reports .other-report")
+        await expect(reports).to_have_count(len(ref.reports))
+        first = reports.first
+        await first.locator("summary").click()
+        titles = re.compile("|".join(re.escape(r.title) for r in ref.reports))
+        await expect(first.get_by_role("heading", level=3)).to_have_text(titles)
+        await expect(first.locator(".report-body")).not_to_be_empty()
+    finally:
+        await page.close()

@@ -34,3 +34,27 @@ async def test_a_member_who_handed_their_vote_is_told_who_holds_it(running: Runn
         await expect(card).not_to_contain_text("không có tên trong danh sách")
     finally:
         await page.close()
+
+
+async def test_a_member_hands_their_vote_from_the_page_and_takes_it_back(running: Running, browser: Browser) -> None:
+    ref, loaded = running.ref, running.loaded
+    member, colleague = [p for p in ref.people if p.role == "voting_member" and p.language == "vi"][:2]
+    path = f"/api/v1/meetings/{loaded.meeting_id}/participants/{loaded.participants[member.email]}"  # type: ignore[index]
+    page = await browser.new_page()
+    try:
+        await running.enter(page, member.email)
+        await page.get_by_role("button", name="Ủy quyền biểu quyết").click()
+        choice = page.get_by_label("Ủy quyền biểu quyết cho")
+        await expect(choice).to_be_focused()
+        await choice.select_option(label=colleague.name)
+        await page.locator(".proxy").get_by_role("button", name="Ủy quyền biểu quyết").click()
+        await expect(page.locator(".me .proxy")).to_contain_text(f"Quý vị đã ủy quyền biểu quyết cho {colleague.name}")
+        held = await json_of(await running.meeting.get(path, headers=running.organiser))
+        assert held["proxy_holder_id"] == loaded.participants[colleague.email]  # type: ignore[index]
+
+        await page.get_by_role("button", name="Lấy lại quyền biểu quyết").click()
+        await expect(page.get_by_role("button", name="Ủy quyền biểu quyết")).to_be_focused()
+    finally:
+        await page.close()
+    back = await json_of(await running.meeting.get(path, headers=running.organiser))
+    assert back["proxy_holder_id"] is None

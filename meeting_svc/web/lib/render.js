@@ -38,6 +38,17 @@ function releasePointer() {
 }
 document.addEventListener("pointerup", releasePointer, true);
 document.addEventListener("pointercancel", releasePointer, true);
+// The same for the keyboard: a button is pressed with Space on key up, so a redraw between key down
+// and key up would lose the press.
+document.addEventListener(
+  "keydown",
+  (event) => {
+    if (event.key === " " || event.key === "Enter") pointerDown = true;
+  },
+  true,
+);
+document.addEventListener("keyup", releasePointer, true);
+window.addEventListener("blur", releasePointer); // a key released in another window
 
 export function render() {
   if (!state.meeting) return;

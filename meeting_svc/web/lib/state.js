@@ -25,6 +25,8 @@ export const state = {
   results: {},
   verified: {},
   checkFailed: {},
+  resolutions: {},
+  proxyChoices: null,
   turnout: {},
   receipts: JSON.parse(sessionStorage.getItem(receiptsKey) || "{}"),
   pending: JSON.parse(sessionStorage.getItem(pendingKey) || "{}"),

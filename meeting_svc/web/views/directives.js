@@ -12,7 +12,7 @@ import { renderReports, representing } from "./reports.js";
 // Names of departments and of the people who wrote progress notes, learnt once.
 const departments = {};
 let departmentsAsked = false;
-function departmentName(id) {
+export function departmentName(id) {
   if (!id) return t().organiserNote;
   if (!departmentsAsked) {
     departmentsAsked = true;

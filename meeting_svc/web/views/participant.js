@@ -3,15 +3,31 @@
 import { meetingApi, messageOf } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { when } from "../lib/format.js";
-import { pick, t } from "../lib/i18n.js";
-import { live, render, showRegions } from "../lib/render.js";
+import { pick, setLanguage, t } from "../lib/i18n.js";
+import { live, moveFocusTo, render, showRegions } from "../lib/render.js";
+import { renderReports } from "./reports.js";
 import { meetingId, STAFF, state } from "../lib/state.js";
-import { renderPolls } from "./polls.js";
+import { learnName, renderPolls } from "./polls.js";
 import { renderRoom } from "./room.js";
 import { renderMotions } from "./motions.js";
 
 export async function loadMeeting() {
   state.meeting = await meetingApi(`/meetings/${meetingId}`);
+}
+
+// The first screen in one request; resolution_svc's part, when meeting_svc could not get it, is asked
+// for here.
+export async function loadFirstScreen() {
+  const first = await meetingApi(`/meetings/${meetingId}/bootstrap`);
+  state.meeting = first.meeting;
+  state.me = first.participant;
+  state.requests = first.contribution_requests;
+  state.contributionStatus = first.contributions;
+  for (const submission of first.submissions) state.submissions[submission.id] = submission;
+  for (const result of first.results ? first.results.items : []) state.results[result.poll_id] = result;
+  if (first.polls) state.polls = first.polls.items;
+  if (first.directives) state.directives = first.directives.items;
+  return { polls: Boolean(first.polls), directives: Boolean(first.directives) };
 }
 
 export async function loadMe() {
@@ -34,6 +50,7 @@ export function renderParticipant() {
         { class: state.live ? "live on" : "live", title: state.live ? t().live : t().offline },
         state.live ? t().live : t().offline,
       ),
+      languageSwitch(),
       h("h1", {}, pick(meeting.title)),
       h("p", { class: "muted" }, when(meeting), venue ? ` · ${venue}` : ""),
       /^https?:\/\//.test(meeting.online_url || "")
@@ -45,6 +62,27 @@ export function renderParticipant() {
     renderMotions(),
     renderPolls(),
     renderAgenda(),
+  );
+}
+
+// The other language, named in itself (so a reader of it recognises it), kept for next time.
+function languageSwitch() {
+  const other = state.lang === "vi" ? "en" : "vi";
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "language secondary",
+      lang: other,
+      "data-focus": "language",
+      onclick: () => {
+        setLanguage(other);
+        moveFocusTo("language");
+        render();
+        renderReports();
+      },
+    },
+    other === "en" ? "English" : "Tiếng Việt",
   );
 }
 
@@ -67,6 +105,8 @@ function renderMe() {
         )
       : null,
     atDesk && state.meeting.status !== "ended" ? h("p", { class: "desk" }, t().atDesk) : null,
+    ["draft", "scheduled"].includes(state.meeting.status) ? renderRsvp(me) : null,
+    VOTING.has(me.role) && ["draft", "scheduled", "in_progress"].includes(state.meeting.status) ? renderProxy(me) : null,
     STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/projector`, target: "_blank", rel: "opener" }, t().projector)) : null,
     state.messages.me ? h("p", { class: "error", role: "alert" }, state.messages.me) : null,
   );
@@ -89,6 +129,148 @@ function renderAgenda() {
       }),
     ),
   );
+}
+
+// Before the meeting: will the participant attend? One pressed button says the answer given.
+function renderRsvp(me) {
+  return h(
+    "div",
+    { class: "rsvp", role: "group", "aria-labelledby": "rsvp-question" },
+    h("p", { id: "rsvp-question" }, t().rsvpQuestion),
+    h(
+      "p",
+      { class: "actions" },
+      ["attending", "tentative", "declined"].map((answer) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: me.rsvp === answer ? "primary" : "secondary",
+            "aria-pressed": me.rsvp === answer ? "true" : "false",
+            "data-focus": `rsvp/${answer}`,
+            onclick: () => answerRsvp(answer),
+          },
+          t().rsvp[answer],
+        ),
+      ),
+    ),
+  );
+}
+
+const VOTING = new Set(["voting_member", "department_representative"]);
+
+// Handing one's vote to another voting participant (for the polls that open after), or taking it back.
+function renderProxy(me) {
+  const holder = me.proxy_holder_id;
+  if (holder) {
+    if (!state.names[holder]) learnName(holder);
+    return h(
+      "div",
+      { class: "proxy" },
+      h("p", {}, t().heldBy(state.names[holder] || "…")),
+      h(
+        "button",
+        { type: "button", class: "secondary", "data-focus": "proxy/revoke", onclick: () => changeProxy(null) },
+        t().takeBack,
+      ),
+    );
+  }
+  if (!state.proxyChoices) {
+    return h(
+      "p",
+      { class: "proxy" },
+      h(
+        "button",
+        { type: "button", class: "secondary", "data-focus": "proxy/open", onclick: openProxyForm },
+        t().handVote,
+      ),
+    );
+  }
+  return h(
+    "form",
+    {
+      class: "proxy report-form",
+      onsubmit: (event) => {
+        event.preventDefault();
+        changeProxy(new FormData(event.target).get("holder_id"));
+      },
+    },
+    h(
+      "label",
+      {},
+      t().handVoteTo,
+      h(
+        "select",
+        { name: "holder_id", required: true, "data-focus": "proxy/field" },
+        h("option", { value: "" }, "—"),
+        state.proxyChoices.map((person) => h("option", { value: person.id }, person.name)),
+      ),
+    ),
+    h(
+      "p",
+      { class: "actions" },
+      h("button", { type: "submit", class: "primary", "data-focus": "proxy/save" }, t().handVote),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "secondary",
+          onclick: () => {
+            state.proxyChoices = null;
+            moveFocusTo("proxy/open");
+            render();
+          },
+        },
+        t().cancel,
+      ),
+    ),
+  );
+}
+
+async function openProxyForm() {
+  try {
+    const people = (await meetingApi(`/meetings/${meetingId}/participants`)).items;
+    for (const person of people) state.names[person.id] = person.name;
+    state.proxyChoices = people
+      .filter((p) => p.id !== state.me.id && VOTING.has(p.role))
+      .sort((a, b) => a.name.localeCompare(b.name, state.lang));
+    moveFocusTo("proxy/field");
+  } catch (error) {
+    state.messages.me = messageOf(error);
+  }
+  render();
+}
+
+async function changeProxy(holderId) {
+  state.messages.me = null;
+  const path = `/meetings/${meetingId}/participants/${state.me.id}/proxy`;
+  try {
+    if (holderId) {
+      state.me = await meetingApi(path, { method: "POST", body: { holder_id: holderId } });
+      moveFocusTo("proxy/revoke");
+    } else {
+      await meetingApi(path, { method: "DELETE" });
+      state.me = { ...state.me, proxy_holder_id: null };
+      moveFocusTo("proxy/open");
+    }
+    state.proxyChoices = null;
+  } catch (error) {
+    state.messages.me = messageOf(error);
+  }
+  render();
+}
+
+async function answerRsvp(answer) {
+  state.messages.me = null;
+  try {
+    state.me = await meetingApi(`/meetings/${meetingId}/participants/${state.me.id}/rsvp`, {
+      method: "POST",
+      body: { response: answer },
+    });
+  } catch (error) {
+    state.messages.me = messageOf(error);
+  }
+  render();
 }
 
 async function setPresence(present) {

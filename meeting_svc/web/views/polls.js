@@ -2,7 +2,8 @@
 // proxy), the receipt, and after close the result with the check that the receipt was counted.
 
 import { ApiError, meetingApi, messageOf, resolutionApi } from "../lib/api.js";
-import { h } from "../lib/dom.js";
+import { h, linkified } from "../lib/dom.js";
+import { dateText, percent } from "../lib/format.js";
 import { optionName, pick, t } from "../lib/i18n.js";
 import { render } from "../lib/render.js";
 import { meetingId, pendingKey, projector, receiptsKey, state } from "../lib/state.js";
@@ -48,6 +49,8 @@ function renderPoll(poll) {
       `${{ open: t().open, closed: t().closed }[poll.status] || t().draft} · ${poll.secret ? t().secret : t().named}`,
     ),
   ];
+  const motion = poll.resolution_id && state.resolutions[poll.resolution_id];
+  if (motion) parts.push(renderMotion(poll, motion));
   if (poll.status === "open") {
     if (turnout) {
       parts.push(
@@ -74,7 +77,7 @@ function notVotingText() {
 }
 
 const asked = new Set();
-function learnName(id) {
+export function learnName(id) {
   if (asked.has(id)) return;
   asked.add(id);
   meetingApi(`/meetings/${meetingId}/participants/${id}`)
@@ -83,6 +86,25 @@ function learnName(id) {
       render();
     })
     .catch((error) => console.warn("name", error));
+}
+
+// What is being voted on: the resolution's text and its directives, open to read while the vote is.
+function renderMotion(poll, resolution) {
+  return h(
+    "details",
+    { class: "motion", open: poll.status === "open" },
+    h("summary", { "data-focus": `${poll.id}/motion` }, `${t().motionText}: ${pick(resolution.title)}`),
+    h("div", { class: "motion-text" }, linkified(pick(resolution.text))),
+    resolution.directives.length
+      ? h(
+          "ol",
+          { class: "motion-directives" },
+          resolution.directives.map((d) =>
+            h("li", {}, pick(d.title), d.due_date ? h("small", { class: "muted" }, ` · ${t().due}: ${dateText(d.due_date)}`) : null),
+          ),
+        )
+      : null,
+  );
 }
 
 function voterName(voterId) {
@@ -131,9 +153,18 @@ function renderBallot(poll, vote, labelled) {
   return h("div", { class: "ballot", "data-voter": vote.voter_id, "data-focus": `${poll.id}/${vote.voter_id}`, tabindex: "-1" }, parts);
 }
 
+// The yes weight that passes: a simple majority must exceed the required weight (an exact fraction,
+// "40/3"), the other thresholds reach it (docs/voting-rules.md).
+function needed(fraction, threshold) {
+  const [top, bottom = "1"] = fraction.split("/");
+  const value = Number(top) / Number(bottom);
+  return threshold === "simple" || !Number.isInteger(value) ? Math.floor(value) + 1 : value;
+}
+
 function renderResult(poll, result) {
   const outcome = result.result.outcome;
-  const weighted = result.result.tallies.some((tally) => tally.weight !== tally.count);
+  const r = result.result;
+  const weighted = r.tallies.some((tally) => tally.weight !== tally.count);
   const mine = receiptsIn(poll);
   return h(
     "div",
@@ -142,15 +173,33 @@ function renderResult(poll, result) {
     h(
       "ul",
       { class: "tallies" },
-      result.result.tallies.map((tally) =>
+      r.tallies.map((tally) =>
         h(
           "li",
           { "data-option": tally.option },
           h("span", {}, optionName(tally.option)),
-          h("strong", {}, t().votesOf(tally.count), weighted ? ` (${tally.weight})` : ""),
+          h(
+            "strong",
+            {},
+            t().share(tally.count, r.base_weight ? percent(tally.weight / r.base_weight) : "–"),
+            weighted ? ` (${tally.weight})` : "",
+          ),
         ),
       ),
     ),
+    h(
+      "p",
+      { class: "muted rule" },
+      t().thresholdText(t().thresholds[r.threshold] || r.threshold, t().bases[r.base] || r.base, needed(r.required_weight, r.threshold)),
+    ),
+    h(
+      "p",
+      { class: "muted rule" },
+      r.quorum_rule
+        ? t().quorumText(r.quorum_met, r.present_count, r.eligible_count)
+        : t().noQuorumRule(r.present_count, r.eligible_count),
+    ),
+    poll.secret ? null : renderNamed(poll),
     mine.map(([key, receipt]) => {
       const check = state.verified[key];
       return h(
@@ -171,6 +220,46 @@ function renderResult(poll, result) {
       );
     }),
   );
+}
+
+// A named poll's ballots, read when the participant opens the list (not on every page load).
+const named = {};
+function renderNamed(poll) {
+  const ballots = named[poll.id];
+  return h(
+    "details",
+    {
+      class: "named",
+      open: ballots !== undefined,
+      ontoggle: (event) => {
+        if (event.target.open && ballots === undefined) loadNamed(poll);
+      },
+    },
+    h("summary", { "data-focus": `${poll.id}/named` }, t().whoVoted),
+    ballots
+      ? h(
+          "ul",
+          {},
+          [...ballots]
+            .sort((a, b) => (state.names[a.voter_id] || "").localeCompare(state.names[b.voter_id] || "", state.lang))
+            .map((b) => h("li", { "data-voter": b.voter_id }, `${state.names[b.voter_id] || "…"}: ${optionName(b.choice)}`)),
+        )
+      : h("p", { class: "muted" }, t().loading),
+  );
+}
+
+async function loadNamed(poll) {
+  try {
+    const [ballots, people] = await Promise.all([
+      resolutionApi(`/polls/${poll.id}/ballots`),
+      meetingApi(`/meetings/${meetingId}/participants`),
+    ]);
+    for (const person of people.items) state.names[person.id] = person.name;
+    named[poll.id] = ballots.items;
+  } catch (error) {
+    state.messages[poll.id] = messageOf(error);
+  }
+  render();
 }
 
 // --- casting ---------------------------------------------------------------------------------------
@@ -242,6 +331,12 @@ function rememberReceipt(pollId, voterId, receipt) {
 
 // --- loading ---------------------------------------------------------------------------------------
 
+async function loadResolutions() {
+  for (const resolution of (await resolutionApi(`/meetings/${meetingId}/resolutions`)).items) {
+    state.resolutions[resolution.id] = resolution;
+  }
+}
+
 async function loadCarried(poll) {
   const votes = (await resolutionApi(`/polls/${poll.id}/votes-carried`)).items;
   state.carried[poll.id] = votes;
@@ -285,8 +380,9 @@ export function showResult(event) {
     meeting_position: event.meeting_position,
   };
   const poll = state.polls.find((p) => p.id === event.poll_id);
-  if (poll) {
-    poll.status = "closed";
+  if (poll) poll.status = "closed";
+  if (poll && !checked.has(poll.id)) {
+    checked.add(poll.id);
     checkReceipts(poll).then(render);
   }
   render();
@@ -302,11 +398,22 @@ export async function loadPolls() {
     state.polls = [];
     return;
   }
+  await completePolls();
+}
+
+// What the poll list does not say: the votes this participant carries in open polls, the results of
+// closed ones not known yet, and (once per poll) whether this tab's receipts are in them.
+const checked = new Set();
+export async function completePolls() {
+  const motions = state.polls.some((poll) => poll.resolution_id && !state.resolutions[poll.resolution_id]);
+  if (motions) await loadResolutions().catch((error) => console.warn("resolutions", error));
   await Promise.all(
     state.polls.map(async (poll) => {
       if (poll.status === "open" && !projector) await loadCarried(poll).catch((error) => console.warn("votes carried", error));
-      if (poll.status === "closed" && !state.results[poll.id]) {
-        state.results[poll.id] = await resolutionApi(`/polls/${poll.id}/result`);
+      if (poll.status !== "closed") return;
+      if (!state.results[poll.id]) state.results[poll.id] = await resolutionApi(`/polls/${poll.id}/result`);
+      if (!checked.has(poll.id)) {
+        checked.add(poll.id);
         await checkReceipts(poll);
       }
     }),

@@ -8,7 +8,7 @@ import { drafted, forgetDraft, formHandlers, startEditing, stopEditing } from ".
 import { pick, t } from "../lib/i18n.js";
 import { keepingFocus, reload, reports } from "../lib/render.js";
 import { meetingId, state } from "../lib/state.js";
-import { loadDirectives, renderDirective } from "./directives.js";
+import { departmentName, loadDirectives, renderDirective } from "./directives.js";
 
 export const representing = () => state.me.role === "department_representative" && state.me.department_id;
 
@@ -23,7 +23,53 @@ function drawReports() {
     state.directives.length
       ? h("section", { class: "card", id: "directives" }, h("h2", {}, t().directives), state.directives.map(renderDirective))
       : "",
+    renderOthersReports(),
   );
+}
+
+// Every department's position report that has been sent (one's own is above): each opened to read,
+// and only then fetched.
+function renderOthersReports() {
+  const sent = state.contributionStatus.filter(
+    (s) => s.submission_id && !(representing() && s.department_id === state.me.department_id),
+  );
+  if (!sent.length) return "";
+  return h(
+    "section",
+    { class: "card", id: "position-reports" },
+    h("h2", {}, t().othersReports),
+    sent.map((s) => {
+      const req = state.requests.find((r) => r.id === s.request_id);
+      const submission = state.submissions[s.submission_id];
+      const body = h("div", { class: "report-body" });
+      if (submission) body.innerHTML = submission.current.body_html; // rendered and sanitised by meeting_svc
+      return h(
+        "details",
+        {
+          class: "other-report",
+          "data-department": s.department_id,
+          open: Boolean(submission),
+          ontoggle: (event) => {
+            if (event.target.open && !submission) readReport(s);
+          },
+        },
+        h("summary", { "data-focus": `report/${s.submission_id}` }, departmentName(s.department_id), req ? ` · ${pick(req.topic)}` : ""),
+        submission ? h("h3", {}, submission.current.title) : h("p", { class: "muted" }, t().loading),
+        submission ? body : null,
+      );
+    }),
+  );
+}
+
+async function readReport(status) {
+  try {
+    state.submissions[status.submission_id] = await meetingApi(
+      `/meetings/${meetingId}/contribution-requests/${status.request_id}/submissions/${status.submission_id}`,
+    );
+  } catch (error) {
+    console.warn("report", error);
+  }
+  renderReports();
 }
 
 // Live news about reports or directives is shown at once unless a form is open; then after it closes.
@@ -132,14 +178,13 @@ async function sendReport(req, submission, form) {
 }
 
 export async function loadReports() {
-  if (!representing()) return;
   const [requests, status] = await Promise.all([
     meetingApi(`/meetings/${meetingId}/contribution-requests`),
     meetingApi(`/meetings/${meetingId}/contributions`),
   ]);
   state.requests = requests.items;
   state.contributionStatus = status.items;
-  const ids = status.items.filter((s) => s.department_id === state.me.department_id && s.submission_id);
+  const ids = status.items.filter((s) => representing() && s.department_id === state.me.department_id && s.submission_id);
   await Promise.all(
     ids.map(async (s) => {
       state.submissions[s.submission_id] = await meetingApi(

@@ -1,0 +1,79 @@
+"""A participant page's first screen in one request: meeting_svc's part read here, resolution_svc's
+part asked of it for the same caller at the same time, so the page waits for one round trip, not four."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+import aiohttp
+import msgspec
+from aiohttp import web
+
+from meeting_svc import api, db, proxy
+from meeting_svc.views.access import SETTINGS, caller, pool, visible
+from meeting_svc.views.bodies import meeting_body, participant_body, request_body, submission_body
+from meeting_svc.views.contributions import status_items
+from servicekit.http import Problem, json_response, parse_uuid
+from servicekit.sessions import not_allowed
+
+# resolution_svc's part is a help, not a condition: past this the page asks for it itself
+RESOLUTION_WAIT_S = 2.0
+
+
+async def from_resolution(request: web.Request, path: str, params: dict[str, str] | None = None) -> msgspec.Raw | None:
+    base = request.app[SETTINGS].resolution_url.rstrip("/")
+    headers = {"Authorization": request.headers["Authorization"]}
+    try:
+        async with request.app[proxy.SESSION].get(
+            f"{base}/api/v1{path}",
+            params=params,
+            headers=headers,
+            timeout=aiohttp.ClientTimeout(total=RESOLUTION_WAIT_S),
+        ) as response:
+            if response.status != 200:
+                return None
+            return msgspec.Raw(await response.read())
+    except (aiohttp.ClientError, TimeoutError):
+        return None
+
+
+async def get_bootstrap(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
+    meeting = visible(claims, meeting_id, await db.meeting_with_agenda(pool(request), meeting_id))
+    if claims.kind != "participant":
+        raise not_allowed()  # the first screen of a participant's page
+    department = claims.department if claims.role == "department_representative" else None
+    mine = f"/meetings/{meeting_id}"
+    asked = asyncio.gather(
+        from_resolution(request, f"{mine}/polls"),
+        from_resolution(request, f"{mine}/results"),
+        from_resolution(request, "/directives", {"department": str(department), "meeting_id": str(meeting_id)})
+        if department
+        else asyncio.sleep(0, None),
+    )
+    try:
+        async with pool(request).acquire() as conn:
+            me = await db.participant(conn, meeting_id, claims.sub)
+            if me is None:
+                raise Problem(404, "Not found", "no such participant")
+            requests = await db.requests(conn, meeting_id)
+            status = await db.contribution_status(conn, meeting_id)
+            ours = [s for s in status if department and s["department_id"] == department and s["submission_id"]]
+            rows = [await db.submission(conn, s["request_id"], s["submission_id"]) for s in ours]
+    except BaseException:
+        asked.cancel()
+        raise
+    polls, results, directives = await asked
+    body = api.Bootstrap(
+        meeting=meeting_body(meeting, msgspec.json.decode(meeting["agenda"])),
+        participant=participant_body(me, seen_by=claims),
+        contribution_requests=[request_body(r) for r in requests],
+        contributions=status_items(status, dt.datetime.now(dt.UTC)),
+        submissions=[submission_body(row) for row in rows if row is not None],
+        polls=polls,
+        results=results,
+        directives=directives,
+    )
+    return json_response(body)
