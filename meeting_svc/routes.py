@@ -5,7 +5,16 @@ from __future__ import annotations
 from aiohttp import web
 
 from meeting_svc import api
-from meeting_svc.views import agenda, attendance, contributions, departments, invitations, meetings, participants
+from meeting_svc.views import (
+    agenda,
+    attendance,
+    contributions,
+    departments,
+    invitations,
+    join_files,
+    meetings,
+    participants,
+)
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -421,3 +430,6 @@ def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
         app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
     app.router.add_get("/join/{code}", participants.join_page)  # the page of a personal invite link (HTML)
+    app.router.add_get("/join/{code}/qr.svg", join_files.qr_image_svg)
+    app.router.add_get("/join/{code}/qr.png", join_files.qr_image_png)
+    app.router.add_get("/join/{code}/meeting.ics", join_files.calendar_file)

@@ -5,6 +5,7 @@ subscriptions, and queue the emails it causes. Sending happens later, from the c
 from __future__ import annotations
 
 import uuid
+from email.utils import parseaddr
 from typing import Any
 
 import asyncpg
@@ -18,6 +19,8 @@ from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent, positions
 from schemas.events import Event
 from schemas.validation import event_problem
+from servicekit.calendar import Entry, Method
+from servicekit.calendar import invitation as invitation_ics
 
 log = structlog.get_logger("notifier.consumers")
 
@@ -30,9 +33,31 @@ def directive_lines(directives: list[ev.Directive], language: str) -> list[Direc
     return [DirectiveLine(pick(d.title.vi, d.title.en, language), d.due_date, d.description) for d in directives]
 
 
+def calendar_entry(
+    settings: Settings, meeting: asyncpg.Record, event: Event, language: str, description: str = ""
+) -> Entry:
+    """The meeting as a calendar entry; the sequence is the causing event's number in the meeting
+    (or the meeting's facts' version, for events without one), which only grows."""
+    return Entry(
+        meeting_id=meeting["meeting_id"],
+        title=pick(meeting["title_vi"], meeting["title_en"], language),
+        starts_at=meeting["starts_at"],
+        ends_at=meeting["ends_at"],
+        timezone=meeting["timezone"],
+        sequence=max(event.meeting_seq or 0, meeting["facts_version"] or 0),
+        stamp=event.occurred_at,
+        venue=meeting["venue"] or "",
+        online_url=meeting["online_url"] or "",
+        page_url=meeting_link(settings, meeting["meeting_id"]),
+        description=description,
+    )
+
+
 class EventHandler:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # the calendar entries' organiser: the address invitations come from
+        self.organiser = parseaddr(settings.smtp_from)[1]
 
     async def __call__(self, conn: asyncpg.Connection, event: Event) -> None:
         problem = event_problem(event)
@@ -59,6 +84,9 @@ class EventHandler:
         assert meeting is not None
         await webhooks.fan_out(conn, event.id, event.event_type, event.meeting_id, meeting["organisation_id"])
         await self.queue_emails(conn, event, meeting)
+
+    def entry_maker(self, meeting: asyncpg.Record, event: Event) -> Any:
+        return lambda lang: calendar_entry(self.settings, meeting, event, lang)
 
     @staticmethod
     async def settle(conn: asyncpg.Connection, event: Event) -> None:
@@ -136,13 +164,50 @@ class EventHandler:
         match event:
             case ev.InvitationSent():
                 people = await read_model.recipients(conn, event.meeting_id, participant_id=event.participant_id)
+                entry = self.entry_maker(meeting, event)
                 if event.sealed_link:
                     # the bodies keep a placeholder: the link is opened only when the email is built
                     await queue(
-                        conn, "invitation", source, meeting, people, link=LINK_PLACEHOLDER, sealed=event.sealed_link
+                        conn,
+                        "invitation",
+                        source,
+                        meeting,
+                        people,
+                        link=LINK_PLACEHOLDER,
+                        sealed=event.sealed_link,
+                        entry=entry,
+                        organiser=self.organiser,
                     )
                 else:
-                    await queue(conn, "invitation", source, meeting, people, link=link)
+                    await queue(
+                        conn, "invitation", source, meeting, people, link=link, entry=entry, organiser=self.organiser
+                    )
+            case ev.MeetingRescheduled():
+                people = await read_model.recipients(conn, event.meeting_id)
+                await queue(
+                    conn,
+                    "meeting_rescheduled",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    entry=self.entry_maker(meeting, event),
+                    organiser=self.organiser,
+                )
+            case ev.MeetingCancelled():
+                people = await read_model.recipients(conn, event.meeting_id)
+                await queue(
+                    conn,
+                    "meeting_cancelled",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    topic=lambda lang, e=event: e.reason,
+                    entry=self.entry_maker(meeting, event),
+                    organiser=self.organiser,
+                    method="CANCEL",
+                )
             case ev.ContributionRequested():
                 people = await read_model.recipients(
                     conn, event.meeting_id, departments=event.department_ids, role="department_representative"
@@ -224,8 +289,12 @@ async def queue(
     deadline: Any = None,
     directives: Any = None,
     sealed: str | None = None,
+    entry: Any = None,
+    method: Method = "REQUEST",
+    organiser: str = "",
 ) -> None:
-    """Render one email per recipient address, in each recipient's language, into the email outbox."""
+    """Render one email per recipient address, in each recipient's language, into the email outbox;
+    `entry(language)` gives the meeting's calendar entry the email carries, addressed to its recipient."""
     rows = []
     for person in people:
         lang = person["language"]
@@ -241,6 +310,17 @@ async def queue(
             directives=directives(lang) if directives else [],
         )
         subject, text, html = render(kind, lang, facts)
+        ics = (
+            invitation_ics(
+                entry(lang),
+                method=method,
+                organiser=organiser,
+                attendee=person["email"],
+                attendee_name=person["name"],
+            )
+            if entry
+            else None
+        )
         rows.append(
             (
                 source,
@@ -253,6 +333,8 @@ async def queue(
                 text,
                 html,
                 sealed,
+                ics,
+                method if ics else None,
             )
         )
     await emails.add_emails(conn, rows)

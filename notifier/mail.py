@@ -27,6 +27,8 @@ Kind = Literal[
     "poll_opened",
     "resolution_adopted",
     "directive_issued",
+    "meeting_rescheduled",
+    "meeting_cancelled",
 ]
 
 _WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
@@ -105,6 +107,9 @@ class Facts:
 
 Block = tuple[str, str] | tuple[str, list[str]]
 
+# The inline image of the personal link's QR code, attached when the link is opened at sending time.
+QR_CID = "invite-qr@hoinghi"
+
 
 def _blocks(kind: Kind, lang: str, f: Facts) -> tuple[str, list[Block]]:
     vi = lang == "vi"
@@ -136,6 +141,51 @@ def _blocks(kind: Kind, lang: str, f: Facts) -> tuple[str, list[Block]]:
                     else "Your personal link (do not share it):",
                 ),
                 ("link", f.link),
+            ]
+            if f.link == LINK_PLACEHOLDER:
+                body.append(("qr", "Mã QR đường dẫn cá nhân của Quý vị" if vi else "QR code of your personal link"))
+            body.append(
+                (
+                    "p",
+                    "Lịch họp được đính kèm (tệp .ics) để thêm vào lịch của Quý vị."
+                    if vi
+                    else "The meeting is attached as a calendar entry (.ics file) for your calendar.",
+                )
+            )
+        case "meeting_rescheduled":
+            subject = f"Thay đổi thời gian: {f.meeting_title}" if vi else f"Rescheduled: {f.meeting_title}"
+            body = [
+                (
+                    "p",
+                    f"{f.meeting_title} được chuyển sang thời gian mới: {when}."
+                    if vi
+                    else f"{f.meeting_title} has moved to a new time: {when}.",
+                ),
+                ("list", where),
+                (
+                    "p",
+                    "Lịch họp đính kèm thay thế lịch đã gửi trước đây."
+                    if vi
+                    else "The attached calendar entry replaces the one sent before.",
+                ),
+                ("link", f.link),
+            ]
+        case "meeting_cancelled":
+            subject = f"Hủy cuộc họp: {f.meeting_title}" if vi else f"Cancelled: {f.meeting_title}"
+            body = [
+                (
+                    "p",
+                    f"{f.meeting_title} ({when}) đã bị hủy."
+                    if vi
+                    else f"{f.meeting_title} ({when}) has been cancelled.",
+                ),
+                *([("p", f.topic)] if f.topic else []),
+                (
+                    "p",
+                    "Lịch họp đính kèm xóa cuộc họp khỏi lịch của Quý vị."
+                    if vi
+                    else "The attached calendar entry removes the meeting from your calendar.",
+                ),
             ]
         case "reminder_24h" | "reminder_1h":
             subject = f"Nhắc lịch: {f.meeting_title}, {when}" if vi else f"Reminder: {f.meeting_title}, {when}"
@@ -241,6 +291,10 @@ def render(kind: Kind, language: str, facts: Facts) -> tuple[str, str, str]:
             text.append(value)
             url = html.escape(value, quote=True)
             parts.append(f'<p><a href="{url}">{url}</a></p>')
+        elif tag == "qr":
+            assert isinstance(value, str)
+            alt = html.escape(value, quote=True)
+            parts.append(f'<p><img src="cid:{QR_CID}" alt="{alt}" width="200" height="200"></p>')
     footer = "Thư tự động từ hệ thống Hội nghị." if lang == "vi" else "Sent automatically by Hội nghị."
     text.append(f"--\n{footer}")
     page = (
@@ -301,8 +355,19 @@ class Outgoing:
 
 
 def build_message(
-    *, sender: str, to_addr: str, subject: str, text: str, html_body: str, message_id: str, language: str
+    *,
+    sender: str,
+    to_addr: str,
+    subject: str,
+    text: str,
+    html_body: str,
+    message_id: str,
+    language: str,
+    calendar: tuple[str, str] | None = None,
+    qr_png: bytes | None = None,
 ) -> EmailMessage:
+    """`calendar` is (iTIP method, iCalendar text), attached as `meeting.ics`; `qr_png` is the image the
+    HTML shows inline as `cid:QR_CID`."""
     message = EmailMessage(policy=BUILD)
     message["From"] = sender
     message["To"] = to_addr
@@ -313,6 +378,13 @@ def build_message(
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html_body, subtype="html")
+    if qr_png is not None:
+        html_part = message.get_body(("html",))
+        assert html_part is not None
+        html_part.add_related(qr_png, maintype="image", subtype="png", cid=f"<{QR_CID}>", filename="qr.png")
+    if calendar is not None:
+        method, ics = calendar
+        message.add_attachment(ics, subtype="calendar", filename="meeting.ics", params={"method": method})
     return message
 
 

@@ -25,10 +25,11 @@ from prometheus_client import Counter
 from notifier.consumers import meeting_link, queue
 from notifier.db import emails, read_model
 from notifier.delivery import listen
-from notifier.mail import Outgoing, build_message, check_sender, outgoing, with_link
+from notifier.mail import QR_CID, Outgoing, build_message, check_sender, outgoing, with_link
 from notifier.service import parse_schedule
 from notifier.settings import Settings
 from schemas.bus.wake import woken_or_timeout
+from servicekit.qr import qr_png
 from servicekit.runtime import Runtime
 from servicekit.sealed import Opener, Unsealable, read_seal_key
 
@@ -63,10 +64,14 @@ class Mailer:
     def message(self, row: asyncpg.Record) -> Outgoing:
         """The email as sent; a sealed personal link is opened here, in memory, and nowhere else."""
         text, html_body = row["text_body"], row["html_body"]
+        qr = None
         if row["sealed_link"]:
             if self.opener is None:
                 raise Unsealable("INVITE_SEAL_PRIVATE_KEY is not set")
-            text, html_body = with_link(text, html_body, self.opener.open(row["sealed_link"]))
+            link = self.opener.open(row["sealed_link"])
+            text, html_body = with_link(text, html_body, link)
+            if f"cid:{QR_CID}" in html_body:
+                qr = qr_png(link)
         return outgoing(
             build_message(
                 sender=self.settings.smtp_from,
@@ -76,6 +81,8 @@ class Mailer:
                 html_body=html_body,
                 message_id=message_id(row["source"], row["to_addr"]),
                 language=row["language"],
+                calendar=(row["calendar_method"], row["calendar"]) if row["calendar"] else None,
+                qr_png=qr,
             )
         )
 
