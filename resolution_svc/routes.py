@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from resolution_svc import api
-from resolution_svc.views import amendments, ballots, directives, polls, resolutions
+from resolution_svc.views import amendments, ballots, directives, exports, polls, resolutions
 from servicekit.openapi import Operation
+from servicekit.tabular import CONTENT_TYPES
 
 MEETING = "/api/v1/meetings/{meeting_id}"
 RESOLUTION = "/api/v1/resolutions/{resolution_id}"
@@ -25,6 +26,13 @@ BALLOT_DOC = (
 
 # Read after the poll closed: before, a 409.
 AFTER_CLOSE = (401, 403, 404, 409)
+
+EXPORT_TYPES = tuple(t.split(";")[0] for t in CONTENT_TYPES.values())
+EXPORT_QUERY = {
+    "format": "csv (default), xlsx or json",
+    "lang": "vi or en: the language of column headers and texts (default: Accept-Language, else vi)",
+    "meeting_id": "one meeting",
+}
 
 OPERATIONS: list[tuple[Operation, object]] = [
     (
@@ -217,6 +225,42 @@ OPERATIONS: list[tuple[Operation, object]] = [
             },
         ),
         directives.list_directives,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/directives:export",
+            "Directives as CSV, XLSX or JSON (streamed)",
+            "exports",
+            response=EXPORT_TYPES,
+            query={
+                **EXPORT_QUERY,
+                "department": "department id",
+                "status": "not_started|in_progress|done|blocked",
+                "overdue": "true: past due and not done",
+                "due_from": "first due date (YYYY-MM-DD)",
+                "due_to": "last due date (YYYY-MM-DD)",
+            },
+            description="Same visibility as the list. Dates ISO 8601; moments with the meeting's offset.",
+        ),
+        exports.export_directives,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/decisions:export",
+            "Decisions (every closed poll with its result) as CSV, XLSX or JSON (streamed)",
+            "exports",
+            response=EXPORT_TYPES,
+            query={
+                **EXPORT_QUERY,
+                "closed_from": "closed at or after (RFC 3339)",
+                "closed_to": "closed before (RFC 3339)",
+                "outcome": "adopted|rejected|no_quorum",
+            },
+            description="An organiser's whole organisation, a participant's own meeting.",
+        ),
+        exports.export_decisions,
     ),
     (
         Operation("GET", "/api/v1/directives/{directive_id}", "One directive", "directives", response=api.Directive),
