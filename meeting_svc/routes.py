@@ -10,12 +10,14 @@ from meeting_svc.views import (
     attendance,
     contributions,
     departments,
+    exports,
     invitations,
     join_files,
     meetings,
     participants,
 )
 from servicekit.openapi import Operation
+from servicekit.tabular import CONTENT_TYPES
 
 M = "/api/v1/meetings"
 ONE = M + "/{meeting_id}"
@@ -422,6 +424,21 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.ContributionStatusList,
         ),
         contributions.contribution_status,
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/attendance:export",
+            "Attendance (present, by proxy, excused, absent) by department, as CSV, XLSX or JSON (streamed)",
+            "exports",
+            response=tuple(t.split(";")[0] for t in CONTENT_TYPES.values()),
+            query={
+                "format": "csv (default), xlsx or json",
+                "lang": "vi or en: the language of column headers and texts (default: Accept-Language, else vi)",
+            },
+            errors=(400, 401, 403, 404),
+        ),
+        exports.export_attendance,
     ),
 ]
 

@@ -128,6 +128,7 @@ ROWS: tuple[Row, ...] = (
     m("POST", PERSON + "/invite", ORGANISER, note="ends the sessions of the old link"),
     m("DELETE", PERSON + "/invite", ORGANISER, note="ends the participant's sessions"),
     m("GET", MEETING + "/invitations", ORGANISER),
+    m("GET", MEETING + "/attendance:export", STAFF),
     m("POST", MEETING + "/invitations:send", ORGANISER),
     m("POST", "/api/v1/sessions", EVERYONE, public=True, note="with an invite code"),
     m("POST", PERSON + "/rsvp", ORGANISER, note="and the participant themself"),
