@@ -566,3 +566,12 @@ def export_decisions(conn: asyncpg.Connection, f: dict[str, Any]) -> Any:
         f["outcome"],
         prefetch=500,
     )
+
+
+def export_named_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> Any:
+    return conn.cursor(
+        "select voter_id, choice, weight, cast_at from ballots where poll_id = $1 and voter_id is not null"
+        " order by voter_id",
+        poll_id,
+        prefetch=500,
+    )

@@ -106,3 +106,26 @@ def decision_cells(row: Any, lang: Language) -> Sequence[Any]:
         result.get("participating_count"),
         bool(row["secret"]),
     ]
+
+
+TALLY_COLUMNS = (
+    Column("option", "Phương án", "Option"),
+    Column("count", "Số phiếu", "Votes"),
+    Column("weight", "Trọng số", "Weight"),
+)
+
+BALLOT_COLUMNS = (
+    Column("voter_id", "Mã đại biểu", "Participant id"),
+    Column("choice", "Lựa chọn", "Choice"),
+    Column("weight", "Trọng số", "Weight"),
+    Column("cast_at", "Bỏ phiếu lúc", "Cast at"),
+)
+
+
+def tally_rows(result_json: str) -> list[Sequence[Any]]:
+    result = msgspec.json.decode(result_json)
+    return [[t["option"], t["count"], t["weight"]] for t in result.get("tallies", [])]
+
+
+def ballot_cells(row: Any, timezone: str | None) -> Sequence[Any]:
+    return [cell(row["voter_id"]), row["choice"], row["weight"], cell(row["cast_at"], zone(timezone))]

@@ -33,6 +33,7 @@ EXPORT_QUERY = {
     "lang": "vi or en: the language of column headers and texts (default: Accept-Language, else vi)",
     "meeting_id": "one meeting",
 }
+POLL_EXPORT_QUERY = {k: v for k, v in EXPORT_QUERY.items() if k != "meeting_id"}
 
 OPERATIONS: list[tuple[Operation, object]] = [
     (
@@ -225,6 +226,30 @@ OPERATIONS: list[tuple[Operation, object]] = [
             },
         ),
         directives.list_directives,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/polls/{poll_id}/result:export",
+            "A closed poll's count and weight per option as CSV, XLSX or JSON",
+            "exports",
+            response=EXPORT_TYPES,
+            query=POLL_EXPORT_QUERY,
+            errors=AFTER_CLOSE,
+        ),
+        exports.export_poll_result,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/polls/{poll_id}/ballots:export",
+            "Who voted what in a named poll, after close, as CSV, XLSX or JSON (streamed)",
+            "exports",
+            response=EXPORT_TYPES,
+            query=POLL_EXPORT_QUERY,
+            errors=AFTER_CLOSE,
+        ),
+        exports.export_named_ballots,
     ),
     (
         Operation(

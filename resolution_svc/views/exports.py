@@ -10,8 +10,18 @@ from typing import Any, Literal
 from aiohttp import web
 
 from resolution_svc import db
-from resolution_svc.exports import DECISION_COLUMNS, DIRECTIVE_COLUMNS, decision_cells, directive_cells
+from resolution_svc.exports import (
+    BALLOT_COLUMNS,
+    DECISION_COLUMNS,
+    DIRECTIVE_COLUMNS,
+    TALLY_COLUMNS,
+    ballot_cells,
+    decision_cells,
+    directive_cells,
+    tally_rows,
+)
 from resolution_svc.views.access import caller, follow_up_only, pool
+from resolution_svc.views.ballots import closed_poll
 from schemas import events as ev
 from servicekit.fields import Request
 from servicekit.http import Problem, convert_query
@@ -24,6 +34,11 @@ class ExportQuery(Request, kw_only=True):
     format: Format = "csv"
     lang: Literal["vi", "en"] | None = None
     meeting_id: uuid.UUID | None = None
+
+
+class PollExportQuery(Request, kw_only=True):
+    format: Format = "csv"
+    lang: Literal["vi", "en"] | None = None
 
 
 class DirectiveExportQuery(ExportQuery, kw_only=True):
@@ -116,4 +131,34 @@ async def export_decisions(request: web.Request) -> web.StreamResponse:
         columns=DECISION_COLUMNS,
         cursor=lambda conn: db.export_decisions(conn, filters),
         cells=decision_cells,
+    )
+
+
+async def export_poll_result(request: web.Request) -> web.StreamResponse:
+    """A closed poll's count per option; the rule, quorum and outcome are in the decisions export."""
+    q = convert_query(dict(request.query), PollExportQuery)
+    poll = await closed_poll(request)
+
+    async def rows() -> AsyncIterator[Sequence[Any]]:
+        for row in tally_rows(poll["result"]):
+            yield row
+
+    lang = language(request, q.lang)
+    return await stream(request, fmt=q.format, lang=lang, filename="result", columns=TALLY_COLUMNS, rows=rows())
+
+
+async def export_named_ballots(request: web.Request) -> web.StreamResponse:
+    """Who voted what in a named poll, after it closed (a secret poll has none: its receipts say it)."""
+    q = convert_query(dict(request.query), PollExportQuery)
+    poll = await closed_poll(request)
+    if poll["secret"]:
+        raise Problem(404, "Not found", "a secret poll has no named ballots; see its receipts")
+    return await _export(
+        request,
+        fmt=q.format,
+        lang=language(request, q.lang),
+        filename="ballots",
+        columns=BALLOT_COLUMNS,
+        cursor=lambda conn: db.export_named_ballots(conn, poll["id"]),
+        cells=lambda row, _lang: ballot_cells(row, poll["timezone"]),
     )

@@ -161,6 +161,8 @@ ROWS: tuple[Row, ...] = (
     r("GET", "/api/v1/polls/{poll_id}/result", EVERYONE),
     r("GET", "/api/v1/polls/{poll_id}/ballots", EVERYONE),
     r("GET", "/api/v1/polls/{poll_id}/receipts", EVERYONE),
+    r("GET", "/api/v1/polls/{poll_id}/result:export", EVERYONE),
+    r("GET", "/api/v1/polls/{poll_id}/ballots:export", EVERYONE),
     r("GET", "/api/v1/directives", EVERYONE, other_org=ALLOWED, other_meeting=ALLOWED, note="of what they see"),
     r("GET", "/api/v1/directives:export", EVERYONE, other_org=ALLOWED, other_meeting=ALLOWED, note="of what they see"),
     r("GET", "/api/v1/decisions:export", EVERYONE, other_org=ALLOWED, other_meeting=ALLOWED, note="of what they see"),

@@ -281,6 +281,7 @@ async def prepare(stack: Stack, row: Row) -> Call:
         row.path.endswith("/result")
         or row.path.endswith("/receipts")
         or key == ("GET", "/api/v1/polls/{poll_id}/ballots")
+        or ("{poll_id}" in row.path and row.path.endswith(":export"))
     ):
         values["poll_id"] = ids["poll_closed"]
     if row.path.endswith("/open"):

@@ -161,3 +161,29 @@ async def test_decisions_export_carries_each_polls_result(client: Client, meetin
         (q["id"], "rejected", 0, 3),
     ]
     assert cells[1][5] == '=HYPERLINK("http://x")'  # a string cell in XLSX: text, not a formula
+
+
+async def test_a_polls_result_and_named_ballots_export_after_close(client: Client, meeting: Any, tap: EventTap) -> None:
+    m, _, _, p = await adopted_meeting(meeting, tap)
+    shown = await ok(await client.get(f"/api/v1/polls/{p['id']}/result", headers=m.organiser))
+    header, *rows = rows_of_csv(
+        await (await export(client, f"/api/v1/polls/{p['id']}/result:export", m.organiser, lang="en")).read()
+    )
+    assert header == ["Option", "Votes", "Weight"]
+    assert rows == [[t["option"], str(t["count"]), str(t["weight"])] for t in shown["result"]["tallies"]]
+
+    named = await ok(await client.get(f"/api/v1/polls/{p['id']}/ballots", headers=m.people[0].auth))
+    response = await export(client, f"/api/v1/polls/{p['id']}/ballots:export", m.people[0].auth, format="xlsx")
+    header, *cells = rows_of_xlsx(await response.read())
+    assert header == ["Mã đại biểu", "Lựa chọn", "Trọng số", "Bỏ phiếu lúc"]
+    assert [(r[0], r[1], r[2]) for r in cells] == [(b["voter_id"], b["choice"], b["weight"]) for b in named["items"]]
+    assert all(dt.datetime.fromisoformat(r[3]).utcoffset() == dt.timedelta(hours=7) for r in cells)
+
+    secret = await poll(m, secret=True)
+    await tap.wait("poll.opened", poll_id=uuid.UUID(secret["id"]))
+    early = await client.get(f"/api/v1/polls/{secret['id']}/result:export", headers=m.organiser)
+    assert early.status == 409  # results stay hidden until close
+    await ok(await client.post(f"/api/v1/polls/{secret['id']}/close", headers=m.organiser))
+    await tap.wait("poll.closed", poll_id=uuid.UUID(secret["id"]))
+    hidden = await client.get(f"/api/v1/polls/{secret['id']}/ballots:export", headers=m.organiser)
+    assert hidden.status == 404  # a secret poll has no named ballots
