@@ -302,3 +302,9 @@ class ContributionStatus(msgspec.Struct, kw_only=True):
 
 class ContributionStatusList(msgspec.Struct, kw_only=True):
     items: list[ContributionStatus]
+
+
+class CalendarFeed(msgspec.Struct, kw_only=True):
+    """A secret URL to subscribe to in a calendar program (iCalendar); keep it private."""
+
+    url: str

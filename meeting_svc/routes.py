@@ -8,6 +8,7 @@ from meeting_svc import api
 from meeting_svc.views import (
     agenda,
     attendance,
+    calendar_feeds,
     contributions,
     departments,
     exports,
@@ -427,6 +428,31 @@ OPERATIONS: list[tuple[Operation, object]] = [
     ),
     (
         Operation(
+            "POST",
+            PERSON + "/calendar-feed",
+            "Issue the participant's calendar feed URL (their meetings, their department's contribution deadlines);"
+            " the previous URL stops working",
+            "calendars",
+            response=api.CalendarFeed,
+            status=201,
+            errors=(401, 403, 404),
+            body_required=False,
+        ),
+        calendar_feeds.issue_feed,
+    ),
+    (
+        Operation(
+            "DELETE",
+            PERSON + "/calendar-feed",
+            "Revoke the participant's calendar feed URL",
+            "calendars",
+            status=204,
+            errors=(401, 403, 404),
+        ),
+        calendar_feeds.revoke_feed,
+    ),
+    (
+        Operation(
             "GET",
             ONE + "/attendance:export",
             "Attendance (present, by proxy, excused, absent) by department, as CSV, XLSX or JSON (streamed)",
@@ -450,3 +476,4 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/join/{code}/qr.svg", join_files.qr_image_svg)
     app.router.add_get("/join/{code}/qr.png", join_files.qr_image_png)
     app.router.add_get("/join/{code}/meeting.ics", join_files.calendar_file)
+    app.router.add_get("/calendar/{token}.ics", calendar_feeds.feed)  # a participant's feed (the URL is the secret)

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
@@ -109,3 +109,29 @@ def invitation(entry: Entry, *, method: Method, organiser: str, attendee: str, a
             },
         )
     return calendar_of([event], method=method).to_ical().decode()
+
+
+def deadline_event(uid: str, title: str, at: dt.datetime, timezone: str, stamp: dt.datetime, url: str = "") -> Any:
+    """A moment something is due (a contribution deadline): an entry with no length, in the meeting's zone."""
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp.astimezone(dt.UTC))
+    event.add("dtstart", at.astimezone(_zone(timezone)))
+    event.add("summary", title)
+    if url:
+        event.add("url", url)
+    return event
+
+
+def due_date_event(uid: str, title: str, day: dt.date, stamp: dt.datetime, description: str = "") -> Any:
+    """A day something is due (a directive): an all-day entry on that date."""
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp.astimezone(dt.UTC))
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", title)
+    event.add("transp", "TRANSPARENT")  # a due date does not make anyone busy
+    if description:
+        event.add("description", description)
+    return event

@@ -129,6 +129,8 @@ ROWS: tuple[Row, ...] = (
     m("DELETE", PERSON + "/invite", ORGANISER, note="ends the participant's sessions"),
     m("GET", MEETING + "/invitations", ORGANISER),
     m("GET", MEETING + "/attendance:export", STAFF),
+    m("POST", PERSON + "/calendar-feed", ORGANISER, note="and the participant themself"),
+    m("DELETE", PERSON + "/calendar-feed", ORGANISER, note="and the participant themself"),
     m("POST", MEETING + "/invitations:send", ORGANISER),
     m("POST", "/api/v1/sessions", EVERYONE, public=True, note="with an invite code"),
     m("POST", PERSON + "/rsvp", ORGANISER, note="and the participant themself"),

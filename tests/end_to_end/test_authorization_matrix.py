@@ -331,6 +331,8 @@ async def prepare(stack: Stack, row: Row) -> Call:
             body = {}
         case ("POST", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/rsvp"):
             body = {"response": "attending"}
+        case ("DELETE", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/calendar-feed"):
+            await stack.call("meeting", "POST", path, 201)  # a feed to revoke
         case ("POST", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/proxy"):
             body = {"holder_id": ids["voting_member"]}
         case ("POST", "/api/v1/meetings/{meeting_id}/contribution-requests"):
