@@ -192,3 +192,9 @@ class DirectiveList(msgspec.Struct, kw_only=True):
 class DirectivePatch(Request, kw_only=True):
     status: DirectiveStatus
     note: Annotated[str, msgspec.Meta(max_length=10_000, pattern=PROSE_PATTERN)] = ""
+
+
+class CalendarFeed(msgspec.Struct, kw_only=True):
+    """A secret URL to subscribe to in a calendar program (iCalendar); keep it private."""
+
+    url: str

@@ -575,3 +575,39 @@ def export_named_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> Any:
         poll_id,
         prefetch=500,
     )
+
+
+# --- a department's calendar feed ----------------------------------------------------------------
+
+
+async def set_department_feed(pool: asyncpg.Pool, org: uuid.UUID, department: uuid.UUID, token_hash: bytes) -> None:
+    await pool.execute(
+        "insert into department_feeds (organisation_id, department_id, token_sha256) values ($1, $2, $3)"
+        " on conflict (organisation_id, department_id) do update set token_sha256 = excluded.token_sha256,"
+        " created_at = now()",
+        org,
+        department,
+        token_hash,
+    )
+
+
+async def drop_department_feed(pool: asyncpg.Pool, org: uuid.UUID, department: uuid.UUID) -> bool:
+    done = await pool.execute(
+        "delete from department_feeds where organisation_id = $1 and department_id = $2", org, department
+    )
+    return done != "DELETE 0"
+
+
+async def department_feed_directives(pool: asyncpg.Pool, token_hash: bytes) -> list[asyncpg.Record] | None:
+    """The directives with a due date falling to the feed's department; None when no such feed."""
+    async with pool.acquire() as conn:
+        feed = await conn.fetchrow("select * from department_feeds where token_sha256 = $1", token_hash)
+        if feed is None:
+            return None
+        return await conn.fetch(
+            "select id, meeting_id, title_vi, title_en, description, due_date, status, version from directives"
+            " where organisation_id = $1 and $2 = any(department_ids) and due_date is not null"
+            " order by due_date, id",
+            feed["organisation_id"],
+            feed["department_id"],
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from resolution_svc import api
-from resolution_svc.views import amendments, ballots, directives, exports, polls, resolutions
+from resolution_svc.views import amendments, ballots, directives, exports, feeds, polls, resolutions
 from servicekit.openapi import Operation
 from servicekit.tabular import CONTENT_TYPES
 
@@ -229,6 +229,31 @@ OPERATIONS: list[tuple[Operation, object]] = [
     ),
     (
         Operation(
+            "POST",
+            "/api/v1/departments/{department_id}/calendar-feed",
+            "Issue the department's calendar feed URL of directive due dates; the previous URL stops working",
+            "calendars",
+            response=api.CalendarFeed,
+            status=201,
+            errors=(401, 403, 404),
+            body_required=False,
+            description="The feed shows the directives of the issuing organisation; `?lang=en` on it for English.",
+        ),
+        feeds.issue_department_feed,
+    ),
+    (
+        Operation(
+            "DELETE",
+            "/api/v1/departments/{department_id}/calendar-feed",
+            "Revoke the department's calendar feed URL",
+            "calendars",
+            status=204,
+            errors=(401, 403, 404),
+        ),
+        feeds.revoke_department_feed,
+    ),
+    (
+        Operation(
             "GET",
             "/api/v1/polls/{poll_id}/result:export",
             "A closed poll's count and weight per option as CSV, XLSX or JSON",
@@ -310,3 +335,5 @@ OPERATIONS: list[tuple[Operation, object]] = [
 def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
         app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
+    # a department's feed of directive due dates (the URL is the secret)
+    app.router.add_get("/calendar/departments/{token}.ics", feeds.department_feed)

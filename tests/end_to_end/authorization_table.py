@@ -166,6 +166,8 @@ ROWS: tuple[Row, ...] = (
     r("GET", "/api/v1/polls/{poll_id}/result:export", EVERYONE),
     r("GET", "/api/v1/polls/{poll_id}/ballots:export", EVERYONE),
     r("GET", "/api/v1/directives", EVERYONE, other_org=ALLOWED, other_meeting=ALLOWED, note="of what they see"),
+    r("POST", "/api/v1/departments/{department_id}/calendar-feed", ORGANISER, **OWN_ORG, note="of their directives"),
+    r("DELETE", "/api/v1/departments/{department_id}/calendar-feed", ORGANISER, **OWN_ORG, note="of their directives"),
     r("GET", "/api/v1/directives:export", EVERYONE, other_org=ALLOWED, other_meeting=ALLOWED, note="of what they see"),
     r("GET", "/api/v1/decisions:export", EVERYONE, other_org=ALLOWED, other_meeting=ALLOWED, note="of what they see"),
     r("GET", "/api/v1/directives/{directive_id}", EVERYONE),

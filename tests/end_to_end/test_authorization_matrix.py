@@ -331,6 +331,8 @@ async def prepare(stack: Stack, row: Row) -> Call:
             body = {}
         case ("POST", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/rsvp"):
             body = {"response": "attending"}
+        case ("DELETE", "/api/v1/departments/{department_id}/calendar-feed"):
+            await stack.call("resolution", "POST", path, 201)  # a feed to revoke
         case ("DELETE", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/calendar-feed"):
             await stack.call("meeting", "POST", path, 201)  # a feed to revoke
         case ("POST", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/proxy"):

@@ -10,6 +10,7 @@ import io
 import uuid
 from typing import Any
 
+import icalendar
 import openpyxl
 
 from tests.conftest import EventTap
@@ -187,3 +188,51 @@ async def test_a_polls_result_and_named_ballots_export_after_close(client: Clien
     await tap.wait("poll.closed", poll_id=uuid.UUID(secret["id"]))
     hidden = await client.get(f"/api/v1/polls/{secret['id']}/ballots:export", headers=m.organiser)
     assert hidden.status == 404  # a secret poll has no named ballots
+
+
+async def test_a_department_feed_shows_its_directives_due_dates_until_revoked(
+    client: Client, meeting: Any, tap: EventTap
+) -> None:
+    m, metrology, _, _ = await adopted_meeting(meeting, tap)
+    listed = await ok(
+        await client.get("/api/v1/directives", params={"department": str(metrology)}, headers=m.organiser)
+    )
+    [mine] = listed["items"]
+    feed_url = f"/api/v1/departments/{metrology}/calendar-feed"
+    assert (await client.post(feed_url, headers=m.people[0].auth)).status == 403  # organisers issue feeds
+    issued = await ok(await client.post(feed_url, headers=m.organiser), 201)
+    path = "/" + issued["url"].split("/", 3)[3]
+    feed = await client.get(path, params={"lang": "en"})
+    assert feed.status == 200 and feed.content_type == "text/calendar"
+    [entry] = icalendar.Calendar.from_ical(await feed.text()).walk("VEVENT")
+    assert str(entry["UID"]) == f"directive-{mine['id']}@hoinghi"
+    assert str(entry["SUMMARY"]) == mine["title"]["en"]
+    assert entry.decoded("DTSTART") == dt.date.fromisoformat(mine["due_date"])  # all day on its due date
+    assert "Status: not started" in str(entry["DESCRIPTION"])
+    first_sequence = int(entry["SEQUENCE"])
+
+    rep = (await m.add(1, role="department_representative", department=metrology))[0]
+    current = await client.get(f"/api/v1/directives/{mine['id']}", headers=m.organiser)
+    await ok(
+        await client.patch(
+            f"/api/v1/directives/{mine['id']}",
+            json={"status": "in_progress", "note": "Đã khởi động"},
+            headers={**rep.auth, "If-Match": current.headers["ETag"]},
+        )
+    )
+    [entry] = icalendar.Calendar.from_ical(await (await client.get(path)).text()).walk("VEVENT")
+    assert int(entry["SEQUENCE"]) > first_sequence and "đang thực hiện" in str(entry["DESCRIPTION"])
+
+    # another organisation asking for the same department sees none of this organisation's directives
+    other = Meeting(client, m.publish, m.signer)
+    theirs = await ok(await client.post(feed_url, headers=other.organiser), 201)
+    assert (
+        icalendar.Calendar.from_ical(await (await client.get("/" + theirs["url"].split("/", 3)[3])).text()).walk(
+            "VEVENT"
+        )
+        == []
+    )
+
+    assert (await client.delete(feed_url, headers=m.organiser)).status == 204
+    assert (await client.get(path)).status == 404
+    assert (await client.delete(feed_url, headers=m.organiser)).status == 404
