@@ -7,6 +7,7 @@ import structlog
 from aiohttp import web
 
 from meeting_svc import db, routes, webclient
+from meeting_svc.minutes.consumer import keep_decisions
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.positions import answer_positions
 from meeting_svc.settings import Settings
@@ -14,10 +15,11 @@ from meeting_svc.views import access, invitations
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
+from schemas.subjects import RESOLUTIONS
 from servicekit import openapi
 from servicekit.clock import Clock, utc_now
 from servicekit.revocations import share_revocations
-from servicekit.runtime import Runtime, create_base_app
+from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
 from servicekit.sealed import read_seal_key
 from servicekit.sessions import Window
 from servicekit.tokens import TokenSigner, TokenVerifier, public_of, read_key
@@ -60,7 +62,14 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     async def revocations(runtime: Runtime) -> None:
         await share_revocations(runtime, db.revoked_since)
 
-    runtime = Runtime(settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations, answer_positions])
+    runtime = Runtime(
+        settings=settings,
+        service=SERVICE,
+        sql=SQL,
+        tasks=[overdue, revocations, answer_positions],
+        # what resolution_svc decided, kept for the minutes
+        consumers=[ConsumerSpec("record", RESOLUTIONS, keep_decisions)],
+    )
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
     app[access.WINDOW] = Window.of(settings)

@@ -15,6 +15,7 @@ from meeting_svc.views import (
     invitations,
     join_files,
     meetings,
+    minutes,
     participants,
 )
 from servicekit.openapi import Operation
@@ -425,6 +426,67 @@ OPERATIONS: list[tuple[Operation, object]] = [
             response=api.ContributionStatusList,
         ),
         contributions.contribution_status,
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/minutes",
+            "The minutes as drafted now (facts recorded by the services and the secretary's summaries), with its"
+            " content hash",
+            "minutes",
+            response=api.MinutesDraft,
+            query={"lang": "vi or en (default: Accept-Language, else vi)"},
+            errors=(400, 401, 403, 404),
+        ),
+        minutes.get_draft,
+    ),
+    (
+        Operation(
+            "PUT",
+            ONE + "/minutes/summaries/{item_id}",
+            "The secretary's summary of an agenda item, in Vietnamese and English",
+            "minutes",
+            request=api.SummaryBody,
+            status=204,
+            errors=(400, 401, 403, 404, 422),
+        ),
+        minutes.put_summary,
+    ),
+    (
+        Operation(
+            "POST",
+            ONE + "/minutes/approve",
+            "Approve the minutes as drafted now: a new frozen version, published (`minutes.published`)",
+            "minutes",
+            request=api.ApproveBody,
+            response=api.MinutesVersion,
+            status=201,
+            errors=(400, 401, 403, 404, 409, 422),
+            body_required=False,
+        ),
+        minutes.approve,
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/minutes/versions",
+            "Every approved version, with who and when",
+            "minutes",
+            response=api.MinutesVersions,
+        ),
+        minutes.list_versions,
+    ),
+    (
+        Operation(
+            "GET",
+            ONE + "/minutes/versions/{version}",
+            "One approved version (`format=html` for the document itself)",
+            "minutes",
+            response=("application/json", "text/html"),
+            query={"lang": "vi or en (default: Accept-Language, else vi)", "format": "json (default) or html"},
+            errors=(400, 401, 404),
+        ),
+        minutes.get_version,
     ),
     (
         Operation(

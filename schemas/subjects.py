@@ -21,7 +21,9 @@ class Stream(msgspec.Struct, frozen=True):
     families: frozenset[str]
 
 
-MEETINGS = Stream("MEETINGS", "meeting", frozenset({"meeting", "agenda", "participant", "proxy", "contribution"}))
+MEETINGS = Stream(
+    "MEETINGS", "meeting", frozenset({"meeting", "agenda", "participant", "proxy", "contribution", "minutes"})
+)
 RESOLUTIONS = Stream("RESOLUTIONS", "resolution", frozenset({"resolution", "amendment", "poll", "directive"}))
 STREAMS = (MEETINGS, RESOLUTIONS)
 

@@ -293,6 +293,10 @@ async def prepare(stack: Stack, row: Row) -> Call:
             "notifier", "POST", "/api/v1/subscriptions", 201, json={"url": ids["hook"], "event_types": ["*"]}
         )
         values["subscription_id"] = sub["id"]
+    if "{version}" in row.path:
+        values["version"] = (await stack.call("meeting", "POST", f"/api/v1/meetings/{mid}/minutes/approve", 201))[
+            "version"
+        ]
     path = row.path.format(**values)
     match key:
         case ("POST", "/api/v1/departments"):
@@ -331,6 +335,8 @@ async def prepare(stack: Stack, row: Row) -> Call:
             body = {}
         case ("POST", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/rsvp"):
             body = {"response": "attending"}
+        case ("PUT", "/api/v1/meetings/{meeting_id}/minutes/summaries/{item_id}"):
+            body = {"summary": {"vi": "Tóm tắt", "en": "Summary"}}
         case ("DELETE", "/api/v1/departments/{department_id}/calendar-feed"):
             await stack.call("resolution", "POST", path, 201)  # a feed to revoke
         case ("DELETE", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/calendar-feed"):

@@ -1,0 +1,163 @@
+"""The minutes: the draft (staff), the secretary's summaries, the chair's approval into a frozen version
+published as `minutes.published`, and the versions (every participant)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import asyncpg
+import msgspec
+from aiohttp import web
+
+from meeting_svc import api, db
+from meeting_svc.minutes import draft, render, store
+from meeting_svc.views.access import STAFF, actor, caller, pool, publish, require, visible_meeting
+from schemas import events as ev
+from schemas.codec import decode, new_event
+from servicekit.fields import Request
+from servicekit.http import Problem, convert_query, json_response, parse_uuid, read_json
+from servicekit.tabular import language
+
+CHAIR = frozenset({"chair"})
+# Minutes are read out and approved at the end of the meeting, or afterwards; not before it has begun.
+APPROVABLE = frozenset({"in_progress", "ended"})
+PAGE = {"Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}
+
+
+class LangQuery(Request, kw_only=True):
+    lang: Literal["vi", "en"] | None = None
+
+
+class VersionQuery(LangQuery, kw_only=True):
+    format: Literal["json", "html"] = "json"
+
+
+async def drafted(conn: asyncpg.Connection, meeting: asyncpg.Record) -> draft.Minutes:
+    """The minutes as the facts and summaries stand now."""
+    mid = meeting["id"]
+    departments = {
+        d["id"]: draft.Text(vi=d["name_vi"], en=d["name_en"])
+        for d in await db.departments(conn, meeting["organisation_id"])
+    }
+    return draft.draft(
+        meeting=meeting,
+        roster=await store.roster(conn, mid),
+        agenda=await db.agenda(conn, mid),
+        reports=await store.reports(conn, mid),
+        events=[decode(r["payload"]) for r in await store.record_events(conn, mid)],
+        summaries=await store.summaries(conn, mid),
+        departments=departments,
+    )
+
+
+async def get_draft(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    require(claims, STAFF, "reading the draft minutes")
+    q = convert_query(dict(request.query), LangQuery)
+    meeting = await visible_meeting(request, claims)
+    async with pool(request).acquire() as conn:
+        minutes = await drafted(conn, meeting)
+    digest = draft.content_hash(minutes)
+    html = render.render_html(minutes, language(request, q.lang), digest)
+    return json_response(api.MinutesDraft(content_hash=digest, html=html, content=msgspec.to_builtins(minutes)))
+
+
+async def put_summary(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    require(claims, STAFF, "editing the minutes")
+    body = await read_json(request, api.SummaryBody)
+    meeting = await visible_meeting(request, claims)
+    item_id = parse_uuid(request.match_info["item_id"], "agenda item")
+    async with pool(request).acquire() as conn:
+        if not any(a["id"] == item_id for a in await db.agenda(conn, meeting["id"])):
+            raise Problem(404, "Not found", "no such agenda item")
+        by = claims.sub if claims.kind == "participant" else None
+        await store.set_summary(conn, meeting["id"], item_id, body.summary.vi, body.summary.en, by)
+    return web.Response(status=204)
+
+
+async def approve(request: web.Request) -> web.Response:
+    """Freeze the minutes as they are drafted now into the next version, and publish it."""
+    claims = await caller(request)
+    require(claims, CHAIR, "approving the minutes")
+    body = await read_json(request, api.ApproveBody) if request.can_read_body else api.ApproveBody()
+    async with pool(request).acquire() as conn, conn.transaction():
+        meeting = await visible_meeting(request, claims, lock_conn=conn)  # locked: approvals queue
+        if meeting["status"] not in APPROVABLE:
+            raise Problem(
+                409,
+                "Meeting not held",
+                "minutes are approved once the meeting has begun",
+                current_status=meeting["status"],
+            )
+        minutes = await drafted(conn, meeting)
+        digest = draft.content_hash(minutes)
+        # the version number and moment are known only once stored: render, store, then render again
+        # with them (the hash covers the content, not the version line)
+        approved_by = claims.sub
+        number = await store.add_version(conn, meeting["id"], "", "", digest, approved_by)
+        row = await store.version(conn, meeting["id"], number)
+        assert row is not None
+        html = {
+            lang: render.render_html(
+                minutes, lang, digest, motto=body.national_motto, version=number, approved_at=row["approved_at"]
+            )
+            for lang in ("vi", "en")
+        }
+        await conn.execute(
+            "update minutes_versions set html_vi = $3, html_en = $4 where meeting_id = $1 and version = $2",
+            meeting["id"],
+            number,
+            html["vi"],
+            html["en"],
+        )
+        await publish(
+            request,
+            conn,
+            new_event(
+                ev.MinutesPublished,
+                meeting_id=meeting["id"],
+                actor=actor(claims),
+                version=number,
+                content_hash=digest,
+                approved_by=approved_by,
+            ),
+        )
+    return json_response(
+        api.MinutesVersion(
+            version=number, content_hash=digest, approved_by=approved_by, approved_at=row["approved_at"]
+        ),
+        201,
+    )
+
+
+async def list_versions(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    meeting = await visible_meeting(request, claims)
+    rows = await store.versions(pool(request), meeting["id"])
+    return json_response(api.MinutesVersions(items=[api.MinutesVersion(**dict(r)) for r in rows]))
+
+
+async def get_version(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    q = convert_query(dict(request.query), VersionQuery)
+    meeting = await visible_meeting(request, claims)
+    try:
+        number = int(request.match_info["version"])
+    except ValueError:
+        raise Problem(404, "Not found", "no such version") from None
+    row = await store.version(pool(request), meeting["id"], number) if 0 < number < 2**31 else None
+    if row is None:
+        raise Problem(404, "Not found", "no such version")
+    html = row["html_en"] if language(request, q.lang) == "en" else row["html_vi"]
+    if q.format == "html":
+        return web.Response(text=html, content_type="text/html", charset="utf-8", headers=PAGE)
+    return json_response(
+        api.MinutesVersion(
+            version=row["version"],
+            content_hash=row["content_hash"],
+            approved_by=row["approved_by"],
+            approved_at=row["approved_at"],
+            html=html,
+        )
+    )
