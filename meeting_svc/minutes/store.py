@@ -94,18 +94,34 @@ async def version(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID
 
 
 async def add_version(
-    conn: asyncpg.Connection, meeting_id: uuid.UUID, html_vi: str, html_en: str, content_hash: str, by: uuid.UUID | None
-) -> int:
-    """The next version number; the meeting row is locked by the caller, so two approvals queue."""
-    return int(
-        await conn.fetchval(
-            "insert into minutes_versions (meeting_id, version, html_vi, html_en, content_hash, approved_by)"
-            " select $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5 from minutes_versions where meeting_id = $1"
-            " returning version",
-            meeting_id,
-            html_vi,
-            html_en,
-            content_hash,
-            by,
-        )
+    conn: asyncpg.Connection,
+    meeting_id: uuid.UUID,
+    content: bytes,
+    motto: bool,
+    content_hash: str,
+    by: uuid.UUID | None,
+) -> Row:
+    """The next version (its documents follow in `set_documents`); the meeting row is locked by the caller,
+    so two approvals queue."""
+    row = await conn.fetchrow(
+        "insert into minutes_versions (meeting_id, version, content, national_motto, html_vi, html_en, content_hash,"
+        " approved_by) select $1, coalesce(max(version), 0) + 1, $2, $3, '', '', $4, $5 from minutes_versions"
+        " where meeting_id = $1 returning version, approved_at",
+        meeting_id,
+        content,
+        motto,
+        content_hash,
+        by,
+    )
+    assert row is not None
+    return row
+
+
+async def set_documents(conn: asyncpg.Connection, meeting_id: uuid.UUID, number: int, vi: str, en: str) -> None:
+    await conn.execute(
+        "update minutes_versions set html_vi = $3, html_en = $4 where meeting_id = $1 and version = $2",
+        meeting_id,
+        number,
+        vi,
+        en,
     )

@@ -20,10 +20,13 @@ create table minutes_summaries (
     primary key (meeting_id, item_id)
 );
 
--- Every approved version, frozen: the documents as approved, their hash, who approved and when.
+-- Every approved version, frozen: its content (JSON, from which the PDF is typeset), the documents as
+-- approved, their hash, who approved and when.
 create table minutes_versions (
     meeting_id  uuid not null references meetings (id),
     version     int not null,
+    content     bytea not null,
+    national_motto boolean not null,
     html_vi     text not null,
     html_en     text not null,
     content_hash text not null,

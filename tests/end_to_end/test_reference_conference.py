@@ -5,11 +5,13 @@ announced by signed webhook and by email to the departments that now carry the d
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
+import pypdf
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from standardwebhooks.webhooks import Webhook
@@ -310,6 +312,29 @@ async def test_the_reference_conferences_minutes_say_what_the_services_report(
     )
     text = await page.text()
     assert page.content_type == "text/html" and "13:35" in text and "CỘNG HÒA" not in text
+    # the PDF, parsed back, says the same
+    response = await meeting.get(
+        f"/api/v1/meetings/{mid}/minutes/versions/1", params={"format": "pdf"}, headers=by_member
+    )
+    assert response.status == 200 and response.content_type == "application/pdf"
+    document = pypdf.PdfReader(io.BytesIO(await response.read()))
+    words = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words and "Độc lập - Tự do - Hạnh phúc" in words
+    assert "BIÊN BẢN" in words and "Phiên bản 1" in words and first["content_hash"] in words.replace(" ", "")
+    assert " ".join(ref.title.vi.split()) in words and " ".join(ref.resolution_title.vi.split()) in words
+    for directive in ref.directives:
+        assert " ".join(directive.title.vi.split()) in words, directive.title.vi
+    yes = next(t["count"] for t in result["tallies"] if t["option"] == "yes")
+    assert f"Tán thành {yes}" in words and "Thông qua" in words and "ít nhất hai phần ba" in words
+    assert f"có mặt: {len(ref.people) - 1}" in words and "13 giờ 30" in words
+    assert f"1 / {len(document.pages)}" in words  # page numbers
+    assert "CHỦ TRÌ" in words and ref.chair.name in words and "THƯ KÝ" in words
+    english = await meeting.get(
+        f"/api/v1/meetings/{mid}/minutes/versions/2", params={"format": "pdf", "lang": "en"}, headers=by_member
+    )
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(await english.read())).pages)
+    assert "MINUTES" in text and "CỘNG HÒA" not in text and second["content_hash"] in text.replace(" ", "")
+
     listed = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/minutes/versions", headers=by_member))
     assert [(v["version"], v["content_hash"]) for v in listed["items"]] == [
         (1, first["content_hash"]),
