@@ -104,6 +104,16 @@ class Stack:
             "WEBHOOK_ALLOW_PRIVATE": "true",
             "LOG_LEVEL": "WARNING",
             "PORT": str(self.ports[name]),
+            # where meeting_svc's links point and where it forwards the web client's API calls
+            **{
+                variable: self.url(service)
+                for variable, service in (
+                    ("PUBLIC_URL", "meeting_svc"),
+                    ("RESOLUTION_URL", "resolution_svc"),
+                    ("NOTIFIER_URL", "notifier"),
+                )
+                if service in self.ports
+            },
             **self.extra_env,
         }
         with open(self.dir / f"{name}.log", "ab") as log:

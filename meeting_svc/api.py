@@ -66,6 +66,8 @@ class MeetingCreate(Request, kw_only=True):
     online_url: WebLink | None = None
     # Records a meeting held in the past: its times may be past and nothing is ever sent for it.
     record_only: bool = False
+    # false: participants cannot check themselves in; the chair or secretary does it at the desk
+    self_check_in: bool = True
 
 
 class MeetingPatch(Request, kw_only=True, omit_defaults=True):
@@ -76,6 +78,7 @@ class MeetingPatch(Request, kw_only=True, omit_defaults=True):
     timezone: TimeZone | msgspec.UnsetType = msgspec.UNSET
     venue: VenueIn | msgspec.UnsetType | None = msgspec.UNSET
     online_url: WebLink | msgspec.UnsetType | None = msgspec.UNSET
+    self_check_in: bool | msgspec.UnsetType = msgspec.UNSET
 
 
 class Transition(Request, kw_only=True):
@@ -136,6 +139,7 @@ class Meeting(msgspec.Struct, kw_only=True):
     version: int
     agenda_version: int
     record_only: bool = False
+    self_check_in: bool = True
     agenda: list[AgendaItem] | None = None
 
 

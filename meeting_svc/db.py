@@ -15,7 +15,7 @@ from schemas.events import Event
 
 MEETING_COLUMNS = (
     "id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at, ends_at, timezone,"
-    " venue_name, venue_address, online_url, status, version, agenda_version, record_only"
+    " venue_name, venue_address, online_url, status, version, agenda_version, record_only, self_check_in"
 )
 PARTICIPANT_COLUMNS = (
     "p.id, p.meeting_id, p.name, p.email, p.department_id, p.role, p.weight, p.language, p.rsvp, p.present,"
@@ -162,8 +162,8 @@ async def list_meetings(
 async def insert_meeting(conn: asyncpg.Connection, org: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
     return await conn.fetchrow(
         "insert into meetings (id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at,"
-        " ends_at, timezone, venue_name, venue_address, online_url, record_only)"
-        f" values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning {MEETING_COLUMNS}",
+        " ends_at, timezone, venue_name, venue_address, online_url, self_check_in, record_only)"
+        f" values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning {MEETING_COLUMNS}",
         uuid.uuid4(),
         org,
         *(v[k] for k in MEETING_FIELDS),
@@ -182,6 +182,7 @@ MEETING_FIELDS = (
     "venue_name",
     "venue_address",
     "online_url",
+    "self_check_in",
 )
 
 

@@ -312,7 +312,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
         Operation(
             "POST",
             PERSON + "/check-in",
-            "Check in (idempotent; meeting in progress)",
+            "Check in (idempotent; meeting in progress; one's own only if the meeting allows self check-in)",
             "attendance",
             response=api.Participant,
             errors=(401, 403, 404, 409),

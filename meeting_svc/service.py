@@ -229,3 +229,10 @@ def contribution_state(*, revisions: int, late: bool, deadline: dt.datetime, now
     if late:
         return "late"
     return "revised" if revisions > 1 else "submitted"
+
+
+def may_check_in(self_check_in: bool, *, by_self: bool) -> bool:
+    """Checking in is the participant's own act only where the meeting allows it; the desk (chair,
+    secretary, organiser) may always record it. Checking out stays open to everyone: leaving is not
+    for the desk to allow."""
+    return self_check_in or not by_self

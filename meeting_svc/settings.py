@@ -15,7 +15,8 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     invite_seal_public_key: str = ""
     # Base of the personal invite links: `{public_url}/join/{code}`.
     public_url: str = "http://127.0.0.1:8081"
-    # Where the participant web client (served here) reaches the other services from a browser.
+    # Where meeting_svc reaches the other two services: it forwards the web client's `/resolution/...`
+    # and `/notifier/...` requests there, so the page calls everything on its own origin.
     resolution_url: str = "http://127.0.0.1:8082"
     notifier_url: str = "http://127.0.0.1:8083"
     organiser_token_days: int = 365

@@ -170,6 +170,22 @@ class Receipts(msgspec.Struct, kw_only=True):
     items: list[Receipt]
 
 
+class DirectiveProgress(msgspec.Struct, kw_only=True):
+    """One progress report on a directive: by which department, written by whom, when."""
+
+    id: uuid.UUID
+    department_id: uuid.UUID | None
+    author_kind: Literal["participant", "organiser"] | None  # None: written before authors were kept
+    author_id: uuid.UUID | None
+    status: DirectiveStatus
+    note: str
+    recorded_at: dt.datetime
+
+
+class DirectiveProgressList(msgspec.Struct, kw_only=True):
+    items: list[DirectiveProgress]
+
+
 class Directive(msgspec.Struct, kw_only=True):
     id: uuid.UUID
     resolution_id: uuid.UUID
@@ -180,7 +196,9 @@ class Directive(msgspec.Struct, kw_only=True):
     due_date: dt.date | None
     priority: str
     status: DirectiveStatus
-    note: str
+    note: str  # the latest note of any department
+    # each responsible department's latest report (the history: GET /directives/{id}/progress)
+    progress: list[DirectiveProgress]
     overdue: bool
     version: int
 
@@ -192,6 +210,9 @@ class DirectiveList(msgspec.Struct, kw_only=True):
 class DirectivePatch(Request, kw_only=True):
     status: DirectiveStatus
     note: Annotated[str, msgspec.Meta(max_length=10_000, pattern=PROSE_PATTERN)] = ""
+    # the department the report is for: a representative's own (default); an organiser may name one of
+    # the directive's departments, or none for a note of their own
+    department_id: uuid.UUID | None = None
 
 
 class CalendarFeed(msgspec.Struct, kw_only=True):

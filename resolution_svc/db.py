@@ -510,6 +510,45 @@ async def set_directive_status(
     )
 
 
+PROGRESS_COLUMNS = "id, directive_id, department_id, author_kind, author_id, status, note, recorded_at"
+
+
+async def record_progress(conn: asyncpg.Connection, directive_id: uuid.UUID, entry: dict[str, Any]) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "insert into directive_progress (id, directive_id, department_id, author_kind, author_id, status, note)"
+        f" values ($1, $2, $3, $4, $5, $6, $7) returning {PROGRESS_COLUMNS}",
+        uuid.uuid4(),
+        directive_id,
+        entry["department_id"],
+        entry["author_kind"],
+        entry["author_id"],
+        entry["status"],
+        entry["note"],
+    )
+
+
+async def latest_progress(
+    conn: asyncpg.Connection | asyncpg.Pool, directive_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[asyncpg.Record]]:
+    """Each department's latest report on each directive (and the latest note of no department)."""
+    rows = await conn.fetch(
+        f"select distinct on (directive_id, department_id) {PROGRESS_COLUMNS} from directive_progress"
+        " where directive_id = any($1::uuid[]) order by directive_id, department_id, recorded_at desc, id",
+        directive_ids,
+    )
+    latest: dict[uuid.UUID, list[asyncpg.Record]] = {d: [] for d in directive_ids}
+    for row in rows:
+        latest[row["directive_id"]].append(row)
+    return latest
+
+
+async def progress_history(conn: asyncpg.Pool, directive_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"select {PROGRESS_COLUMNS} from directive_progress where directive_id = $1 order by recorded_at desc, id",
+        directive_id,
+    )
+
+
 async def newly_overdue_directives(conn: asyncpg.Connection, now: dt.datetime) -> list[asyncpg.Record]:
     """Directives past due on their meeting's calendar at `now`, not announced yet; marks them announced.
     No time zone is a day ahead of UTC's next day, so only due dates up to UTC's today can be past."""

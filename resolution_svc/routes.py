@@ -329,6 +329,16 @@ OPERATIONS: list[tuple[Operation, object]] = [
         ),
         directives.patch_directive,
     ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/directives/{directive_id}/progress",
+            "Progress history: every department's reports, newest first",
+            "directives",
+            response=api.DirectiveProgressList,
+        ),
+        directives.get_progress,
+    ),
 ]
 
 

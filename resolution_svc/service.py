@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import zoneinfo
 
 from resolution_svc.voting import PollRules, validate
@@ -49,3 +50,16 @@ def local(value: dt.datetime | None, timezone: str | None) -> dt.datetime | None
 def resolution_status_after(outcome: str) -> str:
     # without a quorum nothing was decided: the resolution can be put to the vote again
     return {"adopted": "adopted", "rejected": "rejected"}.get(outcome, "draft")
+
+
+def progress_department_problem(
+    *, kind: str, own_department: uuid.UUID | None, named: uuid.UUID | None, responsible: list[uuid.UUID]
+) -> str | None:
+    """Why a progress report cannot be for the department it names, or None. A representative reports
+    for their own department (naming none means that one); an organiser for one of the directive's
+    departments, or for none (a note of their own)."""
+    if kind == "participant":
+        return None if named in (None, own_department) else "a representative reports for their own department"
+    if named is not None and named not in responsible:
+        return "not one of the directive's departments"
+    return None

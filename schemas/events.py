@@ -72,6 +72,8 @@ class MeetingFacts(Event, frozen=True, kw_only=True):
     online_url: str | None = None
     # A meeting recorded after the fact: nobody is emailed about it.
     record_only: bool = False
+    # False: participants cannot check themselves in; check-in happens at the desk.
+    self_check_in: bool = True
 
 
 class MeetingCreated(MeetingFacts, frozen=True, kw_only=True, tag="meeting.created"):
@@ -384,6 +386,10 @@ class DirectiveStatusChanged(Event, frozen=True, kw_only=True, tag="directive.st
     directive_id: uuid.UUID
     status: DirectiveStatus
     note: str = ""
+    # the department the report was made for (None: an organiser's own note) and its entry in the
+    # directive's progress history; the author is the event's `actor`
+    department_id: uuid.UUID | None = None
+    progress_id: uuid.UUID | None = None
 
 
 class DirectiveOverdue(Event, frozen=True, kw_only=True, tag="directive.overdue"):

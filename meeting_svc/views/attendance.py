@@ -66,6 +66,15 @@ def attendance_change(present: bool) -> Any:
                     f"the meeting is {meeting['status']}",
                     current_status=meeting["status"],
                 )
+            if present and not service.may_check_in(
+                meeting["self_check_in"], by_self=claims.kind == "participant" and claims.sub == row["id"]
+            ):
+                raise Problem(
+                    409,
+                    "Check-in at the desk",
+                    "this meeting's check-in happens at the desk, not from one's own page",
+                    self_check_in=False,
+                )
             if await db.set_present(conn, row["id"], present):
                 count, weight, _ = await db.attendance(conn, meeting["id"])
                 await publish(

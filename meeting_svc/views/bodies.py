@@ -38,6 +38,7 @@ def meeting_body(row: Any, agenda: list[Any] | None = None) -> api.Meeting:
         version=row["version"],
         agenda_version=row["agenda_version"],
         record_only=row["record_only"],
+        self_check_in=row["self_check_in"],
         agenda=None if agenda is None else [agenda_body(a) for a in agenda],
     )
 
@@ -56,6 +57,7 @@ def meeting_fact(cls: type[ev.MeetingFacts], row: Any, claims: Claims, **extra: 
         venue=venue(row),
         online_url=row["online_url"],
         record_only=row["record_only"],
+        self_check_in=row["self_check_in"],
         **extra,
     )
 

@@ -38,7 +38,7 @@ def meeting_values(body: api.MeetingCreate | api.MeetingPatch, base: dict[str, A
         v["title_vi"], v["title_en"] = given["title"].vi, given["title"].en
     if "description" in given:
         v["description_vi"], v["description_en"] = given["description"].vi, given["description"].en
-    for f in ("starts_at", "ends_at", "timezone", "online_url"):
+    for f in ("starts_at", "ends_at", "timezone", "online_url", "self_check_in"):
         if f in given:
             v[f] = given[f]
     if "venue" in given:

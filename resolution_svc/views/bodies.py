@@ -62,7 +62,19 @@ def poll_body(row: Any) -> api.Poll:
     )
 
 
-def directive_body(row: Any) -> api.Directive:
+def progress_body(row: Any) -> api.DirectiveProgress:
+    return api.DirectiveProgress(
+        id=row["id"],
+        department_id=row["department_id"],
+        author_kind=row["author_kind"],
+        author_id=row["author_id"],
+        status=row["status"],
+        note=row["note"],
+        recorded_at=row["recorded_at"],
+    )
+
+
+def directive_body(row: Any, progress: list[Any]) -> api.Directive:
     return api.Directive(
         id=row["id"],
         resolution_id=row["resolution_id"],
@@ -74,6 +86,7 @@ def directive_body(row: Any) -> api.Directive:
         priority=row["priority"],
         status=row["status"],
         note=row["note"],
+        progress=[progress_body(p) for p in progress],
         overdue=row["overdue"],
         version=row["version"],
     )

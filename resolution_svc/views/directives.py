@@ -8,9 +8,9 @@ import uuid
 import asyncpg
 from aiohttp import web
 
-from resolution_svc import api, db
+from resolution_svc import api, db, service
 from resolution_svc.views.access import actor, caller, follow_up_only, pool, publish
-from resolution_svc.views.bodies import directive_body
+from resolution_svc.views.bodies import directive_body, progress_body
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit.fields import Request
@@ -53,7 +53,8 @@ async def list_directives(request: web.Request) -> web.Response:
     )
     if follow_up_only(request):
         rows = [r for r in rows if r["status"] != "done"]
-    return json_response(api.DirectiveList(items=[directive_body(r) for r in rows]))
+    progress = await db.latest_progress(pool(request), [r["id"] for r in rows])
+    return json_response(api.DirectiveList(items=[directive_body(r, progress[r["id"]]) for r in rows]))
 
 
 async def visible_directive(
@@ -73,7 +74,15 @@ async def visible_directive(
 
 async def get_directive(request: web.Request) -> web.Response:
     row = await visible_directive(request, caller(request))
-    return json_response(directive_body(row), headers={"ETag": etag(row["version"])})
+    progress = await db.latest_progress(pool(request), [row["id"]])
+    return json_response(directive_body(row, progress[row["id"]]), headers={"ETag": etag(row["version"])})
+
+
+async def get_progress(request: web.Request) -> web.Response:
+    """Every progress report on the directive, newest first: the history is never rewritten."""
+    row = await visible_directive(request, caller(request))
+    history = await db.progress_history(pool(request), row["id"])
+    return json_response(api.DirectiveProgressList(items=[progress_body(p) for p in history]))
 
 
 async def patch_directive(request: web.Request) -> web.Response:
@@ -87,7 +96,27 @@ async def patch_directive(request: web.Request) -> web.Response:
             claims.role != "department_representative" or claims.department not in row["department_ids"]
         ):
             raise not_allowed()
+        problem = service.progress_department_problem(
+            kind=claims.kind,
+            own_department=claims.department,
+            named=body.department_id,
+            responsible=list(row["department_ids"]),
+        )
+        if problem:
+            raise Problem(422, "Invalid field", problem, field="department_id")
         check_if_match(request, row["version"])
+        department = claims.department if claims.kind == "participant" else body.department_id
+        entry = await db.record_progress(
+            conn,
+            row["id"],
+            {
+                "department_id": department,
+                "author_kind": claims.kind,
+                "author_id": claims.sub,
+                "status": body.status,
+                "note": body.note,
+            },
+        )
         updated = await db.set_directive_status(conn, row["id"], body.status, body.note, dt.datetime.now(dt.UTC))
         await publish(
             runtime,
@@ -99,6 +128,9 @@ async def patch_directive(request: web.Request) -> web.Response:
                 directive_id=row["id"],
                 status=body.status,
                 note=body.note,
+                department_id=department,
+                progress_id=entry["id"],
             ),
         )
-    return json_response(directive_body(updated), headers={"ETag": etag(updated["version"])})
+        progress = await db.latest_progress(conn, [row["id"]])
+    return json_response(directive_body(updated, progress[row["id"]]), headers={"ETag": etag(updated["version"])})

@@ -176,6 +176,7 @@ ROWS: tuple[Row, ...] = (
     r("GET", "/api/v1/directives:export", EVERYONE, other_org=ALLOWED, other_meeting=ALLOWED, note="of what they see"),
     r("GET", "/api/v1/decisions:export", EVERYONE, other_org=ALLOWED, other_meeting=ALLOWED, note="of what they see"),
     r("GET", "/api/v1/directives/{directive_id}", EVERYONE),
+    r("GET", "/api/v1/directives/{directive_id}/progress", EVERYONE),
     r(
         "PATCH",
         "/api/v1/directives/{directive_id}",

@@ -40,15 +40,18 @@ async def test_a_representative_reports_progress_on_a_directive(running: Running
         await expect(directives).to_have_count(len(ours))
         infrastructure = next(d for d in ours if d.departments == ("DL", "TN"))
         item = directives.filter(has_text=infrastructure.title.vi)
-        await expect(item.locator(".badge")).to_have_text("Chưa bắt đầu")
+        status = item.locator("p.muted .badge")
+        await expect(status).to_have_text("Chưa bắt đầu")
         await expect(item).to_contain_text(re.compile(r"Hạn hoàn thành: \d{2}/\d{2}/\d{4}"))
 
         await item.get_by_role("button", name="Cập nhật tiến độ").click()
         await item.locator('select[name="status"]').select_option("in_progress")
         await item.locator('textarea[name="note"]').fill("Đã lắp đặt thiết bị đo mới")
         await item.get_by_role("button", name="Lưu").click()
-        await expect(item.locator(".badge")).to_have_text("Đang thực hiện")
-        await expect(item.locator(".note")).to_have_text("Đã lắp đặt thiết bị đo mới")
+        await expect(status).to_have_text("Đang thực hiện")
+        ours_note = item.locator(f'.progress [data-department="{loaded.departments[block]}"]')
+        await expect(ours_note.locator(".note")).to_have_text("Đã lắp đặt thiết bị đo mới")
+        await expect(ours_note).to_contain_text(representative.name)
     finally:
         await page.close()
 
@@ -59,3 +62,40 @@ async def test_a_representative_reports_progress_on_a_directive(running: Running
     )
     (saved,) = [d for d in listed["items"] if d["title"]["vi"] == infrastructure.title.vi]
     assert (saved["status"], saved["note"], saved["version"]) == ("in_progress", "Đã lắp đặt thiết bị đo mới", 2)
+
+
+async def test_a_shared_directive_shows_each_departments_note(running: Running, browser: Browser) -> None:
+    ref, loaded = running.ref, running.loaded
+    infrastructure = next(d for d in ref.directives if d.departments == ("DL", "TN"))
+    ours, theirs = ref.representative_of("DL"), ref.representative_of("TN")
+    await adopt_the_resolution(running)
+    by_theirs = {"Authorization": f"Bearer {await running.session(theirs.email)}"}
+    listed = await json_of(
+        await running.resolution.get(
+            "/api/v1/directives", params={"department": loaded.departments["TN"]}, headers=by_theirs
+        )
+    )
+    (shared,) = [d for d in listed["items"] if d["title"]["vi"] == infrastructure.title.vi]
+    await json_of(
+        await running.resolution.patch(
+            f"/api/v1/directives/{shared['id']}",
+            json={"status": "in_progress", "note": "TN: đã khảo sát hiện trạng"},
+            headers=by_theirs,
+        )
+    )
+    page = await browser.new_page()
+    try:
+        await running.enter(page, ours.email)
+        item = page.locator(f'[data-directive="{shared["id"]}"]')
+        their_note = item.locator(f'.progress [data-department="{loaded.departments["TN"]}"]')
+        await expect(their_note.locator(".note")).to_have_text("TN: đã khảo sát hiện trạng")
+        await expect(their_note).to_contain_text(theirs.name)
+        await item.get_by_role("button", name="Cập nhật tiến độ").click()
+        await expect(item.locator('textarea[name="note"]')).to_have_value("")  # their note is not ours to edit
+        await item.locator('textarea[name="note"]').fill("DL: đã lắp thiết bị")
+        await item.get_by_role("button", name="Lưu").click()
+        our_note = item.locator(f'.progress [data-department="{loaded.departments["DL"]}"]')
+        await expect(our_note.locator(".note")).to_have_text("DL: đã lắp thiết bị")
+        await expect(their_note.locator(".note")).to_have_text("TN: đã khảo sát hiện trạng")
+    finally:
+        await page.close()

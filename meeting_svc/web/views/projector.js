@@ -1,0 +1,61 @@
+// The room's screen: attendance, then the poll in progress (or the last one decided), large.
+
+import { meetingApi } from "../lib/api.js";
+import { bar, h } from "../lib/dom.js";
+import { optionName, pick, t } from "../lib/i18n.js";
+import { live, showRegions } from "../lib/render.js";
+import { meetingId, state } from "../lib/state.js";
+import { turnoutOf } from "./polls.js";
+
+export async function loadAttendance() {
+  state.attendance = await meetingApi(`/meetings/${meetingId}/attendance`);
+}
+
+export function renderProjector() {
+  document.documentElement.lang = state.lang;
+  document.body.classList.add("projector");
+  const open = state.polls.filter((p) => p.status === "open");
+  const closed = state.polls.filter((p) => p.status === "closed");
+  closed.sort((a, b) => (b.closed_at || "").localeCompare(a.closed_at || ""));
+  const poll = open[0] || closed[0];
+  showRegions();
+  live.replaceChildren(
+    h(
+      "header",
+      {},
+      h("h1", {}, pick(state.meeting.title)),
+      state.attendance ? h("p", { class: "attendance" }, t().present(state.attendance.present_count)) : null,
+    ),
+    poll ? renderScreenPoll(poll) : h("p", { class: "muted" }, t().noVotes),
+  );
+}
+
+function renderScreenPoll(poll) {
+  const turnout = turnoutOf(poll);
+  const result = state.results[poll.id];
+  const parts = [h("h2", {}, pick(poll.question)), h("p", { class: "muted" }, poll.status === "open" ? t().open : t().closed)];
+  if (poll.status === "open") {
+    const eligible = turnout ? turnout.eligible_count : poll.eligible_count;
+    parts.push(h("p", { class: "turnout" }, t().turnout(turnout ? turnout.voted_count : 0, eligible ?? "…")));
+  } else if (result) {
+    const tallies = result.result.tallies;
+    const most = Math.max(1, ...tallies.map((tally) => tally.weight));
+    parts.push(
+      h("p", { class: `outcome ${result.result.outcome}` }, t().outcome[result.result.outcome] || result.result.outcome),
+      h(
+        "ul",
+        { class: "bars" },
+        tallies.map((tally) =>
+          h(
+            "li",
+            { "data-option": tally.option },
+            h("span", {}, optionName(tally.option)),
+            bar(tally.weight / most),
+            h("strong", {}, t().votesOf(tally.count)),
+          ),
+        ),
+      ),
+    );
+  }
+  return h("section", { class: "screen", "data-poll": poll.id }, parts);
+}
