@@ -343,3 +343,9 @@ class MinutesVersion(msgspec.Struct, kw_only=True):
 
 class MinutesVersions(msgspec.Struct, kw_only=True):
     items: list[MinutesVersion]
+
+
+class ScannedCode(Request, kw_only=True):
+    """The code of a personal invite link, as the desk read it from the participant's QR code."""
+
+    invite_code: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=LINE_PATTERN)]

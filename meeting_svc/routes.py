@@ -429,6 +429,18 @@ OPERATIONS: list[tuple[Operation, object]] = [
     ),
     (
         Operation(
+            "POST",
+            ONE + "/check-in:scanned",
+            "The desk checks in the participant whose personal QR code it scanned",
+            "participants",
+            request=api.ScannedCode,
+            response=api.Participant,
+            errors=(400, 401, 403, 404, 409, 422),
+        ),
+        attendance.check_in_scanned,
+    ),
+    (
+        Operation(
             "GET",
             ONE + "/minutes",
             "The minutes as drafted now (facts recorded by the services and the secretary's summaries), with its"

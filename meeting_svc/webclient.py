@@ -50,7 +50,9 @@ def content_security_policy() -> str:
 
 def setup(app: web.Application, settings: Settings) -> None:
     assets, files = webassets.setup(app)
-    html = page(assets, [name for name in files if name.endswith(".js") and name != "app.js"])
+    # vendored libraries load only where needed (the desk's QR decoder), not with every page
+    modules = [name for name in files if name.endswith(".js") and name != "app.js" and not name.startswith("vendor/")]
+    html = page(assets, modules)
     policy = content_security_policy()
     proxy.setup(app, {"resolution": settings.resolution_url, "notifier": settings.notifier_url})
 
@@ -79,4 +81,5 @@ def setup(app: web.Application, settings: Settings) -> None:
     # Not `{meeting_id}`: the page is the same shell for any meeting, served without a token.
     app.router.add_get("/meetings/{page}", meeting_page)
     app.router.add_get("/meetings/{page}/projector", meeting_page)  # the script tells the views apart
+    app.router.add_get("/meetings/{page}/desk", meeting_page)
     app.router.add_get("/favicon.ico", favicon)

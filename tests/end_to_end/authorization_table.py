@@ -129,6 +129,7 @@ ROWS: tuple[Row, ...] = (
     m("DELETE", PERSON + "/invite", ORGANISER, note="ends the participant's sessions"),
     m("GET", MEETING + "/invitations", ORGANISER),
     m("GET", MEETING + "/attendance:export", STAFF),
+    m("POST", MEETING + "/check-in:scanned", STAFF, note="the desk"),
     m("GET", MEETING + "/minutes", STAFF, note="the draft"),
     m("PUT", MEETING + "/minutes/summaries/{item_id}", STAFF),
     m("POST", MEETING + "/minutes/approve", CHAIR, note="once the meeting has begun"),

@@ -335,6 +335,8 @@ async def prepare(stack: Stack, row: Row) -> Call:
             body = {}
         case ("POST", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/rsvp"):
             body = {"response": "attending"}
+        case ("POST", "/api/v1/meetings/{meeting_id}/check-in:scanned"):
+            body = {"invite_code": (await stack.invite())["invite_url"].rsplit("/", 1)[1]}
         case ("PUT", "/api/v1/meetings/{meeting_id}/minutes/summaries/{item_id}"):
             body = {"summary": {"vi": "Tóm tắt", "en": "Summary"}}
         case ("DELETE", "/api/v1/departments/{department_id}/calendar-feed"):

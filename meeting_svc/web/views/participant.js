@@ -64,6 +64,7 @@ function renderMe() {
       : null,
     atDesk && state.meeting.status !== "ended" ? h("p", { class: "desk" }, t().atDesk) : null,
     STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/projector`, target: "_blank", rel: "opener" }, t().projector)) : null,
+    STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/desk`, target: "_blank", rel: "opener" }, t().desk.open)) : null,
     state.messages.me ? h("p", { class: "error", role: "alert" }, state.messages.me) : null,
   );
 }
