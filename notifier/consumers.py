@@ -208,6 +208,17 @@ class EventHandler:
                     organiser=self.organiser,
                     method="CANCEL",
                 )
+            case ev.MinutesPublished():
+                people = await read_model.recipients(conn, event.meeting_id)
+                await queue(
+                    conn,
+                    "minutes_published",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    topic=lambda _, e=event: str(e.version),
+                )
             case ev.ContributionRequested():
                 people = await read_model.recipients(
                     conn, event.meeting_id, departments=event.department_ids, role="department_representative"

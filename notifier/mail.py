@@ -29,6 +29,7 @@ Kind = Literal[
     "directive_issued",
     "meeting_rescheduled",
     "meeting_cancelled",
+    "minutes_published",
 ]
 
 _WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
@@ -186,6 +187,19 @@ def _blocks(kind: Kind, lang: str, f: Facts) -> tuple[str, list[Block]]:
                     if vi
                     else "The attached calendar entry removes the meeting from your calendar.",
                 ),
+            ]
+        case "minutes_published":
+            subject = f"Biên bản đã được phê duyệt: {f.meeting_title}" if vi else f"Minutes approved: {f.meeting_title}"
+            body = [
+                (
+                    "p",
+                    f"Biên bản {f.meeting_title} (phiên bản {f.topic}) đã được chủ trì phê duyệt; Quý vị có thể xem"
+                    " và tải bản PDF tại trang hội nghị."
+                    if vi
+                    else f"The minutes of {f.meeting_title} (version {f.topic}) were approved by the chair; read them"
+                    " and download the PDF from the meeting's page.",
+                ),
+                ("link", f.link),
             ]
         case "reminder_24h" | "reminder_1h":
             subject = f"Nhắc lịch: {f.meeting_title}, {when}" if vi else f"Reminder: {f.meeting_title}, {when}"

@@ -180,3 +180,32 @@ async def test_a_cancellation_reaches_each_participant_in_their_language_with_th
     method, cal = calendar_of(only)
     assert method == "CANCEL" and str(vevent(cal)["UID"]) == meeting_uid(mid)
     assert vevent(cal).decoded("DTSTART") == meeting.starts_at.astimezone(HCM).replace(microsecond=0)
+
+
+async def test_approved_minutes_are_announced_to_every_participant(
+    notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    await notifier(smtp_port=port)
+    org = organiser(signer)
+    meeting = await publish(meeting_created(org.id))
+    for address, language in (("an@example.org", "vi"), ("beth@example.org", "en")):
+        await publish(
+            new_event(
+                ev.ParticipantInvited,
+                meeting_id=meeting.meeting_id,
+                participant_id=uuid.uuid4(),
+                name=address,
+                email=address,
+                role="voting_member",
+                language=language,
+            )
+        )
+    await publish(new_event(ev.MinutesPublished, meeting_id=meeting.meeting_id, version=2, content_hash="ab" * 32))
+    await inbox.count(2)
+    [vi] = inbox.to("an@example.org")
+    [en] = inbox.to("beth@example.org")
+    assert vi["Subject"] == "Biên bản đã được phê duyệt: Hội nghị tổng kết năm 2020"
+    assert en["Subject"] == "Minutes approved: 2020 year-end review conference"
+    assert "(version 2)" in str(en.get_body(("plain",)).get_content())
+    assert f"/meetings/{meeting.meeting_id}" in str(en.get_body(("plain",)).get_content())
