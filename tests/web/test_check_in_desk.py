@@ -67,3 +67,21 @@ async def test_the_desk_is_for_the_secretary_and_the_chair(running: Running, bro
         await expect(page.get_by_role("alert")).to_have_text("Chỉ thư ký và chủ trì mở bàn đón tiếp.")
     finally:
         await page.close()
+
+
+async def test_a_participant_makes_their_private_calendar_link_from_their_page(
+    running: Running, browser: Browser
+) -> None:
+    member = next(p for p in running.ref.people if p.role == "voting_member" and p.language == "vi")
+    page = await browser.new_page()
+    try:
+        await running.enter(page, member.email)
+        await page.get_by_role("button", name="Tạo đường dẫn lịch riêng").click()
+        field = page.get_by_label("Đường dẫn lịch riêng (thêm vào ứng dụng lịch; không chia sẻ):")
+        url = await field.input_value()
+        assert url.startswith(f"{running.url['meeting']}/calendar/") and url.endswith(".ics")
+        feed = await running.meeting.get("/" + url.split("/", 3)[3])
+        assert feed.status == 200 and "BEGIN:VCALENDAR" in await feed.text()
+        await expect(page.get_by_role("link", name="Tải tệp lịch (.ics)")).to_have_attribute("href", url)
+    finally:
+        await page.close()
