@@ -10,6 +10,7 @@ from meeting_svc import db, routes, webclient
 from meeting_svc.minutes.consumer import keep_decisions
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.positions import answer_positions
+from meeting_svc.room_polls import apply_poll_event
 from meeting_svc.settings import Settings
 from meeting_svc.views import access, invitations
 from schemas import events as ev
@@ -70,10 +71,13 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
         # what resolution_svc decided, kept for the minutes
         consumers=[ConsumerSpec("record", RESOLUTIONS, keep_decisions)],
     )
+    # the room's screen shows the vote in progress: a read model of resolution_svc's polls
+    runtime.consumers.append(ConsumerSpec("room-polls", RESOLUTIONS, apply_poll_event))
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
     app[access.WINDOW] = Window.of(settings)
     app[access.MEETING_OWNERS] = {}
+    app[access.CLOCK] = clock
     app.middlewares.append(access.meeting_scope)
     private = read_key(settings.token_private_key, "TOKEN_PRIVATE_KEY")
     public = public_of(private)

@@ -1,7 +1,8 @@
 """The participant web client: one page per meeting (`/meetings/{id}`, and `/meetings/{id}/projector`
-for the room's screen) and its static script and style. The page knows no participant; the script
-signs in with the invite code it is handed in the URL fragment (never sent to a server), then talks
-to the three services' APIs, all on this origin (the other two through `proxy`)."""
+for the room's screen, or `/display` opened with a display link) and its static script and style. The
+page knows no participant; the script signs in with the invite code it is handed in the URL fragment
+(never sent to a server), then talks to the three services' APIs, all on this origin (the other two
+through `proxy`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ PAGE = """<!doctype html>
 <title>Hội nghị · Meeting</title>
 <link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <link rel="stylesheet" href="{assets}app.css">
+<link rel="stylesheet" href="{assets}room.css">
 <link rel="modulepreload" href="{assets}app.js">
 {preloads}
 <script type="application/json" id="config">{config}</script>
@@ -51,8 +53,14 @@ def content_security_policy() -> str:
 def setup(app: web.Application, settings: Settings) -> None:
     assets, files = webassets.setup(app)
     # vendored libraries load only where needed (the desk's QR decoder), not with every page
-    modules = [name for name in files if name.endswith(".js") and name != "app.js" and not name.startswith("vendor/")]
+    modules = [
+        name
+        for name in files
+        if name.endswith(".js") and name not in ("app.js", "display.js") and not name.startswith("vendor/")
+    ]
     html = page(assets, modules)
+    # the room's screen of a display link: the same shell with its own entry (the code stays in the fragment)
+    display_html = html.replace(f"{assets}app.js", f"{assets}display.js")
     policy = content_security_policy()
     proxy.setup(app, {"resolution": settings.resolution_url, "notifier": settings.notifier_url})
 
@@ -72,6 +80,14 @@ def setup(app: web.Application, settings: Settings) -> None:
             headers={"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"},
         )
 
+    async def display_page(_: web.Request) -> web.Response:
+        return web.Response(
+            text=display_html,
+            content_type="text/html",
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache", "Referrer-Policy": "no-referrer"},
+        )
+
     icon = (webassets.ASSETS / "favicon.svg").read_bytes()
 
     async def favicon(_: web.Request) -> web.Response:
@@ -82,4 +98,5 @@ def setup(app: web.Application, settings: Settings) -> None:
     app.router.add_get("/meetings/{page}", meeting_page)
     app.router.add_get("/meetings/{page}/projector", meeting_page)  # the script tells the views apart
     app.router.add_get("/meetings/{page}/desk", meeting_page)
+    app.router.add_get("/display", display_page)
     app.router.add_get("/favicon.ico", favicon)

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 
 from resolution_svc import db
+from resolution_svc.motions import prepare_poll
 from resolution_svc.views.polls import close_poll
 from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent, positions
@@ -42,6 +43,8 @@ def meeting_event_handler(runtime: Runtime) -> Handler:
         await apply_meeting_event(conn, event)
         if isinstance(event, ev.MeetingEnded | ev.MeetingCancelled):
             await close_open_polls(runtime, conn, event)
+        if isinstance(event, ev.MotionAdmitted):
+            await prepare_poll(runtime, conn, event)
         if event.meeting_seq is not None:
             await positions.record(conn, event.meeting_id, event.meeting_seq)
 

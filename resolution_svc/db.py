@@ -121,8 +121,11 @@ POLL_COLUMNS = (
 )
 
 
-async def insert_poll(conn: asyncpg.Connection, meeting: Any, v: dict[str, Any]) -> uuid.UUID:
-    poll_id = uuid.uuid4()
+async def insert_poll(
+    conn: asyncpg.Connection, meeting: Any, v: dict[str, Any], poll_id: uuid.UUID | None = None
+) -> uuid.UUID:
+    """A draft poll; its id is given for a poll prepared from an event (a motion's), else new."""
+    poll_id = poll_id or uuid.uuid4()
     await conn.execute(
         "insert into polls (id, meeting_id, organisation_id, motion, resolution_id, amendment_id, question_vi,"
         " question_en, options, rules, secret, allow_change, opens_at, closes_at)"

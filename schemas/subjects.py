@@ -22,7 +22,9 @@ class Stream(msgspec.Struct, frozen=True):
 
 
 MEETINGS = Stream(
-    "MEETINGS", "meeting", frozenset({"meeting", "agenda", "participant", "proxy", "contribution", "minutes"})
+    "MEETINGS",
+    "meeting",
+    frozenset({"meeting", "agenda", "participant", "proxy", "contribution", "speaker", "room", "motion", "minutes"}),
 )
 RESOLUTIONS = Stream("RESOLUTIONS", "resolution", frozenset({"resolution", "amendment", "poll", "directive"}))
 STREAMS = (MEETINGS, RESOLUTIONS)

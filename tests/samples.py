@@ -25,6 +25,10 @@ def _sample(t: mi.Type) -> Any:
             return "Nghị quyết hội nghị"
         case mi.IntType():
             return 3
+        case mi.FloatType():
+            return 12.5
+        case mi.DictType():
+            return {_sample(t.key_type): _sample(t.value_type)}
         case mi.BoolType():
             return True
         case mi.LiteralType():

@@ -13,6 +13,7 @@ from meeting_svc import db, service
 from meeting_svc.settings import Settings
 from schemas.bus import enqueue
 from schemas.events import Event
+from servicekit.clock import Clock
 from servicekit.http import Problem, parse_uuid
 from servicekit.runtime import RUNTIME
 from servicekit.sessions import Standing, Window, current_claims, not_allowed, session_access, session_ended
@@ -23,6 +24,8 @@ SIGNER = web.AppKey("signer", TokenSigner)
 SETTINGS = web.AppKey("settings", Settings)
 WINDOW = web.AppKey("window", Window)
 MEETING_OWNERS = web.AppKey("meeting_owners", dict)
+# the service's "now" for what the room records (items, speakers): tests move it instead of waiting
+CLOCK = web.AppKey("clock", Clock)
 CLAIMS = web.RequestKey("claims", Claims)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

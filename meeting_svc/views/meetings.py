@@ -23,6 +23,7 @@ from meeting_svc.views.access import (
 )
 from meeting_svc.views.bodies import meeting_body, meeting_fact
 from meeting_svc.views.invitations import release
+from meeting_svc.views.room import end_meeting_item
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -168,7 +169,9 @@ def transition(action: str) -> Any:
                 event = new_event(ev.MeetingCancelled, meeting_id=row["id"], actor=actor(claims), reason=body.reason)
             else:
                 event = new_event(cls, meeting_id=row["id"], actor=actor(claims))
-            await publish(request, conn, event)
+            # the meeting's end also ends the item under way, recorded before the meeting.ended event
+            ending = await end_meeting_item(conn, request, claims, row["id"]) if action == "end" else []
+            await publish(request, conn, *ending, event)
             if action == "schedule" and not row["record_only"]:
                 await release(request, conn, claims, row)  # the invitations prepared in the draft go out now
         return json_response(meeting_body(row), headers={"ETag": etag(row["version"])})

@@ -14,8 +14,15 @@ import { loadAttendance, renderProjector } from "./views/projector.js";
 import { loadReports, refreshReports, renderReports } from "./views/reports.js";
 import { loadDirectives } from "./views/directives.js";
 import { renderDesk } from "./views/desk.js";
+import { loadRoom, tick } from "./views/room.js";
+import { loadMotions } from "./views/motions.js";
 
 function onEvent(type, event) {
+  if (!projector && (type.startsWith("speaker.") || type.startsWith("room.") || type.startsWith("agenda.item_"))) {
+    reload("room", loadRoom);
+  }
+  if (type === "meeting.started" || type === "meeting.ended") reload("room", loadRoom);
+  if (!projector && (type.startsWith("motion.") || type === "meeting.started")) reload("motions", loadMotions);
   if (type.startsWith("meeting.") || type.startsWith("agenda.")) reload("meeting", loadMeeting);
   else if (type.startsWith("participant.")) {
     if (projector) reload("attendance", loadAttendance);
@@ -39,6 +46,10 @@ function resume() {
   reload("polls", loadPolls);
   reload("meeting", loadMeeting);
   if (projector) reload("attendance", loadAttendance);
+  else {
+    reload("room", loadRoom);
+    reload("motions", loadMotions);
+  }
 }
 
 async function start() {
@@ -56,13 +67,14 @@ async function start() {
   setView(projector ? renderProjector : renderParticipant);
   try {
     await Promise.all([loadMeeting(), projector ? loadAttendance() : loadMe(), loadPolls()]);
-    if (!projector) await Promise.all([loadReports(), loadDirectives(), resendPending()]);
+    if (!projector) await Promise.all([loadReports(), loadDirectives(), resendPending(), loadRoom(), loadMotions()]);
   } catch (error) {
     if (error.status === 401) return sessionEnded();
     return fail(error.message);
   }
   render();
   if (!projector) renderReports();
+  setInterval(tick, 250); // countdowns tick on their own, without redrawing the page
   follow({ onEvent, onLive: setLive, onResume: resume });
 }
 

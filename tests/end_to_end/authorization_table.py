@@ -101,6 +101,8 @@ PERSON = MEETING + "/participants/{participant_id}"
 REQUEST = MEETING + "/contribution-requests/{request_id}"
 SUBMISSION = REQUEST + "/submissions/{submission_id}"
 SUBSCRIPTION = "/api/v1/subscriptions/{subscription_id}"
+SPEAKERS = MEETING + "/agenda/{item_id}/speakers"
+SPEAKER = SPEAKERS + "/{speaker_id}"
 OWN_ORG = {"other_org": ALLOWED, "other_meeting": 403}  # organisation-wide lists and creation
 ORG_ONLY = {"other_org": 404, "other_meeting": 403}  # an organiser's object of this organisation
 
@@ -152,6 +154,25 @@ ROWS: tuple[Row, ...] = (
     m("PUT", SUBMISSION, REPRESENTATIVE, moved_rep=403, note="of the report's department"),
     m("GET", SUBMISSION + "/revisions", EVERYONE),
     m("GET", MEETING + "/contributions", EVERYONE),
+    m("GET", MEETING + "/room", EVERYONE),
+    m("POST", MEETING + "/room/item", STAFF),
+    m("PUT", MEETING + "/room/projector", STAFF),
+    m("GET", SPEAKERS, EVERYONE),
+    m("GET", MEETING + "/speakers", EVERYONE),
+    m("POST", SPEAKERS, STAFF, note="for anyone; every role but observer for themself"),
+    m("DELETE", SPEAKER, STAFF, note="and the speaker themself"),
+    *(m("POST", f"{SPEAKER}/{action}", STAFF) for action in ("start", "pause", "resume", "end")),
+    m("POST", SPEAKERS + ":next", STAFF),
+    m("PUT", SPEAKERS + "/order", STAFF),
+    m("PATCH", MEETING + "/agenda/{item_id}/speaker-list", STAFF),
+    m("POST", MEETING + "/displays", STAFF),
+    m("GET", MEETING + "/displays", STAFF),
+    m("DELETE", MEETING + "/displays/{display_id}", STAFF),
+    m("GET", "/api/v1/display", EVERYONE, public=True, note="with a display link's code only"),
+    m("POST", MEETING + "/motions", frozenset(ROLES) - {"observer"}, note="in their own name"),
+    m("GET", MEETING + "/motions", EVERYONE),
+    m("POST", MEETING + "/motions/{motion_id}/admit", CHAIR),
+    m("POST", MEETING + "/motions/{motion_id}/reject", CHAIR),
     r("POST", MEETING + "/resolutions", STAFF),
     r("GET", MEETING + "/resolutions", EVERYONE),
     r("GET", "/api/v1/resolutions/{resolution_id}", EVERYONE),

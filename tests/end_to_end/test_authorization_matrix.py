@@ -297,6 +297,25 @@ async def prepare(stack: Stack, row: Row) -> Call:
         values["version"] = (await stack.call("meeting", "POST", f"/api/v1/meetings/{mid}/minutes/approve", 201))[
             "version"
         ]
+    if "{speaker_id}" in row.path:
+        speaker = await stack.call(
+            "meeting",
+            "POST",
+            f"{agenda}/{values['item_id']}/speakers",
+            201,
+            json={"participant_id": ids["subject"], "kind": "pro"},
+        )
+        values["speaker_id"] = speaker["id"]
+    if "{motion_id}" in row.path:
+        motion = await stack.meeting.post(
+            f"/api/v1/meetings/{mid}/motions",
+            json={"kind": "procedural", "text": {"vi": "Đề nghị"}},
+            headers=stack.auth["voting_member"],
+        )
+        assert motion.status == 201, await motion.text()
+        values["motion_id"] = (await motion.json())["id"]
+    if "{display_id}" in row.path:
+        values["display_id"] = (await stack.call("meeting", "POST", f"/api/v1/meetings/{mid}/displays", 201))["id"]
     path = row.path.format(**values)
     match key:
         case ("POST", "/api/v1/departments"):
@@ -353,6 +372,24 @@ async def prepare(stack: Stack, row: Row) -> Call:
             current = await stack.call("meeting", "GET", path)
             body = {"title": "Bản sửa", "body": "Nội dung"}
             headers = {"If-Match": f'"{current["revision"]}"'}
+        case ("POST", "/api/v1/meetings/{meeting_id}/room/item"):
+            body = {"move": "next"}
+        case ("PUT", "/api/v1/meetings/{meeting_id}/room/projector"):
+            body = {"mode": "speakers"}
+        case ("POST", "/api/v1/meetings/{meeting_id}/agenda/{item_id}/speakers"):
+            body = {"participant_id": ids["subject"], "kind": "contribution"}
+        case ("PUT", "/api/v1/meetings/{meeting_id}/agenda/{item_id}/speakers/order"):
+            listing = await stack.call("meeting", "GET", path.removesuffix("/order"))
+            body = {"speaker_ids": [s["id"] for s in listing["speakers"] if s["status"] == "waiting"]}
+        case ("PATCH", "/api/v1/meetings/{meeting_id}/agenda/{item_id}/speaker-list"):
+            body = {"speaking_seconds": 120}
+        case ("POST", "/api/v1/meetings/{meeting_id}/motions"):
+            body = {"kind": "procedural", "text": {"vi": "Đề nghị biểu quyết ngay"}}
+        case ("POST", "/api/v1/meetings/{meeting_id}/displays"):
+            body = {"label": "Hội trường"}
+        case ("GET", "/api/v1/display"):
+            link = await stack.call("meeting", "POST", f"/api/v1/meetings/{mid}/displays", 201)
+            headers = {"Authorization": "Display " + link["url"].split("#", 1)[1]}
         case ("POST", "/api/v1/meetings/{meeting_id}/resolutions"):
             body = {"title": {"vi": "Nghị quyết"}, "text": {"vi": "..."}}
         case ("PATCH", "/api/v1/resolutions/{resolution_id}"):

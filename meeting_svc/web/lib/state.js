@@ -41,6 +41,11 @@ export const state = {
   directives: [],
   messages: {},
   live: false,
+  room: null, // where the meeting stands (current item, its list of speakers), from GET …/room
+  roomOffset: 0, // the server's clock minus this device's, in ms
+  roster: null, // the participants, for the chair's "add a speaker"
+  displayUrl: null,
+  motions: null, // motions from the floor (GET …/motions)
 };
 
 export const STAFF = new Set(["chair", "secretary"]); // "organiser" is no participant role

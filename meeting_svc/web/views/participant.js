@@ -7,6 +7,8 @@ import { pick, t } from "../lib/i18n.js";
 import { live, render, showRegions } from "../lib/render.js";
 import { meetingId, STAFF, state } from "../lib/state.js";
 import { renderPolls } from "./polls.js";
+import { renderRoom } from "./room.js";
+import { renderMotions } from "./motions.js";
 
 export async function loadMeeting() {
   state.meeting = await meetingApi(`/meetings/${meetingId}`);
@@ -39,6 +41,8 @@ export function renderParticipant() {
         : null,
     ),
     renderMe(),
+    renderRoom(),
+    renderMotions(),
     renderPolls(),
     renderAgenda(),
   );

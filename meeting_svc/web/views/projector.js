@@ -1,11 +1,12 @@
 // The room's screen: attendance, then the poll in progress (or the last one decided), large.
 
 import { meetingApi } from "../lib/api.js";
-import { bar, h } from "../lib/dom.js";
-import { optionName, pick, t } from "../lib/i18n.js";
+import { h } from "../lib/dom.js";
+import { pick, t } from "../lib/i18n.js";
 import { live, showRegions } from "../lib/render.js";
 import { meetingId, state } from "../lib/state.js";
 import { turnoutOf } from "./polls.js";
+import { resultDetails } from "./results.js";
 
 export async function loadAttendance() {
   state.attendance = await meetingApi(`/meetings/${meetingId}/attendance`);
@@ -38,24 +39,7 @@ function renderScreenPoll(poll) {
     const eligible = turnout ? turnout.eligible_count : poll.eligible_count;
     parts.push(h("p", { class: "turnout" }, t().turnout(turnout ? turnout.voted_count : 0, eligible ?? "…")));
   } else if (result) {
-    const tallies = result.result.tallies;
-    const most = Math.max(1, ...tallies.map((tally) => tally.weight));
-    parts.push(
-      h("p", { class: `outcome ${result.result.outcome}` }, t().outcome[result.result.outcome] || result.result.outcome),
-      h(
-        "ul",
-        { class: "bars" },
-        tallies.map((tally) =>
-          h(
-            "li",
-            { "data-option": tally.option },
-            h("span", {}, optionName(tally.option)),
-            bar(tally.weight / most),
-            h("strong", {}, t().votesOf(tally.count)),
-          ),
-        ),
-      ),
-    );
+    parts.push(...resultDetails(result.result));
   }
   return h("section", { class: "screen", "data-poll": poll.id }, parts);
 }
