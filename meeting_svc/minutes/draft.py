@@ -61,9 +61,10 @@ class Item(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
     presenter: str
     summary: Text
-    # Hook for the agenda's actual times and speakers once meeting_svc records them.
+    # when the item actually ran, and who took the floor under it, in the order they spoke
     started_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
+    speakers: list[str] = []
 
 
 class Report(msgspec.Struct, frozen=True, kw_only=True):
@@ -270,8 +271,14 @@ def draft(
     events: list[ev.Event],
     summaries: Mapping[uuid.UUID, Mapping[str, Any]],
     departments: Mapping[uuid.UUID, Text],
+    times: Mapping[uuid.UUID, Mapping[str, Any]] | None = None,
+    speakers: list[Mapping[str, Any]] | None = None,
 ) -> Minutes:
     names = {p["id"]: p["name"] for p in roster}
+    times = times or {}
+    spoke: dict[uuid.UUID, list[str]] = {}
+    for entry in speakers or []:
+        spoke.setdefault(entry["item_id"], []).append(entry["name"])
     polls, resolutions = _decisions(events, names, departments)
     venue = ", ".join(x for x in (meeting["venue_name"], meeting["venue_address"]) if x)
     return Minutes(
@@ -298,6 +305,9 @@ def draft(
                     vi=summaries[a["id"]]["summary_vi"] if a["id"] in summaries else "",
                     en=summaries[a["id"]]["summary_en"] if a["id"] in summaries else "",
                 ),
+                started_at=times.get(a["id"], {}).get("started_at"),
+                ended_at=times.get(a["id"], {}).get("ended_at"),
+                speakers=spoke.get(a["id"], []),
             )
             for a in agenda
         ],

@@ -11,7 +11,18 @@ import datetime as dt
 import typst
 
 from meeting_svc.minutes.draft import Minutes
-from meeting_svc.minutes.render import BASES, MOTTO, OPTIONS, OUTCOMES, STATUSES, THRESHOLDS, WORDS, moment, pick
+from meeting_svc.minutes.render import (
+    BASES,
+    MOTTO,
+    OPTIONS,
+    OUTCOMES,
+    STATUSES,
+    THRESHOLDS,
+    WORDS,
+    item_lines,
+    moment,
+    pick,
+)
 
 
 def s(text: str) -> str:
@@ -66,7 +77,9 @@ def source(
     out.append(f"== {s(w['agenda'])}")
     for item in m.agenda:
         presenter = f" _({s(w['presenter'])}: {s(item.presenter)})_" if item.presenter else ""
-        out.append(f"+ *{s(pick(item.title, lang))}*{presenter} \\ {s(pick(item.summary, lang) or w['no_summary'])}")
+        facts = "".join(f" \\ {s(x)}" for x in item_lines(item, lang, z))
+        summary = s(pick(item.summary, lang) or w["no_summary"])
+        out.append(f"+ *{s(pick(item.title, lang))}*{presenter}{facts} \\ {summary}")
 
     if m.reports:
         out.append(f"== {s(w['reports'])}")

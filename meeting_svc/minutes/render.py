@@ -9,7 +9,7 @@ import datetime as dt
 from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from meeting_svc.minutes.draft import Minutes, Text
+from meeting_svc.minutes.draft import Item, Minutes, Text
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
@@ -34,6 +34,8 @@ WORDS = {
         "no_department": "(không thuộc đơn vị)",
         "agenda": "II. Nội dung hội nghị",
         "presenter": "Trình bày",
+        "ran": "Thời gian",
+        "speakers": "Phát biểu",
         "no_summary": "(chưa có tóm tắt)",
         "reports": "III. Báo cáo tham luận đã nhận",
         "late": "nộp muộn",
@@ -77,6 +79,8 @@ WORDS = {
         "no_department": "(no department)",
         "agenda": "II. Proceedings",
         "presenter": "Presented by",
+        "ran": "Time",
+        "speakers": "Speakers",
         "no_summary": "(no summary yet)",
         "reports": "III. Position reports received",
         "late": "late",
@@ -181,6 +185,22 @@ def moment(at: dt.datetime, zone: str) -> str:
     return f"{t:%H:%M %d/%m/%Y} (UTC{offset[:3]}:{offset[3:]})"
 
 
+def item_lines(item: Item, lang: str, zone: str) -> list[str]:
+    """When the item ran and who spoke under it, where the room recorded them."""
+    w = WORDS[lang]
+    lines = []
+    if item.started_at:
+        end = f"–{local(item.ended_at, zone):%H:%M}" if item.ended_at else ""
+        lines.append(f"{w['ran']}: {local(item.started_at, zone):%H:%M}{end}")
+    if item.speakers:
+        lines.append(f"{w['speakers']}: {', '.join(item.speakers)}")
+    return lines
+
+
+def item_facts(item: Item, lang: str, zone: str) -> str:
+    return "".join(f"<p>{escape(x)}</p>" for x in item_lines(item, lang, zone))
+
+
 def render_html(
     m: Minutes,
     lang: str,
@@ -226,7 +246,7 @@ def render_html(
         presenter = f" <em>({w['presenter']}: {e(item.presenter)})</em>" if item.presenter else ""
         summary = pick(item.summary, lang)
         text = "".join(f"<p>{e(p)}</p>" for p in summary.split("\n\n") if p.strip()) or f"<p>{w['no_summary']}</p>"
-        out.append(f"<li><strong>{e(pick(item.title, lang))}</strong>{presenter}{text}</li>")
+        out.append(f"<li><strong>{e(pick(item.title, lang))}</strong>{presenter}{item_facts(item, lang, z)}{text}</li>")
     out.append("</ol>")
 
     if m.reports:

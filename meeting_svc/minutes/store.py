@@ -58,6 +58,12 @@ async def reports(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> list[Row]:
     )
 
 
+async def agenda_times(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> dict[uuid.UUID, Row]:
+    """When each agenda item actually started and ended (set as the chair moves through the agenda)."""
+    rows = await conn.fetch("select id, started_at, ended_at from agenda_items where meeting_id = $1", meeting_id)
+    return {r["id"]: r for r in rows}
+
+
 async def summaries(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> dict[uuid.UUID, Row]:
     rows = await conn.fetch("select * from minutes_summaries where meeting_id = $1", meeting_id)
     return {r["item_id"]: r for r in rows}

@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db
+from meeting_svc import api, db, room_db
 from meeting_svc.minutes import draft, pdf, render, store
 from meeting_svc.views.access import STAFF, actor, caller, pool, publish, require, visible_meeting
 from schemas import events as ev
@@ -60,6 +60,8 @@ async def drafted(conn: asyncpg.Connection, meeting: asyncpg.Record) -> draft.Mi
         events=[decode(r["payload"]) for r in await store.record_events(conn, mid)],
         summaries=await store.summaries(conn, mid),
         departments=departments,
+        times=await store.agenda_times(conn, mid),
+        speakers=await room_db.meeting_speakers(conn, mid),
     )
 
 

@@ -223,6 +223,20 @@ async def test_the_reference_conferences_minutes_say_what_the_services_report(
         pid = loaded.participants[person.email]  # type: ignore[index]
         await json_of(await meeting.post(f"/api/v1/meetings/{mid}/participants/{pid}/check-in", headers=by_secretary))
     voters = [p for p in ref.voters() if p is not absent]
+    # the room: the first item runs, a member speaks under it, then the second item begins
+    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/room/item", json={"move": "next"}, headers=chair))
+    opening = (await json_of(await meeting.get(f"/api/v1/meetings/{mid}/agenda", headers=chair)))["items"][0]["id"]
+    speaker = voters[3]
+    await json_of(
+        await meeting.post(
+            f"/api/v1/meetings/{mid}/agenda/{opening}/speakers",
+            json={"participant_id": loaded.participants[speaker.email]},  # type: ignore[index]
+            headers=chair,
+        ),
+        201,
+    )
+    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/agenda/{opening}/speakers:next", headers=chair))
+    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/room/item", json={"move": "next"}, headers=chair))
     await wait_for(lambda: _present(resolution, mid, len(voters)), timeout=20, what="attendance in resolution_svc")
     poll = await json_of(
         await resolution.post(
@@ -272,9 +286,12 @@ async def test_the_reference_conferences_minutes_say_what_the_services_report(
     assert len(content["reports"]) == len(ref.reports)
     assert [i["title"]["vi"] for i in content["agenda"]] == [i.title.vi for i in ref.agenda]
     assert content["meeting"]["chairs"] == [ref.chair.name] and content["meeting"]["secretaries"] == [secretary.name]
+    first_run = content["agenda"][0]
+    assert first_run["speakers"] == [speaker.name] and first_run["started_at"] and first_run["ended_at"]
+    assert content["agenda"][1]["started_at"] and not content["agenda"][1]["ended_at"]
     html = draft["html"]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and draft["content_hash"] in html
-    assert "ít nhất hai phần ba" in html and "Thông qua" in html
+    assert "ít nhất hai phần ba" in html and "Thông qua" in html and f"Phát biểu: {speaker.name}" in html
 
     # the secretary writes what happened under the first item; the draft and its hash change
     first_item = content["agenda"][0]["id"]
