@@ -34,6 +34,7 @@ CONTENT_TYPES = {
 CHUNK = 64 * 1024
 # XlsxWriter's limit for one cell's text (Excel's own).
 XLSX_CELL_MAX = 32767
+XLSX_BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -186,17 +187,29 @@ async def _xlsx(
         bold = book.add_format({"bold": True})
         for i, c in enumerate(columns):
             sheet.write_string(0, i, c.header(lang), bold)
-        n = 1
+        written = 1
+
+        def put(batch: list[Sequence[Any]], first: int) -> None:
+            for n, values in enumerate(batch, first):
+                for i, v in enumerate(values):
+                    if isinstance(v, bool):
+                        sheet.write_boolean(n, i, v)
+                    elif isinstance(v, int | float):
+                        sheet.write_number(n, i, v)
+                    elif v is not None and v != "":
+                        # text as text: a title starting with "=" stays a title, never a formula
+                        sheet.write_string(n, i, str(v)[:XLSX_CELL_MAX])
+
+        # rows are written in a worker thread, a batch at a time (one at a time: the workbook is not
+        # shared), so a large export does not hold the event loop
+        batch: list[Sequence[Any]] = []
         async for values in rows:
-            for i, v in enumerate(values):
-                if isinstance(v, bool):
-                    sheet.write_boolean(n, i, v)
-                elif isinstance(v, int | float):
-                    sheet.write_number(n, i, v)
-                elif v is not None and v != "":
-                    # text as text: a title starting with "=" stays a title, never a formula
-                    sheet.write_string(n, i, str(v)[:XLSX_CELL_MAX])
-            n += 1
+            batch.append(values)
+            if len(batch) >= XLSX_BATCH:
+                await asyncio.to_thread(put, batch, written)
+                written += len(batch)
+                batch = []
+        await asyncio.to_thread(put, batch, written)
         sheet.freeze_panes(1, 0)
         await asyncio.to_thread(book.close)
         response.content_length = os.stat(path).st_size
