@@ -71,7 +71,7 @@ class Mailer:
             link = self.opener.open(row["sealed_link"])
             text, html_body = with_link(text, html_body, link)
             if f"cid:{QR_CID}" in html_body:
-                qr = qr_png(link)
+                qr = qr_png(link, scale=4)  # small enough to build fast, sharp enough to scan
         return outgoing(
             build_message(
                 sender=self.settings.smtp_from,
