@@ -10,6 +10,7 @@ from playwright.async_api import Browser, expect
 
 from servicekit.qr import qr_png
 from tests.conftest import wait_for
+from tests.web.axe import assert_accessible
 from tests.web.conftest import Running, json_of
 
 
@@ -37,6 +38,7 @@ async def test_the_desk_checks_in_the_participant_whose_qr_code_it_reads(
         await expect(page.get_by_role("link", name="Bàn đón tiếp (quét mã QR)")).to_be_visible()
         await page.goto(f"{running.url['meeting']}/meetings/{mid}/desk")
         await expect(page.get_by_role("heading", level=1)).to_contain_text("Bàn đón tiếp")
+        await assert_accessible(page)
         picker = page.get_by_label("Hoặc chọn ảnh chụp mã QR")
         await picker.set_input_files(str(picture))
         await expect(page.get_by_role("status")).to_have_text(f"Đã điểm danh: {member.name}")
