@@ -7,6 +7,7 @@ import structlog
 from aiohttp import web
 
 from meeting_svc import accounts_db, console, db, routes, signin_page, webclient
+from meeting_svc.minutes.consumer import keep_decisions
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.positions import answer_positions
 from meeting_svc.room_polls import apply_poll_event
@@ -79,7 +80,12 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
         await sweep_sign_ins(runtime, clock)
 
     runtime = Runtime(
-        settings=settings, service=SERVICE, sql=SQL, tasks=[overdue, revocations, answer_positions, sweep]
+        settings=settings,
+        service=SERVICE,
+        sql=SQL,
+        tasks=[overdue, revocations, answer_positions, sweep],
+        # what resolution_svc decided, kept for the minutes
+        consumers=[ConsumerSpec("record", RESOLUTIONS, keep_decisions)],
     )
     # the room's screen shows the vote in progress: a read model of resolution_svc's polls
     runtime.consumers.append(ConsumerSpec("room-polls", RESOLUTIONS, apply_poll_event))

@@ -643,3 +643,8 @@ async def newly_overdue(conn: asyncpg.Connection, now: dt.datetime, limit: int =
         limit,
         now,
     )
+
+
+async def meeting_event_seq(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> int:
+    """The number of the meeting's latest event: the SEQUENCE of its calendar entry, as in the emails."""
+    return int(await conn.fetchval("select event_seq from meetings where id = $1", meeting_id) or 0)

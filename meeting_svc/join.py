@@ -40,6 +40,9 @@ TEXT = {
         "minutes": "phút",
         "apps": "Xin giữ riêng liên kết này: đây là lối vào hội nghị dành riêng cho Quý vị.",
         "enter": "Vào hội nghị",
+        "qr": "Mã QR của đường dẫn cá nhân (xuất trình tại bàn đón tiếp)",
+        "qr_download": "Tải mã QR (PNG)",
+        "calendar": "Thêm vào lịch (tệp .ics)",
         "invalid": "Liên kết mời không hợp lệ (đã bị thu hồi hoặc gõ sai).",
         "expired": "Hội nghị đã kết thúc; liên kết mời không còn hiệu lực.",
     },
@@ -53,6 +56,9 @@ TEXT = {
         "minutes": "min",
         "apps": "Please keep this link to yourself: it is your personal way into the meeting.",
         "enter": "Enter the meeting",
+        "qr": "QR code of your personal link (show it at the check-in desk)",
+        "qr_download": "Download the QR code (PNG)",
+        "calendar": "Add to your calendar (.ics file)",
         "invalid": "This invite link is not valid (revoked or mistyped).",
         "expired": "The meeting is over; this invite link no longer works.",
     },
@@ -65,7 +71,7 @@ STYLE = (
 )
 
 
-def _pick(row: Any, field: str, lang: str) -> str:
+def pick(row: Any, field: str, lang: str) -> str:
     other = "en" if lang == "vi" else "vi"
     return str(row[f"{field}_{lang}"] or row[f"{field}_{other}"] or "")
 
@@ -83,10 +89,12 @@ def problem_page(kind: str) -> str:
     return _page("vi", "Hội nghị", f"<p>{TEXT['vi'][kind]}</p><p lang='en'>{TEXT['en'][kind]}</p>")
 
 
-def invitation_page(participant: Any, meeting: Any, agenda: list[Any], enter_url: str) -> str:
+def invitation_page(participant: Any, meeting: Any, agenda: list[Any], enter_url: str, files_url: str) -> str:
+    """`files_url` is the link's own path, under which its QR code and calendar file are served."""
     lang = "en" if participant["language"] == "en" else "vi"
     t = TEXT[lang]
-    title = _pick(meeting, "title", lang)
+    files = escape(files_url, quote=True)
+    title = pick(meeting, "title", lang)
     starts, ends = local(meeting["starts_at"], meeting["timezone"]), local(meeting["ends_at"], meeting["timezone"])
     when = f"{starts:%d/%m/%Y %H:%M}–{ends:%H:%M} ({escape(meeting['timezone'])})"
     facts = [f"<dt>{t['when']}</dt><dd>{when}</dd>"]
@@ -106,7 +114,7 @@ def invitation_page(participant: Any, meeting: Any, agenda: list[Any], enter_url
         if item["planned_minutes"]:
             extra.append(f"{item['planned_minutes']} {t['minutes']}")
         note = " · ".join(e for e in extra if e)
-        items.append(f"<li>{escape(_pick(item, 'title', lang))}{f' <small>({note})</small>' if note else ''}</li>")
+        items.append(f"<li>{escape(pick(item, 'title', lang))}{f' <small>({note})</small>' if note else ''}</li>")
     body = (
         f"<h1>{escape(title)}</h1>"
         f"<p>{t['hello'].format(name=escape(participant['name']))},<br>"
@@ -115,5 +123,9 @@ def invitation_page(participant: Any, meeting: Any, agenda: list[Any], enter_url
         + (f"<h2>{t['agenda']}</h2><ol>{''.join(items)}</ol>" if items else "")
         + f'<p><a class="enter" href="{escape(enter_url, quote=True)}">{t["enter"]}</a></p>'
         + f"<p><small>{t['apps']}</small></p>"
+        + f'<figure><img src="{files}/qr.svg" alt="{t["qr"]}" width="198" height="198">'
+        + f"<figcaption><small>{t['qr']}</small></figcaption></figure>"
+        + f'<p><a href="{files}/meeting.ics" download>{t["calendar"]}</a> · '
+        + f'<a href="{files}/qr.png" download>{t["qr_download"]}</a></p>'
     )
     return _page(lang, title, body)

@@ -5,14 +5,17 @@ from __future__ import annotations
 from aiohttp import web
 
 from meeting_svc import api, auth_routes
+from meeting_svc.record_routes import RECORD_OPERATIONS
 from meeting_svc.room_routes import MOTION_OPERATIONS, ROOM_OPERATIONS
 from meeting_svc.views import (
     agenda,
     attendance,
     bootstrap,
+    calendar_feeds,
     contributions,
     departments,
     invitations,
+    join_files,
     meetings,
     notices,
     oidc,
@@ -537,7 +540,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
 ]
 
 OPERATIONS += auth_routes.OPERATIONS
-OPERATIONS += ROOM_OPERATIONS + MOTION_OPERATIONS
+OPERATIONS += ROOM_OPERATIONS + MOTION_OPERATIONS + RECORD_OPERATIONS
 
 
 def setup(app: web.Application) -> None:
@@ -545,3 +548,7 @@ def setup(app: web.Application) -> None:
         app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
     app.router.add_get("/join/{code}", participants.join_page)  # the page of a personal invite link (HTML)
     oidc.setup(app)
+    app.router.add_get("/join/{code}/qr.svg", join_files.qr_image_svg)
+    app.router.add_get("/join/{code}/qr.png", join_files.qr_image_png)
+    app.router.add_get("/join/{code}/meeting.ics", join_files.calendar_file)
+    app.router.add_get("/calendar/{token}.ics", calendar_feeds.feed)  # a participant's feed (the URL is the secret)

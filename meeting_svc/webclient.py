@@ -53,11 +53,16 @@ def content_security_policy() -> str:
 def setup(app: web.Application, settings: Settings) -> tuple[str, list[str]]:
     """Returns the assets' versioned prefix and names, for the other pages served from them (the console)."""
     assets, files = webassets.setup(app)
-    # the console's modules are the console page's to preload, not the participant's; the display page has its own entry
-    html = page(
-        assets,
-        [n for n in files if n.endswith(".js") and n not in ("app.js", "display.js") and not n.startswith("console/")],
-    )
+    # the console's modules are the console page's to preload, not the participant's; the display page has
+    # its own entry; vendored libraries load only where needed (the desk's QR decoder)
+    modules = [
+        name
+        for name in files
+        if name.endswith(".js")
+        and name not in ("app.js", "display.js")
+        and not name.startswith(("console/", "vendor/"))
+    ]
+    html = page(assets, modules)
     # the room's screen of a display link: the same shell with its own entry (the code stays in the fragment)
     display_html = html.replace(f"{assets}app.js", f"{assets}display.js")
     policy = content_security_policy()
@@ -96,6 +101,7 @@ def setup(app: web.Application, settings: Settings) -> tuple[str, list[str]]:
     # Not `{meeting_id}`: the page is the same shell for any meeting, served without a token.
     app.router.add_get("/meetings/{page}", meeting_page)
     app.router.add_get("/meetings/{page}/projector", meeting_page)  # the script tells the views apart
+    app.router.add_get("/meetings/{page}/desk", meeting_page)
     app.router.add_get("/display", display_page)
     app.router.add_get("/favicon.ico", favicon)
     return assets, files

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from email.utils import parseaddr
 from typing import Any
 
 import asyncpg
@@ -21,6 +22,8 @@ from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent, positions
 from schemas.events import Event
 from schemas.validation import event_problem
+from servicekit.calendar import Entry, Method
+from servicekit.calendar import invitation as invitation_ics
 
 log = structlog.get_logger("notifier.consumers")
 
@@ -33,9 +36,31 @@ def directive_lines(directives: list[ev.Directive], language: str) -> list[Direc
     return [DirectiveLine(pick(d.title.vi, d.title.en, language), d.due_date, d.description) for d in directives]
 
 
+def calendar_entry(
+    settings: Settings, meeting: asyncpg.Record, event: Event, language: str, description: str = ""
+) -> Entry:
+    """The meeting as a calendar entry; the sequence is the causing event's number in the meeting
+    (or the meeting's facts' version, for events without one), which only grows."""
+    return Entry(
+        meeting_id=meeting["meeting_id"],
+        title=pick(meeting["title_vi"], meeting["title_en"], language),
+        starts_at=meeting["starts_at"],
+        ends_at=meeting["ends_at"],
+        timezone=meeting["timezone"],
+        sequence=max(event.meeting_seq or 0, meeting["facts_version"] or 0),
+        stamp=event.occurred_at,
+        venue=meeting["venue"] or "",
+        online_url=meeting["online_url"] or "",
+        page_url=meeting_link(settings, meeting["meeting_id"]),
+        description=description,
+    )
+
+
 class EventHandler:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # the calendar entries' organiser: the address invitations come from
+        self.organiser = parseaddr(settings.smtp_from)[1]
 
     async def __call__(self, conn: asyncpg.Connection, event: Event) -> None:
         problem = event_problem(event)
@@ -66,6 +91,9 @@ class EventHandler:
         assert meeting is not None
         await webhooks.fan_out(conn, event.id, event.event_type, event.meeting_id, meeting["organisation_id"])
         await self.queue_emails(conn, event, meeting)
+
+    def entry_maker(self, meeting: asyncpg.Record, event: Event) -> Any:
+        return lambda lang: calendar_entry(self.settings, meeting, event, lang)
 
     @staticmethod
     async def settle(conn: asyncpg.Connection, event: Event) -> None:
@@ -146,13 +174,61 @@ class EventHandler:
         match event:
             case ev.InvitationSent():
                 people = await read_model.recipients(conn, event.meeting_id, participant_id=event.participant_id)
+                entry = self.entry_maker(meeting, event)
                 if event.sealed_link:
                     # the bodies keep a placeholder: the link is opened only when the email is built
                     await queue(
-                        conn, "invitation", source, meeting, people, link=LINK_PLACEHOLDER, sealed=event.sealed_link
+                        conn,
+                        "invitation",
+                        source,
+                        meeting,
+                        people,
+                        link=LINK_PLACEHOLDER,
+                        sealed=event.sealed_link,
+                        entry=entry,
+                        organiser=self.organiser,
                     )
                 else:
-                    await queue(conn, "invitation", source, meeting, people, link=link)
+                    await queue(
+                        conn, "invitation", source, meeting, people, link=link, entry=entry, organiser=self.organiser
+                    )
+            case ev.MeetingRescheduled():
+                people = await read_model.recipients(conn, event.meeting_id)
+                await queue(
+                    conn,
+                    "meeting_rescheduled",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    entry=self.entry_maker(meeting, event),
+                    organiser=self.organiser,
+                )
+            case ev.MeetingCancelled():
+                people = await read_model.recipients(conn, event.meeting_id)
+                await queue(
+                    conn,
+                    "meeting_cancelled",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    topic=lambda lang, e=event: e.reason,
+                    entry=self.entry_maker(meeting, event),
+                    organiser=self.organiser,
+                    method="CANCEL",
+                )
+            case ev.MinutesPublished():
+                people = await read_model.recipients(conn, event.meeting_id)
+                await queue(
+                    conn,
+                    "minutes_published",
+                    source,
+                    meeting,
+                    people,
+                    link=link,
+                    topic=lambda _, e=event: str(e.version),
+                )
             case ev.ContributionRequested():
                 people = await read_model.recipients(
                     conn, event.meeting_id, departments=event.department_ids, role="department_representative"
@@ -259,10 +335,14 @@ async def queue(
     sealed: str | None = None,
     responsible: frozenset[uuid.UUID] | None = None,
     occurred_at: dt.datetime | None = None,
+    entry: Any = None,
+    method: Method = "REQUEST",
+    organiser: str = "",
 ) -> None:
     """Render one email per recipient address, in each recipient's language, into the email outbox, as the
     meeting's notification policy and each recipient's own settings allow: some now, some held for the
-    day's digest. `responsible` (a directive's representatives) always get theirs, whatever they turned off."""
+    day's digest. `responsible` (a directive's representatives) always get theirs, whatever they turned off.
+    `entry(language)` gives the meeting's calendar entry the email carries, addressed to its recipient."""
     notice = NOTICE_OF.get(kind)
     digest = False
     if notice is not None:
@@ -294,8 +374,33 @@ async def queue(
         # one-click unsubscribe from this kind, except where the email always goes
         always = notice is None or pid in (responsible or ())
         one_click = None if always else notice
+        ics = (
+            invitation_ics(
+                entry(lang),
+                method=method,
+                organiser=organiser,
+                attendee=person["email"],
+                attendee_name=person["name"],
+            )
+            if entry
+            else None
+        )
         rows.append(
-            (source, kind, meeting["meeting_id"], pid, person["email"], lang, subject, text, html, sealed, one_click)
+            (
+                source,
+                kind,
+                meeting["meeting_id"],
+                pid,
+                person["email"],
+                lang,
+                subject,
+                text,
+                html,
+                sealed,
+                one_click,
+                ics,
+                method if ics else None,
+            )
         )
     await emails.add_emails(conn, rows)
     await notices.hold_for_digest(conn, held)
@@ -314,4 +419,4 @@ async def queue_password_reset(conn: asyncpg.Connection, event: ev.PasswordReset
     )
     subject, text, html = render("password_reset", event.language, facts)
     row = (str(event.id), "password_reset", None, None, event.email, event.language, subject, text, html)
-    await emails.add_emails(conn, [(*row, event.sealed_link, None)])  # always goes: no unsubscribe
+    await emails.add_emails(conn, [(*row, event.sealed_link, None, None, None)])  # always goes: no unsubscribe

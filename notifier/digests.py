@@ -33,7 +33,7 @@ async def send_digests(runtime: Runtime, settings: Settings, now: dt.datetime) -
             # named by its first item: a later digest of the same day (an item held late) is another email
             source = f"digest:{participant_id}:{first['id']}"
             row = (source, "digest", first["meeting_id"], participant_id, first["to_addr"], lang, subject, text, html)
-            await emails.add_emails(conn, [(*row, None, ALL_KINDS)])
+            await emails.add_emails(conn, [(*row, None, ALL_KINDS, None, None)])
             await db.mark_digested(conn, [i["id"] for i in due], source)
             queued += 1
     return queued

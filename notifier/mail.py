@@ -28,6 +28,9 @@ Kind = Literal[
     "resolution_adopted",
     "directive_issued",
     "password_reset",
+    "meeting_rescheduled",
+    "meeting_cancelled",
+    "minutes_published",
 ]
 
 _WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
@@ -121,6 +124,9 @@ class Facts:
 
 Block = tuple[str, str] | tuple[str, list[str]]
 
+# The inline image of the personal link's QR code, attached when the link is opened at sending time.
+QR_CID = "invite-qr@hoinghi"
+
 
 def _blocks(kind: Kind, lang: str, f: Facts) -> tuple[str, list[Block]]:
     vi = lang == "vi"
@@ -150,6 +156,64 @@ def _blocks(kind: Kind, lang: str, f: Facts) -> tuple[str, list[Block]]:
                     "Đường dẫn cá nhân của Quý vị (không chia sẻ cho người khác):"
                     if vi
                     else "Your personal link (do not share it):",
+                ),
+                ("link", f.link),
+            ]
+            if f.link == LINK_PLACEHOLDER:
+                body.append(("qr", "Mã QR đường dẫn cá nhân của Quý vị" if vi else "QR code of your personal link"))
+            body.append(
+                (
+                    "p",
+                    "Lịch họp được đính kèm (tệp .ics) để thêm vào lịch của Quý vị."
+                    if vi
+                    else "The meeting is attached as a calendar entry (.ics file) for your calendar.",
+                )
+            )
+        case "meeting_rescheduled":
+            subject = f"Thay đổi thời gian: {f.meeting_title}" if vi else f"Rescheduled: {f.meeting_title}"
+            body = [
+                (
+                    "p",
+                    f"{f.meeting_title} được chuyển sang thời gian mới: {when}."
+                    if vi
+                    else f"{f.meeting_title} has moved to a new time: {when}.",
+                ),
+                ("list", where),
+                (
+                    "p",
+                    "Lịch họp đính kèm thay thế lịch đã gửi trước đây."
+                    if vi
+                    else "The attached calendar entry replaces the one sent before.",
+                ),
+                ("link", f.link),
+            ]
+        case "meeting_cancelled":
+            subject = f"Hủy cuộc họp: {f.meeting_title}" if vi else f"Cancelled: {f.meeting_title}"
+            body = [
+                (
+                    "p",
+                    f"{f.meeting_title} ({when}) đã bị hủy."
+                    if vi
+                    else f"{f.meeting_title} ({when}) has been cancelled.",
+                ),
+                *([("p", f.topic)] if f.topic else []),
+                (
+                    "p",
+                    "Lịch họp đính kèm xóa cuộc họp khỏi lịch của Quý vị."
+                    if vi
+                    else "The attached calendar entry removes the meeting from your calendar.",
+                ),
+            ]
+        case "minutes_published":
+            subject = f"Biên bản đã được phê duyệt: {f.meeting_title}" if vi else f"Minutes approved: {f.meeting_title}"
+            body = [
+                (
+                    "p",
+                    f"Biên bản {f.meeting_title} (phiên bản {f.topic}) đã được chủ trì phê duyệt; Quý vị có thể xem"
+                    " và tải bản PDF tại trang hội nghị."
+                    if vi
+                    else f"The minutes of {f.meeting_title} (version {f.topic}) were approved by the chair; read them"
+                    " and download the PDF from the meeting's page.",
                 ),
                 ("link", f.link),
             ]
@@ -276,6 +340,10 @@ def render(kind: Kind, language: str, facts: Facts) -> tuple[str, str, str]:
             text.append(value)
             url = html.escape(value, quote=True)
             parts.append(f'<p><a href="{url}">{url}</a></p>')
+        elif tag == "qr":
+            assert isinstance(value, str)
+            alt = html.escape(value, quote=True)
+            parts.append(f'<p><img src="cid:{QR_CID}" alt="{alt}" width="200" height="200"></p>')
     foot_text, foot_html = footer(lang)
     text.append(f"--\n{foot_text}")
     page = (
@@ -345,7 +413,11 @@ def build_message(
     message_id: str,
     language: str,
     headers: dict[str, str] | None = None,
+    calendar: tuple[str, str] | None = None,
+    qr_png: bytes | None = None,
 ) -> EmailMessage:
+    """`calendar` is (iTIP method, iCalendar text), attached as `meeting.ics`; `qr_png` is the image the
+    HTML shows inline as `cid:QR_CID`."""
     message = EmailMessage(policy=BUILD)
     message["From"] = sender
     message["To"] = to_addr
@@ -358,6 +430,13 @@ def build_message(
         message[name] = value
     message.set_content(text)
     message.add_alternative(html_body, subtype="html")
+    if qr_png is not None:
+        html_part = message.get_body(("html",))
+        assert html_part is not None
+        html_part.add_related(qr_png, maintype="image", subtype="png", cid=f"<{QR_CID}>", filename="qr.png")
+    if calendar is not None:
+        method, ics = calendar
+        message.add_attachment(ics, subtype="calendar", filename="meeting.ics", params={"method": method})
     return message
 
 

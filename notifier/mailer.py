@@ -28,11 +28,12 @@ from notifier.db import emails, read_model
 from notifier.db.notices import LinkKey
 from notifier.delivery import listen
 from notifier.digests import send_digests
-from notifier.mail import SETTINGS_PLACEHOLDER, Outgoing, build_message, check_sender, outgoing, with_link
+from notifier.mail import QR_CID, SETTINGS_PLACEHOLDER, Outgoing, build_message, check_sender, outgoing, with_link
 from notifier.notices import settings_token, settings_url, unsubscribe_headers
 from notifier.service import parse_schedule
 from notifier.settings import Settings
 from schemas.bus.wake import woken_or_timeout
+from servicekit.qr import qr_png
 from servicekit.runtime import Runtime
 from servicekit.sealed import Opener, Unsealable, read_seal_key
 
@@ -71,10 +72,14 @@ class Mailer:
     def message(self, row: asyncpg.Record) -> Outgoing:
         """The email as sent; a sealed personal link is opened here, in memory, and nowhere else."""
         text, html_body = row["text_body"], row["html_body"]
+        qr = None
         if row["sealed_link"]:
             if self.opener is None:
                 raise Unsealable("INVITE_SEAL_PRIVATE_KEY is not set")
-            text, html_body = with_link(text, html_body, self.opener.open(row["sealed_link"]))
+            link = self.opener.open(row["sealed_link"])
+            text, html_body = with_link(text, html_body, link)
+            if f"cid:{QR_CID}" in html_body:
+                qr = qr_png(link, scale=4)  # small enough to build fast, sharp enough to scan
         headers: dict[str, str] = {}
         settings_link = self.settings.web_url
         if row["participant_id"] is not None:
@@ -94,6 +99,8 @@ class Mailer:
                 message_id=message_id(row["source"], row["to_addr"]),
                 language=row["language"],
                 headers=headers,
+                calendar=(row["calendar_method"], row["calendar"]) if row["calendar"] else None,
+                qr_png=qr,
             )
         )
 

@@ -259,3 +259,9 @@ class DirectivePatch(Request, kw_only=True):
     # the department the report is for: a representative's own (default); an organiser may name one of
     # the directive's departments, or none for a note of their own
     department_id: uuid.UUID | None = None
+
+
+class CalendarFeed(msgspec.Struct, kw_only=True):
+    """A secret URL to subscribe to in a calendar program (iCalendar); keep it private."""
+
+    url: str

@@ -538,3 +538,94 @@ async def newly_overdue_directives(conn: asyncpg.Connection, now: dt.datetime) -
         " returning id, meeting_id, department_ids, due_date",
         now,
     )
+
+
+# --- exports: read through a server-side cursor, in the caller's transaction -------------------
+
+
+def export_directives(conn: asyncpg.Connection, f: dict[str, Any], now: dt.datetime) -> Any:
+    """The directives matching the filters, each with its meeting's zone, in due-date order."""
+    return conn.cursor(
+        f"select {directive_columns('$8')}, updated_at, (select m.timezone from meetings m"
+        " where m.id = directives.meeting_id) as timezone from directives where organisation_id = $1"
+        " and ($2::uuid is null or meeting_id = $2) and ($3::uuid is null or $3 = any(department_ids))"
+        " and ($4::text is null or status = $4) and ($5::date is null or due_date >= $5)"
+        " and ($6::date is null or due_date <= $6)"
+        f" and (not $7::bool or ({OVERDUE.format(now='$8')}))"
+        " and (not $9::bool or status <> 'done')"
+        " order by due_date nulls last, id",
+        f["org"],
+        f["meeting_id"],
+        f["department"],
+        f["status"],
+        f["due_from"],
+        f["due_to"],
+        f["overdue"],
+        now,
+        f["open_only"],
+        prefetch=500,
+    )
+
+
+def export_decisions(conn: asyncpg.Connection, f: dict[str, Any]) -> Any:
+    """Every closed poll (the meeting's decisions) with its motion's title and result, in closing order."""
+    return conn.cursor(
+        "select p.id, p.meeting_id, p.motion, p.resolution_id, p.amendment_id, p.question_vi, p.question_en,"
+        " p.secret, p.closed_at, p.result, r.title_vi, r.title_en, r.status as resolution_status, m.timezone"
+        " from polls p left join resolutions r on r.id = p.resolution_id left join meetings m on m.id = p.meeting_id"
+        " where p.organisation_id = $1 and p.status = 'closed' and ($2::uuid is null or p.meeting_id = $2)"
+        " and ($3::timestamptz is null or p.closed_at >= $3) and ($4::timestamptz is null or p.closed_at < $4)"
+        " and ($5::text is null or p.result->>'outcome' = $5)"
+        " order by p.closed_at, p.id",
+        f["org"],
+        f["meeting_id"],
+        f["closed_from"],
+        f["closed_to"],
+        f["outcome"],
+        prefetch=500,
+    )
+
+
+def export_named_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> Any:
+    return conn.cursor(
+        "select voter_id, choice, weight, cast_at from ballots where poll_id = $1 and voter_id is not null"
+        " order by voter_id",
+        poll_id,
+        prefetch=500,
+    )
+
+
+# --- a department's calendar feed ----------------------------------------------------------------
+
+
+async def set_department_feed(pool: asyncpg.Pool, org: uuid.UUID, department: uuid.UUID, token_hash: bytes) -> None:
+    await pool.execute(
+        "insert into department_feeds (organisation_id, department_id, token_sha256) values ($1, $2, $3)"
+        " on conflict (organisation_id, department_id) do update set token_sha256 = excluded.token_sha256,"
+        " created_at = now()",
+        org,
+        department,
+        token_hash,
+    )
+
+
+async def drop_department_feed(pool: asyncpg.Pool, org: uuid.UUID, department: uuid.UUID) -> bool:
+    done = await pool.execute(
+        "delete from department_feeds where organisation_id = $1 and department_id = $2", org, department
+    )
+    return done != "DELETE 0"
+
+
+async def department_feed_directives(pool: asyncpg.Pool, token_hash: bytes) -> list[asyncpg.Record] | None:
+    """The directives with a due date falling to the feed's department; None when no such feed."""
+    async with pool.acquire() as conn:
+        feed = await conn.fetchrow("select * from department_feeds where token_sha256 = $1", token_hash)
+        if feed is None:
+            return None
+        return await conn.fetch(
+            "select id, meeting_id, title_vi, title_en, description, due_date, status, version from directives"
+            " where organisation_id = $1 and $2 = any(department_ids) and due_date is not null"
+            " order by due_date, id",
+            feed["organisation_id"],
+            feed["department_id"],
+        )

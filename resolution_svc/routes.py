@@ -5,8 +5,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from resolution_svc import api
-from resolution_svc.views import amendments, ballots, directives, polls, resolutions
+from resolution_svc.views import amendments, ballots, directives, exports, feeds, polls, resolutions
 from servicekit.openapi import Operation
+from servicekit.tabular import CONTENT_TYPES
 
 MEETING = "/api/v1/meetings/{meeting_id}"
 RESOLUTION = "/api/v1/resolutions/{resolution_id}"
@@ -25,6 +26,14 @@ BALLOT_DOC = (
 
 # Read after the poll closed: before, a 409.
 AFTER_CLOSE = (401, 403, 404, 409)
+
+EXPORT_TYPES = tuple(t.split(";")[0] for t in CONTENT_TYPES.values())
+EXPORT_QUERY = {
+    "format": "csv (default), xlsx or json",
+    "lang": "vi or en: the language of column headers and texts (default: Accept-Language, else vi)",
+    "meeting_id": "one meeting",
+}
+POLL_EXPORT_QUERY = {k: v for k, v in EXPORT_QUERY.items() if k != "meeting_id"}
 
 OPERATIONS: list[tuple[Operation, object]] = [
     (
@@ -255,6 +264,91 @@ OPERATIONS: list[tuple[Operation, object]] = [
         directives.list_directives,
     ),
     (
+        Operation(
+            "POST",
+            "/api/v1/departments/{department_id}/calendar-feed",
+            "Issue the department's calendar feed URL of directive due dates; the previous URL stops working",
+            "calendars",
+            response=api.CalendarFeed,
+            status=201,
+            errors=(401, 403, 404),
+            body_required=False,
+            description="The feed shows the directives of the issuing organisation; `?lang=en` on it for English.",
+        ),
+        feeds.issue_department_feed,
+    ),
+    (
+        Operation(
+            "DELETE",
+            "/api/v1/departments/{department_id}/calendar-feed",
+            "Revoke the department's calendar feed URL",
+            "calendars",
+            status=204,
+            errors=(401, 403, 404),
+        ),
+        feeds.revoke_department_feed,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/polls/{poll_id}/result:export",
+            "A closed poll's count and weight per option as CSV, XLSX or JSON",
+            "exports",
+            response=EXPORT_TYPES,
+            query=POLL_EXPORT_QUERY,
+            errors=AFTER_CLOSE,
+        ),
+        exports.export_poll_result,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/polls/{poll_id}/ballots:export",
+            "Who voted what in a named poll, after close, as CSV, XLSX or JSON (streamed)",
+            "exports",
+            response=EXPORT_TYPES,
+            query=POLL_EXPORT_QUERY,
+            errors=AFTER_CLOSE,
+        ),
+        exports.export_named_ballots,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/directives:export",
+            "Directives as CSV, XLSX or JSON (streamed)",
+            "exports",
+            response=EXPORT_TYPES,
+            query={
+                **EXPORT_QUERY,
+                "department": "department id",
+                "status": "not_started|in_progress|done|blocked",
+                "overdue": "true: past due and not done",
+                "due_from": "first due date (YYYY-MM-DD)",
+                "due_to": "last due date (YYYY-MM-DD)",
+            },
+            description="Same visibility as the list. Dates ISO 8601; moments with the meeting's offset.",
+        ),
+        exports.export_directives,
+    ),
+    (
+        Operation(
+            "GET",
+            "/api/v1/decisions:export",
+            "Decisions (every closed poll with its result) as CSV, XLSX or JSON (streamed)",
+            "exports",
+            response=EXPORT_TYPES,
+            query={
+                **EXPORT_QUERY,
+                "closed_from": "closed at or after (RFC 3339)",
+                "closed_to": "closed before (RFC 3339)",
+                "outcome": "adopted|rejected|no_quorum",
+            },
+            description="An organiser's whole organisation, a participant's own meeting.",
+        ),
+        exports.export_decisions,
+    ),
+    (
         Operation("GET", "/api/v1/directives/{directive_id}", "One directive", "directives", response=api.Directive),
         directives.get_directive,
     ),
@@ -287,3 +381,5 @@ OPERATIONS: list[tuple[Operation, object]] = [
 def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
         app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
+    # a department's feed of directive due dates (the URL is the secret)
+    app.router.add_get("/calendar/departments/{token}.ics", feeds.department_feed)

@@ -565,6 +565,19 @@ class DirectiveOverdue(Event, frozen=True, kw_only=True, tag="directive.overdue"
     due_date: dt.date
 
 
+# --- the meeting's record -----------------------------------------------------------------------
+
+
+class MinutesPublished(Event, frozen=True, kw_only=True, tag="minutes.published"):
+    """The chair approved a version of the minutes: it is frozen and published. `content_hash` is the
+    SHA-256 of the approved document (its Vietnamese and English HTML), printed in it and shown by the
+    API, so a copy can be checked against the published one."""
+
+    version: int
+    content_hash: str
+    approved_by: uuid.UUID | None = None
+
+
 AnyEvent = (
     MeetingCreated
     | MeetingScheduled
@@ -621,6 +634,7 @@ AnyEvent = (
     | DirectiveIssued
     | DirectiveStatusChanged
     | DirectiveOverdue
+    | MinutesPublished
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {

@@ -24,7 +24,20 @@ class Stream(msgspec.Struct, frozen=True):
 MEETINGS = Stream(
     "MEETINGS",
     "meeting",
-    frozenset({"meeting", "agenda", "participant", "proxy", "contribution", "organiser", "speaker", "room", "motion"}),
+    frozenset(
+        {
+            "meeting",
+            "agenda",
+            "participant",
+            "proxy",
+            "contribution",
+            "organiser",
+            "speaker",
+            "room",
+            "motion",
+            "minutes",
+        }
+    ),
 )
 RESOLUTIONS = Stream("RESOLUTIONS", "resolution", frozenset({"resolution", "amendment", "poll", "directive"}))
 STREAMS = (MEETINGS, RESOLUTIONS)

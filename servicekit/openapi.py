@@ -35,7 +35,7 @@ class Operation:
     summary: str
     tag: str
     request: Any = None  # a Struct type, or a content type string for raw bodies (e.g. "text/csv")
-    response: Any = None  # a Struct type (or list[...]) answered on success
+    response: Any = None  # a Struct type (or list[...]), or content type string(s) of a file, answered on success
     status: int = 200
     errors: tuple[int, ...] = (400, 401, 404, 422)
     auth: str | None = "bearer"  # None for public routes
@@ -67,7 +67,7 @@ def build(title: str, version: str, description: str, operations: list[Operation
     types = []
     for op in operations:
         for t in (op.request, op.response):
-            if t is not None and not isinstance(t, str):
+            if t is not None and not isinstance(t, str | tuple):
                 types.append(t)
     schemas, components = msgspec.json.schema_components(types, ref_template="#/components/schemas/{name}")
     by_type = {repr(t): s for t, s in zip(types, schemas, strict=True)}
@@ -99,8 +99,9 @@ def build(title: str, version: str, description: str, operations: list[Operation
                 "content": {"application/json": {"schema": by_type[repr(op.request)]}},
             }
         ok: dict[str, Any] = {"description": "OK" if op.status == 200 else "Created" if op.status == 201 else "Done"}
-        if isinstance(op.response, str):
-            ok["content"] = {op.response: {"schema": {"type": "string"}}}
+        if isinstance(op.response, str | tuple):
+            kinds = (op.response,) if isinstance(op.response, str) else op.response
+            ok["content"] = {kind: {"schema": {"type": "string"}} for kind in kinds}
         elif op.response is not None:
             ok["content"] = {"application/json": {"schema": by_type[repr(op.response)]}}
         responses: dict[str, Any] = {str(op.status): ok}

@@ -50,49 +50,75 @@ async def record_rsvp(request: web.Request) -> web.Response:
     return json_response(participant_body(row, seen_by=claims))
 
 
-def attendance_change(present: bool) -> Any:
+async def mark_presence(
+    request: web.Request,
+    claims: Claims,
+    conn: Any,
+    meeting: Any,
+    row: Any,
+    present: bool,
+) -> web.Response:
+    """Check a participant in or out (the meeting row locked by the caller), announcing the new totals."""
     cls = ev.CheckedIn if present else ev.CheckedOut
+    if meeting["status"] != "in_progress":
+        raise Problem(
+            409,
+            "Meeting not in progress",
+            f"the meeting is {meeting['status']}",
+            current_status=meeting["status"],
+        )
+    if present and not service.may_check_in(
+        meeting["self_check_in"], by_self=claims.kind == "participant" and claims.sub == row["id"]
+    ):
+        raise Problem(
+            409,
+            "Check-in at the desk",
+            "this meeting's check-in happens at the desk, not from one's own page",
+            self_check_in=False,
+        )
+    if await db.set_present(conn, row["id"], present):
+        count, weight, _ = await db.attendance(conn, meeting["id"])
+        await publish(
+            request,
+            conn,
+            new_event(
+                cls,
+                meeting_id=meeting["id"],
+                actor=actor(claims),
+                participant_id=row["id"],
+                present_count=count,
+                present_weight=weight,
+            ),
+        )
+    row = await db.participant(conn, meeting["id"], row["id"])
+    return json_response(participant_body(row, seen_by=claims))
 
+
+def attendance_change(present: bool) -> Any:
     async def handler(request: web.Request) -> web.Response:
         claims = await caller(request)
         async with pool(request).acquire() as conn, conn.transaction():
             meeting = await visible_meeting(request, claims, lock_conn=conn)
             row = await target_participant(request, claims, conn, meeting)
             self_or(claims, row["id"], STAFF, "checking someone else in or out")
-            if meeting["status"] != "in_progress":
-                raise Problem(
-                    409,
-                    "Meeting not in progress",
-                    f"the meeting is {meeting['status']}",
-                    current_status=meeting["status"],
-                )
-            if present and not service.may_check_in(
-                meeting["self_check_in"], by_self=claims.kind == "participant" and claims.sub == row["id"]
-            ):
-                raise Problem(
-                    409,
-                    "Check-in at the desk",
-                    "this meeting's check-in happens at the desk, not from one's own page",
-                    self_check_in=False,
-                )
-            if await db.set_present(conn, row["id"], present):
-                count, weight, _ = await db.attendance(conn, meeting["id"])
-                await publish(
-                    request,
-                    conn,
-                    new_event(
-                        cls,
-                        meeting_id=meeting["id"],
-                        actor=actor(claims),
-                        participant_id=row["id"],
-                        present_count=count,
-                        present_weight=weight,
-                    ),
-                )
-            row = await db.participant(conn, meeting["id"], row["id"])
-        return json_response(participant_body(row, seen_by=claims))
+            return await mark_presence(request, claims, conn, meeting, row, present)
 
     return handler
+
+
+async def check_in_scanned(request: web.Request) -> web.Response:
+    """The desk checks in the participant whose personal QR code it scanned (the code of their invite link)."""
+    claims = await caller(request)
+    require(claims, STAFF, "checking someone else in")
+    body = await read_json(request, api.ScannedCode)
+    async with pool(request).acquire() as conn, conn.transaction():
+        meeting = await visible_meeting(request, claims, lock_conn=conn)
+        found = await db.by_invite(conn, db.sha256(body.invite_code))
+        if found is None or found["meeting_id"] != meeting["id"]:
+            raise Problem(404, "Not found", "no participant of this meeting has this code", field="invite_code")
+        row = await db.participant(conn, meeting["id"], found["id"])
+        assert row is not None
+        return await mark_presence(request, claims, conn, meeting, row, True)
 
 
 async def get_attendance(request: web.Request) -> web.Response:

@@ -345,16 +345,25 @@ PAGE_HEADERS = {
 HTML: dict[str, Any] = {"content_type": "text/html", "charset": "utf-8", "headers": PAGE_HEADERS}
 
 
+async def invite_holder(request: web.Request, conn: asyncpg.Connection) -> asyncpg.Record | web.Response:
+    """The participant whose personal link this is, while it works; else the page that says why."""
+    row = await db.by_invite(conn, db.sha256(request.match_info["code"]))
+    if row is None:
+        return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
+    if request.app[WINDOW].token_ends(row["role"], row["ends_at"], row["timezone"]) <= dt.datetime.now(dt.UTC):
+        return web.Response(status=410, text=join.problem_page("expired"), **HTML)
+    return row
+
+
 async def join_page(request: web.Request) -> web.Response:
     """What a personal invite link opens in a browser; it reads, it does not sign in."""
     async with pool(request).acquire() as conn:
-        row = await db.by_invite(conn, db.sha256(request.match_info["code"]))
-        if row is None:
-            return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
-        if request.app[WINDOW].token_ends(row["role"], row["ends_at"], row["timezone"]) <= dt.datetime.now(dt.UTC):
-            return web.Response(status=410, text=join.problem_page("expired"), **HTML)
+        row = await invite_holder(request, conn)
+        if isinstance(row, web.Response):
+            return row
         meeting = await db.meeting_with_agenda(conn, row["meeting_id"])
     assert meeting is not None  # a participant's meeting is never deleted
     items = msgspec.json.decode(meeting["agenda"])
     enter = f"/meetings/{row['meeting_id']}#invite={request.match_info['code']}"
-    return web.Response(text=join.invitation_page(row, meeting, items, enter), **HTML)
+    files = f"/join/{request.match_info['code']}"
+    return web.Response(text=join.invitation_page(row, meeting, items, enter, files), **HTML)

@@ -7,13 +7,14 @@ import { h } from "./lib/dom.js";
 import { TEXT } from "./lib/i18n.js";
 import { fail, reload, render, root, setView } from "./lib/render.js";
 import { sessionEnded, signIn } from "./lib/session.js";
-import { projector, state } from "./lib/state.js";
+import { desk, projector, state } from "./lib/state.js";
 import { follow } from "./lib/stream.js";
 import { loadFirstScreen, loadMe, loadMeeting, renderParticipant } from "./views/participant.js";
 import { completePolls, loadPolls, resendPending, showResult } from "./views/polls.js";
 import { loadAttendance, renderProjector } from "./views/projector.js";
 import { refreshReports, renderReports } from "./views/reports.js";
 import { loadDirectives } from "./views/directives.js";
+import { renderDesk } from "./views/desk.js";
 import { loadRoom, tick } from "./views/room.js";
 import { loadMotions } from "./views/motions.js";
 
@@ -57,6 +58,15 @@ function resume() {
 async function start() {
   root.replaceChildren(h("p", { class: "muted" }, TEXT.vi.loading));
   if (!(await signIn())) return;
+  if (desk) {
+    try {
+      await Promise.all([loadMeeting(), loadMe()]);
+    } catch (error) {
+      if (error.status === 401) return sessionEnded();
+      return fail(error.message);
+    }
+    return renderDesk();
+  }
   setView(projector ? renderProjector : renderParticipant);
   try {
     if (projector) {

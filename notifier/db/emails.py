@@ -13,12 +13,13 @@ Row = asyncpg.Record
 
 async def add_emails(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> None:
     """(source, kind, meeting_id, participant_id, to_addr, language, subject, text, html, sealed_link,
-    notice_kind); one per (source, address)."""
+    notice_kind, calendar, calendar_method); one per (source, address)."""
     if rows:
         await conn.executemany(
             """insert into emails (source, kind, meeting_id, participant_id, to_addr, language, subject, text_body,
-                                   html_body, sealed_link, notice_kind)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (source, to_addr) do nothing""",
+                                   html_body, sealed_link, notice_kind, calendar, calendar_method)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+               on conflict (source, to_addr) do nothing""",
             rows,
         )
 

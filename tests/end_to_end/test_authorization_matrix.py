@@ -295,6 +295,7 @@ async def prepare(stack: Stack, row: Row) -> Call:
         row.path.endswith("/result")
         or row.path.endswith("/receipts")
         or key == ("GET", "/api/v1/polls/{poll_id}/ballots")
+        or ("{poll_id}" in row.path and row.path.endswith(":export"))
     ):
         values["poll_id"] = ids["poll_closed"]
     if row.path.endswith("/open"):
@@ -309,6 +310,10 @@ async def prepare(stack: Stack, row: Row) -> Call:
     if row.path == "/api/v1/api-tokens/{token_id}":
         made = await stack.call("meeting", "POST", "/api/v1/api-tokens", 201, json={"name": "Máy điểm danh"})
         values["token_id"] = made["id"]
+    if "{version}" in row.path:
+        values["version"] = (await stack.call("meeting", "POST", f"/api/v1/meetings/{mid}/minutes/approve", 201))[
+            "version"
+        ]
     if "{speaker_id}" in row.path:
         speaker = await stack.call(
             "meeting",
@@ -389,6 +394,14 @@ async def prepare(stack: Stack, row: Row) -> Call:
             body = {}
         case ("POST", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/rsvp"):
             body = {"response": "attending"}
+        case ("POST", "/api/v1/meetings/{meeting_id}/check-in:scanned"):
+            body = {"invite_code": (await stack.invite())["invite_url"].rsplit("/", 1)[1]}
+        case ("PUT", "/api/v1/meetings/{meeting_id}/minutes/summaries/{item_id}"):
+            body = {"summary": {"vi": "Tóm tắt", "en": "Summary"}}
+        case ("DELETE", "/api/v1/departments/{department_id}/calendar-feed"):
+            await stack.call("resolution", "POST", path, 201)  # a feed to revoke
+        case ("DELETE", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/calendar-feed"):
+            await stack.call("meeting", "POST", path, 201)  # a feed to revoke
         case ("POST", "/api/v1/meetings/{meeting_id}/participants/{participant_id}/proxy"):
             body = {"holder_id": ids["voting_member"]}
         case ("POST", "/api/v1/meetings/{meeting_id}/contribution-requests"):

@@ -5,11 +5,13 @@ announced by signed webhook and by email to the departments that now carry the d
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
+import pypdf
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from standardwebhooks.webhooks import Webhook
@@ -224,3 +226,171 @@ async def _present(resolution: Client, meeting_id: str, voters: int) -> bool:
         ["chair", "voting_member", "department_representative"],
     )
     return bool(count >= voters)
+
+
+async def test_the_reference_conferences_minutes_say_what_the_services_report(
+    env: dict[str, Any],
+    start_service: Callable[[web.Application], Awaitable[Client]],
+) -> None:
+    """Drafted from what the services recorded; edited by the secretary; approved by the chair into
+    frozen, hashed versions."""
+    meeting_settings = settings_of(MeetingSettings, env)
+    meeting = await start_service(meeting_app(meeting_settings))
+    resolution = await start_service(resolution_app(settings_of(ResolutionSettings, env)))
+    meeting_api, resolution_api = str(meeting.make_url("/api/v1")), str(resolution.make_url("/api/v1"))
+    org, token = await create_organiser(meeting_settings, ORGANISATION, "Ban tổ chức")
+    organiser = {"Authorization": f"Bearer {token}"}
+    loaded = await seed.load(meeting_api, resolution_api, token, str(org), seed.next_reference_start())
+    ref = conference()
+    mid = loaded.meeting_id
+    early = await meeting.post(f"/api/v1/meetings/{mid}/minutes/approve", headers=organiser)
+    assert early.status == 409  # no minutes of a meeting not held yet
+    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/start", headers=organiser))
+    secretary = next(p for p in ref.people if p.role == "secretary")
+    by_secretary = {"Authorization": f"Bearer {await seed.session_token(meeting_api, loaded.invites[secretary.email])}"}  # type: ignore[index]
+    chair = {"Authorization": f"Bearer {await seed.session_token(meeting_api, loaded.invites[ref.chair.email])}"}  # type: ignore[index]
+    absent = ref.people[-1]
+    for person in ref.people[:-1]:
+        pid = loaded.participants[person.email]  # type: ignore[index]
+        await json_of(await meeting.post(f"/api/v1/meetings/{mid}/participants/{pid}/check-in", headers=by_secretary))
+    voters = [p for p in ref.voters() if p is not absent]
+    # the room: the first item runs, a member speaks under it, then the second item begins
+    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/room/item", json={"move": "next"}, headers=chair))
+    opening = (await json_of(await meeting.get(f"/api/v1/meetings/{mid}/agenda", headers=chair)))["items"][0]["id"]
+    speaker = voters[3]
+    await json_of(
+        await meeting.post(
+            f"/api/v1/meetings/{mid}/agenda/{opening}/speakers",
+            json={"participant_id": loaded.participants[speaker.email]},  # type: ignore[index]
+            headers=chair,
+        ),
+        201,
+    )
+    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/agenda/{opening}/speakers:next", headers=chair))
+    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/room/item", json={"move": "next"}, headers=chair))
+    await wait_for(lambda: _present(resolution, mid, len(voters)), timeout=20, what="attendance in resolution_svc")
+    poll = await json_of(
+        await resolution.post(
+            f"/api/v1/meetings/{mid}/polls",
+            json={
+                "motion": "resolution",
+                "resolution_id": loaded.resolution_id,
+                "question": {"vi": "Biểu quyết thông qua Nghị quyết", "en": "Adopt the Resolution"},
+                "rules": {"base": "cast", "threshold": "two_thirds"},
+            },
+            headers=chair,
+        ),
+        201,
+    )
+    await json_of(await resolution.post(f"/api/v1/polls/{poll['id']}/open", headers=chair))
+    for person in voters[:12]:
+        voter = await seed.session_token(meeting_api, loaded.invites[person.email])
+        answer = await resolution.post(
+            f"/api/v1/polls/{poll['id']}/ballots",
+            json={"choice": "no" if person is voters[0] else "yes"},
+            headers={"Authorization": f"Bearer {voter}"},
+        )
+        assert answer.status == 201
+    await json_of(await resolution.post(f"/api/v1/polls/{poll['id']}/close", headers=chair))
+    result = (await json_of(await resolution.get(f"/api/v1/polls/{poll['id']}/result", headers=chair)))["result"]
+
+    async def decided() -> Any:
+        draft = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/minutes", headers=by_secretary))
+        adopted = [r for r in draft["content"]["resolutions"] if r["status"] == "adopted"]
+        return draft if draft["content"]["polls"] and adopted else None
+
+    draft = await wait_for(decided, timeout=20, what="the decisions in meeting_svc's record")
+    content = draft["content"]
+    attendance = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/attendance", headers=organiser))
+    assert content["attendance"]["present"] == attendance["present_count"] == len(ref.people) - 1
+    assert content["attendance"]["on_roster"] == len(ref.people)
+    # the quorum figures count the voting members: the present ones and their weight
+    assert content["attendance"]["present_voting"] == len(voters)
+    assert content["attendance"]["present_weight"] == sum(p.weight for p in voters)
+    assert sum(d["present"] for d in content["attendance"]["departments"]) == len(ref.people) - 1
+    [minuted] = content["polls"]
+    assert {t["option"]: t["count"] for t in minuted["tallies"]} == {t["option"]: t["count"] for t in result["tallies"]}
+    assert (minuted["outcome"], minuted["base"], minuted["threshold"]) == ("adopted", "cast", "two_thirds")
+    [adopted] = content["resolutions"]
+    assert [d["title"]["en"] for d in adopted["directives"]] == [d.title.en for d in ref.directives]
+    assert len(adopted["directives"]) == 8
+    assert len(content["reports"]) == len(ref.reports)
+    assert [i["title"]["vi"] for i in content["agenda"]] == [i.title.vi for i in ref.agenda]
+    assert content["meeting"]["chairs"] == [ref.chair.name] and content["meeting"]["secretaries"] == [secretary.name]
+    first_run = content["agenda"][0]
+    assert first_run["speakers"] == [speaker.name] and first_run["started_at"] and first_run["ended_at"]
+    assert content["agenda"][1]["started_at"] and not content["agenda"][1]["ended_at"]
+    html = draft["html"]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html and draft["content_hash"] in html
+    assert "ít nhất hai phần ba" in html and "Thông qua" in html and f"Phát biểu: {speaker.name}" in html
+
+    # the secretary writes what happened under the first item; the draft and its hash change
+    first_item = content["agenda"][0]["id"]
+    summary = {"summary": {"vi": "Hội nghị khai mạc lúc 13 giờ 30.", "en": "The conference opened at 13:30."}}
+    assert (
+        await meeting.put(f"/api/v1/meetings/{mid}/minutes/summaries/{first_item}", json=summary, headers=chair)
+    ).status == 204
+    assert (await meeting.get(f"/api/v1/meetings/{mid}/minutes", headers={"Authorization": "Bearer x"})).status == 401
+    member = next(p for p in voters if p.role == "voting_member")
+    by_member = {"Authorization": f"Bearer {await seed.session_token(meeting_api, loaded.invites[member.email])}"}  # type: ignore[index]
+    assert (await meeting.get(f"/api/v1/meetings/{mid}/minutes", headers=by_member)).status == 403
+    edited = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/minutes", params={"lang": "en"}, headers=chair))
+    assert edited["content_hash"] != draft["content_hash"] and "The conference opened at 13:30." in edited["html"]
+
+    await json_of(await meeting.post(f"/api/v1/meetings/{mid}/end", headers=chair))
+    assert (await meeting.post(f"/api/v1/meetings/{mid}/minutes/approve", headers=by_secretary)).status == 403
+    ended = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/minutes", headers=chair))
+    first = await json_of(await meeting.post(f"/api/v1/meetings/{mid}/minutes/approve", headers=chair), 201)
+    assert first["version"] == 1 and first["content_hash"] == ended["content_hash"]  # what was read is approved
+    frozen = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/minutes/versions/1", headers=by_member))
+    assert first["content_hash"] in frozen["html"] and "Phiên bản 1" in frozen["html"]
+
+    # a later edit and approval make version 2; version 1 stays as approved
+    summary = {"summary": {"vi": "Hội nghị khai mạc lúc 13 giờ 35.", "en": "The conference opened at 13:35."}}
+    await meeting.put(f"/api/v1/meetings/{mid}/minutes/summaries/{first_item}", json=summary, headers=by_secretary)
+    second = await json_of(
+        await meeting.post(f"/api/v1/meetings/{mid}/minutes/approve", json={"national_motto": False}, headers=chair),
+        201,
+    )
+    assert second["version"] == 2 and second["content_hash"] != first["content_hash"]
+    again = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/minutes/versions/1", headers=by_member))
+    assert again["html"] == frozen["html"] and "13 giờ 30" in again["html"]
+    page = await meeting.get(
+        f"/api/v1/meetings/{mid}/minutes/versions/2", params={"format": "html", "lang": "en"}, headers=by_member
+    )
+    text = await page.text()
+    assert page.content_type == "text/html" and "13:35" in text and "CỘNG HÒA" not in text
+    # the PDF, parsed back, says the same
+    response = await meeting.get(
+        f"/api/v1/meetings/{mid}/minutes/versions/1", params={"format": "pdf"}, headers=by_member
+    )
+    assert response.status == 200 and response.content_type == "application/pdf"
+    document = pypdf.PdfReader(io.BytesIO(await response.read()))
+    words = " ".join(" ".join(page.extract_text().split()) for page in document.pages)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words and "Độc lập - Tự do - Hạnh phúc" in words
+    assert "BIÊN BẢN" in words and "Phiên bản 1" in words and first["content_hash"] in words.replace(" ", "")
+    assert " ".join(ref.title.vi.split()) in words and " ".join(ref.resolution_title.vi.split()) in words
+    for directive in ref.directives:
+        assert " ".join(directive.title.vi.split()) in words, directive.title.vi
+    yes = next(t["count"] for t in result["tallies"] if t["option"] == "yes")
+    assert f"Tán thành {yes}" in words and "Thông qua" in words and "ít nhất hai phần ba" in words
+    assert f"có mặt: {len(ref.people) - 1}" in words and "13 giờ 30" in words
+    assert f"1 / {len(document.pages)}" in words  # page numbers
+    assert "CHỦ TRÌ" in words and ref.chair.name in words and "THƯ KÝ" in words
+    english = await meeting.get(
+        f"/api/v1/meetings/{mid}/minutes/versions/2", params={"format": "pdf", "lang": "en"}, headers=by_member
+    )
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(await english.read())).pages)
+    assert "MINUTES" in text and "CỘNG HÒA" not in text and second["content_hash"] in text.replace(" ", "")
+
+    listed = await json_of(await meeting.get(f"/api/v1/meetings/{mid}/minutes/versions", headers=by_member))
+    assert [(v["version"], v["content_hash"]) for v in listed["items"]] == [
+        (1, first["content_hash"]),
+        (2, second["content_hash"]),
+    ]
+    published = (
+        await meeting.app[RUNTIME]
+        .db()
+        .fetch("select subject from outbox where subject like '%minutes.published' order by seq")
+    )
+    assert len(published) == 2

@@ -6,6 +6,8 @@ export const config = JSON.parse(document.getElementById("config").textContent);
 const [, pathMeeting, pathView] = location.pathname.split("/").filter(Boolean);
 export const meetingId = decodeURIComponent(pathMeeting);
 export const projector = pathView === "projector";
+// `/meetings/{id}/desk`: the check-in desk, where the secretary scans participants' QR codes.
+export const desk = pathView === "desk";
 
 // The session and the receipts live in the tab (sessionStorage): on a shared computer, closing the
 // tab signs the participant out and leaves no trace of how they voted. The invite link signs in again.

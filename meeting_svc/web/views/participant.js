@@ -108,8 +108,36 @@ function renderMe() {
     ["draft", "scheduled"].includes(state.meeting.status) ? renderRsvp(me) : null,
     VOTING.has(me.role) && ["draft", "scheduled", "in_progress"].includes(state.meeting.status) ? renderProxy(me) : null,
     STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/projector`, target: "_blank", rel: "opener" }, t().projector)) : null,
+    STAFF.has(me.role) ? h("p", {}, h("a", { href: `/meetings/${meetingId}/desk`, target: "_blank", rel: "opener" }, t().desk.open)) : null,
     state.messages.me ? h("p", { class: "error", role: "alert" }, state.messages.me) : null,
+    renderCalendar(),
   );
+}
+
+// A private calendar link: the participant's meetings and their department's deadlines, for a calendar app.
+function renderCalendar() {
+  const words = t().calendar;
+  if (!state.calendarUrl) {
+    return h("p", {}, h("button", { type: "button", class: "secondary", "data-focus": "calendar", onclick: makeCalendarLink }, words.subscribe));
+  }
+  return h(
+    "div",
+    { class: "calendar" },
+    h("label", { for: "calendar-url" }, words.url),
+    h("input", { id: "calendar-url", type: "text", readonly: true, value: state.calendarUrl }),
+    h("p", {}, h("a", { href: state.calendarUrl, download: "meetings.ics" }, words.download)),
+  );
+}
+
+async function makeCalendarLink() {
+  state.messages.me = null;
+  try {
+    const feed = await meetingApi(`/meetings/${meetingId}/participants/${state.me.id}/calendar-feed`, { method: "POST" });
+    state.calendarUrl = feed.url;
+  } catch (error) {
+    state.messages.me = messageOf(error);
+  }
+  render();
 }
 
 function renderAgenda() {

@@ -1,0 +1,30 @@
+"""Keeps resolution_svc's decisions for the minutes: each event of interest stored verbatim, once (the
+consumer base makes handling idempotent; the primary key makes a second copy a no-op)."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from meeting_svc.minutes import store
+from schemas import events as ev
+from schemas.codec import encode
+from schemas.events import Event
+
+KEPT = (
+    ev.ResolutionDrafted,
+    ev.ResolutionAmended,
+    ev.AmendmentProposed,
+    ev.AmendmentAccepted,
+    ev.AmendmentRejected,
+    ev.PollOpened,
+    ev.PollClosed,
+    ev.ResolutionAdopted,
+    ev.ResolutionRejected,
+)
+
+
+async def keep_decisions(conn: asyncpg.Connection, event: Event) -> None:
+    if isinstance(event, KEPT):
+        await store.add_record_event(
+            conn, event.id, event.meeting_id, event.event_type, event.occurred_at, encode(event)
+        )
