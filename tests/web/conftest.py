@@ -120,6 +120,10 @@ class Running:
         """Open a person's invite link and follow it into the web client."""
         await page.goto(self.loaded.invites[email or ""])
         await page.get_by_role("link", name="Vào hội nghị").click()
+        # signed in once the tab holds its session: a test may then leave for another of the meeting's pages
+        await page.wait_for_function(
+            "() => Object.keys(sessionStorage).some((key) => key.startsWith('hoinghi.session.'))"
+        )
 
 
 @pytest.fixture
