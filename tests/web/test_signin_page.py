@@ -43,7 +43,7 @@ async def test_an_organiser_signs_in_and_out_everywhere_from_the_page(
 
         await page.get_by_label("Mật khẩu").fill(PASSWORD)
         await page.get_by_role("button", name="Đăng nhập").click()
-        await page.wait_for_url(f"{site}/console")
+        await page.wait_for_url(f"{site}/organiser")
         [cookie] = await context.cookies()
         assert (cookie["name"], cookie["httpOnly"], cookie["sameSite"]) == ("hoinghi_session", True, "Lax")
 
@@ -104,7 +104,7 @@ async def test_a_forgotten_password_is_reset_from_the_emailed_link(
         await page.get_by_label("Mật khẩu mới (ít nhất 12 ký tự)").fill("mật-khẩu-mới-của-tôi")
         await expect(page).to_have_url(f"{site}/login")  # the secret has left the address bar
         await page.get_by_role("button", name="Đặt mật khẩu mới").click()
-        await page.wait_for_url(f"{site}/console")
+        await page.wait_for_url(f"{site}/organiser")
 
         await page.goto(link)  # a second time: spent
         await page.get_by_label("Mật khẩu mới (ít nhất 12 ký tự)").fill("lại-một-mật-khẩu-khác")
