@@ -54,7 +54,8 @@ async def test_amendments_are_shown_as_changes_and_accepted_in_the_console(brows
         await expect(first.locator(".badge")).to_have_text("Chờ quyết định")
         await assert_accessible(page)
 
-        await page.get_by_role("button", name="Chấp nhận: Đề xuất sửa đổi 1").click()
+        await page.get_by_role("button", name="Chấp nhận: Đề xuất sửa đổi 1").focus()
+        await page.keyboard.press("Enter")
         await expect(page.locator("[data-amendment]").nth(0).locator(".badge")).to_have_text("Đã chấp nhận")
         await expect(page.locator(".resolution-text")).to_contain_text("tám nhiệm vụ trọng tâm")
         # the second changed a part edited meanwhile: named before the press, and refused at it
@@ -98,6 +99,11 @@ async def test_the_notification_policy_is_set_and_read_back(browser: Browser, ru
         await page.get_by_role("button", name="Trở về mặc định").click()
         await expect(page.locator('[data-kind="result"] legend .badge')).to_have_text("mặc định")
         await expect(page.locator('[data-kind="result"]').get_by_label("Người nhận")).to_have_value("all")
+        # the same settings in English
+        await page.get_by_role("button", name="English").click()
+        await expect(page.locator('[data-kind="directive"] legend')).to_have_text("Directive assigned default")
+        await expect(page.get_by_role("button", name="Save notification settings")).to_be_visible()
+        await page.get_by_role("button", name="Tiếng Việt").click()
     finally:
         await page.context.close()
 
@@ -157,5 +163,12 @@ async def test_the_chair_runs_the_floor_from_the_console(browser: Browser, runni
         await page.get_by_role("button", name="Thu hồi liên kết: Màn hình chính").click()
         await expect(page.locator(".displays")).to_have_count(0)
         await json_of(await running.meeting.get("/api/v1/display", headers=screen), 401)
+
+        # a jump to the third item, then back one
+        await page.get_by_label("Chuyển đến mục").select_option(room["items"][2]["id"])
+        await page.get_by_role("button", name="Chuyển", exact=True).click()
+        await expect(current).to_have_text(f"3. {ref.agenda[2].title.vi}")
+        await page.get_by_role("button", name="Mục trước").click()
+        await expect(current).to_have_text(f"2. {ref.agenda[1].title.vi}")
     finally:
         await page.context.close()
