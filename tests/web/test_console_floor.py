@@ -11,8 +11,8 @@ from typing import Any
 
 from playwright.async_api import Browser, Page, expect
 
-from tests.web.axe import assert_accessible
 from tests.web.conftest import Running, json_of
+from tests.web.test_console import checked
 
 
 async def signed_in(browser: Browser, running: Running) -> Page:
@@ -52,12 +52,13 @@ async def test_amendments_are_shown_as_changes_and_accepted_in_the_console(brows
         await expect(first.locator("li.removed del")).to_contain_text("mười nhiệm vụ trọng tâm")
         await expect(first.locator("li.added ins")).to_contain_text("tám nhiệm vụ trọng tâm")
         await expect(first.locator(".badge")).to_have_text("Chờ quyết định")
-        await assert_accessible(page)
+        await checked(page, "20-amendments")
 
         await page.get_by_role("button", name="Chấp nhận: Đề xuất sửa đổi 1").focus()
         await page.keyboard.press("Enter")
         await expect(page.locator("[data-amendment]").nth(0).locator(".badge")).to_have_text("Đã chấp nhận")
         await expect(page.locator(".resolution-text")).to_contain_text("tám nhiệm vụ trọng tâm")
+        await expect(page.locator("[data-amendment]").nth(0).locator("h5").first).to_be_focused()
         # the second changed a part edited meanwhile: named before the press, and refused at it
         second = page.locator("[data-amendment]").nth(1)
         await expect(second).to_contain_text("Đã có người sửa phần 1 (tiếng Việt: “mười nhiệm vụ”)")
@@ -87,7 +88,7 @@ async def test_the_notification_policy_is_set_and_read_back(browser: Browser, ru
         await page.get_by_role("button", name="Lưu cách gửi thông báo").click()
         await expect(page.locator("#announce")).to_have_text("Đã lưu cách gửi thông báo.")
         await expect(directive.locator("legend .badge")).to_have_text("đã chọn")
-        await assert_accessible(page)
+        await checked(page, "21-notification-policy")
         policy = await json_of(
             await running.meeting.get(f"/api/v1/meetings/{mid}/notification-policy", headers=running.organiser)
         )
@@ -159,7 +160,7 @@ async def test_the_chair_runs_the_floor_from_the_console(browser: Browser, runni
         screen = {"Authorization": f"Display {url.split('#', 1)[1]}"}
         shown = await json_of(await running.meeting.get("/api/v1/display", headers=screen))
         assert shown["room"]["projector_mode"] == "speakers"
-        await assert_accessible(page)
+        await checked(page, "22-room-floor")
         await page.get_by_role("button", name="Thu hồi liên kết: Màn hình chính").click()
         await expect(page.locator(".displays")).to_have_count(0)
         await json_of(await running.meeting.get("/api/v1/display", headers=screen), 401)

@@ -55,7 +55,7 @@ export function amendmentsSection(amendments, { onDecided }) {
       try {
         await resolutionApi(`/amendments/${amendment.id}/${accept ? "accept" : "reject"}`, { method: "POST" });
         announce(`${label}: ${accept ? t().amendmentStatus.accepted : t().amendmentStatus.rejected}`);
-        await onDecided();
+        await onDecided(amendment.id);
       } catch (error) {
         const field = error.problem?.field || "";
         const index = /^changes\[(\d+)\]/.exec(field);

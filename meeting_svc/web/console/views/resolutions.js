@@ -20,9 +20,13 @@ export async function renderResolutions(view, context) {
   const amendments = Object.fromEntries(
     await Promise.all(resolutions.map(async (r) => [r.id, (await resolutionApi(`/resolutions/${r.id}/amendments`)).items])),
   );
-  const redraw = async () => {
+  // after a decision the focus stays on the amendment decided, now showing its new status
+  const redraw = async (amendmentId) => {
     await renderResolutions(view, context);
-    focusHeading(view);
+    const heading = view.querySelector(`#am-${amendmentId}`);
+    if (!heading) return focusHeading(view);
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
   };
   const name = (id) => {
     const d = departments.find((x) => x.id === id);
