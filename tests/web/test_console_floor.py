@@ -94,6 +94,8 @@ async def test_the_notification_policy_is_set_and_read_back(browser: Browser, ru
         )
         assert policy["rules"]["directive"] == {"audience": "representatives", "delivery": "digest"}
         assert policy["rules"]["result"]["audience"] == "representatives"
+        assert policy["set"] == ["directive", "result"]  # the kinds left alone follow the defaults still
+        await expect(page.locator('[data-kind="reminder"] legend .badge')).to_have_text("mặc định")
         # read back after a fresh load, then the defaults again
         await page.reload()
         await expect(page.locator('[data-kind="directive"]').get_by_label("Cách gửi")).to_have_value("digest")
@@ -120,6 +122,7 @@ async def test_the_chair_runs_the_floor_from_the_console(browser: Browser, runni
         await expect(current).to_have_text("Chưa bắt đầu mục nào.")
         await page.get_by_role("button", name="Mục tiếp theo").click()
         await expect(current).to_have_text(f"1. {ref.agenda[0].title.vi}")
+        await expect(page.locator("main")).not_to_contain_text("null")  # an item without a presenter
         room = await json_of(await running.meeting.get(f"/api/v1/meetings/{mid}/room", headers=running.organiser))
         item_id = room["current_item_id"]
         assert item_id == room["items"][0]["id"]

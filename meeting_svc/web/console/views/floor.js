@@ -18,6 +18,9 @@ export async function floorSection(meetingId) {
   const speakers = h("section", { class: "card", "aria-labelledby": "speakers" });
   const projector = h("section", { class: "card", "aria-labelledby": "projector" });
   const ONE = `/meetings/${meetingId}`;
+  // kept across redraws, so a live update does not wipe what the chair is typing or has chosen
+  const label = field(t().displayLabel, { name: "label", maxlength: 200 });
+  let jumpChoice = null;
   const current = () => room.items.find((i) => i.id === room.current_item_id);
   const departmentName = (id) => {
     const d = departments.get(id);
@@ -28,8 +31,10 @@ export async function floorSection(meetingId) {
   async function act(section, call, message, refocus) {
     try {
       const answer = await call();
-      if (answer && answer.items) room = answer;
-      else await load();
+      if (answer && answer.items) {
+        asked += 1; // a reload still under way read the room before this answer
+        room = answer;
+      } else await load();
       draw();
       announce(message());
       section.querySelector(refocus)?.focus();
@@ -47,11 +52,15 @@ export async function floorSection(meetingId) {
   function drawAgenda() {
     const item = current();
     const index = item ? room.items.indexOf(item) : -1;
-    const jump = field(t().jumpTo, { name: "item_id", value: room.current_item_id || room.items[0]?.id }, { tag: "select", options: room.items.map((i) => [i.id, `${i.position}. ${pick(i.title)}`]) });
+    // the item chosen to jump to outlives a redraw caused by the live stream
+    if (!room.items.some((i) => i.id === jumpChoice)) jumpChoice = room.current_item_id || room.items[0]?.id;
+    const options = room.items.map((i) => [i.id, `${i.position}. ${pick(i.title)}`]);
+    const jump = field(t().jumpTo, { name: "item_id", value: jumpChoice, onchange: (e) => (jumpChoice = e.target.value) }, { tag: "select", options });
+    // replaceChildren would write a null as the text "null": the optional parts are left out instead
     agenda.replaceChildren(
       h("h2", { id: "current-item", tabindex: "-1" }, t().currentItem),
       h("p", { class: "current-title", "aria-live": "polite" }, item ? `${item.position}. ${pick(item.title)}` : t().noCurrentItem),
-      item?.presenter ? h("p", { class: "muted" }, `${t().presenter}: ${item.presenter}`) : null,
+      ...(item?.presenter ? [h("p", { class: "muted" }, `${t().presenter}: ${item.presenter}`)] : []),
       h(
         "p",
         { class: "actions" },
@@ -138,7 +147,6 @@ export async function floorSection(meetingId) {
   function drawProjector() {
     const choose = (mode) =>
       act(projector, () => meetingApi(`${ONE}/room/projector`, { method: "PUT", body: { mode } }), () => `${t().projectorShows}: ${t().projectorMode[mode]}`, `input[value="${mode}"]`);
-    const label = field(t().displayLabel, { name: "label", maxlength: 200 });
     projector.replaceChildren(
       h("h2", { id: "projector", tabindex: "-1" }, t().projector),
       h(
@@ -155,7 +163,7 @@ export async function floorSection(meetingId) {
         ),
       ),
       h("h3", {}, t().displays),
-      madeUrl ? h("p", { class: "made-display" }, t().displayOnce, " ", h("code", { class: "display-url", tabindex: "-1" }, madeUrl)) : null,
+      ...(madeUrl ? [h("p", { class: "made-display" }, t().displayOnce, " ", h("code", { class: "display-url", tabindex: "-1" }, madeUrl))] : []),
       displays.filter((d) => !d.revoked_at).length
         ? h(
             "ul",
@@ -195,6 +203,7 @@ export async function floorSection(meetingId) {
             const text = label.querySelector("input").value.trim();
             act(projector, async () => {
               madeUrl = (await meetingApi(`${ONE}/displays`, { method: "POST", body: { label: text } })).url;
+              label.querySelector("input").value = "";
             }, () => t().displayMade, ".display-url");
           },
         },
@@ -210,13 +219,19 @@ export async function floorSection(meetingId) {
     drawProjector();
   }
 
+  // Reloads overlap (a press and the event it causes): only the latest one asked is drawn, so an answer
+  // read before a change never overwrites one read after it. False when a later one is under way.
+  let asked = 0;
   async function load() {
-    [room, { items: displays }] = await Promise.all([meetingApi(`${ONE}/room`), meetingApi(`${ONE}/displays`)]);
+    const mine = ++asked;
+    const [answer, { items }] = await Promise.all([meetingApi(`${ONE}/room`), meetingApi(`${ONE}/displays`)]);
+    if (mine !== asked) return false;
+    [room, displays] = [answer, items];
+    return true;
   }
 
   async function reload() {
-    await load();
-    draw();
+    if (await load()) draw();
   }
 
   await reload();

@@ -31,7 +31,10 @@ export async function policySection(meetingId, editable) {
         onsubmit: (event) => {
           event.preventDefault();
           const data = new FormData(form);
-          send(Object.fromEntries(KINDS.map((kind) => [kind, { audience: data.get(`${kind}_audience`), delivery: data.get(`${kind}_delivery`) }])));
+          const rules = KINDS.map((kind) => [kind, { audience: data.get(`${kind}_audience`), delivery: data.get(`${kind}_delivery`) }]);
+          // a kind left as its default stays a default (it follows the meeting if, say, a venue is added)
+          const chosen = rules.filter(([kind, rule]) => policy.set.includes(kind) || rule.audience !== policy.rules[kind].audience || rule.delivery !== policy.rules[kind].delivery);
+          send(Object.fromEntries(chosen));
         },
       },
       KINDS.map((kind) => {
