@@ -174,5 +174,11 @@ async def test_the_chair_runs_the_floor_from_the_console(browser: Browser, runni
         await expect(current).to_have_text(f"3. {ref.agenda[2].title.vi}")
         await page.get_by_role("button", name="Mục trước").click()
         await expect(current).to_have_text(f"2. {ref.agenda[1].title.vi}")
+        # the floor in English
+        await page.get_by_role("button", name="English").click()
+        await expect(page.get_by_role("heading", name="Current item")).to_be_visible()
+        await expect(page.get_by_role("group", name="The projector shows")).to_be_visible()
+        await expect(page.get_by_role("radio", name="List of speakers")).to_be_checked()
+        await page.get_by_role("button", name="Tiếng Việt").click()
     finally:
         await page.context.close()
