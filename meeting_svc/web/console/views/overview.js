@@ -6,6 +6,7 @@ import { h } from "../../lib/dom.js";
 import { pick, t } from "../i18n.js";
 import { announce, clearProblem, field, focusHeading, rfc3339, showProblem, statusBadge, tabs, when } from "../ui.js";
 import { meetingBody, meetingFields } from "./meetings.js";
+import { policySection } from "./notifications.js";
 
 const ACTIONS = {
   draft: ["schedule", "cancel"],
@@ -129,6 +130,7 @@ export async function renderOverview(view, context) {
     tabs(meetingId, "", navigate),
     lifecycle,
     edit,
+    await policySection(meetingId, editable),
     copy,
   );
 }

@@ -5,7 +5,8 @@ import { resolutionApi, meetingApi } from "../../lib/api.js";
 import { h } from "../../lib/dom.js";
 import { dateText } from "../../lib/format.js";
 import { pick, t } from "../i18n.js";
-import { announce, clearProblem, field, showProblem, tabs } from "../ui.js";
+import { announce, clearProblem, field, focusHeading, showProblem, tabs } from "../ui.js";
+import { amendmentsSection } from "./amendments.js";
 
 export async function renderResolutions(view, context) {
   const { meetingId, navigate } = context;
@@ -16,6 +17,17 @@ export async function renderResolutions(view, context) {
     resolutionApi(`/meetings/${meetingId}/polls`),
     resolutionApi("/poll-presets"),
   ]);
+  const amendments = Object.fromEntries(
+    await Promise.all(resolutions.map(async (r) => [r.id, (await resolutionApi(`/resolutions/${r.id}/amendments`)).items])),
+  );
+  // after a decision the focus stays on the amendment decided, now showing its new status
+  const redraw = async (amendmentId) => {
+    await renderResolutions(view, context);
+    const heading = view.querySelector(`#am-${amendmentId}`);
+    if (!heading) return focusHeading(view);
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  };
   const name = (id) => {
     const d = departments.find((x) => x.id === id);
     return d ? (d.code ? `${d.code} · ${pick(d.name)}` : pick(d.name)) : id;
@@ -73,6 +85,7 @@ export async function renderResolutions(view, context) {
       { class: "card", "data-resolution": r.id, "aria-labelledby": `res-${r.id}` },
       h("h3", { id: `res-${r.id}` }, pick(r.title), " ", h("span", { class: `badge ${r.status}` }, t().resolutionStatus[r.status] || r.status)),
       h("p", { class: "resolution-text" }, pick(r.text)),
+      amendmentsSection(amendments[r.id], { onDecided: redraw }),
       h("h4", {}, t().directives),
       r.directives.length
         ? h(

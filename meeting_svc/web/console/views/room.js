@@ -8,6 +8,7 @@ import { h } from "../../lib/dom.js";
 import { follow } from "../../lib/stream.js";
 import { pick, t } from "../i18n.js";
 import { announce, showProblem, statusBadge, tabs } from "../ui.js";
+import { floorSection } from "./floor.js";
 
 // The present share of the voting weight, as a whole percentage (rounded down: never overstate a quorum).
 export const share = (attendance) =>
@@ -249,7 +250,8 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
   drawLifecycle();
   drawMeter();
   await loadPolls();
-  view.replaceChildren(h("h1", {}, pick(meeting.title)), liveBadge, tabs(meetingId, "room", navigate), lifecycle, meter, desk, pollList);
+  const floor = await floorSection(meetingId);
+  view.replaceChildren(h("h1", {}, pick(meeting.title)), liveBadge, tabs(meetingId, "room", navigate), lifecycle, ...floor.sections, meter, desk, pollList);
 
   let pending = null;
   const soon = (load) => {
@@ -275,11 +277,13 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
           drawPolls();
         }
       } else if (type.startsWith("poll.") || type.startsWith("resolution.")) soon(loadPolls);
+      else if (type.startsWith("agenda.") || type.startsWith("speaker.") || type.startsWith("room.")) soon(floor.reload);
       else if (type.startsWith("meeting.")) {
         soon(async () => {
           meeting = await meetingApi(`/meetings/${meetingId}`);
           drawLifecycle();
         });
+        soon(floor.reload);
       }
     },
     onLive: (live) => {
@@ -287,6 +291,7 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
       liveBadge.classList.toggle("on", live);
     },
     onResume: () => {
+      soon(floor.reload);
       soon(loadAttendance);
       soon(loadPolls);
     },
