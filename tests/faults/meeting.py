@@ -30,7 +30,7 @@ class Meeting:
 
 async def answer(response: aiohttp.ClientResponse, *expected: int) -> Any:
     body = await response.json(content_type=None) if response.status != 204 else None
-    assert response.status in (expected or (200,)), (response.status, body)
+    assert response.status in (expected or (200,)), (response.status, str(body)[:500])
     return body
 
 
@@ -57,11 +57,13 @@ async def new_meeting(stack: FaultStack, session: aiohttp.ClientSession) -> Meet
     return Meeting(created["id"], org, organiser)
 
 
-async def import_voters(stack: FaultStack, session: aiohttp.ClientSession, meeting: Meeting, count: int) -> None:
+async def import_voters(
+    stack: FaultStack, session: aiohttp.ClientSession, meeting: Meeting, count: int, prefix: str = "v"
+) -> None:
     url = f"{stack.url('meeting_svc')}/api/v1/meetings/{meeting.id}/participants:import"
     done = await answer(
         await session.post(
-            url, data=roster_csv(count), headers={**meeting.organiser, "Content-Type": "text/csv"}, timeout=120
+            url, data=roster_csv(count, prefix), headers={**meeting.organiser, "Content-Type": "text/csv"}, timeout=120
         ),
         201,
     )
