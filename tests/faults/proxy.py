@@ -20,6 +20,7 @@ MODES = ("pass", "latency", "reset", "blackhole")
 class FaultProxy:
     upstream_host: str
     upstream_port: int
+    upstream_unix: str | None = None  # a unix socket path instead of host and port
     port: int = 0
     mode: str = "pass"
     latency_s: float = 0.0
@@ -67,7 +68,10 @@ class FaultProxy:
             _abort(writer)
             return
         try:
-            up_reader, up_writer = await asyncio.open_connection(self.upstream_host, self.upstream_port)
+            if self.upstream_unix:
+                up_reader, up_writer = await asyncio.open_unix_connection(self.upstream_unix)
+            else:
+                up_reader, up_writer = await asyncio.open_connection(self.upstream_host, self.upstream_port)
         except OSError:
             _abort(writer)
             return

@@ -102,9 +102,21 @@ class Service:
             self.process.wait(10)
 
 
+async def pg_proxy_for(url: str) -> FaultProxy:
+    """A fault proxy on 127.0.0.1 in front of the PostgreSQL of `url` (TCP or a unix socket)."""
+    parts = urllib.parse.urlsplit(url)
+    port = parts.port or 5432
+    if parts.hostname:
+        return await FaultProxy(parts.hostname, port).start()
+    query = urllib.parse.parse_qs(parts.query)
+    folder = query["host"][0]
+    port = int(query.get("port", [port])[0])
+    return await FaultProxy("", 0, upstream_unix=f"{folder}/.s.PGSQL.{port}").start()
+
+
 @dataclass
 class FaultStack:
-    admin_url: str  # an administrator's URL of a reachable PostgreSQL (TCP)
+    admin_url: str  # an administrator's URL of the PostgreSQL under test
     directory: Path
     replicas: int = 1
     cluster: bool = False
@@ -126,18 +138,15 @@ class FaultStack:
         finally:
             await admin.close()
         self.database_url = with_database(self.admin_url, self.database)
-        parts = urllib.parse.urlsplit(self.admin_url)
-        assert parts.hostname, "the fault suite reaches PostgreSQL over TCP"
-        self.pg_proxy = await FaultProxy(parts.hostname, parts.port or 5432).start()
+        self.pg_proxy = await pg_proxy_for(self.admin_url)
         password = uuid.uuid4().hex
         owner = await asyncpg.connect(self.database_url)
         urls, self.direct_database_urls = {}, {}
         try:
             for name, schema in SCHEMAS.items():
                 role = await prepare_service(owner, schema, password=password)
-                direct = self.direct_database_urls[name] = with_role(self.database_url, role, password)
-                upstream = f"@{parts.hostname}:{parts.port or 5432}/"
-                urls[name] = direct.replace(upstream, f"@127.0.0.1:{self.pg_proxy.port}/")
+                self.direct_database_urls[name] = with_role(self.database_url, role, password)
+                urls[name] = f"postgresql://{role}:{password}@127.0.0.1:{self.pg_proxy.port}/{self.database}"
         finally:
             await owner.close()
         self.service_database_urls = urls
