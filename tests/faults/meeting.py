@@ -149,3 +149,17 @@ async def cast(session: aiohttp.ClientSession, url: str, ballot: Ballot, tries: 
         except (aiohttp.ClientError, TimeoutError):
             ballot.statuses.append(0)
         await asyncio.sleep(0.1)
+
+
+async def call(
+    session: aiohttp.ClientSession, method: str, url: str, headers: dict[str, str], expected: int = 200, **kw: Any
+) -> tuple[Any, int]:
+    """A request retried while it is answered 503 (bounded: about a minute), as a client told
+    `Retry-After` would; its answer and how many 503s came first."""
+    for refused in range(300):
+        async with session.request(method, url, headers=headers, **kw) as response:
+            if response.status != 503:
+                return await answer(response, expected), refused
+            assert response.headers.get("Retry-After"), await response.text()
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"{method} {url} still 503 after a minute")

@@ -12,13 +12,16 @@ import subprocess
 import sys
 import urllib.parse
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import asyncpg
 import nats
+import nats.errors
+import nats.js.errors
 
 from devstack.infra import NatsServer, free_port, with_database
 from meeting_svc.__main__ import create_organiser
@@ -31,6 +34,7 @@ from servicekit.tokens import TokenSigner, generate_keypair
 from tests.faults.cluster import NatsCluster
 from tests.faults.proxy import FaultProxy
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = {"meeting_svc": "meeting", "resolution_svc": "resolution", "notifier": "notifier"}
 
@@ -234,18 +238,34 @@ class FaultStack:
 
 
 async def stream_events(stack: FaultStack, stream: Stream) -> list[Event]:
-    """Every event stored in one of the stack's streams, in stream order (read directly, not through a proxy)."""
-    nc = await nats.connect(stack.direct_nats_url)
+    """Every event stored in one of the stack's streams, in stream order (read directly, not through a
+    proxy). A cluster node that has just come back may time out a request: each is tried again (bounded)."""
+    nc = await nats.connect(stack.direct_nats_url.split(","))
     try:
         js = nc.jetstream()
         name = Subjects(stack.namespace).stream_name(stream)
-        last = (await js.stream_info(name)).state.last_seq
+
+        async def retried(request: Callable[[], Awaitable[T]]) -> T:
+            for _ in range(20):
+                try:
+                    return await request()
+                except nats.errors.TimeoutError:
+                    await asyncio.sleep(0.2)
+            return await request()
+
+        last = (await retried(lambda: js.stream_info(name))).state.last_seq
+
+        async def event_at(seq: int) -> Event | None:
+            try:
+                message = await retried(lambda: js.get_msg(name, seq))
+            except nats.js.errors.NotFoundError:
+                return None
+            return decode(message.data) if message.data else None
+
         events: list[Event] = []
         for first in range(1, last + 1, 200):
-            messages = await asyncio.gather(
-                *(js.get_msg(name, seq) for seq in range(first, min(first + 200, last + 1))), return_exceptions=True
-            )
-            events += [decode(m.data) for m in messages if not isinstance(m, BaseException) and m.data]
+            found = await asyncio.gather(*(event_at(seq) for seq in range(first, min(first + 200, last + 1))))
+            events += [e for e in found if e is not None]
         return events
     finally:
         await nc.close()
