@@ -104,16 +104,12 @@ def voter_token(stack: FaultStack, meeting: Meeting, voter: uuid.UUID) -> str:
 
 
 async def open_poll(stack: FaultStack, session: aiohttp.ClientSession, meeting: Meeting, secret: bool = True) -> str:
+    """A poll opened by the organiser; a 503 while resolution_svc catches up with the meeting's events
+    (its consistency barrier) is waited out, as a client would."""
     api = f"{stack.url('resolution_svc')}/api/v1"
-    poll = await answer(
-        await session.post(
-            f"{api}/meetings/{meeting.id}/polls",
-            json={"motion": "procedural", "question": {"vi": "Biểu quyết", "en": "Vote"}, "secret": secret},
-            headers=meeting.organiser,
-        ),
-        201,
-    )
-    await answer(await session.post(f"{api}/polls/{poll['id']}/open", headers=meeting.organiser))
+    question = {"motion": "procedural", "question": {"vi": "Biểu quyết", "en": "Vote"}, "secret": secret}
+    poll, _ = await call(session, "POST", f"{api}/meetings/{meeting.id}/polls", meeting.organiser, 201, json=question)
+    await call(session, "POST", f"{api}/polls/{poll['id']}/open", meeting.organiser)
     return str(poll["id"])
 
 

@@ -60,7 +60,13 @@ async def test_replicas_share_consumers_handle_each_event_once_and_the_relay_fai
         async def invited() -> bool:
             return len({str(m["To"]) for m in inbox.messages if str(m["Subject"]).startswith("Thư mời")}) == PEOPLE
 
-        await wait_for(invited, timeout=120, interval=0.2, what="every invitation")
+        try:
+            await wait_for(invited, timeout=120 + PEOPLE * 0.2, interval=0.2, what="every invitation")
+        except AssertionError as exc:
+            db = await stack.db("notifier")
+            states = await db.fetch("select status, kind, count(*), min(last_error) from emails group by 1, 2")
+            await db.close()
+            raise AssertionError(f"{exc}; emails {[tuple(r) for r in states]}") from exc
         db = await stack.db("notifier")
         try:
             handled = await db.fetchval("select count(*) from processed_events")
