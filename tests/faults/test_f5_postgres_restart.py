@@ -10,6 +10,7 @@ import asyncio
 import collections
 import os
 import tempfile
+import time
 import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -136,11 +137,17 @@ async def test_postgresql_restarted_under_load_answers_503_then_loses_nothing(
         assert readiness.status == 503
         before = len(seen.created)
         await asyncio.to_thread(postgres.start)
+        started = time.perf_counter()
+        await wait_for(progress(before + 1), timeout=120, interval=0.01, what="a write after the restart")
+        recovered_s = time.perf_counter() - started
         await wait_for(progress(before + CLIENTS * 3), timeout=120, what="writes after the restart")
         done.set()
         await asyncio.gather(*clients)
 
-        print(f"F5: {dict(seen.statuses)}, Retry-After {sorted(seen.retry_after)}")
+        print(
+            f"F5: {dict(seen.statuses)}, Retry-After {sorted(seen.retry_after)}, "
+            f"first write {recovered_s * 1000:.0f} ms after PostgreSQL was up again"
+        )
         assert seen.failures == []
         assert [s for s in seen.statuses if s >= 500 and s != 503] == []
         assert "" not in seen.retry_after
