@@ -23,7 +23,7 @@ import nats
 import nats.errors
 import nats.js.errors
 
-from devstack.infra import NatsServer, free_port, with_database
+from devstack.infra import NatsServer, end_with_parent, free_port, with_database
 from meeting_svc.__main__ import create_organiser
 from meeting_svc.settings import Settings as MeetingSettings
 from schemas import Event, Subjects, decode
@@ -63,6 +63,7 @@ class Service:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=end_with_parent(),  # a killed test run leaves no service behind
             )
 
     def signal(self, sig: signal.Signals) -> None:
@@ -128,17 +129,30 @@ class FaultStack:
     namespace: str = field(default_factory=lambda: f"f{uuid.uuid4().hex[:8]}")
     services: dict[str, list[Service]] = field(default_factory=dict)
     smtp_port: int = 0
+    database: str = ""
+    pg_proxy: FaultProxy | None = None
+    nats_proxies: list[FaultProxy] = field(default_factory=list)
+    nats_server: NatsServer | None = None
+    nats: NatsCluster | None = None
 
     async def __aenter__(self) -> FaultStack:
+        try:
+            await self._start()
+        except BaseException:
+            await self.__aexit__()  # a stack that failed to start leaves nothing running
+            raise
+        return self
+
+    async def _start(self) -> None:
         private, public = generate_keypair()
         self.signer = TokenSigner(private.encode())
         (self.directory / "key.pem").write_text(private)
         (self.directory / "key.pub.pem").write_text(public)
         seal_private, seal_public = generate_seal_keypair()
-        self.database = f"hoinghi_f_{self.namespace}"
         admin = await asyncpg.connect(self.admin_url)
         try:
-            await admin.execute(f'create database "{self.database}"')
+            await admin.execute(f'create database "hoinghi_f_{self.namespace}"')
+            self.database = f"hoinghi_f_{self.namespace}"
         finally:
             await admin.close()
         self.database_url = with_database(self.admin_url, self.database)
@@ -155,25 +169,23 @@ class FaultStack:
             await owner.close()
         self.service_database_urls = urls
         if self.cluster:
-            self.nats = NatsCluster(self.directory / "nats").start()
-            self.nats_proxies = [await FaultProxy("127.0.0.1", port).start() for port in self.nats.ports]
+            self.nats = NatsCluster(self.directory / "nats")
+            self.nats.start()
+            ports = self.nats.ports
         else:
-            self.nats_server = NatsServer(self.directory / "nats").start()
-            self.nats_proxies = [await FaultProxy("127.0.0.1", self.nats_server.port).start()]
+            self.nats_server = NatsServer(self.directory / "nats")
+            self.nats_server.start()
+            ports = [self.nats_server.port]
+        for port in ports:
+            self.nats_proxies.append(await FaultProxy("127.0.0.1", port).start())
         self.nats_url = ",".join(f"nats://127.0.0.1:{p.port}" for p in self.nats_proxies)
-        self.direct_nats_url = (
-            ",".join(f"nats://127.0.0.1:{port}" for port in self.nats.ports) if self.cluster else self.nats_server.url
-        )
+        self.direct_nats_url = ",".join(f"nats://127.0.0.1:{port}" for port in ports)
         common = {
             **os.environ,
             "NATS_URL": self.nats_url,
             "NATS_NAMESPACE": self.namespace,
             "STREAM_REPLICAS": "3" if self.cluster else "1",
-            "TOKEN_PRIVATE_KEY": str(self.directory / "key.pem"),
             "TOKEN_PUBLIC_KEY": str(self.directory / "key.pub.pem"),
-            "INVITE_SEAL_PUBLIC_KEY": seal_public,
-            "INVITE_SEAL_PRIVATE_KEY": seal_private,
-            "BALLOT_KEY": base64.b64encode(os.urandom(32)).decode(),
             "WEBHOOK_ALLOW_PRIVATE": "true",
             "WEBHOOK_RETRY_SCHEDULE_S": "0.5,0.5,1,1,2,2,2",
             "WEBHOOK_RETRY_JITTER": "0",
@@ -184,17 +196,38 @@ class FaultStack:
             "DB_ACQUIRE_TIMEOUT_S": "5",
             **self.extra_env,
         }
+        # each service holds its own secrets only, as in production
+        own = {
+            "meeting_svc": {
+                "TOKEN_PRIVATE_KEY": str(self.directory / "key.pem"),
+                "INVITE_SEAL_PUBLIC_KEY": seal_public,
+            },
+            "resolution_svc": {"BALLOT_KEY": base64.b64encode(os.urandom(32)).decode()},
+            "notifier": {"INVITE_SEAL_PRIVATE_KEY": seal_private},
+        }
         for name in SCHEMAS:
             self.services[name] = []
             for replica in range(self.replicas):
                 port = free_port()
-                env = {**common, "DATABASE_URL": urls[name], "PORT": str(port)}
+                env = {**common, **own[name], "DATABASE_URL": urls[name], "PORT": str(port)}
                 self.services[name].append(Service(name, replica, port, env, self.directory / f"{name}-{replica}.log"))
         for replicas in self.services.values():
             for service in replicas:
                 service.start()
         await asyncio.gather(*(s.ready() for replicas in self.services.values() for s in replicas))
-        return self
+
+    def crash_nats(self) -> None:
+        """SIGKILL the single NATS node and start it again on its port and store."""
+        assert self.nats_server is not None and self.nats_server.process is not None
+        self.nats_server.process.kill()
+        self.nats_server.process.wait()
+        self.nats_server.process = None
+        self.nats_server.start()
+
+    @property
+    def cluster_nodes(self) -> NatsCluster:
+        assert self.nats is not None, "a stack started with cluster=True"
+        return self.nats
 
     def __getitem__(self, name: str) -> Service:
         return self.services[name][0]
@@ -224,17 +257,17 @@ class FaultStack:
                     await service.exited(20)
                 except AssertionError:
                     service.stop()
-        for proxy in [self.pg_proxy, *self.nats_proxies]:
+        for proxy in [*([self.pg_proxy] if self.pg_proxy else []), *self.nats_proxies]:
             await proxy.stop()
-        if self.cluster:
-            self.nats.stop()
-        else:
-            self.nats_server.stop()
-        admin = await asyncpg.connect(self.admin_url)
-        try:
-            await admin.execute(f'drop database if exists "{self.database}" with (force)')
-        finally:
-            await admin.close()
+        for server in (self.nats, self.nats_server):
+            if server is not None:
+                server.stop()
+        if self.database:
+            admin = await asyncpg.connect(self.admin_url)
+            try:
+                await admin.execute(f'drop database if exists "{self.database}" with (force)')
+            finally:
+                await admin.close()
 
 
 async def stream_events(stack: FaultStack, stream: Stream) -> list[Event]:

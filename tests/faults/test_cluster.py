@@ -52,7 +52,7 @@ async def test_streams_have_three_replicas_and_a_service_starts_with_the_first_n
     fault_stack: Callable[..., AbstractAsyncContextManager[FaultStack]],
 ) -> None:
     async with fault_stack(cluster=True) as stack:
-        nc = await nats.connect(stack.nats.url.split(","))
+        nc = await nats.connect(stack.direct_nats_url.split(","))
         try:
             js = nc.jetstream()
             for stream in (MEETINGS, RESOLUTIONS):
@@ -94,7 +94,9 @@ async def test_a_vote_storm_loses_nothing_when_the_stream_leader_is_killed(
 
             return probe
 
-        probe_nc = await nats.connect(stack.nats.url.split(","), max_reconnect_attempts=-1, reconnect_time_wait=0.1)
+        probe_nc = await nats.connect(
+            stack.direct_nats_url.split(","), max_reconnect_attempts=-1, reconnect_time_wait=0.1
+        )
         js = probe_nc.jetstream()
         probe_stream = f"{stack.namespace.upper()}_PROBE"
         await js.add_stream(StreamConfig(name=probe_stream, subjects=[f"{stack.namespace}.probe"], num_replicas=3))
@@ -124,16 +126,16 @@ async def test_a_vote_storm_loses_nothing_when_the_stream_leader_is_killed(
                     break
                 await probe_nc.request(f"$JS.API.STREAM.LEADER.STEPDOWN.{probe_stream}", b"", timeout=5)
                 await asyncio.sleep(0.5)
-            leader = next(i for i, node in enumerate(stack.nats.nodes) if node.name == info.cluster.leader)
+            leader = next(i for i, node in enumerate(stack.cluster_nodes.nodes) if node.name == info.cluster.leader)
             killed_at = time.perf_counter()
-            await asyncio.to_thread(stack.nats.nodes[leader].kill)
+            await asyncio.to_thread(stack.cluster_nodes.nodes[leader].kill)
             await wait_for(answered(0.7), timeout=300, what="70% of the votes")
 
             async def probed_through_it() -> bool:
                 return sum(1 for t, _ in latencies if t >= killed_at) >= 50
 
             await wait_for(probed_through_it, timeout=120, what="probe publishes while the node is down")
-            await asyncio.to_thread(stack.nats.restart, leader)
+            await asyncio.to_thread(stack.cluster_nodes.restart, leader)
             return killed_at, time.perf_counter()
 
         prober = asyncio.create_task(publish_probe())

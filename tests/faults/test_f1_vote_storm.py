@@ -72,10 +72,7 @@ async def test_a_vote_storm_survives_kills_of_resolution_svc_and_nats(
                 resolution.start()
                 await resolution.ready()
             await wait_for(answered(0.8), timeout=300, what="80% of the votes")
-            stack.nats_server.process.kill()  # type: ignore[union-attr]
-            stack.nats_server.process.wait()  # type: ignore[union-attr]
-            stack.nats_server.process = None
-            stack.nats_server.start()
+            await asyncio.to_thread(stack.crash_nats)
 
         await asyncio.gather(faults(), *(voter() for _ in range(CONCURRENCY)))
 
