@@ -75,8 +75,10 @@ async def load(
                 return
             except aiohttp.ClientOSError as exc:
                 # a connection still in the listen backlog when the listener closes is reset by the
-                # kernel: never accepted by the service (a cut request would see the server close it)
-                if exc.errno == errno.ECONNRESET and signalled.is_set():
+                # kernel: the request could not even be sent, or its answer never started, and the
+                # service never saw it (one it had accepted would be answered, or see the server close)
+                unsent = exc.errno is None and "write request body" in str(exc)
+                if signalled.is_set() and (exc.errno == errno.ECONNRESET or unsent):
                     out.refused += 1
                 else:
                     out.cut.append(f"{method} {path}: {exc!r}")
