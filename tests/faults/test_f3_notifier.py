@@ -144,7 +144,17 @@ async def test_the_notifier_killed_mid_delivery_and_restarted_behind_a_backlog_d
                     await wait_for(everyone_has_everything, timeout=180, interval=0.2, what="every event at both")
                 except AssertionError as exc:
                     states = await db.fetch("select status, count(*), max(attempts) from deliveries group by 1")
-                    raise AssertionError(f"{exc}; deliveries {[tuple(r) for r in states]}") from exc
+                    missing = sorted(expected - set(slow.arrived)) + sorted(expected - set(late.arrived))
+                    known = await db.fetch(
+                        "select e.event_id, e.event_type, count(d.id) as deliveries from events e"
+                        " left join deliveries d on d.event_id = e.event_id"
+                        " where e.event_id = any($1::uuid[]) group by 1, 2",
+                        missing,
+                    )
+                    raise AssertionError(
+                        f"{exc}; deliveries {[tuple(r) for r in states]}; missing {missing[:6]};"
+                        f" in the notifier: {[tuple(r) for r in known]}"
+                    ) from exc
 
                 async def invitations_arrived() -> bool:
                     return all(invitations(inbox, a) for a in addresses)
