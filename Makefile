@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SCENARIO ?= all
 
-.PHONY: run test lint format bench docs clean
+.PHONY: run test faults lint format bench docs clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -19,6 +19,11 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+
+# The fault suite: services as real processes, killed on purpose. CI sizes by default; FAULTS_FULL=1 for
+# the full ones (2,000 voters...).
+faults: $(VENV)/.installed
+	$(PY) -m pytest tests/faults -m faults
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -77,6 +77,9 @@ class EventHandler:
         # event whose roster counted meeting events not applied here yet, waits for them (docs/consistency.md).
         if not isinstance(event, ev.MeetingFacts) and await read_model.meeting(conn, event.meeting_id) is None:
             raise NotYet("the meeting's facts")
+        # the order to email an invitation can overtake the participant's facts: emailing nobody would lose it
+        if isinstance(event, ev.InvitationSent) and not await read_model.participant_known(conn, event.participant_id):
+            raise NotYet(f"participant {event.participant_id}")
         if isinstance(event, ev.PollOpened | ev.PollClosed) and event.meeting_position:
             applied = await positions.position(conn, event.meeting_id)
             if applied < event.meeting_position:

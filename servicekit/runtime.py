@@ -133,7 +133,8 @@ class Runtime:
             log.warning("nats error", error=repr(exc))
 
         return await nats.connect(
-            self.settings.nats_url,
+            # a cluster's nodes, comma-separated: the service starts while any one of them answers
+            [url.strip() for url in self.settings.nats_url.split(",") if url.strip()],
             name=self.service,
             allow_reconnect=True,
             max_reconnect_attempts=-1,

@@ -101,6 +101,18 @@ async def remove_participant(conn: asyncpg.Connection, participant_id: uuid.UUID
     )
 
 
+async def participant_known(conn: asyncpg.Connection, participant_id: uuid.UUID) -> bool:
+    """The participant's facts have arrived, or their removal has (a row made ahead of them by a session
+    event has neither)."""
+    return bool(
+        await conn.fetchval(
+            "select true from participants where participant_id = $1"
+            " and (version is not null or email is not null or removed)",
+            participant_id,
+        )
+    )
+
+
 async def end_sessions(conn: asyncpg.Connection, participant_id: uuid.UUID, meeting_id: uuid.UUID, epoch: int) -> None:
     """Generations only grow, so any order of arrival ends up at the newest; a row made here ahead of the
     participant's facts has no email and receives nothing until they arrive."""

@@ -15,11 +15,19 @@ from aiosmtpd.controller import Controller
 
 import notifier.app
 from devstack.infra import free_port
+from notifier.db import read_model
 from schemas import events as ev
+from schemas.bus.consumer import WAITING
 from schemas.codec import new_event
+from servicekit.runtime import RUNTIME
 from servicekit.sealed import generate_seal_keypair
 from tests.conftest import Inbox, wait_for
 from tests.notifier.conftest import invitation_sent, invite, meeting_created, organiser
+
+
+def waiting() -> float:
+    """Events the notifier's consumers put back to wait for a related one (this process, all tests)."""
+    return sum(s.value for m in WAITING.collect() for s in m.samples if s.name.endswith("_total"))
 
 
 def text_of(message: EmailMessage) -> str:
@@ -307,3 +315,37 @@ async def test_invitations_sent_before_links_were_sealed_forget_them(database_ur
         await conn.close()
     assert "/join/" not in kept["sent"] and "Đường dẫn" in kept["sent"] and "<a href=" in kept["sent"]
     assert link in kept["pending"]  # still to be sent: the link is what it is for
+
+
+async def test_an_invitation_ordered_before_the_participant_is_known_waits_for_them(
+    notifier: Any, signer: Any, publish: Any, smtp: tuple[Inbox, int], env: dict[str, Any]
+) -> None:
+    """The order to email an invitation can arrive ahead of the participant's facts (a batch published
+    concurrently, a redelivery after a crash): it waits for them instead of emailing nobody."""
+    inbox, port = smtp
+    client = await notifier(smtp_port=port)
+    meeting = await publish(meeting_created(organiser(signer).id))
+    invited = new_event(
+        ev.ParticipantInvited,
+        meeting_id=meeting.meeting_id,
+        participant_id=uuid.uuid4(),
+        name="Trần Thị Bình",
+        email="binh@example.org",
+        role="voting_member",
+    )
+    db = client.app[RUNTIME].db()
+    await wait_for(lambda: read_model.meeting(db, meeting.meeting_id), what="the meeting known")
+    waited = waiting()
+    order = await publish(invitation_sent(env, invited, "https://meet.example.org/join/code"))
+
+    async def tried() -> bool:
+        # handled (and so lost, with nobody to email) or put back to wait
+        return bool(await db.fetchval("select count(*) from events where event_id = $1", order.id)) or (
+            waiting() > waited
+        )
+
+    await wait_for(tried, what="the order handled once")
+    await publish(invited)
+    await inbox.count(1)
+    [invitation] = inbox.to("binh@example.org")
+    assert invitation["Subject"].startswith("Thư mời")
