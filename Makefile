@@ -23,7 +23,7 @@ test: $(VENV)/.installed
 # The fault suite: services as real processes, killed on purpose. CI sizes by default; FAULTS_FULL=1 for
 # the full ones (2,000 voters...).
 faults: $(VENV)/.installed
-	$(PY) -m pytest tests/faults -m faults
+	$(PY) -m pytest tests/faults -m faults $(FAULTS_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
