@@ -154,6 +154,8 @@ async def run(stack: Stack) -> dict[str, float | int]:
     for name, result in (("desktop", desktop), ("phone_slow_4g", phone)):
         for key, value in result.items():
             metrics[f"web.{name}.{key}"] = value
-        metrics[f"web.{name}.target_fcp_s"] = TARGETS_S[name]
-        metrics[f"web.{name}.meets_target"] = int(result["fcp_s"] < TARGETS_S[name])
+        metrics[f"web.{name}.target_s"] = TARGETS_S[name]
+        # the target is the meeting on screen on a first visit, not the first paint of the loading line
+        metrics[f"web.{name}.meets_target"] = int(result["content_s"] < TARGETS_S[name])
+        metrics[f"web.{name}.fcp_meets_target"] = int(result["fcp_s"] < TARGETS_S[name])
     return metrics
