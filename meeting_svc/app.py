@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import asyncpg
 import structlog
 from aiohttp import web
 
@@ -16,6 +17,7 @@ from meeting_svc.views import access, invitations
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
+from schemas.events import Event
 from schemas.subjects import RESOLUTIONS
 from servicekit import openapi
 from servicekit.clock import Clock, utc_now
@@ -69,6 +71,13 @@ async def sweep_sign_ins(runtime: Runtime, clock: Clock) -> None:
         await asyncio.sleep(SWEEP_INTERVAL_S)
 
 
+async def learn_from_resolutions(conn: asyncpg.Connection, event: Event) -> None:
+    """What meeting_svc keeps of resolution_svc's events, through one consumer: the polls for the room's
+    screen (the vote in progress, the last result) and the decisions for the minutes."""
+    await apply_poll_event(conn, event)
+    await keep_decisions(conn, event)
+
+
 def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     async def overdue(runtime: Runtime) -> None:
         await announce_overdue(runtime, settings, clock)
@@ -84,14 +93,10 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
         service=SERVICE,
         sql=SQL,
         tasks=[overdue, revocations, answer_positions, sweep],
-        # what resolution_svc decided, kept for the minutes
-        consumers=[ConsumerSpec("record", RESOLUTIONS, keep_decisions)],
+        consumers=[ConsumerSpec("resolutions", RESOLUTIONS, learn_from_resolutions)],
     )
-    # the room's screen shows the vote in progress: a read model of resolution_svc's polls
-    runtime.consumers.append(ConsumerSpec("room-polls", RESOLUTIONS, apply_poll_event))
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
-    app[access.CLOCK] = clock
     app[access.WINDOW] = Window.of(settings)
     app[access.MEETING_OWNERS] = {}
     app[access.CLOCK] = clock
