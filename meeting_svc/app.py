@@ -7,7 +7,7 @@ import asyncpg
 import structlog
 from aiohttp import web
 
-from meeting_svc import accounts_db, console, db, routes, signin_page, webclient
+from meeting_svc import accounts_db, console, contributions_db, db, routes, signin_page, webclient
 from meeting_svc.minutes.consumer import keep_decisions
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.positions import answer_positions
@@ -38,7 +38,7 @@ async def announce_overdue(runtime: Runtime, settings: Settings, clock: Clock = 
     while True:
         try:
             async with runtime.db().acquire() as conn, conn.transaction():
-                rows = await db.newly_overdue(conn, clock())
+                rows = await contributions_db.newly_overdue(conn, clock())
                 events = await db.number_events(
                     conn,
                     [

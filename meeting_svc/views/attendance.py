@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from meeting_svc import api, db, db_roster, service
+from meeting_svc import api, db, roster_db, service
 from meeting_svc.views.access import SETTINGS, STAFF, actor, caller, editable, pool, publish, require, visible_meeting
 from meeting_svc.views.bodies import participant_body
 from meeting_svc.views.participants import target_participant
@@ -125,7 +125,7 @@ async def get_attendance(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
     count, weight, present = await db.attendance(pool(request), meeting["id"])
-    roll = await db_roster.roll(pool(request), meeting["id"])
+    roll = await roster_db.roll(pool(request), meeting["id"])
     return json_response(api.Attendance(present_count=count, present_weight=weight, present=present, **dict(roll)))
 
 

@@ -10,7 +10,7 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db, proxy
+from meeting_svc import api, contributions_db, db, proxy
 from meeting_svc.views.access import SETTINGS, caller, pool, visible
 from meeting_svc.views.bodies import meeting_body, participant_body, request_body, submission_body
 from meeting_svc.views.contributions import status_items
@@ -58,10 +58,10 @@ async def get_bootstrap(request: web.Request) -> web.Response:
             me = await db.participant(conn, meeting_id, claims.sub)
             if me is None:
                 raise Problem(404, "Not found", "no such participant")
-            requests = await db.requests(conn, meeting_id)
-            status = await db.contribution_status(conn, meeting_id)
+            requests = await contributions_db.requests(conn, meeting_id)
+            status = await contributions_db.contribution_status(conn, meeting_id)
             ours = [s for s in status if department and s["department_id"] == department and s["submission_id"]]
-            rows = [await db.submission(conn, s["request_id"], s["submission_id"]) for s in ours]
+            rows = [await contributions_db.submission(conn, s["request_id"], s["submission_id"]) for s in ours]
     except BaseException:
         asked.cancel()
         raise

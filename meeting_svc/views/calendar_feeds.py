@@ -10,7 +10,7 @@ import uuid
 
 from aiohttp import web
 
-from meeting_svc import db, db_record, join
+from meeting_svc import db, join, record_db
 from meeting_svc.views.access import SETTINGS, caller, pool, visible_meeting
 from meeting_svc.views.attendance import self_or
 from servicekit.calendar import Entry, calendar_of, deadline_event, event_of
@@ -34,7 +34,7 @@ async def issue_feed(request: web.Request) -> web.Response:
     pid = await _person(request)
     token = secrets.token_urlsafe(24)
     async with pool(request).acquire() as conn:
-        await db_record.set_calendar_feed(conn, pid, db.sha256(token))
+        await record_db.set_calendar_feed(conn, pid, db.sha256(token))
     url = f"{request.app[SETTINGS].public_url.rstrip('/')}/calendar/{token}.ics"
     return json_response({"url": url}, 201, FEED_HEADERS)
 
@@ -42,7 +42,7 @@ async def issue_feed(request: web.Request) -> web.Response:
 async def revoke_feed(request: web.Request) -> web.Response:
     pid = await _person(request)
     async with pool(request).acquire() as conn:
-        if not await db_record.drop_calendar_feed(conn, pid):
+        if not await record_db.drop_calendar_feed(conn, pid):
             raise Problem(404, "Not found", "no calendar feed to revoke")
     return web.Response(status=204)
 
@@ -51,13 +51,13 @@ async def feed(request: web.Request) -> web.Response:
     """The calendar itself (public: the URL is the credential)."""
     token = request.match_info["token"]
     async with pool(request).acquire() as conn:
-        owner = await db_record.feed_owner(conn, db.sha256(token))
+        owner = await record_db.feed_owner(conn, db.sha256(token))
         if owner is None:
             return web.Response(
                 status=404, text=join.problem_page("invalid"), content_type="text/html", charset="utf-8"
             )
-        meetings = await db_record.feed_meetings(conn, owner)
-        deadlines = await db_record.feed_deadlines(
+        meetings = await record_db.feed_meetings(conn, owner)
+        deadlines = await record_db.feed_deadlines(
             conn, [(m["id"], m["department_id"]) for m in meetings if m["department_id"] is not None]
         )
     lang = "en" if owner["language"] == "en" else "vi"

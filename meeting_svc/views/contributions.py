@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 from aiohttp import web
 
-from meeting_svc import api, db, db_roster, service
+from meeting_svc import api, contributions_db, db, roster_db, service
 from meeting_svc.views.access import STAFF, actor, caller, editable, pool, publish, require, visible_meeting
 from meeting_svc.views.bodies import request_body, revision_body, submission_body
 from schemas import events as ev
@@ -47,7 +47,7 @@ async def create_request(request: web.Request) -> web.Response:
                 "deadline": body.deadline,
                 "allow_late": body.allow_late,
             }
-            row = await db.insert_request(conn, meeting["id"], values)
+            row = await contributions_db.insert_request(conn, meeting["id"], values)
             await publish(
                 request,
                 conn,
@@ -71,14 +71,14 @@ async def create_request(request: web.Request) -> web.Response:
 async def list_requests(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
-    rows = await db.requests(pool(request), meeting["id"])
+    rows = await contributions_db.requests(pool(request), meeting["id"])
     return json_response(api.ContributionRequestList(items=[request_body(r) for r in rows]))
 
 
 async def contribution_target(request: web.Request, claims: Claims, conn: asyncpg.Connection) -> tuple[Any, Any]:
     meeting = await visible_meeting(request, claims, lock_conn=conn)
     rid = parse_uuid(request.match_info["request_id"], "contribution request")
-    req = await db.request(conn, meeting["id"], rid)
+    req = await contributions_db.request(conn, meeting["id"], rid)
     if req is None:
         raise Problem(404, "Not found", "no such contribution request")
     return meeting, req
@@ -116,11 +116,11 @@ async def submit(request: web.Request) -> web.Response:
         meeting, req = await contribution_target(request, claims, conn)
         department = representative_of(claims, req)
         late = lateness(req, dt.datetime.now(dt.UTC))
-        if await db.submission_of(conn, req["id"], department) is not None:
+        if await contributions_db.submission_of(conn, req["id"], department) is not None:
             raise Problem(409, "Already submitted", "revise the existing submission with PUT", field="department")
 
         async def create(conn: asyncpg.Connection) -> web.Response:
-            sid, revision = await db.add_revision(
+            sid, revision = await contributions_db.add_revision(
                 conn,
                 rid=req["id"],
                 sid=None,
@@ -134,7 +134,7 @@ async def submit(request: web.Request) -> web.Response:
                 conn,
                 submission_fact(ev.ContributionSubmitted, meeting, claims, req, sid, department, revision, late, body),
             )
-            row = await db.submission(conn, req["id"], sid)
+            row = await contributions_db.submission(conn, req["id"], sid)
             return json_response(submission_body(row), 201, {"ETag": etag(revision)})
 
         return await idempotent(request, conn, str(req["id"]), raw, create)
@@ -170,7 +170,7 @@ async def revise(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting, req = await contribution_target(request, claims, conn)
         sid = parse_uuid(request.match_info["submission_id"], "submission")
-        current = await db.submission(conn, req["id"], sid, lock=True)
+        current = await contributions_db.submission(conn, req["id"], sid, lock=True)
         if current is None:
             raise Problem(404, "Not found", "no such submission")
         department = representative_of(claims, req)
@@ -178,7 +178,7 @@ async def revise(request: web.Request) -> web.Response:
             raise not_allowed()
         check_if_match(request, current["revision"], required=True)
         late = lateness(req, dt.datetime.now(dt.UTC))
-        _, revision = await db.add_revision(
+        _, revision = await contributions_db.add_revision(
             conn, rid=req["id"], sid=sid, department=department, author=claims.sub, late=late, v=submission_values(body)
         )
         await publish(
@@ -186,7 +186,7 @@ async def revise(request: web.Request) -> web.Response:
             conn,
             submission_fact(ev.ContributionRevised, meeting, claims, req, sid, department, revision, late, body),
         )
-        row = await db.submission(conn, req["id"], sid)
+        row = await contributions_db.submission(conn, req["id"], sid)
     return json_response(submission_body(row), headers={"ETag": etag(revision)})
 
 
@@ -195,7 +195,7 @@ async def get_submission(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn:
         _, req = await contribution_target(request, claims, conn)
         sid = parse_uuid(request.match_info["submission_id"], "submission")
-        row = await db.submission(conn, req["id"], sid)
+        row = await contributions_db.submission(conn, req["id"], sid)
     if row is None:
         raise Problem(404, "Not found", "no such submission")
     return json_response(submission_body(row), headers={"ETag": etag(row["revision"])})
@@ -206,17 +206,17 @@ async def list_revisions(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn:
         _, req = await contribution_target(request, claims, conn)
         sid = parse_uuid(request.match_info["submission_id"], "submission")
-        if await db.submission(conn, req["id"], sid) is None:
+        if await contributions_db.submission(conn, req["id"], sid) is None:
             raise Problem(404, "Not found", "no such submission")
-        rows = await db.revisions(conn, sid)
+        rows = await contributions_db.revisions(conn, sid)
     return json_response(api.RevisionList(items=[revision_body(r) for r in rows]))
 
 
 async def contribution_status(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
-    rows = await db.contribution_status(pool(request), meeting["id"])
-    reminded = await db_roster.reminded(pool(request), meeting["id"])
+    rows = await contributions_db.contribution_status(pool(request), meeting["id"])
+    reminded = await roster_db.reminded(pool(request), meeting["id"])
     return json_response(api.ContributionStatusList(items=status_items(rows, dt.datetime.now(dt.UTC), reminded)))
 
 
@@ -251,7 +251,7 @@ async def send_reminder(request: web.Request) -> web.Response:
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
         rid = parse_uuid(request.match_info["request_id"], "contribution request")
-        row = await db.request(conn, meeting["id"], rid)
+        row = await contributions_db.request(conn, meeting["id"], rid)
         if row is None:
             raise Problem(404, "Not found", "no such contribution request")
         addressed = list(row["department_ids"])
@@ -269,11 +269,11 @@ async def send_reminder(request: web.Request) -> web.Response:
             if body.department_ids is not None:
                 chosen = list(dict.fromkeys(body.department_ids))
             else:
-                status = await db.contribution_status(conn, meeting["id"])
+                status = await contributions_db.contribution_status(conn, meeting["id"])
                 submitted = {r["department_id"] for r in status if r["request_id"] == rid and r["revisions"]}
                 chosen = [d for d in addressed if d not in submitted]
             if chosen:
-                await db_roster.remind(conn, rid, chosen)
+                await roster_db.remind(conn, rid, chosen)
                 await publish(
                     request,
                     conn,

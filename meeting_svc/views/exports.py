@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from meeting_svc import db_record
+from meeting_svc import record_db
 from meeting_svc.exports import ATTENDANCE_COLUMNS, attendance_cells
 from meeting_svc.views.access import STAFF, caller, pool, require, visible_meeting
 from servicekit.fields import Request
@@ -29,7 +29,7 @@ async def export_attendance(request: web.Request) -> web.StreamResponse:
     async with pool(request).acquire() as conn, conn.transaction(readonly=True):
 
         async def rows() -> AsyncIterator[Sequence[Any]]:
-            async for row in db_record.attendance(conn, meeting["id"]):
+            async for row in record_db.attendance(conn, meeting["id"]):
                 yield attendance_cells(row, lang)
 
         return await stream(

@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db, db_roster, service
+from meeting_svc import api, db, roster_db, service
 from meeting_svc.views.access import (
     actor,
     caller,
@@ -103,8 +103,8 @@ async def duplicate_meeting(request: web.Request) -> web.Response:
         values = meeting_values(body, {k: source[k] for k in db.MEETING_FIELDS})
 
         async def create(conn: asyncpg.Connection) -> web.Response:
-            row = await db_roster.copy_meeting(conn, source["id"], claims.org, values)
-            items = await db_roster.copy_agenda(conn, source["id"], row["id"])
+            row = await roster_db.copy_meeting(conn, source["id"], claims.org, values)
+            items = await roster_db.copy_agenda(conn, source["id"], row["id"])
             await publish(
                 request,
                 conn,

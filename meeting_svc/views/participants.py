@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db, db_roster, join, service
+from meeting_svc import api, db, join, roster_db, service
 from meeting_svc.views.access import (
     SIGNER,
     WINDOW,
@@ -176,7 +176,7 @@ async def list_participants(request: web.Request) -> web.Response:
     q = convert_query(dict(request.query), ParticipantQuery)
     # only those who see contact details may search by them (matching would reveal them otherwise)
     search_email = service.sees_contact_details(claims, uuid.UUID(int=0))
-    found = db_roster.RosterFilter(
+    found = roster_db.RosterFilter(
         text=q.q.strip() if q.q else None,
         search_email=search_email,
         department_id=q.department_id,
@@ -187,7 +187,7 @@ async def list_participants(request: web.Request) -> web.Response:
         limit=q.limit,
         offset=q.offset,
     )
-    total, rows = await db_roster.roster(pool(request), meeting["id"], found)
+    total, rows = await roster_db.roster(pool(request), meeting["id"], found)
     return json_response(api.ParticipantList(items=[participant_body(r, seen_by=claims) for r in rows], total=total))
 
 
@@ -325,7 +325,7 @@ async def create_session(request: web.Request) -> web.Response:
         epoch=row["session_epoch"],
     )
     token = request.app[SIGNER].sign(claims)
-    await db_roster.mark_invite_opened(pool(request), row["id"])
+    await roster_db.mark_invite_opened(pool(request), row["id"])
     return json_response(
         api.Session(token=token, expires_at=expires, meeting_id=row["meeting_id"], participant=participant_body(row)),
         201,

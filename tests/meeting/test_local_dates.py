@@ -8,7 +8,7 @@ import uuid
 
 import asyncpg
 
-from meeting_svc import db
+from meeting_svc import contributions_db
 from servicekit.sessions import access_until
 
 UTC = dt.UTC
@@ -56,7 +56,7 @@ async def test_a_contribution_is_overdue_from_its_deadline_whatever_the_sessions
 
         async def announced(now: dt.datetime) -> list[uuid.UUID]:
             async with conn.transaction():
-                return [r["department_id"] for r in await db.newly_overdue(conn, now)]
+                return [r["department_id"] for r in await contributions_db.newly_overdue(conn, now)]
 
         assert await announced(dt.datetime(2021, 1, 10, 16, 54, tzinfo=UTC)) == []  # 23:54 in Da Nang
         assert await announced(dt.datetime(2021, 1, 10, 17, 6, tzinfo=UTC)) == [department]  # 00:06 on the 11th
