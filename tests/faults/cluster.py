@@ -12,7 +12,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from devstack.infra import end_with_parent, free_port, nats_server_binary, tcp_reachable
+from devstack.infra import end_with_parent, free_port, nats_server_binary, stop_process, tcp_reachable
 
 NODE_CONFIG = """\
 server_name: {name}
@@ -87,15 +87,8 @@ class Node:
             self.process = None
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            stop_process(self.process)
         self.process = None
 
 
