@@ -10,16 +10,18 @@ import msgspec
 from resolution_svc import amending, db
 from resolution_svc.views.access import publish
 from resolution_svc.views.amendments import texts_of
-from resolution_svc.voting.rules import PollRules
+from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent
 from schemas.codec import new_event
 from servicekit.runtime import Runtime
 
-PRESETS: dict[str, PollRules] = {
-    "simple_majority": PollRules(base="cast", threshold="simple"),
-    "two_thirds": PollRules(base="cast", threshold="two_thirds"),
-    "absolute_majority": PollRules(base="eligible", threshold="simple"),
+# The chair admits a motion with one of three plain rules: each is one of the poll presets, so the poll it
+# prepares carries the same rule, and the same words, as a poll prepared in the console.
+MOTION_PRESETS: dict[str, str] = {
+    "simple_majority": "simple_majority_cast",
+    "two_thirds": "two_thirds_cast",
+    "absolute_majority": "absolute_majority_members",
 }
 
 
@@ -29,7 +31,7 @@ async def prepare_poll(runtime: Runtime, conn: asyncpg.Connection, event: ev.Mot
     meeting = await db.meeting(conn, event.meeting_id)
     if meeting is None:
         raise NotYet("the meeting's facts")
-    rules = PRESETS[event.preset]
+    rules = PRESETS[MOTION_PRESETS[event.preset]].rules
     resolution_id = amendment_id = None
     if event.kind == "amendment":
         resolution = None if event.resolution_id is None else await db.resolution(conn, event.resolution_id)

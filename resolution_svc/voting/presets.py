@@ -27,6 +27,12 @@ _PLAIN: tuple[Preset, ...] = (
         PollRules(base="yes_no"),
     ),
     Preset(
+        "two_thirds_cast",
+        "Hai phần ba số phiếu đã bỏ",
+        "Two thirds of votes cast",
+        PollRules(threshold="two_thirds"),
+    ),
+    Preset(
         "majority_present", "Quá nửa số thành viên có mặt", "Majority of members present", PollRules(base="present")
     ),
     Preset(
