@@ -33,8 +33,11 @@ function onEvent(type, event) {
     render();
   } else if (type.startsWith("directive.")) {
     if (!projector) refreshReports();
-  } else if (type.startsWith("poll.") || type.startsWith("resolution.")) {
-    if (event.resolution_id) delete state.resolutions[event.resolution_id]; // amended or adopted: read it again
+  } else if (type.startsWith("poll.") || type.startsWith("resolution.") || type.startsWith("amendment.")) {
+    if (event.resolution_id) {
+      delete state.resolutions[event.resolution_id]; // amended or adopted: read it again,
+      delete state.amendments[event.resolution_id]; // and its amendments, measured against its text
+    }
     if (type === "poll.closed") showResult(event); // the result travels with the event
     reload("polls", loadPolls);
   }
