@@ -54,6 +54,11 @@ LIVE_TYPES = frozenset(
         "poll.opened",
         "poll.turnout_changed",
         "poll.closed",
+        # amendments are read by everyone in the meeting: their pages show them under the resolution
+        "resolution.amended",
+        "amendment.proposed",
+        "amendment.accepted",
+        "amendment.rejected",
         "resolution.adopted",
         "resolution.rejected",
         "directive.issued",

@@ -33,8 +33,10 @@ function onEvent(type, event) {
     render();
   } else if (type.startsWith("directive.")) {
     if (!projector) refreshReports();
-  } else if (type.startsWith("poll.") || type.startsWith("resolution.")) {
+  } else if (type.startsWith("poll.") || type.startsWith("resolution.") || type.startsWith("amendment.")) {
     if (event.resolution_id) delete state.resolutions[event.resolution_id]; // amended or adopted: read it again
+    // its amendments (measured against its text) change with it, not with a poll: a hall asks at once
+    if (event.resolution_id && !type.startsWith("poll.")) delete state.amendments[event.resolution_id];
     if (type === "poll.closed") showResult(event); // the result travels with the event
     reload("polls", loadPolls);
   }

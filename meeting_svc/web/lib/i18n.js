@@ -90,6 +90,11 @@ export const TEXT = {
     rsvpQuestion: "Quý vị có tham dự hội nghị không?",
     rsvp: { attending: "Tôi sẽ tham dự", tentative: "Chưa chắc chắn", declined: "Tôi không tham dự được" },
     motionText: "Toàn văn",
+    amendments: "Đề xuất sửa đổi",
+    amendment: (n) => `Đề xuất sửa đổi ${n}`,
+    amendmentCount: (n) => `Đề xuất sửa đổi (${n})`,
+    amendmentStatus: { proposed: "Chờ quyết định", voting: "Đang biểu quyết", accepted: "Đã chấp nhận", rejected: "Đã bác", conflicting: "Xung đột" },
+    diffMark: { removed: "Bỏ:", added: "Thêm:", same: "Giữ:" },
     thresholds: {
       simple: "quá bán (hơn một nửa)",
       two_thirds: "ít nhất hai phần ba",
@@ -245,6 +250,11 @@ export const TEXT = {
     rsvpQuestion: "Will you attend?",
     rsvp: { attending: "I will attend", tentative: "Not sure yet", declined: "I cannot attend" },
     motionText: "Full text",
+    amendments: "Amendments",
+    amendment: (n) => `Amendment ${n}`,
+    amendmentCount: (n) => `Amendments (${n})`,
+    amendmentStatus: { proposed: "Awaiting decision", voting: "Being voted", accepted: "Accepted", rejected: "Rejected", conflicting: "Conflicting" },
+    diffMark: { removed: "Removed:", added: "Added:", same: "Kept:" },
     thresholds: {
       simple: "more than half",
       two_thirds: "at least two thirds",

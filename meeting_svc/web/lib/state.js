@@ -28,6 +28,7 @@ export const state = {
   verified: {},
   checkFailed: {},
   resolutions: {},
+  amendments: {}, // resolution id → its amendments (null: not readable by this participant)
   proxyChoices: null,
   turnout: {},
   receipts: JSON.parse(sessionStorage.getItem(receiptsKey) || "{}"),

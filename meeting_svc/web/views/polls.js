@@ -7,6 +7,7 @@ import { dateText, percent } from "../lib/format.js";
 import { optionName, pick, t } from "../lib/i18n.js";
 import { render } from "../lib/render.js";
 import { meetingId, pendingKey, projector, receiptsKey, state } from "../lib/state.js";
+import { loadAmendments, renderAmendments } from "./amendments.js";
 import { chairs, renderChairControls } from "./chair.js";
 
 // The latest of the poll as loaded and the turnout events since.
@@ -51,6 +52,7 @@ function renderPoll(poll) {
   ];
   const motion = poll.resolution_id && state.resolutions[poll.resolution_id];
   if (motion) parts.push(renderMotion(poll, motion));
+  if (motion && poll.status !== "closed") parts.push(renderAmendments(poll.resolution_id));
   if (poll.status === "open") {
     if (turnout) {
       parts.push(
@@ -407,6 +409,7 @@ const checked = new Set();
 export async function completePolls() {
   const motions = state.polls.some((poll) => poll.resolution_id && !state.resolutions[poll.resolution_id]);
   if (motions) await loadResolutions().catch((error) => console.warn("resolutions", error));
+  if (!projector) await loadAmendments(state.polls);
   await Promise.all(
     state.polls.map(async (poll) => {
       if (poll.status === "open" && !projector) await loadCarried(poll).catch((error) => console.warn("votes carried", error));

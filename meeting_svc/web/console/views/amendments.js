@@ -3,18 +3,10 @@
 // since the amendment was written is named, before and after pressing accept (the API answers 409).
 
 import { resolutionApi } from "../../lib/api.js";
+import { diffLines } from "../../lib/diff.js";
 import { h } from "../../lib/dom.js";
 import { t } from "../i18n.js";
 import { announce } from "../ui.js";
-
-// The lines of a unified diff that a reader needs: removed, added and unchanged context (the file
-// headers and hunk markers say nothing to a secretary).
-export function diffLines(diff) {
-  return diff
-    .split("\n")
-    .filter((line) => line && !line.startsWith("---") && !line.startsWith("+++") && !line.startsWith("@@") && !line.startsWith("\\"))
-    .map((line) => ({ kind: { "-": "removed", "+": "added" }[line[0]] || "same", text: line.slice(1) }));
-}
 
 function diffView(diff, language) {
   return h(
