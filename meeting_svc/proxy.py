@@ -26,6 +26,8 @@ HOP_BY_HOP = frozenset(
         "Host",
     )
 )
+# meeting_svc's own: the organiser's session cookie opens nothing elsewhere and is not handed on
+NOT_FORWARDED = frozenset({"cookie"})
 UPSTREAMS = web.AppKey("proxy_upstreams", dict)
 SESSION = web.AppKey("proxy_session", aiohttp.ClientSession)
 
@@ -45,6 +47,8 @@ async def forward(request: web.Request) -> web.StreamResponse:
     base = request.app[UPSTREAMS][request.match_info["service"]]
     url = f"{base}/{request.match_info['tail']}"
     headers = end_to_end(request.headers)
+    for name in NOT_FORWARDED:
+        headers.popall(name, None)
     headers["X-Forwarded-For"] = request.remote or ""
     headers["X-Forwarded-Proto"] = request.scheme
     headers["X-Forwarded-Host"] = request.host

@@ -110,6 +110,7 @@ async def test_requests_are_forwarded_with_end_to_end_headers_only(forwarded: tu
             "Connection": "keep-alive, X-Private",
             "X-Private": "only for the first hop",
             "Proxy-Authorization": "Basic x",
+            "Cookie": "hoinghi_session=s",
         },
     )
     assert (response.status, await response.json(), response.headers["ETag"]) == (201, {"method": "POST"}, '"7"')
@@ -118,6 +119,7 @@ async def test_requests_are_forwarded_with_end_to_end_headers_only(forwarded: tu
     assert (seen["query"], seen["body"]) == ({"poll": "1"}, '{"choice": "yes"}')
     assert seen["headers"]["Authorization"] == "Bearer t" and seen["headers"]["If-Match"] == '"3"'
     assert "X-Private" not in seen["headers"] and "Proxy-Authorization" not in seen["headers"]
+    assert "Cookie" not in seen["headers"]  # the organiser's session stays with meeting_svc
     assert seen["headers"]["X-Forwarded-Proto"] == "http"
 
 
