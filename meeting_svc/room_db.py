@@ -5,12 +5,13 @@ room happen one at a time, in the order they arrived."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from typing import Any
 
 import asyncpg
 import msgspec
+
+from meeting_svc.db import sha256
 
 SPEAKER_COLUMNS = (
     "s.id, s.item_id, s.participant_id, p.name, s.department_id, s.kind, s.status, s.priority, s.position,"
@@ -24,10 +25,6 @@ QUEUE_ORDER = (
     " coalesce(s.started_at, s.ended_at), s.position"
 )
 LIST_COLUMNS = "item_id, meeting_id, closed, allow_repeat, speaking_seconds, department_budgets::text, version"
-
-
-def code_hash(code: str) -> bytes:
-    return hashlib.sha256(code.encode()).digest()
 
 
 # --- the current item -----------------------------------------------------------------------------------
@@ -227,7 +224,7 @@ async def add_display(
         " returning id, meeting_id, label, created_at, revoked_at",
         uuid.uuid4(),
         meeting_id,
-        code_hash(code),
+        sha256(code),
         label,
         created_by,
     )
@@ -252,7 +249,7 @@ async def revoke_display(conn: asyncpg.Connection, meeting_id: uuid.UUID, displa
 
 async def display_meeting(pool: asyncpg.Pool, code: str) -> uuid.UUID | None:
     return await pool.fetchval(  # type: ignore[no-any-return]
-        "select meeting_id from display_links where code_sha256 = $1 and revoked_at is null", code_hash(code)
+        "select meeting_id from display_links where code_sha256 = $1 and revoked_at is null", sha256(code)
     )
 
 
