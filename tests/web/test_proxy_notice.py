@@ -47,6 +47,11 @@ async def test_a_member_hands_their_vote_from_the_page_and_takes_it_back(running
         choice = page.get_by_label("Ủy quyền biểu quyết cho")
         await expect(choice).to_be_focused()
         await choice.select_option(label=colleague.name)
+        # a live update (here: the meeting starting) redraws the page while the form is open: the choice stays
+        await page.wait_for_function("() => document.querySelector('.live.on') !== null")
+        await running.start_meeting()
+        await expect(page.get_by_text("Đang diễn ra")).to_be_visible()
+        await expect(choice).to_have_value(str(loaded.participants[colleague.email]))  # type: ignore[index]
         await page.locator(".proxy").get_by_role("button", name="Ủy quyền biểu quyết").click()
         await expect(page.locator(".me .proxy")).to_contain_text(f"Quý vị đã ủy quyền biểu quyết cho {colleague.name}")
         held = await json_of(await running.meeting.get(path, headers=running.organiser))

@@ -229,9 +229,17 @@ function renderProxy(me) {
       t().handVoteTo,
       h(
         "select",
-        { name: "holder_id", required: true, "data-focus": "proxy/field" },
+        {
+          name: "holder_id",
+          required: true,
+          "data-focus": "proxy/field",
+          // kept apart from the page: a live update redraws the form and must not undo the choice
+          onchange: (event) => (state.proxyChoice = event.target.value),
+        },
         h("option", { value: "" }, "—"),
-        state.proxyChoices.map((person) => h("option", { value: person.id }, person.name)),
+        state.proxyChoices.map((person) =>
+          h("option", { value: person.id, selected: person.id === state.proxyChoice }, person.name),
+        ),
       ),
     ),
     h(
@@ -244,7 +252,7 @@ function renderProxy(me) {
           type: "button",
           class: "secondary",
           onclick: () => {
-            state.proxyChoices = null;
+            state.proxyChoices = state.proxyChoice = null;
             moveFocusTo("proxy/open");
             render();
           },
@@ -281,7 +289,7 @@ async function changeProxy(holderId) {
       state.me = { ...state.me, proxy_holder_id: null };
       moveFocusTo("proxy/open");
     }
-    state.proxyChoices = null;
+    state.proxyChoices = state.proxyChoice = null;
   } catch (error) {
     state.messages.me = messageOf(error);
   }
