@@ -30,7 +30,6 @@ export const state = {
   resolutions: {},
   amendments: {}, // resolution id → its amendments (null: not readable by this participant)
   proxyChoices: null,
-  proxyChoice: null, // the holder picked in the proxy form, kept across redraws
   turnout: {},
   receipts: JSON.parse(sessionStorage.getItem(receiptsKey) || "{}"),
   pending: JSON.parse(sessionStorage.getItem(pendingKey) || "{}"),

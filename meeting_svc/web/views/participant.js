@@ -3,6 +3,7 @@
 import { meetingApi, messageOf } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { when } from "../lib/format.js";
+import { drafted, forgetDraft, formHandlers } from "../lib/forms.js";
 import { pick, setLanguage, t } from "../lib/i18n.js";
 import { live, moveFocusTo, render, showRegions } from "../lib/render.js";
 import { renderReports } from "./reports.js";
@@ -218,10 +219,8 @@ function renderProxy(me) {
     "form",
     {
       class: "proxy report-form",
-      onsubmit: (event) => {
-        event.preventDefault();
-        changeProxy(new FormData(event.target).get("holder_id"));
-      },
+      // a draft like any form's: a live redraw while it is open keeps the holder picked
+      ...formHandlers("proxy", (form) => changeProxy(form.get("holder_id"))),
     },
     h(
       "label",
@@ -229,16 +228,10 @@ function renderProxy(me) {
       t().handVoteTo,
       h(
         "select",
-        {
-          name: "holder_id",
-          required: true,
-          "data-focus": "proxy/field",
-          // kept apart from the page: a live update redraws the form and must not undo the choice
-          onchange: (event) => (state.proxyChoice = event.target.value),
-        },
+        { name: "holder_id", required: true, "data-focus": "proxy/field" },
         h("option", { value: "" }, "—"),
         state.proxyChoices.map((person) =>
-          h("option", { value: person.id, selected: person.id === state.proxyChoice }, person.name),
+          h("option", { value: person.id, selected: person.id === drafted("proxy", "holder_id", "") }, person.name),
         ),
       ),
     ),
@@ -252,7 +245,8 @@ function renderProxy(me) {
           type: "button",
           class: "secondary",
           onclick: () => {
-            state.proxyChoices = state.proxyChoice = null;
+            state.proxyChoices = null;
+            forgetDraft("proxy");
             moveFocusTo("proxy/open");
             render();
           },
@@ -289,7 +283,8 @@ async function changeProxy(holderId) {
       state.me = { ...state.me, proxy_holder_id: null };
       moveFocusTo("proxy/open");
     }
-    state.proxyChoices = state.proxyChoice = null;
+    state.proxyChoices = null;
+    forgetDraft("proxy");
   } catch (error) {
     state.messages.me = messageOf(error);
   }
