@@ -8,9 +8,17 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from schemas.events import Language, PassageChange
+
+LANGUAGES: tuple[Language, ...] = ("vi", "en")
+
+
+def texts_of(row: Any) -> dict[str, str]:
+    """A resolution's (or amendment's) text in each language, from its `text_vi` / `text_en` fields."""
+    return {lang: row[f"text_{lang}"] for lang in LANGUAGES}
+
 
 # Paragraphs are separated by a blank line (spaces or tabs allowed on it).
 _SEPARATOR = re.compile(r"\n[ \t]*\n\s*")

@@ -9,7 +9,6 @@ import msgspec
 
 from resolution_svc import amending, db
 from resolution_svc.views.access import publish
-from resolution_svc.views.amendments import texts_of
 from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent
@@ -40,7 +39,7 @@ async def prepare_poll(runtime: Runtime, conn: asyncpg.Connection, event: ev.Mot
         if resolution["status"] != "draft":
             raise PoisonEvent(f"motion {event.motion_id}: the resolution is {resolution['status']}")
         # a motion from the floor words the text anew: the change is the whole text, against this version
-        changes = amending.whole(texts_of(resolution), {"vi": event.text.vi, "en": event.text.en})
+        changes = amending.whole(amending.texts_of(resolution), {"vi": event.text.vi, "en": event.text.en})
         if not changes:
             raise PoisonEvent(f"motion {event.motion_id}: the text is the same as the resolution's")
         values = {

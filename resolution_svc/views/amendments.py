@@ -22,20 +22,14 @@ from servicekit.runtime import RUNTIME, Runtime
 from servicekit.sessions import not_allowed
 from servicekit.tokens import Claims
 
-LANGUAGES = ("vi", "en")
-
 
 def changes_of(row: Any) -> list[PassageChange]:
     return msgspec.json.decode(row["changes"], type=list[PassageChange])
 
 
-def texts_of(row: Any) -> dict[str, str]:
-    return {lang: row[f"text_{lang}"] for lang in LANGUAGES}
-
-
 def merged(amendment: Any, resolution: Any) -> amending.Merge:
     same = resolution["version"] == amendment["base_version"]
-    return amending.merge(texts_of(resolution), changes_of(amendment), same)
+    return amending.merge(amending.texts_of(resolution), changes_of(amendment), same)
 
 
 def amendment_body(row: Any, resolution: Any) -> api.Amendment:
@@ -44,9 +38,9 @@ def amendment_body(row: Any, resolution: Any) -> api.Amendment:
     if row["status"] == "proposed" and changes:
         merge = merged(row, resolution)
         conflicts = merge.conflicts
-        current = texts_of(resolution)
+        current = amending.texts_of(resolution)
         diff = ev.Bilingual(
-            **{lang: amending.unified_diff(current[lang], merge.texts[lang], lang) for lang in LANGUAGES}
+            **{lang: amending.unified_diff(current[lang], merge.texts[lang], lang) for lang in amending.LANGUAGES}
         )
     return api.Amendment(
         id=row["id"],
@@ -78,7 +72,7 @@ def proposed_changes(body: api.AmendmentCreate, resolution: Any) -> list[Passage
             field="base_version",
             current_version=resolution["version"],
         )
-    texts = texts_of(resolution)
+    texts = amending.texts_of(resolution)
     if body.text is not None:
         changes = amending.whole(texts, {"vi": body.text.vi, "en": body.text.en})
         if not changes:
@@ -117,7 +111,7 @@ async def propose_amendment(request: web.Request) -> web.Response:
             directives = (
                 None if body.directives is None else msgspec.json.encode(directives_json(body.directives)).decode()
             )
-            text = amending.merge(texts_of(resolution), changes, True).texts
+            text = amending.merge(amending.texts_of(resolution), changes, True).texts
             values = {
                 "text_vi": text["vi"],
                 "text_en": text["en"],
@@ -194,7 +188,7 @@ async def settle_amendment(
             return [new_event(ev.AmendmentRejected, actor=who, reason="conflict", **ids)]
         text = merge.texts
     else:  # proposed before amendments named their parts: the whole text, as then
-        text = texts_of(amendment)
+        text = amending.texts_of(amendment)
     await db.set_amendment_status(conn, amendment["id"], "accepted")
     directives = amendment["directives"] if amendment["directives"] is not None else resolution["directives"]
     values = {
