@@ -7,7 +7,7 @@ import asyncio
 
 import structlog
 
-from resolution_svc import barrier, db
+from resolution_svc import barrier, db, directives_db
 from resolution_svc.views import access, polls
 from schemas import events as ev
 from schemas.codec import new_event
@@ -61,7 +61,7 @@ async def run_schedule(runtime: Runtime, interval_s: float, wait_s: float, clock
                             department_ids=list(r["department_ids"]),
                             due_date=r["due_date"],
                         )
-                        for r in await db.newly_overdue_directives(conn, clock())
+                        for r in await directives_db.newly_overdue_directives(conn, clock())
                     ]
                     await access.publish(runtime, conn, *events)
         except asyncio.CancelledError:

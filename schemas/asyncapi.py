@@ -84,7 +84,7 @@ def build() -> dict[str, Any]:
                 "Every fact the meeting, resolution and notifier services tell each other. Each message is a"
                 " JSON object with the envelope fields id (UUIDv7), type, occurred_at (UTC), meeting_id,"
                 " schema_version, correlation_id and actor, then its typed payload. Consumers ignore fields"
-                " they do not know. Generated from schemas/events.py by `python -m schemas.asyncapi`."
+                " they do not know. Generated from schemas/events/ by `python -m schemas.asyncapi`."
             ),
         },
         "defaultContentType": "application/json",

@@ -8,7 +8,7 @@ import uuid
 import asyncpg
 from aiohttp import web
 
-from resolution_svc import api, db, service
+from resolution_svc import api, directives_db, service
 from resolution_svc.views.access import actor, caller, follow_up_only, pool, publish
 from resolution_svc.views.bodies import directive_body, progress_body
 from schemas import events as ev
@@ -40,7 +40,7 @@ async def list_directives(request: web.Request) -> web.Response:
         if department not in (None, claims.department):
             raise not_allowed()
         department = claims.department
-    rows = await db.list_directives(
+    rows = await directives_db.list_directives(
         pool(request),
         {
             "org": claims.org,
@@ -53,7 +53,7 @@ async def list_directives(request: web.Request) -> web.Response:
     )
     if follow_up_only(request):
         rows = [r for r in rows if r["status"] != "done"]
-    progress = await db.latest_progress(pool(request), [r["id"] for r in rows])
+    progress = await directives_db.latest_progress(pool(request), [r["id"] for r in rows])
     return json_response(api.DirectiveList(items=[directive_body(r, progress[r["id"]]) for r in rows]))
 
 
@@ -61,7 +61,7 @@ async def visible_directive(
     request: web.Request, claims: Claims, conn: asyncpg.Connection | None = None
 ) -> asyncpg.Record:
     did = parse_uuid(request.match_info["directive_id"], "directive")
-    row = await db.directive(conn or pool(request), did, dt.datetime.now(dt.UTC), lock=conn is not None)
+    row = await directives_db.directive(conn or pool(request), did, dt.datetime.now(dt.UTC), lock=conn is not None)
     if (
         row is None
         or row["organisation_id"] != claims.org
@@ -74,14 +74,14 @@ async def visible_directive(
 
 async def get_directive(request: web.Request) -> web.Response:
     row = await visible_directive(request, caller(request))
-    progress = await db.latest_progress(pool(request), [row["id"]])
+    progress = await directives_db.latest_progress(pool(request), [row["id"]])
     return json_response(directive_body(row, progress[row["id"]]), headers={"ETag": etag(row["version"])})
 
 
 async def get_progress(request: web.Request) -> web.Response:
     """Every progress report on the directive, newest first: the history is never rewritten."""
     row = await visible_directive(request, caller(request))
-    history = await db.progress_history(pool(request), row["id"])
+    history = await directives_db.progress_history(pool(request), row["id"])
     return json_response(api.DirectiveProgressList(items=[progress_body(p) for p in history]))
 
 
@@ -106,7 +106,7 @@ async def patch_directive(request: web.Request) -> web.Response:
             raise Problem(422, "Invalid field", problem, field="department_id")
         check_if_match(request, row["version"])
         department = claims.department if claims.kind == "participant" else body.department_id
-        entry = await db.record_progress(
+        entry = await directives_db.record_progress(
             conn,
             row["id"],
             {
@@ -117,7 +117,9 @@ async def patch_directive(request: web.Request) -> web.Response:
                 "note": body.note,
             },
         )
-        updated = await db.set_directive_status(conn, row["id"], body.status, body.note, dt.datetime.now(dt.UTC))
+        updated = await directives_db.set_directive_status(
+            conn, row["id"], body.status, body.note, dt.datetime.now(dt.UTC)
+        )
         await publish(
             runtime,
             conn,
@@ -132,5 +134,5 @@ async def patch_directive(request: web.Request) -> web.Response:
                 progress_id=entry["id"],
             ),
         )
-        progress = await db.latest_progress(conn, [row["id"]])
+        progress = await directives_db.latest_progress(conn, [row["id"]])
     return json_response(directive_body(updated, progress[row["id"]]), headers={"ETag": etag(updated["version"])})

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from resolution_svc import db
+from resolution_svc import directives_db
 from resolution_svc.exports import (
     BALLOT_COLUMNS,
     DECISION_COLUMNS,
@@ -108,7 +108,7 @@ async def export_directives(request: web.Request) -> web.StreamResponse:
         lang=language(request, q.lang),
         filename="directives",
         columns=DIRECTIVE_COLUMNS,
-        cursor=lambda conn: db.export_directives(conn, filters, now),
+        cursor=lambda conn: directives_db.export_directives(conn, filters, now),
         cells=directive_cells,
     )
 
@@ -129,7 +129,7 @@ async def export_decisions(request: web.Request) -> web.StreamResponse:
         lang=language(request, q.lang),
         filename="decisions",
         columns=DECISION_COLUMNS,
-        cursor=lambda conn: db.export_decisions(conn, filters),
+        cursor=lambda conn: directives_db.export_decisions(conn, filters),
         cells=decision_cells,
     )
 
@@ -159,6 +159,6 @@ async def export_named_ballots(request: web.Request) -> web.StreamResponse:
         lang=language(request, q.lang),
         filename="ballots",
         columns=BALLOT_COLUMNS,
-        cursor=lambda conn: db.export_named_ballots(conn, poll["id"]),
+        cursor=lambda conn: directives_db.export_named_ballots(conn, poll["id"]),
         cells=lambda row, _lang: ballot_cells(row, poll["timezone"]),
     )

@@ -10,7 +10,7 @@ import secrets
 
 from aiohttp import web
 
-from resolution_svc import db
+from resolution_svc import directives_db
 from resolution_svc.views.access import caller, pool
 from servicekit.calendar import calendar_of, due_date_event
 from servicekit.http import Problem, json_response, parse_uuid
@@ -42,21 +42,21 @@ def _organiser_and_department(request: web.Request) -> tuple[object, object]:
 async def issue_department_feed(request: web.Request) -> web.Response:
     org, department = _organiser_and_department(request)
     token = secrets.token_urlsafe(24)
-    await db.set_department_feed(pool(request), org, department, _hash(token))  # type: ignore[arg-type]
+    await directives_db.set_department_feed(pool(request), org, department, _hash(token))  # type: ignore[arg-type]
     url = f"{request.url.origin()}/calendar/departments/{token}.ics"
     return json_response({"url": url}, 201, FEED_HEADERS)
 
 
 async def revoke_department_feed(request: web.Request) -> web.Response:
     org, department = _organiser_and_department(request)
-    if not await db.drop_department_feed(pool(request), org, department):  # type: ignore[arg-type]
+    if not await directives_db.drop_department_feed(pool(request), org, department):  # type: ignore[arg-type]
         raise Problem(404, "Not found", "no calendar feed to revoke")
     return web.Response(status=204)
 
 
 async def department_feed(request: web.Request) -> web.Response:
     """The calendar itself (public: the URL is the credential); `?lang=en` for English."""
-    rows = await db.department_feed_directives(pool(request), _hash(request.match_info["token"]))
+    rows = await directives_db.department_feed_directives(pool(request), _hash(request.match_info["token"]))
     if rows is None:
         raise Problem(404, "Not found", "no such calendar feed")
     lang = "en" if request.query.get("lang") == "en" else "vi"

@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from resolution_svc import api, barrier, db, sealing, service
+from resolution_svc import api, barrier, db, directives_db, sealing, service
 from resolution_svc.views.access import SETTINGS, actor, ballot_keys, caller, pool, publish, require, visible_meeting
 from resolution_svc.views.amendments import settle_amendment
 from resolution_svc.views.bodies import bilingual, event_directives, poll_body, rule_words
@@ -234,7 +234,7 @@ async def close_poll(
         await db.set_resolution_status(conn, resolution["id"], service.resolution_status_after(result.outcome))
         directives = event_directives(resolution)
         if result.outcome == "adopted":
-            await db.insert_directives(conn, resolution, msgspec.json.decode(resolution["directives"]))
+            await directives_db.insert_directives(conn, resolution, msgspec.json.decode(resolution["directives"]))
             events.append(
                 new_event(
                     ev.ResolutionAdopted,

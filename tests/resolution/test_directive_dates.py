@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from resolution_svc import db
+from resolution_svc import directives_db
 
 DUE = dt.date(2021, 1, 14)
 UTC = dt.UTC
@@ -71,7 +71,7 @@ async def directive_in(
 
 async def overdue_ids(pool: asyncpg.Pool, org: uuid.UUID, now: dt.datetime) -> set[uuid.UUID]:
     query = {"org": org, "meeting_id": None, "department": None, "status": None, "overdue": True}
-    return {r["id"] for r in await db.list_directives(pool, query, now)}
+    return {r["id"] for r in await directives_db.list_directives(pool, query, now)}
 
 
 async def test_a_directive_is_overdue_from_midnight_on_its_meetings_calendar(pool: asyncpg.Pool) -> None:
@@ -88,14 +88,14 @@ async def test_a_directive_is_overdue_from_midnight_on_its_meetings_calendar(poo
     assert await overdue_ids(pool, org, AFTER_UTC_MIDNIGHT) == {da_nang, utc, unknown_zone, no_zone_yet}
     assert await overdue_ids(pool, org, AFTER_LA_MIDNIGHT) == {da_nang, utc, unknown_zone, no_zone_yet, los_angeles}
 
-    row = await db.directive(pool, da_nang, BEFORE_DA_NANG_MIDNIGHT)
+    row = await directives_db.directive(pool, da_nang, BEFORE_DA_NANG_MIDNIGHT)
     assert row is not None and row["overdue"] is False
-    row = await db.directive(pool, da_nang, AFTER_DA_NANG_MIDNIGHT)
+    row = await directives_db.directive(pool, da_nang, AFTER_DA_NANG_MIDNIGHT)
     assert row is not None and row["overdue"] is True
-    row = await db.directive(pool, done, AFTER_LA_MIDNIGHT)
+    row = await directives_db.directive(pool, done, AFTER_LA_MIDNIGHT)
     assert row is not None and row["overdue"] is False
     async with pool.acquire() as conn:
-        row = await db.set_directive_status(conn, da_nang, "in_progress", "", AFTER_DA_NANG_MIDNIGHT)
+        row = await directives_db.set_directive_status(conn, da_nang, "in_progress", "", AFTER_DA_NANG_MIDNIGHT)
     assert row["overdue"] is True
 
 
@@ -106,7 +106,7 @@ async def test_overdue_directives_are_announced_once_when_their_local_day_has_pa
 
     async def announced(now: dt.datetime) -> set[uuid.UUID]:
         async with pool.acquire() as conn:
-            return {r["id"] for r in await db.newly_overdue_directives(conn, now)}
+            return {r["id"] for r in await directives_db.newly_overdue_directives(conn, now)}
 
     assert await announced(BEFORE_DA_NANG_MIDNIGHT) == set()
     assert await announced(AFTER_DA_NANG_MIDNIGHT) == {da_nang}
