@@ -102,7 +102,7 @@ async def department(conn: asyncpg.Connection | asyncpg.Pool, org: uuid.UUID, de
 async def insert_department(conn: asyncpg.Connection, org: uuid.UUID, values: dict[str, Any]) -> asyncpg.Record:
     return await conn.fetchrow(
         "insert into departments (id, organisation_id, code, name_vi, name_en, parent_id)"
-        " values ($1, $2, $3, $4, $5, $6) returning id, code, name_vi, name_en, parent_id",
+        " values ($1, $2, $3, $4, $5, $6) returning id, code, name_vi, name_en, parent_id, version",
         uuid.uuid4(),
         org,
         values["code"],
@@ -114,8 +114,8 @@ async def insert_department(conn: asyncpg.Connection, org: uuid.UUID, values: di
 
 async def update_department(conn: asyncpg.Connection, dep: uuid.UUID, values: dict[str, Any]) -> asyncpg.Record:
     return await conn.fetchrow(
-        "update departments set code = $2, name_vi = $3, name_en = $4 where id = $1"
-        " returning id, code, name_vi, name_en, parent_id",
+        "update departments set code = $2, name_vi = $3, name_en = $4, version = version + 1 where id = $1"
+        " returning id, code, name_vi, name_en, parent_id, version",
         dep,
         values["code"],
         values["name_vi"],

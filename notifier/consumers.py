@@ -70,6 +70,8 @@ class EventHandler:
             # about no meeting: no read model, no event log, no webhooks, no live stream; just the email
             await queue_password_reset(conn, event)
             return
+        if isinstance(event, ev.DepartmentFacts):
+            return  # the organisation's departments, about no meeting: nobody is told of them
         if await webhooks.event_known(conn, event.id):
             await self.settle(conn, event)
             return

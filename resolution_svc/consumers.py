@@ -1,9 +1,10 @@
-"""The read model of meetings, participants, attendance and proxies, kept from meeting_svc's events inside
-the consumer's transaction (docs/consistency.md). Events of one meeting may arrive late or twice: every row
-remembers the meeting_seq of the last event applied to it (its version), an older event never overwrites a
-newer one, and a removal is final. Events without a meeting_seq (published before it existed) fall back to
-comparing when the fact happened. Each applied event advances the meeting's position, which the barrier of
-poll open and close waits for. Ending or cancelling a meeting closes its open polls."""
+"""The read model of meetings, participants, attendance, proxies and the organisation's departments, kept
+from meeting_svc's events inside the consumer's transaction (docs/consistency.md). Events of one meeting may
+arrive late or twice: every row remembers the meeting_seq of the last event applied to it (its version), an
+older event never overwrites a newer one, and a removal is final. Events without a meeting_seq (published
+before it existed) fall back to comparing when the fact happened; a department, about no meeting, carries
+its own count of changes instead. Each applied meeting event advances the meeting's position, which the
+barrier of poll open and close waits for. Ending or cancelling a meeting closes its open polls."""
 
 from __future__ import annotations
 
@@ -104,19 +105,20 @@ async def apply_meeting_event(conn: asyncpg.Connection, event: Event) -> None:
         case ev.ParticipantFacts():
             await conn.execute(
                 sql(
-                    "insert into participants (id, meeting_id, role, weight, department_id, facts_at, version)"
-                    " values ($1, $2, $3, $4, $5, $at, $v) on conflict (id) do update set role = excluded.role,"
-                    " weight = excluded.weight, department_id = excluded.department_id,"
+                    "insert into participants (id, meeting_id, role, weight, department_id, name, facts_at, version)"
+                    " values ($1, $2, $3, $4, $5, $6, $at, $v) on conflict (id) do update set role = excluded.role,"
+                    " weight = excluded.weight, department_id = excluded.department_id, name = excluded.name,"
                     " facts_at = excluded.facts_at, version = excluded.version"
                     f" where {newer('participants.version', 'participants.facts_at')}",
-                    at=6,
-                    v=7,
+                    at=7,
+                    v=8,
                 ),
                 event.participant_id,
                 event.meeting_id,
                 event.role,
                 event.weight,
                 event.department_id,
+                event.name,
                 at,
                 v,
             )
@@ -172,6 +174,23 @@ async def apply_meeting_event(conn: asyncpg.Connection, event: Event) -> None:
                 event.meeting_id,
                 at,
                 v,
+            )
+        case ev.DepartmentFacts():
+            # organisation-wide, so no meeting_seq: the department's own count of changes orders them
+            await conn.execute(
+                "insert into departments (id, organisation_id, code, name_vi, name_en, parent_id, version)"
+                " values ($1, $2, $3, $4, $5, $6, $7) on conflict (id) do update set code = excluded.code,"
+                " name_vi = excluded.name_vi, name_en = excluded.name_en, parent_id = excluded.parent_id,"
+                " version = excluded.version"
+                " where departments.version < excluded.version"
+                " and departments.organisation_id = excluded.organisation_id",
+                event.department_id,
+                event.organisation_id,
+                event.code,
+                event.name.vi,
+                event.name.en,
+                event.parent_id,
+                event.version,
             )
         case _:
             return  # agenda, RSVP and contributions do not concern voting

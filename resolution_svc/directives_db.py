@@ -139,12 +139,22 @@ async def newly_overdue_directives(conn: asyncpg.Connection, now: dt.datetime) -
 
 # --- exports: read through a server-side cursor, in the caller's transaction -------------------
 
+# A directive's departments in its own order, as JSON [{id, code, vi, en}]; a department whose
+# department.defined has not arrived yet has no code and no names (the export shows its id).
+DEPARTMENT_NAMES = (
+    "(select coalesce(json_agg(json_build_object('id', u.id, 'code', d.code, 'vi', d.name_vi, 'en', d.name_en)"
+    " order by u.n), '[]')::text from unnest(directives.department_ids) with ordinality u(id, n)"
+    " left join departments d on d.id = u.id and d.organisation_id = directives.organisation_id) as departments"
+)
+
 
 def export_directives(conn: asyncpg.Connection, f: dict[str, Any], now: dt.datetime) -> Any:
-    """The directives matching the filters, each with its meeting's zone, in due-date order."""
+    """The directives matching the filters, each with its meeting's zone and its departments' names, in
+    due-date order."""
     return conn.cursor(
         f"select {directive_columns('$8')}, updated_at, (select m.timezone from meetings m"
-        " where m.id = directives.meeting_id) as timezone from directives where organisation_id = $1"
+        f" where m.id = directives.meeting_id) as timezone, {DEPARTMENT_NAMES}"
+        " from directives where organisation_id = $1"
         " and ($2::uuid is null or meeting_id = $2) and ($3::uuid is null or $3 = any(department_ids))"
         " and ($4::text is null or status = $4) and ($5::date is null or due_date >= $5)"
         " and ($6::date is null or due_date <= $6)"
@@ -184,9 +194,11 @@ def export_decisions(conn: asyncpg.Connection, f: dict[str, Any]) -> Any:
 
 
 def export_named_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> Any:
+    """A named poll's ballots with each voter's name as participant.invited / updated last gave it."""
     return conn.cursor(
-        "select voter_id, choice, weight, cast_at from ballots where poll_id = $1 and voter_id is not null"
-        " order by voter_id",
+        "select b.voter_id, p.name as voter_name, b.choice, b.weight, b.cast_at from ballots b"
+        " left join participants p on p.id = b.voter_id where b.poll_id = $1 and b.voter_id is not null"
+        " order by p.name nulls last, b.voter_id",
         poll_id,
         prefetch=500,
     )

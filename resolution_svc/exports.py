@@ -15,13 +15,14 @@ DIRECTIVE_COLUMNS = (
     Column("resolution_id", "Mã nghị quyết", "Resolution id"),
     Column("title", "Nhiệm vụ", "Directive"),
     Column("description", "Mô tả", "Description"),
-    Column("department_ids", "Đơn vị thực hiện", "Departments"),
+    Column("departments", "Đơn vị thực hiện", "Departments"),
     Column("due_date", "Hạn hoàn thành", "Due date"),
     Column("priority", "Mức ưu tiên", "Priority"),
     Column("status", "Trạng thái", "Status"),
     Column("overdue", "Quá hạn", "Overdue"),
     Column("note", "Ghi chú tiến độ", "Progress note"),
     Column("updated_at", "Cập nhật lúc", "Updated at"),
+    Column("department_ids", "Mã đơn vị", "Department ids"),
 )
 
 DECISION_COLUMNS = (
@@ -55,6 +56,17 @@ def _text(row: Any, field: str, lang: Language) -> str:
     return str(row[first] or row[other] or "")
 
 
+def department_names(departments_json: str, lang: Language) -> str:
+    """`Phòng Đo lường (ĐL); Phòng Thử nghiệm (TN)`: each department's name in the caller's language (else
+    the other), with its code when it has one; an id where the department is not known here yet."""
+    names = []
+    for d in msgspec.json.decode(departments_json):
+        first, other = (d["vi"], d["en"]) if lang == "vi" else (d["en"], d["vi"])
+        name = first or other or d["id"]
+        names.append(f"{name} ({d['code']})" if d["code"] else name)
+    return "; ".join(names)
+
+
 def directive_cells(row: Any, lang: Language) -> Sequence[Any]:
     tz = zone(row["timezone"])
     return [
@@ -63,13 +75,14 @@ def directive_cells(row: Any, lang: Language) -> Sequence[Any]:
         cell(row["resolution_id"]),
         _text(row, "title", lang),
         row["description"],
-        cell(row["department_ids"]),
+        department_names(row["departments"], lang),
         cell(row["due_date"]),
         row["priority"],
         row["status"],
         bool(row["overdue"]),
         row["note"],
         cell(row["updated_at"], tz),
+        cell(row["department_ids"]),
     ]
 
 
@@ -115,6 +128,7 @@ TALLY_COLUMNS = (
 )
 
 BALLOT_COLUMNS = (
+    Column("voter", "Đại biểu", "Participant"),
     Column("voter_id", "Mã đại biểu", "Participant id"),
     Column("choice", "Lựa chọn", "Choice"),
     Column("weight", "Trọng số", "Weight"),
@@ -128,4 +142,5 @@ def tally_rows(result_json: str) -> list[Sequence[Any]]:
 
 
 def ballot_cells(row: Any, timezone: str | None) -> Sequence[Any]:
-    return [cell(row["voter_id"]), row["choice"], row["weight"], cell(row["cast_at"], zone(timezone))]
+    name = row["voter_name"] or ""  # a name is never translated; none before the participant's facts arrive
+    return [name, cell(row["voter_id"]), row["choice"], row["weight"], cell(row["cast_at"], zone(timezone))]

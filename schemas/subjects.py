@@ -36,6 +36,7 @@ MEETINGS = Stream(
             "room",
             "motion",
             "minutes",
+            "department",
         }
     ),
 )

@@ -19,4 +19,6 @@ def event_problem(event: Event) -> str | None:
             return "a participant cannot hold its own proxy"
         case ev.Attendance() if event.present_count < 0 or event.present_weight < 0:
             return "attendance cannot be negative"
+        case ev.DepartmentFacts() if event.version < 1:
+            return f"department {event.department_id} has version {event.version}, not a count of changes"
     return None

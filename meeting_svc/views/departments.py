@@ -1,4 +1,5 @@
-"""Departments and blocks of the organisation."""
+"""Departments and blocks of the organisation; each creation or change is announced on the bus
+(resolution_svc shows their names in its exports)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,32 @@ from aiohttp import web
 from meeting_svc import api, db
 from meeting_svc.views.access import caller, organiser, pool
 from meeting_svc.views.bodies import bilingual, department_body
+from schemas import events as ev
+from schemas.bus import enqueue
+from schemas.codec import new_event
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
+from servicekit.runtime import RUNTIME
+from servicekit.tokens import Claims
+
+
+async def announce(
+    request: web.Request, conn: asyncpg.Connection, claims: Claims, kind: type[ev.DepartmentFacts], row: asyncpg.Record
+) -> None:
+    """The department as it now stands, in the outbox of the same transaction. About no meeting, so it is
+    not numbered among a meeting's events: its own `version` orders it."""
+    event = new_event(
+        kind,
+        meeting_id=ev.NO_MEETING,
+        actor=f"organiser:{claims.sub}",
+        organisation_id=claims.org,
+        department_id=row["id"],
+        code=row["code"],
+        name=bilingual(row, "name"),
+        parent_id=row["parent_id"],
+        version=row["version"],
+    )
+    await enqueue(conn, request.app[RUNTIME].subjects, event)
 
 
 async def create_department(request: web.Request) -> web.Response:
@@ -34,6 +59,7 @@ async def create_department(request: web.Request) -> web.Response:
                     row = await db.insert_department(conn, claims.org, values)
             except asyncpg.UniqueViolationError:
                 raise Problem(409, "Code taken", f"a department with code {body.code!r} exists", field="code") from None
+            await announce(request, conn, claims, ev.DepartmentDefined, row)
             return json_response(department_body(row), 201, {"Location": f"/api/v1/departments/{row['id']}"})
 
         return await idempotent(request, conn, str(claims.org), raw, create)
@@ -60,4 +86,5 @@ async def patch_department(request: web.Request) -> web.Response:
                 row = await db.update_department(conn, dep, {"code": code, "name_vi": name.vi, "name_en": name.en})
         except asyncpg.UniqueViolationError:
             raise Problem(409, "Code taken", f"a department with code {code!r} exists", field="code") from None
+        await announce(request, conn, claims, ev.DepartmentRenamed, row)
     return json_response(department_body(row))

@@ -4,7 +4,7 @@ Each event is a frozen msgspec Struct in one tagged union (`type` is the tag). T
 come first; the typed payload follows. Consumers ignore fields they do not know, so adding an
 optional field is safe; removing or retyping one needs a new `schema_version`.
 
-The events are written by family (meetings, room, people, contributions, resolutions, record) on the
+The events are written by family (meetings, room, people, organisation, contributions, resolutions, record) on the
 envelope in `base`; this module gathers them into the one union consumers decode.
 """
 
@@ -49,6 +49,7 @@ from schemas.events.meetings import (
     MeetingUpdated,
     Venue,
 )
+from schemas.events.organisation import DepartmentDefined, DepartmentFacts, DepartmentRenamed
 from schemas.events.people import (
     Attendance,
     CheckedIn,
@@ -144,6 +145,8 @@ AnyEvent = (
     | CheckedOut
     | ProxyGranted
     | ProxyRevoked
+    | DepartmentDefined
+    | DepartmentRenamed
     | ContributionRequested
     | ContributionSubmitted
     | ContributionRevised
@@ -197,6 +200,9 @@ __all__ = [
     "ContributionRequested",
     "ContributionRevised",
     "ContributionSubmitted",
+    "DepartmentDefined",
+    "DepartmentFacts",
+    "DepartmentRenamed",
     "Directive",
     "DirectiveIssued",
     "DirectiveOverdue",

@@ -42,7 +42,12 @@ class Publisher:
         """Number meeting events in the order meeting_svc committed them (to publish them in another)."""
         numbered = []
         for event in events:
-            if stream_of(event.event_type) is MEETINGS and event.meeting_seq is None:
+            # organisation-wide events (departments) are about no meeting and carry no meeting_seq
+            if (
+                stream_of(event.event_type) is MEETINGS
+                and event.meeting_seq is None
+                and event.meeting_id != ev.NO_MEETING
+            ):
                 self.positions[event.meeting_id] = self.positions.get(event.meeting_id, 0) + 1
                 event = msgspec.structs.replace(event, meeting_seq=self.positions[event.meeting_id])
             numbered.append(event)

@@ -176,9 +176,12 @@ async def test_a_polls_result_and_named_ballots_export_after_close(client: Clien
     named = await ok(await client.get(f"/api/v1/polls/{p['id']}/ballots", headers=m.people[0].auth))
     response = await export(client, f"/api/v1/polls/{p['id']}/ballots:export", m.people[0].auth, format="xlsx")
     header, *cells = rows_of_xlsx(await response.read())
-    assert header == ["Mã đại biểu", "Lựa chọn", "Trọng số", "Bỏ phiếu lúc"]
-    assert [(r[0], r[1], r[2]) for r in cells] == [(b["voter_id"], b["choice"], b["weight"]) for b in named["items"]]
-    assert all(dt.datetime.fromisoformat(r[3]).utcoffset() == dt.timedelta(hours=7) for r in cells)
+    assert header == ["Đại biểu", "Mã đại biểu", "Lựa chọn", "Trọng số", "Bỏ phiếu lúc"]
+    assert sorted((r[1], r[2], r[3]) for r in cells) == sorted(
+        (b["voter_id"], b["choice"], b["weight"]) for b in named["items"]
+    )
+    assert all(r[0] == "Nguyễn Văn A" for r in cells)  # the name participant.invited gave
+    assert all(dt.datetime.fromisoformat(r[4]).utcoffset() == dt.timedelta(hours=7) for r in cells)
 
     secret = await poll(m, secret=True)
     await tap.wait("poll.opened", poll_id=uuid.UUID(secret["id"]))
