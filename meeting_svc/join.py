@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from meeting_svc.service import local
+from servicekit.zones import zone_text
 
 KINDS = {
     "vi": {"report": "Báo cáo", "contribution": "Tham luận", "discussion": "Thảo luận", "vote": "Biểu quyết"},
@@ -96,7 +97,8 @@ def invitation_page(participant: Any, meeting: Any, agenda: list[Any], enter_url
     files = escape(files_url, quote=True)
     title = pick(meeting, "title", lang)
     starts, ends = local(meeting["starts_at"], meeting["timezone"]), local(meeting["ends_at"], meeting["timezone"])
-    when = f"{starts:%d/%m/%Y %H:%M}–{ends:%H:%M} ({escape(meeting['timezone'])})"
+    zone = zone_text(meeting["timezone"], lang, meeting["starts_at"])
+    when = f"{starts:%d/%m/%Y %H:%M}–{ends:%H:%M}, {escape(zone)}"  # as the web client writes a meeting's time
     facts = [f"<dt>{t['when']}</dt><dd>{when}</dd>"]
     if meeting["venue_name"]:
         venue = escape(meeting["venue_name"]) + (

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from servicekit.settings import SettingsError
+from servicekit.zones import local, zone_text
 
 Kind = Literal[
     "invitation",
@@ -52,19 +52,13 @@ _MONTHS_EN = (
 
 
 def format_time(when: dt.datetime, timezone: str, language: str) -> str:
-    """A moment as people in the meeting's time zone read it, e.g. `13:30, Thứ Năm 14/01/2021 (GMT+07:00)`."""
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    local = when.astimezone(zone)
-    offset = local.strftime("%z")
-    gmt = f"GMT{offset[:3]}:{offset[3:]}" if offset else "GMT"
+    """A moment as people in the meeting's time zone read it, the zone said as the web client says it:
+    `13:30, Thứ Năm 14/01/2021, giờ Việt Nam (GMT+7)`."""
+    at = local(when, timezone)
+    zone = zone_text(timezone, language, when)
     if language == "vi":
-        return f"{local:%H:%M}, {_WEEKDAYS_VI[local.weekday()]} {local:%d/%m/%Y} ({gmt})"
-    return (
-        f"{_WEEKDAYS_EN[local.weekday()]} {local.day} {_MONTHS_EN[local.month - 1]} {local.year}, {local:%H:%M} ({gmt})"
-    )
+        return f"{at:%H:%M}, {_WEEKDAYS_VI[at.weekday()]} {at:%d/%m/%Y}, {zone}"
+    return f"{_WEEKDAYS_EN[at.weekday()]} {at.day} {_MONTHS_EN[at.month - 1]} {at.year}, {at:%H:%M}, {zone}"
 
 
 def format_date(day: dt.date, language: str) -> str:

@@ -19,8 +19,8 @@ from meeting_svc.minutes.render import (
     STATUSES,
     THRESHOLDS,
     WORDS,
+    Moments,
     item_lines,
-    moment,
     pick,
 )
 
@@ -42,6 +42,7 @@ def source(
 ) -> str:
     w = WORDS[lang]
     z = m.meeting.timezone
+    moment = Moments(m, lang)
     out = [
         '#set page(paper: "a4", margin: (x: 2.5cm, y: 2cm), numbering: "1 / 1")',
         f'#set text(font: "Libertinus Serif", size: 12pt, lang: "{lang}", hyphenate: false)',
@@ -49,13 +50,13 @@ def source(
     ]
     if motto:
         out.append(f"#align(center)[*{s(MOTTO[0])}* \\ #underline[{s(MOTTO[1])}]]")
-    status = w["version"].format(n=version, at=moment(approved_at, z)) if version and approved_at else w["draft"]
+    status = w["version"].format(n=version, at=moment(approved_at)) if version and approved_at else w["draft"]
     out.append(
         f"#align(center)[#text(size: 16pt)[*{s(w['minutes'])}*] \\ *{s(pick(m.meeting.title, lang))}* \\ "
         f"#text(size: 10pt)[{s(status)}]]"
     )
     facts = [
-        (w["time"], f"{moment(m.meeting.starts_at, z)} – {moment(m.meeting.ends_at, z)} ({z})"),
+        (w["time"], moment.span(m.meeting.starts_at, m.meeting.ends_at)),
         (w["venue"], m.meeting.venue),
         (w["online"], m.meeting.online_url),
         (w["chair"], ", ".join(m.meeting.chairs)),
@@ -87,7 +88,7 @@ def source(
             flag = w["late"] if r.late else w["on_time"]
             line = (
                 f"{pick(r.department, lang)}: “{r.title}” ({pick(r.topic, lang)}; "
-                f"{w['received']} {moment(r.received_at, z)}; {flag})"
+                f"{w['received']} {moment(r.received_at)}; {flag})"
             )
             out.append(f"- {s(line)}")
 
@@ -101,7 +102,7 @@ def source(
                 base=BASES[lang].get(p.base, p.base),
                 quorum=quorum,
             )
-            out.append(f"=== {s(pick(p.question, lang))} {s(f'({kind}, {moment(p.closed_at, z)})')}")
+            out.append(f"=== {s(pick(p.question, lang))} {s(f'({kind}, {moment(p.closed_at)})')}")
             out.append(s(rule))
             out.append("")
             out.append(s(w["turnout"].format(e=p.eligible_count, p=p.present_count, v=p.participating_count)))

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from meeting_svc.minutes.draft import Item, Minutes, Text
+from servicekit.zones import gmt_offset, local, zone_text
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 
@@ -171,18 +171,24 @@ def pick(t: Text, lang: str) -> str:
     return (t.vi or t.en) if lang == "vi" else (t.en or t.vi)
 
 
-def local(at: dt.datetime, zone: str) -> dt.datetime:
-    try:
-        return at.astimezone(ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError):
-        return at.astimezone(dt.UTC)
+class Moments:
+    """The minutes' moments on the meeting's clock, `13:30 14/01/2021`, as Vietnamese records write them.
+    The zone is said once, in words, with the meeting's time ("giờ Việt Nam (GMT+7)", as the web client
+    says it); a moment whose offset differs from the meeting's (across a summer-time change) says its own."""
 
+    def __init__(self, m: Minutes, lang: str) -> None:
+        self.zone = m.meeting.timezone
+        self.usual = gmt_offset(local(m.meeting.starts_at, self.zone))
+        self.meeting = zone_text(self.zone, lang, m.meeting.starts_at)
 
-def moment(at: dt.datetime, zone: str) -> str:
-    """`13:30 14/01/2021 (UTC+07:00)`: in the meeting's zone, as Vietnamese records write it."""
-    t = local(at, zone)
-    offset = t.strftime("%z")
-    return f"{t:%H:%M %d/%m/%Y} (UTC{offset[:3]}:{offset[3:]})"
+    def __call__(self, at: dt.datetime) -> str:
+        t = local(at, self.zone)
+        offset = gmt_offset(t)
+        return f"{t:%H:%M %d/%m/%Y}" + ("" if offset == self.usual else f" ({offset})")
+
+    def span(self, starts: dt.datetime, ends: dt.datetime) -> str:
+        """The meeting's time with its zone: `13:30 14/01/2021 – 17:30 14/01/2021, giờ Việt Nam (GMT+7)`."""
+        return f"{self(starts)} – {self(ends)}, {self.meeting}"
 
 
 def item_lines(item: Item, lang: str, zone: str) -> list[str]:
@@ -212,14 +218,15 @@ def render_html(
 ) -> str:
     w = WORDS[lang]
     z = m.meeting.timezone
+    moment = Moments(m, lang)
     e = escape
     out: list[str] = []
     if motto:
         out.append(f'<p class="motto">{MOTTO[0]}<span>{MOTTO[1]}</span></p>')
-    status = w["version"].format(n=version, at=moment(approved_at, z)) if version and approved_at else w["draft"]
+    status = w["version"].format(n=version, at=moment(approved_at)) if version and approved_at else w["draft"]
     out.append(f"<h1>{w['minutes']}<small>{e(pick(m.meeting.title, lang))}</small><small>{e(status)}</small></h1>")
     facts = [
-        (w["time"], f"{moment(m.meeting.starts_at, z)} – {moment(m.meeting.ends_at, z)} ({e(z)})"),
+        (w["time"], e(moment.span(m.meeting.starts_at, m.meeting.ends_at))),
         (w["venue"], e(m.meeting.venue)),
         (w["online"], e(m.meeting.online_url)),
         (w["chair"], e(", ".join(m.meeting.chairs))),
@@ -255,7 +262,7 @@ def render_html(
             flag = w["late"] if r.late else w["on_time"]
             out.append(
                 f"<li>{e(pick(r.department, lang))}: “{e(r.title)}” ({e(pick(r.topic, lang))}; "
-                f"{w['received']} {moment(r.received_at, z)}; {flag})</li>"
+                f"{w['received']} {moment(r.received_at)}; {flag})</li>"
             )
         out.append("</ul>")
 
@@ -278,7 +285,7 @@ def render_html(
             )
             turnout = w["turnout"].format(e=p.eligible_count, p=p.present_count, v=p.participating_count)
             out.append(
-                f"<h3>{e(pick(p.question, lang))} <small>({kind}, {moment(p.closed_at, z)})</small></h3>"
+                f"<h3>{e(pick(p.question, lang))} <small>({kind}, {moment(p.closed_at)})</small></h3>"
                 f"<p>{rule}</p><p>{turnout}</p>"
                 "<table><tr>" + "".join(f"<th>{h}</th>" for h in heads) + f"</tr>{rows}</table>"
                 f"<p><strong>{w['outcome']}: {OUTCOMES[lang].get(p.outcome, p.outcome)}</strong></p>"

@@ -174,10 +174,11 @@ async def test_invite_link_opens_a_page_in_the_participants_language(client: Cli
     assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
     assert "Kính gửi Nguyễn &lt;b&gt;Văn&lt;/b&gt; An" in html  # escaped, never markup
     assert "Hội nghị tổng kết công tác năm 2020" in html and "Khai mạc hội nghị" in html
-    assert "14/01/2030 13:30–17:30 (Asia/Ho_Chi_Minh)" in html
+    assert "14/01/2030 13:30–17:30, giờ Việt Nam (GMT+7)" in html
 
     english = await (await client.get("/join/" + en["invite_url"].rsplit("/", 1)[1])).text()
     assert "Dear Beth Jones" in english and "Opening" in english and "2020 year-end review" in english
+    assert "14/01/2030 13:30–17:30, Vietnam time (GMT+7)" in english
 
     assert (await client.get("/join/not-a-real-invite-code")).status == 404
     pid = en["id"]

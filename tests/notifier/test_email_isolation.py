@@ -263,7 +263,7 @@ async def test_reminders_come_due_at_the_given_moment_and_read_in_the_meetings_z
     await inbox.count(3)
     subjects = {str(m["Subject"]) for m in inbox.to("an@example.org")[1:]}
     assert subjects == {
-        "Nhắc lịch: Hội nghị tổng kết, 00:30, Thứ Sáu 15/01/2021 (GMT+07:00)",
+        "Nhắc lịch: Hội nghị tổng kết, 00:30, Thứ Sáu 15/01/2021, giờ Việt Nam (GMT+7)",
         "Sắp đến hạn nộp tham luận: Báo cáo khối Đo lường",
     }
     await schedule_reminders(runtime, settings, now=dt.datetime(2021, 1, 14, 16, 31, tzinfo=UTC))  # 59 min before

@@ -130,8 +130,8 @@ def test_retry_after() -> None:
 
 def test_times_render_in_the_meeting_time_zone() -> None:
     start = dt.datetime(2021, 1, 14, 6, 30, tzinfo=dt.UTC)
-    assert format_time(start, "Asia/Ho_Chi_Minh", "vi") == "13:30, Thứ Năm 14/01/2021 (GMT+07:00)"
-    assert format_time(start, "Asia/Ho_Chi_Minh", "en") == "Thursday 14 January 2021, 13:30 (GMT+07:00)"
+    assert format_time(start, "Asia/Ho_Chi_Minh", "vi") == "13:30, Thứ Năm 14/01/2021, giờ Việt Nam (GMT+7)"
+    assert format_time(start, "Asia/Ho_Chi_Minh", "en") == "Thursday 14 January 2021, 13:30, Vietnam time (GMT+7)"
 
 
 def test_emails_in_both_languages_with_text_and_html() -> None:
