@@ -8,6 +8,7 @@ import structlog
 from aiohttp import web
 
 from meeting_svc import accounts_db, console, contributions_db, db, routes, signin_page, webclient
+from meeting_svc.departments import announce_earlier_departments
 from meeting_svc.minutes.consumer import keep_decisions
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.positions import answer_positions
@@ -92,7 +93,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
         settings=settings,
         service=SERVICE,
         sql=SQL,
-        tasks=[overdue, revocations, answer_positions, sweep],
+        tasks=[overdue, revocations, answer_positions, sweep, announce_earlier_departments],
         consumers=[ConsumerSpec("resolutions", RESOLUTIONS, learn_from_resolutions)],
     )
     app = create_base_app(runtime)

@@ -101,8 +101,8 @@ async def department(conn: asyncpg.Connection | asyncpg.Pool, org: uuid.UUID, de
 
 async def insert_department(conn: asyncpg.Connection, org: uuid.UUID, values: dict[str, Any]) -> asyncpg.Record:
     return await conn.fetchrow(
-        "insert into departments (id, organisation_id, code, name_vi, name_en, parent_id)"
-        " values ($1, $2, $3, $4, $5, $6) returning id, code, name_vi, name_en, parent_id, version",
+        "insert into departments (id, organisation_id, code, name_vi, name_en, parent_id, announced)"
+        " values ($1, $2, $3, $4, $5, $6, true) returning id, code, name_vi, name_en, parent_id, version",
         uuid.uuid4(),
         org,
         values["code"],
@@ -120,6 +120,16 @@ async def update_department(conn: asyncpg.Connection, dep: uuid.UUID, values: di
         values["code"],
         values["name_vi"],
         values["name_en"],
+    )
+
+
+async def take_unannounced_departments(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Departments made before departments were announced, marked announced in the caller's transaction
+    (which writes their events); another replica doing the same at once skips the rows taken here."""
+    return await conn.fetch(
+        "update departments set announced = true where id in"
+        " (select id from departments where not announced for update skip locked)"
+        " returning id, organisation_id, code, name_vi, name_en, parent_id, version"
     )
 
 

@@ -1,5 +1,5 @@
 """Departments and blocks of the organisation; each creation or change is announced on the bus
-(resolution_svc shows their names in its exports)."""
+(meeting_svc/departments.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import msgspec
 from aiohttp import web
 
 from meeting_svc import api, db
+from meeting_svc.departments import department_event
 from meeting_svc.views.access import caller, organiser, pool
 from meeting_svc.views.bodies import bilingual, department_body
 from schemas import events as ev
 from schemas.bus import enqueue
-from schemas.codec import new_event
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME
@@ -22,19 +22,8 @@ from servicekit.tokens import Claims
 async def announce(
     request: web.Request, conn: asyncpg.Connection, claims: Claims, kind: type[ev.DepartmentFacts], row: asyncpg.Record
 ) -> None:
-    """The department as it now stands, in the outbox of the same transaction. About no meeting, so it is
-    not numbered among a meeting's events: its own `version` orders it."""
-    event = new_event(
-        kind,
-        meeting_id=ev.NO_MEETING,
-        actor=f"organiser:{claims.sub}",
-        organisation_id=claims.org,
-        department_id=row["id"],
-        code=row["code"],
-        name=bilingual(row, "name"),
-        parent_id=row["parent_id"],
-        version=row["version"],
-    )
+    """The change on the bus, in the outbox of its own transaction."""
+    event = department_event(kind, claims.org, row, actor=f"organiser:{claims.sub}")
     await enqueue(conn, request.app[RUNTIME].subjects, event)
 
 
