@@ -11,24 +11,19 @@ import datetime as dt
 import typst
 
 from meeting_svc.minutes.draft import Minutes
-from meeting_svc.minutes.render import (
-    BASES,
-    MOTTO,
-    OPTIONS,
-    OUTCOMES,
-    STATUSES,
-    THRESHOLDS,
-    WORDS,
-    Moments,
-    item_lines,
-    pick,
-)
+from meeting_svc.minutes.texts import MOTTO, WORDS, Sentences, pick
 
 
 def s(text: str) -> str:
     """A Typst string literal shown as text, e.g. `#"..."`."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
     return f'#"{escaped}"'
+
+
+def _table(heads: list[str], rows: list[list[str]]) -> str:
+    columns = ", ".join("auto" for _ in heads)
+    cells = [*heads, *(c for row in rows for c in row)]
+    return f"#table(columns: ({columns},), " + ", ".join(f"[{s(c)}]" for c in cells) + ")"
 
 
 def source(
@@ -41,8 +36,7 @@ def source(
     approved_at: dt.datetime | None = None,
 ) -> str:
     w = WORDS[lang]
-    z = m.meeting.timezone
-    moment = Moments(m, lang)
+    say = Sentences(m, lang)
     out = [
         '#set page(paper: "a4", margin: (x: 2.5cm, y: 2cm), numbering: "1 / 1")',
         f'#set text(font: "Libertinus Serif", size: 12pt, lang: "{lang}", hyphenate: false)',
@@ -50,90 +44,41 @@ def source(
     ]
     if motto:
         out.append(f"#align(center)[*{s(MOTTO[0])}* \\ #underline[{s(MOTTO[1])}]]")
-    status = w["version"].format(n=version, at=moment(approved_at)) if version and approved_at else w["draft"]
     out.append(
         f"#align(center)[#text(size: 16pt)[*{s(w['minutes'])}*] \\ *{s(pick(m.meeting.title, lang))}* \\ "
-        f"#text(size: 10pt)[{s(status)}]]"
+        f"#text(size: 10pt)[{s(say.status(version, approved_at))}]]"
     )
-    facts = [
-        (w["time"], moment.span(m.meeting.starts_at, m.meeting.ends_at)),
-        (w["venue"], m.meeting.venue),
-        (w["online"], m.meeting.online_url),
-        (w["chair"], ", ".join(m.meeting.chairs)),
-        (w["secretary"], ", ".join(m.meeting.secretaries)),
-    ]
-    out += [f"- *{s(k)}:* {s(v)}" for k, v in facts if v]
+    out += [f"- *{s(k)}:* {s(v)}" for k, v in say.facts()]
 
-    a = m.attendance
-    out.append(f"== {s(w['attendance'])}")
-    out.append(s(w["roster"].format(n=a.on_roster, p=a.present, x=a.by_proxy, e=a.excused, a=a.absent)))
-    out.append("")
-    out.append(s(w["quorum"].format(n=a.voting_members, w=a.voting_weight, p=a.present_voting, pw=a.present_weight)))
-    cells = [w["department"], w["present"], w["by_proxy"], w["excused"], w["absent"]]
-    for d in a.departments:
-        cells += [pick(d.department, lang) or w["no_department"], str(d.present), str(d.by_proxy), str(d.excused)]
-        cells.append(str(d.absent))
-    out.append("#table(columns: (auto, auto, auto, auto, auto), " + ", ".join(f"[{s(c)}]" for c in cells) + ")")
+    out += [f"== {s(w['attendance'])}", s(say.roster()), "", s(say.quorum()), _table(*say.departments())]
 
     out.append(f"== {s(w['agenda'])}")
     for item in m.agenda:
         presenter = f" _({s(w['presenter'])}: {s(item.presenter)})_" if item.presenter else ""
-        facts = "".join(f" \\ {s(x)}" for x in item_lines(item, lang, z))
+        facts = "".join(f" \\ {s(x)}" for x in say.item_lines(item))
         summary = s(pick(item.summary, lang) or w["no_summary"])
         out.append(f"+ *{s(pick(item.title, lang))}*{presenter}{facts} \\ {summary}")
 
     if m.reports:
         out.append(f"== {s(w['reports'])}")
-        for r in m.reports:
-            flag = w["late"] if r.late else w["on_time"]
-            line = (
-                f"{pick(r.department, lang)}: “{r.title}” ({pick(r.topic, lang)}; "
-                f"{w['received']} {moment(r.received_at)}; {flag})"
-            )
-            out.append(f"- {s(line)}")
+        out += [f"- {s(say.report(r))}" for r in m.reports]
 
     if m.polls:
         out.append(f"== {s(w['polls'])}")
         for p in m.polls:
-            kind = w["secret"] if p.secret else w["named"]
-            quorum = w["quorum_rule"].format(rule=p.quorum_rule) if p.quorum_rule else ""
-            rule = w["rule"].format(
-                threshold=THRESHOLDS[lang].get(p.threshold, p.threshold),
-                base=BASES[lang].get(p.base, p.base),
-                quorum=quorum,
-            )
-            out.append(f"=== {s(pick(p.question, lang))} {s(f'({kind}, {moment(p.closed_at)})')}")
-            out.append(s(rule))
-            out.append("")
-            out.append(s(w["turnout"].format(e=p.eligible_count, p=p.present_count, v=p.participating_count)))
-            heads = [w["counts"], w["votes"], *([w["weight"]] if p.weights_differ else [])]
-            cells = list(heads)
-            for t in p.tallies:
-                cells += [OPTIONS[lang].get(t.option, t.option), str(t.count)]
-                if p.weights_differ:
-                    cells.append(str(t.weight))
-            columns = ", ".join("auto" for _ in heads)
-            out.append(f"#table(columns: ({columns},), " + ", ".join(f"[{s(c)}]" for c in cells) + ")")
-            out.append(f"*{s(w['outcome'])}: {s(OUTCOMES[lang].get(p.outcome, p.outcome))}*")
+            out += [f"=== {s(pick(p.question, lang))} {s(say.poll_note(p))}", s(say.rule(p)), "", s(say.turnout(p))]
+            out += [_table(*say.tallies(p)), f"*{s(say.outcome(p))}*"]
 
     if m.resolutions:
         out.append(f"== {s(w['resolutions'])}")
         for r in m.resolutions:
-            out.append(f"=== {s(pick(r.title, lang))} {s('(' + STATUSES[lang].get(r.status, r.status) + ')')}")
-            out.append(s(pick(r.text, lang)))
-            out.append("")
+            out += [f"=== {s(pick(r.title, lang))} {s(say.resolution_status(r))}", s(pick(r.text, lang)), ""]
             if r.directives:
                 out.append(f"*{s(w['directives'])}*")
-                for d in r.directives:
-                    owners = ", ".join(pick(t, lang) for t in d.departments)
-                    due = f"; {w['due']} {d.due_date:%d/%m/%Y}" if d.due_date else ""
-                    out.append(f"+ {s(pick(d.title, lang))} {s(f'({owners}{due})')}")
+                out += [f"+ {s(pick(d.title, lang))} {s(say.directive_note(d))}" for d in r.directives]
             if r.amendments:
                 out.append(f"*{s(w['amendments'])}*")
-                for am in r.amendments:
-                    fate = STATUSES[lang].get(am.fate, am.fate)
-                    who = f"({w['proposed_by']} {am.proposer}: {fate})"
-                    out.append(f"- {s(pick(am.text, lang))} {s(who)}")
+                out += [f"- {s(pick(am.text, lang))} {s(say.amendment_note(am))}" for am in r.amendments]
 
     chair, secretary = w["signatures"]
     out.append(
