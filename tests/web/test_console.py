@@ -93,7 +93,7 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await page.get_by_label("Địa điểm").fill("Khách sạn Minh Toan Galaxy")
         await page.get_by_role("button", name="Tạo", exact=True).click()
         await expect(page.get_by_role("heading", level=1)).to_have_text("Hội nghị tổng kết công tác năm 2021")
-        await expect(page.locator("main")).to_contain_text("13/01/2031 13:30–17:30 (Asia/Ho_Chi_Minh)")
+        await expect(page.locator("main")).to_contain_text("13/01/2031 13:30–17:30, giờ Việt Nam (GMT+7)")
         new_id = page.url.rstrip("/").rsplit("/", 1)[1]
         await checked(page, "03-overview")
 

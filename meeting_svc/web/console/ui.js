@@ -2,6 +2,7 @@
 // polite announcer, focus on the new view's heading, and times typed on the meeting's calendar.
 
 import { h } from "../lib/dom.js";
+import { zoneText } from "../lib/format.js";
 import { t } from "./i18n.js";
 
 let fieldIds = 0;
@@ -78,7 +79,7 @@ export function timeZones() {
 export function when(meeting) {
   const [day, time] = meeting.starts_at.split("T");
   const end = meeting.ends_at.split("T")[1].slice(0, 5);
-  return `${day.split("-").reverse().join("/")} ${time.slice(0, 5)}–${end} (${meeting.timezone})`;
+  return `${day.split("-").reverse().join("/")} ${time.slice(0, 5)}–${end}, ${zoneText(meeting.timezone, meeting.starts_at)}`;
 }
 
 export const statusBadge = (status) => h("span", { class: `badge ${status}` }, t().status[status] || status);

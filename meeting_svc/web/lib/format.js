@@ -32,19 +32,21 @@ export function clock(iso) {
 // A calendar date (YYYY-MM-DD, no zone) in the same form.
 export const dateText = (day) => day.split("-").reverse().join("/");
 
-export function zoneText(timeZone = zone()) {
+// The offset is the one at `at` (the moment being told), which differs across a summer-time change.
+// servicekit/zones.py says zones the same way in the minutes, the invite page and the emails.
+export function zoneText(timeZone = zone(), at = Date.now()) {
   const offset = new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "shortOffset" })
-    .formatToParts(new Date())
+    .formatToParts(new Date(at))
     .find((part) => part.type === "timeZoneName").value;
   const name = t().zones[timeZone];
   return name ? `${name} (${offset})` : `${timeZone.split("/").pop().replace(/_/g, " ")} (${offset})`;
 }
 
 export function when(meeting) {
-  return `${dateTime(meeting.starts_at)}–${clock(meeting.ends_at)}, ${zoneText(meeting.timezone)}`;
+  return `${dateTime(meeting.starts_at)}–${clock(meeting.ends_at)}, ${zoneText(meeting.timezone, meeting.starts_at)}`;
 }
 
-export const deadlineText = (iso) => `${dateTime(iso)}, ${zoneText()}`;
+export const deadlineText = (iso) => `${dateTime(iso)}, ${zoneText(zone(), iso)}`;
 
 export const percent = (share) =>
   new Intl.NumberFormat(state.lang === "en" ? "en-GB" : "vi-VN", { style: "percent", maximumFractionDigits: 1 }).format(share);
