@@ -139,22 +139,19 @@ async def newly_overdue_directives(conn: asyncpg.Connection, now: dt.datetime) -
 
 # --- exports: read through a server-side cursor, in the caller's transaction -------------------
 
-# A directive's departments in its own order, as JSON [{id, code, vi, en}]; a department whose
-# department.defined has not arrived yet has no code and no names (the export shows its id).
-DEPARTMENT_NAMES = (
-    "(select coalesce(json_agg(json_build_object('id', u.id, 'code', d.code, 'vi', d.name_vi, 'en', d.name_en)"
-    " order by u.n), '[]')::text from unnest(directives.department_ids) with ordinality u(id, n)"
-    " left join departments d on d.id = u.id and d.organisation_id = directives.organisation_id) as departments"
-)
+
+async def department_names(conn: asyncpg.Connection | asyncpg.Pool, org: uuid.UUID) -> dict[uuid.UUID, Any]:
+    """The organisation's departments as department.defined / renamed last told them (a few hundred at
+    most): read once before an export streams, rather than joined into each of its rows."""
+    rows = await conn.fetch("select id, code, name_vi, name_en from departments where organisation_id = $1", org)
+    return {r["id"]: r for r in rows}
 
 
 def export_directives(conn: asyncpg.Connection, f: dict[str, Any], now: dt.datetime) -> Any:
-    """The directives matching the filters, each with its meeting's zone and its departments' names, in
-    due-date order."""
+    """The directives matching the filters, each with its meeting's zone, in due-date order."""
     return conn.cursor(
         f"select {directive_columns('$8')}, updated_at, (select m.timezone from meetings m"
-        f" where m.id = directives.meeting_id) as timezone, {DEPARTMENT_NAMES}"
-        " from directives where organisation_id = $1"
+        " where m.id = directives.meeting_id) as timezone from directives where organisation_id = $1"
         " and ($2::uuid is null or meeting_id = $2) and ($3::uuid is null or $3 = any(department_ids))"
         " and ($4::text is null or status = $4) and ($5::date is null or due_date >= $5)"
         " and ($6::date is null or due_date <= $6)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -56,18 +56,22 @@ def _text(row: Any, field: str, lang: Language) -> str:
     return str(row[first] or row[other] or "")
 
 
-def department_names(departments_json: str, lang: Language) -> str:
+def department_names(ids: Sequence[Any], known: Mapping[Any, Any], lang: Language) -> str:
     """`Phòng Đo lường (ĐL); Phòng Thử nghiệm (TN)`: each department's name in the caller's language (else
-    the other), with its code when it has one; an id where the department is not known here yet."""
+    the other), with its code when it has one; its id where the department is not known here yet."""
     names = []
-    for d in msgspec.json.decode(departments_json):
-        first, other = (d["vi"], d["en"]) if lang == "vi" else (d["en"], d["vi"])
-        name = first or other or d["id"]
+    for dep in ids:
+        d = known.get(dep)
+        if d is None:
+            names.append(str(dep))
+            continue
+        first, other = (d["name_vi"], d["name_en"]) if lang == "vi" else (d["name_en"], d["name_vi"])
+        name = first or other or str(dep)
         names.append(f"{name} ({d['code']})" if d["code"] else name)
     return "; ".join(names)
 
 
-def directive_cells(row: Any, lang: Language) -> Sequence[Any]:
+def directive_cells(row: Any, lang: Language, departments: Mapping[Any, Any]) -> Sequence[Any]:
     tz = zone(row["timezone"])
     return [
         cell(row["id"]),
@@ -75,7 +79,7 @@ def directive_cells(row: Any, lang: Language) -> Sequence[Any]:
         cell(row["resolution_id"]),
         _text(row, "title", lang),
         row["description"],
-        department_names(row["departments"], lang),
+        department_names(row["department_ids"], departments, lang),
         cell(row["due_date"]),
         row["priority"],
         row["status"],

@@ -102,6 +102,7 @@ async def export_directives(request: web.Request) -> web.StreamResponse:
         "open_only": follow_up_only(request),
     }
     now = dt.datetime.now(dt.UTC)
+    departments = await directives_db.department_names(pool(request), claims.org)
     return await _export(
         request,
         fmt=q.format,
@@ -109,7 +110,7 @@ async def export_directives(request: web.Request) -> web.StreamResponse:
         filename="directives",
         columns=DIRECTIVE_COLUMNS,
         cursor=lambda conn: directives_db.export_directives(conn, filters, now),
-        cells=directive_cells,
+        cells=lambda row, lang: directive_cells(row, lang, departments),
     )
 
 
