@@ -4,7 +4,7 @@ Each event is a frozen msgspec Struct in one tagged union (`type` is the tag). T
 come first; the typed payload follows. Consumers ignore fields they do not know, so adding an
 optional field is safe; removing or retyping one needs a new `schema_version`.
 
-The events are written by family (meetings, room, people, contributions, resolutions, record) on the
+The events are written by family (meetings, room, people, contributions, resolutions, record, deliveries) on the
 envelope in `base`; this module gathers them into the one union consumers decode.
 """
 
@@ -31,6 +31,7 @@ from schemas.events.contributions import (
     ContributionSubmitted,
     Submission,
 )
+from schemas.events.deliveries import InvitationBounced
 from schemas.events.meetings import (
     AgendaItem,
     AgendaItemAdded,
@@ -135,6 +136,7 @@ AnyEvent = (
     | MotionRejected
     | ParticipantInvited
     | InvitationSent
+    | InvitationBounced
     | PasswordResetRequested
     | ParticipantUpdated
     | ParticipantRemoved
@@ -203,6 +205,7 @@ __all__ = [
     "DirectiveStatus",
     "DirectiveStatusChanged",
     "Event",
+    "InvitationBounced",
     "InvitationSent",
     "Language",
     "MeetingCancelled",
