@@ -189,9 +189,10 @@ def refused_for_good(exc: BaseException) -> bool:
 
 
 def smtp_error(exc: BaseException) -> str:
-    """A failure as the email log keeps it: an SMTP server's code and words, or the error itself."""
+    """A failure as the email log keeps it (and an organiser reads it): a mail server's answer as it
+    gave it (code and words), or the error itself."""
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
         exc = exc.recipients[0]
     if isinstance(exc, aiosmtplib.SMTPResponseException):
-        return f"{type(exc).__name__}: {exc.code} {exc.message}"
+        return f"{exc.code} {exc.message}".strip()
     return f"{type(exc).__name__}: {exc}"
