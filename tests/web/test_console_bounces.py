@@ -1,5 +1,6 @@
 """The console's people table shows an invitation the recipient's mail server refused as bounced, with the
-server's answer on hover and for screen readers, and its invitation filter finds it (Chromium, axe-core)."""
+server's answer on hover and for screen readers, its invitation filter finds it, and the address put
+right in the row's form and resent makes it sent (Chromium, axe-core)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,17 @@ async def test_the_people_table_shows_and_filters_a_bounced_invitation(
         await expect(rows.filter(has_text="Trần Bình").locator("td").nth(5)).to_contain_text("Bounced")
         await page.get_by_label("Invitation", exact=True).select_option("bounced")
         await expect(rows).to_have_count(1)
+
+        # The address put right in the row's form, then resent: sent, and it arrives.
+        await page.get_by_role("button", name="Edit: Trần Bình").click()
+        await page.get_by_label("Email", exact=True).fill("binh@example.org")
+        await page.get_by_role("button", name="Save").click()
+        await expect(rows.filter(has_text="binh@example.org")).to_contain_text("Bounced")  # saved, not yet resent
+        await page.get_by_label("Invitation", exact=True).select_option("")
+        await page.get_by_role("button", name="Resend: Trần Bình").click()
+        await expect(rows.filter(has_text="Trần Bình").locator("td").nth(5)).to_have_text("Sent")
+        await server.count(2)
+        assert len(server.to("binh@example.org")) == 1
     finally:
         await context.close()
         controller.stop()

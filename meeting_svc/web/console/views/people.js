@@ -196,7 +196,13 @@ export async function renderPeople(view, { meetingId, navigate }) {
           try {
             await meetingApi(`/meetings/${meetingId}/participants/${p.id}`, {
               method: "PATCH",
-              body: { name: data.get("name").trim(), role: data.get("role"), weight: Number(data.get("weight")), department_id: data.get("department_id") || null },
+              body: {
+                name: data.get("name").trim(),
+                email: data.get("email").trim() || null,
+                role: data.get("role"),
+                weight: Number(data.get("weight")),
+                department_id: data.get("department_id") || null,
+              },
             });
             holders = null; // a role may have changed who can hold a vote
             await saveProxy(p, data.get("proxy").trim());
@@ -209,6 +215,8 @@ export async function renderPeople(view, { meetingId, navigate }) {
         },
       },
       field(t().name, { name: "name", value: p.name, required: true }),
+      // an address put right here, then "Resend", is how a bounced invitation reaches its person
+      field(t().email, { name: "email", type: "email", value: p.email || "", autocomplete: "off" }),
       field(t().role, { name: "role", value: p.role }, { tag: "select", options: ROLES.map((r) => [r, t().roles[r]]) }),
       field(t().weight, { name: "weight", type: "number", min: 0, value: p.weight }),
       field(t().department, { name: "department_id", value: p.department_id || "" }, { tag: "select", options: [["", "—"], ...departmentOptions.slice(1)] }),
