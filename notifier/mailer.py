@@ -69,7 +69,7 @@ def bounce_of(row: asyncpg.Record, reason: str) -> ev.InvitationBounced | None:
         meeting_id=row["meeting_id"],
         participant_id=row["participant_id"],
         invitation_id=invitation,
-        reason=reason[:500],
+        reason=" ".join(reason.split())[:500],  # one line, as the console shows it
     )
 
 
