@@ -257,12 +257,15 @@ class InvitationStatus(msgspec.Struct, kw_only=True):
     participant_id: uuid.UUID
     name: str
     email: str | None
-    status: Literal["not_sent", "sent"]  # sent: handed to the notifier, which emails it
+    # sent: handed to the notifier, which emails it; bounced: the notifier could not deliver the latest send
+    status: Literal["not_sent", "sent", "bounced"]
     times_sent: int
     last_sent_at: dt.datetime | None
     rsvp: Rsvp | None = None
     opened_at: dt.datetime | None = None  # first time the personal link was exchanged for a session
     link_active: bool = True  # false once the invite is revoked
+    bounced_at: dt.datetime | None = None  # when the notifier gave the latest send up
+    bounce_reason: str | None = None  # the recipient's mail server's answer (or the last error)
 
 
 class InvitationList(msgspec.Struct, kw_only=True):

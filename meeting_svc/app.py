@@ -19,7 +19,7 @@ from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
 from schemas.events import Event
-from schemas.subjects import RESOLUTIONS
+from schemas.subjects import DELIVERIES, RESOLUTIONS
 from servicekit import openapi
 from servicekit.clock import Clock, utc_now
 from servicekit.revocations import share_revocations
@@ -79,6 +79,14 @@ async def learn_from_resolutions(conn: asyncpg.Connection, event: Event) -> None
     await keep_decisions(conn, event)
 
 
+async def learn_from_deliveries(conn: asyncpg.Connection, event: Event) -> None:
+    """What the notifier tells of the emails it was asked to send: an invitation that did not arrive."""
+    if isinstance(event, ev.InvitationBounced):
+        await db.mark_invitation_bounced(
+            conn, event.participant_id, event.invitation_id, event.reason, event.occurred_at
+        )
+
+
 def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     async def overdue(runtime: Runtime) -> None:
         await announce_overdue(runtime, settings, clock)
@@ -94,7 +102,10 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
         service=SERVICE,
         sql=SQL,
         tasks=[overdue, revocations, answer_positions, sweep, announce_earlier_departments],
-        consumers=[ConsumerSpec("resolutions", RESOLUTIONS, learn_from_resolutions)],
+        consumers=[
+            ConsumerSpec("resolutions", RESOLUTIONS, learn_from_resolutions),
+            ConsumerSpec("deliveries", DELIVERIES, learn_from_deliveries),
+        ],
     )
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings

@@ -21,6 +21,7 @@ MEETING_COLUMNS = (
 PARTICIPANT_COLUMNS = (
     "p.id, p.meeting_id, p.name, p.email, p.department_id, p.role, p.weight, p.language, p.rsvp, p.present,"
     " p.invitation_status, p.invitations_sent, p.invitation_sent_at, p.invite_opened_at,"
+    " p.invitation_bounced_at, p.invitation_bounce_reason,"
     " p.invite_sha256 is not null as link_active,"
     " (select holder_id from proxies x where x.principal_id = p.id) as proxy_holder_id,"
     " (select d.parent_id from departments d where d.id = p.department_id) as block_id"
@@ -451,11 +452,29 @@ async def invitations_due(
     )
 
 
-async def mark_invitations_sent(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> None:
+async def mark_invitations_sent(conn: asyncpg.Connection, sends: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+    """(participant, the `participant.invitation_sent` event) per invitation sent now; a bounce of an
+    earlier send no longer counts."""
     await conn.execute(
-        "update participants set invitation_status = 'sent', invitations_sent = invitations_sent + 1,"
-        " invitation_sent_at = now() where id = any($1::uuid[])",
-        ids,
+        "update participants p set invitation_status = 'sent', invitations_sent = invitations_sent + 1,"
+        " invitation_sent_at = now(), invitation_event_id = s.event_id, invitation_bounced_at = null,"
+        " invitation_bounce_reason = null from unnest($1::uuid[], $2::uuid[]) as s (id, event_id) where p.id = s.id",
+        [pid for pid, _ in sends],
+        [event_id for _, event_id in sends],
+    )
+
+
+async def mark_invitation_bounced(
+    conn: asyncpg.Connection, pid: uuid.UUID, invitation_id: uuid.UUID, reason: str, at: dt.datetime
+) -> None:
+    """The invitation did not arrive; only when it is the latest send (a resend since then stands)."""
+    await conn.execute(
+        "update participants set invitation_status = 'bounced', invitation_bounced_at = $3,"
+        " invitation_bounce_reason = $4 where id = $1 and invitation_event_id = $2",
+        pid,
+        invitation_id,
+        at,
+        reason,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 
@@ -22,6 +22,17 @@ SORTS = {
     "present": "p.present desc, p.name, p.id",
 }
 
+# An invitation as the console shows it: a revoked link first, then an opened one, then the sending.
+InvitationState = Literal["not_sent", "sent", "bounced", "opened", "revoked"]
+INVITATION_STATES = {
+    "revoked": "p.invite_sha256 is null",
+    "opened": "p.invite_sha256 is not null and p.invite_opened_at is not null",
+    **{
+        status: f"p.invite_sha256 is not null and p.invite_opened_at is null and p.invitation_status = '{status}'"
+        for status in ("not_sent", "sent", "bounced")
+    },
+}
+
 
 @dataclass(frozen=True)
 class RosterFilter:
@@ -31,6 +42,7 @@ class RosterFilter:
     role: str | None = None
     rsvp: str | None = None  # a response, or "none" for no answer yet
     present: bool | None = None
+    invitation: InvitationState | None = None
     sort: str = "name"
     limit: int | None = None
     offset: int = 0
@@ -68,6 +80,8 @@ async def roster(
         where.append(f"p.rsvp = {arg(f.rsvp)}")
     if f.present is not None:
         where.append(f"p.present = {arg(f.present)}")
+    if f.invitation is not None:
+        where.append(f"({INVITATION_STATES[f.invitation]})")
     filters = len(args)
     page = f" limit {arg(f.limit)}" if f.limit is not None else ""
     page += f" offset {arg(f.offset)}" if f.offset else ""

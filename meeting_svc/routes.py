@@ -48,6 +48,7 @@ PEOPLE_QUERY = {
     "role": "chair|secretary|voting_member|department_representative|observer",
     "rsvp": "attending|declined|tentative|none",
     "present": "true|false",
+    "invitation": "not_sent|sent|bounced|opened|revoked, as the console shows it (organisers only)",
     "sort": "name|-name|department|role|rsvp|present",
     "limit": "1-2000 (default: all)",
     "offset": "rows to skip",

@@ -6,8 +6,10 @@ SMTP, then marks it sent. A crash after the SMTP server accepted the message but
 commits sends it again once the lease runs out: we choose at-least-once over losing an invitation,
 and the narrow window is further reduced by a deterministic Message-ID, which lets mail systems and
 clients discard the copy. Each message stands alone: one whose row cannot be built into a message
-(bad data) is failed at once with the reason, one the SMTP server refuses is retried on the
-schedule, and neither stops the others.
+(bad data) is failed at once with the reason, one the SMTP server refuses for now is retried on the
+schedule, one it refuses for good (5xx to RCPT or DATA) is failed at once, and none stops the others.
+An invitation that ends failed by the server's answer or the schedule's end is published as
+`invitation.bounced` (the notifier's outbox, in the same transaction), so the organiser sees it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import html
+import uuid
 
 import aiosmtplib
 import asyncpg
@@ -30,9 +33,13 @@ from notifier.delivery import listen
 from notifier.digests import send_digests
 from notifier.mail import QR_CID, SETTINGS_PLACEHOLDER, Outgoing, build_message, check_sender, outgoing, with_link
 from notifier.notices import settings_token, settings_url, unsubscribe_headers
-from notifier.service import parse_schedule
+from notifier.service import parse_schedule, refused_for_good, smtp_error
 from notifier.settings import Settings
+from schemas import events as ev
+from schemas.bus import enqueue
 from schemas.bus.wake import woken_or_timeout
+from schemas.codec import new_event
+from schemas.subjects import Subjects
 from servicekit.qr import qr_png
 from servicekit.runtime import Runtime
 from servicekit.sealed import Opener, Unsealable, read_seal_key
@@ -49,6 +56,23 @@ def message_id(source: str, to_addr: str) -> str:
     return f"<{hashlib.sha256(f'{source}|{to_addr.lower()}'.encode()).hexdigest()[:32]}@hoinghi>"
 
 
+def bounce_of(row: asyncpg.Record, reason: str) -> ev.InvitationBounced | None:
+    """The news, for meeting_svc, that this invitation email will not arrive; None for other emails."""
+    if row["kind"] != "invitation" or row["participant_id"] is None or row["meeting_id"] is None:
+        return None
+    try:
+        invitation = uuid.UUID(row["source"])  # the `participant.invitation_sent` that ordered it
+    except ValueError:
+        return None
+    return new_event(
+        ev.InvitationBounced,
+        meeting_id=row["meeting_id"],
+        participant_id=row["participant_id"],
+        invitation_id=invitation,
+        reason=" ".join(reason.split())[:500],  # one line, as the console shows it
+    )
+
+
 class Mailer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -58,6 +82,7 @@ class Mailer:
             else None
         )
         self.schedule = parse_schedule(settings.email_retry_schedule_s)
+        self.subjects = Subjects(settings.nats_namespace)
         self.wake = asyncio.Event()
         # Set at shutdown: a sender whose cancellation a library swallowed (aiosmtplib waits with
         # asyncio.wait_for, which on Python 3.11 can) still ends at its next round.
@@ -227,9 +252,19 @@ class Mailer:
     async def failed(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
         attempts = row["attempts"]
         retry = self.schedule[attempts - 1] if attempts <= len(self.schedule) else None
-        await emails.email_failed(pool, row["id"], f"{type(exc).__name__}: {exc}", retry)
+        if refused_for_good(exc):
+            retry = None
+        error = smtp_error(exc)
+        bounce = bounce_of(row, error) if retry is None else None
+        if bounce is None:
+            await emails.email_failed(pool, row["id"], error, retry)
+        else:
+            # the email's end and the news of it commit together: neither is ever told without the other
+            async with pool.acquire() as conn, conn.transaction():
+                await emails.email_failed(conn, row["id"], error, None)
+                await enqueue(conn, self.subjects, bounce)
         SENT.labels("failed" if retry is None else "retry").inc()
-        log.warning("email not sent", to=row["to_addr"], error=repr(exc), retry_in_s=retry)
+        log.warning("email not sent", to=row["to_addr"], error=error, retry_in_s=retry, bounced=bounce is not None)
 
     async def unsendable(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
         reason = f"cannot be built: {type(exc).__name__}: {exc}"

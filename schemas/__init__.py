@@ -2,9 +2,10 @@
 
 from schemas.codec import DecodeError, correlation_id, decode, encode, new_event, new_id
 from schemas.events import EVENT_TYPES, AnyEvent, Event
-from schemas.subjects import MEETINGS, RESOLUTIONS, STREAMS, Stream, Subjects, stream_of
+from schemas.subjects import DELIVERIES, MEETINGS, RESOLUTIONS, STREAMS, Stream, Subjects, stream_of
 
 __all__ = [
+    "DELIVERIES",
     "EVENT_TYPES",
     "MEETINGS",
     "RESOLUTIONS",

@@ -18,7 +18,7 @@ from schemas.subjects import STREAMS, stream_of
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "asyncapi.yaml"
 
-PUBLISHERS = {"MEETINGS": "meeting_svc", "RESOLUTIONS": "resolution_svc"}
+PUBLISHERS = {"MEETINGS": "meeting_svc", "RESOLUTIONS": "resolution_svc", "DELIVERIES": "notifier"}
 
 
 def _message_key(event_type: str) -> str:

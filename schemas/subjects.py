@@ -41,7 +41,9 @@ MEETINGS = Stream(
     ),
 )
 RESOLUTIONS = Stream("RESOLUTIONS", "resolution", frozenset({"resolution", "amendment", "poll", "directive"}))
-STREAMS = (MEETINGS, RESOLUTIONS)
+# The notifier's own facts: what became of what it was asked to deliver.
+DELIVERIES = Stream("DELIVERIES", "delivery", frozenset({"invitation"}))
+STREAMS = (MEETINGS, RESOLUTIONS, DELIVERIES)
 
 DUPLICATE_WINDOW_S = 120.0
 # How long a stream keeps an event (STREAM_MAX_AGE_S): long enough for a consumer that was down over a

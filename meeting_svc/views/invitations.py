@@ -89,7 +89,7 @@ async def release(
                 resend=r["invitations_sent"] > 0,
             )
         )
-    await db.mark_invitations_sent(conn, [r["id"] for r in rows])
+    await db.mark_invitations_sent(conn, [(e.participant_id, e.id) for e in events])
     await publish(request, conn, *events)
     return [r["id"] for r in rows]
 
@@ -105,6 +105,8 @@ def status_body(row: Any) -> api.InvitationStatus:
         rsvp=row["rsvp"],
         opened_at=row["invite_opened_at"],
         link_active=row["link_active"],
+        bounced_at=row["invitation_bounced_at"],
+        bounce_reason=row["invitation_bounce_reason"],
     )
 
 

@@ -165,6 +165,7 @@ class ParticipantQuery(Request, kw_only=True):
     role: Role | None = None
     rsvp: Rsvp | Literal["none"] | None = None
     present: bool | None = None
+    invitation: roster_db.InvitationState | None = None  # organisers only, as the invitations themselves
     sort: Literal["name", "-name", "department", "role", "rsvp", "present"] = "name"
     limit: Annotated[int, msgspec.Meta(ge=1, le=2000)] | None = None
     offset: Annotated[int, msgspec.Meta(ge=0)] = 0
@@ -176,6 +177,8 @@ async def list_participants(request: web.Request) -> web.Response:
     q = convert_query(dict(request.query), ParticipantQuery)
     # only those who see contact details may search by them (matching would reveal them otherwise)
     search_email = service.sees_contact_details(claims, uuid.UUID(int=0))
+    if q.invitation is not None and claims.kind != "organiser":
+        raise Problem(403, "Forbidden", "only organisers see invitations", field="invitation")
     found = roster_db.RosterFilter(
         text=q.q.strip() if q.q else None,
         search_email=search_email,
@@ -183,6 +186,7 @@ async def list_participants(request: web.Request) -> web.Response:
         role=q.role,
         rsvp=q.rsvp,
         present=q.present,
+        invitation=q.invitation,
         sort=q.sort,
         limit=q.limit,
         offset=q.offset,
@@ -276,7 +280,7 @@ async def reissue_invite(request: web.Request) -> web.Response:
         epoch = await db.set_invite(conn, row["id"], invite.code_hash, invite.sealed)
         await publish(request, conn, sessions_ended(row, claims, epoch))  # the old link's sessions end
         # the new link replaces one already emailed, or the meeting is out of its draft: email it now
-        if not meeting["record_only"] and (row["invitation_status"] == "sent" or sends_at_once(meeting)):
+        if not meeting["record_only"] and (row["invitation_status"] != "not_sent" or sends_at_once(meeting)):
             await release(request, conn, claims, meeting, participant_ids=[row["id"]], resend=True)
     return json_response(api.Invite(invite_url=invite.url, expires_at=invite_expiry(request, meeting)), 201)
 

@@ -56,7 +56,9 @@ async def email_sent(conn: asyncpg.Pool, email_id: int) -> None:
     )
 
 
-async def email_failed(conn: asyncpg.Pool, email_id: int, error: str, retry_in_s: float | None) -> None:
+async def email_failed(
+    conn: asyncpg.Connection | asyncpg.Pool, email_id: int, error: str, retry_in_s: float | None
+) -> None:
     await conn.execute(
         """update emails set status = case when $3::float8 is null then 'failed' else 'pending' end,
                   last_error = $2, lease_until = null,

@@ -4,8 +4,8 @@ Each event is a frozen msgspec Struct in one tagged union (`type` is the tag). T
 come first; the typed payload follows. Consumers ignore fields they do not know, so adding an
 optional field is safe; removing or retyping one needs a new `schema_version`.
 
-The events are written by family (meetings, room, people, organisation, contributions, resolutions, record) on the
-envelope in `base`; this module gathers them into the one union consumers decode.
+The events are written by family (meetings, room, people, organisation, contributions, resolutions,
+record, deliveries) on the envelope in `base`; this module gathers them into the one union consumers decode.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from schemas.events.contributions import (
     ContributionSubmitted,
     Submission,
 )
+from schemas.events.deliveries import InvitationBounced
 from schemas.events.meetings import (
     AgendaItem,
     AgendaItemAdded,
@@ -136,6 +137,7 @@ AnyEvent = (
     | MotionRejected
     | ParticipantInvited
     | InvitationSent
+    | InvitationBounced
     | PasswordResetRequested
     | ParticipantUpdated
     | ParticipantRemoved
@@ -209,6 +211,7 @@ __all__ = [
     "DirectiveStatus",
     "DirectiveStatusChanged",
     "Event",
+    "InvitationBounced",
     "InvitationSent",
     "Language",
     "MeetingCancelled",

@@ -216,6 +216,13 @@ async def test_invitation_status_and_the_voting_roll(client: Client, org: Org) -
     }
     assert status["Mở Link"]["opened_at"] is not None and status["Mở Link"]["rsvp"] == "attending"
     assert (status["Im Lặng"]["opened_at"], status["Im Lặng"]["link_active"]) == (None, False)
+    # the participant list filters by the status as the console shows it (a draft has sent nothing)
+    people = f"/api/v1/meetings/{mid}/participants"
+    for state, names in (("opened", ["Mở Link"]), ("revoked", ["Im Lặng"]), ("not_sent", ["Quan Sát"]), ("sent", [])):
+        found = await ok(await client.get(people, params={"invitation": state}, headers=org.organiser.auth))
+        assert [p["name"] for p in found["items"]] == names, state
+    refused = await client.get(people, params={"invitation": "opened"}, headers=me.auth)
+    assert (refused.status, (await refused.json())["field"]) == (403, "invitation")  # organisers only
 
     await advance(client, org, mid, "schedule", "start")
     await ok(await client.post(f"/api/v1/meetings/{mid}/participants/{me.id}/check-in", headers=org.organiser.auth))

@@ -24,7 +24,7 @@ from schemas.subjects import Subjects
 from servicekit.runtime import RUNTIME
 from servicekit.sealed import read_seal_key, seal
 from servicekit.tokens import Claims, TokenSigner, expires_in
-from tests.conftest import settings_of, wait_for
+from tests.conftest import Inbox, settings_of, wait_for
 
 FAST = {
     "webhook_allow_private": True,
@@ -37,6 +37,21 @@ FAST = {
     "reminder_interval_s": 0.2,
     "sse_heartbeat_s": 0.5,
 }
+
+
+class RefusingServer(Inbox):
+    """A real SMTP server that answers RCPT for some mailboxes with a refusal (e.g. `550 ...` for a
+    mailbox it does not know, `450 ...` for one it cannot take now), and takes the rest."""
+
+    def __init__(self, refusals: dict[str, str]) -> None:
+        super().__init__()
+        self.refusals = refusals
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: list[str]) -> str:
+        if address in self.refusals:
+            return self.refusals[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
 
 def notifier_settings(env: dict[str, Any], **overrides: Any) -> Settings:

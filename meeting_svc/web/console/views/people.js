@@ -25,9 +25,16 @@ function invitationText(invitation) {
   return t().invitationStatus[invitation.status];
 }
 
+// The status cell; a bounced invitation carries the mail server's answer on hover and for screen readers.
+function invitationCell(invitation) {
+  const text = invitationText(invitation);
+  if (text !== t().invitationStatus.bounced || !invitation.bounce_reason) return h("td", {}, text);
+  return h("td", { title: invitation.bounce_reason }, text, h("span", { class: "visually-hidden" }, ` — ${invitation.bounce_reason}`));
+}
+
 export async function renderPeople(view, { meetingId, navigate }) {
   const [meeting, { items: departments }] = await Promise.all([meetingApi(`/meetings/${meetingId}`), meetingApi("/departments")]);
-  const query = { q: "", department_id: "", role: "", rsvp: "", present: "", sort: "name", offset: 0 };
+  const query = { q: "", department_id: "", role: "", rsvp: "", present: "", invitation: "", sort: "name", offset: 0 };
   let invitations = {};
   const names = Object.fromEntries(departments.map((d) => [d.id, d.code ? `${d.code} · ${pick(d.name)}` : pick(d.name)]));
   const departmentOptions = [["", t().all], ...tree(departments).flatMap((b) => [[b.id, names[b.id]], ...b.children.map((c) => [c.id, `— ${names[c.id]}`])])];
@@ -86,6 +93,7 @@ export async function renderPeople(view, { meetingId, navigate }) {
     field(t().role, { name: "role" }, { tag: "select", options: [["", t().all], ...ROLES.map((r) => [r, t().roles[r]])] }),
     field(t().rsvp, { name: "rsvp" }, { tag: "select", options: [["", t().all], ...Object.entries(t().rsvps)] }),
     field(t().presence, { name: "present" }, { tag: "select", options: [["", t().all], ["true", t().yes], ["false", t().no]] }),
+    field(t().invitation, { name: "invitation" }, { tag: "select", options: [["", t().all], ...Object.entries(t().invitationStatus)] }),
     field(t().sort, { name: "sort" }, { tag: "select", options: Object.entries(t().sorts) }),
   );
   let typing;
@@ -101,7 +109,7 @@ export async function renderPeople(view, { meetingId, navigate }) {
 
   async function load() {
     const params = new URLSearchParams({ limit: PAGE, offset: query.offset, sort: query.sort });
-    for (const key of ["q", "department_id", "role", "rsvp", "present"]) if (query[key]) params.set(key, query[key]);
+    for (const key of ["q", "department_id", "role", "rsvp", "present", "invitation"]) if (query[key]) params.set(key, query[key]);
     const [page, invited] = await Promise.all([
       meetingApi(`/meetings/${meetingId}/participants?${params}`),
       meetingApi(`/meetings/${meetingId}/invitations`),
@@ -134,12 +142,12 @@ export async function renderPeople(view, { meetingId, navigate }) {
       h("td", {}, String(p.weight)),
       h("td", {}, t().rsvps[p.rsvp || "none"]),
       h("td", {}, p.present ? t().yes : t().no),
-      h("td", {}, invitationText(invitation)),
+      invitationCell(invitation),
       h(
         "td",
         { class: "row-actions" },
         h("button", { type: "button", class: "secondary", "aria-label": `${t().edit}: ${p.name}`, onclick: () => editRow(row, p) }, t().edit),
-        invitation?.status === "sent"
+        invitation?.status === "sent" || invitation?.status === "bounced"
           ? h("button", { type: "button", class: "secondary", "aria-label": `${t().resend}: ${p.name}`, onclick: () => send([p.id], true) }, t().resend)
           : null,
         invitation?.link_active
@@ -188,7 +196,13 @@ export async function renderPeople(view, { meetingId, navigate }) {
           try {
             await meetingApi(`/meetings/${meetingId}/participants/${p.id}`, {
               method: "PATCH",
-              body: { name: data.get("name").trim(), role: data.get("role"), weight: Number(data.get("weight")), department_id: data.get("department_id") || null },
+              body: {
+                name: data.get("name").trim(),
+                email: data.get("email").trim() || null,
+                role: data.get("role"),
+                weight: Number(data.get("weight")),
+                department_id: data.get("department_id") || null,
+              },
             });
             holders = null; // a role may have changed who can hold a vote
             await saveProxy(p, data.get("proxy").trim());
@@ -201,6 +215,8 @@ export async function renderPeople(view, { meetingId, navigate }) {
         },
       },
       field(t().name, { name: "name", value: p.name, required: true }),
+      // an address put right here, then "Resend", is how a bounced invitation reaches its person
+      field(t().email, { name: "email", type: "email", value: p.email || "", autocomplete: "off" }),
       field(t().role, { name: "role", value: p.role }, { tag: "select", options: ROLES.map((r) => [r, t().roles[r]]) }),
       field(t().weight, { name: "weight", type: "number", min: 0, value: p.weight }),
       field(t().department, { name: "department_id", value: p.department_id || "" }, { tag: "select", options: [["", "—"], ...departmentOptions.slice(1)] }),
