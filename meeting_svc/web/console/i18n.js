@@ -1,9 +1,12 @@
 // Every text of the console, in Vietnamese and English. The language choice is the participant page's
 // (one key in localStorage), so a secretary who is also a participant sees one language everywhere.
+// The texts of a page with many of its own live beside this file (strings/), merged in here.
 
 import { state } from "../lib/state.js";
+import { AFTER } from "./strings/after.js";
+import { PROBLEMS } from "./strings/problems.js";
 
-export const TEXT = {
+const COMMON = {
   vi: {
     console: "Ban tổ chức",
     skip: "Bỏ qua điều hướng",
@@ -515,6 +518,10 @@ export const TEXT = {
     noDisplays: "No display links yet.",
   },
 };
+
+export const TEXT = Object.fromEntries(
+  Object.entries(COMMON).map(([lang, text]) => [lang, { ...text, ...PROBLEMS[lang], ...AFTER[lang] }]),
+);
 
 export const t = () => TEXT[state.lang];
 export const pick = (text) => (text ? (state.lang === "en" ? text.en || text.vi : text.vi || text.en) || "" : "");

@@ -5,17 +5,9 @@
 import { meetingApi } from "../../lib/api.js";
 import { h } from "../../lib/dom.js";
 import { pick, t } from "../i18n.js";
-import { announce, clearProblem, field, showProblem, tabs } from "../ui.js";
+import { announce, clearProblem, field, moved, showProblem, tabs } from "../ui.js";
 
 const KINDS = ["report", "contribution", "discussion", "vote", "other"];
-
-// `ids` with the item at `from` moved to `to` (both 0-based).
-export function moved(ids, from, to) {
-  const next = ids.slice();
-  const [id] = next.splice(from, 1);
-  next.splice(to, 0, id);
-  return next;
-}
 
 export async function renderAgenda(view, { meetingId, navigate }) {
   let meeting = await meetingApi(`/meetings/${meetingId}`);
