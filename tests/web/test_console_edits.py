@@ -1,0 +1,86 @@
+"""Changing what is already there from the console, in Chromium against the real services: an agenda
+item edited (a change made elsewhere meanwhile is refused in words and what was typed stays); waiting
+speakers reordered by keyboard, buttons and dragging, and one taken off the list; API errors said in
+the console's words, not the API's English. axe-core finds no serious violation on these pages."""
+
+from __future__ import annotations
+
+from playwright.async_api import Browser, expect
+
+from tests.web.conftest import Running, json_of
+from tests.web.test_console import checked
+from tests.web.test_console_floor import signed_in
+
+CONFLICT = "Nội dung này vừa được thay đổi ở nơi khác. Những gì đã nhập vẫn được giữ; xin xem lại rồi lưu lần nữa."
+
+
+async def test_an_agenda_item_is_edited_and_a_change_made_meanwhile_keeps_what_was_typed(
+    browser: Browser, running: Running
+) -> None:
+    mid = running.loaded.meeting_id
+    path = f"/api/v1/meetings/{mid}/agenda"
+    answer = await running.meeting.get(path, headers=running.organiser)
+    items = (await json_of(answer))["items"]
+    version = answer.headers["ETag"]
+    first, second = items[0], items[1]
+    page = await signed_in(browser, running)
+    try:
+        await page.goto(f"{running.url['meeting']}/organiser/meetings/{mid}/agenda")
+        await page.get_by_role("button", name=f"Sửa: {first['title']['vi']}").click()
+        form = page.get_by_role("form", name=f"Sửa: {first['title']['vi']}")
+        title_vi = form.get_by_label("Tên (tiếng Việt)")
+        await expect(title_vi).to_be_focused()
+        await expect(title_vi).to_have_value(first["title"]["vi"])
+        await expect(form.get_by_label("Loại")).to_have_value(first["kind"])
+        await title_vi.fill("Khai mạc hội nghị và giới thiệu đại biểu")
+        await form.get_by_label("Tên (tiếng Anh)").fill("Opening and introductions")
+        await form.get_by_label("Loại").select_option("discussion")
+        await form.get_by_label("Người trình bày").fill("Chủ tọa hội nghị")
+        await form.get_by_label("Thời lượng (phút)").fill("15")
+
+        # meanwhile another secretary changes another item: the agenda's version moves on
+        other = {**running.organiser, "If-Match": version}
+        await json_of(
+            await running.meeting.patch(f"{path}/{second['id']}", json={"planned_minutes": 99}, headers=other)
+        )
+        await form.get_by_role("button", name="Lưu").click()
+        await expect(form.get_by_role("alert")).to_have_text(CONFLICT)
+        await expect(title_vi).to_have_value("Khai mạc hội nghị và giới thiệu đại biểu")
+        await expect(form.get_by_label("Loại")).to_have_value("discussion")
+        await expect(form.get_by_label("Thời lượng (phút)")).to_have_value("15")
+        await checked(page, "32-agenda-edit-refused")
+
+        # saved at the second press, against the agenda as it is now
+        await form.get_by_role("button", name="Lưu").click()
+        await expect(form).to_have_count(0)
+        edited = page.locator(f'.agenda-editor [data-item="{first["id"]}"]')
+        await expect(edited).to_contain_text("Khai mạc hội nghị và giới thiệu đại biểu")
+        await expect(edited).to_contain_text("Thảo luận · Chủ tọa hội nghị · 15′")
+        await expect(edited).to_be_focused()
+        await expect(page.locator("#announce")).to_have_text("Đã lưu.")
+        now = {i["id"]: i for i in (await json_of(await running.meeting.get(path, headers=running.organiser)))["items"]}
+        assert now[first["id"]]["title"] == {
+            "vi": "Khai mạc hội nghị và giới thiệu đại biểu",
+            "en": "Opening and introductions",
+        }
+        assert (now[first["id"]]["kind"], now[first["id"]]["presenter"], now[first["id"]]["planned_minutes"]) == (
+            "discussion",
+            "Chủ tọa hội nghị",
+            15,
+        )
+        assert now[second["id"]]["planned_minutes"] == 99  # the other change stands
+
+        # from the keyboard, and in English; Escape leaves without saving
+        await page.get_by_role("button", name="English").click()
+        await page.get_by_role("button", name="Edit: Opening and introductions").focus()
+        await page.keyboard.press("Enter")
+        form = page.get_by_role("form", name="Edit: Opening and introductions")
+        await form.get_by_label("Title (English)").fill("Not kept")
+        await page.keyboard.press("Escape")
+        await expect(form).to_have_count(0)
+        await expect(page.locator(f'.agenda-editor [data-item="{first["id"]}"]')).to_contain_text(
+            "Opening and introductions"
+        )
+        await page.get_by_role("button", name="Tiếng Việt").click()
+    finally:
+        await page.context.close()
