@@ -84,3 +84,64 @@ async def test_an_agenda_item_is_edited_and_a_change_made_meanwhile_keeps_what_w
         await page.get_by_role("button", name="Tiếng Việt").click()
     finally:
         await page.context.close()
+
+
+async def test_the_chair_reorders_and_takes_off_waiting_speakers(browser: Browser, running: Running) -> None:
+    ref, mid = running.ref, running.loaded.meeting_id
+    await running.start_meeting()
+    room = await json_of(
+        await running.meeting.post(
+            f"/api/v1/meetings/{mid}/room/item", json={"move": "next"}, headers=running.organiser
+        )
+    )
+    speakers = f"/api/v1/meetings/{mid}/agenda/{room['current_item_id']}/speakers"
+    a, b, c = [p for p in ref.people if p.role == "voting_member" and p.email][:3]
+    entry = {}
+    for person in (a, b, c):
+        asked = await running.meeting.post(
+            speakers,
+            json={"kind": "contribution"},
+            headers={"Authorization": f"Bearer {await running.session(person.email)}"},
+        )
+        entry[person.name] = (await json_of(asked, 201))["id"]
+
+    async def api_order() -> list[str]:
+        listed = await json_of(await running.meeting.get(speakers, headers=running.organiser))
+        names = {v: k for k, v in entry.items()}
+        return [names[s["id"]] for s in listed["speakers"] if s["status"] == "waiting"]
+
+    page = await signed_in(browser, running)
+    try:
+        await page.goto(f"{running.url['meeting']}/organiser/meetings/{mid}/room")
+        queue = page.locator("[data-speaker] strong")
+        await expect(queue).to_have_text([a.name, b.name, c.name])
+        # the keyboard: the last one moved up with Alt+↑, the focus staying on them
+        await page.locator(f'[data-speaker="{entry[c.name]}"]').focus()
+        await page.keyboard.press("Alt+ArrowUp")
+        await expect(queue).to_have_text([a.name, c.name, b.name])
+        await expect(page.locator(f'[data-speaker="{entry[c.name]}"]')).to_be_focused()
+        await expect(page.locator("#announce")).to_have_text(f"Đã chuyển {c.name} tới vị trí 2 trong hàng chờ.")
+        assert await api_order() == [a.name, c.name, b.name]
+        # a button, then dragging
+        await page.get_by_role("button", name=f"Chuyển xuống: {a.name}").click()
+        await expect(queue).to_have_text([c.name, a.name, b.name])
+        grip = page.locator(f'[data-speaker="{entry[b.name]}"] .grip')
+        await grip.drag_to(page.locator(f'[data-speaker="{entry[c.name]}"] strong'))
+        await expect(queue).to_have_text([b.name, c.name, a.name])
+        assert await api_order() == [b.name, c.name, a.name]
+        await checked(page, "33-room-speakers-order")
+
+        # one taken off the list: gone from the queue, withdrawn in the API; the next speaker is the first
+        await page.get_by_role("button", name=f"Rút khỏi danh sách: {c.name}").click()
+        await expect(queue).to_have_text([b.name, a.name])
+        await expect(page.locator("#announce")).to_have_text(f"Đã rút {c.name} khỏi danh sách phát biểu.")
+        listed = await json_of(await running.meeting.get(speakers, headers=running.organiser))
+        assert {s["id"]: s["status"] for s in listed["speakers"]}[entry[c.name]] == "withdrawn"
+        await page.get_by_role("button", name="Mời người tiếp theo").click()
+        speaking = page.locator(f'[data-speaker="{entry[b.name]}"] .badge')
+        await expect(speaking).to_have_text("Đang phát biểu")
+        # only the waiting are moved or taken off
+        await expect(page.get_by_role("button", name=f"Rút khỏi danh sách: {b.name}")).to_have_count(0)
+        await expect(page.get_by_role("button", name=f"Rút khỏi danh sách: {a.name}")).to_be_visible()
+    finally:
+        await page.context.close()
