@@ -9,7 +9,7 @@ from playwright.async_api import Browser, expect
 
 from tests.web.conftest import Running, json_of
 from tests.web.test_console import checked
-from tests.web.test_console_floor import signed_in
+from tests.web.test_console_floor import propose, signed_in
 
 CONFLICT = "Nội dung này vừa được thay đổi ở nơi khác. Những gì đã nhập vẫn được giữ; xin xem lại rồi lưu lần nữa."
 
@@ -143,5 +143,48 @@ async def test_the_chair_reorders_and_takes_off_waiting_speakers(browser: Browse
         # only the waiting are moved or taken off
         await expect(page.get_by_role("button", name=f"Rút khỏi danh sách: {b.name}")).to_have_count(0)
         await expect(page.get_by_role("button", name=f"Rút khỏi danh sách: {a.name}")).to_be_visible()
+    finally:
+        await page.context.close()
+
+
+async def test_api_errors_in_the_room_and_on_amendments_are_said_in_words(browser: Browser, running: Running) -> None:
+    loaded = running.loaded
+    await running.resolution_poll()  # a vote prepared, the meeting not started yet
+    member = next(p for p in running.ref.people if p.role == "voting_member" and p.email)
+    resolution = await json_of(
+        await running.resolution.get(f"/api/v1/resolutions/{loaded.resolution_id}", headers=running.organiser)
+    )
+    amendment = await propose(running, member.email or "", "mười nhiệm vụ", "chín nhiệm vụ", resolution["version"])
+    page = await signed_in(browser, running)
+    try:
+        # the vote cannot open before the meeting starts: the page says so, not "the meeting is scheduled"
+        await page.goto(f"{running.url['meeting']}/organiser/meetings/{loaded.meeting_id}/room")
+        polls = page.get_by_role("region", name="Biểu quyết")
+        await polls.get_by_role("button", name="Mở biểu quyết").click()
+        await expect(polls.get_by_role("alert")).to_have_text(
+            "Hội nghị chưa khai mạc: bấm “Khai mạc” trước khi mở biểu quyết."
+        )
+        await checked(page, "34-room-problem")
+        await page.get_by_role("button", name="English").click()
+        polls = page.get_by_role("region", name="Votes")
+        await polls.get_by_role("button", name="Open the vote").click()
+        await expect(polls.get_by_role("alert")).to_have_text(
+            "The meeting has not started: press “Start the meeting” before opening a vote."
+        )
+        await page.get_by_role("button", name="Tiếng Việt").click()
+
+        # an amendment decided elsewhere after the page was drawn: refused in words
+        await page.goto(f"{running.url['meeting']}/organiser/meetings/{loaded.meeting_id}/resolutions")
+        await expect(page.locator("[data-amendment] .badge")).to_have_text("Chờ quyết định")
+        await json_of(
+            await running.resolution.post(f"/api/v1/amendments/{amendment['id']}/reject", headers=running.organiser)
+        )
+        await page.get_by_role("button", name="Chấp nhận: Đề xuất sửa đổi 1").click()
+        said = page.locator("[data-amendment]").get_by_role("alert")
+        await expect(said).to_have_text(
+            "Thao tác này không thực hiện được ở thời điểm hiện tại (có thể vừa có thay đổi ở nơi khác)."
+            " Xin tải lại trang để xem tình trạng mới."
+        )
+        await checked(page, "35-amendment-problem")
     finally:
         await page.context.close()
