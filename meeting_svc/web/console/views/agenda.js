@@ -89,9 +89,12 @@ export async function renderAgenda(view, { meetingId, navigate }) {
             announce(t().saved);
             close();
           } catch (error) {
-            // the agenda as it is now (its new version, for the next save); the form keeps what was typed
+            // the agenda as it is now (its new version, for the next save); the form keeps what was typed,
+            // unless the item itself is gone: then the problem is said above the list
             meeting = await meetingApi(`/meetings/${meetingId}`);
+            if (!meeting.agenda.some((i) => i.id === item.id)) editing.delete(item.id);
             draw();
+            if (!editing.has(item.id)) return showProblem(problems, error);
             showProblem(form, error);
             if (!form.contains(document.activeElement)) form.querySelector("input").focus();
           }

@@ -189,7 +189,7 @@ export async function floorSection(meetingId) {
     const focused = speakers.contains(document.activeElement) ? document.activeElement.getAttribute("data-focus") : null;
     speakers.replaceChildren(
       h("h2", { id: "speakers", tabindex: "-1" }, t().speakers, " ", list.closed ? h("span", { class: "badge closed" }, t().listClosed) : null),
-      ...(waiting.length > 1 ? [h("p", { id: "speaker-order-help", class: "muted" }, t().speakerOrderHelp)] : []),
+      ...(waiting.length ? [h("p", { id: "speaker-order-help", class: "muted" }, t().speakerOrderHelp)] : []),
       present.length
         ? h("ol", { class: "speakers", "aria-live": "polite" }, present.map((s) => speakerEntry(s, waiting)))
         : h("p", { class: "muted" }, t().noSpeakers),
