@@ -192,6 +192,7 @@ export async function route(retried = false) {
       drawBar();
       view.replaceChildren(signInForm(t().signedOut));
     } else {
+      console.error(error); // the page says it in words; the details are for whoever opens the developer tools
       view.replaceChildren(h("h1", {}, t().console), h("p", { class: "error", role: "alert" }, problemText(error)));
     }
   }
