@@ -116,3 +116,36 @@ async def test_the_after_page_downloads_the_exports_and_shows_the_notes_history(
         await page.get_by_role("button", name="Tiếng Việt").click()
     finally:
         await page.context.close()
+
+
+async def test_a_refused_download_is_said_in_words(browser: Browser, running: Running) -> None:
+    """A machine's read token, revoked while its results page is open: the download is refused and the
+    page says why in words, in the place where a download says how it went."""
+    made = await json_of(
+        await running.meeting.post(
+            "/api/v1/api-tokens", json={"name": "Máy tổng hợp báo cáo", "scope": "read"}, headers=running.organiser
+        ),
+        201,
+    )
+    page = await (await browser.new_context()).new_page()
+    downloads: list[Download] = []
+    page.on("download", lambda download: downloads.append(download))
+    try:
+        await page.goto(f"{running.url['meeting']}/organiser")
+        await page.get_by_label("Mã truy cập (API token) của ban tổ chức").fill(made["token"])
+        await page.get_by_role("button", name="Đăng nhập", exact=True).click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Hội nghị")
+        await page.goto(f"{running.url['meeting']}/organiser/meetings/{running.loaded.meeting_id}/results")
+        button = page.get_by_role("button", name="Tải Điểm danh theo đơn vị: CSV", exact=True)
+        await expect(button).to_be_visible()
+        revoked = await running.meeting.delete(f"/api/v1/api-tokens/{made['id']}", headers=running.organiser)
+        assert revoked.status == 204
+        await button.click()
+        status = page.locator(".download-status")
+        await expect(status).to_have_text("Phiên đăng nhập đã hết. Xin đăng nhập lại.")
+        await expect(status).to_have_class("download-status error")
+        await expect(button).to_be_focused()
+        assert downloads == []
+        await checked(page, "36-results-download-refused")
+    finally:
+        await page.context.close()
