@@ -11,7 +11,7 @@ import { h } from "../lib/dom.js";
 import { setLanguage } from "../lib/i18n.js";
 import { state } from "../lib/state.js";
 import { t } from "./i18n.js";
-import { focusHeading } from "./ui.js";
+import { focusHeading, problemText } from "./ui.js";
 import { renderMeetings } from "./views/meetings.js";
 import { renderOverview } from "./views/overview.js";
 import { renderPeople } from "./views/people.js";
@@ -192,7 +192,8 @@ export async function route(retried = false) {
       drawBar();
       view.replaceChildren(signInForm(t().signedOut));
     } else {
-      view.replaceChildren(h("h1", {}, t().console), h("p", { class: "error", role: "alert" }, error.message));
+      console.error(error); // the page says it in words; the details are for whoever opens the developer tools
+      view.replaceChildren(h("h1", {}, t().console), h("p", { class: "error", role: "alert" }, problemText(error)));
     }
   }
   focusHeading(view);

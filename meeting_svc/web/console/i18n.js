@@ -1,9 +1,12 @@
 // Every text of the console, in Vietnamese and English. The language choice is the participant page's
 // (one key in localStorage), so a secretary who is also a participant sees one language everywhere.
+// The texts of a page with many of its own live beside this file (strings/), merged in here.
 
 import { state } from "../lib/state.js";
+import { AFTER } from "./strings/after.js";
+import { PROBLEMS } from "./strings/problems.js";
 
-export const TEXT = {
+const COMMON = {
   vi: {
     console: "Ban tổ chức",
     skip: "Bỏ qua điều hướng",
@@ -151,7 +154,7 @@ export const TEXT = {
     pollStatus: { draft: "Chưa mở", scheduled: "Hẹn giờ", open: "Đang biểu quyết", closed: "Đã kết thúc" },
     outcome: { adopted: "Thông qua", rejected: "Không thông qua", no_quorum: "Không đủ túc số" },
     turnout: (n, total) => `Đã bỏ phiếu: ${n} / ${total}`,
-    startFirst: "Hội nghị chưa khai mạc.",
+    startFirst: "Hội nghị chưa khai mạc: bấm “Khai mạc” trước khi mở biểu quyết.",
     live: "Trực tiếp",
     offline: "Mất kết nối — đang thử lại",
     notFound: "Không tìm thấy trang này.",
@@ -240,6 +243,10 @@ export const TEXT = {
     speakerStatus: { waiting: "Đang chờ", speaking: "Đang phát biểu", paused: "Tạm dừng", done: "Đã phát biểu", withdrawn: "Đã rút" },
     speakerKind: { contribution: "Phát biểu", pro: "Ủng hộ", contra: "Phản đối", point_of_order: "Kiến nghị thủ tục", reply: "Trả lời" },
     speakerAction: { pause: "Tạm dừng", resume: "Tiếp tục", end: "Kết thúc phát biểu" },
+    speakerOrderHelp: "Kéo thả để đổi thứ tự người đang chờ, hoặc chọn một người rồi dùng Alt+↑ / Alt+↓.",
+    speakerMoved: (name, n) => `Đã chuyển ${name} tới vị trí ${n} trong hàng chờ.`,
+    withdrawSpeaker: "Rút khỏi danh sách",
+    speakerWithdrawn: (name) => `Đã rút ${name} khỏi danh sách phát biểu.`,
     nextSpeaker: "Mời người tiếp theo",
     floorTo: "Đang phát biểu",
     closeList: "Đóng danh sách",
@@ -406,7 +413,7 @@ export const TEXT = {
     pollStatus: { draft: "Not open", scheduled: "Scheduled", open: "Voting", closed: "Closed" },
     outcome: { adopted: "Adopted", rejected: "Rejected", no_quorum: "No quorum" },
     turnout: (n, total) => `Voted: ${n} of ${total}`,
-    startFirst: "The meeting has not started.",
+    startFirst: "The meeting has not started: press “Start the meeting” before opening a vote.",
     live: "Live",
     offline: "Connection lost — retrying",
     notFound: "No such page.",
@@ -495,6 +502,10 @@ export const TEXT = {
     speakerStatus: { waiting: "Waiting", speaking: "Speaking", paused: "Paused", done: "Spoke", withdrawn: "Withdrew" },
     speakerKind: { contribution: "Contribution", pro: "For", contra: "Against", point_of_order: "Point of order", reply: "Reply" },
     speakerAction: { pause: "Pause", resume: "Resume", end: "End speech" },
+    speakerOrderHelp: "Drag to reorder the waiting speakers, or focus one and press Alt+↑ / Alt+↓.",
+    speakerMoved: (name, n) => `Moved ${name} to place ${n} in the queue.`,
+    withdrawSpeaker: "Take off the list",
+    speakerWithdrawn: (name) => `${name} taken off the list of speakers.`,
     nextSpeaker: "Next speaker",
     floorTo: "Speaking",
     closeList: "Close the list",
@@ -515,6 +526,10 @@ export const TEXT = {
     noDisplays: "No display links yet.",
   },
 };
+
+export const TEXT = Object.fromEntries(
+  Object.entries(COMMON).map(([lang, text]) => [lang, { ...text, ...PROBLEMS[lang], ...AFTER[lang] }]),
+);
 
 export const t = () => TEXT[state.lang];
 export const pick = (text) => (text ? (state.lang === "en" ? text.en || text.vi : text.vi || text.en) || "" : "");

@@ -1,6 +1,7 @@
 // What every console view shares: labelled fields, problem+json shown at the field it names, the
 // polite announcer, focus on the new view's heading, and times typed on the meeting's calendar.
 
+import { download, messageOf } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { zoneText } from "../lib/format.js";
 import { t } from "./i18n.js";
@@ -26,11 +27,14 @@ export function announce(message) {
   setTimeout(() => (region.textContent = message), 30);
 }
 
+// What went wrong, in words in the console's language (the APIs' problem+json is English for developers).
+export const problemText = (error) => messageOf(error, t());
+
 // A form's problem: the message in an alert, and the field it names marked invalid and focused.
 export function showProblem(form, error) {
   const box = form.querySelector(".problem") || form.appendChild(h("p", { class: "problem error", role: "alert" }));
   const problem = error.problem || {};
-  box.textContent = problem.detail || problem.title || error.message;
+  box.textContent = problemText(error);
   for (const marked of form.querySelectorAll("[aria-invalid]")) marked.removeAttribute("aria-invalid");
   const name = problem.field && problem.field.split(".")[0];
   const target = name && form.querySelector(`[name="${CSS.escape(name)}"]`);
@@ -42,6 +46,45 @@ export function showProblem(form, error) {
 
 export function clearProblem(form) {
   form.querySelector(".problem")?.remove();
+}
+
+// `ids` with the one at `from` moved to `to` (both 0-based): the agenda's and the speakers' reordering.
+export function moved(ids, from, to) {
+  const next = ids.slice();
+  const [id] = next.splice(from, 1);
+  next.splice(to, 0, id);
+  return next;
+}
+
+// A button that fetches a file from an API with the console's token and hands it to the browser (a
+// plain link cannot carry the token). It shows the format; its name says which file, ending in the
+// format as a word of its own (so the name contains what is seen). `status` is where progress and
+// problems are said.
+export function downloadButton({ what, format, base = "", path, fallback, status }) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "secondary",
+      "aria-label": t().download(what, format),
+      onclick: async (event) => {
+        const button = event.currentTarget;
+        button.disabled = true;
+        status.classList.remove("error");
+        status.textContent = t().downloading(what);
+        try {
+          status.textContent = t().downloaded(await download(base, path, fallback));
+        } catch (error) {
+          status.classList.add("error");
+          status.textContent = problemText(error);
+        } finally {
+          button.disabled = false;
+          button.focus();
+        }
+      },
+    },
+    format,
+  );
 }
 
 // A new view: its heading takes the focus, so a screen reader starts reading there.

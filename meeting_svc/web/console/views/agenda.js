@@ -1,27 +1,21 @@
-// The agenda editor: add items (kind, presenter, duration), remove them, and reorder by dragging or
-// from the keyboard (Alt+↑ / Alt+↓ on a focused item, or its move buttons). Every reorder is one
-// atomic PUT of the whole order, guarded by the agenda's version.
+// The agenda editor: add items (kind, presenter, duration), edit and remove them, and reorder by dragging
+// or from the keyboard (Alt+↑ / Alt+↓ on a focused item, or its move buttons). Every change is guarded by
+// the agenda's version: a change made elsewhere meanwhile is refused (412), and what was typed stays.
 
 import { meetingApi } from "../../lib/api.js";
 import { h } from "../../lib/dom.js";
 import { pick, t } from "../i18n.js";
-import { announce, clearProblem, field, showProblem, tabs } from "../ui.js";
+import { announce, clearProblem, field, moved, showProblem, tabs } from "../ui.js";
 
 const KINDS = ["report", "contribution", "discussion", "vote", "other"];
-
-// `ids` with the item at `from` moved to `to` (both 0-based).
-export function moved(ids, from, to) {
-  const next = ids.slice();
-  const [id] = next.splice(from, 1);
-  next.splice(to, 0, id);
-  return next;
-}
 
 export async function renderAgenda(view, { meetingId, navigate }) {
   let meeting = await meetingApi(`/meetings/${meetingId}`);
   const list = h("ol", { class: "agenda-editor", "aria-describedby": "reorder-help" });
   const problems = h("div");
   let dragging = null;
+  // the edit forms open, by item: kept across redraws, so a refused save never loses what was typed
+  const editing = new Map();
 
   async function reorder(from, to, focusId) {
     const items = meeting.agenda;
@@ -53,11 +47,76 @@ export async function renderAgenda(view, { meetingId, navigate }) {
     list.querySelector("li")?.focus();
   }
 
+  function itemFields(item) {
+    return [
+      field(t().titleVi, { name: "title_vi", lang: "vi", value: item?.title.vi || "" }),
+      field(t().titleEn, { name: "title_en", lang: "en", value: item?.title.en || "" }),
+      field(t().kind, { name: "kind", value: item?.kind }, { tag: "select", options: KINDS.map((k) => [k, t().kinds[k]]) }),
+      field(t().presenter, { name: "presenter", value: item?.presenter || "" }),
+      field(t().duration, { name: "planned_minutes", type: "number", min: 0, max: 1440, value: item?.planned_minutes ?? "" }),
+    ];
+  }
+
+  function itemBody(form) {
+    const data = new FormData(form);
+    const minutes = data.get("planned_minutes");
+    return {
+      title: { vi: data.get("title_vi").trim(), en: data.get("title_en").trim() },
+      kind: data.get("kind"),
+      presenter: data.get("presenter").trim() || null,
+      planned_minutes: minutes ? Number(minutes) : null,
+    };
+  }
+
+  function editForm(item) {
+    const name = `${t().edit}: ${pick(item.title)}`;
+    const close = () => {
+      editing.delete(item.id);
+      draw();
+      list.querySelector(`[data-item="${item.id}"]`)?.focus();
+    };
+    const form = h(
+      "form",
+      {
+        class: "inline-form edit-item",
+        "aria-label": name,
+        onsubmit: async (event) => {
+          event.preventDefault();
+          clearProblem(form);
+          try {
+            await meetingApi(`/meetings/${meetingId}/agenda/${item.id}`, { method: "PATCH", ifMatch: `"${meeting.agenda_version}"`, body: itemBody(form) });
+            meeting = await meetingApi(`/meetings/${meetingId}`);
+            announce(t().saved);
+            close();
+          } catch (error) {
+            // the agenda as it is now (its new version, for the next save); the form keeps what was typed,
+            // unless the item itself is gone: then the problem is said above the list
+            meeting = await meetingApi(`/meetings/${meetingId}`);
+            if (!meeting.agenda.some((i) => i.id === item.id)) editing.delete(item.id);
+            draw();
+            if (!editing.has(item.id)) return showProblem(problems, error);
+            showProblem(form, error);
+            if (!form.contains(document.activeElement)) form.querySelector("input").focus();
+          }
+        },
+        onkeydown: (event) => {
+          if (event.key === "Escape") close();
+        },
+      },
+      h("h3", {}, name),
+      ...itemFields(item),
+      h("p", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t().save), h("button", { type: "button", class: "secondary", onclick: close }, t().cancel)),
+    );
+    return form;
+  }
+
   function draw() {
     const items = meeting.agenda;
     list.replaceChildren(
       ...items.map((item, index) =>
-        h(
+        editing.has(item.id)
+          ? h("li", { class: "editing", "data-item": item.id }, editing.get(item.id))
+          : h(
           "li",
           {
             tabindex: 0,
@@ -94,6 +153,20 @@ export async function renderAgenda(view, { meetingId, navigate }) {
             { class: "row-actions" },
             h("button", { type: "button", class: "secondary", disabled: index === 0, "aria-label": `${t().moveUp}: ${pick(item.title)}`, onclick: () => reorder(index, index - 1, item.id) }, "↑"),
             h("button", { type: "button", class: "secondary", disabled: index === items.length - 1, "aria-label": `${t().moveDown}: ${pick(item.title)}`, onclick: () => reorder(index, index + 1, item.id) }, "↓"),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "secondary",
+                "aria-label": `${t().edit}: ${pick(item.title)}`,
+                onclick: () => {
+                  editing.set(item.id, editForm(item));
+                  draw();
+                  editing.get(item.id).querySelector("input").focus();
+                },
+              },
+              t().edit,
+            ),
             h("button", { type: "button", class: "secondary", "aria-label": `${t().remove}: ${pick(item.title)}`, onclick: () => remove(item) }, "✕"),
           ),
         ),
@@ -109,19 +182,8 @@ export async function renderAgenda(view, { meetingId, navigate }) {
       onsubmit: async (event) => {
         event.preventDefault();
         clearProblem(form);
-        const data = new FormData(form);
-        const minutes = data.get("planned_minutes");
         try {
-          await meetingApi(`/meetings/${meetingId}/agenda`, {
-            method: "POST",
-            ifMatch: `"${meeting.agenda_version}"`,
-            body: {
-              title: { vi: data.get("title_vi").trim(), en: data.get("title_en").trim() },
-              kind: data.get("kind"),
-              presenter: data.get("presenter").trim() || null,
-              planned_minutes: minutes ? Number(minutes) : null,
-            },
-          });
+          await meetingApi(`/meetings/${meetingId}/agenda`, { method: "POST", ifMatch: `"${meeting.agenda_version}"`, body: itemBody(form) });
           meeting = await meetingApi(`/meetings/${meetingId}`);
           draw();
           form.reset();
@@ -133,11 +195,7 @@ export async function renderAgenda(view, { meetingId, navigate }) {
       },
     },
     h("h2", { id: "add-item" }, t().addItem),
-    field(t().titleVi, { name: "title_vi", lang: "vi" }),
-    field(t().titleEn, { name: "title_en", lang: "en" }),
-    field(t().kind, { name: "kind" }, { tag: "select", options: KINDS.map((k) => [k, t().kinds[k]]) }),
-    field(t().presenter, { name: "presenter" }),
-    field(t().duration, { name: "planned_minutes", type: "number", min: 0, max: 1440 }),
+    ...itemFields(null),
     h("button", { type: "submit", class: "primary" }, t().addItem),
   );
 

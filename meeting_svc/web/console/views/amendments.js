@@ -6,7 +6,7 @@ import { resolutionApi } from "../../lib/api.js";
 import { diffLines } from "../../lib/diff.js";
 import { h } from "../../lib/dom.js";
 import { t } from "../i18n.js";
-import { announce } from "../ui.js";
+import { announce, problemText } from "../ui.js";
 
 function diffView(diff, language) {
   return h(
@@ -52,7 +52,7 @@ export function amendmentsSection(amendments, { onDecided }) {
         const field = error.problem?.field || "";
         const index = /^changes\[(\d+)\]/.exec(field);
         problem.textContent =
-          error.status === 409 && index ? t().conflictOnAccept(partName(amendment, Number(index[1]))) : error.problem?.detail || error.message;
+          error.status === 409 && index ? t().conflictOnAccept(partName(amendment, Number(index[1]))) : problemText(error);
         event.target.focus();
       }
     };

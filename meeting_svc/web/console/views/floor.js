@@ -1,11 +1,13 @@
 // The floor, in the room page: the current agenda item (previous, next, jump), its list of speakers (who
-// speaks, who waits, with kind and department; next speaker, pause, resume, end; close or reopen the list),
+// speaks, who waits, with kind and department; next speaker, pause, resume, end; close or reopen the list;
+// the waiting ones reordered by dragging or from the keyboard, like the agenda, or taken off the list),
 // and the projector (what the room's screen shows, and its display links, made and revoked here).
 
 import { meetingApi } from "../../lib/api.js";
 import { h } from "../../lib/dom.js";
+import { state } from "../../lib/state.js";
 import { pick, t } from "../i18n.js";
-import { announce, field, showProblem } from "../ui.js";
+import { announce, field, moved, showProblem } from "../ui.js";
 
 const ACTIONS = { speaking: ["pause", "end"], paused: ["resume", "end"] };
 
@@ -76,46 +78,120 @@ export async function floorSection(meetingId) {
     );
   }
 
-  function drawSpeakers() {
-    const list = room.speakers;
-    if (!list) return speakers.replaceChildren(h("h2", { id: "speakers" }, t().speakers), h("p", { class: "muted" }, t().noCurrentItem));
-    const present = list.speakers.filter((s) => ["speaking", "paused", "waiting"].includes(s.status));
-    speakers.replaceChildren(
-      h("h2", { id: "speakers", tabindex: "-1" }, t().speakers, " ", list.closed ? h("span", { class: "badge closed" }, t().listClosed) : null),
-      present.length
+  // A waiting speaker's place in the queue: one PUT of the whole waiting order (the API checks it is one).
+  const reorder = (waiting, from, to) => {
+    if (to < 0 || to >= waiting.length || from === to) return;
+    const who = waiting[from];
+    act(
+      speakers,
+      listCall("speakers/order", { method: "PUT", body: { speaker_ids: moved(waiting.map((s) => s.id), from, to) } }),
+      () => t().speakerMoved(who.name, to + 1),
+      `[data-speaker="${who.id}"]`,
+    );
+  };
+  let dragging = null;
+
+  function speakerEntry(s, waiting) {
+    const place = waiting.indexOf(s);
+    const queued = place >= 0;
+    const button = (focus, attrs, text) => h("button", { type: "button", "data-focus": `${s.id}/${focus}`, ...attrs }, text);
+    return h(
+      "li",
+      {
+        "data-speaker": s.id,
+        class: s.status,
+        ...(queued
+          ? {
+              tabindex: 0,
+              draggable: "true",
+              "data-focus": s.id,
+              "aria-label": `${t().speakerStatus.waiting} ${place + 1}: ${s.name}`,
+              "aria-describedby": "speaker-order-help",
+              onkeydown: (event) => {
+                if (event.target !== event.currentTarget || !event.altKey || !["ArrowUp", "ArrowDown"].includes(event.key)) return;
+                event.preventDefault();
+                reorder(waiting, place, place + (event.key === "ArrowUp" ? -1 : 1));
+              },
+              ondragstart: (event) => {
+                dragging = place;
+                event.dataTransfer.effectAllowed = "move";
+                event.dataTransfer.setData("text/plain", s.id);
+              },
+              ondragover: (event) => event.preventDefault(),
+              ondrop: (event) => {
+                event.preventDefault();
+                if (dragging !== null) reorder(waiting, dragging, place);
+                dragging = null;
+              },
+            }
+          : {}),
+      },
+      queued ? h("span", { class: "grip", "aria-hidden": "true" }, "⋮⋮ ") : null,
+      h("strong", {}, s.name),
+      " ",
+      h("span", { class: `badge ${s.status}` }, t().speakerStatus[s.status]),
+      h("br"),
+      h("small", { class: "muted" }, [t().speakerKind[s.kind], departmentName(s.department_id)].filter(Boolean).join(" · ")),
+      ACTIONS[s.status]
         ? h(
-            "ol",
-            { class: "speakers", "aria-live": "polite" },
-            present.map((s) =>
-              h(
-                "li",
-                { "data-speaker": s.id, class: s.status },
-                h("strong", {}, s.name),
-                " ",
-                h("span", { class: `badge ${s.status}` }, t().speakerStatus[s.status]),
-                h("br"),
-                h("small", { class: "muted" }, [t().speakerKind[s.kind], departmentName(s.department_id)].filter(Boolean).join(" · ")),
-                ACTIONS[s.status]
-                  ? h(
-                      "span",
-                      { class: "actions" },
-                      ACTIONS[s.status].map((action) =>
-                        h(
-                          "button",
-                          {
-                            type: "button",
-                            class: action === "end" ? "danger" : "secondary",
-                            "aria-label": `${t().speakerAction[action]}: ${s.name}`,
-                            onclick: () => act(speakers, listCall(`speakers/${s.id}/${action}`), () => `${s.name}: ${t().speakerAction[action]}`, "h2"),
-                          },
-                          t().speakerAction[action],
-                        ),
-                      ),
-                    )
-                  : null,
+            "span",
+            { class: "actions" },
+            ACTIONS[s.status].map((action) =>
+              button(
+                action,
+                {
+                  class: action === "end" ? "danger" : "secondary",
+                  "aria-label": `${t().speakerAction[action]}: ${s.name}`,
+                  onclick: () => act(speakers, listCall(`speakers/${s.id}/${action}`), () => `${s.name}: ${t().speakerAction[action]}`, "h2"),
+                },
+                t().speakerAction[action],
               ),
             ),
           )
+        : null,
+      queued
+        ? h(
+            "span",
+            { class: "row-actions" },
+            button("up", { class: "secondary", disabled: place === 0, "aria-label": `${t().moveUp}: ${s.name}`, onclick: () => reorder(waiting, place, place - 1) }, "↑"),
+            button("down", { class: "secondary", disabled: place === waiting.length - 1, "aria-label": `${t().moveDown}: ${s.name}`, onclick: () => reorder(waiting, place, place + 1) }, "↓"),
+            button(
+              "withdraw",
+              {
+                class: "secondary",
+                "aria-label": `${t().withdrawSpeaker}: ${s.name}`,
+                onclick: () =>
+                  act(speakers, listCall(`speakers/${s.id}`, { method: "DELETE" }), () => t().speakerWithdrawn(s.name), waiting.length > 1 ? "[data-speaker][tabindex]" : "h2"),
+              },
+              t().withdrawSpeaker,
+            ),
+          )
+        : null,
+    );
+  }
+
+  // What the list shows; a reload that changes none of it leaves the list alone (a redraw would cancel a
+  // drag under way and move the focus).
+  let shown = null;
+
+  function drawSpeakers() {
+    const list = room.speakers;
+    if (!list) {
+      shown = null;
+      return speakers.replaceChildren(h("h2", { id: "speakers" }, t().speakers), h("p", { class: "muted" }, t().noCurrentItem));
+    }
+    const present = list.speakers.filter((s) => ["speaking", "paused", "waiting"].includes(s.status));
+    const waiting = present.filter((s) => s.status === "waiting");
+    const showing = JSON.stringify([state.lang, list.closed, present.map((s) => [s.id, s.status, s.kind, s.name, s.department_id])]);
+    if (showing === shown) return;
+    shown = showing;
+    // a live redraw puts the focus back where it was (the same speaker's same control), not on the page
+    const focused = speakers.contains(document.activeElement) ? document.activeElement.getAttribute("data-focus") : null;
+    speakers.replaceChildren(
+      h("h2", { id: "speakers", tabindex: "-1" }, t().speakers, " ", list.closed ? h("span", { class: "badge closed" }, t().listClosed) : null),
+      ...(waiting.length ? [h("p", { id: "speaker-order-help", class: "muted" }, t().speakerOrderHelp)] : []),
+      present.length
+        ? h("ol", { class: "speakers", "aria-live": "polite" }, present.map((s) => speakerEntry(s, waiting)))
         : h("p", { class: "muted" }, t().noSpeakers),
       h(
         "p",
@@ -125,7 +201,7 @@ export async function floorSection(meetingId) {
           {
             type: "button",
             class: "primary",
-            disabled: !present.some((s) => s.status === "waiting"),
+            disabled: !waiting.length,
             onclick: () => act(speakers, listCall("speakers:next"), () => `${t().floorTo}: ${room.speakers.speakers.find((s) => s.status === "speaking")?.name || ""}`, "h2"),
           },
           t().nextSpeaker,
@@ -142,6 +218,10 @@ export async function floorSection(meetingId) {
         ),
       ),
     );
+    if (focused) {
+      const again = speakers.querySelector(`[data-focus="${CSS.escape(focused)}"]:not(:disabled)`);
+      (again || speakers.querySelector(`[data-focus="${CSS.escape(focused.split("/")[0])}"]`))?.focus();
+    }
   }
 
   function drawProjector() {

@@ -150,6 +150,8 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
       pollList.querySelector(`[data-poll="${poll.id}"] button`)?.focus();
     } catch (error) {
       showProblem(pollList, error);
+      // a vote opens once the meeting has started: said so, rather than that it cannot be done now
+      if (error.status === 409 && error.problem?.current_status === "scheduled") pollList.querySelector(".problem").textContent = t().startFirst;
     }
   }
 
