@@ -101,7 +101,8 @@ async def test_the_after_page_downloads_the_exports_and_shows_the_notes_history(
         name, data = await saved(page, f"Tải Biểu quyết: {question} · Ai đã biểu quyết thế nào: CSV", tmp_path)
         assert name == "ballots.csv"
         ballots = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        assert [r[:2] for r in ballots[1:]] == [[loaded.participants[ref.chair.email or ""], "yes"]]  # the chair's vote
+        chair = [ref.chair.name, loaded.participants[ref.chair.email or ""], "yes"]
+        assert [r[:3] for r in ballots[1:]] == [chair]  # the chair's vote, by name
         name, data = await saved(page, "Tải Điểm danh theo đơn vị: XLSX", tmp_path)
         assert name == "attendance.xlsx" and cells_of_xlsx(data)
         name, data = await saved(page, "Tải Biên bản · Bản dự thảo hiện tại: PDF", tmp_path)

@@ -82,6 +82,24 @@ async def test_an_agenda_item_is_edited_and_a_change_made_meanwhile_keeps_what_w
             "Opening and introductions"
         )
         await page.get_by_role("button", name="Tiếng Việt").click()
+
+        # a removal against an agenda changed elsewhere is refused in words and removes nothing
+        answer = await running.meeting.get(path, headers=running.organiser)
+        moved_on = {**running.organiser, "If-Match": answer.headers["ETag"]}
+        await json_of(
+            await running.meeting.patch(f"{path}/{second['id']}", json={"planned_minutes": 98}, headers=moved_on)
+        )
+        remove_second = page.get_by_role("button", name=f"Xóa: {second['title']['vi']}")
+        await remove_second.click()
+        await expect(page.get_by_role("alert")).to_have_text(CONFLICT)
+        still = (await json_of(await running.meeting.get(path, headers=running.organiser)))["items"]
+        assert second["id"] in {i["id"] for i in still}
+        # pressed again, against the agenda as it now is: removed
+        await remove_second.click()
+        await expect(page.locator(f'.agenda-editor [data-item="{second["id"]}"]')).to_have_count(0)
+        await expect(page.get_by_role("alert")).to_have_count(0)
+        left = (await json_of(await running.meeting.get(path, headers=running.organiser)))["items"]
+        assert second["id"] not in {i["id"] for i in left}
     finally:
         await page.context.close()
 

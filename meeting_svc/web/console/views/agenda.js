@@ -40,7 +40,16 @@ export async function renderAgenda(view, { meetingId, navigate }) {
   }
 
   async function remove(item) {
-    await meetingApi(`/meetings/${meetingId}/agenda/${item.id}`, { method: "DELETE", ifMatch: `"${meeting.agenda_version}"` });
+    clearProblem(problems);
+    try {
+      await meetingApi(`/meetings/${meetingId}/agenda/${item.id}`, { method: "DELETE", ifMatch: `"${meeting.agenda_version}"` });
+    } catch (error) {
+      // e.g. the agenda changed elsewhere (412): say so, and show the agenda as it now is
+      showProblem(problems, error);
+      meeting = await meetingApi(`/meetings/${meetingId}`);
+      draw();
+      return;
+    }
     meeting = await meetingApi(`/meetings/${meetingId}`);
     announce(`${t().remove}: ${pick(item.title)}`);
     draw();
