@@ -13,6 +13,9 @@ Under load the messages of one fetch are handled in one transaction (`handle_bat
 to `batch` events, in stream order, each recorded in `processed_events` as before. If anything in it goes
 wrong (a poison event, one waiting for another, a failure) the transaction is undone and the messages
 are handled one by one as above, so a bad message neither blocks nor drops the others.
+A consumer may also take a `Bulk`: consecutive fresh events of its types in one fetch (a roster import's
+thousands of participant facts) go to one call of its handler, which applies them set-based; it must leave
+the same state as the handler applying them one by one in that order.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable
+import itertools
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
 import asyncpg
 import nats.errors
@@ -51,6 +57,16 @@ BATCHES_SPLIT = Counter(
 LAG = Gauge("consumer_lag_seconds", "Age of the last event the consumer handled when it handled it", ["consumer"])
 
 Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+T = TypeVar("T")
+BulkHandler = Callable[[asyncpg.Connection, Sequence[Event]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """Events of `types` that follow one another in a fetched batch go to `handler` together."""
+
+    types: tuple[type[Event], ...]
+    handler: BulkHandler
 
 
 class PoisonEvent(Exception):
@@ -61,6 +77,21 @@ class NotYet(Exception):
     """Raised by a handler for an event it cannot act on until a related event arrived (e.g. the meeting
     of a poll event, still behind a backlog on the other stream). Nothing is committed; the message comes
     back after a short delay, without counting towards `max_deliver`."""
+
+
+def distinct_runs(items: Sequence[T], key: Callable[[T], object]) -> list[list[T]]:
+    """`items` cut, in order, into runs in which no key repeats: one set-based statement per run changes
+    each row at most once, and a later run sees what the earlier one wrote, as one by one would."""
+    runs: list[list[T]] = [[]]
+    seen: set[object] = set()
+    for item in items:
+        k = key(item)
+        if k in seen:
+            runs.append([])
+            seen.clear()
+        seen.add(k)
+        runs[-1].append(item)
+    return [r for r in runs if r]
 
 
 def retry_delay(num_delivered: int) -> float:
@@ -84,6 +115,7 @@ class EventConsumer:
         filter_subject: str,
         handler: Handler,
         settle: Handler | None = None,
+        bulk: Bulk | None = None,
         batch: int = 100,
         max_deliver: int = 8,
         fetch_timeout: float = 1.0,
@@ -98,6 +130,7 @@ class EventConsumer:
         # Runs, in its own transaction, for a decoded event that is dead-lettered: lets the read model
         # record the event's position, so a barrier waiting for it does not wait forever.
         self._settle = settle
+        self._bulk = bulk
         self._batch = batch
         self._max_deliver = max_deliver
         # deliveries spent waiting for a related event, per message: they do not count as failures
@@ -193,16 +226,14 @@ class EventConsumer:
                         [event.id for _, event in decoded],
                     )
                 }
+                todo: list[Event] = []
                 for msg, event in decoded:
                     first = event.id in fresh
                     fresh.discard(event.id)  # the same event twice in one fetch: handled once
                     if first:
-                        token = correlation_id.set(event.correlation_id)
-                        try:
-                            await self._handler(conn, event)
-                        finally:
-                            correlation_id.reset(token)
+                        todo.append(event)
                     handled.append((msg, event, first))
+                await self._apply(conn, todo)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -218,6 +249,26 @@ class EventConsumer:
             (HANDLED if first else DUPLICATES).labels(self.durable).inc()
             await msg.ack()
         LAG.labels(self.durable).set(max(0.0, (dt.datetime.now(dt.UTC) - decoded[-1][1].occurred_at).total_seconds()))
+
+    async def _apply(self, conn: asyncpg.Connection, events: list[Event]) -> None:
+        """The batch's fresh events in order: runs of the bulk handler's types in one call each."""
+        bulk = self._bulk
+        for together, run in itertools.groupby(events, lambda e: bulk is not None and isinstance(e, bulk.types)):
+            group = list(run)
+            if together and len(group) > 1:
+                assert bulk is not None
+                token = correlation_id.set(group[0].correlation_id)
+                try:
+                    await bulk.handler(conn, group)
+                finally:
+                    correlation_id.reset(token)
+                continue
+            for event in group:
+                token = correlation_id.set(event.correlation_id)
+                try:
+                    await self._handler(conn, event)
+                finally:
+                    correlation_id.reset(token)
 
     async def handle(self, msg: Msg) -> None:
         try:

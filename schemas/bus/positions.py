@@ -52,6 +52,38 @@ async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> i
     return end  # type: ignore[no-any-return]
 
 
+async def record_many(conn: asyncpg.Connection, meeting_id: uuid.UUID, seqs: list[int]) -> int:
+    """Note many events of the meeting as applied at once (what `record` of each leaves, in any order);
+    return the meeting's position afterwards."""
+    if len(seqs) == 1:
+        return await record(conn, meeting_id, seqs[0])
+    through = await conn.fetchval(
+        "insert into meeting_positions (meeting_id) values ($1) on conflict (meeting_id)"
+        " do update set meeting_id = excluded.meeting_id returning applied_through",  # locks the row
+        meeting_id,
+    )
+    ahead = sorted({s for s in seqs if s > through})
+    if not ahead:
+        return through  # type: ignore[no-any-return]
+    await conn.execute(
+        "insert into meeting_positions_ahead (meeting_id, seq) select $1, unnest($2::bigint[]) on conflict do nothing",
+        meeting_id,
+        ahead,
+    )
+    if ahead[0] != through + 1:
+        return through  # type: ignore[no-any-return]
+    # the unbroken run from through + 1: the seqs whose distance from their rank is the same as its first's
+    end = await conn.fetchval(
+        "select max(seq) from (select seq, seq - row_number() over (order by seq) as gap"
+        " from meeting_positions_ahead where meeting_id = $1 and seq > $2) r where gap = $2",
+        meeting_id,
+        through,
+    )
+    await conn.execute("delete from meeting_positions_ahead where meeting_id = $1 and seq <= $2", meeting_id, end)
+    await conn.execute("update meeting_positions set applied_through = $2 where meeting_id = $1", meeting_id, end)
+    return end  # type: ignore[no-any-return]
+
+
 async def position(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> int:
     """Every event of the meeting up to this meeting_seq has been applied."""
     return await conn.fetchval(  # type: ignore[no-any-return]
