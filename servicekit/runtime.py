@@ -170,7 +170,7 @@ class Runtime:
         self.nc = await self._with_retry("nats", self._connect_nats)
         self.js = self.nc.jetstream(timeout=5)
         await self._with_retry("jetstream", self._ensure_streams)
-        self.relay = OutboxRelay(self.pool, self.js, schema=self.service)
+        self.relay = OutboxRelay(self.pool, self.js, schema=self.service, nc=self.nc)
         self._relay_task = self._spawn(self.relay.run(), "outbox relay")
         for spec in self.consumers:
             consumer = self._consumer(spec)
