@@ -116,7 +116,7 @@ class EventConsumer:
         handler: Handler,
         settle: Handler | None = None,
         bulk: Bulk | None = None,
-        batch: int = 100,
+        batch: int = 500,
         max_deliver: int = 8,
         fetch_timeout: float = 1.0,
     ) -> None:
