@@ -1,6 +1,6 @@
 """How far a read model has applied a meeting's numbered events (`meeting_seq`, see docs/consistency.md).
 
-Events may arrive out of order (the outbox relay publishes a batch concurrently, a nak'ed event comes
+Events may arrive out of order (the outbox relay publishes a refused batch concurrently, a nak'ed event comes
 back later), so the position is the end of the unbroken run 1..n of applied events; events applied
 ahead of a gap are remembered until the gap fills. Called inside the consumer's transaction.
 """
