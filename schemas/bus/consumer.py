@@ -162,12 +162,15 @@ class EventConsumer:
 
     async def run(self) -> None:
         sub: JetStreamContext.PullSubscription | None = None
+        # Under load the next batch is fetched while this one is handled: the wait for JetStream's
+        # delivery overlaps the transaction instead of following it.
+        ahead: asyncio.Task[list[Msg]] | None = None
         backoff = 0.2
         want = 1
         try:
             while True:
                 try:
-                    if self._reconnected.is_set() and sub is not None:
+                    if self._reconnected.is_set() and sub is not None and ahead is None:
                         self._reconnected.clear()
                         if not await self._consumer_exists():
                             # The server came back without our durable consumer: subscribe afresh.
@@ -177,28 +180,37 @@ class EventConsumer:
                         sub = await self._subscribe()
                         log.info("consumer subscribed", consumer=self.durable, subject=self._filter)
                     try:
-                        msgs = await sub.fetch(want, timeout=self._fetch_timeout)
+                        if ahead is not None:
+                            fetched, ahead = ahead, None
+                            msgs = await fetched
+                        else:
+                            msgs = await sub.fetch(want, timeout=self._fetch_timeout)
                     except nats.errors.TimeoutError:
                         PENDING.labels(self.durable).set(0)
                         want = 1
                         continue
                     backoff = 0.2
-                    await self.handle_batch(msgs)
-                    if msgs:
-                        PENDING.labels(self.durable).set(msgs[-1].metadata.num_pending)
                     # nats-py's fetch of n lingers until n messages arrived or the timeout passed, so ask
                     # for exactly what the server says is waiting: one when idle (returns on arrival), a
                     # batch under load.
                     want = max(1, min(self._batch, msgs[-1].metadata.num_pending)) if msgs else 1
+                    if want > 1:
+                        ahead = asyncio.create_task(sub.fetch(want, timeout=self._fetch_timeout))
+                    await self.handle_batch(msgs)
+                    if msgs:
+                        PENDING.labels(self.durable).set(msgs[-1].metadata.num_pending)
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
                     log.warning("consumer interrupted, retrying", consumer=self.durable, error=repr(exc))
+                    await _put_back(ahead)
+                    ahead = None
                     await _let_go(sub)
                     sub = None
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 5.0)
         finally:
+            await _put_back(ahead)
             # Let go of the pull subscription, so draining the connection at shutdown does not wait on it.
             await _let_go(sub)
 
@@ -349,6 +361,17 @@ class EventConsumer:
         DEAD.labels(self.durable).inc()
         log.error("message dead-lettered", consumer=self.durable, subject=msg.subject, reason=reason[:200])
         await msg.term()
+
+
+async def _put_back(ahead: asyncio.Task[list[Msg]] | None) -> None:
+    """Messages fetched ahead but not handled go back at once (not after the ack wait)."""
+    if ahead is None:
+        return
+    if not ahead.done():
+        ahead.cancel()
+    with contextlib.suppress(BaseException):
+        for msg in await ahead:
+            await msg.nak()
 
 
 async def _let_go(sub: JetStreamContext.PullSubscription | None) -> None:
