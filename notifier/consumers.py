@@ -151,12 +151,7 @@ class EventHandler:
             meetings[meeting_id] = meeting
         for run in distinct_runs(todo, lambda e: e.participant_id):
             await read_model.upsert_participants(conn, [participant_row(e) for e in run])
-        seqs: dict[uuid.UUID, list[int]] = {}
-        for event in facts:
-            if event.meeting_seq is not None:
-                seqs.setdefault(event.meeting_id, []).append(event.meeting_seq)
-        for meeting_id, numbers in seqs.items():
-            await positions.record_many(conn, meeting_id, numbers)
+        await positions.record_events(conn, facts)
         if todo:
             await log_and_fan_out(conn, todo, meetings)
         for event in todo:

@@ -62,12 +62,7 @@ async def apply_participant_facts(conn: asyncpg.Connection, events: Sequence[Eve
         if problem:
             raise PoisonEvent(problem)
     await upsert_participants(conn, facts)
-    seqs: dict[Any, list[int]] = {}
-    for event in facts:
-        if event.meeting_seq is not None:
-            seqs.setdefault(event.meeting_id, []).append(event.meeting_seq)
-    for meeting_id, numbers in seqs.items():
-        await positions.record_many(conn, meeting_id, numbers)
+    await positions.record_events(conn, facts)
 
 
 PARTICIPANT_FACTS = Bulk((ev.ParticipantFacts,), apply_participant_facts)

@@ -8,8 +8,11 @@ ahead of a gap are remembered until the gap fills. Called inside the consumer's 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 import asyncpg
+
+from schemas.events import Event
 
 
 async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> int:
@@ -82,6 +85,16 @@ async def record_many(conn: asyncpg.Connection, meeting_id: uuid.UUID, seqs: lis
     await conn.execute("delete from meeting_positions_ahead where meeting_id = $1 and seq <= $2", meeting_id, end)
     await conn.execute("update meeting_positions set applied_through = $2 where meeting_id = $1", meeting_id, end)
     return end  # type: ignore[no-any-return]
+
+
+async def record_events(conn: asyncpg.Connection, events: Iterable[Event]) -> None:
+    """Note the numbered ones of `events` as applied, all of a meeting's at once (`record_many`)."""
+    seqs: dict[uuid.UUID, list[int]] = {}
+    for event in events:
+        if event.meeting_seq is not None:
+            seqs.setdefault(event.meeting_id, []).append(event.meeting_seq)
+    for meeting_id, numbers in seqs.items():
+        await record_many(conn, meeting_id, numbers)
 
 
 async def position(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> int:
