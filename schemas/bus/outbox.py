@@ -173,14 +173,17 @@ class OutboxRelay:
         if self._nc is None:
             return False
         batch = uuid.uuid4().hex
+
+        def headers(n: int, row: asyncpg.Record) -> dict[str, str]:
+            return {**_headers(row), Header.BATCH_ID.value: batch, Header.BATCH_SEQUENCE.value: str(n)}
+
+        *first, last = run
         try:
-            for n, row in enumerate(run, start=1):
-                headers = {**_headers(row), Header.BATCH_ID.value: batch, Header.BATCH_SEQUENCE.value: str(n)}
-                if n < len(run):
-                    await self._nc.publish(row["subject"], bytes(row["payload"]), headers=headers)
-                    continue
-                headers[Header.BATCH_COMMIT.value] = "1"
-                reply = await self._nc.request(row["subject"], bytes(row["payload"]), timeout=5, headers=headers)
+            for n, row in enumerate(first, start=1):
+                await self._nc.publish(row["subject"], bytes(row["payload"]), headers=headers(n, row))
+            # only the last one is answered: JetStream's acknowledgement of the whole batch
+            commit = {**headers(len(run), last), Header.BATCH_COMMIT.value: "1"}
+            reply = await self._nc.request(last["subject"], bytes(last["payload"]), timeout=5, headers=commit)
             answer = json.loads(reply.data)
         except (nats.errors.Error, TimeoutError, ValueError) as exc:
             answer = {"error": repr(exc)}
