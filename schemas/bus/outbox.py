@@ -4,10 +4,11 @@ A crash anywhere may publish an event twice (JetStream drops the copy by `Nats-M
 duplicate window) but never loses one: a row is marked sent only after JetStream acknowledged it.
 
 With a connection to publish on, consecutive rows of one stream go as one atomic batch (NATS 2.12+, the
-stream's `allow_atomic`): JetStream stores and syncs them to disk together, where one publish each costs a
-disk sync each (a roster import is 10,000 events). A batch JetStream refuses (a copy of an event it already
-has, after a crash; a stream without atomic batches; a lost reply) is published again one event at a time,
-each one deduplicated on its own, so the guarantees above do not depend on batches.
+stream's `allow_atomic`): JetStream stores and syncs them to disk together, where publishing them one at a
+time costs one disk sync per event (a roster import is 10,000 events). A batch JetStream refuses (a copy
+of an event it already has, after a crash; a stream without atomic batches; a lost reply) is published
+again one event at a time, each one deduplicated on its own, so the guarantees above do not depend on
+batches.
 """
 
 from __future__ import annotations
