@@ -163,7 +163,8 @@ class EventConsumer:
     async def run(self) -> None:
         sub: JetStreamContext.PullSubscription | None = None
         # Under load the next batch is fetched while this one is handled: the wait for JetStream's
-        # delivery overlaps the transaction instead of following it.
+        # delivery overlaps the transaction instead of following it. (Should handling outlast the ack
+        # wait, the server delivers those messages again; processed_events makes that harmless.)
         ahead: asyncio.Task[list[Msg]] | None = None
         backoff = 0.2
         want = 1
