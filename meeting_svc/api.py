@@ -271,6 +271,7 @@ class InvitationStatus(msgspec.Struct, kw_only=True):
 class InvitationList(msgspec.Struct, kw_only=True):
     items: list[InvitationStatus]
     sent: int | None = None  # in the answer to a send: how many were sent now
+    total: int | None = None  # in the list: how many match the query (the items are one page of them)
 
 
 class SessionCreate(Request, kw_only=True):

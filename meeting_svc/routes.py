@@ -345,11 +345,12 @@ OPERATIONS: list[tuple[Operation, object]] = [
         Operation(
             "GET",
             ONE + "/invitations",
-            "Whose invitation has been sent, how often and when",
+            "Whose invitation has been sent, how often and when; the participants list's filters, sort and pages",
             "participants",
             response=api.InvitationList,
+            query=PEOPLE_QUERY,
         ),
-        invitations.list_invitations,
+        participants.list_invitations,
     ),
     (
         Operation(

@@ -44,7 +44,7 @@ def create_app(settings: Settings) -> web.Application:
         service=SERVICE,
         sql=SQL,
         consumers=[
-            ConsumerSpec("meetings", MEETINGS, handler, settle=handler.settle),
+            ConsumerSpec("meetings", MEETINGS, handler, settle=handler.settle, bulk=handler.bulk),
             ConsumerSpec("resolutions", RESOLUTIONS, handler),
         ],
         tasks=[webhooks, email, reminder_schedule, live_stream],

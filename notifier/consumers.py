@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from email.utils import parseaddr
 from typing import Any
 
@@ -19,7 +20,8 @@ from notifier.notices import NOTICE_OF, audience, meeting_policy
 from notifier.service import LIVE_TYPES, public_payload
 from notifier.settings import Settings
 from schemas import events as ev
-from schemas.bus import NotYet, PoisonEvent, positions
+from schemas.bus import Bulk, NotYet, PoisonEvent, positions
+from schemas.bus.consumer import distinct_runs
 from schemas.events import Event
 from schemas.validation import event_problem
 from servicekit.calendar import Entry, Method
@@ -56,11 +58,50 @@ def calendar_entry(
     )
 
 
+def participant_row(event: ev.ParticipantFacts) -> tuple[Any, ...]:
+    return (
+        event.participant_id,
+        event.meeting_id,
+        event.name,
+        event.email,
+        event.role,
+        event.weight,
+        event.department_id,
+        event.language,
+        event.block_id,
+        event.meeting_seq,
+    )
+
+
+async def log_and_fan_out(
+    conn: asyncpg.Connection, events: Sequence[Event], meetings: dict[uuid.UUID, asyncpg.Record]
+) -> None:
+    """Log the events (credentials stripped) in order, numbering those the live stream shows, and queue
+    their webhook deliveries."""
+    logged = [
+        webhooks.LoggedEvent(
+            e.id,
+            e.event_type,
+            e.meeting_id,
+            e.occurred_at,
+            public_payload(e),
+            await webhooks.next_live_seq(conn, e.meeting_id) if e.event_type in LIVE_TYPES else None,
+        )
+        for e in events
+    ]
+    await webhooks.record_events(conn, logged)
+    await webhooks.fan_out(
+        conn, [(e.id, e.event_type, e.meeting_id, meetings[e.meeting_id]["organisation_id"]) for e in events]
+    )
+
+
 class EventHandler:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         # the calendar entries' organiser: the address invitations come from
         self.organiser = parseaddr(settings.smtp_from)[1]
+        # a roster import's thousands of participant facts, a fetched batch at a time
+        self.bulk = Bulk((ev.ParticipantFacts,), self.participant_facts)
 
     async def __call__(self, conn: asyncpg.Connection, event: Event) -> None:
         problem = event_problem(event)
@@ -72,7 +113,7 @@ class EventHandler:
             return
         if isinstance(event, ev.DepartmentFacts):
             return  # the organisation's departments, about no meeting: nobody is told of them
-        if await webhooks.event_known(conn, event.id):
+        if await webhooks.events_known(conn, [event.id]):
             await self.settle(conn, event)
             return
         # Two streams, two consumers, no order between them: an event of a meeting not known yet, or a poll
@@ -88,14 +129,35 @@ class EventHandler:
                 raise NotYet(f"meeting events {applied + 1}..{event.meeting_position}")
         await self.update_read_model(conn, event)
         await self.settle(conn, event)
-        live_seq = await webhooks.next_live_seq(conn, event.meeting_id) if event.event_type in LIVE_TYPES else None
-        await webhooks.record_event(
-            conn, event.id, event.event_type, event.meeting_id, event.occurred_at, public_payload(event), live_seq
-        )
         meeting = await read_model.meeting(conn, event.meeting_id)
         assert meeting is not None
-        await webhooks.fan_out(conn, event.id, event.event_type, event.meeting_id, meeting["organisation_id"])
+        await log_and_fan_out(conn, [event], {event.meeting_id: meeting})
         await self.queue_emails(conn, event, meeting)
+
+    async def participant_facts(self, conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+        """A run of participant facts (a roster import) set-based, leaving what `__call__` of each in turn
+        would: the read model, the meetings' positions, the event log and webhook deliveries (no emails)."""
+        facts = [e for e in events if isinstance(e, ev.ParticipantFacts)]
+        assert len(facts) == len(events), "only participant facts come in bulk"
+        for event in facts:
+            problem = event_problem(event)
+            if problem:
+                raise PoisonEvent(problem)
+        known = await webhooks.events_known(conn, [e.id for e in facts])
+        todo = [e for e in facts if e.id not in known]
+        meetings: dict[uuid.UUID, asyncpg.Record] = {}
+        for meeting_id in dict.fromkeys(e.meeting_id for e in todo):
+            meeting = await read_model.meeting(conn, meeting_id)
+            if meeting is None:
+                raise NotYet("the meeting's facts")
+            meetings[meeting_id] = meeting
+        for run in distinct_runs(todo, lambda e: e.participant_id):
+            await read_model.upsert_participants(conn, [participant_row(e) for e in run])
+        await positions.record_events(conn, facts)
+        if todo:
+            await log_and_fan_out(conn, todo, meetings)
+        for event in todo:
+            await self.queue_emails(conn, event, meetings[event.meeting_id])
 
     def entry_maker(self, meeting: asyncpg.Record, event: Event) -> Any:
         return lambda lang: calendar_entry(self.settings, meeting, event, lang)
@@ -139,21 +201,7 @@ class EventHandler:
             case ev.MeetingEnded():
                 await read_model.set_meeting_status(conn, event.meeting_id, "ended", v)
             case ev.ParticipantFacts():
-                await read_model.upsert_participant(
-                    conn,
-                    {
-                        "participant_id": event.participant_id,
-                        "meeting_id": event.meeting_id,
-                        "name": event.name,
-                        "email": event.email,
-                        "role": event.role,
-                        "weight": event.weight,
-                        "department_id": event.department_id,
-                        "block_id": event.block_id,
-                        "language": event.language,
-                    },
-                    v,
-                )
+                await read_model.upsert_participants(conn, [participant_row(event)])
             case ev.ParticipantRemoved():
                 await read_model.remove_participant(conn, event.participant_id, event.meeting_id)
             case ev.ParticipantSessionsEnded():

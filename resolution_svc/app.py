@@ -6,7 +6,7 @@ from aiohttp import web
 
 from resolution_svc import routes
 from resolution_svc.casting import BallotCaster
-from resolution_svc.consumers import meeting_event_handler, settle
+from resolution_svc.consumers import PARTICIPANT_FACTS, meeting_event_handler, settle
 from resolution_svc.openapi import OPENAPI
 from resolution_svc.schedule import run_schedule
 from resolution_svc.sealing import BallotKeys, read_ballot_key
@@ -34,7 +34,9 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
         sql=SQL,
         tasks=[schedule],
     )
-    runtime.consumers.append(ConsumerSpec("meetings", MEETINGS, meeting_event_handler(runtime), settle=settle))
+    runtime.consumers.append(
+        ConsumerSpec("meetings", MEETINGS, meeting_event_handler(runtime), settle=settle, bulk=PARTICIPANT_FACTS)
+    )
     app = create_base_app(runtime)
     app[access.SETTINGS] = settings
     app[access.VERIFIER] = TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))

@@ -8,6 +8,7 @@ barrier of poll open and close waits for. Ending or cancelling a meeting closes 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
@@ -17,7 +18,7 @@ from resolution_svc.motions import prepare_poll
 from resolution_svc.views.polls import close_poll
 from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent, positions
-from schemas.bus.consumer import Handler
+from schemas.bus.consumer import Bulk, Handler, distinct_runs
 from schemas.events import Event
 from schemas.validation import event_problem
 from servicekit.runtime import Runtime
@@ -25,11 +26,11 @@ from servicekit.runtime import Runtime
 STATUS_OF = {ev.MeetingStarted: "in_progress", ev.MeetingEnded: "ended", ev.MeetingCancelled: "cancelled"}
 
 
-def newer(column: str, at_column: str) -> str:
-    """The SQL condition under which the incoming row ($v version, $at time) replaces the stored one."""
+def newer(column: str, at_column: str, v: str = "$v::bigint", at: str = "$at") -> str:
+    """The SQL condition under which the incoming row (`v` version, `at` time) replaces the stored one."""
     return (
-        f"(case when $v::bigint is not null and {column} is not null then {column} < $v::bigint"
-        f" when $v::bigint is not null then true else {at_column} is null or {at_column} < $at end)"
+        f"(case when {v} is not null and {column} is not null then {column} < {v}"
+        f" when {v} is not null then true else {at_column} is null or {at_column} < {at} end)"
     )
 
 
@@ -50,6 +51,43 @@ def meeting_event_handler(runtime: Runtime) -> Handler:
             await positions.record(conn, event.meeting_id, event.meeting_seq)
 
     return handle
+
+
+async def apply_participant_facts(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+    """A run of participant facts (a roster import) set-based, as `meeting_event_handler` would apply
+    each in turn: the rows, then the meetings' positions."""
+    facts = [e for e in events if isinstance(e, ev.ParticipantFacts)]
+    assert len(facts) == len(events), "only participant facts come in bulk"
+    for event in facts:
+        problem = event_problem(event)
+        if problem:
+            raise PoisonEvent(problem)
+    await upsert_participants(conn, facts)
+    await positions.record_events(conn, facts)
+
+
+PARTICIPANT_FACTS = Bulk((ev.ParticipantFacts,), apply_participant_facts)
+
+
+async def upsert_participants(conn: asyncpg.Connection, facts: Sequence[ev.ParticipantFacts]) -> None:
+    """One statement per run of distinct participants; an older fact never overwrites a newer one."""
+    for run in distinct_runs(facts, lambda e: e.participant_id):
+        await conn.execute(
+            "insert into participants (id, meeting_id, role, weight, department_id, name, facts_at, version)"
+            " select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::uuid[], $6::text[],"
+            " $7::timestamptz[], $8::bigint[]) on conflict (id) do update set role = excluded.role,"
+            " weight = excluded.weight, department_id = excluded.department_id, name = excluded.name,"
+            " facts_at = excluded.facts_at, version = excluded.version"
+            f" where {newer('participants.version', 'participants.facts_at', 'excluded.version', 'excluded.facts_at')}",
+            [e.participant_id for e in run],
+            [e.meeting_id for e in run],
+            [e.role for e in run],
+            [e.weight for e in run],
+            [e.department_id for e in run],
+            [e.name for e in run],
+            [e.occurred_at for e in run],
+            [e.meeting_seq for e in run],
+        )
 
 
 async def settle(conn: asyncpg.Connection, event: Event) -> None:
@@ -103,25 +141,7 @@ async def apply_meeting_event(conn: asyncpg.Connection, event: Event) -> None:
         case ev.MeetingStarted() | ev.MeetingEnded() | ev.MeetingCancelled():
             await set_status(conn, event.meeting_id, STATUS_OF[type(event)], at, v)
         case ev.ParticipantFacts():
-            await conn.execute(
-                sql(
-                    "insert into participants (id, meeting_id, role, weight, department_id, name, facts_at, version)"
-                    " values ($1, $2, $3, $4, $5, $6, $at, $v) on conflict (id) do update set role = excluded.role,"
-                    " weight = excluded.weight, department_id = excluded.department_id, name = excluded.name,"
-                    " facts_at = excluded.facts_at, version = excluded.version"
-                    f" where {newer('participants.version', 'participants.facts_at')}",
-                    at=7,
-                    v=8,
-                ),
-                event.participant_id,
-                event.meeting_id,
-                event.role,
-                event.weight,
-                event.department_id,
-                event.name,
-                at,
-                v,
-            )
+            await upsert_participants(conn, [event])
         case ev.ParticipantRemoved():
             # Removal is final: nothing sets `removed` back, and no presence is applied after it. It leaves
             # the facts' version alone, so an older update arriving after it still lands as it would have in

@@ -95,4 +95,6 @@ class Subjects(msgspec.Struct, frozen=True):
             num_replicas=replicas,
             duplicate_window=DUPLICATE_WINDOW_S,
             max_age=max_age_s,
+            # the outbox relay publishes in atomic batches: one disk sync for many events (schemas.bus.outbox)
+            allow_atomic=True,
         )

@@ -26,7 +26,7 @@ from nats.js import JetStreamContext
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from schemas.bus import EventConsumer, OutboxRelay
-from schemas.bus.consumer import Handler
+from schemas.bus.consumer import Bulk, Handler
 from schemas.subjects import STREAMS, Stream, Subjects
 from servicekit.http import Problem, allow_origins, correlation_middleware, json_response, problem_middleware
 from servicekit.migrations import BUS_SQL, SchemaTooNew, migrate
@@ -48,6 +48,7 @@ class ConsumerSpec:
     handler: Handler
     event_type: str | None = None
     settle: Handler | None = None  # for a dead-lettered event (see EventConsumer)
+    bulk: Bulk | None = None  # for many events of some types at once (see EventConsumer)
 
 
 Task = Callable[["Runtime"], Awaitable[None]]
@@ -169,7 +170,7 @@ class Runtime:
         self.nc = await self._with_retry("nats", self._connect_nats)
         self.js = self.nc.jetstream(timeout=5)
         await self._with_retry("jetstream", self._ensure_streams)
-        self.relay = OutboxRelay(self.pool, self.js, schema=self.service)
+        self.relay = OutboxRelay(self.pool, self.js, schema=self.service, nc=self.nc)
         self._relay_task = self._spawn(self.relay.run(), "outbox relay")
         for spec in self.consumers:
             consumer = self._consumer(spec)
@@ -194,6 +195,7 @@ class Runtime:
             filter_subject=s.of_type(spec.stream, spec.event_type) if spec.event_type else s.all_of(spec.stream),
             handler=spec.handler,
             settle=spec.settle,
+            bulk=spec.bulk,
         )
 
     def _spawn(self, coro: Awaitable[None], name: str) -> asyncio.Task[None]:

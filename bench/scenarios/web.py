@@ -49,6 +49,11 @@ def org_of(token: str) -> str:
     return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["org"])
 
 
+def executable() -> str | None:
+    """Debian's Chromium (CHROMIUM to pick another)."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
 async def conference_with_closed_polls(stack: Stack) -> seed.Loaded:
     token = await organiser_token(stack)
     meeting_api, resolution_api = stack.url("meeting_svc") + "/api/v1", stack.url("resolution_svc") + "/api/v1"
@@ -142,10 +147,9 @@ async def run(stack: Stack) -> dict[str, float | int]:
     representative = ref.representative_of(ref.reports[0].block)
     base = f"{stack.url('meeting_svc')}/meetings/{loaded.meeting_id}#invite="
     code = {who.email: loaded.invites[who.email or ""].rsplit("/", 1)[-1] for who in (member, representative)}
-    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     metrics: dict[str, float | int] = {"web.closed_polls": CLOSED_POLLS, "web.runs": RUNS}
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+        browser = await playwright.chromium.launch(executable_path=executable(), args=["--no-sandbox", "--disable-gpu"])
         try:
             desktop = await profile(browser, base + code[member.email], phone=False)
             phone = await profile(browser, base + code[representative.email], phone=True)

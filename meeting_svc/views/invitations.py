@@ -110,13 +110,6 @@ def status_body(row: Any) -> api.InvitationStatus:
     )
 
 
-async def list_invitations(request: web.Request) -> web.Response:
-    claims = await organiser(request)
-    meeting = await visible_meeting(request, claims)
-    rows = await db.participants(pool(request), meeting["id"])
-    return json_response(api.InvitationList(items=[status_body(r) for r in rows]))
-
-
 async def send_invitations(request: web.Request) -> web.Response:
     claims = await organiser(request)
     body = await read_json(request, api.InvitationSend) if request.can_read_body else api.InvitationSend()

@@ -23,7 +23,7 @@ from meeting_svc.views.access import (
     visible_meeting,
 )
 from meeting_svc.views.bodies import participant_body, participant_fact
-from meeting_svc.views.invitations import invite_expiry, new_invite, release, sealer, sends_at_once
+from meeting_svc.views.invitations import invite_expiry, new_invite, release, sealer, sends_at_once, status_body
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import VOTING_ROLES, Event, Role, Rsvp
@@ -171,17 +171,14 @@ class ParticipantQuery(Request, kw_only=True):
     offset: Annotated[int, msgspec.Meta(ge=0)] = 0
 
 
-async def list_participants(request: web.Request) -> web.Response:
-    claims = await caller(request)
-    meeting = await visible_meeting(request, claims)
+def roster_filter(request: web.Request, claims: Claims) -> roster_db.RosterFilter:
     q = convert_query(dict(request.query), ParticipantQuery)
-    # only those who see contact details may search by them (matching would reveal them otherwise)
-    search_email = service.sees_contact_details(claims, uuid.UUID(int=0))
     if q.invitation is not None and claims.kind != "organiser":
         raise Problem(403, "Forbidden", "only organisers see invitations", field="invitation")
-    found = roster_db.RosterFilter(
+    return roster_db.RosterFilter(
         text=q.q.strip() if q.q else None,
-        search_email=search_email,
+        # only those who see contact details may search by them (matching would reveal them otherwise)
+        search_email=service.sees_contact_details(claims, uuid.UUID(int=0)),
         department_id=q.department_id,
         role=q.role,
         rsvp=q.rsvp,
@@ -191,8 +188,22 @@ async def list_participants(request: web.Request) -> web.Response:
         limit=q.limit,
         offset=q.offset,
     )
-    total, rows = await roster_db.roster(pool(request), meeting["id"], found)
+
+
+async def list_participants(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    meeting = await visible_meeting(request, claims)
+    total, rows = await roster_db.roster(pool(request), meeting["id"], roster_filter(request, claims))
     return json_response(api.ParticipantList(items=[participant_body(r, seen_by=claims) for r in rows], total=total))
+
+
+async def list_invitations(request: web.Request) -> web.Response:
+    """The participants' invitations, with the participants list's filters and pages: the console asks for
+    the page of the table it shows, not for the whole meeting's."""
+    claims = await organiser(request)
+    meeting = await visible_meeting(request, claims)
+    total, rows = await roster_db.roster(pool(request), meeting["id"], roster_filter(request, claims))
+    return json_response(api.InvitationList(items=[status_body(r) for r in rows], total=total))
 
 
 async def target_participant(

@@ -64,27 +64,22 @@ async def meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID
     return await conn.fetchrow("select * from meetings where meeting_id = $1", meeting_id)
 
 
-async def upsert_participant(conn: asyncpg.Connection, p: dict[str, Any], version: int | None) -> None:
-    # removal is final: a participant.updated arriving after participant.removed does not bring them back
+async def upsert_participants(conn: asyncpg.Connection, rows: Sequence[Sequence[Any]]) -> None:
+    """Rows of (participant_id, meeting_id, name, email, role, weight, department_id, language, block_id,
+    version), no participant twice, in one statement. Removal is final: a participant.updated arriving after
+    participant.removed does not bring them back."""
+    columns = list(zip(*rows, strict=True))
     await conn.execute(
         f"""insert into participants
                (participant_id, meeting_id, name, email, role, weight, department_id, language, block_id, version)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], $7::uuid[],
+                                $8::text[], $9::uuid[], $10::bigint[])
            on conflict (participant_id) do update set meeting_id = excluded.meeting_id, name = excluded.name,
                email = excluded.email, role = excluded.role, weight = excluded.weight,
                department_id = excluded.department_id, language = excluded.language,
                block_id = excluded.block_id, version = excluded.version
-           where {_newer("participants.version", "$10")}""",
-        p["participant_id"],
-        p["meeting_id"],
-        p["name"],
-        p["email"],
-        p["role"],
-        p["weight"],
-        p["department_id"],
-        p["language"],
-        p["block_id"],
-        version,
+           where {_newer("participants.version", "excluded.version")}""",
+        *map(list, columns),
     )
 
 

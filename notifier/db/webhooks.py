@@ -20,31 +20,30 @@ async def next_live_seq(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> int:
     )
 
 
-async def event_known(conn: asyncpg.Connection, event_id: uuid.UUID) -> bool:
-    return bool(await conn.fetchval("select true from events where event_id = $1", event_id))
+async def events_known(conn: asyncpg.Connection, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of the events already in the log (handled before under another consumer)."""
+    rows = await conn.fetch("select event_id from events where event_id = any($1::uuid[])", event_ids)
+    return {r["event_id"] for r in rows}
 
 
-async def record_event(
-    conn: asyncpg.Connection,
-    event_id: uuid.UUID,
-    event_type: str,
-    meeting_id: uuid.UUID,
-    occurred_at: dt.datetime,
-    payload: bytes,
-    live_seq: int | None,
-) -> bool:
-    """False when the event was already recorded (handled before under another consumer)."""
-    inserted = await conn.fetchval(
+class LoggedEvent(NamedTuple):
+    event_id: uuid.UUID
+    event_type: str
+    meeting_id: uuid.UUID
+    occurred_at: dt.datetime
+    payload: bytes
+    live_seq: int | None
+
+
+async def record_events(conn: asyncpg.Connection, events: Sequence[LoggedEvent]) -> None:
+    """Into the log in this order (its `seq`); an event logged before stays as it was."""
+    await conn.execute(
         """insert into events (event_id, event_type, meeting_id, occurred_at, payload, live_seq)
-           values ($1, $2, $3, $4, $5, $6) on conflict (event_id) do nothing returning true""",
-        event_id,
-        event_type,
-        meeting_id,
-        occurred_at,
-        payload,
-        live_seq,
+           select e, t, m, o, p, l from unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[], $5::bytea[],
+                                              $6::bigint[]) with ordinality as x(e, t, m, o, p, l, n)
+           order by n on conflict (event_id) do nothing""",
+        *map(list, zip(*events, strict=True)),
     )
-    return bool(inserted)
 
 
 async def live_events_after(
@@ -68,19 +67,16 @@ _MATCH = """(s.meeting_id is null or s.meeting_id = {meeting})
                 where p = '*' or p = {type} or (right(p, 2) = '.*' and starts_with({type}, left(p, -1))))"""
 
 
-async def fan_out(
-    conn: asyncpg.Connection, event_id: uuid.UUID, event_type: str, meeting_id: uuid.UUID, organisation_id: uuid.UUID
-) -> int:
-    """One pending delivery per enabled subscription of the organisation whose filters match."""
+async def fan_out(conn: asyncpg.Connection, events: Sequence[tuple[uuid.UUID, str, uuid.UUID, uuid.UUID]]) -> int:
+    """For each (event_id, event_type, meeting_id, organisation_id), one pending delivery per enabled
+    subscription of the organisation whose filters match."""
     status = await conn.execute(
         f"""insert into deliveries (id, subscription_id, event_id, event_type)
-           select gen_random_uuid(), s.id, $1, $2 from subscriptions s
-           where s.organisation_id = $4 and s.enabled and {_MATCH.format(meeting="$3", type="$2")}
-           on conflict do nothing""",
-        event_id,
-        event_type,
-        meeting_id,
-        organisation_id,
+           select gen_random_uuid(), s.id, x.e, x.t
+           from unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[]) with ordinality as x(e, t, m, o, n)
+           join subscriptions s on s.organisation_id = x.o and s.enabled and {_MATCH.format(meeting="x.m", type="x.t")}
+           order by x.n on conflict do nothing""",
+        *map(list, zip(*events, strict=True)),
     )
     return int(status.rsplit(" ", 1)[-1])
 

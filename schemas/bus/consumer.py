@@ -13,6 +13,9 @@ Under load the messages of one fetch are handled in one transaction (`handle_bat
 to `batch` events, in stream order, each recorded in `processed_events` as before. If anything in it goes
 wrong (a poison event, one waiting for another, a failure) the transaction is undone and the messages
 are handled one by one as above, so a bad message neither blocks nor drops the others.
+A consumer may also take a `Bulk`: consecutive fresh events of its types in one fetch (a roster import's
+thousands of participant facts) go to one call of its handler, which applies them set-based; it must leave
+the same state as the handler applying them one by one in that order.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-from collections.abc import Awaitable, Callable
+import itertools
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
 import asyncpg
 import nats.errors
@@ -51,6 +57,16 @@ BATCHES_SPLIT = Counter(
 LAG = Gauge("consumer_lag_seconds", "Age of the last event the consumer handled when it handled it", ["consumer"])
 
 Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+T = TypeVar("T")
+BulkHandler = Callable[[asyncpg.Connection, Sequence[Event]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """Events of `types` that follow one another in a fetched batch go to `handler` together."""
+
+    types: tuple[type[Event], ...]
+    handler: BulkHandler
 
 
 class PoisonEvent(Exception):
@@ -61,6 +77,21 @@ class NotYet(Exception):
     """Raised by a handler for an event it cannot act on until a related event arrived (e.g. the meeting
     of a poll event, still behind a backlog on the other stream). Nothing is committed; the message comes
     back after a short delay, without counting towards `max_deliver`."""
+
+
+def distinct_runs(items: Sequence[T], key: Callable[[T], object]) -> list[list[T]]:
+    """`items` cut, in order, into runs in which no key repeats: one set-based statement per run changes
+    each row at most once, and a later run sees what the earlier one wrote, as one by one would."""
+    runs: list[list[T]] = [[]]
+    seen: set[object] = set()
+    for item in items:
+        k = key(item)
+        if k in seen:
+            runs.append([])
+            seen.clear()
+        seen.add(k)
+        runs[-1].append(item)
+    return [r for r in runs if r]
 
 
 def retry_delay(num_delivered: int) -> float:
@@ -84,7 +115,8 @@ class EventConsumer:
         filter_subject: str,
         handler: Handler,
         settle: Handler | None = None,
-        batch: int = 100,
+        bulk: Bulk | None = None,
+        batch: int = 500,
         max_deliver: int = 8,
         fetch_timeout: float = 1.0,
     ) -> None:
@@ -98,6 +130,7 @@ class EventConsumer:
         # Runs, in its own transaction, for a decoded event that is dead-lettered: lets the read model
         # record the event's position, so a barrier waiting for it does not wait forever.
         self._settle = settle
+        self._bulk = bulk
         self._batch = batch
         self._max_deliver = max_deliver
         # deliveries spent waiting for a related event, per message: they do not count as failures
@@ -129,12 +162,16 @@ class EventConsumer:
 
     async def run(self) -> None:
         sub: JetStreamContext.PullSubscription | None = None
+        # Under load the next batch is fetched while this one is handled: the wait for JetStream's
+        # delivery overlaps the transaction instead of following it. (Should handling outlast the ack
+        # wait, the server delivers those messages again; processed_events makes that harmless.)
+        ahead: asyncio.Task[list[Msg]] | None = None
         backoff = 0.2
         want = 1
         try:
             while True:
                 try:
-                    if self._reconnected.is_set() and sub is not None:
+                    if self._reconnected.is_set() and sub is not None and ahead is None:
                         self._reconnected.clear()
                         if not await self._consumer_exists():
                             # The server came back without our durable consumer: subscribe afresh.
@@ -144,28 +181,37 @@ class EventConsumer:
                         sub = await self._subscribe()
                         log.info("consumer subscribed", consumer=self.durable, subject=self._filter)
                     try:
-                        msgs = await sub.fetch(want, timeout=self._fetch_timeout)
+                        if ahead is not None:
+                            fetched, ahead = ahead, None
+                            msgs = await fetched
+                        else:
+                            msgs = await sub.fetch(want, timeout=self._fetch_timeout)
                     except nats.errors.TimeoutError:
                         PENDING.labels(self.durable).set(0)
                         want = 1
                         continue
                     backoff = 0.2
-                    await self.handle_batch(msgs)
-                    if msgs:
-                        PENDING.labels(self.durable).set(msgs[-1].metadata.num_pending)
                     # nats-py's fetch of n lingers until n messages arrived or the timeout passed, so ask
                     # for exactly what the server says is waiting: one when idle (returns on arrival), a
                     # batch under load.
                     want = max(1, min(self._batch, msgs[-1].metadata.num_pending)) if msgs else 1
+                    if want > 1:
+                        ahead = asyncio.create_task(sub.fetch(want, timeout=self._fetch_timeout))
+                    await self.handle_batch(msgs)
+                    if msgs:
+                        PENDING.labels(self.durable).set(msgs[-1].metadata.num_pending)
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:
                     log.warning("consumer interrupted, retrying", consumer=self.durable, error=repr(exc))
+                    await _put_back(ahead)
+                    ahead = None
                     await _let_go(sub)
                     sub = None
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 5.0)
         finally:
+            await _put_back(ahead)
             # Let go of the pull subscription, so draining the connection at shutdown does not wait on it.
             await _let_go(sub)
 
@@ -193,16 +239,14 @@ class EventConsumer:
                         [event.id for _, event in decoded],
                     )
                 }
+                todo: list[Event] = []
                 for msg, event in decoded:
                     first = event.id in fresh
                     fresh.discard(event.id)  # the same event twice in one fetch: handled once
                     if first:
-                        token = correlation_id.set(event.correlation_id)
-                        try:
-                            await self._handler(conn, event)
-                        finally:
-                            correlation_id.reset(token)
+                        todo.append(event)
                     handled.append((msg, event, first))
+                await self._apply(conn, todo)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -218,6 +262,26 @@ class EventConsumer:
             (HANDLED if first else DUPLICATES).labels(self.durable).inc()
             await msg.ack()
         LAG.labels(self.durable).set(max(0.0, (dt.datetime.now(dt.UTC) - decoded[-1][1].occurred_at).total_seconds()))
+
+    async def _apply(self, conn: asyncpg.Connection, events: list[Event]) -> None:
+        """The batch's fresh events in order: runs of the bulk handler's types in one call each."""
+        bulk = self._bulk
+        for together, run in itertools.groupby(events, lambda e: bulk is not None and isinstance(e, bulk.types)):
+            group = list(run)
+            if together and len(group) > 1:
+                assert bulk is not None
+                token = correlation_id.set(group[0].correlation_id)
+                try:
+                    await bulk.handler(conn, group)
+                finally:
+                    correlation_id.reset(token)
+                continue
+            for event in group:
+                token = correlation_id.set(event.correlation_id)
+                try:
+                    await self._handler(conn, event)
+                finally:
+                    correlation_id.reset(token)
 
     async def handle(self, msg: Msg) -> None:
         try:
@@ -298,6 +362,17 @@ class EventConsumer:
         DEAD.labels(self.durable).inc()
         log.error("message dead-lettered", consumer=self.durable, subject=msg.subject, reason=reason[:200])
         await msg.term()
+
+
+async def _put_back(ahead: asyncio.Task[list[Msg]] | None) -> None:
+    """Messages fetched ahead but not handled go back at once (not after the ack wait)."""
+    if ahead is None:
+        return
+    if not ahead.done():
+        ahead.cancel()
+    with contextlib.suppress(BaseException):
+        for msg in await ahead:
+            await msg.nak()
 
 
 async def _let_go(sub: JetStreamContext.PullSubscription | None) -> None:

@@ -1,6 +1,6 @@
 """How far a read model has applied a meeting's numbered events (`meeting_seq`, see docs/consistency.md).
 
-Events may arrive out of order (the outbox relay publishes a batch concurrently, a nak'ed event comes
+Events may arrive out of order (the outbox relay publishes a refused batch concurrently, a nak'ed event comes
 back later), so the position is the end of the unbroken run 1..n of applied events; events applied
 ahead of a gap are remembered until the gap fills. Called inside the consumer's transaction.
 """
@@ -8,8 +8,11 @@ ahead of a gap are remembered until the gap fills. Called inside the consumer's 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 import asyncpg
+
+from schemas.events import Event
 
 
 async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> int:
@@ -50,6 +53,48 @@ async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> i
     await conn.execute("delete from meeting_positions_ahead where meeting_id = $1 and seq <= $2", meeting_id, end)
     await conn.execute("update meeting_positions set applied_through = $2 where meeting_id = $1", meeting_id, end)
     return end  # type: ignore[no-any-return]
+
+
+async def record_many(conn: asyncpg.Connection, meeting_id: uuid.UUID, seqs: list[int]) -> int:
+    """Note many events of the meeting as applied at once (what `record` of each leaves, in any order);
+    return the meeting's position afterwards."""
+    if len(seqs) == 1:
+        return await record(conn, meeting_id, seqs[0])
+    through = await conn.fetchval(
+        "insert into meeting_positions (meeting_id) values ($1) on conflict (meeting_id)"
+        " do update set meeting_id = excluded.meeting_id returning applied_through",  # locks the row
+        meeting_id,
+    )
+    ahead = sorted({s for s in seqs if s > through})
+    if not ahead:
+        return through  # type: ignore[no-any-return]
+    await conn.execute(
+        "insert into meeting_positions_ahead (meeting_id, seq) select $1, unnest($2::bigint[]) on conflict do nothing",
+        meeting_id,
+        ahead,
+    )
+    if ahead[0] != through + 1:
+        return through  # type: ignore[no-any-return]
+    # the unbroken run from through + 1: the seqs whose distance from their rank is the same as its first's
+    end = await conn.fetchval(
+        "select max(seq) from (select seq, seq - row_number() over (order by seq) as gap"
+        " from meeting_positions_ahead where meeting_id = $1 and seq > $2) r where gap = $2",
+        meeting_id,
+        through,
+    )
+    await conn.execute("delete from meeting_positions_ahead where meeting_id = $1 and seq <= $2", meeting_id, end)
+    await conn.execute("update meeting_positions set applied_through = $2 where meeting_id = $1", meeting_id, end)
+    return end  # type: ignore[no-any-return]
+
+
+async def record_events(conn: asyncpg.Connection, events: Iterable[Event]) -> None:
+    """Note the numbered ones of `events` as applied, all of a meeting's at once (`record_many`)."""
+    seqs: dict[uuid.UUID, list[int]] = {}
+    for event in events:
+        if event.meeting_seq is not None:
+            seqs.setdefault(event.meeting_id, []).append(event.meeting_seq)
+    for meeting_id, numbers in seqs.items():
+        await record_many(conn, meeting_id, numbers)
 
 
 async def position(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> int:

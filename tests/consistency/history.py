@@ -4,6 +4,7 @@ consumer that puts an event back when the handler says a related one has not arr
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -12,7 +13,7 @@ import asyncpg
 import msgspec
 
 from schemas import events as ev
-from schemas.bus import NotYet, PoisonEvent
+from schemas.bus import Bulk, NotYet, PoisonEvent
 from schemas.codec import new_event
 from schemas.events import Event
 
@@ -112,12 +113,25 @@ async def deliver(
     arrivals: Sequence[Event],
     handle: Callable[[asyncpg.Connection, Event], Awaitable[None]],
     settle: Callable[[asyncpg.Connection, Event], Awaitable[None]] | None = None,
+    bulk: Bulk | None = None,
 ) -> None:
     """Hand events to `handle` in this order, each in its own savepoint as the consumer does; an event the
-    handler cannot act on yet goes to the back of the queue (the consumer's nak with a delay)."""
+    handler cannot act on yet goes to the back of the queue (the consumer's nak with a delay). With `bulk`,
+    a run of its types at the head of the queue goes to it at once, as in a fetched batch; if the run
+    cannot be applied, its events go one by one, as the consumer splits a batch."""
     queue = list(arrivals)
     put_back = 0
     while queue:
+        if bulk is not None:
+            run = list(itertools.takewhile(lambda e: isinstance(e, bulk.types), queue))
+            if len(run) > 1:
+                try:
+                    async with conn.transaction():
+                        await bulk.handler(conn, run)
+                    del queue[: len(run)]
+                    continue
+                except (NotYet, PoisonEvent):
+                    pass
         event = queue.pop(0)
         try:
             async with conn.transaction():

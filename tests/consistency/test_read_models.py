@@ -22,7 +22,7 @@ from nats.js import JetStreamContext
 from notifier.app import create_app as notifier_app
 from notifier.consumers import EventHandler
 from resolution_svc.app import create_app as resolution_app
-from resolution_svc.consumers import meeting_event_handler
+from resolution_svc.consumers import PARTICIPANT_FACTS, meeting_event_handler
 from resolution_svc.consumers import settle as resolution_settle
 from resolution_svc.settings import Settings as ResolutionSettings
 from schemas import events as ev
@@ -94,17 +94,26 @@ OPS = st.lists(
 )
 
 
-async def state_after(url: str, arrivals: list[Event], meeting_id: uuid.UUID, env: dict[str, Any]) -> dict[str, Any]:
-    """Both read models after these arrivals, in one transaction that is rolled back."""
+async def state_after(
+    url: str, arrivals: list[Event], meeting_id: uuid.UUID, env: dict[str, Any], batched: bool = False
+) -> dict[str, Any]:
+    """Both read models after these arrivals, in one transaction that is rolled back; `batched`: runs of
+    participant facts applied at once, as from a fetched batch."""
     runtime = Runtime(settings=settings_of(ResolutionSettings, env), service="resolution", sql=Path())
     resolution = await asyncpg.connect(url, server_settings={"search_path": "resolution"})
     notifier = await asyncpg.connect(url, server_settings={"search_path": "notifier"})
     try:
         async with resolution.transaction(), notifier.transaction():
             meeting_events = [e for e in arrivals if e.meeting_seq is not None]
-            await deliver(resolution, meeting_events, meeting_event_handler(runtime), resolution_settle)
+            await deliver(
+                resolution,
+                meeting_events,
+                meeting_event_handler(runtime),
+                resolution_settle,
+                PARTICIPANT_FACTS if batched else None,
+            )
             handler = EventHandler(notifier_settings(env))
-            await deliver(notifier, arrivals, handler, handler.settle)
+            await deliver(notifier, arrivals, handler, handler.settle, handler.bulk if batched else None)
             state = {
                 "resolution": [
                     tuple(r)
@@ -164,10 +173,12 @@ def test_any_interleaving_of_meeting_and_poll_events_leaves_both_read_models_as_
     order.shuffle(arrivals)
     expected = asyncio.run(state_after(database_url, in_order, meeting_id, env))
     assert expected["positions"] == [len(in_order) - 2] * 2
-    got = asyncio.run(state_after(database_url, arrivals, meeting_id, env))
-    for key in expected:
-        assert sorted(map(str, got[key])) == sorted(map(str, expected[key])), (
-            key,
-            [e.event_type for e in in_order],
-            [e.meeting_seq for e in arrivals],
-        )
+    for batched in (False, True):
+        got = asyncio.run(state_after(database_url, arrivals, meeting_id, env, batched))
+        for key in expected:
+            assert sorted(map(str, got[key])) == sorted(map(str, expected[key])), (
+                key,
+                batched,
+                [e.event_type for e in in_order],
+                [e.meeting_seq for e in arrivals],
+            )

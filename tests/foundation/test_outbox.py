@@ -11,6 +11,7 @@ from nats.js.api import PubAck
 
 from schemas import MEETINGS, Subjects
 from schemas.bus import OutboxRelay, enqueue
+from schemas.bus.outbox import BATCHES_REFUSED as REFUSED
 from schemas.codec import new_event
 from schemas.events import MeetingStarted
 from tests.conftest import wait_for
@@ -138,4 +139,45 @@ async def test_new_rows_wake_the_relay_through_notify(
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     assert await _stream_event_ids(jsc, subjects) == [str(event.id)]
+    await pool.close()
+
+
+async def test_a_batch_stored_before_a_crash_is_published_again_without_copies(
+    database_url: str, js: tuple[NATS, JetStreamContext], namespace: str
+) -> None:
+    nc, jsc = js
+    pool, subjects = await _setup(database_url, jsc, namespace)
+    events = [new_event(MeetingStarted, meeting_id=uuid.uuid4()) for _ in range(300)]
+    async with pool.acquire() as conn, conn.transaction():
+        await enqueue(conn, subjects, *events)
+    relay = OutboxRelay(pool, jsc, schema="meeting", batch_size=100, nc=nc)
+    refused = REFUSED._value.get()
+    assert await relay.publish_batch() == 100
+    assert REFUSED._value.get() == refused  # stored as one atomic batch
+    # the relay crashed after JetStream stored the batch but before its rows were marked sent
+    await pool.execute("update outbox set sent_at = null")
+    while await relay.publish_batch():
+        pass
+    assert REFUSED._value.get() == refused + 1  # the batch with copies in it went one event at a time
+    ids = await _stream_event_ids(jsc, subjects)
+    assert sorted(ids) == sorted(str(e.id) for e in events)
+    assert await pool.fetchval("select count(*) from outbox where sent_at is null") == 0
+    await pool.close()
+
+
+async def test_events_go_one_by_one_to_a_stream_without_atomic_batches(
+    database_url: str, js: tuple[NATS, JetStreamContext], namespace: str
+) -> None:
+    nc, jsc = js
+    subjects = Subjects(namespace)
+    await jsc.add_stream(subjects.stream_config(MEETINGS).evolve(allow_atomic=False))
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=4, server_settings={"search_path": "meeting"})
+    assert pool is not None
+    events = [new_event(MeetingStarted, meeting_id=uuid.uuid4()) for _ in range(20)]
+    async with pool.acquire() as conn, conn.transaction():
+        await enqueue(conn, subjects, *events)
+    refused = REFUSED._value.get()
+    assert await OutboxRelay(pool, jsc, schema="meeting", nc=nc).publish_batch() == 20
+    assert REFUSED._value.get() == refused + 1
+    assert sorted(await _stream_event_ids(jsc, subjects)) == sorted(str(e.id) for e in events)
     await pool.close()

@@ -51,6 +51,18 @@ async def test_participant_query_searches_filters_sorts_and_pages_2000_rows(clie
     assert [p["name"] for p in page["items"]] == sorted(names, reverse=True)[100:150]
     past = await people(client, org.organiser, mid, limit=50, offset=5000)
     assert (past["total"], past["items"]) == (2000, [])
+    # the console's table asks for the invitations of the page it shows, with the same query
+    invited = await ok(
+        await client.get(
+            f"/api/v1/meetings/{mid}/invitations",
+            params={"sort": "-name", "limit": 50, "offset": 100},
+            headers=org.organiser.auth,
+        )
+    )
+    assert invited["total"] == 2000
+    assert [i["participant_id"] for i in invited["items"]] == [p["id"] for p in page["items"]]
+    everyone_invited = await ok(await client.get(f"/api/v1/meetings/{mid}/invitations", headers=org.organiser.auth))
+    assert len(everyone_invited["items"]) == 2000  # without a query: the whole meeting, as before
 
     target = names[1234]
     found = await people(client, org.organiser, mid, q=target.split()[-1].upper())
@@ -75,9 +87,10 @@ async def test_participant_query_searches_filters_sorts_and_pages_2000_rows(clie
     assert (await people(client, member, mid, q="cuong@"))["total"] == 0  # not even their own: one rule for all
 
     for bad in ({"sort": "email"}, {"limit": "0"}, {"present": "maybe"}, {"rsvp": "perhaps"}, {"offset": "-1"}):
-        answer = await client.get(f"/api/v1/meetings/{mid}/participants", params=bad, headers=org.organiser.auth)
-        body = await answer.json()
-        assert (answer.status, body["field"]) == (400, next(iter(bad))), body
+        for listing in ("participants", "invitations"):
+            answer = await client.get(f"/api/v1/meetings/{mid}/{listing}", params=bad, headers=org.organiser.auth)
+            body = await answer.json()
+            assert (answer.status, body["field"]) == (400, next(iter(bad))), body
 
 
 async def test_csv_preview_reports_every_row_and_writes_nothing(client: Client, org: Org) -> None:

@@ -39,7 +39,9 @@ export async function renderResults(view, context) {
   const author = (entry) => (entry.author_kind === "organiser" ? t().console : authors[entry.author_id] || "—");
   state.meeting = meeting; // the shared formats read the meeting's calendar from here
   const closed = polls.filter((p) => p.status === "closed");
-  const results = await Promise.all(closed.map((p) => resolutionApi(`/polls/${p.id}/result`)));
+  // every closed poll's result in one answer, not one request per poll
+  const byPoll = closed.length ? Object.fromEntries((await resolutionApi(`/meetings/${meetingId}/results`)).items.map((r) => [r.poll_id, r])) : {};
+  const results = closed.map((p) => byPoll[p.id]);
   const name = (id) => {
     const d = departments.find((x) => x.id === id);
     return d ? (d.code ? `${d.code} · ${pick(d.name)}` : pick(d.name)) : id;

@@ -15,9 +15,12 @@ export const share = (attendance) =>
   attendance.eligible_weight ? Math.floor((100 * attendance.present_voting_weight) / attendance.eligible_weight) : 0;
 
 export async function renderRoom(view, { meetingId, navigate, stillHere }) {
-  let meeting = await meetingApi(`/meetings/${meetingId}`);
-  let attendance = await meetingApi(`/meetings/${meetingId}/attendance`);
-  let polls = (await resolutionApi(`/meetings/${meetingId}/polls`)).items;
+  // the first screen's reads together, not one after another
+  let [meeting, attendance, { items: polls }] = await Promise.all([
+    meetingApi(`/meetings/${meetingId}`),
+    meetingApi(`/meetings/${meetingId}/attendance`),
+    resolutionApi(`/meetings/${meetingId}/polls`),
+  ]);
   const results = {};
   const confirming = {};
   const selected = new Map(); // id → person: a selection outlives the search that found them
@@ -133,11 +136,15 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
     );
   }
 
+  // the closed polls' results in one answer for the meeting, not one request per poll (20 polls: 20 requests)
+  async function loadResults() {
+    if (!polls.some((p) => p.status === "closed" && !results[p.id])) return;
+    for (const result of (await resolutionApi(`/meetings/${meetingId}/results`)).items) results[result.poll_id] = result;
+  }
+
   async function loadPolls() {
     polls = (await resolutionApi(`/meetings/${meetingId}/polls`)).items;
-    await Promise.all(
-      polls.filter((p) => p.status === "closed" && !results[p.id]).map(async (p) => (results[p.id] = await resolutionApi(`/polls/${p.id}/result`))),
-    );
+    await loadResults();
     drawPolls();
   }
 
@@ -251,8 +258,8 @@ export async function renderRoom(view, { meetingId, navigate, stillHere }) {
 
   drawLifecycle();
   drawMeter();
-  await loadPolls();
-  const floor = await floorSection(meetingId);
+  const [floor] = await Promise.all([floorSection(meetingId), loadResults()]);
+  drawPolls();
   view.replaceChildren(h("h1", {}, pick(meeting.title)), liveBadge, tabs(meetingId, "room", navigate), lifecycle, ...floor.sections, meter, desk, pollList);
 
   let pending = null;
