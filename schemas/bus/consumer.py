@@ -104,6 +104,14 @@ class EventConsumer:
         self._waited: dict[int, int] = {}
         self._fetch_timeout = fetch_timeout
         self._reconnected = asyncio.Event()
+        self._busy = False  # handling a fetched batch
+        self._stopping = False
+
+    def stop_after_batch(self) -> bool:
+        """Ask the consumer to end once the batch it is handling is committed and acked (a shutdown that
+        waits for it leaves nothing to redeliver); True when it is handling one now."""
+        self._stopping = True
+        return self._busy
 
     def on_reconnect(self) -> None:
         """Called from the connection's reconnect callback: the consumer is checked before the next fetch."""
@@ -132,7 +140,7 @@ class EventConsumer:
         backoff = 0.2
         want = 1
         try:
-            while True:
+            while not self._stopping:
                 try:
                     if self._reconnected.is_set() and sub is not None:
                         self._reconnected.clear()
@@ -150,7 +158,16 @@ class EventConsumer:
                         want = 1
                         continue
                     backoff = 0.2
-                    await self.handle_batch(msgs)
+                    if self._stopping:
+                        for msg in msgs:  # fetched as the shutdown began: straight back, for the next process
+                            with contextlib.suppress(Exception):
+                                await msg.nak()
+                        return
+                    self._busy = True
+                    try:
+                        await self.handle_batch(msgs)
+                    finally:
+                        self._busy = False
                     if msgs:
                         PENDING.labels(self.durable).set(msgs[-1].metadata.num_pending)
                     # nats-py's fetch of n lingers until n messages arrived or the timeout passed, so ask

@@ -194,6 +194,8 @@ class FaultStack:
             "SMTP_PORT": str(self.smtp_port or free_port()),
             "LOG_LEVEL": "WARNING",
             "DB_ACQUIRE_TIMEOUT_S": "5",
+            # every stop goes through the drain, kept short: nothing stands in front unless a test says so
+            "SHUTDOWN_DRAIN_S": "0.5",
             **self.extra_env,
         }
         # each service holds its own secrets only, as in production
