@@ -103,6 +103,7 @@ class Stack:
             "BALLOT_KEY": self.ballot_key,
             "WEBHOOK_ALLOW_PRIVATE": "true",
             "LOG_LEVEL": "WARNING",
+            "SHUTDOWN_DRAIN_S": "0",  # nothing in front to drain for
             "PORT": str(self.ports[name]),
             # where meeting_svc's links point and where it forwards the web client's API calls
             **{

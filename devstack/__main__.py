@@ -173,6 +173,8 @@ def run() -> int:
         "INVITE_SEAL_PRIVATE_KEY": str(seal_private),
         "BALLOT_KEY": os.environ.get("BALLOT_KEY") or str(ballot_key()),
         "WEBHOOK_ALLOW_PRIVATE": os.environ.get("WEBHOOK_ALLOW_PRIVATE", "true"),
+        # nothing in front to drain for: Ctrl-C stops at once
+        "SHUTDOWN_DRAIN_S": os.environ.get("SHUTDOWN_DRAIN_S", "0"),
     }
     processes: dict[str, subprocess.Popen[bytes]] = {}
     stopping = False

@@ -23,7 +23,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 422),
             headers=("Idempotency-Key",),
             description="`event_types` holds event types, `family.*` patterns or `*`. The URL must resolve to"
-            " public addresses only. The `whsec_…` secret is shown here and on rotation only.",
+            " public addresses only. The `whsec_…` secret is shown here and on rotation only. It receives the"
+            " events the notifier handles from its creation on; earlier ones are sent by a replay.",
         ),
         views.create_subscription,
     ),

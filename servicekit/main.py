@@ -1,13 +1,18 @@
-"""Run a service's app with uvloop; SIGINT/SIGTERM stop it gracefully (stop accepting, finish
-in-flight requests, then the cleanup contexts: relay flush, NATS drain, pool close)."""
+"""Run a service's app with uvloop. SIGTERM drains first: `/readyz` answers 503 for `shutdown_drain_s`
+while requests are still served, so a load balancer takes the replica out of rotation before its
+listener closes; then the graceful stop (stop accepting, finish in-flight requests and consumer
+batches, then the cleanup contexts: relay flush, NATS drain, pool close). SIGINT, or a second signal
+during the drain, skips what is left of the drain."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from collections.abc import Callable
 from typing import TypeVar
 
+import structlog
 import uvloop
 from aiohttp import web
 
@@ -17,26 +22,50 @@ from servicekit.settings import CommonSettings, load
 
 S = TypeVar("S", bound=CommonSettings)
 
+log = structlog.get_logger("runtime")
+
+
+async def run(app: web.Application, settings: CommonSettings) -> str | None:
+    """Serve `app` until a signal (or a fatal start) and stop it; the fatal reason, if any."""
+    runtime = app[RUNTIME]
+    loop = asyncio.get_running_loop()
+    stop, skip_drain = asyncio.Event(), asyncio.Event()
+    fatal: list[str] = []
+    signals: list[signal.Signals] = []
+
+    def on_signal(sig: signal.Signals) -> None:
+        signals.append(sig)
+        if sig == signal.SIGINT or len(signals) > 1:
+            skip_drain.set()
+        stop.set()
+
+    def stop_for_good(reason: str) -> None:
+        fatal.append(reason)
+        skip_drain.set()  # never ready: nothing to drain
+        stop.set()
+
+    runtime.on_fatal = stop_for_good
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, on_signal, sig)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=settings.shutdown_timeout_s)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.host, settings.port).start()
+        await stop.wait()
+        if not skip_drain.is_set() and settings.shutdown_drain_s > 0:
+            runtime.draining = True
+            log.info("draining: not ready, still serving", seconds=settings.shutdown_drain_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(skip_drain.wait(), settings.shutdown_drain_s)
+    finally:
+        await runner.cleanup()
+    return fatal[0] if fatal else None
+
 
 def serve(service: str, settings_cls: type[S], create_app: Callable[[S], web.Application]) -> None:
     settings = load(settings_cls)
     logs.configure(service, settings.log_level)
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-    app = create_app(settings)
-    fatal: list[str] = []
-
-    def stop_for_good(reason: str) -> None:
-        fatal.append(reason)
-        signal.raise_signal(signal.SIGTERM)
-
-    app[RUNTIME].on_fatal = stop_for_good
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        shutdown_timeout=settings.shutdown_timeout_s,
-        access_log=None,
-        print=lambda _: None,
-    )
+    fatal = asyncio.run(run(create_app(settings), settings))
     if fatal:
-        raise SystemExit(f"{service} stopped: {fatal[0]}")
+        raise SystemExit(f"{service} stopped: {fatal}")

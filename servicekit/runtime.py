@@ -2,8 +2,8 @@
 
 The HTTP server starts at once; PostgreSQL and NATS are connected in the background with backoff,
 so an outage at start is logged and reported by `/readyz` (503) instead of crashing the process.
-Cleanup runs in reverse order: consumers and background tasks stop, the relay flushes what is
-pending, NATS drains, the pool closes.
+Cleanup runs in reverse order: consumers finish the batch in hand, background tasks stop, the relay
+flushes what is pending, NATS drains, the pool closes.
 """
 
 from __future__ import annotations
@@ -87,8 +87,11 @@ class Runtime:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     _running: list[asyncio.Task[None]] = field(default_factory=list)
     _consumers: list[EventConsumer] = field(default_factory=list)
+    _consumer_tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _relay_task: asyncio.Task[None] | None = None
     fatal: str | None = None
+    # Set on SIGTERM: /readyz answers 503 while requests are still served (servicekit/main.py).
+    draining: bool = False
     # Called when the service can never become ready (e.g. a database migrated by newer code);
     # the process entry point uses it to exit with an error instead of idling unready.
     on_fatal: Callable[[str], None] | None = None
@@ -175,7 +178,7 @@ class Runtime:
         for spec in self.consumers:
             consumer = self._consumer(spec)
             self._consumers.append(consumer)
-            self._spawn(consumer.run(), consumer.durable)
+            self._consumer_tasks.append(self._spawn(consumer.run(), consumer.durable))
         for task in self.tasks:
             self._spawn(task(self), getattr(task, "__name__", "task"))
         self.ready.set()
@@ -222,6 +225,10 @@ class Runtime:
                 await self.js.update_stream(config)
 
     async def stop(self) -> None:
+        # a consumer in the middle of a batch commits and acks it first; the idle ones end at once
+        busy = [t for c, t in zip(self._consumers, self._consumer_tasks, strict=False) if c.stop_after_batch()]
+        if busy:
+            await asyncio.wait(busy, timeout=self.settings.shutdown_timeout_s)
         relay_task = self._relay_task
         await self._cancel([t for t in self._running if t is not relay_task])
         if self.relay is not None:
@@ -257,6 +264,8 @@ class Runtime:
         checks = {"database": "down", "nats": "down", "started": "yes" if self.ready.is_set() else "no"}
         if self.fatal:
             checks["fatal"] = self.fatal
+        if self.draining:
+            checks["draining"] = "yes"
         if self.pool is not None:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(1.0):
@@ -292,7 +301,8 @@ async def healthz(_: web.Request) -> web.Response:
 
 async def readyz(request: web.Request) -> web.Response:
     checks = await request.app[RUNTIME].readiness()
-    ok = checks["database"] == "up" and checks["nats"] == "up" and checks["started"] == "yes"
+    up = checks["database"] == "up" and checks["nats"] == "up" and checks["started"] == "yes"
+    ok = up and "draining" not in checks
     return json_response({"status": "ready" if ok else "not ready", "checks": checks}, status=200 if ok else 503)
 
 

@@ -36,6 +36,9 @@ class CommonSettings(msgspec.Struct, kw_only=True, frozen=True):
     max_body_bytes: int = 1_048_576
     token_public_key: str = ""  # PEM of the Ed25519 key that verifies participant and organiser tokens
     shutdown_timeout_s: float = 10.0
+    # On SIGTERM, /readyz answers 503 this long (seconds) while requests are still served, so a load
+    # balancer's health check takes the replica out of rotation before its listener closes.
+    shutdown_drain_s: Annotated[float, msgspec.Meta(ge=0)] = 5.0
     # Origins whose pages may call this service from a browser (the participant web client), comma-separated.
     cors_origins: str = "http://127.0.0.1:8081,http://localhost:8081"
     # Participant sessions end this long after the meeting; a department representative's follow-up

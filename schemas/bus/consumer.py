@@ -137,6 +137,14 @@ class EventConsumer:
         self._waited: dict[int, int] = {}
         self._fetch_timeout = fetch_timeout
         self._reconnected = asyncio.Event()
+        self._busy = False  # handling a fetched batch
+        self._stopping = False
+
+    def stop_after_batch(self) -> bool:
+        """Ask the consumer to end once the batch it is handling is committed and acked (a shutdown that
+        waits for it leaves nothing to redeliver); True when it is handling one now."""
+        self._stopping = True
+        return self._busy
 
     def on_reconnect(self) -> None:
         """Called from the connection's reconnect callback: the consumer is checked before the next fetch."""
@@ -169,7 +177,7 @@ class EventConsumer:
         backoff = 0.2
         want = 1
         try:
-            while True:
+            while not self._stopping:
                 try:
                     if self._reconnected.is_set() and sub is not None and ahead is None:
                         self._reconnected.clear()
@@ -195,9 +203,18 @@ class EventConsumer:
                     # for exactly what the server says is waiting: one when idle (returns on arrival), a
                     # batch under load.
                     want = max(1, min(self._batch, msgs[-1].metadata.num_pending)) if msgs else 1
+                    if self._stopping:
+                        for msg in msgs:  # fetched as the shutdown began: straight back, for the next process
+                            with contextlib.suppress(Exception):
+                                await msg.nak()
+                        return
                     if want > 1:
                         ahead = asyncio.create_task(sub.fetch(want, timeout=self._fetch_timeout))
-                    await self.handle_batch(msgs)
+                    self._busy = True
+                    try:
+                        await self.handle_batch(msgs)
+                    finally:
+                        self._busy = False
                     if msgs:
                         PENDING.labels(self.durable).set(msgs[-1].metadata.num_pending)
                 except asyncio.CancelledError:

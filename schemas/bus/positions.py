@@ -16,17 +16,13 @@ from schemas.events import Event
 
 
 async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> int:
-    """Note event `seq` of the meeting as applied; return the meeting's position afterwards."""
-    # the usual case, one statement: the next event in order, with nothing waiting ahead of it
-    moved = await conn.fetchval(
-        "update meeting_positions set applied_through = $2 where meeting_id = $1 and applied_through = $2 - 1"
-        " and not exists (select 1 from meeting_positions_ahead where meeting_id = $1 and seq = $2 + 1)"
-        " returning applied_through",
-        meeting_id,
-        seq,
-    )
-    if moved is not None:
-        return moved  # type: ignore[no-any-return]
+    """Note event `seq` of the meeting as applied; return the meeting's position afterwards.
+
+    The meeting's row is locked first, and only then is anything read: every change to the position
+    and to the events waiting ahead is made under that lock, so each statement after it sees them all.
+    (Reading first and locking in the same statement is not safe with two replicas: an UPDATE that waited
+    for the lock re-checks its row but not its subquery, so it can move the position past an event another
+    transaction had just parked ahead, which then waits there for ever.)"""
     through = await conn.fetchval(
         "insert into meeting_positions (meeting_id) values ($1) on conflict (meeting_id)"
         " do update set meeting_id = excluded.meeting_id returning applied_through",  # locks the row
@@ -41,6 +37,16 @@ async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> i
             seq,
         )
         return through  # type: ignore[no-any-return]
+    # the usual case: the next event in order, with nothing waiting ahead of it
+    moved = await conn.fetchval(
+        "update meeting_positions set applied_through = $2 where meeting_id = $1"
+        " and not exists (select 1 from meeting_positions_ahead where meeting_id = $1 and seq = $2 + 1)"
+        " returning applied_through",
+        meeting_id,
+        seq,
+    )
+    if moved is not None:
+        return moved  # type: ignore[no-any-return]
     # `seq` closes the gap: run on through the events that were waiting ahead of it
     end = await conn.fetchval(
         "select coalesce(min(a.seq), $2) from meeting_positions_ahead a where a.meeting_id = $1 and a.seq > $2"

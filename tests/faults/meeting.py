@@ -49,8 +49,11 @@ def roster_csv(count: int, prefix: str = "v") -> bytes:
     return ("name,email,department,role,weight,language\n" + "\n".join(rows) + "\n").encode()
 
 
-async def new_meeting(stack: FaultStack, session: aiohttp.ClientSession) -> Meeting:
-    org, organiser = await stack.organiser()
+async def new_meeting(
+    stack: FaultStack, session: aiohttp.ClientSession, owner: tuple[uuid.UUID, dict[str, str]] | None = None
+) -> Meeting:
+    """A meeting of `owner` (an organisation and its organiser's headers), or of a new organisation."""
+    org, organiser = owner or await stack.organiser()
     created = await answer(
         await session.post(f"{stack.url('meeting_svc')}/api/v1/meetings", json=meeting_body(), headers=organiser), 201
     )

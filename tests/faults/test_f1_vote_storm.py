@@ -98,8 +98,14 @@ async def test_a_vote_storm_survives_kills_of_resolution_svc_and_nats(
         listed = [(r["receipt"], r["choice"]) for r in receipts["items"]]
         assert len(listed) == len(set(listed)) == VOTERS  # each receipt counted once
         assert set(listed) == {(b.receipt, b.choice) for b in ballots}
-        events = await stream_events(stack, RESOLUTIONS)
-        published = [e for e in events if isinstance(e, PollClosed) and str(e.poll_id) == poll_id]
+
+        # the close commits poll.closed to the outbox; the relay publishes it once it has NATS back (after
+        # the crash it may still be in its reconnect backoff when the close is answered)
+        async def closed_events() -> list[PollClosed]:
+            events = await stream_events(stack, RESOLUTIONS)
+            return [e for e in events if isinstance(e, PollClosed) and str(e.poll_id) == poll_id]
+
+        published = await wait_for(closed_events, timeout=60, interval=0.2, what="poll.closed in the stream")
         assert len(published) == 1
         assert {t.option: t.count for t in published[0].result.tallies} == {c: cast_choices[c] for c in CHOICES}
 

@@ -91,16 +91,20 @@ async def test_the_notifier_killed_mid_delivery_and_restarted_behind_a_backlog_d
     addresses = [f"{p}{i}@example.org" for p in "vw" for i in range(PEOPLE)]
     async with fault_stack(extra_env=quick) as stack, aiohttp.ClientSession() as session, slow.up():
         notifier = stack["notifier"]
-        meeting = await new_meeting(stack, session)
+        # A subscription gets the events handled after it exists (earlier ones by replay): both are the
+        # organisation's before its meeting is created, or the meeting's first event could be handled
+        # between the two and owed to one subscriber only (the miss once seen under load).
+        org, organiser = await stack.organiser()
         for subscriber in (slow, late):
             await answer(
                 await session.post(
                     f"{stack.url('notifier')}/api/v1/subscriptions",
                     json={"url": subscriber.url, "event_types": TYPES},
-                    headers=meeting.organiser,
+                    headers=organiser,
                 ),
                 201,
             )
+        meeting = await new_meeting(stack, session, (org, organiser))
         await import_voters(stack, session, meeting, PEOPLE)
         base = f"{stack.url('meeting_svc')}/api/v1/meetings/{meeting.id}"
         await answer(await session.post(f"{base}/schedule", headers=meeting.organiser))  # invitations go out
@@ -177,6 +181,8 @@ async def test_the_notifier_killed_mid_delivery_and_restarted_behind_a_backlog_d
                 assert set(webhook_ids) == {event_id}  # a duplicate keeps its webhook-id
                 repeated += len(webhook_ids) - 1
         print(f"F3: {len(expected)} events, {repeated} deliveries repeated, {len(inbox.messages)} emails")
-        assert {a: len(invitations(inbox, a)) for a in addresses if len(invitations(inbox, a)) != 1} == {}
+        # every invitation once, but one cut mid-send (claimed when the notifier was killed or stopped)
+        cut_to = {to for to, _ in cut}
+        assert {a: n for a in addresses if (n := len(invitations(inbox, a))) != 1 and a not in cut_to} == {}
         sent = collections.Counter((str(m["To"]), str(m["Subject"])) for m in inbox.messages)
-        assert {k for k, n in sent.items() if n > 1} <= cut  # none went twice but one cut mid-send
+        assert {k for k, n in sent.items() if n > 1} <= cut  # no email of any kind went twice but one cut

@@ -1,5 +1,7 @@
-"""F6: SIGTERM of each service under load. Invariants: every request the service accepted gets its
-answer (none cut), no answer is a 5xx, the process exits cleanly; what it wrote is there after a restart.
+"""F6: SIGTERM of each service under load. Invariants: it drains first (`/readyz` 503 while requests
+are still answered, so a load balancer stops routing to it before it stops listening); every request
+the service accepted gets its answer (none cut), no answer is a 5xx, the process exits cleanly; what
+it wrote is there after a restart.
 
 Each request opens its own connection, so "not accepted" (connection refused once the listener is
 closed) is told apart from "accepted and cut" (the connection dropped with no answer)."""
@@ -89,9 +91,10 @@ async def load(
 async def test_sigterm_under_load_finishes_what_it_accepted(
     service: str, fault_stack: Callable[..., AbstractAsyncContextManager[FaultStack]]
 ) -> None:
-    # a SIGTERM lands while requests wait on the database, not only between them
+    # a SIGTERM lands while requests wait on the database, not only between them; the drain lasts
+    # until a second signal, which the test sends once it has seen the drain at work
     async with (
-        fault_stack(extra_env={"SHUTDOWN_TIMEOUT_S": "20"}) as stack,
+        fault_stack(extra_env={"SHUTDOWN_TIMEOUT_S": "20", "SHUTDOWN_DRAIN_S": "600"}) as stack,
         aiohttp.ClientSession() as session,
     ):
         meeting = await new_meeting(stack, session)
@@ -116,12 +119,27 @@ async def test_sigterm_under_load_finishes_what_it_accepted(
         await wait_for(busy, timeout=60, what="load")
         target.signal(signal.SIGTERM)
         signalled.set()
+
+        async def draining() -> bool:
+            async with session.get(f"{target.url}/readyz") as response:
+                return response.status == 503 and (await response.json())["checks"].get("draining") == "yes"
+
+        await wait_for(draining, timeout=60, what="readyz 503 while draining")
+        answered_when_unready = sum(out.statuses.values())
+
+        async def served_while_draining() -> bool:
+            return sum(out.statuses.values()) >= answered_when_unready + CLIENTS * 2
+
+        await wait_for(served_while_draining, timeout=60, what="requests answered while draining")
+        assert out.refused == 0 and out.cut == []  # still listening, nothing cut
+        target.signal(signal.SIGTERM)  # ends the drain: the listener closes, what is in flight finishes
         code = await target.exited(60)
         await asyncio.gather(*clients)
         stack.pg_proxy.passthrough()
 
         print(
             f"F6 {service}: {dict(out.statuses)}, {out.spanning} answered across the signal, "
+            f"{answered_when_unready} answered by the time readyz said 503, "
             f"{out.refused} refused ({len(out.unanswered)} of them after connecting)"
         )
         assert code == 0, target.log.read_text(errors="replace")[-2000:]

@@ -1,7 +1,8 @@
 """Two processes of each service against one database and one NATS: consumers share the work and each
 event is handled once per service; the outbox relay fails over when its leader is SIGKILLed (the time
 it takes is printed, for docs/operations.md); SSE clients on either notifier replica see every live
-event; an Idempotency-Key holds across replicas."""
+event; an Idempotency-Key and the sign-in lockout (the only rate limit: it is kept in the database)
+hold across replicas."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from contextlib import AbstractAsyncContextManager
 import aiohttp
 import pytest
 
+from meeting_svc.__main__ import create_organiser
+from meeting_svc.accounts import ACCOUNT_FREE_FAILURES, origin_of
+from meeting_svc.settings import Settings as MeetingSettings
 from tests.conftest import Inbox, wait_for
 from tests.faults.conftest import size
 from tests.faults.meeting import answer, import_voters, new_meeting
@@ -188,3 +192,43 @@ async def test_an_idempotency_key_holds_across_replicas(
             )
         )
         assert len(listed["items"]) == 1
+
+        # one after the other, alternating: the second replica replays the first one's answer
+        replay = {**meeting.organiser, "Idempotency-Key": "twin-2"}
+        urls = [f"{stack.url('meeting_svc', r)}/api/v1/meetings/{meeting.id}/participants" for r in (0, 1)]
+        async with session.post(urls[0], json=body, headers=replay) as first:
+            assert first.status == 201
+            first_body = await first.json()
+        for replica in (1, 0, 1):
+            async with session.post(urls[replica], json=body, headers=replay) as again:
+                assert again.status == 201
+                assert again.headers.get("Idempotent-Replayed") == "true", dict(again.headers)
+                assert await again.json() == first_body
+
+
+async def test_the_sign_in_lockout_holds_across_replicas(
+    fault_stack: Callable[..., AbstractAsyncContextManager[FaultStack]],
+) -> None:
+    async with fault_stack(replicas=2) as stack, aiohttp.ClientSession() as session:
+        settings = MeetingSettings(
+            database_url=stack.direct_database_urls["meeting_svc"],
+            token_private_key=str(stack.directory / "key.pem"),
+        )
+        email, password = f"btc-{uuid.uuid4().hex[:8]}@example.org", "đúng-mật-khẩu-dài"
+        await create_organiser(settings, f"Org {uuid.uuid4().hex[:6]}", "Ban tổ chức", email, password)
+        origin = origin_of(settings.public_url)  # every replica is the same site
+
+        async def sign_in(replica: int, guess: str) -> int:
+            async with session.post(
+                f"{stack.url('meeting_svc', replica)}/auth/sign-in",
+                json={"email": email, "password": guess},
+                headers={"Origin": origin},
+            ) as response:
+                session.cookie_jar.clear()
+                return response.status
+
+        # wrong guesses alternating between the replicas count as one account's failures
+        wrong = [await sign_in(n % 2, "sai-mật-khẩu-dài") for n in range(ACCOUNT_FREE_FAILURES)]
+        assert wrong == [401] * ACCOUNT_FREE_FAILURES
+        # locked on both, even with the right password
+        assert [await sign_in(r, password) for r in (0, 1, 0, 1)] == [429] * 4

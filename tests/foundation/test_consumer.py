@@ -325,3 +325,46 @@ class FailingOnce(Ordered):
             self.fails = uuid.UUID(int=0)
             raise ConnectionError("transient")
         await super().__call__(conn, event)
+
+
+class Held(Recorder):
+    """A handler that holds the first event until released: a batch is in hand when the stop comes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def __call__(self, conn: asyncpg.Connection, event: Event) -> None:
+        self.holding.set()
+        await self.release.wait()
+        await super().__call__(conn, event)
+
+
+async def test_a_stop_lets_the_batch_in_hand_commit_and_ack_then_ends_the_consumer(
+    pool: asyncpg.Pool, js: tuple[NATS, JetStreamContext], namespace: str
+) -> None:
+    nc, jsc = js
+    subjects, event = await _one_event_published(jsc, namespace)
+    handler = Held()
+    consumer = _consumer(pool, nc, jsc, subjects, handler)
+    task = await _run(consumer)
+    await asyncio.wait_for(handler.holding.wait(), 30)
+    assert consumer.stop_after_batch()  # busy: a shutdown waits for it
+    handler.release.set()
+    await asyncio.wait_for(task, 30)  # it ends on its own, without being cancelled
+    assert await _handled(pool) == [event.id]
+    assert await _acked(jsc, subjects, 1)  # nothing left for the next process to redeliver
+
+
+async def test_a_stop_while_idle_ends_the_consumer_with_nothing_in_hand(
+    pool: asyncpg.Pool, js: tuple[NATS, JetStreamContext], namespace: str
+) -> None:
+    nc, jsc = js
+    subjects = Subjects(namespace)
+    await jsc.add_stream(subjects.stream_config(MEETINGS))
+    consumer = _consumer(pool, nc, jsc, subjects, Recorder())
+    task = await _run(consumer)
+    await wait_for(lambda: _acked(jsc, subjects, 0), what="subscribed")
+    assert not consumer.stop_after_batch()  # nothing in hand: the shutdown need not wait
+    await asyncio.wait_for(task, 30)  # ends after its fetch times out

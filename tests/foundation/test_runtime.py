@@ -9,13 +9,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 
-from devstack.infra import EmbeddedPostgres, NatsServer
+from devstack.infra import EmbeddedPostgres, NatsServer, free_port
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
 from servicekit.migrations import BUS_SQL, SchemaTooNew, migrate
@@ -230,3 +231,81 @@ def test_a_private_nats_server_ends_with_the_process_that_started_it(tmp_path: P
         time.sleep(0.05)
     os.kill(server, signal.SIGKILL)
     raise AssertionError("nats-server outlived the process that started it")
+
+
+def _process(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "meeting_svc"], env=env, cwd=ROOT)
+
+
+async def _serving(database_url: str, nats_url: str, keypair: tuple[str, str], drain_s: str) -> tuple[Any, str]:
+    """meeting_svc as a process (signals reach it as in production), ready."""
+    port = free_port()
+    process = _process(
+        {
+            "DATABASE_URL": database_url,
+            "NATS_URL": nats_url,
+            "PORT": str(port),
+            "PATH": "",
+            "TOKEN_PRIVATE_KEY": keypair[0],
+            "SHUTDOWN_DRAIN_S": drain_s,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    url = f"http://127.0.0.1:{port}"
+
+    async def ready() -> bool:
+        assert process.poll() is None, "meeting_svc exited"
+        try:
+            async with aiohttp.ClientSession() as session, session.get(f"{url}/readyz") as response:
+                return response.status == 200
+        except aiohttp.ClientError:
+            return False
+
+    await wait_for(ready, timeout=60, what="meeting_svc ready")
+    return process, url
+
+
+async def _exit_code(process: Any, timeout: float = 60) -> int:
+    for _ in range(int(timeout / 0.1)):
+        if process.poll() is not None:
+            return int(process.returncode)
+        await asyncio.sleep(0.1)
+    process.kill()
+    raise AssertionError("did not exit")
+
+
+async def test_sigterm_drains_readyz_answers_503_while_requests_are_still_served(
+    database_url: str, nats_url: str, keypair: tuple[str, str]
+) -> None:
+    # a drain longer than the test: only the second signal ends it
+    process, url = await _serving(database_url, nats_url, keypair, "600")
+    try:
+        process.send_signal(signal.SIGTERM)
+        async with aiohttp.ClientSession() as session:
+
+            async def draining() -> bool:
+                async with session.get(f"{url}/readyz") as response:
+                    return response.status == 503 and (await response.json())["checks"].get("draining") == "yes"
+
+            await wait_for(draining, timeout=30, what="readyz 503 while draining")
+            async with session.get(f"{url}/healthz") as response:
+                assert response.status == 200  # still serving
+            async with session.get(f"{url}/api/v1/nothing-here") as response:
+                assert response.status == 404  # requests are still answered
+        process.send_signal(signal.SIGTERM)  # a second signal ends the drain
+        assert await _exit_code(process) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+async def test_the_drain_ends_by_itself_and_sigint_skips_it(
+    database_url: str, nats_url: str, keypair: tuple[str, str]
+) -> None:
+    process, _ = await _serving(database_url, nats_url, keypair, "0.5")
+    process.send_signal(signal.SIGTERM)
+    assert await _exit_code(process) == 0
+    process, _ = await _serving(database_url, nats_url, keypair, "600")
+    process.send_signal(signal.SIGINT)  # Ctrl-C: no load balancer to drain for
+    assert await _exit_code(process) == 0
