@@ -1,37 +1,63 @@
 // Signing in: the invite code arrives in the URL fragment (never sent to a server by the browser) and
-// is exchanged once for a session token kept in the tab.
+// is exchanged once for a session token kept in the tab. The page also loads this module on its own
+// (an async script, ahead of the views), so the exchange and the participant page's first-screen
+// request run while the rest of the modules download, not after: on a slow phone that is most of a
+// second. Hence its few imports (it draws nothing itself): they arrive with the first files.
 
-import { call } from "./api.js";
+import { call, meetingApi } from "./api.js";
 import { TEXT, chooseLanguage } from "./i18n.js";
-import { fail } from "./render.js";
-import { sessionKey, state } from "./state.js";
+import { desk, meetingId, projector, sessionKey, state } from "./state.js";
 
-export async function signIn() {
+const sessionEndedText = `${TEXT.vi.signIn} ${TEXT.en.signIn}`;
+
+// false when the link's code was refused
+async function exchangeInvite() {
   const invite = new URLSearchParams(location.hash.slice(1)).get("invite");
-  if (invite) {
-    history.replaceState(null, "", location.pathname); // the code leaves the address bar and history
-    try {
-      const session = await call("", "/api/v1/sessions", { method: "POST", body: { invite_code: invite } });
-      sessionStorage.setItem(sessionKey, JSON.stringify(session));
-    } catch (error) {
-      sessionStorage.removeItem(sessionKey);
-      fail(`${TEXT.vi.linkInvalid} ${TEXT.en.linkInvalid}`);
-      return false;
-    }
-  }
-  const saved = JSON.parse(sessionStorage.getItem(sessionKey) || "null");
-  if (!saved || new Date(saved.expires_at) <= new Date()) {
-    fail(`${TEXT.vi.signIn} ${TEXT.en.signIn}`);
+  if (!invite) return true;
+  history.replaceState(null, "", location.pathname); // the code leaves the address bar and history
+  try {
+    const session = await call("", "/api/v1/sessions", { method: "POST", body: { invite_code: invite } });
+    sessionStorage.setItem(sessionKey, JSON.stringify(session));
+    return true;
+  } catch (error) {
+    sessionStorage.removeItem(sessionKey);
     return false;
   }
+}
+
+function savedSession() {
+  const saved = JSON.parse(sessionStorage.getItem(sessionKey) || "null");
+  return saved && new Date(saved.expires_at) > new Date() ? saved : null;
+}
+
+const exchanged = exchangeInvite();
+
+// The participant page's first screen (null without a session, and on the desk's and the projector's
+// pages, which read other things); its failure is the page's to show, once it awaits this.
+export const firstScreen =
+  desk || projector
+    ? Promise.resolve(null)
+    : exchanged.then((ok) => {
+        state.session = ok ? savedSession() : null;
+        return state.session && meetingApi(`/meetings/${meetingId}/bootstrap`);
+      });
+firstScreen.catch(() => {}); // not an unhandled rejection while the rest of the page is still loading
+// meanwhile (its file is on the way: the page preloads it)
+import("./format.js").then((format) => format.warmUp(), () => {});
+
+// The session, or what to tell the participant (the page shows it) when there is none.
+export async function signIn() {
+  if (!(await exchanged)) return { problem: `${TEXT.vi.linkInvalid} ${TEXT.en.linkInvalid}` };
+  const saved = savedSession();
+  if (!saved) return { problem: sessionEndedText };
   state.session = saved;
   state.me = saved.participant;
   chooseLanguage(saved.participant);
-  return true;
+  return { session: saved };
 }
 
-// A session the services no longer accept: forget it and say how to come back.
-export function sessionEnded() {
+// A session the services no longer accept: forget it (the page says how to come back).
+export function forgetSession() {
   sessionStorage.removeItem(sessionKey);
-  fail(`${TEXT.vi.signIn} ${TEXT.en.signIn}`);
+  return sessionEndedText;
 }
