@@ -35,6 +35,9 @@ async def test_the_shell_is_revalidated_and_the_files_are_fingerprinted_compress
     assert preloaded[:4] == ["lib/session.js", "lib/api.js", "lib/i18n.js", "lib/state.js"]
     assert {"app.js", "views/polls.js", "lib/diff.js"} <= set(preloaded)
     assert not {"views/projector.js", "views/desk.js", "views/signin.js", "vendor/jsQR.js"} & set(preloaded)
+    # the views' files wait behind signing in and the first screen's request for the browser's few connections
+    low = re.findall(r'<link rel="modulepreload" fetchpriority="low" href="/web/[0-9a-f]{16}/([^"]+)"', html)
+    assert low == preloaded[4:]
     assert '<script type="module" async src="/web/' in html and "/favicon.ico" not in html
     for view in ("projector", "desk"):
         other = await (await meeting.get(f"/meetings/0193a1f0-0000-7000-8000-000000000000/{view}")).text()
