@@ -3,7 +3,6 @@
 // build step: shared parts in lib/, one module per view in views/.
 
 import { messageOf } from "./lib/api.js";
-import { h } from "./lib/dom.js";
 import { TEXT } from "./lib/i18n.js";
 import { fail, reload, render, root, setView } from "./lib/render.js";
 import { firstScreen, forgetSession, signIn } from "./lib/session.js";
@@ -64,7 +63,8 @@ function resume() {
 const sessionEnded = () => fail(forgetSession());
 
 async function start() {
-  root.replaceChildren(h("p", { class: "muted" }, TEXT.vi.loading));
+  // the loading line in words (the meeting's title may be over it already: lib/session.js)
+  root.querySelector("p.muted").textContent = TEXT.vi.loading;
   const signedIn = await signIn();
   if (signedIn.problem) return fail(signedIn.problem);
   if (desk) {

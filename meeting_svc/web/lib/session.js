@@ -2,10 +2,11 @@
 // is exchanged once for a session token kept in the tab. The page also loads this module on its own
 // (an async script, ahead of the views), so the exchange and the participant page's first-screen
 // request run while the rest of the modules download, not after: on a slow phone that is most of a
-// second. Hence its few imports (it draws nothing itself): they arrive with the first files.
+// second. Hence its few imports: they arrive with the first files. Of the page it draws only the
+// meeting's title, over the loading line, when the first screen comes before the views.
 
 import { call, meetingApi } from "./api.js";
-import { TEXT, chooseLanguage } from "./i18n.js";
+import { TEXT, chooseLanguage, pick } from "./i18n.js";
 import { desk, meetingId, projector, sessionKey, state } from "./state.js";
 
 const sessionEndedText = `${TEXT.vi.signIn} ${TEXT.en.signIn}`;
@@ -41,8 +42,20 @@ export const firstScreen =
         state.session = ok ? savedSession() : null;
         return state.session && meetingApi(`/meetings/${meetingId}/bootstrap`);
       });
-firstScreen.catch(() => {}); // not an unhandled rejection while the rest of the page is still loading
-// meanwhile (its file is on the way: the page preloads it)
+
+// The title as soon as it is known; the participant view, once its files are here, draws the whole
+// page over it (and says what went wrong, if the first screen failed).
+function showTitle(first) {
+  const loading = document.querySelector("#app > p.muted:only-child");
+  if (!first || !loading) return;
+  chooseLanguage(first.participant);
+  document.documentElement.lang = state.lang;
+  const title = document.createElement("h1");
+  title.textContent = pick(first.meeting.title);
+  loading.before(title);
+}
+firstScreen.then(showTitle, () => {}); // a failure is not unhandled: app.js awaits it
+// while the page waits for the network: the first date formatter is the costly one (lib/format.js)
 import("./format.js").then((format) => format.warmUp(), () => {});
 
 // The session, or what to tell the participant (the page shows it) when there is none.
