@@ -273,6 +273,9 @@ class InvitationList(msgspec.Struct, kw_only=True):
 
 class SessionCreate(Request, kw_only=True):
     invite_code: Annotated[str, msgspec.Meta(min_length=10, max_length=200, pattern=LINE_PATTERN)]
+    # the participant page's first screen in the same answer (as GET …/bootstrap gives it): on a slow
+    # line that is one round trip less before the meeting is on screen
+    first_screen: bool = False
 
 
 class Session(msgspec.Struct, kw_only=True):
@@ -280,6 +283,7 @@ class Session(msgspec.Struct, kw_only=True):
     expires_at: dt.datetime
     meeting_id: uuid.UUID
     participant: Participant
+    first_screen: Bootstrap | None = None  # when asked for
 
 
 class RsvpBody(Request, kw_only=True):

@@ -4,8 +4,9 @@ conference under way with four closed polls, entered through a personal invite l
 Each visit is a fresh browser context (nothing cached), then a reload in the same context (the files
 cached, the session kept). Reported: first contentful paint (the Paint Timing API) and "content", the
 moment the meeting's title (h1) is on the page, which needs the APIs' answers; medians of RUNS visits.
-Each first visit's breakdown says when the page, its last script or style file, the session and the
-first screen had arrived (each profile's `first_visit.*`), and how many requests came before the title.
+Each first visit's breakdown says when the page, its last script or style file, the session (with the
+first screen in it) had arrived (each profile's `first_visit.*`), and how many requests came before the
+title.
 The phone profile: 390×844, Chromium's network emulation at 150 ms round trip, 1.6 Mbit/s down,
 750 kbit/s up (the usual "slow 4G"), and the CPU slowed 4×.
 """
@@ -46,8 +47,9 @@ new MutationObserver((_, observer) => {
 """
 
 # Where the time went, from the page's own resource timings (seconds, when each answer had arrived): the
-# page, the last of its script and style files, the invite's exchange for a session and the first screen
-# (GET …/bootstrap); and how many requests the page had started before its title was on it.
+# page, the last of its script and style files, the invite's exchange for a session (which brings the
+# first screen on a first visit) and GET …/bootstrap (0: not asked for); and how many requests the page
+# had started before its title was on it.
 BREAKDOWN = """() => {
   const ended = (test) => Math.max(0, ...performance.getEntriesByType("resource").filter((e) => test(e.name))
     .map((e) => e.responseEnd)) / 1000;

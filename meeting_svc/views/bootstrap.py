@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import uuid
 
 import aiohttp
 import msgspec
@@ -18,14 +19,17 @@ from meeting_svc.views.motions import motion_body
 from meeting_svc.views.room import room_body
 from servicekit.http import Problem, json_response, parse_uuid
 from servicekit.sessions import not_allowed
+from servicekit.tokens import Claims
 
 # resolution_svc's part is a help, not a condition: past this the page asks for it itself
 RESOLUTION_WAIT_S = 2.0
 
 
-async def from_resolution(request: web.Request, path: str, params: dict[str, str] | None = None) -> msgspec.Raw | None:
+async def from_resolution(
+    request: web.Request, authorization: str, path: str, params: dict[str, str] | None = None
+) -> msgspec.Raw | None:
     base = request.app[SETTINGS].resolution_url.rstrip("/")
-    headers = {"Authorization": request.headers["Authorization"]}
+    headers = {"Authorization": authorization}
     try:
         async with request.app[proxy.SESSION].get(
             f"{base}/api/v1{path}",
@@ -43,15 +47,27 @@ async def from_resolution(request: web.Request, path: str, params: dict[str, str
 async def get_bootstrap(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
+    response = json_response(await first_screen(request, claims, meeting_id, request.headers["Authorization"]))
+    # the page's largest answer and on its critical path: compressed, a slow phone line carries a fifth
+    response.enable_compression()
+    return response
+
+
+async def first_screen(
+    request: web.Request, claims: Claims, meeting_id: uuid.UUID, authorization: str
+) -> api.Bootstrap:
+    """The first screen for this caller (`authorization` is their session, passed on to resolution_svc)."""
     meeting = visible(claims, meeting_id, await db.meeting_with_agenda(pool(request), meeting_id))
     if claims.kind != "participant":
         raise not_allowed()  # the first screen of a participant's page
     department = claims.department if claims.role == "department_representative" else None
     mine = f"/meetings/{meeting_id}"
     asked = asyncio.gather(
-        from_resolution(request, f"{mine}/polls"),
-        from_resolution(request, f"{mine}/results"),
-        from_resolution(request, "/directives", {"department": str(department), "meeting_id": str(meeting_id)})
+        from_resolution(request, authorization, f"{mine}/polls"),
+        from_resolution(request, authorization, f"{mine}/results"),
+        from_resolution(
+            request, authorization, "/directives", {"department": str(department), "meeting_id": str(meeting_id)}
+        )
         if department
         else asyncio.sleep(0, None),
     )
@@ -70,7 +86,7 @@ async def get_bootstrap(request: web.Request) -> web.Response:
         asked.cancel()
         raise
     polls, results, directives = await asked
-    body = api.Bootstrap(
+    return api.Bootstrap(
         meeting=meeting_body(meeting, msgspec.json.decode(meeting["agenda"])),
         participant=participant_body(me, seen_by=claims),
         contribution_requests=[request_body(r) for r in requests],
@@ -82,7 +98,3 @@ async def get_bootstrap(request: web.Request) -> web.Response:
         results=results,
         directives=directives,
     )
-    response = json_response(body)
-    # the page's largest answer and on its critical path: compressed, a slow phone line carries a fifth
-    response.enable_compression()
-    return response

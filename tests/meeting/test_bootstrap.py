@@ -50,3 +50,21 @@ async def test_the_room_and_the_motions_come_as_their_own_routes_answer(client: 
     assert untimed(first["room"]) == untimed(room)
     assert first["room"]["current_item_id"] is not None
     assert first["motions"] == motions["items"] and len(first["motions"]) == 1
+
+
+async def test_an_invites_exchange_brings_the_first_screen_when_asked(client: Client, org: Org) -> None:
+    meeting = await new_meeting(client, org)
+    mid = meeting["id"]
+    person = await invite(client, org, mid, name="Trần Thị Bình")
+    code = person["invite_url"].rsplit("/", 1)[1]
+    plain = await ok(await client.post("/api/v1/sessions", json={"invite_code": code}), 201)
+    assert plain["first_screen"] is None
+    session = await ok(await client.post("/api/v1/sessions", json={"invite_code": code, "first_screen": True}), 201)
+    first = session["first_screen"]
+    auth = {"Authorization": f"Bearer {session['token']}"}
+    asked = await ok(await client.get(f"/api/v1/meetings/{mid}/bootstrap", headers=auth))
+    # the same answer as the session then asks for, read a moment apart
+    assert {**first, "room": untimed(first["room"])} == {**asked, "room": untimed(asked["room"])}
+    assert first["participant"]["id"] == person["id"] and first["meeting"]["id"] == mid
+    wrong = await client.post("/api/v1/sessions", json={"invite_code": code, "first_screen": "yes"})
+    assert (wrong.status, (await wrong.json())["field"]) == (422, "first_screen")
