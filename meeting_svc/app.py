@@ -124,8 +124,8 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     else:
         log.warning("INVITE_SEAL_PUBLIC_KEY is not set: invitation emails will carry no personal link")
     routes.setup(app)
-    assets, files = webclient.setup(app, settings)
+    assets, imported = webclient.setup(app, settings)
     signin_page.setup(app, assets)
-    console.setup(app, assets, files)
+    console.setup(app, assets, imported)
     openapi.serve(app, OPENAPI.document())
     return app

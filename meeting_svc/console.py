@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from meeting_svc import webassets
 from meeting_svc.webclient import CONFIG
 
 SHELL = """<!doctype html>
@@ -32,15 +33,15 @@ SHELL = """<!doctype html>
 """
 
 
-def shell(assets: str, files: list[str]) -> str:
+def shell(assets: str, imported: dict[str, list[str]]) -> str:
     # the console's modules and the shared ones it imports, fetched at once
-    modules = [n for n in files if n.endswith(".js") and (n.startswith("console/") or n.startswith("lib/"))]
+    modules = webassets.graph(imported, "console/app.js")
     preloads = "\n".join(f'<link rel="modulepreload" href="{assets}{name}">' for name in modules)
     return SHELL.format(assets=assets, preloads=preloads, config=CONFIG)
 
 
-def setup(app: web.Application, assets: str, files: list[str]) -> None:
-    html = shell(assets, files)
+def setup(app: web.Application, assets: str, imported: dict[str, list[str]]) -> None:
+    html = shell(assets, imported)
 
     async def console_page(_: web.Request) -> web.Response:
         return web.Response(

@@ -1,13 +1,16 @@
 """The web client's static files, read once at start: served under one content-hashed path
 (`/web/{version}/...`, the hash of every file's name and bytes), so any change gives every file a new
 address and each address can be cached for a year; compressed once (gzip) for browsers that accept it.
-The script's relative imports (`./lib/api.js`) resolve within the same versioned folder."""
+The script's relative imports (`./lib/api.js`) resolve within the same versioned folder; the pages preload
+each entry's whole static import graph, read from the files here, so the list cannot fall out of date."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import mimetypes
+import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +19,9 @@ from aiohttp import web
 ASSETS = Path(__file__).parent / "web"
 TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 IMMUTABLE = "public, max-age=31536000, immutable"
+# a static `import … from "./x.js"`, `import "./x.js"` or `export … from "./x.js"`; not `import("…")`,
+# which loads only when the code that asks for it runs
+STATIC_IMPORT = re.compile(r"""^\s*(?:import|export)\s+(?:[\w$*{}\s,]+?\s+from\s+)?["'](\.{1,2}/[^"']+)["']""", re.M)
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,32 @@ def load(folder: Path = ASSETS) -> tuple[str, dict[str, Asset]]:
     return digest.hexdigest()[:16], assets
 
 
+def imports(assets: dict[str, Asset]) -> dict[str, list[str]]:
+    """Each module's static imports, as asset names, in the order it names them."""
+    found: dict[str, list[str]] = {}
+    for name, asset in assets.items():
+        if name.endswith(".js"):
+            here = posixpath.dirname(name)
+            found[name] = [
+                posixpath.normpath(posixpath.join(here, target))
+                for target in STATIC_IMPORT.findall(asset.body.decode())
+            ]
+    return found
+
+
+def graph(imported: dict[str, list[str]], *entries: str) -> list[str]:
+    """The entries and every module they import, directly or not, nearest first: what a page preloads
+    so the browser fetches the whole graph at once instead of one level of imports after another."""
+    seen: list[str] = []
+    queue = list(entries)
+    while queue:
+        name = queue.pop(0)
+        if name not in seen:
+            seen.append(name)
+            queue.extend(imported[name])
+    return seen
+
+
 def accepts_gzip(request: web.Request) -> bool:
     return any(
         part.split(";")[0].strip() in ("gzip", "*") and "q=0" not in part.replace(" ", "")
@@ -46,8 +78,8 @@ def accepts_gzip(request: web.Request) -> bool:
     )
 
 
-def setup(app: web.Application) -> tuple[str, list[str]]:
-    """Adds the asset routes; returns the versioned prefix the page refers to and the files' names."""
+def setup(app: web.Application) -> tuple[str, dict[str, list[str]]]:
+    """Adds the asset routes; returns the versioned prefix the pages refer to and the modules' imports."""
     version, assets = load()
     prefix = f"/web/{version}/"
 
@@ -64,4 +96,4 @@ def setup(app: web.Application) -> tuple[str, list[str]]:
         return web.Response(body=asset.body, content_type=asset.content_type, headers=headers)
 
     app.router.add_get("/web/{version}/{name:.+}", serve)
-    return prefix, sorted(assets)
+    return prefix, imports(assets)

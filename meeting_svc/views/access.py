@@ -48,17 +48,22 @@ async def caller(request: web.Request) -> Claims:
         if claims.scope == "read" and request.method not in READ_METHODS:
             raise not_allowed()
     else:
-        row = await db.standing(pool(request), claims.sub)
-        standing = Standing(**dict(row)) if row is not None else None
-        access = session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC))
-        # after the meeting's window a representative's follow-up session only reads here (its
-        # directives live in resolution_svc)
-        if access is None or (access == "follow_up" and request.method != "GET"):
-            raise session_ended()
-        assert standing is not None
-        claims = current_claims(claims, standing)
+        claims = await participant_now(request, claims, reading=request.method == "GET")
     request[CLAIMS] = claims
     return claims
+
+
+async def participant_now(request: web.Request, claims: Claims, reading: bool) -> Claims:
+    """A participant session's claims with the role and department the participant has now."""
+    row = await db.standing(pool(request), claims.sub)
+    standing = Standing(**dict(row)) if row is not None else None
+    access = session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC))
+    # after the meeting's window a representative's follow-up session only reads here (its
+    # directives live in resolution_svc)
+    if access is None or (access == "follow_up" and not reading):
+        raise session_ended()
+    assert standing is not None
+    return current_claims(claims, standing)
 
 
 @web.middleware

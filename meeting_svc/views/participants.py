@@ -11,6 +11,7 @@ import msgspec
 from aiohttp import web
 
 from meeting_svc import api, db, join, roster_db, service
+from meeting_svc.views import bootstrap
 from meeting_svc.views.access import (
     SIGNER,
     WINDOW,
@@ -18,6 +19,7 @@ from meeting_svc.views.access import (
     caller,
     editable,
     organiser,
+    participant_now,
     pool,
     publish,
     visible_meeting,
@@ -341,10 +343,26 @@ async def create_session(request: web.Request) -> web.Response:
     )
     token = request.app[SIGNER].sign(claims)
     await roster_db.mark_invite_opened(pool(request), row["id"])
-    return json_response(
-        api.Session(token=token, expires_at=expires, meeting_id=row["meeting_id"], participant=participant_body(row)),
+    first = None
+    if body.first_screen:
+        try:
+            now = await participant_now(request, claims, reading=True)
+            first = await bootstrap.first_screen(request, now, row["meeting_id"], f"Bearer {token}")
+        except Problem:
+            first = None  # a help, not a condition of signing in: the page asks for it itself
+    response = json_response(
+        api.Session(
+            token=token,
+            expires_at=expires,
+            meeting_id=row["meeting_id"],
+            participant=participant_body(row),
+            first_screen=first,
+        ),
         201,
     )
+    if first is not None:
+        response.enable_compression()  # as GET …/bootstrap
+    return response
 
 
 PAGE_HEADERS = {

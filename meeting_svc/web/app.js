@@ -3,20 +3,22 @@
 // build step: shared parts in lib/, one module per view in views/.
 
 import { messageOf } from "./lib/api.js";
-import { h } from "./lib/dom.js";
 import { TEXT } from "./lib/i18n.js";
 import { fail, reload, render, root, setView } from "./lib/render.js";
-import { sessionEnded, signIn } from "./lib/session.js";
+import { firstScreen, forgetSession, signIn } from "./lib/session.js";
 import { desk, projector, state } from "./lib/state.js";
 import { follow } from "./lib/stream.js";
-import { loadFirstScreen, loadMe, loadMeeting, renderParticipant } from "./views/participant.js";
+import { loadMe, loadMeeting, renderParticipant, takeFirstScreen } from "./views/participant.js";
 import { completePolls, loadPolls, resendPending, showResult } from "./views/polls.js";
-import { loadAttendance, renderProjector } from "./views/projector.js";
 import { refreshReports, renderReports } from "./views/reports.js";
 import { loadDirectives } from "./views/directives.js";
-import { renderDesk } from "./views/desk.js";
-import { loadRoom, tick } from "./views/room.js";
+import { loadRoom, loadRoster, tick } from "./views/room.js";
 import { loadMotions } from "./views/motions.js";
+
+// The room's screen and the check-in desk are loaded on their own pages only (whose shells preload
+// them): a participant's phone does not download them.
+const screen = projector ? await import("./views/projector.js") : null;
+const checkIn = desk ? await import("./views/desk.js") : null;
 
 function onEvent(type, event) {
   if (type.startsWith("speaker.") || type.startsWith("room.") || type.startsWith("agenda.item_")) {
@@ -26,7 +28,7 @@ function onEvent(type, event) {
   if (!projector && (type.startsWith("motion.") || type === "meeting.started")) reload("motions", loadMotions);
   if (type.startsWith("meeting.") || type.startsWith("agenda.")) reload("meeting", loadMeeting);
   else if (type.startsWith("participant.")) {
-    if (projector) reload("attendance", loadAttendance);
+    if (projector) reload("attendance", screen.loadAttendance);
     else if (event.participant_id === state.me.id) reload("me", loadMe);
   } else if (type === "poll.turnout_changed") {
     state.turnout[event.poll_id] = event;
@@ -53,13 +55,18 @@ function resume() {
   reload("polls", loadPolls);
   reload("meeting", loadMeeting);
   reload("room", loadRoom);
-  if (projector) reload("attendance", loadAttendance);
+  if (projector) reload("attendance", screen.loadAttendance);
   else reload("motions", loadMotions);
 }
 
+// A session the services no longer accept: forgotten, and the page says how to come back.
+const sessionEnded = () => fail(forgetSession());
+
 async function start() {
-  root.replaceChildren(h("p", { class: "muted" }, TEXT.vi.loading));
-  if (!(await signIn())) return;
+  // the loading line in words (the meeting's title may be over it already: lib/session.js)
+  root.querySelector("p.muted").textContent = TEXT.vi.loading;
+  const signedIn = await signIn();
+  if (signedIn.problem) return fail(signedIn.problem);
   if (desk) {
     try {
       await Promise.all([loadMeeting(), loadMe()]);
@@ -67,21 +74,16 @@ async function start() {
       if (error.status === 401) return sessionEnded();
       return fail(error.message);
     }
-    return renderDesk();
+    return checkIn.renderDesk();
   }
-  setView(projector ? renderProjector : renderParticipant);
+  setView(projector ? screen.renderProjector : renderParticipant);
   try {
     if (projector) {
-      await Promise.all([loadMeeting(), loadAttendance(), loadPolls()]);
+      await Promise.all([loadMeeting(), screen.loadAttendance(), loadPolls()]);
       await loadRoom();
     } else {
-      const got = await loadFirstScreen();
-      await Promise.all([
-        got.polls ? null : loadPolls(),
-        got.directives ? null : loadDirectives(),
-        loadRoom(),
-        loadMotions(),
-      ]);
+      const got = takeFirstScreen(await firstScreen);
+      await Promise.all([got.polls ? null : loadPolls(), got.directives ? null : loadDirectives(), loadRoster()]);
     }
   } catch (error) {
     if (error.status === 401) return sessionEnded();

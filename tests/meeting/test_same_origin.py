@@ -30,8 +30,18 @@ async def test_the_shell_is_revalidated_and_the_files_are_fingerprinted_compress
     html = await shell.text()
     script = re.search(r'<script type="module" src="(/web/[0-9a-f]{16}/app\.js)"', html)
     assert script, html
-    preloaded = re.findall(r'rel="modulepreload" href="([^"]+)"', html)
-    assert "lib/api.js" in " ".join(preloaded) and "views/polls.js" in " ".join(preloaded)
+    # the entry's whole import graph, signing in first; the projector's and the desk's views on their pages only
+    preloaded = preloads(html)
+    assert preloaded[:4] == ["lib/session.js", "lib/api.js", "lib/i18n.js", "lib/state.js"]
+    assert {"app.js", "views/polls.js", "lib/diff.js"} <= set(preloaded)
+    assert not {"views/projector.js", "views/desk.js", "views/signin.js", "vendor/jsQR.js"} & set(preloaded)
+    # the views' files wait behind signing in and the first screen's request for the browser's few connections
+    low = re.findall(r'<link rel="modulepreload" fetchpriority="low" href="/web/[0-9a-f]{16}/([^"]+)"', html)
+    assert low == preloaded[4:]
+    assert '<script type="module" async src="/web/' in html and "/favicon.ico" not in html
+    for view in ("projector", "desk"):
+        other = await (await meeting.get(f"/meetings/0193a1f0-0000-7000-8000-000000000000/{view}")).text()
+        assert f"views/{view}.js" in preloads(other) and set(preloaded) < set(preloads(other))
 
     packed = await meeting.get(script.group(1), headers={"Accept-Encoding": "gzip, br"}, auto_decompress=False)
     assert (packed.status, packed.headers["Content-Encoding"]) == (200, "gzip")
@@ -51,6 +61,27 @@ def test_any_change_to_any_file_changes_the_version(tmp_path: Path) -> None:
     assert sorted(files) == ["app.js", "lib/a.js"]
     (tmp_path / "lib" / "a.js").write_text("export const x = 2;\n")
     assert webassets.load(tmp_path)[0] != before
+
+
+def preloads(html: str) -> list[str]:
+    return re.findall(r'<link rel="modulepreload"[^>]* href="/web/[0-9a-f]{16}/([^"]+)"', html)
+
+
+def test_a_pages_preloads_are_its_scripts_static_imports(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "app.js").write_text(
+        'import { a } from "./lib/a.js";\nimport {\n  b,\n  c,\n} from "./lib/b.js";\n'
+        'const later = () => import("./lib/later.js");\n'
+    )
+    (tmp_path / "lib" / "a.js").write_text('import "./b.js";\nexport { x } from "../shared.js";\n')
+    (tmp_path / "lib" / "b.js").write_text("export const b = 1, c = 2;\n")
+    (tmp_path / "lib" / "later.js").write_text('import { b } from "./b.js";\n')
+    (tmp_path / "shared.js").write_text("export const x = 1;\n")
+    imported = webassets.imports(webassets.load(tmp_path)[1])
+    assert imported["app.js"] == ["lib/a.js", "lib/b.js"]  # a dynamic import() loads when it is asked for
+    assert imported["lib/a.js"] == ["lib/b.js", "shared.js"]
+    assert webassets.graph(imported, "app.js") == ["app.js", "lib/a.js", "lib/b.js", "shared.js"]
+    assert webassets.graph(imported, "app.js", "lib/later.js")[:2] == ["app.js", "lib/later.js"]
 
 
 class Upstream:

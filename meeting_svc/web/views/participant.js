@@ -9,17 +9,16 @@ import { live, moveFocusTo, render, showRegions } from "../lib/render.js";
 import { renderReports } from "./reports.js";
 import { meetingId, STAFF, state } from "../lib/state.js";
 import { learnName, renderPolls } from "./polls.js";
-import { renderRoom } from "./room.js";
+import { renderRoom, takeRoom } from "./room.js";
 import { renderMotions } from "./motions.js";
 
 export async function loadMeeting() {
   state.meeting = await meetingApi(`/meetings/${meetingId}`);
 }
 
-// The first screen in one request; resolution_svc's part, when meeting_svc could not get it, is asked
-// for here.
-export async function loadFirstScreen() {
-  const first = await meetingApi(`/meetings/${meetingId}/bootstrap`);
+// The first screen in one answer (GET …/bootstrap, asked for by lib/session.js as soon as there is a
+// session); resolution_svc's part, when meeting_svc could not get it, the page asks for itself.
+export function takeFirstScreen(first) {
   state.meeting = first.meeting;
   state.me = first.participant;
   state.requests = first.contribution_requests;
@@ -28,6 +27,8 @@ export async function loadFirstScreen() {
   for (const result of first.results ? first.results.items : []) state.results[result.poll_id] = result;
   if (first.polls) state.polls = first.polls.items;
   if (first.directives) state.directives = first.directives.items;
+  takeRoom(first.room);
+  state.motions = first.motions;
   return { polls: Boolean(first.polls), directives: Boolean(first.directives) };
 }
 

@@ -110,10 +110,19 @@ export function clockOffset(serverTime) {
   return new Date(serverTime).getTime() - Date.now();
 }
 
-export async function loadRoom() {
-  const room = await meetingApi(`/meetings/${meetingId}/room`);
+// The room as GET …/room answers it (the first screen carries the same answer).
+export function takeRoom(room) {
   state.room = room;
   state.roomOffset = clockOffset(room.server_time);
+}
+
+export async function loadRoom() {
+  takeRoom(await meetingApi(`/meetings/${meetingId}/room`));
+  await loadRoster();
+}
+
+// The participants, for the chair's and the secretary's "add a speaker".
+export async function loadRoster() {
   if (runsRoom() && !state.roster) {
     const people = await meetingApi(`/meetings/${meetingId}/participants`);
     state.roster = people.items;
