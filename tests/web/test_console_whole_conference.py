@@ -75,6 +75,8 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         # The conference, in Da Nang's time.
         await page.get_by_label("Tên (tiếng Việt)").fill(ref.title.vi)
         await page.get_by_label("Tên (tiếng Anh)").fill(ref.title.en)
+        await page.get_by_label("Mô tả (tiếng Việt)").fill(ref.description.vi)
+        await page.get_by_label("Mô tả (tiếng Anh)").fill(ref.description.en)
         await page.get_by_label("Bắt đầu").fill(starts.strftime(LOCAL))
         await page.get_by_label("Kết thúc").fill((ref.ends_at + shift).strftime(LOCAL))
         await page.get_by_label("Múi giờ").select_option("Asia/Ho_Chi_Minh")
@@ -83,6 +85,7 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         await page.get_by_role("button", name="Tạo", exact=True).click()
         await expect(page.get_by_role("heading", level=1)).to_have_text(ref.title.vi)
         await expect(page.locator("main p .badge").first).to_have_text("Bản nháp")
+        await expect(page.get_by_label("Mô tả (tiếng Việt)")).to_have_value(ref.description.vi)
         await checked(page, "whole-02-overview")
 
         # The four blocks, then the departments under theirs.
@@ -159,16 +162,20 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
             fields = form.locator(f'[data-directive="{n}"]')
             await fields.get_by_label("Tên (tiếng Việt)").fill(directive.title.vi)
             await fields.get_by_label("Tên (tiếng Anh)").fill(directive.title.en)
+            await fields.get_by_label("Nội dung nhiệm vụ").fill(directive.description)
             await fields.get_by_label("Đơn vị hoặc khối chủ trì").select_option(
                 label=[owner[code] for code in directive.departments]
             )
             due = directive.due + dt.timedelta(days=shift.days)
             await fields.get_by_label("Hạn hoàn thành").fill(due.isoformat())
+            await fields.get_by_label("Mức ưu tiên").select_option(directive.priority)
         await form.get_by_role("button", name="Lưu dự thảo").click()
         drafted = page.locator("[data-resolution]")
         await expect(drafted.locator(".directives li")).to_have_count(len(ref.directives))
         await expect(drafted.locator(".directives li").nth(6)).to_contain_text("NV · Khối Nghiệp vụ")
         await expect(drafted.locator(".directives li").nth(6)).to_contain_text("TTTN · Trung tâm Tây Nguyên")
+        high = sum(d.priority == "high" for d in ref.directives)
+        await expect(drafted.locator(".directives li").filter(has_text="Mức ưu tiên: Cao")).to_have_count(high)
         # the vote: a simple majority of the votes cast, with half the members present
         await drafted.get_by_label("Cách tính kết quả").select_option("simple_majority_cast_quorum")
         await expect(drafted.locator(".rule")).to_contain_text("túc số")
@@ -235,6 +242,7 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         rep_page = await enter(await browser.new_context(), await invitation_link(services, representative))
         infrastructure = next(d for d in ref.directives if d.departments == ("DL", "TN"))
         item = rep_page.locator("#directives .directive").filter(has_text=infrastructure.title.vi)
+        await expect(item).to_contain_text(infrastructure.description)
         await item.get_by_role("button", name="Cập nhật tiến độ").click()
         await item.locator('select[name="status"]').select_option("in_progress")
         await item.locator('textarea[name="note"]').fill("Đã lắp đặt thiết bị đo mới")
