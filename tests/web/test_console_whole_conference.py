@@ -183,11 +183,28 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         await expect(drafted.locator(".polls .badge")).to_have_text("Chưa mở")
         await checked(page, "whole-06-resolutions")
 
+        # The agenda's items linked to what they take up: the position reports, and the Resolution's vote.
+        await page.get_by_role("link", name="Chương trình").click()
+        linked = {"contribution": ref.contribution_topic.vi, "vote": ref.resolution_title.vi}
+        for item in ref.agenda:
+            if item.kind not in linked:
+                continue
+            await page.get_by_role("button", name=f"Sửa: {item.title.vi}").click()
+            edit = page.get_by_role("form", name=f"Sửa: {item.title.vi}")
+            label = (
+                "Đề nghị tham luận của mục này" if item.kind == "contribution" else "Nghị quyết biểu quyết ở mục này"
+            )
+            await edit.get_by_label(label).select_option(label=linked[item.kind])
+            await edit.get_by_role("button", name="Lưu").click()
+            row = page.locator(".agenda-editor li").filter(has_text=item.title.vi)
+            await expect(row).to_contain_text(linked[item.kind])
+        await checked(page, "whole-07-agenda-linked")
+
         # Scheduled: the invitations go out by email.
         await page.get_by_role("link", name="Tổng quan").click()
         await page.get_by_role("button", name="Lên lịch và gửi thư mời").click()
         await expect(page.locator("main p .badge").first).to_have_text("Đã lên lịch")
-        await checked(page, "whole-07-overview-scheduled")
+        await checked(page, "whole-08-overview-scheduled")
         await page.get_by_role("link", name="Đại biểu").click()
         await page.get_by_label("Thư mời").select_option("sent")
         await expect(page.get_by_text(f"Hiển thị 50 / {len(ref.people)} đại biểu")).to_be_visible()
@@ -213,7 +230,7 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         await expect(page.locator(".desk [aria-live]")).to_have_text("Đã điểm danh 99 đại biểu.")
         eligible = len(ref.voters())
         await expect(page.locator(".big")).to_contain_text(f"100 / {eligible}")
-        await checked(page, "whole-08-room")
+        await checked(page, "whole-09-room")
 
         # The vote opens; four members vote from their own browsers, through their invitation's link.
         poll = page.locator("[data-poll]")
@@ -233,7 +250,7 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         await expect(poll.locator(".outcome")).to_have_text("Thông qua")
         await expect(poll.locator('.tallies [data-option="yes"]')).to_contain_text("3 phiếu")
         await expect(poll.locator('.tallies [data-option="no"]')).to_contain_text("1 phiếu")
-        await checked(page, "whole-09-room-after-vote")
+        await checked(page, "whole-10-room-after-vote")
         await page.get_by_role("link", name="Nghị quyết").click()
         await expect(page.locator("[data-resolution] h3 .badge")).to_have_text("Đã thông qua")
 
@@ -262,7 +279,7 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         await expect(followed).to_contain_text("Đang thực hiện")
         await expect(followed).to_contain_text("Đã lắp đặt thiết bị đo mới")
         await expect(followed).to_contain_text(representative.name)
-        await checked(page, "whole-10-results")
+        await checked(page, "whole-11-results")
         assert script_errors == []
     finally:
         for c in browser.contexts:
