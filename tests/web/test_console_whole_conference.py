@@ -1,10 +1,11 @@
 """Issue 14's acceptance: the whole reference conference run from an empty organisation through the
 organiser console alone. The secretariat signs in, creates the department blocks and departments,
 imports the 202 participants, builds the agenda, asks the blocks for position reports, drafts the
-Resolution with its eight directives and prepares its vote, schedules the meeting (the invitations go
-out by email); in the room it starts the meeting, checks people in at the desk until there is a quorum,
-opens the vote while members vote in their own browsers from the link their invitation email carries,
-closes it and sees the Resolution adopted; a department's representative then reports progress on a
+Resolution with its eight directives and prepares its vote, links the agenda's items to them, schedules
+the meeting (the invitations go out by email); in the room it starts the meeting, checks people in at
+the desk until there is a quorum, moves through the agenda to the vote on the Resolution, opens the
+vote while members vote in their own browsers from the link their invitation email carries, closes it
+and sees the Resolution adopted; a department's representative then reports progress on a
 directive and the console's tracker shows it. No organiser step is an API call. axe-core finds no
 serious or critical violation on any console page; each page's screenshot is kept under
 test-output/console/ (or $TEST_OUTPUT/console/)."""
@@ -232,6 +233,16 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         await expect(page.locator(".big")).to_contain_text(f"100 / {eligible}")
         await checked(page, "whole-09-room")
 
+        # The chair takes the meeting through its agenda: the opening, then on to the vote on the Resolution.
+        await page.get_by_role("button", name="Mục tiếp theo").click()
+        await expect(page.locator(".current-title")).to_have_text(f"1. {ref.agenda[0].title.vi}")
+        vote_item = next(n for n, i in enumerate(ref.agenda, start=1) if i.kind == "vote")
+        await page.get_by_label("Chuyển đến mục").select_option(
+            label=f"{vote_item}. {ref.agenda[vote_item - 1].title.vi}"
+        )
+        await page.get_by_role("button", name="Chuyển", exact=True).click()
+        await expect(page.locator(".current-title")).to_have_text(f"{vote_item}. {ref.agenda[vote_item - 1].title.vi}")
+
         # The vote opens; four members vote from their own browsers, through their invitation's link.
         poll = page.locator("[data-poll]")
         await poll.get_by_role("button", name="Mở biểu quyết").click()
@@ -280,6 +291,9 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         await expect(followed).to_contain_text("Đã lắp đặt thiết bị đo mới")
         await expect(followed).to_contain_text(representative.name)
         await checked(page, "whole-11-results")
+        await page.get_by_role("link", name="Mã truy cập").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Mã truy cập")
+        await checked(page, "whole-12-tokens")
         assert script_errors == []
     finally:
         for c in browser.contexts:
