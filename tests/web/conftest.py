@@ -126,11 +126,22 @@ class Running:
         )
 
 
-@pytest.fixture
-async def running(
+@dataclass
+class Services:
+    """The three services on known ports, the meeting service's settings, and the mail they sent."""
+
+    meeting: Client
+    resolution: Client
+    notifier: Client
+    url: dict[str, str]
+    settings: MeetingSettings
+    inbox: Inbox
+
+
+async def start_services(
     env: dict[str, Any], smtp: tuple[Inbox, int], start_service: Callable[..., Awaitable[Client]]
-) -> Running:
-    _, smtp_port = smtp
+) -> Services:
+    inbox, smtp_port = smtp
     ports = {name: free_port() for name in ("meeting", "resolution", "notifier")}
     url = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     web_origin = {"cors_origins": url["meeting"]}
@@ -144,8 +155,27 @@ async def running(
     notifier = await start_service(
         notifier_app(notifier_settings(env, smtp_port=smtp_port, **web_origin)), ports["notifier"]
     )
-    org, token = await create_organiser(meeting_settings, ORGANISATION, "Ban tổ chức")
+    return Services(meeting, resolution, notifier, url, meeting_settings, inbox)
+
+
+@pytest.fixture
+async def services(
+    env: dict[str, Any], smtp: tuple[Inbox, int], start_service: Callable[..., Awaitable[Client]]
+) -> Services:
+    """The three services with nothing in them: no organisation, no departments, no meeting."""
+    return await start_services(env, smtp, start_service)
+
+
+@pytest.fixture
+async def running(
+    env: dict[str, Any], smtp: tuple[Inbox, int], start_service: Callable[..., Awaitable[Client]]
+) -> Running:
+    up = await start_services(env, smtp, start_service)
+    org, token = await create_organiser(up.settings, ORGANISATION, "Ban tổ chức")
+    url = up.url
     loaded = await seed.load(
         f"{url['meeting']}/api/v1", f"{url['resolution']}/api/v1", token, str(org), seed.next_reference_start()
     )
-    return Running(meeting, resolution, notifier, url, {"Authorization": f"Bearer {token}"}, loaded, conference())
+    return Running(
+        up.meeting, up.resolution, up.notifier, url, {"Authorization": f"Bearer {token}"}, loaded, conference()
+    )

@@ -2,7 +2,7 @@
 // or from the keyboard (Alt+↑ / Alt+↓ on a focused item, or its move buttons). Every change is guarded by
 // the agenda's version: a change made elsewhere meanwhile is refused (412), and what was typed stays.
 
-import { meetingApi } from "../../lib/api.js";
+import { meetingApi, resolutionApi } from "../../lib/api.js";
 import { h } from "../../lib/dom.js";
 import { pick, t } from "../i18n.js";
 import { announce, clearProblem, field, moved, showProblem, tabs } from "../ui.js";
@@ -10,7 +10,19 @@ import { announce, clearProblem, field, moved, showProblem, tabs } from "../ui.j
 const KINDS = ["report", "contribution", "discussion", "vote", "other"];
 
 export async function renderAgenda(view, { meetingId, navigate }) {
-  let meeting = await meetingApi(`/meetings/${meetingId}`);
+  const [first, { items: requests }, { items: resolutions }] = await Promise.all([
+    meetingApi(`/meetings/${meetingId}`),
+    meetingApi(`/meetings/${meetingId}/contribution-requests`),
+    resolutionApi(`/meetings/${meetingId}/resolutions`),
+  ]);
+  let meeting = first;
+  // What an item may take up: the position reports asked for it, or the resolution voted on in it (the
+  // participant page finds the resolution to amend from the floor through its agenda item).
+  const links = [
+    ["contribution_request_id", t().linkedRequest, requests.map((r) => [r.id, pick(r.topic)])],
+    ["resolution_id", t().linkedResolution, resolutions.map((r) => [r.id, pick(r.title)])],
+  ].filter(([, , options]) => options.length);
+  const linkedTitle = (item) => links.map(([key, , options]) => options.find(([id]) => id === item[key])?.[1]).filter(Boolean);
   const list = h("ol", { class: "agenda-editor", "aria-describedby": "reorder-help" });
   const problems = h("div");
   let dragging = null;
@@ -63,6 +75,7 @@ export async function renderAgenda(view, { meetingId, navigate }) {
       field(t().kind, { name: "kind", value: item?.kind }, { tag: "select", options: KINDS.map((k) => [k, t().kinds[k]]) }),
       field(t().presenter, { name: "presenter", value: item?.presenter || "" }),
       field(t().duration, { name: "planned_minutes", type: "number", min: 0, max: 1440, value: item?.planned_minutes ?? "" }),
+      ...links.map(([key, label, options]) => field(label, { name: key, value: item?.[key] || "" }, { tag: "select", options: [["", "—"], ...options] })),
     ];
   }
 
@@ -74,6 +87,7 @@ export async function renderAgenda(view, { meetingId, navigate }) {
       kind: data.get("kind"),
       presenter: data.get("presenter").trim() || null,
       planned_minutes: minutes ? Number(minutes) : null,
+      ...Object.fromEntries(links.map(([key]) => [key, data.get(key) || null])),
     };
   }
 
@@ -155,7 +169,7 @@ export async function renderAgenda(view, { meetingId, navigate }) {
             { class: "item-text" },
             h("strong", {}, pick(item.title)),
             h("br"),
-            h("small", { class: "muted" }, [t().kinds[item.kind], item.presenter, item.planned_minutes ? `${item.planned_minutes}′` : null].filter(Boolean).join(" · ")),
+            h("small", { class: "muted" }, [t().kinds[item.kind], item.presenter, item.planned_minutes ? `${item.planned_minutes}′` : null, ...linkedTitle(item)].filter(Boolean).join(" · ")),
           ),
           h(
             "span",

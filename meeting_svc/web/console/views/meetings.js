@@ -28,6 +28,8 @@ export function meetingFields(meeting = {}) {
   return [
     field(t().titleVi, { name: "title_vi", value: meeting.title?.vi || "", lang: "vi" }),
     field(t().titleEn, { name: "title_en", value: meeting.title?.en || "", lang: "en" }),
+    field(t().descriptionVi, { name: "description_vi", value: meeting.description?.vi || "", lang: "vi", rows: 3 }, { tag: "textarea" }),
+    field(t().descriptionEn, { name: "description_en", value: meeting.description?.en || "", lang: "en", rows: 3 }, { tag: "textarea" }),
     field(t().startsAt, { name: "starts_at", type: "datetime-local", required: true, value: meeting.starts_at?.slice(0, 16) || "" }),
     field(t().endsAt, { name: "ends_at", type: "datetime-local", required: true, value: meeting.ends_at?.slice(0, 16) || "" }),
     field(t().timezone, { name: "timezone", value: zone }, { tag: "select", options: timeZones().map((z) => [z, z]) }),
@@ -44,6 +46,7 @@ export function meetingBody(form) {
   const venue = data.get("venue").trim();
   return {
     title: { vi: data.get("title_vi").trim(), en: data.get("title_en").trim() },
+    description: { vi: data.get("description_vi").trim(), en: data.get("description_en").trim() },
     starts_at: rfc3339(data.get("starts_at"), zone),
     ends_at: rfc3339(data.get("ends_at"), zone),
     timezone: zone,

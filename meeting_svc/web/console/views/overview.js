@@ -82,7 +82,7 @@ export async function renderOverview(view, context) {
     },
     h("h2", { id: "edit-meeting" }, t().edit),
     ...meetingFields(meeting).map((p) => {
-      if (!editable) p.querySelector("input,select")?.setAttribute("disabled", "");
+      if (!editable) p.querySelector("input,select,textarea")?.setAttribute("disabled", "");
       return p;
     }),
     editable ? h("button", { type: "submit", class: "primary" }, t().save) : null,

@@ -91,7 +91,7 @@ export async function renderResolutions(view, context) {
         ? h(
             "ol",
             { class: "directives" },
-            r.directives.map((d) => h("li", {}, h("strong", {}, pick(d.title)), h("br"), h("small", { class: "muted" }, [d.department_ids.map(name).join(", "), d.due_date ? `${t().dueDate}: ${dateText(d.due_date)}` : null].filter(Boolean).join(" · ")))),
+            r.directives.map((d) => h("li", {}, h("strong", {}, pick(d.title)), h("br"), h("small", { class: "muted" }, [d.department_ids.map(name).join(", "), d.due_date ? `${t().dueDate}: ${dateText(d.due_date)}` : null, d.priority === "normal" ? null : `${t().priority}: ${t().priorities[d.priority]}`].filter(Boolean).join(" · ")))),
           )
         : h("p", { class: "muted" }, t().noDirectives),
       own.length
@@ -113,8 +113,10 @@ export async function renderResolutions(view, context) {
       h("legend", {}, t().directive(n)),
       field(t().titleVi, { name: `d${n}_title_vi`, lang: "vi" }),
       field(t().titleEn, { name: `d${n}_title_en`, lang: "en" }),
+      field(t().directiveDetails, { name: `d${n}_description`, rows: 2 }, { tag: "textarea" }),
       field(t().owner, { name: `d${n}_owner`, multiple: true, size: 6, value: "" }, { tag: "select", options: owners }),
       field(t().dueDate, { name: `d${n}_due`, type: "date" }),
+      field(t().priority, { name: `d${n}_priority`, value: "normal" }, { tag: "select", options: Object.entries(t().priorities) }),
       h("button", { type: "button", class: "secondary", "aria-label": `${t().remove}: ${t().directive(n)}`, onclick: () => set.remove() }, t().remove),
     );
     directiveList.append(set);
@@ -134,8 +136,10 @@ export async function renderResolutions(view, context) {
           const n = set.dataset.directive;
           return {
             title: { vi: data.get(`d${n}_title_vi`).trim(), en: data.get(`d${n}_title_en`).trim() },
+            description: data.get(`d${n}_description`).trim(),
             department_ids: data.getAll(`d${n}_owner`),
             due_date: data.get(`d${n}_due`) || null,
+            priority: data.get(`d${n}_priority`),
           };
         });
         try {
