@@ -20,6 +20,7 @@ from notifier.notices import NOTICE_OF, audience, meeting_policy
 from notifier.service import LIVE_TYPES, public_payload
 from notifier.settings import Settings
 from schemas import events as ev
+from schemas import validation
 from schemas.bus import Bulk, NotYet, PoisonEvent, positions
 from schemas.bus.consumer import distinct_runs
 from schemas.events import Event
@@ -137,12 +138,7 @@ class EventHandler:
     async def participant_facts(self, conn: asyncpg.Connection, events: Sequence[Event]) -> None:
         """A run of participant facts (a roster import) set-based, leaving what `__call__` of each in turn
         would: the read model, the meetings' positions, the event log and webhook deliveries (no emails)."""
-        facts = [e for e in events if isinstance(e, ev.ParticipantFacts)]
-        assert len(facts) == len(events), "only participant facts come in bulk"
-        for event in facts:
-            problem = event_problem(event)
-            if problem:
-                raise PoisonEvent(problem)
+        facts = validation.participant_facts(events)
         known = await webhooks.events_known(conn, [e.id for e in facts])
         todo = [e for e in facts if e.id not in known]
         meetings: dict[uuid.UUID, asyncpg.Record] = {}

@@ -17,6 +17,7 @@ from resolution_svc import db
 from resolution_svc.motions import prepare_poll
 from resolution_svc.views.polls import close_poll
 from schemas import events as ev
+from schemas import validation
 from schemas.bus import NotYet, PoisonEvent, positions
 from schemas.bus.consumer import Bulk, Handler, distinct_runs
 from schemas.events import Event
@@ -56,12 +57,7 @@ def meeting_event_handler(runtime: Runtime) -> Handler:
 async def apply_participant_facts(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
     """A run of participant facts (a roster import) set-based, as `meeting_event_handler` would apply
     each in turn: the rows, then the meetings' positions."""
-    facts = [e for e in events if isinstance(e, ev.ParticipantFacts)]
-    assert len(facts) == len(events), "only participant facts come in bulk"
-    for event in facts:
-        problem = event_problem(event)
-        if problem:
-            raise PoisonEvent(problem)
+    facts = validation.participant_facts(events)
     await upsert_participants(conn, facts)
     await positions.record_events(conn, facts)
 

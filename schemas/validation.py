@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from schemas import events as ev
+from schemas.bus.consumer import PoisonEvent
 from schemas.events import Event
 
 
@@ -22,3 +25,15 @@ def event_problem(event: Event) -> str | None:
         case ev.DepartmentFacts() if event.version < 1:
             return f"department {event.department_id} has version {event.version}, not a count of changes"
     return None
+
+
+def participant_facts(events: Sequence[Event]) -> list[ev.ParticipantFacts]:
+    """A bulk run of participant facts, each checked as `event_problem` checks one: a bad one makes the
+    whole run poison, and the consumer then handles its events one by one, dead-lettering only that one."""
+    facts = [e for e in events if isinstance(e, ev.ParticipantFacts)]
+    assert len(facts) == len(events), "only participant facts come in bulk"
+    for event in facts:
+        problem = event_problem(event)
+        if problem:
+            raise PoisonEvent(problem)
+    return facts
