@@ -8,14 +8,16 @@ test-output/console/ (or $TEST_OUTPUT/console/)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
-from devstack.reference import ORGANISATION
+from devstack.reference import ORGANISATION, Conference, Directive
 from meeting_svc.__main__ import create_organiser
 from meeting_svc.settings import Settings as MeetingSettings
 from tests.conftest import settings_of
@@ -32,6 +34,33 @@ async def checked(page: Page, name: str) -> None:
     await assert_accessible(page)
     OUTPUT.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
+
+
+async def draft_resolution(page: Page, ref: Conference, due: Callable[[Directive], dt.date]) -> Locator:
+    """The reference Resolution drafted in the console, with its eight directives (titles, details, the
+    blocks or departments owning each, due dates, priorities); the drafted resolution on the page."""
+    await page.get_by_role("link", name="Nghị quyết").click()
+    form = page.get_by_role("form", name="Soạn nghị quyết")
+    await form.get_by_label("Tên (tiếng Việt)").first.fill(ref.resolution_title.vi)
+    await form.get_by_label("Tên (tiếng Anh)").first.fill(ref.resolution_title.en)
+    await form.get_by_label("Nội dung (tiếng Việt)").fill(ref.resolution_text.vi)
+    await form.get_by_label("Nội dung (tiếng Anh)").fill(ref.resolution_text.en)
+    owner = {d.code: f"{'Khối: ' if d.parent is None else '— '}{d.code} · {d.name.vi}" for d in ref.departments}
+    for n, directive in enumerate(ref.directives, start=1):
+        await form.get_by_role("button", name="Thêm nhiệm vụ").click()
+        fields = form.locator(f'[data-directive="{n}"]')
+        await fields.get_by_label("Tên (tiếng Việt)").fill(directive.title.vi)
+        await fields.get_by_label("Tên (tiếng Anh)").fill(directive.title.en)
+        await fields.get_by_label("Nội dung nhiệm vụ").fill(directive.description)
+        await fields.get_by_label("Đơn vị hoặc khối chủ trì").select_option(
+            label=[owner[code] for code in directive.departments]
+        )
+        await fields.get_by_label("Hạn hoàn thành").fill(due(directive).isoformat())
+        await fields.get_by_label("Mức ưu tiên").select_option(directive.priority)
+    await form.get_by_role("button", name="Lưu dự thảo").click()
+    drafted = page.locator("[data-resolution]")
+    await expect(drafted.locator(".directives li")).to_have_count(len(ref.directives))
+    return drafted
 
 
 def reference_csv(running: Running, broken: bool = False) -> bytes:
@@ -205,24 +234,7 @@ async def test_the_secretariat_prepares_and_runs_a_meeting_in_the_console(
         await checked(page, "06-contributions")
 
         # The Resolution with its eight directives, and its vote prepared from a preset in plain words.
-        await page.get_by_role("link", name="Nghị quyết").click()
-        form = page.get_by_role("form", name="Soạn nghị quyết")
-        await form.get_by_label("Tên (tiếng Việt)").first.fill(ref.resolution_title.vi)
-        await form.get_by_label("Tên (tiếng Anh)").first.fill(ref.resolution_title.en)
-        await form.get_by_label("Nội dung (tiếng Việt)").fill(ref.resolution_text.vi)
-        await form.get_by_label("Nội dung (tiếng Anh)").fill(ref.resolution_text.en)
-        for n, directive in enumerate(ref.directives, start=1):
-            await form.get_by_role("button", name="Thêm nhiệm vụ").click()
-            fields = form.locator(f'[data-directive="{n}"]')
-            await fields.get_by_label("Tên (tiếng Việt)").fill(directive.title.vi)
-            await fields.get_by_label("Tên (tiếng Anh)").fill(directive.title.en)
-            await fields.get_by_label("Đơn vị hoặc khối chủ trì").select_option(
-                [loaded.departments[code] for code in directive.departments]
-            )
-            await fields.get_by_label("Hạn hoàn thành").fill(directive.due.replace(year=2031).isoformat())
-        await form.get_by_role("button", name="Lưu dự thảo").click()
-        drafted = page.locator("[data-resolution]")
-        await expect(drafted.locator(".directives li")).to_have_count(len(ref.directives))
+        drafted = await draft_resolution(page, ref, lambda d: d.due.replace(year=2031))
         await drafted.get_by_label("Cách tính kết quả").select_option("simple_majority_cast")
         await expect(drafted.locator(".rule")).not_to_be_empty()
         await drafted.get_by_role("button", name="Chuẩn bị biểu quyết").click()

@@ -22,7 +22,7 @@ from devstack.reference import ORGANISATION, Person
 from meeting_svc.__main__ import create_organiser
 from tests.conftest import wait_for
 from tests.web.conftest import Services
-from tests.web.test_console import PASSWORD, checked
+from tests.web.test_console import PASSWORD, checked, draft_resolution
 
 EMAIL = "thu.ky@quatest2.example.org"
 LOCAL = "%Y-%m-%dT%H:%M"  # what a datetime-local field takes
@@ -151,28 +151,7 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         await checked(page, "whole-05-contributions")
 
         # The Resolution with its eight directives, each owned by its blocks or departments.
-        await page.get_by_role("link", name="Nghị quyết").click()
-        form = page.get_by_role("form", name="Soạn nghị quyết")
-        await form.get_by_label("Tên (tiếng Việt)").first.fill(ref.resolution_title.vi)
-        await form.get_by_label("Tên (tiếng Anh)").first.fill(ref.resolution_title.en)
-        await form.get_by_label("Nội dung (tiếng Việt)").fill(ref.resolution_text.vi)
-        await form.get_by_label("Nội dung (tiếng Anh)").fill(ref.resolution_text.en)
-        owner = {d.code: f"{'Khối: ' if d.parent is None else '— '}{d.code} · {d.name.vi}" for d in ref.departments}
-        for n, directive in enumerate(ref.directives, start=1):
-            await form.get_by_role("button", name="Thêm nhiệm vụ").click()
-            fields = form.locator(f'[data-directive="{n}"]')
-            await fields.get_by_label("Tên (tiếng Việt)").fill(directive.title.vi)
-            await fields.get_by_label("Tên (tiếng Anh)").fill(directive.title.en)
-            await fields.get_by_label("Nội dung nhiệm vụ").fill(directive.description)
-            await fields.get_by_label("Đơn vị hoặc khối chủ trì").select_option(
-                label=[owner[code] for code in directive.departments]
-            )
-            due = directive.due + dt.timedelta(days=shift.days)
-            await fields.get_by_label("Hạn hoàn thành").fill(due.isoformat())
-            await fields.get_by_label("Mức ưu tiên").select_option(directive.priority)
-        await form.get_by_role("button", name="Lưu dự thảo").click()
-        drafted = page.locator("[data-resolution]")
-        await expect(drafted.locator(".directives li")).to_have_count(len(ref.directives))
+        drafted = await draft_resolution(page, ref, lambda d: d.due + dt.timedelta(days=shift.days))
         await expect(drafted.locator(".directives li").nth(6)).to_contain_text("NV · Khối Nghiệp vụ")
         await expect(drafted.locator(".directives li").nth(6)).to_contain_text("TTTN · Trung tâm Tây Nguyên")
         high = sum(d.priority == "high" for d in ref.directives)
