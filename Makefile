@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SCENARIO ?= all
 
-.PHONY: run test faults lint format bench docs clean
+.PHONY: run test unit faults lint format bench docs clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -25,9 +25,14 @@ test: $(VENV)/.installed
 faults: $(VENV)/.installed
 	$(PY) -m pytest tests/faults -m faults $(FAULTS_ARGS)
 
+# The pure rules alone: no PostgreSQL, no NATS, no HTTP; seconds, for every save.
+unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit -p no:randomly -q
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

@@ -129,12 +129,12 @@ async def load(
             201,
         )
         resolution = await _resolution(http, resolution_api, mid, ref, departments, shift)
-        for item, link in zip(agenda, ref.agenda, strict=True):
+        for row, link in zip(agenda, ref.agenda, strict=True):
             field_ = {"contribution": "contribution_request_id", "vote": "resolution_id"}.get(link.kind)
             if field_:
                 value = request["id"] if link.kind == "contribution" else resolution["id"]
                 await answer(
-                    await http.patch(f"{meeting_api}/meetings/{mid}/agenda/{item['id']}", json={field_: value}), 200
+                    await http.patch(f"{meeting_api}/meetings/{mid}/agenda/{row['id']}", json={field_: value}), 200
                 )
         # Prepared quietly as a draft; scheduling it sends every invitation, with everything in place.
         await answer(await http.post(f"{meeting_api}/meetings/{mid}/schedule"), 200)

@@ -17,6 +17,7 @@ import asyncpg
 from meeting_svc import accounts, accounts_db, db
 from meeting_svc.app import SERVICE, SQL, create_app
 from meeting_svc.settings import Settings
+from servicekit import pg
 from servicekit.main import serve
 from servicekit.migrations import BUS_SQL, migrate
 from servicekit.runtime import ensure_database
@@ -24,7 +25,7 @@ from servicekit.settings import load
 from servicekit.tokens import Claims, TokenSigner, read_key
 
 
-async def connect(settings: Settings) -> asyncpg.Connection:
+async def connect(settings: Settings) -> pg.Connection:
     await ensure_database(settings.database_url)
     conn = await asyncpg.connect(settings.database_url, server_settings={"search_path": SERVICE})
     await migrate(conn, SERVICE, {"bus": BUS_SQL, SERVICE: SQL})

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import asyncpg
-
 from meeting_svc import accounts
 from meeting_svc.db import sha256
+from servicekit import pg
 
-Conn = asyncpg.Connection | asyncpg.Pool
+Conn = pg.Executor
 
 
-async def organiser_by_email(conn: Conn, email: str) -> asyncpg.Record | None:
+async def organiser_by_email(conn: Conn, email: str) -> pg.Row | None:
     return await conn.fetchrow(
         "select o.id, o.organisation_id, o.name, o.email, o.password_hash, g.name as organisation_name"
         " from organisers o join organisations g on g.id = o.organisation_id where lower(o.email) = lower($1)",
@@ -21,7 +20,7 @@ async def organiser_by_email(conn: Conn, email: str) -> asyncpg.Record | None:
     )
 
 
-async def organiser_by_id(conn: Conn, organiser_id: uuid.UUID) -> asyncpg.Record | None:
+async def organiser_by_id(conn: Conn, organiser_id: uuid.UUID) -> pg.Row | None:
     return await conn.fetchrow(
         "select o.id, o.organisation_id, o.name, o.email, o.password_hash, g.name as organisation_name"
         " from organisers o join organisations g on g.id = o.organisation_id where o.id = $1",
@@ -41,7 +40,7 @@ async def set_account(conn: Conn, organiser_id: uuid.UUID, email: str | None, pa
 # --- lockout ----------------------------------------------------------------------------------------------
 
 
-async def count_attempt(conn: asyncpg.Connection, key: str, now: dt.datetime, free: int) -> accounts.Attempt:
+async def count_attempt(conn: pg.Connection, key: str, now: dt.datetime, free: int) -> accounts.Attempt:
     """Count one attempt against `key`, under a row lock so concurrent attempts are counted one by one."""
     async with conn.transaction():
         await conn.execute(
@@ -92,7 +91,7 @@ async def start_session(
     )
 
 
-async def live_session(conn: Conn, session_id: str, now: dt.datetime) -> asyncpg.Record | None:
+async def live_session(conn: Conn, session_id: str, now: dt.datetime) -> pg.Row | None:
     return await conn.fetchrow(
         "select s.id_sha256, s.organiser_id, s.csrf_token, s.expires_at, o.organisation_id, o.name, o.email,"
         " g.name as organisation_name"
@@ -104,7 +103,7 @@ async def live_session(conn: Conn, session_id: str, now: dt.datetime) -> asyncpg
     )
 
 
-async def end_session(conn: asyncpg.Connection, id_sha256: bytes) -> None:
+async def end_session(conn: pg.Connection, id_sha256: bytes) -> None:
     """One browser session ends, and the console tokens it was given with it (shared with the other
     services through the revocation bucket)."""
     async with conn.transaction():
@@ -115,7 +114,7 @@ async def end_session(conn: asyncpg.Connection, id_sha256: bytes) -> None:
         )
 
 
-async def end_everything(conn: asyncpg.Connection, organiser_id: uuid.UUID) -> int:
+async def end_everything(conn: pg.Connection, organiser_id: uuid.UUID) -> int:
     """Every session of the organiser ends and every token issued to them is revoked: console tokens and
     the API tokens they made. Answers how many tokens were revoked."""
     await conn.execute(
@@ -143,8 +142,8 @@ async def add_token(
     name: str | None = None,
     scope: str = "write",
     session_sha256: bytes | None = None,
-) -> asyncpg.Record:
-    return await conn.fetchrow(  # type: ignore[no-any-return]
+) -> pg.Row:
+    return await conn.fetchrow(
         "insert into organiser_tokens (jti, organiser_id, token_sha256, expires_at, purpose, name, scope,"
         " session_sha256) values ($1, $2, $3, $4, $5, $6, $7, $8)"
         " returning jti, name, scope, created_at, expires_at, last_used_at, revoked_at",
@@ -159,7 +158,7 @@ async def add_token(
     )
 
 
-async def api_tokens(conn: Conn, org: uuid.UUID) -> list[asyncpg.Record]:
+async def api_tokens(conn: Conn, org: uuid.UUID) -> list[pg.Row]:
     """The organisation's API tokens that still work, newest first."""
     return await conn.fetch(
         "select t.jti, t.name, t.scope, t.created_at, t.expires_at, t.last_used_at, t.revoked_at, o.name as made_by"
@@ -220,7 +219,7 @@ async def reset_usable(conn: Conn, token: str, now: dt.datetime) -> bool:
     )
 
 
-async def use_reset(conn: asyncpg.Connection, token: str, now: dt.datetime) -> uuid.UUID | None:
+async def use_reset(conn: pg.Connection, token: str, now: dt.datetime) -> uuid.UUID | None:
     """Spend a reset link once: the organiser it was for, or None when unknown, used or expired. Spending
     it also voids the organiser's other open links."""
     organiser_id: uuid.UUID | None = await conn.fetchval(
@@ -253,7 +252,7 @@ async def add_oidc_login(
     )
 
 
-async def take_oidc_login(conn: Conn, state: str, now: dt.datetime) -> asyncpg.Record | None:
+async def take_oidc_login(conn: Conn, state: str, now: dt.datetime) -> pg.Row | None:
     """The sign-in this state started, once: a replayed answer from the provider finds nothing."""
     return await conn.fetchrow(
         "delete from oidc_logins where state_sha256 = $1 returning nonce, code_verifier, expires_at > $2 as live",
@@ -263,7 +262,7 @@ async def take_oidc_login(conn: Conn, state: str, now: dt.datetime) -> asyncpg.R
 
 
 async def single_sign_on_organiser(
-    conn: asyncpg.Connection, organisation_id: uuid.UUID, subject: str, email: str, name: str
+    conn: pg.Connection, organisation_id: uuid.UUID, subject: str, email: str, name: str
 ) -> uuid.UUID | None:
     """The organiser this provider identity signs in as: the one it signed in as before, or the organiser of
     this organisation with this email (linked now), or a new one. None when the identity or the email

@@ -3,7 +3,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import asyncpg
 import structlog
 from aiohttp import web
 
@@ -20,7 +19,7 @@ from schemas.bus import enqueue
 from schemas.codec import new_event
 from schemas.events import Event
 from schemas.subjects import DELIVERIES, RESOLUTIONS
-from servicekit import openapi
+from servicekit import openapi, pg
 from servicekit.clock import Clock, utc_now
 from servicekit.revocations import share_revocations
 from servicekit.runtime import ConsumerSpec, Runtime, create_base_app
@@ -72,14 +71,14 @@ async def sweep_sign_ins(runtime: Runtime, clock: Clock) -> None:
         await asyncio.sleep(SWEEP_INTERVAL_S)
 
 
-async def learn_from_resolutions(conn: asyncpg.Connection, event: Event) -> None:
+async def learn_from_resolutions(conn: pg.Connection, event: Event) -> None:
     """What meeting_svc keeps of resolution_svc's events, through one consumer: the polls for the room's
     screen (the vote in progress, the last result) and the decisions for the minutes."""
     await apply_poll_event(conn, event)
     await keep_decisions(conn, event)
 
 
-async def learn_from_deliveries(conn: asyncpg.Connection, event: Event) -> None:
+async def learn_from_deliveries(conn: pg.Connection, event: Event) -> None:
     """What the notifier tells of the emails it was asked to send: an invitation that did not arrive."""
     if isinstance(event, ev.InvitationBounced):
         await db.mark_invitation_bounced(

@@ -8,12 +8,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import asyncpg
+from servicekit import pg
 
 REQUEST_COLUMNS = "id, meeting_id, topic_vi, topic_en, guidance, department_ids, deadline, allow_late"
 
 
-async def insert_request(conn: asyncpg.Connection, meeting_id: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+async def insert_request(conn: pg.Connection, meeting_id: uuid.UUID, v: dict[str, Any]) -> pg.Row:
     return await conn.fetchrow(
         "insert into contribution_requests (id, meeting_id, topic_vi, topic_en, guidance, department_ids, deadline,"
         f" allow_late) values ($1, $2, $3, $4, $5, $6, $7, $8) returning {REQUEST_COLUMNS}",
@@ -28,13 +28,13 @@ async def insert_request(conn: asyncpg.Connection, meeting_id: uuid.UUID, v: dic
     )
 
 
-async def requests(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+async def requests(conn: pg.Executor, meeting_id: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         f"select {REQUEST_COLUMNS} from contribution_requests where meeting_id = $1 order by deadline, id", meeting_id
     )
 
 
-async def request(conn: asyncpg.Connection, meeting_id: uuid.UUID, rid: uuid.UUID) -> asyncpg.Record | None:
+async def request(conn: pg.Connection, meeting_id: uuid.UUID, rid: uuid.UUID) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {REQUEST_COLUMNS} from contribution_requests where meeting_id = $1 and id = $2", meeting_id, rid
     )
@@ -46,9 +46,7 @@ SUBMISSION_COLUMNS = (
 )
 
 
-async def submission(
-    conn: asyncpg.Connection, rid: uuid.UUID, sid: uuid.UUID, *, lock: bool = False
-) -> asyncpg.Record | None:
+async def submission(conn: pg.Connection, rid: uuid.UUID, sid: uuid.UUID, *, lock: bool = False) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {SUBMISSION_COLUMNS} from submissions s join submission_revisions r"
         " on r.submission_id = s.id and r.revision = s.revision where s.request_id = $1 and s.id = $2"
@@ -58,14 +56,14 @@ async def submission(
     )
 
 
-async def submission_of(conn: asyncpg.Connection, rid: uuid.UUID, department: uuid.UUID) -> uuid.UUID | None:
+async def submission_of(conn: pg.Connection, rid: uuid.UUID, department: uuid.UUID) -> uuid.UUID | None:
     return await conn.fetchval(
         "select id from submissions where request_id = $1 and department_id = $2", rid, department
     )
 
 
 async def add_revision(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     *,
     rid: uuid.UUID,
     sid: uuid.UUID | None,
@@ -107,7 +105,7 @@ async def add_revision(
     return sid, revision
 
 
-async def revisions(conn: asyncpg.Connection | asyncpg.Pool, sid: uuid.UUID) -> list[asyncpg.Record]:
+async def revisions(conn: pg.Executor, sid: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         "select revision, title, body, body_html, recommendations, late, created_at from submission_revisions"
         " where submission_id = $1 order by revision",
@@ -115,7 +113,7 @@ async def revisions(conn: asyncpg.Connection | asyncpg.Pool, sid: uuid.UUID) -> 
     )
 
 
-async def contribution_status(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+async def contribution_status(conn: pg.Executor, meeting_id: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         "select r.id as request_id, d.department_id, r.deadline, coalesce(s.revision, 0) as revisions,"
         " coalesce(s.late, false) as late, s.id as submission_id"
@@ -126,7 +124,7 @@ async def contribution_status(conn: asyncpg.Connection | asyncpg.Pool, meeting_i
     )
 
 
-async def newly_overdue(conn: asyncpg.Connection, now: dt.datetime, limit: int = 500) -> list[asyncpg.Record]:
+async def newly_overdue(conn: pg.Connection, now: dt.datetime, limit: int = 500) -> list[pg.Row]:
     """(request, department) pairs past their deadline at `now` without a submission and not yet announced;
     marks them. A deadline is a moment with its offset, so this holds in every time zone."""
     return await conn.fetch(

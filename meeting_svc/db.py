@@ -8,10 +8,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from schemas.events import Event
+from servicekit import pg
 
 MEETING_COLUMNS = (
     "id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at, ends_at, timezone,"
@@ -35,8 +35,8 @@ def sha256(text: str) -> bytes:
 # --- organisers ---------------------------------------------------------------------------------------
 
 
-async def ensure_organisation(conn: asyncpg.Connection, name: str) -> uuid.UUID:
-    return await conn.fetchval(  # type: ignore[no-any-return]
+async def ensure_organisation(conn: pg.Connection, name: str) -> uuid.UUID:
+    return await conn.fetchval(
         "insert into organisations (id, name) values ($1, $2)"
         " on conflict (name) do update set name = excluded.name returning id",
         uuid.uuid4(),
@@ -45,7 +45,7 @@ async def ensure_organisation(conn: asyncpg.Connection, name: str) -> uuid.UUID:
 
 
 async def add_organiser(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     organisation_id: uuid.UUID,
     organiser_id: uuid.UUID,
     name: str,
@@ -66,7 +66,7 @@ async def add_organiser(
     )
 
 
-async def revoked_since(pool: asyncpg.Pool, since: dt.datetime | None) -> list[tuple[uuid.UUID, dt.datetime]]:
+async def revoked_since(pool: pg.Pool, since: dt.datetime | None) -> list[tuple[uuid.UUID, dt.datetime]]:
     """Unexpired organiser tokens revoked at or after `since` (all when None)."""
     rows = await pool.fetch(
         "select jti, revoked_at from organiser_tokens where revoked_at is not null and expires_at > now()"
@@ -76,7 +76,7 @@ async def revoked_since(pool: asyncpg.Pool, since: dt.datetime | None) -> list[t
     return [(r["jti"], r["revoked_at"]) for r in rows]
 
 
-async def revoke_organiser_token(conn: asyncpg.Connection, jti: uuid.UUID) -> bool:
+async def revoke_organiser_token(conn: pg.Connection, jti: uuid.UUID) -> bool:
     done = await conn.execute(
         "update organiser_tokens set revoked_at = now() where jti = $1 and revoked_at is null", jti
     )
@@ -86,7 +86,7 @@ async def revoke_organiser_token(conn: asyncpg.Connection, jti: uuid.UUID) -> bo
 # --- departments ----------------------------------------------------------------------------------------
 
 
-async def departments(conn: asyncpg.Connection | asyncpg.Pool, org: uuid.UUID) -> list[asyncpg.Record]:
+async def departments(conn: pg.Executor, org: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         "select id, code, name_vi, name_en, parent_id from departments where organisation_id = $1"
         " order by parent_id nulls first, code, name_vi",
@@ -94,13 +94,13 @@ async def departments(conn: asyncpg.Connection | asyncpg.Pool, org: uuid.UUID) -
     )
 
 
-async def department(conn: asyncpg.Connection | asyncpg.Pool, org: uuid.UUID, dep: uuid.UUID) -> asyncpg.Record | None:
+async def department(conn: pg.Executor, org: uuid.UUID, dep: uuid.UUID) -> pg.Row | None:
     return await conn.fetchrow(
         "select id, code, name_vi, name_en, parent_id from departments where organisation_id = $1 and id = $2", org, dep
     )
 
 
-async def insert_department(conn: asyncpg.Connection, org: uuid.UUID, values: dict[str, Any]) -> asyncpg.Record:
+async def insert_department(conn: pg.Connection, org: uuid.UUID, values: dict[str, Any]) -> pg.Row:
     return await conn.fetchrow(
         "insert into departments (id, organisation_id, code, name_vi, name_en, parent_id, announced)"
         " values ($1, $2, $3, $4, $5, $6, true) returning id, code, name_vi, name_en, parent_id, version",
@@ -113,7 +113,7 @@ async def insert_department(conn: asyncpg.Connection, org: uuid.UUID, values: di
     )
 
 
-async def update_department(conn: asyncpg.Connection, dep: uuid.UUID, values: dict[str, Any]) -> asyncpg.Record:
+async def update_department(conn: pg.Connection, dep: uuid.UUID, values: dict[str, Any]) -> pg.Row:
     return await conn.fetchrow(
         "update departments set code = $2, name_vi = $3, name_en = $4, version = version + 1 where id = $1"
         " returning id, code, name_vi, name_en, parent_id, version",
@@ -124,7 +124,7 @@ async def update_department(conn: asyncpg.Connection, dep: uuid.UUID, values: di
     )
 
 
-async def take_unannounced_departments(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+async def take_unannounced_departments(conn: pg.Connection) -> list[pg.Row]:
     """Departments made before departments were announced, marked announced in the caller's transaction
     (which writes their events); another replica doing the same at once skips the rows taken here."""
     return await conn.fetch(
@@ -137,22 +137,20 @@ async def take_unannounced_departments(conn: asyncpg.Connection) -> list[asyncpg
 # --- meetings ---------------------------------------------------------------------------------------------
 
 
-async def meeting(
-    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, *, lock: bool = False
-) -> asyncpg.Record | None:
+async def meeting(conn: pg.Executor, meeting_id: uuid.UUID, *, lock: bool = False) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {MEETING_COLUMNS} from meetings where id = $1{' for update' if lock else ''}", meeting_id
     )
 
 
 async def list_meetings(
-    pool: asyncpg.Pool,
+    pool: pg.Pool,
     org: uuid.UUID,
     status: str | None,
     start: dt.datetime | None,
     end: dt.datetime | None,
     limit: int,
-) -> list[asyncpg.Record]:
+) -> list[pg.Row]:
     return await pool.fetch(
         f"select {MEETING_COLUMNS} from meetings where organisation_id = $1"
         " and ($2::text is null or status = $2) and ($3::timestamptz is null or ends_at >= $3)"
@@ -165,7 +163,7 @@ async def list_meetings(
     )
 
 
-async def insert_meeting(conn: asyncpg.Connection, org: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+async def insert_meeting(conn: pg.Connection, org: uuid.UUID, v: dict[str, Any]) -> pg.Row:
     return await conn.fetchrow(
         "insert into meetings (id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at,"
         " ends_at, timezone, venue_name, venue_address, online_url, self_check_in, record_only)"
@@ -192,7 +190,7 @@ MEETING_FIELDS = (
 )
 
 
-async def update_meeting(conn: asyncpg.Connection, meeting_id: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+async def update_meeting(conn: pg.Connection, meeting_id: uuid.UUID, v: dict[str, Any]) -> pg.Row:
     sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(MEETING_FIELDS, start=2))
     return await conn.fetchrow(
         f"update meetings set {sets}, version = version + 1 where id = $1 returning {MEETING_COLUMNS}",
@@ -201,7 +199,7 @@ async def update_meeting(conn: asyncpg.Connection, meeting_id: uuid.UUID, v: dic
     )
 
 
-async def set_notification_policy(conn: asyncpg.Connection, meeting_id: uuid.UUID, policy: str) -> asyncpg.Record:
+async def set_notification_policy(conn: pg.Connection, meeting_id: uuid.UUID, policy: str) -> pg.Row:
     return await conn.fetchrow(
         f"update meetings set notification_policy = $2::jsonb, version = version + 1 where id = $1"
         f" returning {MEETING_COLUMNS}",
@@ -210,7 +208,7 @@ async def set_notification_policy(conn: asyncpg.Connection, meeting_id: uuid.UUI
     )
 
 
-async def set_status(conn: asyncpg.Connection, meeting_id: uuid.UUID, status: str) -> asyncpg.Record:
+async def set_status(conn: pg.Connection, meeting_id: uuid.UUID, status: str) -> pg.Row:
     return await conn.fetchrow(
         f"update meetings set status = $2, version = version + 1 where id = $1 returning {MEETING_COLUMNS}",
         meeting_id,
@@ -218,7 +216,7 @@ async def set_status(conn: asyncpg.Connection, meeting_id: uuid.UUID, status: st
     )
 
 
-async def number_events(conn: asyncpg.Connection, events: Sequence[Event]) -> list[Event]:
+async def number_events(conn: pg.Connection, events: Sequence[Event]) -> list[Event]:
     """Give each event its meeting's next meeting_seq. The update locks the meeting row until commit, so
     numbers follow commit order: whoever has seen number n has seen everything acknowledged before it."""
     counts: dict[uuid.UUID, int] = {}
@@ -237,9 +235,9 @@ async def number_events(conn: asyncpg.Connection, events: Sequence[Event]) -> li
     return numbered
 
 
-async def event_position(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> int | None:
+async def event_position(conn: pg.Executor, meeting_id: uuid.UUID) -> int | None:
     """The meeting_seq of the meeting's latest committed event (None for an unknown meeting)."""
-    return await conn.fetchval("select event_seq from meetings where id = $1", meeting_id)  # type: ignore[no-any-return]
+    return await conn.fetchval("select event_seq from meetings where id = $1", meeting_id)
 
 
 # --- agenda -------------------------------------------------------------------------------------------------
@@ -249,7 +247,7 @@ AGENDA_COLUMNS = (
 )
 
 
-async def meeting_with_agenda(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> asyncpg.Record | None:
+async def meeting_with_agenda(conn: pg.Executor, meeting_id: uuid.UUID) -> pg.Row | None:
     """The meeting and, as JSON in `agenda`, its items in order: one round trip for the busiest read."""
     return await conn.fetchrow(
         f"select {MEETING_COLUMNS}, (select coalesce(json_agg(a order by a.position), '[]')"
@@ -259,21 +257,21 @@ async def meeting_with_agenda(conn: asyncpg.Connection | asyncpg.Pool, meeting_i
     )
 
 
-async def agenda(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+async def agenda(conn: pg.Executor, meeting_id: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         f"select {AGENDA_COLUMNS} from agenda_items where meeting_id = $1 order by position", meeting_id
     )
 
 
-async def bump_agenda(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> int:
-    return await conn.fetchval(  # type: ignore[no-any-return]
+async def bump_agenda(conn: pg.Connection, meeting_id: uuid.UUID) -> int:
+    return await conn.fetchval(
         "update meetings set agenda_version = agenda_version + 1 where id = $1 returning agenda_version", meeting_id
     )
 
 
 async def insert_agenda_item(
-    conn: asyncpg.Connection, meeting_id: uuid.UUID, position: int | None, v: dict[str, Any]
-) -> asyncpg.Record:
+    conn: pg.Connection, meeting_id: uuid.UUID, position: int | None, v: dict[str, Any]
+) -> pg.Row:
     count = await conn.fetchval("select count(*) from agenda_items where meeting_id = $1", meeting_id)
     at = count + 1 if position is None or position > count else position
     await conn.execute(
@@ -301,13 +299,13 @@ AGENDA_FIELDS = (
 )
 
 
-async def agenda_item(conn: asyncpg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID) -> asyncpg.Record | None:
+async def agenda_item(conn: pg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {AGENDA_COLUMNS} from agenda_items where meeting_id = $1 and id = $2", meeting_id, item_id
     )
 
 
-async def update_agenda_item(conn: asyncpg.Connection, item_id: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+async def update_agenda_item(conn: pg.Connection, item_id: uuid.UUID, v: dict[str, Any]) -> pg.Row:
     sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(AGENDA_FIELDS, start=2))
     return await conn.fetchrow(
         f"update agenda_items set {sets} where id = $1 returning {AGENDA_COLUMNS}",
@@ -316,14 +314,14 @@ async def update_agenda_item(conn: asyncpg.Connection, item_id: uuid.UUID, v: di
     )
 
 
-async def remove_agenda_item(conn: asyncpg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID) -> None:
+async def remove_agenda_item(conn: pg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID) -> None:
     position = await conn.fetchval("delete from agenda_items where id = $1 returning position", item_id)
     await conn.execute(
         "update agenda_items set position = position - 1 where meeting_id = $1 and position > $2", meeting_id, position
     )
 
 
-async def reorder_agenda(conn: asyncpg.Connection, meeting_id: uuid.UUID, item_ids: list[uuid.UUID]) -> None:
+async def reorder_agenda(conn: pg.Connection, meeting_id: uuid.UUID, item_ids: list[uuid.UUID]) -> None:
     await conn.execute(
         "update agenda_items a set position = o.n from unnest($2::uuid[]) with ordinality as o(id, n)"
         " where a.meeting_id = $1 and a.id = o.id",
@@ -335,7 +333,7 @@ async def reorder_agenda(conn: asyncpg.Connection, meeting_id: uuid.UUID, item_i
 # --- participants -----------------------------------------------------------------------------------------------
 
 
-async def participants(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+async def participants(conn: pg.Executor, meeting_id: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         f"select {PARTICIPANT_COLUMNS} from participants p where p.meeting_id = $1 and p.removed_at is null"
         " order by p.name, p.id",
@@ -343,9 +341,7 @@ async def participants(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid
     )
 
 
-async def participant(
-    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, pid: uuid.UUID, *, lock: bool = False
-) -> asyncpg.Record | None:
+async def participant(conn: pg.Executor, meeting_id: uuid.UUID, pid: uuid.UUID, *, lock: bool = False) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {PARTICIPANT_COLUMNS} from participants p where p.meeting_id = $1 and p.id = $2"
         f" and p.removed_at is null{' for update' if lock else ''}",
@@ -354,7 +350,7 @@ async def participant(
     )
 
 
-async def standing(pool: asyncpg.Pool, pid: uuid.UUID) -> asyncpg.Record | None:
+async def standing(pool: pg.Pool, pid: uuid.UUID) -> pg.Row | None:
     """What a participant's session may do now: role, department, removal, session generation, and the
     meeting's current end."""
     return await pool.fetchrow(
@@ -365,7 +361,7 @@ async def standing(pool: asyncpg.Pool, pid: uuid.UUID) -> asyncpg.Record | None:
     )
 
 
-async def insert_participants(conn: asyncpg.Connection, meeting_id: uuid.UUID, rows: list[tuple[Any, ...]]) -> None:
+async def insert_participants(conn: pg.Connection, meeting_id: uuid.UUID, rows: list[tuple[Any, ...]]) -> None:
     """rows: (id, name, email, department_id, role, weight, language, invite_sha256, sealed_link)."""
     await conn.copy_records_to_table(
         "participants",
@@ -385,13 +381,13 @@ async def insert_participants(conn: asyncpg.Connection, meeting_id: uuid.UUID, r
     )
 
 
-async def participants_by_id(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> list[asyncpg.Record]:
+async def participants_by_id(conn: pg.Connection, ids: list[uuid.UUID]) -> list[pg.Row]:
     return await conn.fetch(
         f"select {PARTICIPANT_COLUMNS} from participants p where p.id = any($1::uuid[]) order by p.name, p.id", ids
     )
 
 
-async def update_participant(conn: asyncpg.Connection, pid: uuid.UUID, v: dict[str, Any]) -> None:
+async def update_participant(conn: pg.Connection, pid: uuid.UUID, v: dict[str, Any]) -> None:
     await conn.execute(
         "update participants set name = $2, email = $3, department_id = $4, role = $5, weight = $6, language = $7,"
         " version = version + 1 where id = $1",
@@ -405,14 +401,14 @@ async def update_participant(conn: asyncpg.Connection, pid: uuid.UUID, v: dict[s
     )
 
 
-async def end_proxies(conn: asyncpg.Connection, pid: uuid.UUID) -> list[asyncpg.Record]:
+async def end_proxies(conn: pg.Connection, pid: uuid.UUID) -> list[pg.Row]:
     """End every proxy the participant gave or holds; returns them."""
     return await conn.fetch(
         "delete from proxies where principal_id = $1 or holder_id = $1 returning principal_id, holder_id", pid
     )
 
 
-async def remove_participant(conn: asyncpg.Connection, pid: uuid.UUID) -> list[asyncpg.Record]:
+async def remove_participant(conn: pg.Connection, pid: uuid.UUID) -> list[pg.Row]:
     """Remove a participant; returns the proxies that ended with it."""
     ended = await end_proxies(conn, pid)
     await conn.execute(
@@ -424,10 +420,10 @@ async def remove_participant(conn: asyncpg.Connection, pid: uuid.UUID) -> list[a
 
 
 async def set_invite(
-    conn: asyncpg.Connection, pid: uuid.UUID, code_hash: bytes | None, sealed_link: str | None = None
+    conn: pg.Connection, pid: uuid.UUID, code_hash: bytes | None, sealed_link: str | None = None
 ) -> int:
     """A new invite (or none): every session issued from the old one ends. Returns the new generation."""
-    return await conn.fetchval(  # type: ignore[no-any-return]
+    return await conn.fetchval(
         "update participants set invite_sha256 = $2::bytea, invite_revoked = $2::bytea is null, sealed_link = $3,"
         " session_epoch = session_epoch + 1 where id = $1 returning session_epoch",
         pid,
@@ -437,8 +433,8 @@ async def set_invite(
 
 
 async def invitations_due(
-    conn: asyncpg.Connection, meeting_id: uuid.UUID, ids: list[uuid.UUID] | None, resend: bool
-) -> list[asyncpg.Record]:
+    conn: pg.Connection, meeting_id: uuid.UUID, ids: list[uuid.UUID] | None, resend: bool
+) -> list[pg.Row]:
     """Active participants with an email address and a live invite whose invitation is to be sent:
     the ones not sent yet, or all of them when resending; narrowed to `ids` when given."""
     return await conn.fetch(
@@ -452,7 +448,7 @@ async def invitations_due(
     )
 
 
-async def mark_invitations_sent(conn: asyncpg.Connection, sends: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
+async def mark_invitations_sent(conn: pg.Connection, sends: list[tuple[uuid.UUID, uuid.UUID]]) -> None:
     """(participant, the `participant.invitation_sent` event) per invitation sent now; a bounce of an
     earlier send no longer counts."""
     await conn.execute(
@@ -465,7 +461,7 @@ async def mark_invitations_sent(conn: asyncpg.Connection, sends: list[tuple[uuid
 
 
 async def mark_invitation_bounced(
-    conn: asyncpg.Connection, pid: uuid.UUID, invitation_id: uuid.UUID, reason: str, at: dt.datetime
+    conn: pg.Connection, pid: uuid.UUID, invitation_id: uuid.UUID, reason: str, at: dt.datetime
 ) -> None:
     """The invitation did not arrive; only when it is the latest send (a resend since then stands)."""
     await conn.execute(
@@ -478,7 +474,7 @@ async def mark_invitation_bounced(
     )
 
 
-async def by_invite(conn: asyncpg.Connection, code_hash: bytes) -> asyncpg.Record | None:
+async def by_invite(conn: pg.Connection, code_hash: bytes) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {PARTICIPANT_COLUMNS}, p.session_epoch, m.organisation_id, m.ends_at, m.timezone from participants p"
         " join meetings m on m.id = p.meeting_id where p.invite_sha256 = $1 and p.removed_at is null",
@@ -486,11 +482,11 @@ async def by_invite(conn: asyncpg.Connection, code_hash: bytes) -> asyncpg.Recor
     )
 
 
-async def set_rsvp(conn: asyncpg.Connection, pid: uuid.UUID, response: str) -> None:
+async def set_rsvp(conn: pg.Connection, pid: uuid.UUID, response: str) -> None:
     await conn.execute("update participants set rsvp = $2 where id = $1", pid, response)
 
 
-async def set_present(conn: asyncpg.Connection, pid: uuid.UUID, present: bool) -> bool:
+async def set_present(conn: pg.Connection, pid: uuid.UUID, present: bool) -> bool:
     """Whether anything changed (check-in and check-out are idempotent)."""
     done = await conn.execute(
         "update participants set present = $2 where id = $1 and present <> $2 and removed_at is null", pid, present
@@ -498,9 +494,7 @@ async def set_present(conn: asyncpg.Connection, pid: uuid.UUID, present: bool) -
     return done.endswith(" 1")
 
 
-async def attendance(
-    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID
-) -> tuple[int, int, list[uuid.UUID]]:
+async def attendance(conn: pg.Executor, meeting_id: uuid.UUID) -> tuple[int, int, list[uuid.UUID]]:
     rows = await conn.fetch(
         "select id, weight from participants where meeting_id = $1 and present and removed_at is null order by id",
         meeting_id,
@@ -511,7 +505,7 @@ async def attendance(
 # --- proxies ------------------------------------------------------------------------------------------------------
 
 
-async def proxy_load(conn: asyncpg.Connection, principal: uuid.UUID, holder: uuid.UUID) -> dict[str, Any]:
+async def proxy_load(conn: pg.Connection, principal: uuid.UUID, holder: uuid.UUID) -> dict[str, Any]:
     return dict(
         await conn.fetchrow(
             "select exists(select 1 from proxies where principal_id = $2) as holder_gives,"
@@ -524,7 +518,7 @@ async def proxy_load(conn: asyncpg.Connection, principal: uuid.UUID, holder: uui
     )
 
 
-async def grant_proxy(conn: asyncpg.Connection, meeting_id: uuid.UUID, principal: uuid.UUID, holder: uuid.UUID) -> None:
+async def grant_proxy(conn: pg.Connection, meeting_id: uuid.UUID, principal: uuid.UUID, holder: uuid.UUID) -> None:
     await conn.execute(
         "insert into proxies (principal_id, holder_id, meeting_id) values ($1, $2, $3)"
         " on conflict (principal_id) do update set holder_id = excluded.holder_id, granted_at = now()",
@@ -534,10 +528,10 @@ async def grant_proxy(conn: asyncpg.Connection, meeting_id: uuid.UUID, principal
     )
 
 
-async def revoke_proxy(conn: asyncpg.Connection, principal: uuid.UUID) -> uuid.UUID | None:
+async def revoke_proxy(conn: pg.Connection, principal: uuid.UUID) -> uuid.UUID | None:
     return await conn.fetchval("delete from proxies where principal_id = $1 returning holder_id", principal)
 
 
-async def meeting_event_seq(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> int:
+async def meeting_event_seq(conn: pg.Connection, meeting_id: uuid.UUID) -> int:
     """The number of the meeting's latest event: the SEQUENCE of its calendar entry, as in the emails."""
     return int(await conn.fetchval("select event_seq from meetings where id = $1", meeting_id) or 0)

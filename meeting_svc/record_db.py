@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import asyncpg
+from servicekit import pg
 
 
-def attendance(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> Any:
+def attendance(conn: pg.Connection, meeting_id: uuid.UUID) -> Any:
     """Everyone on the roster, by department, with presence, RSVP and who carries their vote."""
     return conn.cursor(
         "select p.id, p.name, p.role, p.weight, p.rsvp, p.present, d.code as department_code,"
@@ -23,7 +23,7 @@ def attendance(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> Any:
     )
 
 
-async def set_calendar_feed(conn: asyncpg.Connection, participant_id: uuid.UUID, token_hash: bytes) -> None:
+async def set_calendar_feed(conn: pg.Connection, participant_id: uuid.UUID, token_hash: bytes) -> None:
     await conn.execute(
         "insert into calendar_feeds (participant_id, token_sha256) values ($1, $2) on conflict (participant_id)"
         " do update set token_sha256 = excluded.token_sha256, created_at = now()",
@@ -32,11 +32,11 @@ async def set_calendar_feed(conn: asyncpg.Connection, participant_id: uuid.UUID,
     )
 
 
-async def drop_calendar_feed(conn: asyncpg.Connection, participant_id: uuid.UUID) -> bool:
+async def drop_calendar_feed(conn: pg.Connection, participant_id: uuid.UUID) -> bool:
     return (await conn.execute("delete from calendar_feeds where participant_id = $1", participant_id)) != "DELETE 0"
 
 
-async def feed_owner(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Record | None:
+async def feed_owner(conn: pg.Connection, token_hash: bytes) -> pg.Row | None:
     """The participant a feed belongs to, while they are on the roster."""
     return await conn.fetchrow(
         "select p.id, p.meeting_id, p.email, p.language, p.department_id, m.organisation_id"
@@ -46,7 +46,7 @@ async def feed_owner(conn: asyncpg.Connection, token_hash: bytes) -> asyncpg.Rec
     )
 
 
-async def feed_meetings(conn: asyncpg.Connection, owner: asyncpg.Record) -> list[asyncpg.Record]:
+async def feed_meetings(conn: pg.Connection, owner: pg.Row) -> list[pg.Row]:
     """The owner's meetings: this one, and every other of the organisation where the same address is on the
     roster (one person, one participant per meeting), with that participant's department."""
     return await conn.fetch(
@@ -62,7 +62,7 @@ async def feed_meetings(conn: asyncpg.Connection, owner: asyncpg.Record) -> list
     )
 
 
-async def feed_deadlines(conn: asyncpg.Connection, pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> list[asyncpg.Record]:
+async def feed_deadlines(conn: pg.Connection, pairs: list[tuple[uuid.UUID, uuid.UUID]]) -> list[pg.Row]:
     """Contribution requests addressed to a department (or its block) in a meeting, for (meeting, department)."""
     if not pairs:
         return []

@@ -8,10 +8,10 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import asyncpg
 import msgspec
 
 from meeting_svc.db import sha256
+from servicekit import pg
 
 SPEAKER_COLUMNS = (
     "s.id, s.item_id, s.participant_id, p.name, s.department_id, s.kind, s.status, s.priority, s.position,"
@@ -30,7 +30,7 @@ LIST_COLUMNS = "item_id, meeting_id, closed, allow_repeat, speaking_seconds, dep
 # --- the current item -----------------------------------------------------------------------------------
 
 
-async def room_items(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+async def room_items(conn: pg.Executor, meeting_id: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         "select id, position, title_vi, title_en, kind, presenter, planned_minutes, started_at, ended_at"
         " from agenda_items where meeting_id = $1 order by position",
@@ -38,21 +38,19 @@ async def room_items(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.U
     )
 
 
-async def room_meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> asyncpg.Record | None:
+async def room_meeting(conn: pg.Executor, meeting_id: uuid.UUID) -> pg.Row | None:
     return await conn.fetchrow(
         "select id, status, current_item_id, projector_mode, timezone from meetings where id = $1", meeting_id
     )
 
 
-async def end_item(conn: asyncpg.Connection, item_id: uuid.UUID, now: dt.datetime) -> asyncpg.Record:
+async def end_item(conn: pg.Connection, item_id: uuid.UUID, now: dt.datetime) -> pg.Row:
     return await conn.fetchrow(
         "update agenda_items set ended_at = $2 where id = $1 returning id, started_at, ended_at", item_id, now
     )
 
 
-async def start_item(
-    conn: asyncpg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID, now: dt.datetime
-) -> asyncpg.Record:
+async def start_item(conn: pg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID, now: dt.datetime) -> pg.Row:
     """Make the item current. Its first start is kept (the slot runs from it); a return to it reopens it."""
     await conn.execute("update meetings set current_item_id = $2 where id = $1", meeting_id, item_id)
     return await conn.fetchrow(
@@ -63,29 +61,29 @@ async def start_item(
     )
 
 
-async def clear_current(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> None:
+async def clear_current(conn: pg.Connection, meeting_id: uuid.UUID) -> None:
     await conn.execute("update meetings set current_item_id = null where id = $1", meeting_id)
 
 
-async def set_projector(conn: asyncpg.Connection, meeting_id: uuid.UUID, mode: str) -> None:
+async def set_projector(conn: pg.Connection, meeting_id: uuid.UUID, mode: str) -> None:
     await conn.execute("update meetings set projector_mode = $2 where id = $1", meeting_id, mode)
 
 
 # --- lists of speakers ---------------------------------------------------------------------------------
 
 
-async def speaker_list(conn: asyncpg.Connection | asyncpg.Pool, item_id: uuid.UUID) -> dict[str, Any] | None:
+async def speaker_list(conn: pg.Executor, item_id: uuid.UUID) -> dict[str, Any] | None:
     row = await conn.fetchrow(f"select {LIST_COLUMNS} from speaker_lists where item_id = $1", item_id)
     return None if row is None else list_values(row)
 
 
-def list_values(row: asyncpg.Record) -> dict[str, Any]:
+def list_values(row: pg.Row) -> dict[str, Any]:
     values = dict(row)
     values["department_budgets"] = msgspec.json.decode(values.pop("department_budgets"))
     return values
 
 
-async def ensure_list(conn: asyncpg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID) -> dict[str, Any]:
+async def ensure_list(conn: pg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID) -> dict[str, Any]:
     row = await conn.fetchrow(
         "insert into speaker_lists (item_id, meeting_id) values ($1, $2) on conflict (item_id) do update"
         f" set version = speaker_lists.version returning {LIST_COLUMNS}",
@@ -95,7 +93,7 @@ async def ensure_list(conn: asyncpg.Connection, meeting_id: uuid.UUID, item_id: 
     return list_values(row)
 
 
-async def update_list(conn: asyncpg.Connection, item_id: uuid.UUID, v: dict[str, Any]) -> dict[str, Any]:
+async def update_list(conn: pg.Connection, item_id: uuid.UUID, v: dict[str, Any]) -> dict[str, Any]:
     row = await conn.fetchrow(
         "update speaker_lists set closed = $2, allow_repeat = $3, speaking_seconds = $4,"
         f" department_budgets = $5::jsonb, version = version + 1 where item_id = $1 returning {LIST_COLUMNS}",
@@ -108,11 +106,11 @@ async def update_list(conn: asyncpg.Connection, item_id: uuid.UUID, v: dict[str,
     return list_values(row)
 
 
-async def speakers(conn: asyncpg.Connection | asyncpg.Pool, item_id: uuid.UUID) -> list[asyncpg.Record]:
+async def speakers(conn: pg.Executor, item_id: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(f"select {SPEAKER_COLUMNS} from {SPEAKERS_FROM} where s.item_id = $1{QUEUE_ORDER}", item_id)
 
 
-async def meeting_speakers(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+async def meeting_speakers(conn: pg.Executor, meeting_id: uuid.UUID) -> list[pg.Row]:
     """Who spoke under each item of the meeting, in agenda order and then the order they spoke."""
     return await conn.fetch(
         f"select {SPEAKER_COLUMNS} from {SPEAKERS_FROM} join agenda_items a on a.id = s.item_id"
@@ -121,20 +119,20 @@ async def meeting_speakers(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: 
     )
 
 
-async def speaker(conn: asyncpg.Connection, item_id: uuid.UUID, speaker_id: uuid.UUID) -> asyncpg.Record | None:
+async def speaker(conn: pg.Connection, item_id: uuid.UUID, speaker_id: uuid.UUID) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {SPEAKER_COLUMNS} from {SPEAKERS_FROM} where s.item_id = $1 and s.id = $2", item_id, speaker_id
     )
 
 
-async def current_speaker(conn: asyncpg.Connection, item_id: uuid.UUID) -> asyncpg.Record | None:
+async def current_speaker(conn: pg.Connection, item_id: uuid.UUID) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {SPEAKER_COLUMNS} from {SPEAKERS_FROM} where s.item_id = $1 and s.status in ('speaking', 'paused')",
         item_id,
     )
 
 
-async def next_waiting(conn: asyncpg.Connection, item_id: uuid.UUID) -> asyncpg.Record | None:
+async def next_waiting(conn: pg.Connection, item_id: uuid.UUID) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {SPEAKER_COLUMNS} from {SPEAKERS_FROM} where s.item_id = $1 and s.status = 'waiting'"
         " order by s.priority, s.position limit 1",
@@ -142,7 +140,7 @@ async def next_waiting(conn: asyncpg.Connection, item_id: uuid.UUID) -> asyncpg.
     )
 
 
-async def is_waiting(conn: asyncpg.Connection, item_id: uuid.UUID, participant_id: uuid.UUID) -> bool:
+async def is_waiting(conn: pg.Connection, item_id: uuid.UUID, participant_id: uuid.UUID) -> bool:
     return bool(
         await conn.fetchval(
             "select exists (select 1 from speakers where item_id = $1 and participant_id = $2 and status = 'waiting')",
@@ -153,16 +151,16 @@ async def is_waiting(conn: asyncpg.Connection, item_id: uuid.UUID, participant_i
 
 
 async def add_speaker(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     meeting_id: uuid.UUID,
     item_id: uuid.UUID,
-    participant: asyncpg.Record,
+    participant: pg.Row,
     kind: str,
     priority: int,
     repeat: bool,
     now: dt.datetime,
     added_by: str,
-) -> asyncpg.Record | None:
+) -> pg.Row | None:
     """Append to the list (its row locked: positions follow arrival). None when the person already waits
     and the list does not allow it (the unique index decides, not a prior read)."""
     position = await conn.fetchval(
@@ -190,13 +188,13 @@ async def add_speaker(
     return None if inserted is None else await speaker(conn, item_id, speaker_id)
 
 
-async def set_speaker(conn: asyncpg.Connection, speaker_id: uuid.UUID, **values: Any) -> None:
+async def set_speaker(conn: pg.Connection, speaker_id: uuid.UUID, **values: Any) -> None:
     names = list(values)
     sets = ", ".join(f"{k} = ${i}" for i, k in enumerate(names, start=2))
     await conn.execute(f"update speakers set {sets} where id = $1", speaker_id, *(values[k] for k in names))
 
 
-async def reorder_speakers(conn: asyncpg.Connection, item_id: uuid.UUID, order: list[uuid.UUID], priority: int) -> None:
+async def reorder_speakers(conn: pg.Connection, item_id: uuid.UUID, order: list[uuid.UUID], priority: int) -> None:
     base = await conn.fetchval(
         "update speaker_lists set next_position = next_position + $2, version = version + 1 where item_id = $1"
         " returning next_position - $2",
@@ -216,9 +214,7 @@ async def reorder_speakers(conn: asyncpg.Connection, item_id: uuid.UUID, order: 
 # --- display links -------------------------------------------------------------------------------------
 
 
-async def add_display(
-    conn: asyncpg.Connection, meeting_id: uuid.UUID, code: str, label: str, created_by: str
-) -> asyncpg.Record:
+async def add_display(conn: pg.Connection, meeting_id: uuid.UUID, code: str, label: str, created_by: str) -> pg.Row:
     return await conn.fetchrow(
         "insert into display_links (id, meeting_id, code_sha256, label, created_by) values ($1, $2, $3, $4, $5)"
         " returning id, meeting_id, label, created_at, revoked_at",
@@ -230,7 +226,7 @@ async def add_display(
     )
 
 
-async def displays(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+async def displays(conn: pg.Executor, meeting_id: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         "select id, meeting_id, label, created_at, revoked_at from display_links where meeting_id = $1"
         " order by created_at",
@@ -238,7 +234,7 @@ async def displays(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUI
     )
 
 
-async def revoke_display(conn: asyncpg.Connection, meeting_id: uuid.UUID, display_id: uuid.UUID) -> bool:
+async def revoke_display(conn: pg.Connection, meeting_id: uuid.UUID, display_id: uuid.UUID) -> bool:
     done = await conn.execute(
         "update display_links set revoked_at = coalesce(revoked_at, now()) where meeting_id = $1 and id = $2",
         meeting_id,
@@ -247,17 +243,17 @@ async def revoke_display(conn: asyncpg.Connection, meeting_id: uuid.UUID, displa
     return done.endswith(" 1")
 
 
-async def display_meeting(pool: asyncpg.Pool, code: str) -> uuid.UUID | None:
-    return await pool.fetchval(  # type: ignore[no-any-return]
+async def display_meeting(pool: pg.Pool, code: str) -> uuid.UUID | None:
+    return await pool.fetchval(
         "select meeting_id from display_links where code_sha256 = $1 and revoked_at is null", sha256(code)
     )
 
 
-async def display_facts(pool: asyncpg.Pool, meeting_id: uuid.UUID) -> asyncpg.Record:
+async def display_facts(pool: pg.Pool, meeting_id: uuid.UUID) -> pg.Row:
     return await pool.fetchrow("select id, title_vi, title_en, timezone from meetings where id = $1", meeting_id)
 
 
-async def attendance(pool: asyncpg.Pool, meeting_id: uuid.UUID) -> tuple[int, int]:
+async def attendance(pool: pg.Pool, meeting_id: uuid.UUID) -> tuple[int, int]:
     row = await pool.fetchrow(
         "select count(*) as n, coalesce(sum(weight), 0) as w from participants"
         " where meeting_id = $1 and present and removed_at is null",
@@ -275,7 +271,7 @@ MOTION_COLUMNS = (
 MOTIONS_FROM = "motions m join participants p on p.id = m.proposer_id"
 
 
-async def add_motion(conn: asyncpg.Connection, meeting_id: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+async def add_motion(conn: pg.Connection, meeting_id: uuid.UUID, v: dict[str, Any]) -> pg.Row:
     motion_id = uuid.uuid4()
     await conn.execute(
         "insert into motions (id, meeting_id, item_id, proposer_id, kind, text_vi, text_en, resolution_id,"
@@ -294,8 +290,8 @@ async def add_motion(conn: asyncpg.Connection, meeting_id: uuid.UUID, v: dict[st
 
 
 async def motion(
-    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, motion_id: uuid.UUID, *, lock: bool = False
-) -> asyncpg.Record | None:
+    conn: pg.Executor, meeting_id: uuid.UUID, motion_id: uuid.UUID, *, lock: bool = False
+) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {MOTION_COLUMNS} from {MOTIONS_FROM} where m.meeting_id = $1 and m.id = $2"
         f"{' for update of m' if lock else ''}",
@@ -304,7 +300,7 @@ async def motion(
     )
 
 
-async def motions(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+async def motions(conn: pg.Executor, meeting_id: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         f"select {MOTION_COLUMNS} from {MOTIONS_FROM} where m.meeting_id = $1 order by m.proposed_at, m.id",
         meeting_id,
@@ -312,7 +308,7 @@ async def motions(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID
 
 
 async def decide_motion(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     motion_id: uuid.UUID,
     status: str,
     preset: str | None,

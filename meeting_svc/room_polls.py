@@ -5,14 +5,14 @@ never takes a closed poll back to open, and turnout only grows while the poll is
 
 from __future__ import annotations
 
-import asyncpg
 import msgspec
 
 from schemas import events as ev
 from schemas.events import Event
+from servicekit import pg
 
 
-async def apply_poll_event(conn: asyncpg.Connection, event: Event) -> None:
+async def apply_poll_event(conn: pg.Connection, event: Event) -> None:
     match event:
         case ev.PollCreated():
             await conn.execute(
@@ -59,7 +59,7 @@ async def apply_poll_event(conn: asyncpg.Connection, event: Event) -> None:
             )
 
 
-async def screen_poll(pool: asyncpg.Pool, meeting_id: object) -> asyncpg.Record | None:
+async def screen_poll(pool: pg.Pool, meeting_id: object) -> pg.Row | None:
     """The poll the screen shows: the one open most recently, else the one closed last."""
     return await pool.fetchrow(
         "select poll_id, question_vi, question_en, secret, status, eligible_count, voted_count, result::text"

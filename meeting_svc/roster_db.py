@@ -7,10 +7,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import asyncpg
-
 from meeting_svc.db import AGENDA_COLUMNS, AGENDA_FIELDS, MEETING_COLUMNS, PARTICIPANT_COLUMNS
 from schemas.events import VOTING_ROLES
+from servicekit import pg
 
 # sort key -> ORDER BY (name and id always last, so pages never overlap)
 SORTS = {
@@ -53,9 +52,7 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-async def roster(
-    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, f: RosterFilter
-) -> tuple[int, list[asyncpg.Record]]:
+async def roster(conn: pg.Executor, meeting_id: uuid.UUID, f: RosterFilter) -> tuple[int, list[pg.Row]]:
     """(how many match, the page of them)."""
     where = ["p.meeting_id = $1", "p.removed_at is null"]
     args: list[Any] = [meeting_id]
@@ -99,13 +96,13 @@ async def roster(
     return 0, []
 
 
-async def mark_invite_opened(conn: asyncpg.Connection | asyncpg.Pool, pid: uuid.UUID) -> None:
+async def mark_invite_opened(conn: pg.Executor, pid: uuid.UUID) -> None:
     await conn.execute(
         "update participants set invite_opened_at = now() where id = $1 and invite_opened_at is null", pid
     )
 
 
-async def roll(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> asyncpg.Record:
+async def roll(conn: pg.Executor, meeting_id: uuid.UUID) -> pg.Row:
     """The voting roll against who is present: count and weight of each."""
     return await conn.fetchrow(
         "select count(*) filter (where role = any($2::text[])) as eligible_count,"
@@ -118,9 +115,7 @@ async def roll(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -
     )
 
 
-async def copy_meeting(
-    conn: asyncpg.Connection, source: uuid.UUID, org: uuid.UUID, values: dict[str, Any]
-) -> asyncpg.Record:
+async def copy_meeting(conn: pg.Connection, source: uuid.UUID, org: uuid.UUID, values: dict[str, Any]) -> pg.Row:
     """A new draft with the source's description, venue and online link, and `values` (title, times)."""
     return await conn.fetchrow(
         "insert into meetings (id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at,"
@@ -138,7 +133,7 @@ async def copy_meeting(
     )
 
 
-async def copy_agenda(conn: asyncpg.Connection, source: uuid.UUID, target: uuid.UUID) -> list[asyncpg.Record]:
+async def copy_agenda(conn: pg.Connection, source: uuid.UUID, target: uuid.UUID) -> list[pg.Row]:
     """The items in order; links to the source's contribution requests and resolutions stay behind."""
     fields = ", ".join(f for f in AGENDA_FIELDS if f not in ("contribution_request_id", "resolution_id"))
     await conn.execute(
@@ -152,7 +147,7 @@ async def copy_agenda(conn: asyncpg.Connection, source: uuid.UUID, target: uuid.
     )
 
 
-async def remind(conn: asyncpg.Connection, rid: uuid.UUID, departments: list[uuid.UUID]) -> None:
+async def remind(conn: pg.Connection, rid: uuid.UUID, departments: list[uuid.UUID]) -> None:
     await conn.execute(
         "insert into contribution_reminders (request_id, department_id) select $1, unnest($2::uuid[])"
         " on conflict (request_id, department_id) do update"
@@ -162,7 +157,7 @@ async def remind(conn: asyncpg.Connection, rid: uuid.UUID, departments: list[uui
     )
 
 
-async def reminded(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> dict[tuple[Any, Any], Any]:
+async def reminded(conn: pg.Executor, meeting_id: uuid.UUID) -> dict[tuple[Any, Any], Any]:
     """(request, department) -> when last reminded."""
     rows = await conn.fetch(
         "select x.request_id, x.department_id, x.reminded_at from contribution_reminders x"

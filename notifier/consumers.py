@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from email.utils import parseaddr
 from typing import Any
 
-import asyncpg
 import msgspec
 import structlog
 
@@ -25,6 +24,7 @@ from schemas.bus import Bulk, NotYet, PoisonEvent, positions
 from schemas.bus.consumer import distinct_runs
 from schemas.events import Event
 from schemas.validation import event_problem
+from servicekit import pg
 from servicekit.calendar import Entry, Method
 from servicekit.calendar import invitation as invitation_ics
 
@@ -39,9 +39,7 @@ def directive_lines(directives: list[ev.Directive], language: str) -> list[Direc
     return [DirectiveLine(pick(d.title.vi, d.title.en, language), d.due_date, d.description) for d in directives]
 
 
-def calendar_entry(
-    settings: Settings, meeting: asyncpg.Record, event: Event, language: str, description: str = ""
-) -> Entry:
+def calendar_entry(settings: Settings, meeting: pg.Row, event: Event, language: str, description: str = "") -> Entry:
     """The meeting as a calendar entry; the sequence is the causing event's number in the meeting
     (or the meeting's facts' version, for events without one), which only grows."""
     return Entry(
@@ -74,9 +72,7 @@ def participant_row(event: ev.ParticipantFacts) -> tuple[Any, ...]:
     )
 
 
-async def log_and_fan_out(
-    conn: asyncpg.Connection, events: Sequence[Event], meetings: dict[uuid.UUID, asyncpg.Record]
-) -> None:
+async def log_and_fan_out(conn: pg.Connection, events: Sequence[Event], meetings: dict[uuid.UUID, pg.Row]) -> None:
     """Log the events (credentials stripped) in order, numbering those the live stream shows, and queue
     their webhook deliveries."""
     logged = [
@@ -104,7 +100,7 @@ class EventHandler:
         # a roster import's thousands of participant facts, a fetched batch at a time
         self.bulk = Bulk((ev.ParticipantFacts,), self.participant_facts)
 
-    async def __call__(self, conn: asyncpg.Connection, event: Event) -> None:
+    async def __call__(self, conn: pg.Connection, event: Event) -> None:
         problem = event_problem(event)
         if problem:
             raise PoisonEvent(problem)
@@ -135,13 +131,13 @@ class EventHandler:
         await log_and_fan_out(conn, [event], {event.meeting_id: meeting})
         await self.queue_emails(conn, event, meeting)
 
-    async def participant_facts(self, conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+    async def participant_facts(self, conn: pg.Connection, events: Sequence[Event]) -> None:
         """A run of participant facts (a roster import) set-based, leaving what `__call__` of each in turn
         would: the read model, the meetings' positions, the event log and webhook deliveries (no emails)."""
         facts = validation.participant_facts(events)
         known = await webhooks.events_known(conn, [e.id for e in facts])
         todo = [e for e in facts if e.id not in known]
-        meetings: dict[uuid.UUID, asyncpg.Record] = {}
+        meetings: dict[uuid.UUID, pg.Row] = {}
         for meeting_id in dict.fromkeys(e.meeting_id for e in todo):
             meeting = await read_model.meeting(conn, meeting_id)
             if meeting is None:
@@ -155,16 +151,16 @@ class EventHandler:
         for event in todo:
             await self.queue_emails(conn, event, meetings[event.meeting_id])
 
-    def entry_maker(self, meeting: asyncpg.Record, event: Event) -> Any:
+    def entry_maker(self, meeting: pg.Row, event: Event) -> Any:
         return lambda lang: calendar_entry(self.settings, meeting, event, lang)
 
     @staticmethod
-    async def settle(conn: asyncpg.Connection, event: Event) -> None:
+    async def settle(conn: pg.Connection, event: Event) -> None:
         """Count a meeting event as passed (applied, known already, or dead-lettered)."""
         if event.meeting_seq is not None:
             await positions.record(conn, event.meeting_id, event.meeting_seq)
 
-    async def update_read_model(self, conn: asyncpg.Connection, event: Event) -> None:
+    async def update_read_model(self, conn: pg.Connection, event: Event) -> None:
         v = event.meeting_seq
         match event:
             case ev.MeetingFacts():
@@ -215,7 +211,7 @@ class EventHandler:
             case ev.ContributionSubmitted():
                 await read_model.mark_contribution_submitted(conn, event.request_id, event.department_id)
 
-    async def queue_emails(self, conn: asyncpg.Connection, event: Event, meeting: asyncpg.Record) -> None:
+    async def queue_emails(self, conn: pg.Connection, event: Event, meeting: pg.Row) -> None:
         if meeting["record_only"]:
             return  # a meeting recorded after the fact: nobody is emailed about it
         link = meeting_link(self.settings, event.meeting_id)
@@ -371,11 +367,11 @@ class EventHandler:
 
 
 async def queue(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     kind: Kind,
     source: str,
-    meeting: asyncpg.Record,
-    people: list[asyncpg.Record],
+    meeting: pg.Row,
+    people: list[pg.Row],
     *,
     link: str,
     topic: Any = None,
@@ -455,7 +451,7 @@ async def queue(
     await notices.hold_for_digest(conn, held)
 
 
-async def queue_password_reset(conn: asyncpg.Connection, event: ev.PasswordResetRequested) -> None:
+async def queue_password_reset(conn: pg.Connection, event: ev.PasswordResetRequested) -> None:
     """The reset email, its link opened only when it is sent (as an invitation's). The expiry is shown in
     UTC: an organiser belongs to no meeting whose zone it could borrow."""
     facts = Facts(

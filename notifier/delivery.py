@@ -28,6 +28,7 @@ from notifier.service import next_delay, parse_retry_after, parse_schedule, webh
 from notifier.settings import Settings
 from notifier.ssrf import Guard, GuardedResolver, RefusedTarget, parse_cidrs
 from schemas.bus.wake import woken_or_timeout
+from servicekit import pg
 from servicekit.runtime import CLEANUP_ROUND_S, Runtime
 
 log = structlog.get_logger("notifier.delivery")
@@ -40,7 +41,7 @@ def guard_of(settings: Settings) -> Guard:
     return Guard(settings.webhook_allow_private, parse_cidrs(settings.webhook_allow_cidrs))
 
 
-async def listen(runtime: Runtime, channel: str, wake: asyncio.Event) -> asyncpg.Connection:
+async def listen(runtime: Runtime, channel: str, wake: asyncio.Event) -> pg.Connection:
     """A connection that sets `wake` whenever the database notifies `channel`."""
     conn = await asyncpg.connect(runtime.settings.database_url)
     try:
@@ -71,7 +72,7 @@ class Dispatcher:
             use_dns_cache=False,
         )
         timeout = aiohttp.ClientTimeout(total=self.settings.webhook_timeout_s)
-        listener: asyncpg.Connection | None = None
+        listener: pg.Connection | None = None
         async with aiohttp.ClientSession(
             connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
         ) as http:
@@ -91,7 +92,7 @@ class Dispatcher:
                     listener.terminate()  # at once: an await here could itself be cut short by shutdown
                 await self.shut_down(pool)
 
-    async def shut_down(self, pool: asyncpg.Pool) -> None:
+    async def shut_down(self, pool: pg.Pool) -> None:
         """At shutdown, give attempts in flight a moment to finish and record their outcome; hand the
         others back (pending, due now, the cut attempt logged) so a restart sends them at once instead
         of when their lease runs out. The runtime cancels again after CLEANUP_ROUND_S, hence the bound."""
@@ -114,7 +115,7 @@ class Dispatcher:
         except (OSError, asyncpg.PostgresError) as exc:
             log.warning("deliveries in flight not handed back; their leases will run out", error=repr(exc))
 
-    async def dispatch(self, pool: asyncpg.Pool, http: aiohttp.ClientSession) -> None:
+    async def dispatch(self, pool: pg.Pool, http: aiohttp.ClientSession) -> None:
         room = self.settings.webhook_max_in_flight - len(self.tasks)
         if room <= 0:
             return
@@ -142,7 +143,7 @@ class Dispatcher:
             self.claims[task] = webhooks.Claim(row["id"], token, dt.datetime.now(dt.UTC))
             task.add_done_callback(self._done(row["url"]))
 
-    def _done(self, url: str):  # type: ignore[no-untyped-def]
+    def _done(self, url: str):
         def done(task: asyncio.Task[None]) -> None:
             self.tasks.discard(task)
             self.claims.pop(task, None)
@@ -154,7 +155,7 @@ class Dispatcher:
         return done
 
     async def attempt(
-        self, pool: asyncpg.Pool, http: aiohttp.ClientSession, row: asyncpg.Record, token: uuid.UUID, secrets: list[str]
+        self, pool: pg.Pool, http: aiohttp.ClientSession, row: pg.Row, token: uuid.UUID, secrets: list[str]
     ) -> None:
         started_at = dt.datetime.now(dt.UTC)
         clock = time.perf_counter()

@@ -18,6 +18,7 @@ import structlog
 from aiohttp import web
 
 from notifier.db import webhooks
+from servicekit import pg
 from servicekit.runtime import Runtime
 
 log = structlog.get_logger("notifier.live")
@@ -51,7 +52,7 @@ class Broadcaster:
         self.task: asyncio.Task[None] | None = None
         self.idle = False  # waiting to be woken, no read under way (tests wait for it)
 
-    async def run(self, pool: asyncpg.Pool) -> None:
+    async def run(self, pool: pg.Pool) -> None:
         while True:
             self.idle = True
             await self.wake.wait()
@@ -82,7 +83,7 @@ class Hub:
     def __init__(self, buffer: int) -> None:
         self.buffer = buffer
         self.broadcasters: dict[uuid.UUID, Broadcaster] = {}
-        self.pool: asyncpg.Pool | None = None
+        self.pool: pg.Pool | None = None
         self.reads = 0  # database reads by broadcasters, for tests and metrics
         self.listening = asyncio.Event()  # notifications of new live events are arriving
 
@@ -122,7 +123,7 @@ class Hub:
         """Listen for live events committed by any notifier process."""
         self.pool = runtime.db()
         while True:
-            conn: asyncpg.Connection | None = None
+            conn: pg.Connection | None = None
             try:
                 conn = await asyncpg.connect(runtime.settings.database_url)
                 await conn.add_listener(f"{runtime.service}_live", lambda *args: self.notified(args[3]))
@@ -151,7 +152,7 @@ class Hub:
 
 
 async def stream(
-    request: web.Request, hub: Hub, pool: asyncpg.Pool, meeting_id: uuid.UUID, last_id: int | None, heartbeat: float
+    request: web.Request, hub: Hub, pool: pg.Pool, meeting_id: uuid.UUID, last_id: int | None, heartbeat: float
 ) -> web.StreamResponse:
     response = web.StreamResponse(
         headers={

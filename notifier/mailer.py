@@ -40,6 +40,7 @@ from schemas.bus import enqueue
 from schemas.bus.wake import woken_or_timeout
 from schemas.codec import new_event
 from schemas.subjects import Subjects
+from servicekit import pg
 from servicekit.qr import qr_png
 from servicekit.runtime import Runtime
 from servicekit.sealed import Opener, Unsealable, read_seal_key
@@ -56,7 +57,7 @@ def message_id(source: str, to_addr: str) -> str:
     return f"<{hashlib.sha256(f'{source}|{to_addr.lower()}'.encode()).hexdigest()[:32]}@hoinghi>"
 
 
-def bounce_of(row: asyncpg.Record, reason: str) -> ev.InvitationBounced | None:
+def bounce_of(row: pg.Row, reason: str) -> ev.InvitationBounced | None:
     """The news, for meeting_svc, that this invitation email will not arrive; None for other emails."""
     if row["kind"] != "invitation" or row["participant_id"] is None or row["meeting_id"] is None:
         return None
@@ -94,7 +95,7 @@ class Mailer:
         )
         self.key = b""  # the link key, read before the first batch
 
-    def message(self, row: asyncpg.Record) -> Outgoing:
+    def message(self, row: pg.Row) -> Outgoing:
         """The email as sent; a sealed personal link is opened here, in memory, and nowhere else."""
         text, html_body = row["text_body"], row["html_body"]
         qr = None
@@ -143,7 +144,7 @@ class Mailer:
 
     async def run(self, runtime: Runtime) -> None:
         """Keep `smtp_connections` senders busy; each claims its own batch (claims skip locked rows)."""
-        listener: asyncpg.Connection | None = None
+        listener: pg.Connection | None = None
         senders = [asyncio.create_task(self.sender(runtime.db())) for _ in range(self.settings.smtp_connections)]
         try:
             while True:
@@ -165,7 +166,7 @@ class Mailer:
                 listener.terminate()  # at once: an await here could itself be cut short by shutdown
             await asyncio.gather(*senders, return_exceptions=True)
 
-    async def sender(self, pool: asyncpg.Pool) -> None:
+    async def sender(self, pool: pg.Pool) -> None:
         while not self.stopping:
             self.wake.clear()
             try:
@@ -184,7 +185,7 @@ class Mailer:
             if not rows:
                 await woken_or_timeout(self.wake, self.settings.dispatch_poll_s)
 
-    async def send_batch(self, pool: asyncpg.Pool, rows: list[asyncpg.Record]) -> None:
+    async def send_batch(self, pool: pg.Pool, rows: list[pg.Row]) -> None:
         """Send a batch over one SMTP connection. Each message stands alone: one that cannot be built is
         marked failed with the reason, one the server does not take is retried later on a fresh
         connection, and the rest of the batch goes on either way."""
@@ -249,7 +250,7 @@ class Mailer:
         if smtp is not None:
             smtp.close()
 
-    async def failed(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
+    async def failed(self, pool: pg.Pool, row: pg.Row, exc: Exception) -> None:
         attempts = row["attempts"]
         retry = self.schedule[attempts - 1] if attempts <= len(self.schedule) else None
         if refused_for_good(exc):
@@ -266,7 +267,7 @@ class Mailer:
         SENT.labels("failed" if retry is None else "retry").inc()
         log.warning("email not sent", to=row["to_addr"], error=error, retry_in_s=retry, bounced=bounce is not None)
 
-    async def unsendable(self, pool: asyncpg.Pool, row: asyncpg.Record, exc: Exception) -> None:
+    async def unsendable(self, pool: pg.Pool, row: pg.Row, exc: Exception) -> None:
         reason = f"cannot be built: {type(exc).__name__}: {exc}"
         await emails.email_failed(pool, row["id"], reason, None)
         SENT.labels("failed").inc()

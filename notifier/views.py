@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -14,6 +13,7 @@ from notifier.db import emails, read_model, webhooks
 from notifier.service import new_secret, validate_event_filter
 from notifier.settings import Settings
 from notifier.ssrf import Guard, RefusedTarget
+from servicekit import pg
 from servicekit.http import Handler, Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME
@@ -50,7 +50,7 @@ async def check_meeting(request: web.Request, claims: Claims, meeting_id: uuid.U
         raise Problem(422, "Unknown meeting", "no such meeting in your organisation", field="meeting_id")
 
 
-def pool(request: web.Request) -> asyncpg.Pool:
+def pool(request: web.Request) -> pg.Pool:
     return request.app[RUNTIME].db()
 
 
@@ -84,7 +84,7 @@ def check_filter(event_types: list[str]) -> None:
         raise Problem(422, "Invalid event filter", problem, field="event_types")
 
 
-def subscription_body(row: asyncpg.Record, expiries: list[dt.datetime]) -> api.Subscription:
+def subscription_body(row: pg.Row, expiries: list[dt.datetime]) -> api.Subscription:
     return api.Subscription(
         id=row["id"],
         url=row["url"],
@@ -108,7 +108,7 @@ async def create_subscription(request: web.Request) -> web.Response:
     await check_target(request, body.url)
     async with pool(request).acquire() as conn, conn.transaction():
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             secret = new_secret()
             row = await webhooks.create_subscription(
                 conn,
@@ -136,7 +136,7 @@ async def list_subscriptions(request: web.Request) -> web.Response:
     return json_response(api.SubscriptionList(items=[subscription_body(r, []) for r in rows]))
 
 
-async def _owned(request: web.Request, claims: Claims, conn: asyncpg.Connection | asyncpg.Pool, lock: bool = False):  # type: ignore[no-untyped-def]
+async def _owned(request: web.Request, claims: Claims, conn: pg.Executor, lock: bool = False):
     sid = parse_uuid(request.match_info["subscription_id"], "subscription")
     row = await webhooks.subscription(conn, claims.org, sid, lock=lock)
     if row is None:
@@ -197,7 +197,7 @@ async def rotate_secret(request: web.Request) -> web.Response:
     return json_response(api.RotatedSecret(secret=secret, previous_secrets_expire_at=expiries))
 
 
-def delivery_body(row: asyncpg.Record, attempts: list[asyncpg.Record]) -> api.Delivery:
+def delivery_body(row: pg.Row, attempts: list[pg.Row]) -> api.Delivery:
     return api.Delivery(
         id=row["id"],
         subscription_id=row["subscription_id"],

@@ -19,8 +19,9 @@ import datetime as dt
 import uuid
 from collections import deque
 
-import asyncpg
 import msgspec
+
+from servicekit import pg
 
 CAST_MANY = """
 with input as (
@@ -83,7 +84,7 @@ class Cast(msgspec.Struct, frozen=True, kw_only=True):
     ballot_id: uuid.UUID = msgspec.field(default_factory=uuid.uuid4)
 
 
-async def cast_many(pool: asyncpg.Pool, casts: list[Cast]) -> list[asyncpg.Record]:
+async def cast_many(pool: pg.Pool, casts: list[Cast]) -> list[pg.Row]:
     """Write the ballots in one statement; per ballot (in order): standing, open, eligible, counted,
     voter_removed. All of a group share one grace and one `now` (the first's: they arrived together)."""
     columns = [
@@ -103,19 +104,19 @@ class BallotCaster:
     def __init__(self, lanes: int = 4, most: int = 64) -> None:
         self._lanes = lanes
         self._most = most
-        self._pending: deque[tuple[Cast, asyncio.Future[asyncpg.Record]]] = deque()
+        self._pending: deque[tuple[Cast, asyncio.Future[pg.Row]]] = deque()
         self._running = 0
         self.groups = 0  # statements written for groups (not the ballots retried alone), for tests and metrics
 
-    async def cast(self, pool: asyncpg.Pool, cast: Cast) -> asyncpg.Record:
-        future: asyncio.Future[asyncpg.Record] = asyncio.get_running_loop().create_future()
+    async def cast(self, pool: pg.Pool, cast: Cast) -> pg.Row:
+        future: asyncio.Future[pg.Row] = asyncio.get_running_loop().create_future()
         self._pending.append((cast, future))
         if self._running < self._lanes:
             self._running += 1
             asyncio.get_running_loop().create_task(self._drain(pool))
         return await future
 
-    def _next_group(self) -> list[tuple[Cast, asyncio.Future[asyncpg.Record]]]:
+    def _next_group(self) -> list[tuple[Cast, asyncio.Future[pg.Row]]]:
         """The pending ballots in arrival order, one per voter and poll: a twin (the same ballot sent twice
         at once) waits for the next group, so each row's outcome is its own."""
         group, seen, later = [], set(), []
@@ -130,7 +131,7 @@ class BallotCaster:
         self._pending.extendleft(reversed(later))
         return group
 
-    async def _drain(self, pool: asyncpg.Pool) -> None:
+    async def _drain(self, pool: pg.Pool) -> None:
         try:
             while self._pending:
                 group = self._next_group()

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
-
 from resolution_svc import db
 from resolution_svc.motions import prepare_poll
 from resolution_svc.views.polls import close_poll
@@ -22,6 +20,7 @@ from schemas.bus import NotYet, PoisonEvent, positions
 from schemas.bus.consumer import Bulk, Handler, distinct_runs
 from schemas.events import Event
 from schemas.validation import event_problem
+from servicekit import pg
 from servicekit.runtime import Runtime
 
 STATUS_OF = {ev.MeetingStarted: "in_progress", ev.MeetingEnded: "ended", ev.MeetingCancelled: "cancelled"}
@@ -42,7 +41,7 @@ def sql(text: str, **names: int) -> str:
 
 
 def meeting_event_handler(runtime: Runtime) -> Handler:
-    async def handle(conn: asyncpg.Connection, event: Event) -> None:
+    async def handle(conn: pg.Connection, event: Event) -> None:
         await apply_meeting_event(conn, event)
         if isinstance(event, ev.MeetingEnded | ev.MeetingCancelled):
             await close_open_polls(runtime, conn, event)
@@ -54,7 +53,7 @@ def meeting_event_handler(runtime: Runtime) -> Handler:
     return handle
 
 
-async def apply_participant_facts(conn: asyncpg.Connection, events: Sequence[Event]) -> None:
+async def apply_participant_facts(conn: pg.Connection, events: Sequence[Event]) -> None:
     """A run of participant facts (a roster import) set-based, as `meeting_event_handler` would apply
     each in turn: the rows, then the meetings' positions."""
     facts = validation.participant_facts(events)
@@ -65,7 +64,7 @@ async def apply_participant_facts(conn: asyncpg.Connection, events: Sequence[Eve
 PARTICIPANT_FACTS = Bulk((ev.ParticipantFacts,), apply_participant_facts)
 
 
-async def upsert_participants(conn: asyncpg.Connection, facts: Sequence[ev.ParticipantFacts]) -> None:
+async def upsert_participants(conn: pg.Connection, facts: Sequence[ev.ParticipantFacts]) -> None:
     """One statement per run of distinct participants; an older fact never overwrites a newer one."""
     for run in distinct_runs(facts, lambda e: e.participant_id):
         await conn.execute(
@@ -86,13 +85,13 @@ async def upsert_participants(conn: asyncpg.Connection, facts: Sequence[ev.Parti
         )
 
 
-async def settle(conn: asyncpg.Connection, event: Event) -> None:
+async def settle(conn: pg.Connection, event: Event) -> None:
     """A dead-lettered meeting event still counts as passed, or every later barrier would wait for it."""
     if event.meeting_seq is not None:
         await positions.record(conn, event.meeting_id, event.meeting_seq)
 
 
-async def close_open_polls(runtime: Runtime, conn: asyncpg.Connection, event: Event) -> None:
+async def close_open_polls(runtime: Runtime, conn: pg.Connection, event: Event) -> None:
     """An ended or cancelled meeting takes no more ballots: its open polls close with what was cast, counted
     on everything meeting_svc acknowledged before the end (so the events before it must be in first)."""
     if event.meeting_seq is not None:
@@ -106,7 +105,7 @@ async def close_open_polls(runtime: Runtime, conn: asyncpg.Connection, event: Ev
             await close_poll(runtime, conn, poll, None, position=event.meeting_seq, reason=reason)
 
 
-async def apply_meeting_event(conn: asyncpg.Connection, event: Event) -> None:
+async def apply_meeting_event(conn: pg.Connection, event: Event) -> None:
     problem = event_problem(event)
     if problem:
         raise PoisonEvent(problem)
@@ -212,7 +211,7 @@ async def apply_meeting_event(conn: asyncpg.Connection, event: Event) -> None:
             return  # agenda, RSVP and contributions do not concern voting
 
 
-async def set_status(conn: asyncpg.Connection, meeting_id: Any, status: str, at: Any, version: int | None) -> None:
+async def set_status(conn: pg.Connection, meeting_id: Any, status: str, at: Any, version: int | None) -> None:
     await conn.execute(
         sql(
             "insert into meetings (id, status, status_at, status_version) values ($1, $2, $at, $v)"

@@ -6,19 +6,19 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import asyncpg
+from servicekit import pg
 
 VOTING_ROLES_SQL = "('chair', 'voting_member', 'department_representative')"
 
 
-async def meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> asyncpg.Record | None:
+async def meeting(conn: pg.Executor, meeting_id: uuid.UUID) -> pg.Row | None:
     return await conn.fetchrow(
         "select id, organisation_id, timezone, status from meetings where id = $1 and organisation_id is not null",
         meeting_id,
     )
 
 
-async def standing(pool: asyncpg.Pool, pid: uuid.UUID) -> asyncpg.Record | None:
+async def standing(pool: pg.Pool, pid: uuid.UUID) -> pg.Row | None:
     """A participant's current state as meeting_svc's events told it, with the meeting's current end."""
     return await pool.fetchrow(
         "select p.meeting_id, p.role, p.department_id, p.removed, p.session_epoch as epoch,"
@@ -36,7 +36,7 @@ RESOLUTION_COLUMNS = (
 )
 
 
-async def insert_resolution(conn: asyncpg.Connection, meeting: Any, v: dict[str, Any]) -> asyncpg.Record:
+async def insert_resolution(conn: pg.Connection, meeting: Any, v: dict[str, Any]) -> pg.Row:
     return await conn.fetchrow(
         "insert into resolutions (id, meeting_id, organisation_id, title_vi, title_en, text_vi, text_en, directives)"
         f" values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) returning {RESOLUTION_COLUMNS}",
@@ -51,21 +51,19 @@ async def insert_resolution(conn: asyncpg.Connection, meeting: Any, v: dict[str,
     )
 
 
-async def resolutions(pool: asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+async def resolutions(pool: pg.Pool, meeting_id: uuid.UUID) -> list[pg.Row]:
     return await pool.fetch(
         f"select {RESOLUTION_COLUMNS} from resolutions where meeting_id = $1 order by created_at, id", meeting_id
     )
 
 
-async def resolution(
-    conn: asyncpg.Connection | asyncpg.Pool, rid: uuid.UUID, *, lock: bool = False
-) -> asyncpg.Record | None:
+async def resolution(conn: pg.Executor, rid: uuid.UUID, *, lock: bool = False) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {RESOLUTION_COLUMNS} from resolutions where id = $1{' for update' if lock else ''}", rid
     )
 
 
-async def update_resolution(conn: asyncpg.Connection, rid: uuid.UUID, v: dict[str, Any]) -> asyncpg.Record:
+async def update_resolution(conn: pg.Connection, rid: uuid.UUID, v: dict[str, Any]) -> pg.Row:
     return await conn.fetchrow(
         "update resolutions set title_vi = $2, title_en = $3, text_vi = $4, text_en = $5, directives = $6::jsonb,"
         f" version = version + 1 where id = $1 returning {RESOLUTION_COLUMNS}",
@@ -78,7 +76,7 @@ async def update_resolution(conn: asyncpg.Connection, rid: uuid.UUID, v: dict[st
     )
 
 
-async def set_resolution_status(conn: asyncpg.Connection, rid: uuid.UUID, status: str) -> None:
+async def set_resolution_status(conn: pg.Connection, rid: uuid.UUID, status: str) -> None:
     await conn.execute("update resolutions set status = $2 where id = $1", rid, status)
 
 
@@ -87,9 +85,7 @@ AMENDMENT_COLUMNS = (
 )
 
 
-async def insert_amendment(
-    conn: asyncpg.Connection, resolution: Any, proposer: uuid.UUID, v: dict[str, Any]
-) -> asyncpg.Record:
+async def insert_amendment(conn: pg.Connection, resolution: Any, proposer: uuid.UUID, v: dict[str, Any]) -> pg.Row:
     return await conn.fetchrow(
         "insert into amendments (id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives,"
         " base_version, changes) values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb)"
@@ -106,19 +102,19 @@ async def insert_amendment(
     )
 
 
-async def amendments(conn: asyncpg.Connection, resolution_id: uuid.UUID) -> list[asyncpg.Record]:
+async def amendments(conn: pg.Connection, resolution_id: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         f"select {AMENDMENT_COLUMNS} from amendments where resolution_id = $1 order by created_at, id", resolution_id
     )
 
 
-async def amendment(conn: asyncpg.Connection, aid: uuid.UUID, *, lock: bool = False) -> asyncpg.Record | None:
+async def amendment(conn: pg.Connection, aid: uuid.UUID, *, lock: bool = False) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {AMENDMENT_COLUMNS} from amendments where id = $1{' for update' if lock else ''}", aid
     )
 
 
-async def set_amendment_status(conn: asyncpg.Connection, aid: uuid.UUID, status: str) -> None:
+async def set_amendment_status(conn: pg.Connection, aid: uuid.UUID, status: str) -> None:
     await conn.execute("update amendments set status = $2 where id = $1", aid, status)
 
 
@@ -134,7 +130,7 @@ POLL_COLUMNS = (
 
 
 async def insert_poll(
-    conn: asyncpg.Connection, meeting: Any, v: dict[str, Any], poll_id: uuid.UUID | None = None
+    conn: pg.Connection, meeting: Any, v: dict[str, Any], poll_id: uuid.UUID | None = None
 ) -> uuid.UUID:
     """A draft poll; its id is given for a poll prepared from an event (a motion's), else new."""
     poll_id = poll_id or uuid.uuid4()
@@ -160,9 +156,7 @@ async def insert_poll(
     return poll_id
 
 
-async def poll(
-    conn: asyncpg.Connection | asyncpg.Pool, poll_id: uuid.UUID, *, lock: bool = False
-) -> asyncpg.Record | None:
+async def poll(conn: pg.Executor, poll_id: uuid.UUID, *, lock: bool = False) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {POLL_COLUMNS} from polls p join meetings m on m.id = p.meeting_id where p.id = $1"
         f"{' for update of p' if lock else ''}",
@@ -170,7 +164,7 @@ async def poll(
     )
 
 
-async def polls(pool: asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Record]:
+async def polls(pool: pg.Pool, meeting_id: uuid.UUID) -> list[pg.Row]:
     return await pool.fetch(
         f"select {POLL_COLUMNS} from polls p join meetings m on m.id = p.meeting_id where p.meeting_id = $1"
         " order by p.created_at, p.id",
@@ -178,7 +172,7 @@ async def polls(pool: asyncpg.Pool, meeting_id: uuid.UUID) -> list[asyncpg.Recor
     )
 
 
-async def snapshot_roster(conn: asyncpg.Connection, poll_id: uuid.UUID, meeting_id: uuid.UUID) -> tuple[int, int]:
+async def snapshot_roster(conn: pg.Connection, poll_id: uuid.UUID, meeting_id: uuid.UUID) -> tuple[int, int]:
     """Fix who may vote, with what weight, and who casts for whom (a proxy holder who is itself eligible)."""
     await conn.execute(
         "insert into roster (poll_id, voter_id, caster_id, weight)"
@@ -196,9 +190,7 @@ async def snapshot_roster(conn: asyncpg.Connection, poll_id: uuid.UUID, meeting_
     return row["n"], row["w"]
 
 
-async def mark_open(
-    conn: asyncpg.Connection, poll_id: uuid.UUID, count: int, weight: int, position: int | None
-) -> None:
+async def mark_open(conn: pg.Connection, poll_id: uuid.UUID, count: int, weight: int, position: int | None) -> None:
     await conn.execute(
         "update polls set status = 'open', opened_at = now(), eligible_count = $2, eligible_weight = $3,"
         " meeting_position = $4 where id = $1",
@@ -209,9 +201,7 @@ async def mark_open(
     )
 
 
-async def participation_tag(
-    pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, caster: uuid.UUID
-) -> asyncpg.Record | None:
+async def participation_tag(pool: pg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, caster: uuid.UUID) -> pg.Row | None:
     """The counted ballot's tag of a voter `caster` casts for, open poll or closed; None if it has not voted."""
     return await pool.fetchrow(
         "select x.tag from participations x join roster r on r.poll_id = x.poll_id and r.voter_id = x.voter_id"
@@ -222,9 +212,7 @@ async def participation_tag(
     )
 
 
-async def change_sealed_ballot(
-    pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, sealed: bytes, tag: bytes
-) -> bool:
+async def change_sealed_ballot(pool: pg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, sealed: bytes, tag: bytes) -> bool:
     done = await pool.execute(
         "with open_poll as (select id from polls where id = $1 and status = 'open' for share)"
         " update participations x set sealed = $3, tag = $4 from open_poll"
@@ -238,7 +226,7 @@ async def change_sealed_ballot(
 
 
 async def replace_named_ballot(
-    pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, choice: str, receipt: str, tag: bytes
+    pool: pg.Pool, poll_id: uuid.UUID, voter: uuid.UUID, choice: str, receipt: str, tag: bytes
 ) -> str | None:
     return await pool.fetchval(
         "with open_poll as (select id from polls where id = $1 and status = 'open' for share),"
@@ -254,11 +242,11 @@ async def replace_named_ballot(
     )
 
 
-async def named_receipt(pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID) -> str | None:
+async def named_receipt(pool: pg.Pool, poll_id: uuid.UUID, voter: uuid.UUID) -> str | None:
     return await pool.fetchval("select receipt from ballots where poll_id = $1 and voter_id = $2", poll_id, voter)
 
 
-async def votes_carried(pool: asyncpg.Pool, poll_id: uuid.UUID, caster: uuid.UUID) -> list[asyncpg.Record]:
+async def votes_carried(pool: pg.Pool, poll_id: uuid.UUID, caster: uuid.UUID) -> list[pg.Row]:
     """The roster entries `caster` casts (their own and those handed to them), and whether each is in."""
     return await pool.fetch(
         "select r.voter_id, r.weight, (p.voter_id is not null) as cast"
@@ -269,11 +257,11 @@ async def votes_carried(pool: asyncpg.Pool, poll_id: uuid.UUID, caster: uuid.UUI
     )
 
 
-async def roster_entry(pool: asyncpg.Pool, poll_id: uuid.UUID, voter: uuid.UUID) -> asyncpg.Record | None:
+async def roster_entry(pool: pg.Pool, poll_id: uuid.UUID, voter: uuid.UUID) -> pg.Row | None:
     return await pool.fetchrow("select caster_id from roster where poll_id = $1 and voter_id = $2", poll_id, voter)
 
 
-async def close(conn: asyncpg.Connection, poll_id: uuid.UUID, closed_by: str, position: int | None) -> bool:
+async def close(conn: pg.Connection, poll_id: uuid.UUID, closed_by: str, position: int | None) -> bool:
     done = await conn.execute(
         "update polls set status = 'closed', closed_at = now(), closed_by = $2, meeting_position = $3"
         " where id = $1 and status = 'open'",
@@ -284,16 +272,16 @@ async def close(conn: asyncpg.Connection, poll_id: uuid.UUID, closed_by: str, po
     return done.endswith(" 1")
 
 
-async def open_polls(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> list[uuid.UUID]:
+async def open_polls(conn: pg.Connection, meeting_id: uuid.UUID) -> list[uuid.UUID]:
     rows = await conn.fetch("select id from polls where meeting_id = $1 and status = 'open' order by id", meeting_id)
     return [r["id"] for r in rows]
 
 
-async def counted(conn: asyncpg.Connection, poll_id: uuid.UUID) -> list[tuple[str, int]]:
-    return [tuple(r) for r in await conn.fetch("select choice, weight from ballots where poll_id = $1", poll_id)]  # type: ignore[misc]
+async def counted(conn: pg.Connection, poll_id: uuid.UUID) -> list[tuple[str, int]]:
+    return [tuple(r) for r in await conn.fetch("select choice, weight from ballots where poll_id = $1", poll_id)]
 
 
-async def roster_totals(conn: asyncpg.Connection, poll_id: uuid.UUID) -> asyncpg.Record:
+async def roster_totals(conn: pg.Connection, poll_id: uuid.UUID) -> pg.Row:
     return await conn.fetchrow(
         "select count(*) as eligible_count, coalesce(sum(r.weight), 0) as eligible_weight,"
         " count(*) filter (where p.present) as present_count,"
@@ -303,16 +291,16 @@ async def roster_totals(conn: asyncpg.Connection, poll_id: uuid.UUID) -> asyncpg
     )
 
 
-async def insert_poll_key(conn: asyncpg.Connection, poll_id: uuid.UUID, sealed_key: bytes) -> None:
+async def insert_poll_key(conn: pg.Connection, poll_id: uuid.UUID, sealed_key: bytes) -> None:
     await conn.execute("insert into poll_keys (poll_id, sealed_key) values ($1, $2)", poll_id, sealed_key)
 
 
-async def poll_key(pool: asyncpg.Pool, poll_id: uuid.UUID) -> bytes | None:
+async def poll_key(pool: pg.Pool, poll_id: uuid.UUID) -> bytes | None:
     """The sealed key of a secret poll's ballots: there is one while the poll is open."""
     return await pool.fetchval("select sealed_key from poll_keys where poll_id = $1", poll_id)
 
 
-async def ensure_poll_key(pool: asyncpg.Pool, poll_id: uuid.UUID, sealed_key: bytes) -> bytes | None:
+async def ensure_poll_key(pool: pg.Pool, poll_id: uuid.UUID, sealed_key: bytes) -> bytes | None:
     """The sealed key of an open secret poll that has none (it was opened before ballots were sealed): this
     one, or the one a concurrent request stored first. Never a key for a poll that is not open."""
     return await pool.fetchval(
@@ -325,7 +313,7 @@ async def ensure_poll_key(pool: asyncpg.Pool, poll_id: uuid.UUID, sealed_key: by
     )
 
 
-async def sealed_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> tuple[bytes | None, list[asyncpg.Record]]:
+async def sealed_ballots(conn: pg.Connection, poll_id: uuid.UUID) -> tuple[bytes | None, list[pg.Row]]:
     """A closing secret poll's sealed key and its sealed ballots with their weights."""
     key = await conn.fetchval("select sealed_key from poll_keys where poll_id = $1", poll_id)
     rows = await conn.fetch(
@@ -336,15 +324,13 @@ async def sealed_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> tuple[
     return key, rows
 
 
-async def take_unsealed_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> list[tuple[str, int, str]]:
+async def take_unsealed_ballots(conn: pg.Connection, poll_id: uuid.UUID) -> list[tuple[str, int, str]]:
     """Remove and return a secret poll's ballots stored in clear (polls opened before ballots were sealed)."""
     rows = await conn.fetch("delete from ballots where poll_id = $1 returning choice, weight, receipt", poll_id)
     return [(r["choice"], r["weight"], r["receipt"]) for r in rows]
 
 
-async def write_secret_ballots(
-    conn: asyncpg.Connection, poll_id: uuid.UUID, ballots: list[tuple[str, int, str]]
-) -> None:
+async def write_secret_ballots(conn: pg.Connection, poll_id: uuid.UUID, ballots: list[tuple[str, int, str]]) -> None:
     """Write a closed secret poll's opened ballots in the order given (a random one), then destroy the poll's
     key and the sealed copies: all in the closing transaction, so the rows share its transaction id."""
     await conn.copy_records_to_table(
@@ -356,22 +342,22 @@ async def write_secret_ballots(
     await conn.execute("update participations set sealed = null where poll_id = $1 and sealed is not null", poll_id)
 
 
-async def store_result(conn: asyncpg.Connection, poll_id: uuid.UUID, result: bytes) -> None:
+async def store_result(conn: pg.Connection, poll_id: uuid.UUID, result: bytes) -> None:
     await conn.execute("update polls set result = $2::jsonb where id = $1", poll_id, result.decode())
 
 
-async def named_ballots(pool: asyncpg.Pool, poll_id: uuid.UUID) -> list[asyncpg.Record]:
+async def named_ballots(pool: pg.Pool, poll_id: uuid.UUID) -> list[pg.Row]:
     return await pool.fetch(
         "select voter_id, choice, weight from ballots where poll_id = $1 and voter_id is not null order by voter_id",
         poll_id,
     )
 
 
-async def receipts(pool: asyncpg.Pool, poll_id: uuid.UUID) -> list[asyncpg.Record]:
+async def receipts(pool: pg.Pool, poll_id: uuid.UUID) -> list[pg.Row]:
     return await pool.fetch("select receipt, choice from ballots where poll_id = $1 order by receipt", poll_id)
 
 
-async def due_polls(conn: asyncpg.Connection, now: dt.datetime) -> list[asyncpg.Record]:
+async def due_polls(conn: pg.Connection, now: dt.datetime) -> list[pg.Row]:
     return await conn.fetch(
         "select id, meeting_id, status from polls where (status = 'draft' and opens_at <= $1)"
         " or (status = 'open' and closes_at <= $1) order by coalesce(closes_at, opens_at) limit 100",
@@ -379,7 +365,7 @@ async def due_polls(conn: asyncpg.Connection, now: dt.datetime) -> list[asyncpg.
     )
 
 
-async def turnout_changes(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+async def turnout_changes(conn: pg.Connection) -> list[pg.Row]:
     """Open polls whose turnout moved since it was last published; marks the new count as published.
 
     The counting reads without locks, and the published count lives apart from the poll's row (which every

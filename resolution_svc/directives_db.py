@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import asyncpg
+from servicekit import pg
 
 
 def directive_columns(now: str) -> str:
@@ -26,7 +26,7 @@ OVERDUE = (
 )
 
 
-async def insert_directives(conn: asyncpg.Connection, resolution: Any, directives: list[dict[str, Any]]) -> None:
+async def insert_directives(conn: pg.Connection, resolution: Any, directives: list[dict[str, Any]]) -> None:
     await conn.executemany(
         "insert into directives (id, resolution_id, meeting_id, organisation_id, title_vi, title_en, description,"
         " department_ids, due_date, priority) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
@@ -49,7 +49,7 @@ async def insert_directives(conn: asyncpg.Connection, resolution: Any, directive
     )
 
 
-async def list_directives(pool: asyncpg.Pool, f: dict[str, Any], now: dt.datetime) -> list[asyncpg.Record]:
+async def list_directives(pool: pg.Pool, f: dict[str, Any], now: dt.datetime) -> list[pg.Row]:
     return await pool.fetch(
         f"select {directive_columns('$6')} from directives where organisation_id = $1"
         " and ($2::uuid is null or meeting_id = $2) and ($3::uuid is null or $3 = any(department_ids))"
@@ -65,17 +65,13 @@ async def list_directives(pool: asyncpg.Pool, f: dict[str, Any], now: dt.datetim
     )
 
 
-async def directive(
-    conn: asyncpg.Connection | asyncpg.Pool, did: uuid.UUID, now: dt.datetime, *, lock: bool = False
-) -> asyncpg.Record | None:
+async def directive(conn: pg.Executor, did: uuid.UUID, now: dt.datetime, *, lock: bool = False) -> pg.Row | None:
     return await conn.fetchrow(
         f"select {directive_columns('$2')} from directives where id = $1{' for update' if lock else ''}", did, now
     )
 
 
-async def set_directive_status(
-    conn: asyncpg.Connection, did: uuid.UUID, status: str, note: str, now: dt.datetime
-) -> asyncpg.Record:
+async def set_directive_status(conn: pg.Connection, did: uuid.UUID, status: str, note: str, now: dt.datetime) -> pg.Row:
     return await conn.fetchrow(
         "update directives set status = $2, note = $3, version = version + 1, updated_at = now() where id = $1"
         f" returning {directive_columns('$4')}",
@@ -89,7 +85,7 @@ async def set_directive_status(
 PROGRESS_COLUMNS = "id, directive_id, department_id, author_kind, author_id, status, note, recorded_at"
 
 
-async def record_progress(conn: asyncpg.Connection, directive_id: uuid.UUID, entry: dict[str, Any]) -> asyncpg.Record:
+async def record_progress(conn: pg.Connection, directive_id: uuid.UUID, entry: dict[str, Any]) -> pg.Row:
     return await conn.fetchrow(
         "insert into directive_progress (id, directive_id, department_id, author_kind, author_id, status, note)"
         f" values ($1, $2, $3, $4, $5, $6, $7) returning {PROGRESS_COLUMNS}",
@@ -103,29 +99,27 @@ async def record_progress(conn: asyncpg.Connection, directive_id: uuid.UUID, ent
     )
 
 
-async def latest_progress(
-    conn: asyncpg.Connection | asyncpg.Pool, directive_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, list[asyncpg.Record]]:
+async def latest_progress(conn: pg.Executor, directive_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[pg.Row]]:
     """Each department's latest report on each directive (and the latest note of no department)."""
     rows = await conn.fetch(
         f"select distinct on (directive_id, department_id) {PROGRESS_COLUMNS} from directive_progress"
         " where directive_id = any($1::uuid[]) order by directive_id, department_id, recorded_at desc, id",
         directive_ids,
     )
-    latest: dict[uuid.UUID, list[asyncpg.Record]] = {d: [] for d in directive_ids}
+    latest: dict[uuid.UUID, list[pg.Row]] = {d: [] for d in directive_ids}
     for row in rows:
         latest[row["directive_id"]].append(row)
     return latest
 
 
-async def progress_history(conn: asyncpg.Pool, directive_id: uuid.UUID) -> list[asyncpg.Record]:
+async def progress_history(conn: pg.Pool, directive_id: uuid.UUID) -> list[pg.Row]:
     return await conn.fetch(
         f"select {PROGRESS_COLUMNS} from directive_progress where directive_id = $1 order by recorded_at desc, id",
         directive_id,
     )
 
 
-async def newly_overdue_directives(conn: asyncpg.Connection, now: dt.datetime) -> list[asyncpg.Record]:
+async def newly_overdue_directives(conn: pg.Connection, now: dt.datetime) -> list[pg.Row]:
     """Directives past due on their meeting's calendar at `now`, not announced yet; marks them announced.
     No time zone is a day ahead of UTC's next day, so only due dates up to UTC's today can be past."""
     return await conn.fetch(
@@ -140,14 +134,14 @@ async def newly_overdue_directives(conn: asyncpg.Connection, now: dt.datetime) -
 # --- exports: read through a server-side cursor, in the caller's transaction -------------------
 
 
-async def department_names(conn: asyncpg.Connection | asyncpg.Pool, org: uuid.UUID) -> dict[uuid.UUID, Any]:
+async def department_names(conn: pg.Executor, org: uuid.UUID) -> dict[uuid.UUID, Any]:
     """The organisation's departments as department.defined / renamed last told them (a few hundred at
     most): read once before an export streams, rather than joined into each of its rows."""
     rows = await conn.fetch("select id, code, name_vi, name_en from departments where organisation_id = $1", org)
     return {r["id"]: r for r in rows}
 
 
-def export_directives(conn: asyncpg.Connection, f: dict[str, Any], now: dt.datetime) -> Any:
+def export_directives(conn: pg.Connection, f: dict[str, Any], now: dt.datetime) -> Any:
     """The directives matching the filters, each with its meeting's zone, in due-date order."""
     return conn.cursor(
         f"select {directive_columns('$8')}, updated_at, (select m.timezone from meetings m"
@@ -171,7 +165,7 @@ def export_directives(conn: asyncpg.Connection, f: dict[str, Any], now: dt.datet
     )
 
 
-def export_decisions(conn: asyncpg.Connection, f: dict[str, Any]) -> Any:
+def export_decisions(conn: pg.Connection, f: dict[str, Any]) -> Any:
     """Every closed poll (the meeting's decisions) with its motion's title and result, in closing order."""
     return conn.cursor(
         "select p.id, p.meeting_id, p.motion, p.resolution_id, p.amendment_id, p.question_vi, p.question_en,"
@@ -190,7 +184,7 @@ def export_decisions(conn: asyncpg.Connection, f: dict[str, Any]) -> Any:
     )
 
 
-def export_named_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> Any:
+def export_named_ballots(conn: pg.Connection, poll_id: uuid.UUID) -> Any:
     """A named poll's ballots with each voter's name as participant.invited / updated last gave it."""
     return conn.cursor(
         "select b.voter_id, p.name as voter_name, b.choice, b.weight, b.cast_at from ballots b"
@@ -204,7 +198,7 @@ def export_named_ballots(conn: asyncpg.Connection, poll_id: uuid.UUID) -> Any:
 # --- a department's calendar feed ----------------------------------------------------------------
 
 
-async def set_department_feed(pool: asyncpg.Pool, org: uuid.UUID, department: uuid.UUID, token_hash: bytes) -> None:
+async def set_department_feed(pool: pg.Pool, org: uuid.UUID, department: uuid.UUID, token_hash: bytes) -> None:
     await pool.execute(
         "insert into department_feeds (organisation_id, department_id, token_sha256) values ($1, $2, $3)"
         " on conflict (organisation_id, department_id) do update set token_sha256 = excluded.token_sha256,"
@@ -215,14 +209,14 @@ async def set_department_feed(pool: asyncpg.Pool, org: uuid.UUID, department: uu
     )
 
 
-async def drop_department_feed(pool: asyncpg.Pool, org: uuid.UUID, department: uuid.UUID) -> bool:
+async def drop_department_feed(pool: pg.Pool, org: uuid.UUID, department: uuid.UUID) -> bool:
     done = await pool.execute(
         "delete from department_feeds where organisation_id = $1 and department_id = $2", org, department
     )
     return done != "DELETE 0"
 
 
-async def department_feed_directives(pool: asyncpg.Pool, token_hash: bytes) -> list[asyncpg.Record] | None:
+async def department_feed_directives(pool: pg.Pool, token_hash: bytes) -> list[pg.Row] | None:
     """The directives with a due date falling to the feed's department; None when no such feed."""
     async with pool.acquire() as conn:
         feed = await conn.fetchrow("select * from department_feeds where token_sha256 = $1", token_hash)

@@ -4,7 +4,6 @@ transaction, so a redelivered event finds the poll there and prepares nothing tw
 
 from __future__ import annotations
 
-import asyncpg
 import msgspec
 
 from resolution_svc import amending, db
@@ -13,6 +12,7 @@ from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent
 from schemas.codec import new_event
+from servicekit import pg
 from servicekit.runtime import Runtime
 
 # The chair admits a motion with one of three plain rules: each is one of the poll presets, so the poll it
@@ -24,7 +24,7 @@ MOTION_PRESETS: dict[str, str] = {
 }
 
 
-async def prepare_poll(runtime: Runtime, conn: asyncpg.Connection, event: ev.MotionAdmitted) -> None:
+async def prepare_poll(runtime: Runtime, conn: pg.Connection, event: ev.MotionAdmitted) -> None:
     if await db.poll(conn, event.motion_id) is not None:
         return  # prepared by an earlier delivery
     meeting = await db.meeting(conn, event.meeting_id)

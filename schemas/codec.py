@@ -46,4 +46,4 @@ def encode(event: Event) -> bytes:
 
 def decode(data: bytes) -> Event:
     """Decode any event in the catalogue; raises DecodeError (a ValidationError is one) otherwise."""
-    return _decoder.decode(data)  # type: ignore[no-any-return]
+    return _decoder.decode(data)

@@ -7,17 +7,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
+from servicekit import pg
 from servicekit.http import Problem
 
-Create = Callable[[asyncpg.Connection], Awaitable[web.Response]]
+Create = Callable[[pg.Connection], Awaitable[web.Response]]
 
 
 async def idempotent(
-    request: web.Request, conn: asyncpg.Connection, scope: str, body: bytes, create: Create
+    request: web.Request, conn: pg.Connection, scope: str, body: bytes, create: Create
 ) -> web.Response:
     """Run `create` inside the caller's transaction unless this key was already answered."""
     key = request.headers.get("Idempotency-Key")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import MutableMapping
+from typing import Any
 
 import structlog
 
 from schemas.codec import correlation_id
 
 
-def _add_correlation_id(_: object, __: str, event: dict[str, object]) -> dict[str, object]:
+def _add_correlation_id(_: object, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     cid = correlation_id.get()
     if cid is not None:
         event.setdefault("correlation_id", cid)

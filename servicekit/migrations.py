@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import asyncpg
 import structlog
+
+from servicekit import pg
 
 log = structlog.get_logger("migrations")
 
@@ -33,7 +34,7 @@ def _files(folder: Path) -> list[tuple[int, Path]]:
     return found
 
 
-async def migrate(conn: asyncpg.Connection, schema: str, components: dict[str, Path]) -> list[str]:
+async def migrate(conn: pg.Connection, schema: str, components: dict[str, Path]) -> list[str]:
     """Apply what is missing; return the names applied. `conn` must not be in a transaction."""
     applied_now: list[str] = []
     await conn.execute("select pg_advisory_lock(hashtext($1))", f"migrate:{schema}")

@@ -26,6 +26,7 @@ from aiohttp import web
 from nats.js.api import KeyValueConfig, StorageType
 from nats.js.kv import KeyValue
 
+from servicekit import pg
 from servicekit.http import Handler, Problem
 from servicekit.runtime import RUNTIME, Runtime
 from servicekit.sessions import not_allowed
@@ -37,7 +38,7 @@ SYNC_INTERVAL_S = 1.0
 REMEMBER_S = 2.0
 
 # (pool, since) -> (jti, revoked_at) of unexpired tokens revoked since then (all when None)
-RevokedSince = Callable[[asyncpg.Pool, dt.datetime | None], Awaitable[list[tuple[uuid.UUID, dt.datetime]]]]
+RevokedSince = Callable[[pg.Pool, dt.datetime | None], Awaitable[list[tuple[uuid.UUID, dt.datetime]]]]
 
 
 def bucket_name(runtime: Runtime) -> str:

@@ -16,6 +16,8 @@ import urllib.parse
 
 import asyncpg
 
+from servicekit import pg
+
 SERVICES = ("meeting", "resolution", "notifier")
 
 
@@ -37,7 +39,7 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-async def ensure_role(admin: asyncpg.Connection, role: str, password: str | None = None) -> None:
+async def ensure_role(admin: pg.Connection, role: str, password: str | None = None) -> None:
     """A login role with no other power; roles are cluster-wide, so several databases (or test runs)
     may race to create it: the loser finds it made."""
     exists = await admin.fetchval("select true from pg_roles where rolname = $1", role)
@@ -53,7 +55,7 @@ async def ensure_role(admin: asyncpg.Connection, role: str, password: str | None
         await admin.execute(f"alter role {_ident(role)} password {literal}")
 
 
-async def own_schema(conn: asyncpg.Connection, schema: str, role: str) -> None:
+async def own_schema(conn: pg.Connection, schema: str, role: str) -> None:
     """`schema` in `conn`'s database, owned by `role` with everything in it. A schema made by an older
     version as the administrator is handed over, tables, sequences, views and functions included."""
     owner = await conn.fetchval("select pg_get_userbyid(nspowner) from pg_namespace where nspname = $1", schema)
@@ -86,7 +88,7 @@ async def own_schema(conn: asyncpg.Connection, schema: str, role: str) -> None:
 
 
 async def prepare_service(
-    admin: asyncpg.Connection, service: str, role: str | None = None, password: str | None = None
+    admin: pg.Connection, service: str, role: str | None = None, password: str | None = None
 ) -> str:
     """The service's role and its schema in `admin`'s database; returns the role's name."""
     role = role or role_of(service)

@@ -28,6 +28,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from schemas.bus import EventConsumer, OutboxRelay
 from schemas.bus.consumer import Bulk, Handler
 from schemas.subjects import STREAMS, Stream, Subjects
+from servicekit import pg
 from servicekit.http import Problem, allow_origins, correlation_middleware, json_response, problem_middleware
 from servicekit.migrations import BUS_SQL, SchemaTooNew, migrate
 from servicekit.settings import CommonSettings
@@ -80,7 +81,7 @@ class Runtime:
     sql: Path
     consumers: list[ConsumerSpec] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
-    pool: asyncpg.Pool | None = None
+    pool: pg.Pool | None = None
     nc: NATS | None = None
     js: JetStreamContext | None = None
     relay: OutboxRelay | None = None
@@ -100,12 +101,12 @@ class Runtime:
     def subjects(self) -> Subjects:
         return Subjects(self.settings.nats_namespace)
 
-    def db(self) -> asyncpg.Pool:
+    def db(self) -> pg.Pool:
         if self.pool is None:
             raise Problem(503, "Service starting", "the database is not connected yet", headers={"Retry-After": "2"})
         return self.pool
 
-    async def _connect_database(self) -> asyncpg.Pool:
+    async def _connect_database(self) -> pg.Pool:
         await ensure_database(self.settings.database_url)
         pool = BoundedPool(
             self.settings.database_url,

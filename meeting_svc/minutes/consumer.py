@@ -3,12 +3,11 @@ consumer base makes handling idempotent; the primary key makes a second copy a n
 
 from __future__ import annotations
 
-import asyncpg
-
 from meeting_svc.minutes import store
 from schemas import events as ev
 from schemas.codec import encode
 from schemas.events import Event
+from servicekit import pg
 
 KEPT = (
     ev.ResolutionDrafted,
@@ -23,7 +22,7 @@ KEPT = (
 )
 
 
-async def keep_decisions(conn: asyncpg.Connection, event: Event) -> None:
+async def keep_decisions(conn: pg.Connection, event: Event) -> None:
     if isinstance(event, KEPT):
         await store.add_record_event(
             conn, event.id, event.meeting_id, event.event_type, event.occurred_at, encode(event)

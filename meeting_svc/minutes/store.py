@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import asyncpg
+from servicekit import pg
 
-Row = asyncpg.Record
+Row = pg.Row
 
 
 async def add_record_event(
-    conn: asyncpg.Connection, event_id: uuid.UUID, meeting_id: uuid.UUID, event_type: str, at: dt.datetime, data: bytes
+    conn: pg.Connection, event_id: uuid.UUID, meeting_id: uuid.UUID, event_type: str, at: dt.datetime, data: bytes
 ) -> None:
     await conn.execute(
         "insert into record_events (event_id, meeting_id, event_type, occurred_at, payload)"
@@ -24,13 +24,13 @@ async def add_record_event(
     )
 
 
-async def record_events(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> list[Row]:
+async def record_events(conn: pg.Connection, meeting_id: uuid.UUID) -> list[Row]:
     return await conn.fetch(
         "select payload from record_events where meeting_id = $1 order by occurred_at, event_id", meeting_id
     )
 
 
-async def roster(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> list[Row]:
+async def roster(conn: pg.Connection, meeting_id: uuid.UUID) -> list[Row]:
     """Everyone on the roster with their department (and its block), presence, RSVP and proxy holder."""
     return await conn.fetch(
         "select p.id, p.name, p.role, p.weight, p.rsvp, p.present, p.department_id,"
@@ -42,7 +42,7 @@ async def roster(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> list[Row]:
     )
 
 
-async def reports(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> list[Row]:
+async def reports(conn: pg.Connection, meeting_id: uuid.UUID) -> list[Row]:
     """Position reports received, per request and department: when first received, whether late, how
     many revisions, and the latest revision's title."""
     return await conn.fetch(
@@ -58,19 +58,19 @@ async def reports(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> list[Row]:
     )
 
 
-async def agenda_times(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> dict[uuid.UUID, Row]:
+async def agenda_times(conn: pg.Connection, meeting_id: uuid.UUID) -> dict[uuid.UUID, Row]:
     """When each agenda item actually started and ended (set as the chair moves through the agenda)."""
     rows = await conn.fetch("select id, started_at, ended_at from agenda_items where meeting_id = $1", meeting_id)
     return {r["id"]: r for r in rows}
 
 
-async def summaries(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> dict[uuid.UUID, Row]:
+async def summaries(conn: pg.Executor, meeting_id: uuid.UUID) -> dict[uuid.UUID, Row]:
     rows = await conn.fetch("select * from minutes_summaries where meeting_id = $1", meeting_id)
     return {r["item_id"]: r for r in rows}
 
 
 async def set_summary(
-    conn: asyncpg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID, vi: str, en: str, by: uuid.UUID | None
+    conn: pg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID, vi: str, en: str, by: uuid.UUID | None
 ) -> None:
     await conn.execute(
         "insert into minutes_summaries (meeting_id, item_id, summary_vi, summary_en, updated_by)"
@@ -85,7 +85,7 @@ async def set_summary(
     )
 
 
-async def versions(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> list[Row]:
+async def versions(conn: pg.Executor, meeting_id: uuid.UUID) -> list[Row]:
     return await conn.fetch(
         "select version, content_hash, approved_by, approved_at from minutes_versions where meeting_id = $1"
         " order by version",
@@ -93,14 +93,14 @@ async def versions(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUI
     )
 
 
-async def version(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, number: int) -> Row | None:
+async def version(conn: pg.Executor, meeting_id: uuid.UUID, number: int) -> Row | None:
     return await conn.fetchrow(
         "select * from minutes_versions where meeting_id = $1 and version = $2", meeting_id, number
     )
 
 
 async def add_version(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     meeting_id: uuid.UUID,
     content: bytes,
     motto: bool,
@@ -123,7 +123,7 @@ async def add_version(
     return row
 
 
-async def set_documents(conn: asyncpg.Connection, meeting_id: uuid.UUID, number: int, vi: str, en: str) -> None:
+async def set_documents(conn: pg.Connection, meeting_id: uuid.UUID, number: int, vi: str, en: str) -> None:
     await conn.execute(
         "update minutes_versions set html_vi = $3, html_en = $4 where meeting_id = $1 and version = $2",
         meeting_id,

@@ -6,13 +6,13 @@ import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 
-import asyncpg
 from aiohttp import web
 
 from meeting_svc import accounts_db, db, service
 from meeting_svc.settings import Settings
 from schemas.bus import enqueue
 from schemas.events import Event
+from servicekit import pg
 from servicekit.clock import Clock
 from servicekit.http import Problem, parse_uuid
 from servicekit.runtime import RUNTIME
@@ -32,7 +32,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STAFF = frozenset({"chair", "secretary"})  # participants who run the room
 
 
-def pool(request: web.Request) -> asyncpg.Pool:
+def pool(request: web.Request) -> pg.Pool:
     return request.app[RUNTIME].db()
 
 
@@ -98,9 +98,7 @@ def actor(claims: Claims) -> str:
     return f"{claims.kind}:{claims.sub}"
 
 
-async def visible_meeting(
-    request: web.Request, claims: Claims, *, lock_conn: asyncpg.Connection | None = None
-) -> asyncpg.Record:
+async def visible_meeting(request: web.Request, claims: Claims, *, lock_conn: pg.Connection | None = None) -> pg.Row:
     """The meeting of the path if the caller may see it; 404 otherwise (never a hint that it exists)."""
     meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
     return visible(
@@ -108,7 +106,7 @@ async def visible_meeting(
     )
 
 
-def visible(claims: Claims, meeting_id: uuid.UUID, row: asyncpg.Record | None) -> asyncpg.Record:
+def visible(claims: Claims, meeting_id: uuid.UUID, row: pg.Row | None) -> pg.Row:
     if (
         row is None
         or row["organisation_id"] != claims.org
@@ -125,10 +123,10 @@ def require(claims: Claims, roles: Iterable[str], what: str) -> None:
         raise not_allowed()
 
 
-def editable(meeting: asyncpg.Record) -> None:
+def editable(meeting: pg.Row) -> None:
     if meeting["status"] not in service.EDITABLE:
         raise Problem(409, "Meeting closed", f"the meeting is {meeting['status']}", current_status=meeting["status"])
 
 
-async def publish(request: web.Request, conn: asyncpg.Connection, *events: Event) -> None:
+async def publish(request: web.Request, conn: pg.Connection, *events: Event) -> None:
     await enqueue(conn, request.app[RUNTIME].subjects, *await db.number_events(conn, events))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -14,6 +13,7 @@ from meeting_svc.views.access import STAFF, actor, caller, editable, pool, publi
 from meeting_svc.views.bodies import agenda_body, agenda_event_item
 from schemas import events as ev
 from schemas.codec import new_event
+from servicekit import pg
 from servicekit.http import Problem, check_if_match, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.tokens import Claims
@@ -34,7 +34,7 @@ def agenda_values(body: api.AgendaItemCreate | api.AgendaItemPatch, base: dict[s
     return v
 
 
-async def agenda_edit(request: web.Request, claims: Claims, conn: asyncpg.Connection) -> asyncpg.Record:
+async def agenda_edit(request: web.Request, claims: Claims, conn: pg.Connection) -> pg.Row:
     require(claims, STAFF, "editing the agenda")
     meeting = await visible_meeting(request, claims, lock_conn=conn)
     check_if_match(request, meeting["agenda_version"])
@@ -42,7 +42,7 @@ async def agenda_edit(request: web.Request, claims: Claims, conn: asyncpg.Connec
     return meeting
 
 
-async def agenda_answer(conn: asyncpg.Connection, meeting_id: uuid.UUID, status: int = 200) -> web.Response:
+async def agenda_answer(conn: pg.Connection, meeting_id: uuid.UUID, status: int = 200) -> web.Response:
     version = await db.bump_agenda(conn, meeting_id)
     items = await db.agenda(conn, meeting_id)
     return json_response({"items": [agenda_body(a) for a in items]}, status, {"ETag": etag(version)})
@@ -63,7 +63,7 @@ async def add_agenda_item(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await agenda_edit(request, claims, conn)
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             row = await db.insert_agenda_item(conn, meeting["id"], body.position, values)
             await publish(
                 request,

@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import asyncpg
 from aiohttp import web
 
 from meeting_svc import accounts_db
 from meeting_svc.auth_api import ApiToken, ApiTokenCreate, ApiTokenList, NewApiToken
 from meeting_svc.views.access import CLOCK, SIGNER, organiser, pool
+from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.tokens import Claims
 
 
-def token_body(row: asyncpg.Record) -> ApiToken:
+def token_body(row: pg.Row) -> ApiToken:
     return ApiToken(
         id=row["jti"],
         name=row["name"],

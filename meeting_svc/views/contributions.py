@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import asyncpg
 from aiohttp import web
 
 from meeting_svc import api, contributions_db, db, roster_db, service
@@ -15,6 +14,7 @@ from meeting_svc.views.bodies import request_body, revision_body, submission_bod
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from servicekit import pg
 from servicekit.http import Problem, check_if_match, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.sessions import not_allowed
@@ -38,7 +38,7 @@ async def create_request(request: web.Request) -> web.Response:
             if await db.department(conn, claims.org, dep) is None:
                 raise Problem(422, "Unknown department", "no such department", field=f"department_ids[{n}]")
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             values = {
                 "topic_vi": body.topic.vi,
                 "topic_en": body.topic.en,
@@ -75,7 +75,7 @@ async def list_requests(request: web.Request) -> web.Response:
     return json_response(api.ContributionRequestList(items=[request_body(r) for r in rows]))
 
 
-async def contribution_target(request: web.Request, claims: Claims, conn: asyncpg.Connection) -> tuple[Any, Any]:
+async def contribution_target(request: web.Request, claims: Claims, conn: pg.Connection) -> tuple[Any, Any]:
     meeting = await visible_meeting(request, claims, lock_conn=conn)
     rid = parse_uuid(request.match_info["request_id"], "contribution request")
     req = await contributions_db.request(conn, meeting["id"], rid)
@@ -119,7 +119,7 @@ async def submit(request: web.Request) -> web.Response:
         if await contributions_db.submission_of(conn, req["id"], department) is not None:
             raise Problem(409, "Already submitted", "revise the existing submission with PUT", field="department")
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             sid, revision = await contributions_db.add_revision(
                 conn,
                 rid=req["id"],
@@ -265,7 +265,7 @@ async def send_reminder(request: web.Request) -> web.Response:
                         field=f"department_ids[{n}]",
                     )
 
-        async def remind(conn: asyncpg.Connection) -> web.Response:
+        async def remind(conn: pg.Connection) -> web.Response:
             if body.department_ids is not None:
                 chosen = list(dict.fromkeys(body.department_ids))
             else:

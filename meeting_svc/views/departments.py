@@ -13,6 +13,7 @@ from meeting_svc.views.access import caller, organiser, pool
 from meeting_svc.views.bodies import bilingual, department_body
 from schemas import events as ev
 from schemas.bus import enqueue
+from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME
@@ -20,7 +21,7 @@ from servicekit.tokens import Claims
 
 
 async def announce(
-    request: web.Request, conn: asyncpg.Connection, claims: Claims, kind: type[ev.DepartmentFacts], row: asyncpg.Record
+    request: web.Request, conn: pg.Connection, claims: Claims, kind: type[ev.DepartmentFacts], row: pg.Row
 ) -> None:
     """The change on the bus, in the outbox of its own transaction."""
     event = department_event(kind, claims.org, row, actor=f"organiser:{claims.sub}")
@@ -33,7 +34,7 @@ async def create_department(request: web.Request) -> web.Response:
     body = await read_json(request, api.DepartmentCreate)
     async with pool(request).acquire() as conn, conn.transaction():
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             if body.parent_id is not None:
                 parent = await db.department(conn, claims.org, body.parent_id)
                 if parent is None:

@@ -14,7 +14,6 @@ import secrets
 import uuid
 from typing import Any
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -22,6 +21,7 @@ from meeting_svc import api, db
 from meeting_svc.views.access import SETTINGS, WINDOW, actor, organiser, pool, publish, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
+from servicekit import pg
 from servicekit.http import Problem, json_response, read_json
 from servicekit.sealed import Sealer
 from servicekit.tokens import Claims
@@ -58,7 +58,7 @@ def sends_at_once(meeting: Any) -> bool:
 
 async def release(
     request: web.Request,
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     claims: Claims,
     meeting: Any,
     *,

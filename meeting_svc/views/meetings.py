@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -29,6 +28,7 @@ from meeting_svc.views.room import end_meeting_item
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from servicekit import pg
 from servicekit.fields import Request
 from servicekit.http import Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
@@ -81,7 +81,7 @@ async def create_meeting(request: web.Request) -> web.Response:
     )
     async with pool(request).acquire() as conn, conn.transaction():
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             row = await db.insert_meeting(conn, claims.org, values)
             await publish(request, conn, meeting_fact(ev.MeetingCreated, row, claims))
             return json_response(
@@ -102,7 +102,7 @@ async def duplicate_meeting(request: web.Request) -> web.Response:
         source = await visible_meeting(request, claims)
         values = meeting_values(body, {k: source[k] for k in db.MEETING_FIELDS})
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             row = await roster_db.copy_meeting(conn, source["id"], claims.org, values)
             items = await roster_db.copy_agenda(conn, source["id"], row["id"])
             await publish(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Literal
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -15,6 +14,7 @@ from meeting_svc.minutes import draft, pdf, render, store
 from meeting_svc.views.access import STAFF, actor, caller, pool, publish, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import decode, new_event
+from servicekit import pg
 from servicekit.fields import Request
 from servicekit.http import Problem, convert_query, json_response, parse_uuid, read_json
 from servicekit.tabular import language
@@ -45,7 +45,7 @@ async def pdf_response(minutes: draft.Minutes, lang: str, digest: str, name: str
     )
 
 
-async def drafted(conn: asyncpg.Connection, meeting: asyncpg.Record) -> draft.Minutes:
+async def drafted(conn: pg.Connection, meeting: pg.Row) -> draft.Minutes:
     """The minutes as the facts and summaries stand now."""
     mid = meeting["id"]
     departments = {

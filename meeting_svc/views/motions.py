@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 from aiohttp import web
 
 from meeting_svc import room, room_api, room_db
@@ -14,6 +13,7 @@ from meeting_svc.views.bodies import bilingual
 from meeting_svc.views.speakers import meeting_state
 from schemas import events as ev
 from schemas.codec import new_event
+from servicekit import pg
 from servicekit.http import Problem, decode_body, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.sessions import not_allowed
@@ -68,7 +68,7 @@ async def propose(request: web.Request) -> web.Response:
         ):
             raise Problem(422, "Unknown agenda item", "no such item in this meeting", field="item_id")
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             row = await room_db.add_motion(
                 conn,
                 meeting["id"],

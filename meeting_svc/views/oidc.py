@@ -109,7 +109,7 @@ def setup(app: web.Application) -> None:
         return
     app[PROVIDER] = chosen
 
-    async def client(app: web.Application):  # type: ignore[no-untyped-def]
+    async def client(app: web.Application):
         async with aiohttp.ClientSession() as http:
             app[HTTP] = http
             yield

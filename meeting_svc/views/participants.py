@@ -29,19 +29,20 @@ from meeting_svc.views.invitations import invite_expiry, new_invite, release, se
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import VOTING_ROLES, Event, Role, Rsvp
+from servicekit import pg
 from servicekit.fields import LINE_PATTERN, Request
 from servicekit.http import Problem, convert_query, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.tokens import Claims
 
 
-async def check_department(conn: asyncpg.Connection, claims: Claims, department_id: uuid.UUID | None) -> None:
+async def check_department(conn: pg.Connection, claims: Claims, department_id: uuid.UUID | None) -> None:
     if department_id is not None and await db.department(conn, claims.org, department_id) is None:
         raise Problem(422, "Unknown department", "no such department in this organisation", field="department_id")
 
 
 async def invite_all(
-    request: web.Request, conn: asyncpg.Connection, claims: Claims, meeting: Any, rows: list[tuple[Any, ...]]
+    request: web.Request, conn: pg.Connection, claims: Claims, meeting: Any, rows: list[tuple[Any, ...]]
 ) -> list[api.Participant]:
     """Create participants (id, name, email, department_id, role, weight, language), each with an invite."""
     links: dict[uuid.UUID, str] = {}
@@ -74,7 +75,7 @@ async def add_participant(request: web.Request) -> web.Response:
         editable(meeting)
         await check_department(conn, claims, body.department_id)
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             row = (uuid.uuid4(), body.name, body.email, body.department_id, body.role, body.weight, body.language)
             [created] = await invite_all(request, conn, claims, meeting, [row])
             return json_response(
@@ -93,7 +94,7 @@ async def import_participants(request: web.Request) -> web.Response:
 
         # Checked inside `create`: a retry of an import that was answered gets the stored answer back,
         # instead of being told that its own participants are already invited.
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             rows = await importable_rows(conn, claims, meeting, data)
             records = [(uuid.uuid4(), r.name, r.email, r.department_id, r.role, r.weight, r.language) for r in rows]
             created = await invite_all(request, conn, claims, meeting, records)
@@ -103,7 +104,7 @@ async def import_participants(request: web.Request) -> web.Response:
 
 
 async def checked_rows(
-    conn: asyncpg.Connection, claims: Claims, meeting: Any, data: bytes
+    conn: pg.Connection, claims: Claims, meeting: Any, data: bytes
 ) -> tuple[list[service.ParticipantRow], list[service.RowError]]:
     """The CSV's rows and every problem with them, including emails already invited."""
     keys: dict[str, uuid.UUID] = {}
@@ -119,7 +120,7 @@ async def checked_rows(
 
 
 async def importable_rows(
-    conn: asyncpg.Connection, claims: Claims, meeting: Any, data: bytes
+    conn: pg.Connection, claims: Claims, meeting: Any, data: bytes
 ) -> list[service.ParticipantRow]:
     """The CSV's rows, all of them valid and none already invited; or a 422 listing every problem."""
     rows, errors = await checked_rows(conn, claims, meeting, data)
@@ -208,9 +209,7 @@ async def list_invitations(request: web.Request) -> web.Response:
     return json_response(api.InvitationList(items=[status_body(r) for r in rows], total=total))
 
 
-async def target_participant(
-    request: web.Request, claims: Claims, conn: asyncpg.Connection, meeting: Any
-) -> asyncpg.Record:
+async def target_participant(request: web.Request, claims: Claims, conn: pg.Connection, meeting: Any) -> pg.Row:
     pid = parse_uuid(request.match_info["participant_id"], "participant")
     row = await db.participant(conn, meeting["id"], pid, lock=True)
     if row is None:
@@ -255,7 +254,7 @@ async def patch_participant(request: web.Request) -> web.Response:
     return json_response(participant_body(updated))
 
 
-def proxies_ended(meeting_id: uuid.UUID, claims: Claims, rows: list[asyncpg.Record]) -> list[Event]:
+def proxies_ended(meeting_id: uuid.UUID, claims: Claims, rows: list[pg.Row]) -> list[Event]:
     return [
         new_event(
             ev.ProxyRevoked,
@@ -308,7 +307,7 @@ async def revoke_invite(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-def sessions_ended(row: asyncpg.Record, claims: Claims, epoch: int) -> Event:
+def sessions_ended(row: pg.Row, claims: Claims, epoch: int) -> Event:
     """Every session issued from the participant's previous invite ends, here at once and elsewhere when
     this event arrives."""
     return new_event(
@@ -378,7 +377,7 @@ PAGE_HEADERS = {
 HTML: dict[str, Any] = {"content_type": "text/html", "charset": "utf-8", "headers": PAGE_HEADERS}
 
 
-async def invite_holder(request: web.Request, conn: asyncpg.Connection) -> asyncpg.Record | web.Response:
+async def invite_holder(request: web.Request, conn: pg.Connection) -> pg.Row | web.Response:
     """The participant whose personal link this is, while it works; else the page that says why."""
     row = await db.by_invite(conn, db.sha256(request.match_info["code"]))
     if row is None:

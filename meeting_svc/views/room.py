@@ -7,7 +7,6 @@ import secrets
 import uuid
 from typing import Any
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -29,6 +28,7 @@ from meeting_svc.views.speakers import speaker_list_body
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from servicekit import pg
 from servicekit.http import Problem, decode_body, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.tokens import Claims
@@ -50,7 +50,7 @@ def room_item(row: Any) -> room_api.RoomItem:
     )
 
 
-async def room_body(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, now: dt.datetime) -> room_api.Room:
+async def room_body(conn: pg.Executor, meeting_id: uuid.UUID, now: dt.datetime) -> room_api.Room:
     meeting = await room_db.room_meeting(conn, meeting_id)
     assert meeting is not None
     items = await room_db.room_items(conn, meeting_id)
@@ -72,9 +72,7 @@ async def get_room(request: web.Request) -> web.Response:
     return json_response(await room_body(pool(request), meeting["id"], request.app[CLOCK]()))
 
 
-def move_events(
-    claims: Claims, meeting_id: uuid.UUID, ended: asyncpg.Record | None, started: asyncpg.Record | None
-) -> list[Event]:
+def move_events(claims: Claims, meeting_id: uuid.UUID, ended: pg.Row | None, started: pg.Row | None) -> list[Event]:
     events: list[Event] = []
     if ended is not None:
         events.append(
@@ -101,7 +99,7 @@ def move_events(
     return events
 
 
-async def leave_item(conn: asyncpg.Connection, meeting_id: uuid.UUID, now: dt.datetime) -> asyncpg.Record | None:
+async def leave_item(conn: pg.Connection, meeting_id: uuid.UUID, now: dt.datetime) -> pg.Row | None:
     """End the current item (if any), recording when. The caller holds the meeting's lock."""
     current = (await room_db.room_meeting(conn, meeting_id))["current_item_id"]
     if current is None:
@@ -138,7 +136,7 @@ async def move_item(request: web.Request) -> web.Response:
 
 
 async def end_meeting_item(
-    conn: asyncpg.Connection, request: web.Request, claims: Claims, meeting_id: uuid.UUID
+    conn: pg.Connection, request: web.Request, claims: Claims, meeting_id: uuid.UUID
 ) -> list[Event]:
     """When the meeting ends its current item ends with it (called inside the end's transaction)."""
     ended = await leave_item(conn, meeting_id, request.app[CLOCK]())
@@ -176,7 +174,7 @@ async def create_display(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             code = secrets.token_urlsafe(24)
             row = await room_db.add_display(conn, meeting["id"], code, body.label, actor(claims))
             # the code travels in the fragment, which a browser never sends to a server

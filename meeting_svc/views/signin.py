@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import asyncpg
 from aiohttp import web
 
 from meeting_svc import accounts, accounts_db
 from meeting_svc.auth_api import AccessToken, Organiser, SessionInfo, SignedOutEverywhere, SignIn
 from meeting_svc.views.access import CLOCK, SETTINGS, SIGNER, pool
+from servicekit import pg
 from servicekit.http import Problem, json_response, read_json
 from servicekit.tokens import Claims
 
@@ -34,7 +34,7 @@ def not_signed_in() -> Problem:
     return Problem(401, "Not signed in", "sign in again", field="cookie")
 
 
-async def browser_session(request: web.Request) -> asyncpg.Record:
+async def browser_session(request: web.Request) -> pg.Row:
     """The cookie's live session. An unsafe request must also come from this site (Origin) and carry
     the session's CSRF token: a page elsewhere can make the browser send the cookie, but can neither
     read the token nor forge our Origin."""
@@ -55,7 +55,7 @@ async def browser_session(request: web.Request) -> asyncpg.Record:
     return row
 
 
-def session_info(row: asyncpg.Record, csrf: str, expires: dt.datetime, organiser_id: uuid.UUID) -> SessionInfo:
+def session_info(row: pg.Row, csrf: str, expires: dt.datetime, organiser_id: uuid.UUID) -> SessionInfo:
     organiser = Organiser(
         id=organiser_id,
         name=row["name"],
@@ -66,7 +66,7 @@ def session_info(row: asyncpg.Record, csrf: str, expires: dt.datetime, organiser
     return SessionInfo(organiser=organiser, csrf_token=csrf, expires_at=expires)
 
 
-async def open_session(request: web.Request, organiser: asyncpg.Record) -> tuple[SessionInfo, str, dt.timedelta]:
+async def open_session(request: web.Request, organiser: pg.Row) -> tuple[SessionInfo, str, dt.timedelta]:
     """A new session for an organiser who just proved who they are (password, reset link or single sign-on):
     a fresh id every time, so an id planted before sign-in is worth nothing. Answers what the page is told,
     the id for the cookie, and how long it lasts."""
@@ -78,7 +78,7 @@ async def open_session(request: web.Request, organiser: asyncpg.Record) -> tuple
     return session_info(organiser, csrf, started + lasts, organiser["id"]), session_id, lasts
 
 
-async def start_session(request: web.Request, organiser: asyncpg.Record) -> web.Response:
+async def start_session(request: web.Request, organiser: pg.Row) -> web.Response:
     info, session_id, lasts = await open_session(request, organiser)
     response = json_response(info, 200, NO_STORE)
     set_cookie(request, response, session_id, lasts)

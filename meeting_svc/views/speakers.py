@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -15,6 +14,7 @@ from meeting_svc.views.access import CLOCK, STAFF, actor, caller, pool, publish,
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.sessions import not_allowed
@@ -64,9 +64,7 @@ def event_speaker(row: Any) -> ev.Speaker:
     )
 
 
-async def speaker_list_body(
-    conn: asyncpg.Connection | asyncpg.Pool, item_id: uuid.UUID, now: dt.datetime
-) -> room_api.SpeakerList:
+async def speaker_list_body(conn: pg.Executor, item_id: uuid.UUID, now: dt.datetime) -> room_api.SpeakerList:
     settings = await room_db.speaker_list(conn, item_id) or {
         "closed": False,
         "allow_repeat": False,
@@ -89,7 +87,7 @@ async def speaker_list_body(
     )
 
 
-async def item_of(conn: asyncpg.Connection | asyncpg.Pool, request: web.Request, meeting_id: uuid.UUID) -> uuid.UUID:
+async def item_of(conn: pg.Executor, request: web.Request, meeting_id: uuid.UUID) -> uuid.UUID:
     item_id = parse_uuid(request.match_info["item_id"], "agenda item")
     if await db.agenda_item(conn, meeting_id, item_id) is None:  # type: ignore[arg-type]
         raise Problem(404, "Not found", "no such agenda item")
@@ -117,7 +115,7 @@ async def get_speakers(request: web.Request) -> web.Response:
     return json_response(await speaker_list_body(pool(request), item_id, request.app[CLOCK]()))
 
 
-def meeting_state(meeting: asyncpg.Record, allowed: frozenset[str]) -> None:
+def meeting_state(meeting: pg.Row, allowed: frozenset[str]) -> None:
     if meeting["status"] not in allowed:
         raise Problem(
             409, "Meeting not in progress", f"the meeting is {meeting['status']}", current_status=meeting["status"]
@@ -143,7 +141,7 @@ async def request_to_speak(request: web.Request) -> web.Response:
             raise not_allowed()
         meeting_state(meeting, room.QUEUEING)
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             now = request.app[CLOCK]()  # read under the meeting's lock: times follow places in the list
             person = await db.participant(conn, meeting["id"], who)
             if person is None:
@@ -205,7 +203,7 @@ async def withdraw(request: web.Request) -> web.Response:
 
 
 async def apply_action(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     claims: Claims,
     meeting_id: uuid.UUID,
     item_id: uuid.UUID,

@@ -6,12 +6,12 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import asyncpg
+from servicekit import pg
 
-Row = asyncpg.Record
+Row = pg.Row
 
 
-async def add_emails(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> None:
+async def add_emails(conn: pg.Connection, rows: list[tuple[Any, ...]]) -> None:
     """(source, kind, meeting_id, participant_id, to_addr, language, subject, text, html, sealed_link,
     notice_kind, calendar, calendar_method); one per (source, address)."""
     if rows:
@@ -24,7 +24,7 @@ async def add_emails(conn: asyncpg.Connection, rows: list[tuple[Any, ...]]) -> N
         )
 
 
-async def claim_emails(conn: asyncpg.Pool, limit: int, lease_s: float) -> list[Row]:
+async def claim_emails(conn: pg.Pool, limit: int, lease_s: float) -> list[Row]:
     return await conn.fetch(
         """with c as (select id from emails
                       where (status = 'pending' and next_attempt_at <= now())
@@ -38,7 +38,7 @@ async def claim_emails(conn: asyncpg.Pool, limit: int, lease_s: float) -> list[R
     )
 
 
-async def release_emails(conn: asyncpg.Pool, email_ids: list[int]) -> None:
+async def release_emails(conn: pg.Pool, email_ids: list[int]) -> None:
     """Claimed emails never tried (the sender stopped): due again now, the claim not counted."""
     await conn.execute(
         """update emails set status = 'pending', lease_until = null, next_attempt_at = now(),
@@ -48,7 +48,7 @@ async def release_emails(conn: asyncpg.Pool, email_ids: list[int]) -> None:
     )
 
 
-async def email_sent(conn: asyncpg.Pool, email_id: int) -> None:
+async def email_sent(conn: pg.Pool, email_id: int) -> None:
     await conn.execute(
         "update emails set status = 'sent', sent_at = now(), lease_until = null, last_error = null,"
         " sealed_link = null where id = $1",
@@ -56,9 +56,7 @@ async def email_sent(conn: asyncpg.Pool, email_id: int) -> None:
     )
 
 
-async def email_failed(
-    conn: asyncpg.Connection | asyncpg.Pool, email_id: int, error: str, retry_in_s: float | None
-) -> None:
+async def email_failed(conn: pg.Executor, email_id: int, error: str, retry_in_s: float | None) -> None:
     await conn.execute(
         """update emails set status = case when $3::float8 is null then 'failed' else 'pending' end,
                   last_error = $2, lease_until = null,
@@ -72,7 +70,7 @@ async def email_failed(
 
 
 async def emails_of_meeting(
-    conn: asyncpg.Pool,
+    conn: pg.Pool,
     organisation_id: uuid.UUID,
     meeting_id: uuid.UUID,
     status: str | None,
@@ -99,11 +97,11 @@ async def emails_of_meeting(
         )
 
 
-async def add_notice(conn: asyncpg.Connection, key: str) -> bool:
+async def add_notice(conn: pg.Connection, key: str) -> bool:
     return bool(await conn.fetchval("insert into notices (key) values ($1) on conflict do nothing returning true", key))
 
 
-async def meetings_starting_within(conn: asyncpg.Connection, now: dt.datetime, seconds: float) -> list[Row]:
+async def meetings_starting_within(conn: pg.Connection, now: dt.datetime, seconds: float) -> list[Row]:
     return await conn.fetch(
         """select * from meetings where status not in ('cancelled', 'started', 'ended')
            and starts_at > $1 and starts_at <= $1 + make_interval(secs => $2)""",
@@ -112,7 +110,7 @@ async def meetings_starting_within(conn: asyncpg.Connection, now: dt.datetime, s
     )
 
 
-async def contribution_deadlines_within(conn: asyncpg.Connection, now: dt.datetime, seconds: float) -> list[Row]:
+async def contribution_deadlines_within(conn: pg.Connection, now: dt.datetime, seconds: float) -> list[Row]:
     return await conn.fetch(
         """select * from contribution_requests
            where deadline > $1 and deadline <= $1 + make_interval(secs => $2)""",

@@ -8,9 +8,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
+from servicekit import pg
 
-Row = asyncpg.Record
+Row = pg.Row
 
 
 # A row is replaced by an event with a higher meeting_seq ($v), or by any event when either side has none
@@ -19,7 +19,7 @@ def _newer(column: str, v: str) -> str:
     return f"({column} is null or {v}::bigint is null or {column} < {v}::bigint)"
 
 
-async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any], version: int | None) -> None:
+async def upsert_meeting(conn: pg.Connection, m: dict[str, Any], version: int | None) -> None:
     await conn.execute(
         f"""insert into meetings (meeting_id, organisation_id, title_vi, title_en, starts_at, ends_at, timezone,
                                  status, venue, online_url, record_only, facts_version, status_version,
@@ -50,7 +50,7 @@ async def upsert_meeting(conn: asyncpg.Connection, m: dict[str, Any], version: i
     )
 
 
-async def set_meeting_status(conn: asyncpg.Connection, meeting_id: uuid.UUID, status: str, version: int | None) -> None:
+async def set_meeting_status(conn: pg.Connection, meeting_id: uuid.UUID, status: str, version: int | None) -> None:
     await conn.execute(
         "update meetings set status = $2, status_version = coalesce($3, status_version)"
         f" where meeting_id = $1 and {_newer('status_version', '$3')}",
@@ -60,11 +60,11 @@ async def set_meeting_status(conn: asyncpg.Connection, meeting_id: uuid.UUID, st
     )
 
 
-async def meeting(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> Row | None:
+async def meeting(conn: pg.Executor, meeting_id: uuid.UUID) -> Row | None:
     return await conn.fetchrow("select * from meetings where meeting_id = $1", meeting_id)
 
 
-async def upsert_participants(conn: asyncpg.Connection, rows: Sequence[Sequence[Any]]) -> None:
+async def upsert_participants(conn: pg.Connection, rows: Sequence[Sequence[Any]]) -> None:
     """Rows of (participant_id, meeting_id, name, email, role, weight, department_id, language, block_id,
     version), no participant twice, in one statement. Removal is final: a participant.updated arriving after
     participant.removed does not bring them back."""
@@ -83,7 +83,7 @@ async def upsert_participants(conn: asyncpg.Connection, rows: Sequence[Sequence[
     )
 
 
-async def remove_participant(conn: asyncpg.Connection, participant_id: uuid.UUID, meeting_id: uuid.UUID) -> None:
+async def remove_participant(conn: pg.Connection, participant_id: uuid.UUID, meeting_id: uuid.UUID) -> None:
     """Final: nothing sets `removed` back, and a removal that arrives before the participant leaves a removed
     row. It leaves the facts' version alone, so an older update arriving after it lands as it would have in
     order (meeting_svc publishes no update after a removal)."""
@@ -96,7 +96,7 @@ async def remove_participant(conn: asyncpg.Connection, participant_id: uuid.UUID
     )
 
 
-async def participant_known(conn: asyncpg.Connection, participant_id: uuid.UUID) -> bool:
+async def participant_known(conn: pg.Connection, participant_id: uuid.UUID) -> bool:
     """The participant's facts have arrived, or their removal has (a row made ahead of them by a session
     event has neither)."""
     return bool(
@@ -108,7 +108,7 @@ async def participant_known(conn: asyncpg.Connection, participant_id: uuid.UUID)
     )
 
 
-async def end_sessions(conn: asyncpg.Connection, participant_id: uuid.UUID, meeting_id: uuid.UUID, epoch: int) -> None:
+async def end_sessions(conn: pg.Connection, participant_id: uuid.UUID, meeting_id: uuid.UUID, epoch: int) -> None:
     """Generations only grow, so any order of arrival ends up at the newest; a row made here ahead of the
     participant's facts has no email and receives nothing until they arrive."""
     await conn.execute(
@@ -121,7 +121,7 @@ async def end_sessions(conn: asyncpg.Connection, participant_id: uuid.UUID, meet
     )
 
 
-async def standing(pool: asyncpg.Pool, participant_id: uuid.UUID) -> Row | None:
+async def standing(pool: pg.Pool, participant_id: uuid.UUID) -> Row | None:
     """A participant's current state as meeting_svc's events told it, with the meeting's current end."""
     return await pool.fetchrow(
         "select p.meeting_id, p.role, p.department_id, p.removed, p.session_epoch as epoch,"
@@ -133,7 +133,7 @@ async def standing(pool: asyncpg.Pool, participant_id: uuid.UUID) -> Row | None:
 
 
 async def recipients(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     meeting_id: uuid.UUID,
     *,
     departments: Sequence[uuid.UUID] | None = None,
@@ -159,7 +159,7 @@ async def recipients(
     )
 
 
-async def responsible(conn: asyncpg.Connection, meeting_id: uuid.UUID, departments: Sequence[uuid.UUID]) -> list[Row]:
+async def responsible(conn: pg.Connection, meeting_id: uuid.UUID, departments: Sequence[uuid.UUID]) -> list[Row]:
     """The department representatives who answer for work given to `departments`: those of the departments
     themselves, of the blocks they belong to, and of the departments inside a block named."""
     return await conn.fetch(
@@ -177,7 +177,7 @@ async def responsible(conn: asyncpg.Connection, meeting_id: uuid.UUID, departmen
 
 
 async def add_contribution_request(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     request_id: uuid.UUID,
     meeting_id: uuid.UUID,
     department_ids: list[uuid.UUID],
@@ -199,7 +199,7 @@ async def add_contribution_request(
     )
 
 
-async def mark_contribution_submitted(conn: asyncpg.Connection, request_id: uuid.UUID, department: uuid.UUID) -> None:
+async def mark_contribution_submitted(conn: pg.Connection, request_id: uuid.UUID, department: uuid.UUID) -> None:
     await conn.execute(
         """update contribution_requests set submitted = array_append(submitted, $2)
            where request_id = $1 and not ($2 = any(submitted))""",
@@ -208,5 +208,5 @@ async def mark_contribution_submitted(conn: asyncpg.Connection, request_id: uuid
     )
 
 
-async def contribution_request(conn: asyncpg.Connection, request_id: uuid.UUID) -> Row | None:
+async def contribution_request(conn: pg.Connection, request_id: uuid.UUID) -> Row | None:
     return await conn.fetchrow("select * from contribution_requests where request_id = $1", request_id)

@@ -7,20 +7,20 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-import asyncpg
+from servicekit import pg
 
-Row = asyncpg.Record
+Row = pg.Row
 
 
-async def next_live_seq(conn: asyncpg.Connection, meeting_id: uuid.UUID) -> int:
-    return await conn.fetchval(  # type: ignore[no-any-return]
+async def next_live_seq(conn: pg.Connection, meeting_id: uuid.UUID) -> int:
+    return await conn.fetchval(
         """insert into live_cursors (meeting_id, seq) values ($1, 1)
            on conflict (meeting_id) do update set seq = live_cursors.seq + 1 returning seq""",
         meeting_id,
     )
 
 
-async def events_known(conn: asyncpg.Connection, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+async def events_known(conn: pg.Connection, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
     """Those of the events already in the log (handled before under another consumer)."""
     rows = await conn.fetch("select event_id from events where event_id = any($1::uuid[])", event_ids)
     return {r["event_id"] for r in rows}
@@ -35,7 +35,7 @@ class LoggedEvent(NamedTuple):
     live_seq: int | None
 
 
-async def record_events(conn: asyncpg.Connection, events: Sequence[LoggedEvent]) -> None:
+async def record_events(conn: pg.Connection, events: Sequence[LoggedEvent]) -> None:
     """Into the log in this order (its `seq`); an event logged before stays as it was."""
     await conn.execute(
         """insert into events (event_id, event_type, meeting_id, occurred_at, payload, live_seq)
@@ -46,9 +46,7 @@ async def record_events(conn: asyncpg.Connection, events: Sequence[LoggedEvent])
     )
 
 
-async def live_events_after(
-    conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID, after: int, limit: int = 1000
-) -> list[Row]:
+async def live_events_after(conn: pg.Executor, meeting_id: uuid.UUID, after: int, limit: int = 1000) -> list[Row]:
     return await conn.fetch(
         """select live_seq, event_type, payload from events
            where meeting_id = $1 and live_seq > $2 order by live_seq limit $3""",
@@ -58,8 +56,8 @@ async def live_events_after(
     )
 
 
-async def live_position(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> int:
-    return await conn.fetchval("select coalesce(max(seq), 0) from live_cursors where meeting_id = $1", meeting_id)  # type: ignore[no-any-return]
+async def live_position(conn: pg.Executor, meeting_id: uuid.UUID) -> int:
+    return await conn.fetchval("select coalesce(max(seq), 0) from live_cursors where meeting_id = $1", meeting_id)
 
 
 _MATCH = """(s.meeting_id is null or s.meeting_id = {meeting})
@@ -67,7 +65,7 @@ _MATCH = """(s.meeting_id is null or s.meeting_id = {meeting})
                 where p = '*' or p = {type} or (right(p, 2) = '.*' and starts_with({type}, left(p, -1))))"""
 
 
-async def fan_out(conn: asyncpg.Connection, events: Sequence[tuple[uuid.UUID, str, uuid.UUID, uuid.UUID]]) -> int:
+async def fan_out(conn: pg.Connection, events: Sequence[tuple[uuid.UUID, str, uuid.UUID, uuid.UUID]]) -> int:
     """For each (event_id, event_type, meeting_id, organisation_id), one pending delivery per enabled
     subscription of the organisation whose filters match."""
     status = await conn.execute(
@@ -82,7 +80,7 @@ async def fan_out(conn: asyncpg.Connection, events: Sequence[tuple[uuid.UUID, st
 
 
 async def create_subscription(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     *,
     organisation_id: uuid.UUID,
     url: str,
@@ -108,7 +106,7 @@ async def create_subscription(
 
 
 async def subscription(
-    conn: asyncpg.Connection | asyncpg.Pool,
+    conn: pg.Executor,
     organisation_id: uuid.UUID,
     subscription_id: uuid.UUID,
     *,
@@ -121,13 +119,13 @@ async def subscription(
     )
 
 
-async def subscriptions(conn: asyncpg.Connection | asyncpg.Pool, organisation_id: uuid.UUID) -> list[Row]:
+async def subscriptions(conn: pg.Executor, organisation_id: uuid.UUID) -> list[Row]:
     return await conn.fetch(
         "select * from subscriptions where organisation_id = $1 order by created_at, id", organisation_id
     )
 
 
-async def update_subscription(conn: asyncpg.Connection, subscription_id: uuid.UUID, changes: dict[str, Any]) -> Row:
+async def update_subscription(conn: pg.Connection, subscription_id: uuid.UUID, changes: dict[str, Any]) -> Row:
     allowed = ("url", "event_types", "meeting_id", "description", "enabled", "disabled_reason")
     sets = [f"{name} = ${i}" for i, name in enumerate((n for n in allowed if n in changes), start=2)]
     values = [changes[n] for n in allowed if n in changes]
@@ -141,12 +139,12 @@ async def update_subscription(conn: asyncpg.Connection, subscription_id: uuid.UU
     return row
 
 
-async def delete_subscription(conn: asyncpg.Connection, subscription_id: uuid.UUID) -> None:
+async def delete_subscription(conn: pg.Connection, subscription_id: uuid.UUID) -> None:
     # Attempts and deliveries go with it (cascade); the event log stays.
     await conn.execute("delete from subscriptions where id = $1", subscription_id)
 
 
-async def live_secrets(conn: asyncpg.Connection | asyncpg.Pool, subscription_id: uuid.UUID) -> list[str]:
+async def live_secrets(conn: pg.Executor, subscription_id: uuid.UUID) -> list[str]:
     rows = await conn.fetch(
         """select secret from subscription_secrets
            where subscription_id = $1 and (expires_at is null or expires_at > now())
@@ -156,9 +154,7 @@ async def live_secrets(conn: asyncpg.Connection | asyncpg.Pool, subscription_id:
     return [r["secret"] for r in rows]
 
 
-async def secrets_of(
-    conn: asyncpg.Connection | asyncpg.Pool, subscription_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, list[str]]:
+async def secrets_of(conn: pg.Executor, subscription_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
     rows = await conn.fetch(
         """select subscription_id, secret from subscription_secrets
            where subscription_id = any($1) and (expires_at is null or expires_at > now())
@@ -171,9 +167,7 @@ async def secrets_of(
     return found
 
 
-async def rotate_secret(
-    conn: asyncpg.Connection, subscription_id: uuid.UUID, secret: str, overlap_s: int
-) -> dt.datetime:
+async def rotate_secret(conn: pg.Connection, subscription_id: uuid.UUID, secret: str, overlap_s: int) -> dt.datetime:
     """The current secrets expire after the overlap (earlier expiries stay); the new one signs from now."""
     expires = await conn.fetchval("select now() + make_interval(secs => $1)", float(overlap_s))
     await conn.execute(
@@ -188,10 +182,10 @@ async def rotate_secret(
     await conn.execute(
         "insert into subscription_secrets (subscription_id, secret) values ($1, $2)", subscription_id, secret
     )
-    return expires  # type: ignore[no-any-return]
+    return expires
 
 
-async def secret_expiries(conn: asyncpg.Connection | asyncpg.Pool, subscription_id: uuid.UUID) -> list[dt.datetime]:
+async def secret_expiries(conn: pg.Executor, subscription_id: uuid.UUID) -> list[dt.datetime]:
     rows = await conn.fetch(
         """select expires_at from subscription_secrets
            where subscription_id = $1 and expires_at is not null and expires_at > now() order by expires_at""",
@@ -200,7 +194,7 @@ async def secret_expiries(conn: asyncpg.Connection | asyncpg.Pool, subscription_
     return [r["expires_at"] for r in rows]
 
 
-async def due_candidates(conn: asyncpg.Pool, limit: int) -> list[Row]:
+async def due_candidates(conn: pg.Pool, limit: int) -> list[Row]:
     """Deliveries that may be attempted now (due, or claimed by a process whose lease ran out)."""
     return await conn.fetch(
         """select d.id, s.url from deliveries d join subscriptions s on s.id = d.subscription_id
@@ -212,7 +206,7 @@ async def due_candidates(conn: asyncpg.Pool, limit: int) -> list[Row]:
     )
 
 
-async def claim(conn: asyncpg.Pool, ids: list[uuid.UUID], token: uuid.UUID, lease_s: float) -> list[Row]:
+async def claim(conn: pg.Pool, ids: list[uuid.UUID], token: uuid.UUID, lease_s: float) -> list[Row]:
     """Claim what is still claimable of `ids`; the re-checked condition keeps replicas from sharing one."""
     return await conn.fetch(
         """with c as (
@@ -230,7 +224,7 @@ async def claim(conn: asyncpg.Pool, ids: list[uuid.UUID], token: uuid.UUID, leas
 
 
 async def finish_attempt(
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     *,
     delivery_id: uuid.UUID,
     token: uuid.UUID,
@@ -279,7 +273,7 @@ class Claim(NamedTuple):
     started_at: dt.datetime
 
 
-async def release(conn: asyncpg.Pool, claims: Sequence[Claim], reason: str) -> int:
+async def release(conn: pg.Pool, claims: Sequence[Claim], reason: str) -> int:
     """Hand back deliveries whose attempt was cut short: due again now, the cut attempt in the log.
     Only where the claim is still ours (a finished attempt or another process's claim is left alone)."""
     return int(
@@ -304,7 +298,7 @@ async def release(conn: asyncpg.Pool, claims: Sequence[Claim], reason: str) -> i
     )
 
 
-async def disable_subscription_of(conn: asyncpg.Connection, delivery_id: uuid.UUID, reason: str) -> None:
+async def disable_subscription_of(conn: pg.Connection, delivery_id: uuid.UUID, reason: str) -> None:
     await conn.execute(
         """update subscriptions set enabled = false, disabled_reason = $2, version = version + 1, updated_at = now()
            where id = (select subscription_id from deliveries where id = $1)""",
@@ -314,7 +308,7 @@ async def disable_subscription_of(conn: asyncpg.Connection, delivery_id: uuid.UU
 
 
 async def deliveries(
-    conn: asyncpg.Pool,
+    conn: pg.Pool,
     subscription_ids: list[uuid.UUID],
     *,
     status: str | None,
@@ -333,9 +327,7 @@ async def deliveries(
     )
 
 
-async def delivery(
-    conn: asyncpg.Connection | asyncpg.Pool, subscription_id: uuid.UUID, delivery_id: uuid.UUID
-) -> Row | None:
+async def delivery(conn: pg.Executor, subscription_id: uuid.UUID, delivery_id: uuid.UUID) -> Row | None:
     return await conn.fetchrow(
         """select d.*, e.meeting_id from deliveries d join events e on e.event_id = d.event_id
            where d.id = $1 and d.subscription_id = $2""",
@@ -344,7 +336,7 @@ async def delivery(
     )
 
 
-async def attempts_of(conn: asyncpg.Pool, delivery_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Row]]:
+async def attempts_of(conn: pg.Pool, delivery_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Row]]:
     rows = await conn.fetch(
         "select * from delivery_attempts where delivery_id = any($1) order by started_at, attempt", delivery_ids
     )
@@ -354,7 +346,7 @@ async def attempts_of(conn: asyncpg.Pool, delivery_ids: list[uuid.UUID]) -> dict
     return found
 
 
-async def replay_delivery(conn: asyncpg.Connection, original: Row) -> Row:
+async def replay_delivery(conn: pg.Connection, original: Row) -> Row:
     row = await conn.fetchrow(
         """insert into deliveries (id, subscription_id, event_id, event_type, replay_of)
            values (gen_random_uuid(), $1, $2, $3, $4) returning *""",
@@ -367,7 +359,7 @@ async def replay_delivery(conn: asyncpg.Connection, original: Row) -> Row:
     return row
 
 
-async def replay_range(conn: asyncpg.Connection, sub: Row, since: dt.datetime, until: dt.datetime, limit: int) -> int:
+async def replay_range(conn: pg.Connection, sub: Row, since: dt.datetime, until: dt.datetime, limit: int) -> int:
     """A new delivery for every event of the organisation in [since, until) that the subscription matches."""
     status = await conn.execute(
         f"""insert into deliveries (id, subscription_id, event_id, event_type, replay_of)

@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import uuid
 
-import asyncpg
 from aiohttp import web
 
 from resolution_svc import barrier, db
@@ -14,6 +13,7 @@ from resolution_svc.sealing import BallotKeys, read_ballot_key
 from resolution_svc.settings import Settings
 from schemas.bus import enqueue
 from schemas.events import Event
+from servicekit import pg
 from servicekit.http import Handler, Problem
 from servicekit.runtime import RUNTIME, Runtime
 from servicekit.sessions import (
@@ -43,7 +43,7 @@ def _keys_of(ballot_key: str) -> BallotKeys:
     return BallotKeys(read_ballot_key(ballot_key))
 
 
-def pool(request: web.Request) -> asyncpg.Pool:
+def pool(request: web.Request) -> pg.Pool:
     return request.app[RUNTIME].db()
 
 
@@ -102,11 +102,11 @@ def actor(claims: Claims) -> str:
     return f"{claims.kind}:{claims.sub}"
 
 
-async def publish(runtime: Runtime, conn: asyncpg.Connection, *events: Event) -> None:
+async def publish(runtime: Runtime, conn: pg.Connection, *events: Event) -> None:
     await enqueue(conn, runtime.subjects, *events)
 
 
-async def visible_meeting(request: web.Request, claims: Claims, meeting_id: uuid.UUID) -> asyncpg.Record:
+async def visible_meeting(request: web.Request, claims: Claims, meeting_id: uuid.UUID) -> pg.Row:
     """The meeting if the caller may see it; 404 otherwise. Known from meeting_svc's events."""
     if claims.kind == "participant" and claims.meeting != meeting_id:
         raise Problem(404, "Not found", "no such meeting")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -16,6 +15,7 @@ from resolution_svc.views.resolutions import amended_event, visible_resolution
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import VOTING_ROLES, Event, PassageChange
+from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME, Runtime
@@ -107,7 +107,7 @@ async def propose_amendment(request: web.Request) -> web.Response:
             raise Problem(409, "Not amendable", f"the resolution is {resolution['status']}")
         changes = proposed_changes(body, resolution)
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             directives = (
                 None if body.directives is None else msgspec.json.encode(directives_json(body.directives)).decode()
             )
@@ -150,7 +150,7 @@ async def list_amendments(request: web.Request) -> web.Response:
 
 async def settle_amendment(
     runtime: Runtime,
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     amendment: Any,
     accepted: bool,
     claims: Claims | None,

@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -22,6 +21,7 @@ from resolution_svc.views.access import (
 )
 from resolution_svc.views.polls import visible_poll
 from schemas import events as ev
+from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.sessions import not_allowed
 from servicekit.tokens import Claims
@@ -180,7 +180,7 @@ async def get_votes_carried(request: web.Request) -> web.Response:
     return json_response(api.VotesCarried(items=[api.CarriedVote(**dict(r)) for r in rows]))
 
 
-async def closed_poll(request: web.Request) -> asyncpg.Record:
+async def closed_poll(request: web.Request) -> pg.Row:
     poll = await visible_poll(request, caller(request))
     if poll["status"] != "closed":
         raise Problem(409, "Results hidden", "results are shown when the poll closes", current_status=poll["status"])

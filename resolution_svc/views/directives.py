@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import asyncpg
 from aiohttp import web
 
 from resolution_svc import api, directives_db, service
@@ -13,6 +12,7 @@ from resolution_svc.views.access import actor, caller, follow_up_only, pool, pub
 from resolution_svc.views.bodies import directive_body, progress_body
 from schemas import events as ev
 from schemas.codec import new_event
+from servicekit import pg
 from servicekit.fields import Request
 from servicekit.http import Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.runtime import RUNTIME
@@ -57,9 +57,7 @@ async def list_directives(request: web.Request) -> web.Response:
     return json_response(api.DirectiveList(items=[directive_body(r, progress[r["id"]]) for r in rows]))
 
 
-async def visible_directive(
-    request: web.Request, claims: Claims, conn: asyncpg.Connection | None = None
-) -> asyncpg.Record:
+async def visible_directive(request: web.Request, claims: Claims, conn: pg.Connection | None = None) -> pg.Row:
     did = parse_uuid(request.match_info["directive_id"], "directive")
     row = await directives_db.directive(conn or pool(request), did, dt.datetime.now(dt.UTC), lock=conn is not None)
     if (

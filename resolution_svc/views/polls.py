@@ -6,7 +6,6 @@ import asyncio
 import secrets
 from typing import Any, Literal
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -19,6 +18,7 @@ from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME, Runtime
@@ -66,7 +66,7 @@ async def create_poll(request: web.Request) -> web.Response:
                     409, "Not open to a vote", f"the resolution is {resolution['status']}", field="resolution_id"
                 )
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             values = {
                 "motion": body.motion,
                 "resolution_id": resolution_id,
@@ -126,7 +126,7 @@ async def list_polls(request: web.Request) -> web.Response:
     return json_response(api.PollList(items=[poll_body(r) for r in await db.polls(pool(request), meeting["id"])]))
 
 
-async def visible_poll(request: web.Request, claims: Claims, conn: asyncpg.Connection | None = None) -> asyncpg.Record:
+async def visible_poll(request: web.Request, claims: Claims, conn: pg.Connection | None = None) -> pg.Row:
     poll_id = parse_uuid(request.match_info["poll_id"], "poll")
     row = await db.poll(conn or pool(request), poll_id, lock=conn is not None)
     if (
@@ -143,7 +143,7 @@ async def get_poll(request: web.Request) -> web.Response:
 
 
 async def open_poll(
-    runtime: Runtime, conn: asyncpg.Connection, poll: Any, claims: Claims | None, *, position: int | None
+    runtime: Runtime, conn: pg.Connection, poll: Any, claims: Claims | None, *, position: int | None
 ) -> None:
     """Open a draft poll: fix its roster and tell everyone. The caller holds the poll row lock and has waited
     (barrier) until the read model holds every meeting event up to `position`."""
@@ -181,7 +181,7 @@ async def open_poll(
 
 async def close_poll(
     runtime: Runtime,
-    conn: asyncpg.Connection,
+    conn: pg.Connection,
     poll: Any,
     claims: Claims | None,
     *,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import asyncpg
 import msgspec
 from aiohttp import web
 
@@ -15,6 +14,7 @@ from resolution_svc.views.bodies import bilingual, directives_json, event_direct
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from servicekit import pg
 from servicekit.http import Problem, check_if_match, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
 from servicekit.runtime import RUNTIME
@@ -44,7 +44,7 @@ async def create_resolution(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     async with pool(request).acquire() as conn, conn.transaction():
 
-        async def create(conn: asyncpg.Connection) -> web.Response:
+        async def create(conn: pg.Connection) -> web.Response:
             row = await db.insert_resolution(conn, meeting, values)
             await publish(
                 runtime,
@@ -71,9 +71,7 @@ async def list_resolutions(request: web.Request) -> web.Response:
     return json_response(api.ResolutionList(items=[resolution_body(r) for r in rows]))
 
 
-async def visible_resolution(
-    request: web.Request, claims: Claims, conn: asyncpg.Connection | None = None
-) -> asyncpg.Record:
+async def visible_resolution(request: web.Request, claims: Claims, conn: pg.Connection | None = None) -> pg.Row:
     rid = parse_uuid(request.match_info["resolution_id"], "resolution")
     row = await db.resolution(conn or pool(request), rid, lock=conn is not None)
     if row is None:

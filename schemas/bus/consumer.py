@@ -41,6 +41,7 @@ from prometheus_client import Counter, Gauge
 
 from schemas.codec import DecodeError, correlation_id, decode
 from schemas.events import Event
+from servicekit import pg
 
 log = structlog.get_logger("consumer")
 
@@ -56,9 +57,9 @@ BATCHES_SPLIT = Counter(
 )
 LAG = Gauge("consumer_lag_seconds", "Age of the last event the consumer handled when it handled it", ["consumer"])
 
-Handler = Callable[[asyncpg.Connection, Event], Awaitable[None]]
+Handler = Callable[[pg.Connection, Event], Awaitable[None]]
 T = TypeVar("T")
-BulkHandler = Callable[[asyncpg.Connection, Sequence[Event]], Awaitable[None]]
+BulkHandler = Callable[[pg.Connection, Sequence[Event]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class EventConsumer:
     def __init__(
         self,
         *,
-        pool: asyncpg.Pool,
+        pool: pg.Pool,
         nc: NATS,
         js: JetStreamContext,
         durable: str,
@@ -280,7 +281,7 @@ class EventConsumer:
             await msg.ack()
         LAG.labels(self.durable).set(max(0.0, (dt.datetime.now(dt.UTC) - decoded[-1][1].occurred_at).total_seconds()))
 
-    async def _apply(self, conn: asyncpg.Connection, events: list[Event]) -> None:
+    async def _apply(self, conn: pg.Connection, events: list[Event]) -> None:
         """The batch's fresh events in order: runs of the bulk handler's types in one call each."""
         bulk = self._bulk
         for together, run in itertools.groupby(events, lambda e: bulk is not None and isinstance(e, bulk.types)):

@@ -21,9 +21,9 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 
-import asyncpg
 import nats.errors
 import structlog
+from asyncpg.pool import PoolConnectionProxy
 from nats.aio.client import Client as NATS
 from nats.js import JetStreamContext
 from nats.js.api import Header, PubAck
@@ -33,6 +33,7 @@ from schemas.bus.wake import woken_or_timeout
 from schemas.codec import encode
 from schemas.events import Event
 from schemas.subjects import Subjects
+from servicekit import pg
 
 log = structlog.get_logger("outbox")
 
@@ -55,7 +56,7 @@ def outbox_row(subjects: Subjects, event: Event) -> OutboxRow:
     return (event.id, subjects.for_event(event), encode(event), event.correlation_id)
 
 
-async def enqueue(conn: asyncpg.Connection, subjects: Subjects, *events: Event) -> None:
+async def enqueue(conn: pg.Connection, subjects: Subjects, *events: Event) -> None:
     """Add events to the outbox inside the caller's transaction."""
     if len(events) == 1:
         await conn.execute(_INSERT, *outbox_row(subjects, events[0]))
@@ -68,7 +69,7 @@ class OutboxRelay:
 
     def __init__(
         self,
-        pool: asyncpg.Pool,
+        pool: pg.Pool,
         js: JetStreamContext,
         *,
         schema: str,
@@ -87,9 +88,9 @@ class OutboxRelay:
         self.leading = False
 
     @contextlib.asynccontextmanager
-    async def _leadership(self) -> AsyncIterator[asyncpg.Connection]:
+    async def _leadership(self) -> AsyncIterator[PoolConnectionProxy[pg.Row]]:
         """Hold a dedicated connection with the service's relay lock for as long as we lead."""
-        conn: asyncpg.Connection = await self._pool.acquire()
+        conn = await self._pool.acquire()
         try:
             # A standby relay polls for the lock; it takes over within a poll interval of the leader's exit.
             while not await conn.fetchval(  # noqa: ASYNC110
@@ -166,16 +167,16 @@ class OutboxRelay:
                 raise failed[0]
             return len(acked)
 
-    async def _publish(self, row: asyncpg.Record) -> PubAck:
+    async def _publish(self, row: pg.Row) -> PubAck:
         return await self._js.publish(row["subject"], bytes(row["payload"]), headers=_headers(row), timeout=5)
 
-    async def _publish_atomic(self, run: Sequence[asyncpg.Record]) -> bool:
+    async def _publish_atomic(self, run: Sequence[pg.Row]) -> bool:
         """The rows as one atomic batch; True once JetStream stored them all."""
         if self._nc is None:
             return False
         batch = uuid.uuid4().hex
 
-        def headers(n: int, row: asyncpg.Record) -> dict[str, str]:
+        def headers(n: int, row: pg.Row) -> dict[str, str]:
             return {**_headers(row), Header.BATCH_ID.value: batch, Header.BATCH_SEQUENCE.value: str(n)}
 
         *first, last = run
@@ -207,14 +208,14 @@ class OutboxRelay:
         await self._pool.execute("delete from outbox where sent_at < now() - make_interval(secs => $1)", older_than_s)
 
 
-def _headers(row: asyncpg.Record) -> dict[str, str]:
+def _headers(row: pg.Row) -> dict[str, str]:
     headers = {"Nats-Msg-Id": str(row["event_id"])}
     if row["correlation_id"]:
         headers["Correlation-Id"] = row["correlation_id"]
     return headers
 
 
-def _runs_of_one_stream(rows: Sequence[asyncpg.Record]) -> list[list[asyncpg.Record]]:
+def _runs_of_one_stream(rows: Sequence[pg.Row]) -> list[list[pg.Row]]:
     """Consecutive rows whose subjects share the stream prefix (`<ns>.<stream>` before
     `<meeting>.<family>.<name>`), at most ATOMIC_MAX each: what one atomic batch can hold. A wrong cut
     only costs speed: JetStream refuses a batch that spans streams, and its events go one by one."""

@@ -10,12 +10,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
-import asyncpg
-
 from schemas.events import Event
+from servicekit import pg
 
 
-async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> int:
+async def record(conn: pg.Connection, meeting_id: uuid.UUID, seq: int) -> int:
     """Note event `seq` of the meeting as applied; return the meeting's position afterwards.
 
     The meeting's row is locked first, and only then is anything read: every change to the position
@@ -29,14 +28,14 @@ async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> i
         meeting_id,
     )
     if seq <= through:
-        return through  # type: ignore[no-any-return]
+        return through
     if seq > through + 1:
         await conn.execute(
             "insert into meeting_positions_ahead (meeting_id, seq) values ($1, $2) on conflict do nothing",
             meeting_id,
             seq,
         )
-        return through  # type: ignore[no-any-return]
+        return through
     # the usual case: the next event in order, with nothing waiting ahead of it
     moved = await conn.fetchval(
         "update meeting_positions set applied_through = $2 where meeting_id = $1"
@@ -46,7 +45,7 @@ async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> i
         seq,
     )
     if moved is not None:
-        return moved  # type: ignore[no-any-return]
+        return moved
     # `seq` closes the gap: run on through the events that were waiting ahead of it
     end = await conn.fetchval(
         "select coalesce(min(a.seq), $2) from meeting_positions_ahead a where a.meeting_id = $1 and a.seq > $2"
@@ -58,10 +57,10 @@ async def record(conn: asyncpg.Connection, meeting_id: uuid.UUID, seq: int) -> i
     )
     await conn.execute("delete from meeting_positions_ahead where meeting_id = $1 and seq <= $2", meeting_id, end)
     await conn.execute("update meeting_positions set applied_through = $2 where meeting_id = $1", meeting_id, end)
-    return end  # type: ignore[no-any-return]
+    return end
 
 
-async def record_many(conn: asyncpg.Connection, meeting_id: uuid.UUID, seqs: list[int]) -> int:
+async def record_many(conn: pg.Connection, meeting_id: uuid.UUID, seqs: list[int]) -> int:
     """Note many events of the meeting as applied at once (what `record` of each leaves, in any order);
     return the meeting's position afterwards."""
     if len(seqs) == 1:
@@ -73,14 +72,14 @@ async def record_many(conn: asyncpg.Connection, meeting_id: uuid.UUID, seqs: lis
     )
     ahead = sorted({s for s in seqs if s > through})
     if not ahead:
-        return through  # type: ignore[no-any-return]
+        return through
     await conn.execute(
         "insert into meeting_positions_ahead (meeting_id, seq) select $1, unnest($2::bigint[]) on conflict do nothing",
         meeting_id,
         ahead,
     )
     if ahead[0] != through + 1:
-        return through  # type: ignore[no-any-return]
+        return through
     # the unbroken run from through + 1: the seqs whose distance from their rank is the same as its first's
     end = await conn.fetchval(
         "select max(seq) from (select seq, seq - row_number() over (order by seq) as gap"
@@ -90,10 +89,10 @@ async def record_many(conn: asyncpg.Connection, meeting_id: uuid.UUID, seqs: lis
     )
     await conn.execute("delete from meeting_positions_ahead where meeting_id = $1 and seq <= $2", meeting_id, end)
     await conn.execute("update meeting_positions set applied_through = $2 where meeting_id = $1", meeting_id, end)
-    return end  # type: ignore[no-any-return]
+    return end
 
 
-async def record_events(conn: asyncpg.Connection, events: Iterable[Event]) -> None:
+async def record_events(conn: pg.Connection, events: Iterable[Event]) -> None:
     """Note the numbered ones of `events` as applied, all of a meeting's at once (`record_many`)."""
     seqs: dict[uuid.UUID, list[int]] = {}
     for event in events:
@@ -103,8 +102,8 @@ async def record_events(conn: asyncpg.Connection, events: Iterable[Event]) -> No
         await record_many(conn, meeting_id, numbers)
 
 
-async def position(conn: asyncpg.Connection | asyncpg.Pool, meeting_id: uuid.UUID) -> int:
+async def position(conn: pg.Executor, meeting_id: uuid.UUID) -> int:
     """Every event of the meeting up to this meeting_seq has been applied."""
-    return await conn.fetchval(  # type: ignore[no-any-return]
+    return await conn.fetchval(
         "select coalesce((select applied_through from meeting_positions where meeting_id = $1), 0)", meeting_id
     )
