@@ -1,6 +1,6 @@
 """The organisers' sign-in page (`/login`: password, forgotten password, a reset link, single sign-on when
 configured) and `/`, which leads to the console when signed in and to the sign-in page otherwise. The
-page is a static shell; its script (web/views/signin.js) talks to the `/auth/` routes."""
+page is a static shell; its script (web/signin.js) talks to the `/auth/` routes."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ PAGE = """<!doctype html>
 <link rel="icon" href="/favicon.ico" type="image/svg+xml">
 <link rel="stylesheet" href="{assets}app.css">
 <script type="application/json" id="config">{config}</script>
-<script type="module" src="{assets}views/signin.js"></script>
+<script type="module" src="{assets}signin.js"></script>
 </head>
 <body>
 <main id="app"><p class="muted">…</p></main>

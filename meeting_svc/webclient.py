@@ -39,6 +39,10 @@ CONFIG = '{"resolutionApi": "/resolution", "notifierApi": "/notifier"}'
 # still downloading (async: it runs when ready, not after the document's scripts; at the end of the
 # body, so the page's elements are there when it runs).
 SIGN_IN = "lib/session.js"
+# the participant app's entry and the views only its projector and desk pages load (web/participant/)
+PARTICIPANT = "participant/app.js"
+PROJECTOR = "participant/projector.js"
+DESK = "participant/desk.js"
 ICON_SVG = (webassets.ASSETS / "favicon.svg").read_bytes()
 # in the page, not one more request while the first screen's are under way
 ICON = "data:image/svg+xml," + quote(ICON_SVG)
@@ -73,9 +77,9 @@ def setup(app: web.Application, settings: Settings) -> tuple[str, dict[str, list
     """Returns the assets' versioned prefix and the modules' imports, for the other pages served from them
     (the console)."""
     assets, imported = webassets.setup(app)
-    participant_html = page(assets, imported, "app.js")
-    projector_html = page(assets, imported, "app.js", "views/projector.js")
-    desk_html = page(assets, imported, "app.js", "views/desk.js")
+    participant_html = page(assets, imported, PARTICIPANT)
+    projector_html = page(assets, imported, PARTICIPANT, PROJECTOR)
+    desk_html = page(assets, imported, PARTICIPANT, DESK)
     # the room's screen of a display link: its own entry (the code stays in the fragment)
     display_html = page(assets, imported, "display.js")
     policy = content_security_policy()

@@ -6,8 +6,8 @@
 import { h } from "./lib/dom.js";
 import { pick } from "./lib/i18n.js";
 import { state } from "./lib/state.js";
-import { resultDetails, turnoutWords } from "./views/results.js";
-import { roomScreen, tick } from "./views/room.js";
+import { resultDetails, turnoutWords } from "./participant/results.js";
+import { roomScreen, tick } from "./participant/room.js";
 
 const codeKey = "hoinghi.display";
 const root = document.getElementById("app");

@@ -28,20 +28,20 @@ async def test_the_shell_is_revalidated_and_the_files_are_fingerprinted_compress
     assert shell.headers["Cache-Control"] == "no-cache"
     assert "connect-src 'self';" in shell.headers["Content-Security-Policy"]
     html = await shell.text()
-    script = re.search(r'<script type="module" src="(/web/[0-9a-f]{16}/app\.js)"', html)
+    script = re.search(r'<script type="module" src="(/web/[0-9a-f]{16}/participant/app\.js)"', html)
     assert script, html
     # the entry's whole import graph, signing in first; the projector's and the desk's views on their pages only
     preloaded = preloads(html)
     assert preloaded[:4] == ["lib/session.js", "lib/api.js", "lib/i18n.js", "lib/state.js"]
-    assert {"app.js", "views/polls.js", "lib/diff.js"} <= set(preloaded)
-    assert not {"views/projector.js", "views/desk.js", "views/signin.js", "vendor/jsQR.js"} & set(preloaded)
+    assert {"participant/app.js", "participant/polls.js", "lib/diff.js"} <= set(preloaded)
+    assert not {"participant/projector.js", "participant/desk.js", "signin.js", "vendor/jsQR.js"} & set(preloaded)
     # the views' files wait behind signing in and the first screen's request for the browser's few connections
     low = re.findall(r'<link rel="modulepreload" fetchpriority="low" href="/web/[0-9a-f]{16}/([^"]+)"', html)
     assert low == preloaded[4:]
     assert '<script type="module" async src="/web/' in html and "/favicon.ico" not in html
     for view in ("projector", "desk"):
         other = await (await meeting.get(f"/meetings/0193a1f0-0000-7000-8000-000000000000/{view}")).text()
-        assert f"views/{view}.js" in preloads(other) and set(preloaded) < set(preloads(other))
+        assert f"participant/{view}.js" in preloads(other) and set(preloaded) < set(preloads(other))
 
     packed = await meeting.get(script.group(1), headers={"Accept-Encoding": "gzip, br"}, auto_decompress=False)
     assert (packed.status, packed.headers["Content-Encoding"]) == (200, "gzip")
@@ -49,7 +49,7 @@ async def test_the_shell_is_revalidated_and_the_files_are_fingerprinted_compress
     assert packed.headers["Content-Type"].startswith("text/javascript")
     plain = await meeting.get(script.group(1), headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in plain.headers and b"import" in await plain.read()
-    stale = await meeting.get("/web/0000000000000000/app.js")
+    stale = await meeting.get("/web/0000000000000000/participant/app.js")
     assert stale.status == 404
 
 

@@ -170,7 +170,7 @@ async def test_the_login_page_and_home(client: Client, meeting_settings: Setting
     page = await client.get("/login")
     assert page.status == 200
     text = await page.text()
-    assert re.search(r'src="/web/[0-9a-f]+/views/signin\.js"', text), text  # the versioned asset
+    assert re.search(r'src="/web/[0-9a-f]+/signin\.js"', text), text  # the versioned asset
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     home = await client.get("/", allow_redirects=False)
     assert (home.status, home.headers["Location"]) == (302, "/login")

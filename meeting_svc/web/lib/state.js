@@ -50,5 +50,3 @@ export const state = {
   displayUrl: null,
   motions: null, // motions from the floor (GET …/motions)
 };
-
-export const STAFF = new Set(["chair", "secretary"]); // "organiser" is no participant role

@@ -7,7 +7,8 @@ import { meetingApi, messageOf } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { pick } from "../lib/i18n.js";
 import { render } from "../lib/render.js";
-import { meetingId, STAFF, state } from "../lib/state.js";
+import { STAFF } from "../lib/roles.js";
+import { meetingId, state } from "../lib/state.js";
 
 export const ROOM_TEXT = {
   vi: {

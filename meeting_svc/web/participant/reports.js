@@ -2,15 +2,15 @@
 // in the same region, their department's directives.
 
 import { call, meetingApi, messageOf } from "../lib/api.js";
+import { departmentName } from "../lib/departments.js";
 import { h, linkified } from "../lib/dom.js";
 import { deadlineText } from "../lib/format.js";
 import { drafted, forgetDraft, formHandlers, startEditing, stopEditing } from "../lib/forms.js";
 import { pick, t } from "../lib/i18n.js";
 import { keepingFocus, reload, reports } from "../lib/render.js";
+import { representing } from "../lib/roles.js";
 import { meetingId, state } from "../lib/state.js";
-import { departmentName, loadDirectives, renderDirective } from "./directives.js";
-
-export const representing = () => state.me.role === "department_representative" && state.me.department_id;
+import { loadDirectives, renderDirective } from "./directives.js";
 
 export function renderReports() {
   keepingFocus(drawReports);
@@ -21,7 +21,7 @@ function drawReports() {
   reports.replaceChildren(
     mine.length ? h("section", { class: "card", id: "reports" }, h("h2", {}, t().reports), mine.map(renderRequest)) : "",
     state.directives.length
-      ? h("section", { class: "card", id: "directives" }, h("h2", {}, t().directives), state.directives.map(renderDirective))
+      ? h("section", { class: "card", id: "directives" }, h("h2", {}, t().directives), state.directives.map((d) => renderDirective(d, renderReports)))
       : "",
     renderOthersReports(),
   );
@@ -53,7 +53,7 @@ function renderOthersReports() {
             if (event.target.open && !submission) readReport(s);
           },
         },
-        h("summary", { "data-focus": `report/${s.submission_id}` }, departmentName(s.department_id), req ? ` · ${pick(req.topic)}` : ""),
+        h("summary", { "data-focus": `report/${s.submission_id}` }, departmentName(s.department_id, renderReports), req ? ` · ${pick(req.topic)}` : ""),
         submission ? h("h3", {}, submission.current.title) : h("p", { class: "muted" }, t().loading),
         submission ? body : null,
       );

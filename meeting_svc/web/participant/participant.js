@@ -6,9 +6,10 @@ import { when } from "../lib/format.js";
 import { drafted, forgetDraft, formHandlers } from "../lib/forms.js";
 import { pick, setLanguage, t } from "../lib/i18n.js";
 import { live, moveFocusTo, render, showRegions } from "../lib/render.js";
-import { renderReports } from "./reports.js";
-import { meetingId, STAFF, state } from "../lib/state.js";
+import { STAFF, VOTING } from "../lib/roles.js";
+import { meetingId, state } from "../lib/state.js";
 import { learnName, renderPolls } from "./polls.js";
+import { renderReports } from "./reports.js";
 import { renderRoom, takeRoom } from "./room.js";
 import { renderMotions } from "./motions.js";
 
@@ -186,8 +187,6 @@ function renderRsvp(me) {
     ),
   );
 }
-
-const VOTING = new Set(["voting_member", "department_representative"]);
 
 // Handing one's vote to another voting participant (for the polls that open after), or taking it back.
 function renderProxy(me) {

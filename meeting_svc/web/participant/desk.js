@@ -7,7 +7,8 @@ import { meetingApi, messageOf } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { pick, t } from "../lib/i18n.js";
 import { root } from "../lib/render.js";
-import { meetingId, STAFF, state } from "../lib/state.js";
+import { STAFF } from "../lib/roles.js";
+import { meetingId, state } from "../lib/state.js";
 
 let status;
 let log;

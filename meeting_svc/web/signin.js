@@ -2,7 +2,7 @@
 // (/login#reset=…, in the fragment so no server log sees it), single sign-on when configured. The
 // browser keeps only the HttpOnly session cookie; this page holds the session's CSRF token in memory.
 
-import { h } from "../lib/dom.js";
+import { h } from "./lib/dom.js";
 
 const config = JSON.parse(document.getElementById("config").textContent);
 const languageKey = "hoinghi.language";

@@ -1,32 +1,19 @@
-// A department's directives and their progress, reported by the department's representative.
+// A department's directives and their progress, reported by the department's representative. Drawn in
+// the reports region by reports.js, which hands down how to draw that region again.
 
 import { meetingApi, messageOf, resolutionApi } from "../lib/api.js";
+import { departmentName } from "../lib/departments.js";
 import { h, linkified } from "../lib/dom.js";
 import { dateText, dateTime } from "../lib/format.js";
 import { drafted, forgetDraft, formHandlers, startEditing, stopEditing } from "../lib/forms.js";
 import { pick, t } from "../lib/i18n.js";
 import { render } from "../lib/render.js";
+import { representing } from "../lib/roles.js";
 import { meetingId, state } from "../lib/state.js";
-import { renderReports, representing } from "./reports.js";
 
-// Names of departments and of the people who wrote progress notes, learnt once.
-const departments = {};
-let departmentsAsked = false;
-export function departmentName(id) {
-  if (!id) return t().organiserNote;
-  if (!departmentsAsked) {
-    departmentsAsked = true;
-    meetingApi("/departments")
-      .then((list) => {
-        for (const d of list.items) departments[d.id] = pick(d.name);
-        renderReports();
-      })
-      .catch((error) => console.warn("departments", error));
-  }
-  return departments[id] || "…";
-}
-
-function authorName(entry) {
+// Names of the people who wrote progress notes, learnt once. `redraw` (here and below): what draws the
+// region the directives are in again, handed down by the view that shows them.
+function authorName(entry, redraw) {
   if (entry.author_kind === "organiser") return t().organiser;
   if (!entry.author_id) return "";
   if (entry.author_id === state.me.id) return state.me.name;
@@ -35,7 +22,7 @@ function authorName(entry) {
     meetingApi(`/meetings/${meetingId}/participants/${entry.author_id}`)
       .then((person) => {
         state.names[entry.author_id] = person.name;
-        renderReports();
+        redraw();
         render();
       })
       .catch((error) => console.warn("author", error));
@@ -44,7 +31,7 @@ function authorName(entry) {
 }
 
 // Each responsible department's latest report, its own first.
-function renderProgress(directive) {
+function renderProgress(directive, redraw) {
   const entries = [...directive.progress].sort(
     (a, b) => (b.department_id === state.me.department_id) - (a.department_id === state.me.department_id),
   );
@@ -56,11 +43,11 @@ function renderProgress(directive) {
       h(
         "li",
         { "data-department": entry.department_id || "" },
-        h("strong", {}, departmentName(entry.department_id)),
+        h("strong", {}, departmentName(entry.department_id, redraw)),
         " ",
         h("span", { class: `badge ${entry.status}` }, t().directiveStatus[entry.status] || entry.status),
         entry.note ? h("p", { class: "note" }, linkified(entry.note)) : null,
-        h("small", { class: "muted" }, [authorName(entry), dateTime(entry.recorded_at)].filter(Boolean).join(" · ")),
+        h("small", { class: "muted" }, [authorName(entry, redraw), dateTime(entry.recorded_at)].filter(Boolean).join(" · ")),
       ),
     ),
   );
@@ -68,7 +55,7 @@ function renderProgress(directive) {
 
 const ownNote = (directive) => (directive.progress.find((p) => p.department_id === state.me.department_id) || {}).note || "";
 
-export function renderDirective(directive) {
+export function renderDirective(directive, redraw) {
   const editing = state.editing[directive.id];
   const status = t().directiveStatus[directive.status] || directive.status;
   return h(
@@ -83,11 +70,11 @@ export function renderDirective(directive) {
       directive.overdue ? ` · ${t().overdue}` : "",
       h("span", { class: `badge ${directive.status}` }, status),
     ),
-    renderProgress(directive),
+    renderProgress(directive, redraw),
     editing
       ? h(
           "form",
-          { class: "report-form", ...formHandlers(directive.id, (form) => reportProgress(directive, form)) },
+          { class: "report-form", ...formHandlers(directive.id, (form) => reportProgress(directive, form, redraw)) },
           h(
             "label",
             {},
@@ -105,15 +92,15 @@ export function renderDirective(directive) {
             "p",
             { class: "actions" },
             h("button", { type: "submit", class: "primary", "data-focus": `${directive.id}/save` }, t().save),
-            h("button", { type: "button", class: "secondary", onclick: () => stopEditing(directive, renderReports) }, t().cancel),
+            h("button", { type: "button", class: "secondary", onclick: () => stopEditing(directive, redraw) }, t().cancel),
           ),
         )
-      : h("button", { type: "button", class: "secondary", "data-focus": `${directive.id}/edit`, onclick: () => startEditing(directive, renderReports) }, t().update),
+      : h("button", { type: "button", class: "secondary", "data-focus": `${directive.id}/edit`, onclick: () => startEditing(directive, redraw) }, t().update),
     state.messages[directive.id] ? h("p", { class: "error", role: "alert" }, state.messages[directive.id]) : null,
   );
 }
 
-async function reportProgress(directive, form) {
+async function reportProgress(directive, form, redraw) {
   const body = { status: form.get("status"), note: form.get("note").trim() };
   try {
     await resolutionApi(`/directives/${directive.id}`, { method: "PATCH", body, ifMatch: `"${directive.version}"` });
@@ -126,7 +113,7 @@ async function reportProgress(directive, form) {
     // Changed meanwhile: show the latest above the form, which keeps the draft for another save.
     if (error.status === 412) await loadDirectives().catch(() => {});
   }
-  renderReports();
+  redraw();
 }
 
 export async function loadDirectives() {

@@ -6,22 +6,20 @@ import { h } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
 import { moveFocusTo, render } from "../lib/render.js";
 import { state } from "../lib/state.js";
-import { loadPolls } from "./polls.js";
-
-export const chairs = () => state.me.role === "chair";
 
 // A click that is part of a double-click (the browser counts it in `detail`) is no decision: closing
 // needs a first click, then a separate confirming click on a button that was not under the pointer.
 const deliberate = (event) => event.detail <= 1;
 
-export function renderChairControls(poll) {
+// `reload` reads the polls again once one was opened or closed (the polls view passes its loader).
+export function renderChairControls(poll, reload) {
   if (poll.status === "draft") {
     return h(
       "p",
       { class: "chair-controls" },
       h(
         "button",
-        { type: "button", class: "secondary", "data-focus": `${poll.id}/open`, onclick: () => runPoll(poll, "open") },
+        { type: "button", class: "secondary", "data-focus": `${poll.id}/open`, onclick: () => runPoll(poll, "open", reload) },
         t().openPoll,
       ),
     );
@@ -76,7 +74,7 @@ export function renderChairControls(poll) {
           type: "button",
           class: "danger",
           "data-focus": `${poll.id}/confirm`,
-          onclick: (event) => deliberate(event) && runPoll(poll, "close"),
+          onclick: (event) => deliberate(event) && runPoll(poll, "close", reload),
         },
         t().confirmClose,
       ),
@@ -84,12 +82,12 @@ export function renderChairControls(poll) {
   );
 }
 
-async function runPoll(poll, action) {
+async function runPoll(poll, action, reload) {
   state.messages[poll.id] = null;
   delete state.confirming[poll.id];
   try {
     await resolutionApi(`/polls/${poll.id}/${action}`, { method: "POST" });
-    await loadPolls();
+    await reload();
   } catch (error) {
     state.messages[poll.id] = messageOf(error);
   }

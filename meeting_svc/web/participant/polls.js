@@ -6,9 +6,10 @@ import { h, linkified } from "../lib/dom.js";
 import { dateText, percent } from "../lib/format.js";
 import { optionName, pick, t } from "../lib/i18n.js";
 import { render } from "../lib/render.js";
+import { chairs } from "../lib/roles.js";
 import { meetingId, pendingKey, projector, receiptsKey, state } from "../lib/state.js";
 import { loadAmendments, renderAmendments } from "./amendments.js";
-import { chairs, renderChairControls } from "./chair.js";
+import { renderChairControls } from "./chair.js";
 
 // The latest of the poll as loaded and the turnout events since.
 export function turnoutOf(poll) {
@@ -66,7 +67,7 @@ function renderPoll(poll) {
     const result = state.results[poll.id];
     if (result) parts.push(renderResult(poll, result));
   }
-  if (chairs()) parts.push(renderChairControls(poll));
+  if (chairs()) parts.push(renderChairControls(poll, loadPolls));
   if (state.messages[poll.id]) parts.push(h("p", { class: "error", role: "alert" }, state.messages[poll.id]));
   return h("article", { class: `poll ${poll.status}`, "data-poll": poll.id, "data-focus": poll.id, tabindex: "-1" }, parts);
 }

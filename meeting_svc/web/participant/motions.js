@@ -6,6 +6,7 @@ import { meetingApi, messageOf } from "../lib/api.js";
 import { h } from "../lib/dom.js";
 import { pick } from "../lib/i18n.js";
 import { render } from "../lib/render.js";
+import { chairs } from "../lib/roles.js";
 import { meetingId, state } from "../lib/state.js";
 
 const TEXT = {
@@ -67,7 +68,7 @@ async function act(path, body) {
 export function renderMotions() {
   if (!state.motions || state.meeting.status !== "in_progress") return null;
   const text = mt();
-  const chair = state.me.role === "chair";
+  const chair = chairs();
   const resolution = resolutionOfAgenda();
   return h(
     "section",

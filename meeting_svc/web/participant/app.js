@@ -1,24 +1,24 @@
 // The participant web client's entry: signs in with the personal invite code, loads what the view
 // needs, draws it and follows the meeting live over the notifier's event stream. Plain ES modules, no
-// build step: shared parts in lib/, one module per view in views/.
+// build step: shared parts in ../lib/, one module per view beside this one.
 
-import { messageOf } from "./lib/api.js";
-import { TEXT } from "./lib/i18n.js";
-import { fail, reload, render, root, setView } from "./lib/render.js";
-import { firstScreen, forgetSession, signIn } from "./lib/session.js";
-import { desk, projector, state } from "./lib/state.js";
-import { follow } from "./lib/stream.js";
-import { loadMe, loadMeeting, renderParticipant, takeFirstScreen } from "./views/participant.js";
-import { completePolls, loadPolls, resendPending, showResult } from "./views/polls.js";
-import { refreshReports, renderReports } from "./views/reports.js";
-import { loadDirectives } from "./views/directives.js";
-import { loadRoom, loadRoster, tick } from "./views/room.js";
-import { loadMotions } from "./views/motions.js";
+import { messageOf } from "../lib/api.js";
+import { TEXT } from "../lib/i18n.js";
+import { fail, reload, render, root, setView } from "../lib/render.js";
+import { firstScreen, forgetSession, signIn } from "../lib/session.js";
+import { desk, projector, state } from "../lib/state.js";
+import { follow } from "../lib/stream.js";
+import { loadMe, loadMeeting, renderParticipant, takeFirstScreen } from "./participant.js";
+import { completePolls, loadPolls, resendPending, showResult } from "./polls.js";
+import { refreshReports, renderReports } from "./reports.js";
+import { loadDirectives } from "./directives.js";
+import { loadRoom, loadRoster, tick } from "./room.js";
+import { loadMotions } from "./motions.js";
 
 // The room's screen and the check-in desk are loaded on their own pages only (whose shells preload
 // them): a participant's phone does not download them.
-const screen = projector ? await import("./views/projector.js") : null;
-const checkIn = desk ? await import("./views/desk.js") : null;
+const screen = projector ? await import("./projector.js") : null;
+const checkIn = desk ? await import("./desk.js") : null;
 
 function onEvent(type, event) {
   if (type.startsWith("speaker.") || type.startsWith("room.") || type.startsWith("agenda.item_")) {
