@@ -46,8 +46,9 @@ async def record_rsvp(request: web.Request) -> web.Response:
                     response=body.response,
                 ),
             )
-        row = await db.participant(conn, meeting["id"], row["id"])
-    return json_response(participant_body(row, seen_by=claims))
+        answered = await db.participant(conn, meeting["id"], row["id"])
+        assert answered is not None  # locked by target_participant in this transaction
+    return json_response(participant_body(answered, seen_by=claims))
 
 
 async def mark_presence(
