@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import Any
 
 from aiohttp import web
@@ -19,7 +19,7 @@ from servicekit.http import Problem, json_response, read_json
 from servicekit.tokens import Claims
 
 
-def self_or(claims: Claims, pid: uuid.UUID, roles: Iterable[str], what: str) -> None:
+def self_or(claims: Claims, pid: uuid.UUID, roles: Collection[str], what: str) -> None:
     if claims.kind == "participant" and claims.sub == pid:
         return
     require(claims, roles, what)

@@ -87,7 +87,7 @@ async def contribution_target(request: web.Request, claims: Claims, conn: pg.Con
 def representative_of(claims: Claims, req: Any) -> uuid.UUID:
     if claims.kind != "participant" or claims.role != "department_representative":
         raise not_allowed()
-    if claims.department not in req["department_ids"]:
+    if claims.department is None or claims.department not in req["department_ids"]:
         raise not_allowed()
     return claims.department
 

@@ -122,6 +122,7 @@ def decide(admit: bool) -> Any:
             status = "admitted" if admit else "rejected"
             preset = body.preset if admit else None
             await room_db.decide_motion(conn, motion_id, status, preset, body.secret and admit, now, actor(claims))
+            event: ev.MotionAdmitted | ev.MotionRejected
             if admit:
                 event = new_event(
                     ev.MotionAdmitted,
