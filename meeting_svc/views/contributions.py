@@ -230,7 +230,7 @@ def status_items(
             department_id=r["department_id"],
             status=service.contribution_state(
                 revisions=r["revisions"], late=r["late"], deadline=r["deadline"], now=now
-            ),  # type: ignore[arg-type]
+            ),  # type: ignore[arg-type]  # one of ContributionStatus's literals, though service.py says str
             revisions=r["revisions"],
             deadline=r["deadline"],
             submission_id=r["submission_id"],
