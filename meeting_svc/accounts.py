@@ -63,7 +63,8 @@ _HASHING = threading.BoundedSemaphore(2)
 def _verify(stored_hash: str | None, password: str) -> bool:
     with _HASHING:
         try:
-            return HASHER.verify(stored_hash or _DUMMY_HASH, password[:PASSWORD_MAX]) and stored_hash is not None
+            HASHER.verify(stored_hash or _DUMMY_HASH, password[:PASSWORD_MAX])  # True, or it raises
+            return stored_hash is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 

@@ -143,7 +143,7 @@ async def add_token(
     scope: str = "write",
     session_sha256: bytes | None = None,
 ) -> pg.Row:
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         "insert into organiser_tokens (jti, organiser_id, token_sha256, expires_at, purpose, name, scope,"
         " session_sha256) values ($1, $2, $3, $4, $5, $6, $7, $8)"
         " returning jti, name, scope, created_at, expires_at, last_used_at, revoked_at",
@@ -156,6 +156,8 @@ async def add_token(
         scope,
         session_sha256,
     )
+    assert row is not None  # an insert returns the row it made
+    return row
 
 
 async def api_tokens(conn: Conn, org: uuid.UUID) -> list[pg.Row]:

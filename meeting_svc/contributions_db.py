@@ -14,7 +14,7 @@ REQUEST_COLUMNS = "id, meeting_id, topic_vi, topic_en, guidance, department_ids,
 
 
 async def insert_request(conn: pg.Connection, meeting_id: uuid.UUID, v: dict[str, Any]) -> pg.Row:
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         "insert into contribution_requests (id, meeting_id, topic_vi, topic_en, guidance, department_ids, deadline,"
         f" allow_late) values ($1, $2, $3, $4, $5, $6, $7, $8) returning {REQUEST_COLUMNS}",
         uuid.uuid4(),
@@ -26,6 +26,8 @@ async def insert_request(conn: pg.Connection, meeting_id: uuid.UUID, v: dict[str
         v["deadline"],
         v["allow_late"],
     )
+    assert row is not None  # an insert returns the row it made
+    return row
 
 
 async def requests(conn: pg.Executor, meeting_id: uuid.UUID) -> list[pg.Row]:

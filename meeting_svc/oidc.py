@@ -155,7 +155,7 @@ def verify_id_token(
         nonce={"essential": True, "value": nonce},
     )
     try:
-        token = jwt.decode(id_token, KeySet.import_key_set(jwks), algorithms=ALGORITHMS)  # type: ignore[arg-type]
+        token = jwt.decode(id_token, KeySet.import_key_set(jwks), algorithms=ALGORITHMS)  # type: ignore[arg-type]  # JSON from the provider: import_key_set checks its shape
         registry.validate(token.claims)
     except (JoseError, ValueError, KeyError, TypeError) as exc:
         raise Problem(403, "Sign-in refused", f"the ID token is not valid ({exc})", field="id_token") from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import aiohttp
 from aiohttp import web
-from multidict import CIMultiDict
+from multidict import CIMultiDict, MultiMapping
 
 # RFC 9110 §7.6.1, plus Host (the upstream's own) and Content-Length (recomputed when streaming)
 HOP_BY_HOP = frozenset(
@@ -32,7 +32,7 @@ UPSTREAMS = web.AppKey("proxy_upstreams", dict)
 SESSION = web.AppKey("proxy_session", aiohttp.ClientSession)
 
 
-def end_to_end(headers: CIMultiDict[str] | dict[str, str], *, keep_length: bool = True) -> CIMultiDict[str]:
+def end_to_end(headers: MultiMapping[str], *, keep_length: bool = True) -> CIMultiDict[str]:
     named = {v.strip().lower() for v in headers.get("Connection", "").split(",") if v.strip()}
     out: CIMultiDict[str] = CIMultiDict()
     for key, value in headers.items():

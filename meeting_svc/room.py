@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import Any, get_args
+from collections.abc import Sequence
+from typing import get_args
 
 from schemas.events import SpeakerKind
+from servicekit import pg
 
 KINDS: tuple[str, ...] = get_args(SpeakerKind)
 # A point of order jumps the queue; a reply to the current speaker comes right after; the rest wait in
@@ -64,7 +65,7 @@ def speaker_transition(action: str, status: str) -> str | None:
     return target if status in sources else None
 
 
-def spoken_seconds(row: Mapping[str, Any], now: dt.datetime) -> float:
+def spoken_seconds(row: pg.RowLike, now: dt.datetime) -> float:
     """How long a speaker has spoken (pauses excluded) up to `now`, or until they ended."""
     started = row["started_at"]
     if started is None:
@@ -73,14 +74,14 @@ def spoken_seconds(row: Mapping[str, Any], now: dt.datetime) -> float:
     return max(0.0, (until - started).total_seconds() - row["paused_seconds"])
 
 
-def remaining_seconds(row: Mapping[str, Any], now: dt.datetime) -> float | None:
+def remaining_seconds(row: pg.RowLike, now: dt.datetime) -> float | None:
     """A speaker's countdown at `now` (negative once over time), None without a time limit."""
     if row["allotted_seconds"] is None:
         return None
     return row["allotted_seconds"] - spoken_seconds(row, now)
 
 
-def budget_used(speakers: Sequence[Mapping[str, Any]], now: dt.datetime) -> dict[str, float]:
+def budget_used(speakers: Sequence[pg.RowLike], now: dt.datetime) -> dict[str, float]:
     """Seconds each department has spoken under the item."""
     used: dict[str, float] = {}
     for s in speakers:

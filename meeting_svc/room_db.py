@@ -45,20 +45,24 @@ async def room_meeting(conn: pg.Executor, meeting_id: uuid.UUID) -> pg.Row | Non
 
 
 async def end_item(conn: pg.Connection, item_id: uuid.UUID, now: dt.datetime) -> pg.Row:
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         "update agenda_items set ended_at = $2 where id = $1 returning id, started_at, ended_at", item_id, now
     )
+    assert row is not None  # the meeting's current item, under the meeting's lock
+    return row
 
 
 async def start_item(conn: pg.Connection, meeting_id: uuid.UUID, item_id: uuid.UUID, now: dt.datetime) -> pg.Row:
     """Make the item current. Its first start is kept (the slot runs from it); a return to it reopens it."""
     await conn.execute("update meetings set current_item_id = $2 where id = $1", meeting_id, item_id)
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         "update agenda_items set started_at = coalesce(started_at, $2), ended_at = null where id = $1"
         " returning id, started_at, planned_minutes",
         item_id,
         now,
     )
+    assert row is not None  # an item of the meeting's agenda, under the meeting's lock
+    return row
 
 
 async def clear_current(conn: pg.Connection, meeting_id: uuid.UUID) -> None:
@@ -90,6 +94,7 @@ async def ensure_list(conn: pg.Connection, meeting_id: uuid.UUID, item_id: uuid.
         item_id,
         meeting_id,
     )
+    assert row is not None  # an upsert returns the row, made or found
     return list_values(row)
 
 
@@ -103,6 +108,7 @@ async def update_list(conn: pg.Connection, item_id: uuid.UUID, v: dict[str, Any]
         v["speaking_seconds"],
         msgspec.json.encode(v["department_budgets"]).decode(),
     )
+    assert row is not None  # the caller ensured the list in this transaction
     return list_values(row)
 
 
@@ -215,7 +221,7 @@ async def reorder_speakers(conn: pg.Connection, item_id: uuid.UUID, order: list[
 
 
 async def add_display(conn: pg.Connection, meeting_id: uuid.UUID, code: str, label: str, created_by: str) -> pg.Row:
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         "insert into display_links (id, meeting_id, code_sha256, label, created_by) values ($1, $2, $3, $4, $5)"
         " returning id, meeting_id, label, created_at, revoked_at",
         uuid.uuid4(),
@@ -224,6 +230,8 @@ async def add_display(conn: pg.Connection, meeting_id: uuid.UUID, code: str, lab
         label,
         created_by,
     )
+    assert row is not None  # an insert returns the row it made
+    return row
 
 
 async def displays(conn: pg.Executor, meeting_id: uuid.UUID) -> list[pg.Row]:
@@ -250,7 +258,9 @@ async def display_meeting(pool: pg.Pool, code: str) -> uuid.UUID | None:
 
 
 async def display_facts(pool: pg.Pool, meeting_id: uuid.UUID) -> pg.Row:
-    return await pool.fetchrow("select id, title_vi, title_en, timezone from meetings where id = $1", meeting_id)
+    row = await pool.fetchrow("select id, title_vi, title_en, timezone from meetings where id = $1", meeting_id)
+    assert row is not None  # a display link's meeting: meetings are never deleted
+    return row
 
 
 async def attendance(pool: pg.Pool, meeting_id: uuid.UUID) -> tuple[int, int]:
@@ -259,6 +269,7 @@ async def attendance(pool: pg.Pool, meeting_id: uuid.UUID) -> tuple[int, int]:
         " where meeting_id = $1 and present and removed_at is null",
         meeting_id,
     )
+    assert row is not None  # an aggregate without grouping returns one row
     return int(row["n"]), int(row["w"])
 
 
@@ -286,7 +297,9 @@ async def add_motion(conn: pg.Connection, meeting_id: uuid.UUID, v: dict[str, An
         v["resolution_id"],
         v["proposed_at"],
     )
-    return await motion(conn, meeting_id, motion_id)  # type: ignore[return-value]
+    row = await motion(conn, meeting_id, motion_id)
+    assert row is not None  # inserted just above, in this transaction
+    return row
 
 
 async def motion(

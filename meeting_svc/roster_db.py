@@ -104,7 +104,7 @@ async def mark_invite_opened(conn: pg.Executor, pid: uuid.UUID) -> None:
 
 async def roll(conn: pg.Executor, meeting_id: uuid.UUID) -> pg.Row:
     """The voting roll against who is present: count and weight of each."""
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         "select count(*) filter (where role = any($2::text[])) as eligible_count,"
         " coalesce(sum(weight) filter (where role = any($2::text[])), 0) as eligible_weight,"
         " count(*) filter (where role = any($2::text[]) and present) as present_voting_count,"
@@ -113,11 +113,13 @@ async def roll(conn: pg.Executor, meeting_id: uuid.UUID) -> pg.Row:
         meeting_id,
         list(VOTING_ROLES),
     )
+    assert row is not None  # an aggregate without grouping returns one row
+    return row
 
 
 async def copy_meeting(conn: pg.Connection, source: uuid.UUID, org: uuid.UUID, values: dict[str, Any]) -> pg.Row:
     """A new draft with the source's description, venue and online link, and `values` (title, times)."""
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         "insert into meetings (id, organisation_id, title_vi, title_en, description_vi, description_en, starts_at,"
         " ends_at, timezone, venue_name, venue_address, online_url)"
         " select $3, organisation_id, $4, $5, description_vi, description_en, $6, $7, timezone, venue_name,"
@@ -131,6 +133,8 @@ async def copy_meeting(conn: pg.Connection, source: uuid.UUID, org: uuid.UUID, v
         values["starts_at"],
         values["ends_at"],
     )
+    assert row is not None  # the caller found the source in this organisation
+    return row
 
 
 async def copy_agenda(conn: pg.Connection, source: uuid.UUID, target: uuid.UUID) -> list[pg.Row]:

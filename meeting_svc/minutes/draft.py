@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
 import msgspec
 
 from schemas import events as ev
 from schemas.events import VOTING_ROLES
+from servicekit import pg
 
 
 class Text(msgspec.Struct, frozen=True, kw_only=True):
@@ -136,7 +136,7 @@ def content_hash(minutes: Minutes) -> str:
     return hashlib.sha256(msgspec.json.encode(minutes)).hexdigest()
 
 
-def attendance_of(person: Mapping[str, Any]) -> str:
+def attendance_of(person: pg.RowLike) -> str:
     """Present when checked in; else represented by proxy, excused (declined in advance), or absent."""
     if person["present"]:
         return "present"
@@ -147,7 +147,7 @@ def attendance_of(person: Mapping[str, Any]) -> str:
     return "absent"
 
 
-def _attendance(roster: list[Mapping[str, Any]]) -> Attendance:
+def _attendance(roster: Sequence[pg.RowLike]) -> Attendance:
     states = [attendance_of(p) for p in roster]
     voting = [p for p in roster if p["role"] in VOTING_ROLES]
     by_department: dict[tuple[str, str], dict[str, int]] = {}
@@ -264,15 +264,15 @@ def _decisions(
 
 def draft(
     *,
-    meeting: Mapping[str, Any],
-    roster: list[Mapping[str, Any]],
-    agenda: list[Mapping[str, Any]],
-    reports: list[Mapping[str, Any]],
+    meeting: pg.RowLike,
+    roster: Sequence[pg.RowLike],
+    agenda: Sequence[pg.RowLike],
+    reports: Sequence[pg.RowLike],
     events: list[ev.Event],
-    summaries: Mapping[uuid.UUID, Mapping[str, Any]],
+    summaries: Mapping[uuid.UUID, pg.RowLike],
     departments: Mapping[uuid.UUID, Text],
-    times: Mapping[uuid.UUID, Mapping[str, Any]] | None = None,
-    speakers: list[Mapping[str, Any]] | None = None,
+    times: Mapping[uuid.UUID, pg.RowLike] | None = None,
+    speakers: Sequence[pg.RowLike] | None = None,
 ) -> Minutes:
     names = {p["id"]: p["name"] for p in roster}
     times = times or {}
@@ -305,8 +305,8 @@ def draft(
                     vi=summaries[a["id"]]["summary_vi"] if a["id"] in summaries else "",
                     en=summaries[a["id"]]["summary_en"] if a["id"] in summaries else "",
                 ),
-                started_at=times.get(a["id"], {}).get("started_at"),
-                ended_at=times.get(a["id"], {}).get("ended_at"),
+                started_at=times[a["id"]]["started_at"] if a["id"] in times else None,
+                ended_at=times[a["id"]]["ended_at"] if a["id"] in times else None,
                 speakers=spoke.get(a["id"], []),
             )
             for a in agenda

@@ -11,7 +11,7 @@ import datetime as dt
 import typst
 
 from meeting_svc.minutes.draft import Minutes
-from meeting_svc.minutes.texts import MOTTO, WORDS, Sentences, pick
+from meeting_svc.minutes.texts import MOTTO, SIGNATURES, WORDS, Sentences, pick
 
 
 def s(text: str) -> str:
@@ -80,7 +80,7 @@ def source(
                 out.append(f"*{s(w['amendments'])}*")
                 out += [f"- {s(pick(am.text, lang))} {s(say.amendment_note(am))}" for am in r.amendments]
 
-    chair, secretary = w["signatures"]
+    chair, secretary = SIGNATURES[lang]
     out.append(
         "#v(1.5cm)\n#grid(columns: (1fr, 1fr), align: center, "
         f"[*{s(chair)}* #v(2.5cm) {s(', '.join(m.meeting.chairs))}], "

@@ -9,7 +9,7 @@ import datetime as dt
 from html import escape
 
 from meeting_svc.minutes.draft import Minutes
-from meeting_svc.minutes.texts import MOTTO, WORDS, Sentences, pick
+from meeting_svc.minutes.texts import MOTTO, SIGNATURES, WORDS, Sentences, pick
 
 STYLE = (
     "body{font-family:'Times New Roman',serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
@@ -88,7 +88,7 @@ def render_html(
                 out += [f"<li>{e(pick(am.text, lang))} {e(say.amendment_note(am))}</li>" for am in r.amendments]
                 out.append("</ul>")
 
-    chair, secretary = w["signatures"]
+    chair, secretary = SIGNATURES[lang]
     out.append(
         f'<div class="signatures"><div><strong>{chair}</strong><p>{e(", ".join(m.meeting.chairs))}</p></div>'
         f"<div><strong>{secretary}</strong><p>{e(', '.join(m.meeting.secretaries))}</p></div></div>"

@@ -53,7 +53,6 @@ WORDS = {
         "due": "hạn",
         "amendments": "Đề xuất sửa đổi",
         "proposed_by": "đề xuất bởi",
-        "signatures": ("CHỦ TRÌ", "THƯ KÝ"),
         "hash": "Mã kiểm tra nội dung (SHA-256)",
     },
     "en": {
@@ -98,10 +97,11 @@ WORDS = {
         "due": "due",
         "amendments": "Amendments",
         "proposed_by": "proposed by",
-        "signatures": ("CHAIR", "SECRETARY"),
         "hash": "Content hash (SHA-256)",
     },
 }
+# who signs under the minutes: (the chair's block, the secretary's block)
+SIGNATURES = {"vi": ("CHỦ TRÌ", "THƯ KÝ"), "en": ("CHAIR", "SECRETARY")}
 BASES = {
     "vi": {
         "cast": "tổng số phiếu đã bỏ (tán thành, không tán thành, không biểu quyết)",

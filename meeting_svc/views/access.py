@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Collection
 
 from aiohttp import web
 
@@ -25,7 +25,7 @@ SETTINGS = web.AppKey("settings", Settings)
 WINDOW = web.AppKey("window", Window)
 MEETING_OWNERS = web.AppKey("meeting_owners", dict)
 # the service's "now" for what the room records (items, speakers): tests move it instead of waiting
-CLOCK = web.AppKey("clock", Clock)
+CLOCK = web.AppKey[Clock]("clock")
 CLAIMS = web.RequestKey("claims", Claims)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -116,7 +116,7 @@ def visible(claims: Claims, meeting_id: uuid.UUID, row: pg.Row | None) -> pg.Row
     return row
 
 
-def require(claims: Claims, roles: Iterable[str], what: str) -> None:
+def require(claims: Claims, roles: Collection[str], what: str) -> None:
     """Organisers may do everything in their organisation; participants need one of `roles` (their
     current role: `caller` put it in the claims). The refusal names no one and nothing of the meeting."""
     if claims.kind != "organiser" and claims.role not in roles:

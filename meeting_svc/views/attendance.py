@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import Any
 
 from aiohttp import web
@@ -19,7 +19,7 @@ from servicekit.http import Problem, json_response, read_json
 from servicekit.tokens import Claims
 
 
-def self_or(claims: Claims, pid: uuid.UUID, roles: Iterable[str], what: str) -> None:
+def self_or(claims: Claims, pid: uuid.UUID, roles: Collection[str], what: str) -> None:
     if claims.kind == "participant" and claims.sub == pid:
         return
     require(claims, roles, what)
@@ -46,8 +46,9 @@ async def record_rsvp(request: web.Request) -> web.Response:
                     response=body.response,
                 ),
             )
-        row = await db.participant(conn, meeting["id"], row["id"])
-    return json_response(participant_body(row, seen_by=claims))
+        answered = await db.participant(conn, meeting["id"], row["id"])
+        assert answered is not None  # locked by target_participant in this transaction
+    return json_response(participant_body(answered, seen_by=claims))
 
 
 async def mark_presence(

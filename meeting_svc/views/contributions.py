@@ -87,7 +87,7 @@ async def contribution_target(request: web.Request, claims: Claims, conn: pg.Con
 def representative_of(claims: Claims, req: Any) -> uuid.UUID:
     if claims.kind != "participant" or claims.role != "department_representative":
         raise not_allowed()
-    if claims.department not in req["department_ids"]:
+    if claims.department is None or claims.department not in req["department_ids"]:
         raise not_allowed()
     return claims.department
 
@@ -230,7 +230,7 @@ def status_items(
             department_id=r["department_id"],
             status=service.contribution_state(
                 revisions=r["revisions"], late=r["late"], deadline=r["deadline"], now=now
-            ),  # type: ignore[arg-type]
+            ),  # type: ignore[arg-type]  # one of ContributionStatus's literals, though service.py says str
             revisions=r["revisions"],
             deadline=r["deadline"],
             submission_id=r["submission_id"],

@@ -62,7 +62,11 @@ async def propose(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         meeting_state(meeting, room.RUNNING)
-        item_id = body.item_id or (await room_db.room_meeting(conn, meeting["id"]))["current_item_id"]
+        item_id = body.item_id
+        if item_id is None:
+            state = await room_db.room_meeting(conn, meeting["id"])
+            assert state is not None  # visible_meeting found it and holds its lock
+            item_id = state["current_item_id"]
         if body.item_id is not None and not any(
             i["id"] == body.item_id for i in await room_db.room_items(conn, meeting["id"])
         ):
@@ -118,6 +122,7 @@ def decide(admit: bool) -> Any:
             status = "admitted" if admit else "rejected"
             preset = body.preset if admit else None
             await room_db.decide_motion(conn, motion_id, status, preset, body.secret and admit, now, actor(claims))
+            event: ev.MotionAdmitted | ev.MotionRejected
             if admit:
                 event = new_event(
                     ev.MotionAdmitted,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import asyncpg
 import msgspec
@@ -150,9 +150,10 @@ async def preview_import(request: web.Request) -> web.Response:
                     name=r.name,
                     email=r.email,
                     department_id=r.department_id,
-                    role=r.role,
+                    # parse_participants returns only rows whose role and language are among the allowed
+                    role=cast(ev.Role, r.role),
                     weight=r.weight,
-                    language=r.language,
+                    language=cast(ev.Language, r.language),
                 )
                 for r in rows
             ],

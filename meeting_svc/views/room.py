@@ -101,7 +101,9 @@ def move_events(claims: Claims, meeting_id: uuid.UUID, ended: pg.Row | None, sta
 
 async def leave_item(conn: pg.Connection, meeting_id: uuid.UUID, now: dt.datetime) -> pg.Row | None:
     """End the current item (if any), recording when. The caller holds the meeting's lock."""
-    current = (await room_db.room_meeting(conn, meeting_id))["current_item_id"]
+    state = await room_db.room_meeting(conn, meeting_id)
+    assert state is not None  # the caller holds the meeting's lock
+    current = state["current_item_id"]
     if current is None:
         return None
     await room_db.clear_current(conn, meeting_id)
@@ -120,7 +122,9 @@ async def move_item(request: web.Request) -> web.Response:
                 409, "Meeting not in progress", f"the meeting is {meeting['status']}", current_status=meeting["status"]
             )
         items = [r["id"] for r in await room_db.room_items(conn, meeting["id"])]
-        current = (await room_db.room_meeting(conn, meeting["id"]))["current_item_id"]
+        state = await room_db.room_meeting(conn, meeting["id"])
+        assert state is not None  # visible_meeting found it and holds its lock
+        current = state["current_item_id"]
         try:
             target = room.target_item(body.move, items, current, body.item_id)
         except ValueError as exc:

@@ -89,7 +89,7 @@ async def speaker_list_body(conn: pg.Executor, item_id: uuid.UUID, now: dt.datet
 
 async def item_of(conn: pg.Executor, request: web.Request, meeting_id: uuid.UUID) -> uuid.UUID:
     item_id = parse_uuid(request.match_info["item_id"], "agenda item")
-    if await db.agenda_item(conn, meeting_id, item_id) is None:  # type: ignore[arg-type]
+    if await db.agenda_item(conn, meeting_id, item_id) is None:  # type: ignore[arg-type]  # one statement: a pool will do
         raise Problem(404, "Not found", "no such agenda item")
     return item_id
 
