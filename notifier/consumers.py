@@ -13,11 +13,12 @@ from typing import Any
 import msgspec
 import structlog
 
-from notifier.db import emails, notices, read_model, webhooks
+from notifier.db import emails, notices, read_model
 from notifier.mail import LINK_PLACEHOLDER, DirectiveLine, Facts, Kind, pick, render
 from notifier.notices import NOTICE_OF, audience, meeting_policy
 from notifier.service import LIVE_TYPES, public_payload
 from notifier.settings import Settings
+from notifier.webhooks import db as webhooks
 from schemas import events as ev
 from schemas import validation
 from schemas.bus import Bulk, NotYet, PoisonEvent, positions

@@ -17,7 +17,7 @@ import asyncpg
 import structlog
 from aiohttp import web
 
-from notifier.db import webhooks
+from notifier.webhooks import db as webhooks
 from servicekit import pg
 from servicekit.runtime import Runtime
 

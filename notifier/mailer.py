@@ -29,12 +29,12 @@ from prometheus_client import Counter
 from notifier.consumers import meeting_link, queue
 from notifier.db import emails, read_model
 from notifier.db.notices import LinkKey
-from notifier.delivery import listen
 from notifier.digests import send_digests
+from notifier.listen import listen
 from notifier.mail import QR_CID, SETTINGS_PLACEHOLDER, Outgoing, build_message, check_sender, outgoing, with_link
 from notifier.notices import settings_token, settings_url, unsubscribe_headers
-from notifier.service import parse_schedule, refused_for_good, smtp_error
-from notifier.settings import Settings
+from notifier.service import refused_for_good, smtp_error
+from notifier.settings import Settings, parse_schedule
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.bus.wake import woken_or_timeout

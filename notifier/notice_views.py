@@ -8,10 +8,10 @@ from typing import Any
 
 from aiohttp import web
 
+from notifier.access import pool
 from notifier.db import notices as db
 from notifier.db.notices import LinkKey
 from notifier.notices import KIND_NAMES, read_token
-from notifier.views import pool
 from schemas.notices import NOTICE_KINDS
 from servicekit.http import Problem
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from notifier import api, notice_views, views
+from notifier import api, notice_views
+from notifier.webhooks import views
 from servicekit.openapi import Operation
 
 SUBS = "/api/v1/subscriptions"

@@ -1,3 +1,5 @@
+"""The notifier's settings, read from the environment, and the reading of its schedule settings."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -74,3 +76,8 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     # Frames buffered per client; a client that falls this far behind is disconnected (it resumes
     # with Last-Event-ID).
     sse_client_buffer: int = 1000
+
+
+def parse_schedule(text: str) -> list[float]:
+    """A schedule setting (comma-separated seconds, e.g. `WEBHOOK_RETRY_SCHEDULE_S`) as its delays."""
+    return [float(x) for x in text.split(",") if x.strip()]

@@ -1,4 +1,5 @@
-"""Thin HTTP handlers: authenticate, decode, call db/service, answer."""
+"""The webhook channel's HTTP handlers, thin: authenticate, decode, check (filters, the SSRF guard), call
+notifier.webhooks.db, answer. Subscriptions, their secrets, the delivery log, dead letters and replays."""
 
 from __future__ import annotations
 
@@ -9,35 +10,21 @@ import msgspec
 from aiohttp import web
 
 from notifier import api, live
-from notifier.db import emails, read_model, webhooks
-from notifier.service import new_secret, validate_event_filter
-from notifier.settings import Settings
-from notifier.ssrf import Guard, RefusedTarget
+from notifier.access import SETTINGS, VERIFIER, organiser, pool
+from notifier.db import emails, read_model
+from notifier.webhooks import db as webhooks
+from notifier.webhooks.filters import validate_event_filter
+from notifier.webhooks.signing import new_secret
+from notifier.webhooks.ssrf import Guard, RefusedTarget
 from servicekit import pg
-from servicekit.http import Handler, Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
+from servicekit.http import Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
-from servicekit.runtime import RUNTIME
-from servicekit.sessions import Window, not_allowed, session_access, session_ended, standing_of
-from servicekit.tokens import Claims, TokenVerifier, read_key
+from servicekit.tokens import Claims
 
-VERIFIER = web.AppKey("verifier", TokenVerifier)
 GUARD = web.AppKey("guard", Guard)
 HUB = web.AppKey("hub", live.Hub)
-SETTINGS = web.AppKey("settings", Settings)
-WINDOW = web.AppKey("window", Window)
 
 MAX_REPLAY = 10_000
-
-
-def verifier_of(settings: Settings) -> TokenVerifier:
-    return TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
-
-
-def organiser(request: web.Request) -> Claims:
-    claims = request.app[VERIFIER].from_request(request)
-    if claims.kind != "organiser":
-        raise not_allowed()
-    return claims
 
 
 async def check_meeting(request: web.Request, claims: Claims, meeting_id: uuid.UUID | None) -> None:
@@ -48,25 +35,6 @@ async def check_meeting(request: web.Request, claims: Claims, meeting_id: uuid.U
     meeting = await read_model.meeting(pool(request), meeting_id)
     if meeting is None or meeting["organisation_id"] != claims.org:
         raise Problem(422, "Unknown meeting", "no such meeting in your organisation", field="meeting_id")
-
-
-def pool(request: web.Request) -> pg.Pool:
-    return request.app[RUNTIME].db()
-
-
-@web.middleware
-async def current_state(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """A participant's session is judged on their current state in this service's read model (from
-    meeting_svc's events), not on the token: removal, a revoked or reissued invite and the end of the
-    meeting's window end it. Follow-up access (directives) is resolution_svc's; here it reaches nothing."""
-    token = request.app[VERIFIER].token_of(request)
-    if token:
-        claims = request.app[VERIFIER].verify(token)
-        if claims.kind == "participant":
-            standing = await standing_of(lambda: read_model.standing(pool(request), claims.sub))
-            if session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC)) != "full":
-                raise session_ended()
-    return await handler(request)
 
 
 async def check_target(request: web.Request, url: str) -> None:
