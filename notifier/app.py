@@ -4,10 +4,12 @@ from pathlib import Path
 
 from aiohttp import web
 
-from notifier import access, notice_views, routes
+from notifier import access, routes
 from notifier.consumers import EventHandler
+from notifier.emails import settings_page
+from notifier.emails.reminders import reminders
+from notifier.emails.send import Mailer
 from notifier.live import Hub
-from notifier.mailer import Mailer, reminders
 from notifier.openapi import OPENAPI
 from notifier.settings import Settings
 from notifier.webhooks import views
@@ -58,7 +60,7 @@ def create_app(settings: Settings) -> web.Application:
     app.middlewares.append(access.current_state)
     app[views.GUARD] = guard_of(settings)
     app[views.HUB] = hub
-    app[notice_views.LINK_KEY] = mailer.link_key
+    app[settings_page.LINK_KEY] = mailer.link_key
 
     async def close_streams(_: web.Application) -> None:
         await hub.stop()

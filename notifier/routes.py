@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from notifier import api, notice_views
+from notifier import api
+from notifier.emails import settings_page
+from notifier.emails import views as email_views
 from notifier.webhooks import views
 from servicekit.openapi import Operation
 
@@ -140,7 +142,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             description="A message that cannot be built from its data (e.g. an address that is not one address)"
             " is `failed` at once with `last_error` starting `cannot be built:`; the other emails go on.",
         ),
-        views.meeting_emails,
+        email_views.meeting_emails,
     ),
     (
         Operation(
@@ -176,7 +178,7 @@ OPERATIONS += [
             " kind of notice (reminder, contribution, poll_opened, result, directive) with a button to turn it off"
             " or back on. Invitations, and directives to the representative responsible, always go.",
         ),
-        notice_views.show,
+        settings_page.show,
     ),
     (
         Operation(
@@ -193,7 +195,7 @@ OPERATIONS += [
             " `List-Unsubscribe=One-Click` of the `List-Unsubscribe-Post` header turns off the `kind` of the link"
             " (every kind for a digest). Answers the page as it now stands.",
         ),
-        notice_views.change,
+        settings_page.change,
     ),
 ]
 

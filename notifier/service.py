@@ -1,11 +1,10 @@
-"""The notifier's rules not yet in a channel's package, free of HTTP and SQL: which SMTP refusals are
-final, what the live stream shows, and which fields never leave the notifier."""
+"""The notifier's rules not yet in a channel's package, free of HTTP and SQL: what the live stream
+shows, and which fields never leave the notifier."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import aiosmtplib
 import msgspec
 
 from schemas.events import Event
@@ -65,25 +64,3 @@ def public_payload(event: Event) -> bytes:
     for name in CREDENTIAL_FIELDS:
         data.pop(name, None)
     return msgspec.json.encode(data)
-
-
-def refused_for_good(exc: BaseException) -> bool:
-    """The recipient's side refused this message for good: a 5xx answer to RCPT (the address) or to
-    DATA (the message). Retrying cannot change that answer and only keeps the organiser from hearing
-    of it. A 4xx is a "try later"; a refused sender, a failed login or a lost connection is ours or
-    the network's, so those are retried on the schedule."""
-    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-        return bool(exc.recipients) and all(500 <= r.code < 600 for r in exc.recipients)
-    if isinstance(exc, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPDataError):
-        return 500 <= exc.code < 600
-    return False
-
-
-def smtp_error(exc: BaseException) -> str:
-    """A failure as the email log keeps it (and an organiser reads it): a mail server's answer as it
-    gave it (code and words), or the error itself."""
-    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused) and exc.recipients:
-        exc = exc.recipients[0]
-    if isinstance(exc, aiosmtplib.SMTPResponseException):
-        return f"{exc.code} {exc.message}".strip()
-    return f"{type(exc).__name__}: {exc}"

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from notifier import api, live
 from notifier.access import SETTINGS, VERIFIER, organiser, pool
-from notifier.db import emails, read_model
+from notifier.db import read_model
 from notifier.webhooks import db as webhooks
 from notifier.webhooks.filters import validate_event_filter
 from notifier.webhooks.signing import new_secret
@@ -218,37 +218,6 @@ async def dead_letters(request: web.Request) -> web.Response:
     claims = organiser(request)
     rows = await webhooks.subscriptions(pool(request), claims.org)
     return await _delivery_page(request, [r["id"] for r in rows], "dead")
-
-
-async def meeting_emails(request: web.Request) -> web.Response:
-    """The email log of a meeting: what went out, what waits for a retry, and why what failed failed."""
-    claims = organiser(request)
-    meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
-    query = convert_query(dict(request.query), api.EmailQuery)
-    rows = await emails.emails_of_meeting(
-        pool(request), claims.org, meeting_id, query.status, query.before, query.limit
-    )
-    if rows is None:
-        raise Problem(404, "Not found", "no such meeting")
-    items = [
-        api.Email(
-            id=r["id"],
-            kind=r["kind"],
-            participant_id=r["participant_id"],
-            to=r["to_addr"],
-            language=r["language"],
-            subject=r["subject"],
-            status=r["status"],
-            attempts=r["attempts"],
-            last_error=r["last_error"],
-            created_at=r["created_at"],
-            next_attempt_at=r["next_attempt_at"] if r["status"] == "pending" else None,
-            sent_at=r["sent_at"],
-        )
-        for r in rows
-    ]
-    more = items[-1].id if len(items) == query.limit else None
-    return json_response(api.EmailList(items=items, next_before=more))
 
 
 async def get_delivery(request: web.Request) -> web.Response:

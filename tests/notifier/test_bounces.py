@@ -12,7 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from devstack.infra import free_port
-from notifier.service import refused_for_good, smtp_error
+from notifier.emails.refusals import refused_for_good, smtp_error
 from schemas import events as ev
 from schemas.codec import new_event
 from tests.conftest import EventTap, wait_for

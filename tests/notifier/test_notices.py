@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import msgspec
 import pytest
 
-from notifier.digests import send_digests
-from notifier.notices import audience, digest_cutoff, read_token, settings_token
+from notifier.emails.digests import send_digests
+from notifier.emails.policy import audience, digest_cutoff, read_token, settings_token
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.notices import Notice, effective

@@ -10,7 +10,8 @@ import random
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from notifier.mail import SUBJECT_MAX, DirectiveLine, Facts, build_message, format_time, outgoing, render
+from notifier.emails.message import SUBJECT_MAX, build_message, outgoing
+from notifier.emails.render import DirectiveLine, Facts, format_time, render
 from notifier.openapi import OPENAPI
 from notifier.settings import Settings, parse_schedule
 from notifier.webhooks.filters import matches, validate_event_filter
