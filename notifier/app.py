@@ -9,7 +9,8 @@ from notifier.consumers import EventHandler
 from notifier.emails import settings_page
 from notifier.emails.reminders import reminders
 from notifier.emails.send import Mailer
-from notifier.live import Hub
+from notifier.live import views as live_views
+from notifier.live.stream import Hub
 from notifier.openapi import OPENAPI
 from notifier.settings import Settings
 from notifier.webhooks import views
@@ -59,7 +60,7 @@ def create_app(settings: Settings) -> web.Application:
     app.middlewares.append(RevocationCheck(app[access.VERIFIER]).middleware)
     app.middlewares.append(access.current_state)
     app[views.GUARD] = guard_of(settings)
-    app[views.HUB] = hub
+    app[live_views.HUB] = hub
     app[settings_page.LINK_KEY] = mailer.link_key
 
     async def close_streams(_: web.Application) -> None:

@@ -12,10 +12,13 @@ from typing import Any
 import msgspec
 import structlog
 
+from notifier import event_log
 from notifier.db import read_model
 from notifier.emails.outbox import calendar_entry, directive_lines, meeting_link, queue, queue_password_reset
 from notifier.emails.render import LINK_PLACEHOLDER, pick
-from notifier.service import LIVE_TYPES, public_payload
+from notifier.event_log import public_payload
+from notifier.live import db as live
+from notifier.live.frames import LIVE_TYPES
 from notifier.settings import Settings
 from notifier.webhooks import db as webhooks
 from schemas import events as ev
@@ -48,17 +51,17 @@ async def log_and_fan_out(conn: pg.Connection, events: Sequence[Event], meetings
     """Log the events (credentials stripped) in order, numbering those the live stream shows, and queue
     their webhook deliveries."""
     logged = [
-        webhooks.LoggedEvent(
+        event_log.LoggedEvent(
             e.id,
             e.event_type,
             e.meeting_id,
             e.occurred_at,
             public_payload(e),
-            await webhooks.next_live_seq(conn, e.meeting_id) if e.event_type in LIVE_TYPES else None,
+            await live.next_live_seq(conn, e.meeting_id) if e.event_type in LIVE_TYPES else None,
         )
         for e in events
     ]
-    await webhooks.record_events(conn, logged)
+    await event_log.record_events(conn, logged)
     await webhooks.fan_out(
         conn, [(e.id, e.event_type, e.meeting_id, meetings[e.meeting_id]["organisation_id"]) for e in events]
     )
@@ -82,7 +85,7 @@ class EventHandler:
             return
         if isinstance(event, ev.DepartmentFacts):
             return  # the organisation's departments, about no meeting: nobody is told of them
-        if await webhooks.events_known(conn, [event.id]):
+        if await event_log.events_known(conn, [event.id]):
             await self.settle(conn, event)
             return
         # Two streams, two consumers, no order between them: an event of a meeting not known yet, or a poll
@@ -107,7 +110,7 @@ class EventHandler:
         """A run of participant facts (a roster import) set-based, leaving what `__call__` of each in turn
         would: the read model, the meetings' positions, the event log and webhook deliveries (no emails)."""
         facts = validation.participant_facts(events)
-        known = await webhooks.events_known(conn, [e.id for e in facts])
+        known = await event_log.events_known(conn, [e.id for e in facts])
         todo = [e for e in facts if e.id not in known]
         meetings: dict[uuid.UUID, pg.Row] = {}
         for meeting_id in dict.fromkeys(e.meeting_id for e in todo):

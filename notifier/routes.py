@@ -7,6 +7,7 @@ from aiohttp import web
 from notifier import api
 from notifier.emails import settings_page
 from notifier.emails import views as email_views
+from notifier.live import views as live_views
 from notifier.webhooks import views
 from servicekit.openapi import Operation
 
@@ -157,7 +158,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             " meeting's live sequence number; reconnect with `Last-Event-ID` to resume. Comment heartbeats keep"
             " proxies from closing the connection. `invite_url` never appears.",
         ),
-        views.meeting_stream,
+        live_views.meeting_stream,
     ),
 ]
 

@@ -9,8 +9,8 @@ import uuid
 import msgspec
 from aiohttp import web
 
-from notifier import api, live
-from notifier.access import SETTINGS, VERIFIER, organiser, pool
+from notifier import api
+from notifier.access import SETTINGS, organiser, pool
 from notifier.db import read_model
 from notifier.webhooks import db as webhooks
 from notifier.webhooks.filters import validate_event_filter
@@ -22,7 +22,6 @@ from servicekit.idempotency import idempotent
 from servicekit.tokens import Claims
 
 GUARD = web.AppKey("guard", Guard)
-HUB = web.AppKey("hub", live.Hub)
 
 MAX_REPLAY = 10_000
 
@@ -259,26 +258,3 @@ async def replay_range(request: web.Request) -> web.Response:
         sub = await _owned(request, claims, conn)
         count = await webhooks.replay_range(conn, sub, body.since, until, MAX_REPLAY)
     return json_response(api.Replayed(deliveries=count), status=202)
-
-
-async def meeting_stream(request: web.Request) -> web.StreamResponse:
-    claims = request.app[VERIFIER].from_request(request)
-    meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
-    if claims.kind == "participant":
-        if claims.meeting != meeting_id:
-            raise Problem(404, "Not found", "no such meeting")
-    else:
-        meeting = await read_model.meeting(pool(request), meeting_id)
-        if meeting is None or meeting["organisation_id"] != claims.org:
-            raise Problem(404, "Not found", "no such meeting")
-    raw = request.headers.get("Last-Event-ID") or request.query.get("last_event_id")
-    last_id: int | None = None
-    if raw:
-        try:
-            last_id = int(raw)
-        except ValueError:
-            raise Problem(
-                400, "Invalid Last-Event-ID", "an event number from this stream", field="Last-Event-ID"
-            ) from None
-    settings = request.app[SETTINGS]
-    return await live.stream(request, request.app[HUB], pool(request), meeting_id, last_id, settings.sse_heartbeat_s)

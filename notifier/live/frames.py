@@ -1,17 +1,7 @@
-"""The notifier's rules not yet in a channel's package, free of HTTP and SQL: what the live stream
-shows, and which fields never leave the notifier."""
+"""What the live stream shows a meeting's participants and how one event is written as a Server-Sent
+Events frame. Pure: no I/O."""
 
 from __future__ import annotations
-
-from typing import Any
-
-import msgspec
-
-from schemas.events import Event
-
-# Fields that carry a credential, even sealed: emailed to their owner, never sent to webhooks or
-# browsers, never stored in the event log. (`invite_url` is from events published before links were sealed.)
-CREDENTIAL_FIELDS = frozenset({"invite_url", "sealed_link"})
 
 # What the live stream shows a meeting's participants.
 LIVE_TYPES = frozenset(
@@ -58,9 +48,5 @@ LIVE_TYPES = frozenset(
 )
 
 
-def public_payload(event: Event) -> bytes:
-    """The event as JSON with credentials removed: the body of webhooks and live-stream frames."""
-    data: dict[str, Any] = msgspec.to_builtins(event)
-    for name in CREDENTIAL_FIELDS:
-        data.pop(name, None)
-    return msgspec.json.encode(data)
+def frame(seq: int, event_type: str, payload: bytes) -> bytes:
+    return f"id: {seq}\nevent: {event_type}\ndata: ".encode() + payload + b"\n\n"
