@@ -8,7 +8,7 @@ import datetime as dt
 
 from aiohttp import web
 
-from notifier.db import read_model
+from notifier import read_model
 from notifier.settings import Settings
 from servicekit import pg
 from servicekit.http import Handler

@@ -12,8 +12,7 @@ from typing import Any
 import msgspec
 import structlog
 
-from notifier import event_log
-from notifier.db import read_model
+from notifier import event_log, read_model
 from notifier.emails.outbox import calendar_entry, directive_lines, meeting_link, queue, queue_password_reset
 from notifier.emails.render import LINK_PLACEHOLDER, pick
 from notifier.event_log import public_payload

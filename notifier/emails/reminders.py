@@ -10,7 +10,7 @@ import datetime as dt
 import asyncpg
 import structlog
 
-from notifier.db import read_model
+from notifier import read_model
 from notifier.emails import db as emails
 from notifier.emails.digests import send_digests
 from notifier.emails.outbox import meeting_link, queue

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from notifier import read_model
 from notifier.access import SETTINGS, VERIFIER, pool
-from notifier.db import read_model
 from notifier.live.stream import Hub, stream
 from servicekit.http import Problem, parse_uuid
 

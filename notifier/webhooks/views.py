@@ -9,9 +9,8 @@ import uuid
 import msgspec
 from aiohttp import web
 
-from notifier import api
+from notifier import api, read_model
 from notifier.access import SETTINGS, organiser, pool
-from notifier.db import read_model
 from notifier.webhooks import db as webhooks
 from notifier.webhooks.filters import validate_event_filter
 from notifier.webhooks.signing import new_secret
