@@ -9,13 +9,18 @@ import datetime as dt
 import hashlib
 import hmac
 import uuid
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
 from schemas.notices import NOTICE_KINDS, Notice, effective, in_room
+
+if TYPE_CHECKING:
+    from notifier.read_model import Fields
+
+Person = TypeVar("Person", bound="Fields")
 
 # The kind of notice each email is; an invitation is none: it always goes.
 NOTICE_OF: dict[str, str] = {
@@ -44,16 +49,14 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 assert set(KIND_NAMES) == set(NOTICE_KINDS)
 
 
-def meeting_policy(meeting: Mapping[str, Any]) -> dict[str, Notice]:
+def meeting_policy(meeting: Fields) -> dict[str, Notice]:
     """The meeting's rules as applied (its read-model row: policy, venue, online link)."""
     raw = meeting["notification_policy"]
     given = None if raw is None else msgspec.json.decode(raw, type=dict[str, Notice])
     return effective(given, in_room(meeting["venue"], meeting["online_url"]))
 
 
-def audience(
-    rule: Notice, people: Iterable[Mapping[str, Any]], responsible: frozenset[uuid.UUID] | None
-) -> list[Mapping[str, Any]]:
+def audience(rule: Notice, people: Iterable[Person], responsible: frozenset[uuid.UUID] | None) -> list[Person]:
     """The people the rule keeps: everyone, the heads (or, where the notice names them, those responsible)."""
     if rule.audience == "nobody":
         return []

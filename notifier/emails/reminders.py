@@ -14,6 +14,7 @@ from notifier import read_model
 from notifier.emails import db as emails
 from notifier.emails.digests import send_digests
 from notifier.emails.outbox import meeting_link, queue
+from notifier.emails.render import Kind
 from notifier.settings import Settings
 from servicekit.runtime import Runtime
 
@@ -27,15 +28,15 @@ async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datet
     now = now or dt.datetime.now(dt.UTC)
     async with runtime.db().acquire() as conn, conn.transaction():
         for meeting in await emails.meetings_starting_within(conn, now, 24 * 3600):
-            kind = "reminder_1h" if meeting["starts_at"] - now <= dt.timedelta(hours=1) else "reminder_24h"
+            kind: Kind = "reminder_1h" if meeting["starts_at"] - now <= dt.timedelta(hours=1) else "reminder_24h"
             key = f"{kind}:{meeting['meeting_id']}:{meeting['starts_at'].isoformat()}"
             if await emails.add_notice(conn, key):
                 people = await read_model.recipients(conn, meeting["meeting_id"])
                 link = meeting_link(settings, meeting["meeting_id"])
                 await queue(conn, kind, key, meeting, people, link=link, occurred_at=now)
         for request in await emails.contribution_deadlines_within(conn, now, settings.contribution_deadline_notice_s):
-            meeting = await read_model.meeting(conn, request["meeting_id"])
-            if meeting is None:
+            its_meeting = await read_model.meeting(conn, request["meeting_id"])
+            if its_meeting is None:
                 continue
             for department in request["department_ids"]:
                 if department in request["submitted"]:
@@ -50,7 +51,7 @@ async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datet
                     conn,
                     "contribution_deadline_near",
                     key,
-                    meeting,
+                    its_meeting,
                     people,
                     link=meeting_link(settings, request["meeting_id"]),
                     topic=lambda lang, r=request: (

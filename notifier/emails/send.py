@@ -174,7 +174,7 @@ class Mailer:
                 log.warning("email batch failed, retrying", error=repr(exc))
                 rows = []
             except Exception:
-                if self.stopping or pool.is_closing():
+                if self.stopping or pool.is_closing():  # type: ignore[redundant-expr]  # run() sets it meanwhile
                     return  # shutting down: the pool is gone, and so is the work
                 # Each message is guarded in send_batch; what reaches here is a bug around them. The
                 # batch's leases run out and its rows are claimed again; this sender goes on.

@@ -239,8 +239,8 @@ async def replay_delivery(request: web.Request) -> web.Response:
             raise Problem(404, "Not found", "no such delivery")
         if original["status"] in ("pending", "delivering"):
             raise Problem(409, "Delivery in progress", "it is still being attempted; replay it once it has finished")
-        row = await webhooks.replay_delivery(conn, original)
-        row = await webhooks.delivery(conn, sub["id"], row["id"])
+        replay = await webhooks.replay_delivery(conn, original)
+        row = await webhooks.delivery(conn, sub["id"], replay["id"])
     assert row is not None
     return json_response(delivery_body(row, []), status=202)
 
