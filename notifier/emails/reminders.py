@@ -18,7 +18,7 @@ from notifier.emails.render import Kind
 from notifier.settings import Settings
 from servicekit.runtime import Runtime
 
-log = structlog.get_logger("notifier.emails.reminders")
+log = structlog.get_logger("notifier.mailer")  # its name from before the package split: log filters use it
 
 
 async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datetime | None = None) -> None:

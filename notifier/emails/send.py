@@ -43,7 +43,7 @@ from servicekit.qr import qr_png
 from servicekit.runtime import Runtime
 from servicekit.sealed import Opener, Unsealable, read_seal_key
 
-log = structlog.get_logger("notifier.emails.send")
+log = structlog.get_logger("notifier.mailer")  # its name from before the package split: log filters use it
 
 # Emails one sender claims and sends over one SMTP connection before claiming again.
 BATCH = 20

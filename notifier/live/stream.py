@@ -22,7 +22,7 @@ from notifier.live.frames import frame
 from servicekit import pg
 from servicekit.runtime import Runtime
 
-log = structlog.get_logger("notifier.live.stream")
+log = structlog.get_logger("notifier.live")  # its name from before the package split: log filters use it
 
 Frame = tuple[int, bytes]
 

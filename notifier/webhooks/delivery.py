@@ -33,7 +33,7 @@ from schemas.bus.wake import woken_or_timeout
 from servicekit import pg
 from servicekit.runtime import CLEANUP_ROUND_S, Runtime
 
-log = structlog.get_logger("notifier.webhooks.delivery")
+log = structlog.get_logger("notifier.delivery")  # its name from before the package split: log filters use it
 
 ATTEMPTS = Metric("webhook_attempts_total", "Webhook delivery attempts", ["outcome"])
 LATENCY = Histogram("webhook_attempt_seconds", "Webhook attempt latency", buckets=(0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10))
