@@ -4,7 +4,7 @@ PostgreSQL: the one at DATABASE_URL (default 127.0.0.1:5432) when reachable, els
 a fresh database per run. NATS: always a private pinned nats-server with JetStream and
 `sync_interval: always` (the durability `make run` gives a fresh machine), in a temporary folder.
 Services run as `python -m <service>` on free ports with fresh token keys and a fresh namespace,
-each connecting as its own PostgreSQL role, as in production (`servicekit.roles`).
+each connecting as its own PostgreSQL role, as in production (`servicekit.db_roles`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import aiohttp
 import asyncpg
 
 from devstack.infra import EmbeddedPostgres, NatsServer, free_port, url_reachable, with_database
-from servicekit.roles import prepare_service, with_role
+from servicekit.db_roles import prepare_service, with_role
 from servicekit.sealed import generate_seal_keypair
 from servicekit.tokens import TokenSigner, generate_keypair
 

@@ -23,7 +23,7 @@ import asyncpg
 
 from devstack.infra import EmbeddedPostgres, MailCatcher, NatsServer, tcp_reachable, url_reachable
 from resolution_svc.sealing import new_ballot_key
-from servicekit.roles import prepare_service, with_role
+from servicekit.db_roles import prepare_service, with_role
 from servicekit.runtime import ensure_database
 from servicekit.sealed import generate_seal_keypair
 from servicekit.tokens import generate_keypair

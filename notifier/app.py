@@ -4,13 +4,17 @@ from pathlib import Path
 
 from aiohttp import web
 
-from notifier import notice_views, routes, views
+from notifier import access, routes
 from notifier.consumers import EventHandler
-from notifier.delivery import Dispatcher, guard_of
-from notifier.live import Hub
-from notifier.mailer import Mailer, reminders
+from notifier.emails import settings_page
+from notifier.emails.reminders import reminders
+from notifier.emails.send import Mailer
+from notifier.live import views as live_views
+from notifier.live.stream import Hub
 from notifier.openapi import OPENAPI
 from notifier.settings import Settings
+from notifier.webhooks import views
+from notifier.webhooks.delivery import Dispatcher, guard_of
 from schemas.subjects import MEETINGS, RESOLUTIONS
 from servicekit import openapi
 from servicekit.revocations import RevocationCheck
@@ -50,14 +54,14 @@ def create_app(settings: Settings) -> web.Application:
         tasks=[webhooks, email, reminder_schedule, live_stream],
     )
     app = create_base_app(runtime)
-    app[views.SETTINGS] = settings
-    app[views.WINDOW] = Window.of(settings)
-    app[views.VERIFIER] = views.verifier_of(settings)
-    app.middlewares.append(RevocationCheck(app[views.VERIFIER]).middleware)
-    app.middlewares.append(views.current_state)
+    app[access.SETTINGS] = settings
+    app[access.WINDOW] = Window.of(settings)
+    app[access.VERIFIER] = access.verifier_of(settings)
+    app.middlewares.append(RevocationCheck(app[access.VERIFIER]).middleware)
+    app.middlewares.append(access.current_state)
     app[views.GUARD] = guard_of(settings)
-    app[views.HUB] = hub
-    app[notice_views.LINK_KEY] = mailer.link_key
+    app[live_views.HUB] = hub
+    app[settings_page.LINK_KEY] = mailer.link_key
 
     async def close_streams(_: web.Application) -> None:
         await hub.stop()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from notifier import api, notice_views, views
+from notifier import api
+from notifier.emails import settings_page
+from notifier.emails import views as email_views
+from notifier.live import views as live_views
+from notifier.webhooks import views
 from servicekit.openapi import Operation
 
 SUBS = "/api/v1/subscriptions"
@@ -139,7 +143,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             description="A message that cannot be built from its data (e.g. an address that is not one address)"
             " is `failed` at once with `last_error` starting `cannot be built:`; the other emails go on.",
         ),
-        views.meeting_emails,
+        email_views.meeting_emails,
     ),
     (
         Operation(
@@ -154,7 +158,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             " meeting's live sequence number; reconnect with `Last-Event-ID` to resume. Comment heartbeats keep"
             " proxies from closing the connection. `invite_url` never appears.",
         ),
-        views.meeting_stream,
+        live_views.meeting_stream,
     ),
 ]
 
@@ -175,7 +179,7 @@ OPERATIONS += [
             " kind of notice (reminder, contribution, poll_opened, result, directive) with a button to turn it off"
             " or back on. Invitations, and directives to the representative responsible, always go.",
         ),
-        notice_views.show,
+        settings_page.show,
     ),
     (
         Operation(
@@ -192,7 +196,7 @@ OPERATIONS += [
             " `List-Unsubscribe=One-Click` of the `List-Unsubscribe-Post` header turns off the `kind` of the link"
             " (every kind for a digest). Answers the page as it now stands.",
         ),
-        notice_views.change,
+        settings_page.change,
     ),
 ]
 

@@ -1,3 +1,5 @@
+"""The notifier's settings, read from the environment, and the reading of its schedule settings."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -53,7 +55,7 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     # SMTP connections used at once (per process); a slow server round trip then delays one batch, not all.
     smtp_connections: Annotated[int, msgspec.Meta(ge=1, le=64)] = 4
     # Delays in seconds before each retry of an email; after the last one the email is marked failed. A
-    # 5xx answer to RCPT or DATA is final at once (notifier.service.refused_for_good).
+    # 5xx answer to RCPT or DATA is final at once (notifier.emails.refusals).
     email_retry_schedule_s: str = "10,60,300,1800,7200"
     # How often meetings are checked for due reminders (24 h / 1 h before start, contribution deadlines).
     reminder_interval_s: float = 60.0
@@ -74,3 +76,8 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     # Frames buffered per client; a client that falls this far behind is disconnected (it resumes
     # with Last-Event-ID).
     sse_client_buffer: int = 1000
+
+
+def parse_schedule(text: str) -> list[float]:
+    """A schedule setting (comma-separated seconds, e.g. `WEBHOOK_RETRY_SCHEDULE_S`) as its delays."""
+    return [float(x) for x in text.split(",") if x.strip()]

@@ -39,7 +39,7 @@ async def migrate(conn: pg.Connection, schema: str, components: dict[str, Path])
     applied_now: list[str] = []
     await conn.execute("select pg_advisory_lock(hashtext($1))", f"migrate:{schema}")
     try:
-        # A service role owns its schema but may not create schemas (servicekit.roles): only create it
+        # A service role owns its schema but may not create schemas (servicekit.db_roles): only create it
         # when it is missing (`create schema if not exists` would need that privilege anyway).
         if not await conn.fetchval("select true from pg_namespace where nspname = $1", schema):
             await conn.execute(f'create schema "{schema}"')

@@ -36,8 +36,8 @@ from nats.js import JetStreamContext
 from devstack.infra import EmbeddedPostgres, NatsServer, free_port, url_reachable, with_database
 from schemas import STREAMS, Event, Subjects, decode
 from servicekit import logs
+from servicekit.db_roles import prepare_service, role_of, with_role
 from servicekit.migrations import BUS_SQL, migrate
-from servicekit.roles import prepare_service, role_of, with_role
 from servicekit.runtime import RUNTIME
 from servicekit.sealed import generate_seal_keypair
 from servicekit.tokens import TokenSigner, generate_keypair

@@ -22,8 +22,8 @@ from meeting_svc.app import create_app as meeting_app
 from meeting_svc.routes import OPERATIONS as MEETING_OPERATIONS
 from meeting_svc.settings import Settings as MeetingSettings
 from notifier.app import create_app as notifier_app
-from notifier.db.notices import own_key
-from notifier.notices import settings_token
+from notifier.emails.db import own_key
+from notifier.emails.policy import settings_token
 from notifier.routes import OPERATIONS as NOTIFIER_OPERATIONS
 from resolution_svc.app import create_app as resolution_app
 from resolution_svc.routes import OPERATIONS as RESOLUTION_OPERATIONS

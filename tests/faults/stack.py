@@ -29,7 +29,7 @@ from meeting_svc.__main__ import create_organiser
 from meeting_svc.settings import Settings as MeetingSettings
 from schemas import Event, Subjects, decode
 from schemas.subjects import Stream
-from servicekit.roles import prepare_service, with_role
+from servicekit.db_roles import prepare_service, with_role
 from servicekit.sealed import generate_seal_keypair
 from servicekit.tokens import TokenSigner, generate_keypair
 from tests.faults.cluster import NatsCluster

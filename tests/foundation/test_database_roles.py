@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
-from servicekit.roles import SERVICES, own_schema, role_of, with_role
+from servicekit.db_roles import SERVICES, own_schema, role_of, with_role
 from servicekit.runtime import RUNTIME
 from tests.conftest import settings_of
 

@@ -6,45 +6,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import aiosmtplib
 import asyncpg
-import pytest
 from aiosmtpd.controller import Controller
 
 from devstack.infra import free_port
-from notifier.service import refused_for_good, smtp_error
 from schemas import events as ev
 from schemas.codec import new_event
 from tests.conftest import EventTap, wait_for
 from tests.notifier.conftest import RefusingServer, invitation_sent, meeting_created, organiser
 
 WAIT_S = 30.0
-
-
-@pytest.mark.parametrize(
-    ("error", "final"),
-    [
-        (aiosmtplib.SMTPRecipientRefused(550, "5.1.1 User unknown", "x@example.org"), True),
-        (aiosmtplib.SMTPRecipientsRefused([aiosmtplib.SMTPRecipientRefused(553, "bad", "x@example.org")]), True),
-        (aiosmtplib.SMTPRecipientsRefused([aiosmtplib.SMTPRecipientRefused(450, "busy", "x@example.org")]), False),
-        (aiosmtplib.SMTPRecipientsRefused([]), False),
-        (aiosmtplib.SMTPDataError(554, "5.7.1 Message rejected"), True),
-        (aiosmtplib.SMTPDataError(451, "4.3.0 Try again"), False),
-        # ours or the network's, not the recipient's: retried on the schedule
-        (aiosmtplib.SMTPSenderRefused(550, "sender unknown", "no-reply@example.org"), False),
-        (aiosmtplib.SMTPAuthenticationError(535, "bad credentials"), False),
-        (aiosmtplib.SMTPServerDisconnected("gone"), False),
-        (ConnectionRefusedError("refused"), False),
-    ],
-)
-def test_only_a_5xx_to_rcpt_or_data_is_final(error: Exception, final: bool) -> None:
-    assert refused_for_good(error) is final
-
-
-def test_the_log_keeps_the_servers_code_and_words() -> None:
-    refused = aiosmtplib.SMTPRecipientsRefused([aiosmtplib.SMTPRecipientRefused(550, "User unknown", "x@a.org")])
-    assert smtp_error(refused) == "550 User unknown"
-    assert smtp_error(TimeoutError("slow")) == "TimeoutError: slow"
 
 
 async def test_an_invitation_refused_for_now_bounces_when_the_retries_are_spent(

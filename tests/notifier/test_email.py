@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 
 import notifier.app
 from devstack.infra import free_port
-from notifier.db import read_model
+from notifier import read_model
 from schemas import events as ev
 from schemas.bus.consumer import WAITING
 from schemas.codec import new_event

@@ -15,8 +15,9 @@ import msgspec
 import pytest
 
 from notifier.app import create_app
-from notifier.mail import DirectiveLine, Facts, Kind, build_message, outgoing, render
-from notifier.mailer import schedule_reminders
+from notifier.emails.message import build_message, outgoing
+from notifier.emails.reminders import schedule_reminders
+from notifier.emails.render import DirectiveLine, Facts, Kind, render
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit.runtime import RUNTIME

@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 import msgspec
 import pytest
 
-from notifier.digests import send_digests
-from notifier.notices import audience, digest_cutoff, read_token, settings_token
+from notifier.emails.digests import send_digests
+from notifier.emails.policy import digest_cutoff, settings_token
 from schemas import events as ev
 from schemas.codec import new_event
-from schemas.notices import Notice, effective
+from schemas.notices import Notice
 from servicekit.runtime import RUNTIME
 from tests.conftest import Inbox, wait_for
 from tests.notifier.conftest import meeting_created, organiser
@@ -30,52 +30,6 @@ def text_of(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     assert part is not None
     return str(part.get_content())
-
-
-# --- the rules -------------------------------------------------------------------------------------------
-
-
-def test_defaults_spare_a_room_its_vote_emails_and_whole_departments_their_directives() -> None:
-    room = effective(None, room=True)
-    assert room["poll_opened"].audience == "nobody"
-    assert room["directive"] == Notice(audience="representatives")
-    assert effective(None, room=False)["poll_opened"] == Notice()
-    chosen = effective({"poll_opened": Notice(delivery="digest"), "minutes": Notice()}, room=True)
-    assert chosen["poll_opened"] == Notice(delivery="digest") and "minutes" not in chosen  # unknown kinds ignored
-
-
-def test_audience_keeps_heads_or_those_responsible() -> None:
-    rep, chair, member = (
-        {"participant_id": uuid.uuid4(), "role": role}
-        for role in ("department_representative", "chair", "voting_member")
-    )
-    people = [rep, chair, member]
-    assert audience(Notice(), people, None) == people
-    assert audience(Notice(audience="nobody"), people, None) == []
-    assert audience(Notice(audience="representatives"), people, None) == [rep, chair]
-    assert audience(Notice(audience="representatives"), people, frozenset({rep["participant_id"]})) == [rep]
-
-
-def test_a_settings_token_names_its_participant_and_nothing_forged() -> None:
-    pid = uuid.uuid4()
-    token = settings_token(KEY, pid)
-    assert read_token(KEY, token) == pid
-    assert read_token(secrets.token_bytes(32), token) is None  # another key
-    other = settings_token(KEY, uuid.uuid4())
-    assert read_token(KEY, token[:22] + other[22:]) is None  # another participant's MAC
-    flipped = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
-    assert read_token(KEY, flipped) is None
-    for junk in ("", "x", "é" * 43, "=" * 43, token + "A", token[:-1], "../" * 14 + "a"):
-        assert read_token(KEY, junk) is None
-
-
-def test_a_digest_carries_what_was_held_before_the_hour_in_the_meetings_zone() -> None:
-    zone = "Asia/Ho_Chi_Minh"  # UTC+7: 17:00 there is 10:00 UTC
-    morning = dt.datetime(2021, 1, 14, 9, 0, tzinfo=dt.UTC)
-    evening = dt.datetime(2021, 1, 14, 11, 0, tzinfo=dt.UTC)
-    assert digest_cutoff(morning, zone, 17) == dt.datetime(2021, 1, 13, 10, 0, tzinfo=dt.UTC)
-    assert digest_cutoff(evening, zone, 17) == dt.datetime(2021, 1, 14, 10, 0, tzinfo=dt.UTC)
-    assert digest_cutoff(evening, "Not/AZone", 17) == dt.datetime(2021, 1, 13, 17, 0, tzinfo=dt.UTC)  # UTC then
 
 
 # --- through the notifier ---------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 
 import aiohttp
 
-from notifier.views import HUB
+from notifier.live.views import HUB
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event

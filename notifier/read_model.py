@@ -6,11 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from servicekit import pg
 
 Row = pg.Row
+
+
+class Fields(Protocol):
+    """A row as the pure rules read it, by column name: a database record, or a dict in tests."""
+
+    def __getitem__(self, column: str, /) -> Any: ...
 
 
 # A row is replaced by an event with a higher meeting_seq ($v), or by any event when either side has none
@@ -121,15 +127,16 @@ async def end_sessions(conn: pg.Connection, participant_id: uuid.UUID, meeting_i
     )
 
 
-async def standing(pool: pg.Pool, participant_id: uuid.UUID) -> Row | None:
+async def standing(pool: pg.Pool, participant_id: uuid.UUID) -> dict[str, Any] | None:
     """A participant's current state as meeting_svc's events told it, with the meeting's current end."""
-    return await pool.fetchrow(
+    row = await pool.fetchrow(
         "select p.meeting_id, p.role, p.department_id, p.removed, p.session_epoch as epoch,"
         " m.ends_at as meeting_ends_at, m.timezone as meeting_timezone"
         " from participants p left join meetings m on m.meeting_id = p.meeting_id"
         " where p.participant_id = $1",
         participant_id,
     )
+    return None if row is None else dict(row)
 
 
 async def recipients(

@@ -8,10 +8,9 @@ import datetime as dt
 import itertools
 import operator
 
-from notifier.db import emails
-from notifier.db import notices as db
-from notifier.mail import pick
-from notifier.notices import ALL_KINDS, digest, digest_cutoff
+from notifier.emails import db
+from notifier.emails.policy import ALL_KINDS, digest_cutoff
+from notifier.emails.render import digest, pick
 from notifier.settings import Settings
 from servicekit.runtime import Runtime
 
@@ -33,7 +32,7 @@ async def send_digests(runtime: Runtime, settings: Settings, now: dt.datetime) -
             # named by its first item: a later digest of the same day (an item held late) is another email
             source = f"digest:{participant_id}:{first['id']}"
             row = (source, "digest", first["meeting_id"], participant_id, first["to_addr"], lang, subject, text, html)
-            await emails.add_emails(conn, [(*row, None, ALL_KINDS, None, None)])
+            await db.add_emails(conn, [(*row, None, ALL_KINDS, None, None)])
             await db.mark_digested(conn, [i["id"] for i in due], source)
             queued += 1
     return queued

@@ -10,20 +10,14 @@ import random
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from notifier.mail import SUBJECT_MAX, DirectiveLine, Facts, build_message, format_time, outgoing, render
+from notifier.emails.message import SUBJECT_MAX, build_message, outgoing
+from notifier.emails.render import DirectiveLine, Facts, format_time, render
 from notifier.openapi import OPENAPI
-from notifier.service import (
-    matches,
-    new_secret,
-    next_delay,
-    parse_retry_after,
-    parse_schedule,
-    retry_delay,
-    validate_event_filter,
-    webhook_headers,
-)
-from notifier.settings import Settings
-from notifier.ssrf import Guard, RefusedTarget, parse_cidrs, split_url
+from notifier.settings import Settings, parse_schedule
+from notifier.webhooks.filters import matches, validate_event_filter
+from notifier.webhooks.retries import next_delay, parse_retry_after, retry_delay
+from notifier.webhooks.signing import new_secret, webhook_headers
+from notifier.webhooks.ssrf import Guard, RefusedTarget, parse_cidrs, split_url
 
 
 @pytest.mark.parametrize(

@@ -23,15 +23,17 @@ import structlog
 from prometheus_client import Counter as Metric
 from prometheus_client import Histogram
 
-from notifier.db import webhooks
-from notifier.service import next_delay, parse_retry_after, parse_schedule, webhook_headers
-from notifier.settings import Settings
-from notifier.ssrf import Guard, GuardedResolver, RefusedTarget, parse_cidrs
+from notifier.listen import listen
+from notifier.settings import Settings, parse_schedule
+from notifier.webhooks import db as webhooks
+from notifier.webhooks.retries import next_delay, parse_retry_after
+from notifier.webhooks.signing import webhook_headers
+from notifier.webhooks.ssrf import Guard, GuardedResolver, RefusedTarget, parse_cidrs
 from schemas.bus.wake import woken_or_timeout
 from servicekit import pg
 from servicekit.runtime import CLEANUP_ROUND_S, Runtime
 
-log = structlog.get_logger("notifier.delivery")
+log = structlog.get_logger("notifier.delivery")  # its name from before the package split: log filters use it
 
 ATTEMPTS = Metric("webhook_attempts_total", "Webhook delivery attempts", ["outcome"])
 LATENCY = Histogram("webhook_attempt_seconds", "Webhook attempt latency", buckets=(0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10))
@@ -39,17 +41,6 @@ LATENCY = Histogram("webhook_attempt_seconds", "Webhook attempt latency", bucket
 
 def guard_of(settings: Settings) -> Guard:
     return Guard(settings.webhook_allow_private, parse_cidrs(settings.webhook_allow_cidrs))
-
-
-async def listen(runtime: Runtime, channel: str, wake: asyncio.Event) -> pg.Connection:
-    """A connection that sets `wake` whenever the database notifies `channel`."""
-    conn = await asyncpg.connect(runtime.settings.database_url)
-    try:
-        await conn.add_listener(f"{runtime.service}_{channel}", lambda *_: wake.set())
-    except BaseException:  # also a shutdown cancelling us here: no connection may be left open behind
-        conn.terminate()
-        raise
-    return conn
 
 
 class Dispatcher:

@@ -1,4 +1,5 @@
-"""Thin HTTP handlers: authenticate, decode, call db/service, answer."""
+"""The webhook channel's HTTP handlers, thin: authenticate, decode, check (filters, the SSRF guard), call
+notifier.webhooks.db, answer. Subscriptions, their secrets, the delivery log, dead letters and replays."""
 
 from __future__ import annotations
 
@@ -8,36 +9,20 @@ import uuid
 import msgspec
 from aiohttp import web
 
-from notifier import api, live
-from notifier.db import emails, read_model, webhooks
-from notifier.service import new_secret, validate_event_filter
-from notifier.settings import Settings
-from notifier.ssrf import Guard, RefusedTarget
+from notifier import api, read_model
+from notifier.access import SETTINGS, organiser, pool
+from notifier.webhooks import db as webhooks
+from notifier.webhooks.filters import validate_event_filter
+from notifier.webhooks.signing import new_secret
+from notifier.webhooks.ssrf import Guard, RefusedTarget
 from servicekit import pg
-from servicekit.http import Handler, Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
+from servicekit.http import Problem, check_if_match, convert_query, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
-from servicekit.runtime import RUNTIME
-from servicekit.sessions import Window, not_allowed, session_access, session_ended, standing_of
-from servicekit.tokens import Claims, TokenVerifier, read_key
+from servicekit.tokens import Claims
 
-VERIFIER = web.AppKey("verifier", TokenVerifier)
 GUARD = web.AppKey("guard", Guard)
-HUB = web.AppKey("hub", live.Hub)
-SETTINGS = web.AppKey("settings", Settings)
-WINDOW = web.AppKey("window", Window)
 
 MAX_REPLAY = 10_000
-
-
-def verifier_of(settings: Settings) -> TokenVerifier:
-    return TokenVerifier(read_key(settings.token_public_key, "TOKEN_PUBLIC_KEY"))
-
-
-def organiser(request: web.Request) -> Claims:
-    claims = request.app[VERIFIER].from_request(request)
-    if claims.kind != "organiser":
-        raise not_allowed()
-    return claims
 
 
 async def check_meeting(request: web.Request, claims: Claims, meeting_id: uuid.UUID | None) -> None:
@@ -48,25 +33,6 @@ async def check_meeting(request: web.Request, claims: Claims, meeting_id: uuid.U
     meeting = await read_model.meeting(pool(request), meeting_id)
     if meeting is None or meeting["organisation_id"] != claims.org:
         raise Problem(422, "Unknown meeting", "no such meeting in your organisation", field="meeting_id")
-
-
-def pool(request: web.Request) -> pg.Pool:
-    return request.app[RUNTIME].db()
-
-
-@web.middleware
-async def current_state(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """A participant's session is judged on their current state in this service's read model (from
-    meeting_svc's events), not on the token: removal, a revoked or reissued invite and the end of the
-    meeting's window end it. Follow-up access (directives) is resolution_svc's; here it reaches nothing."""
-    token = request.app[VERIFIER].token_of(request)
-    if token:
-        claims = request.app[VERIFIER].verify(token)
-        if claims.kind == "participant":
-            standing = await standing_of(lambda: read_model.standing(pool(request), claims.sub))
-            if session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC)) != "full":
-                raise session_ended()
-    return await handler(request)
 
 
 async def check_target(request: web.Request, url: str) -> None:
@@ -252,37 +218,6 @@ async def dead_letters(request: web.Request) -> web.Response:
     return await _delivery_page(request, [r["id"] for r in rows], "dead")
 
 
-async def meeting_emails(request: web.Request) -> web.Response:
-    """The email log of a meeting: what went out, what waits for a retry, and why what failed failed."""
-    claims = organiser(request)
-    meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
-    query = convert_query(dict(request.query), api.EmailQuery)
-    rows = await emails.emails_of_meeting(
-        pool(request), claims.org, meeting_id, query.status, query.before, query.limit
-    )
-    if rows is None:
-        raise Problem(404, "Not found", "no such meeting")
-    items = [
-        api.Email(
-            id=r["id"],
-            kind=r["kind"],
-            participant_id=r["participant_id"],
-            to=r["to_addr"],
-            language=r["language"],
-            subject=r["subject"],
-            status=r["status"],
-            attempts=r["attempts"],
-            last_error=r["last_error"],
-            created_at=r["created_at"],
-            next_attempt_at=r["next_attempt_at"] if r["status"] == "pending" else None,
-            sent_at=r["sent_at"],
-        )
-        for r in rows
-    ]
-    more = items[-1].id if len(items) == query.limit else None
-    return json_response(api.EmailList(items=items, next_before=more))
-
-
 async def get_delivery(request: web.Request) -> web.Response:
     claims = organiser(request)
     sub = await _owned(request, claims, pool(request))
@@ -304,8 +239,8 @@ async def replay_delivery(request: web.Request) -> web.Response:
             raise Problem(404, "Not found", "no such delivery")
         if original["status"] in ("pending", "delivering"):
             raise Problem(409, "Delivery in progress", "it is still being attempted; replay it once it has finished")
-        row = await webhooks.replay_delivery(conn, original)
-        row = await webhooks.delivery(conn, sub["id"], row["id"])
+        replay = await webhooks.replay_delivery(conn, original)
+        row = await webhooks.delivery(conn, sub["id"], replay["id"])
     assert row is not None
     return json_response(delivery_body(row, []), status=202)
 
@@ -322,26 +257,3 @@ async def replay_range(request: web.Request) -> web.Response:
         sub = await _owned(request, claims, conn)
         count = await webhooks.replay_range(conn, sub, body.since, until, MAX_REPLAY)
     return json_response(api.Replayed(deliveries=count), status=202)
-
-
-async def meeting_stream(request: web.Request) -> web.StreamResponse:
-    claims = request.app[VERIFIER].from_request(request)
-    meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
-    if claims.kind == "participant":
-        if claims.meeting != meeting_id:
-            raise Problem(404, "Not found", "no such meeting")
-    else:
-        meeting = await read_model.meeting(pool(request), meeting_id)
-        if meeting is None or meeting["organisation_id"] != claims.org:
-            raise Problem(404, "Not found", "no such meeting")
-    raw = request.headers.get("Last-Event-ID") or request.query.get("last_event_id")
-    last_id: int | None = None
-    if raw:
-        try:
-            last_id = int(raw)
-        except ValueError:
-            raise Problem(
-                400, "Invalid Last-Event-ID", "an event number from this stream", field="Last-Event-ID"
-            ) from None
-    settings = request.app[SETTINGS]
-    return await live.stream(request, request.app[HUB], pool(request), meeting_id, last_id, settings.sse_heartbeat_s)

@@ -8,10 +8,10 @@ from typing import Any
 
 from aiohttp import web
 
-from notifier.db import notices as db
-from notifier.db.notices import LinkKey
-from notifier.notices import KIND_NAMES, read_token
-from notifier.views import pool
+from notifier.access import pool
+from notifier.emails import db
+from notifier.emails.db import LinkKey
+from notifier.emails.policy import KIND_NAMES, read_token
 from schemas.notices import NOTICE_KINDS
 from servicekit.http import Problem
 

@@ -1,4 +1,5 @@
-"""The event log, the live stream's reads, webhook subscriptions and their deliveries."""
+"""The webhook channel's SQL: subscriptions and their secrets, the fan-out of logged events to the
+subscriptions they match, deliveries with their claims and attempts, and replays."""
 
 from __future__ import annotations
 
@@ -10,54 +11,6 @@ from typing import Any, NamedTuple
 from servicekit import pg
 
 Row = pg.Row
-
-
-async def next_live_seq(conn: pg.Connection, meeting_id: uuid.UUID) -> int:
-    return await conn.fetchval(
-        """insert into live_cursors (meeting_id, seq) values ($1, 1)
-           on conflict (meeting_id) do update set seq = live_cursors.seq + 1 returning seq""",
-        meeting_id,
-    )
-
-
-async def events_known(conn: pg.Connection, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    """Those of the events already in the log (handled before under another consumer)."""
-    rows = await conn.fetch("select event_id from events where event_id = any($1::uuid[])", event_ids)
-    return {r["event_id"] for r in rows}
-
-
-class LoggedEvent(NamedTuple):
-    event_id: uuid.UUID
-    event_type: str
-    meeting_id: uuid.UUID
-    occurred_at: dt.datetime
-    payload: bytes
-    live_seq: int | None
-
-
-async def record_events(conn: pg.Connection, events: Sequence[LoggedEvent]) -> None:
-    """Into the log in this order (its `seq`); an event logged before stays as it was."""
-    await conn.execute(
-        """insert into events (event_id, event_type, meeting_id, occurred_at, payload, live_seq)
-           select e, t, m, o, p, l from unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[], $5::bytea[],
-                                              $6::bigint[]) with ordinality as x(e, t, m, o, p, l, n)
-           order by n on conflict (event_id) do nothing""",
-        *map(list, zip(*events, strict=True)),
-    )
-
-
-async def live_events_after(conn: pg.Executor, meeting_id: uuid.UUID, after: int, limit: int = 1000) -> list[Row]:
-    return await conn.fetch(
-        """select live_seq, event_type, payload from events
-           where meeting_id = $1 and live_seq > $2 order by live_seq limit $3""",
-        meeting_id,
-        after,
-        limit,
-    )
-
-
-async def live_position(conn: pg.Executor, meeting_id: uuid.UUID) -> int:
-    return await conn.fetchval("select coalesce(max(seq), 0) from live_cursors where meeting_id = $1", meeting_id)
 
 
 _MATCH = """(s.meeting_id is null or s.meeting_id = {meeting})

@@ -1,21 +1,23 @@
 """Emails in Vietnamese or English, as plain text and HTML, rendered from the read model.
 
-Rendering is pure: `render(kind, language, facts)` gives (subject, text, html). Times are shown in
-the meeting's own time zone. Sending (aiosmtplib) lives in mailer.py.
+Rendering is pure: `render(kind, language, facts)` gives (subject, text, html), `digest(...)` the same
+for a day's digest. Times are shown in the meeting's own time zone. The MIME message is built in
+message.py and sent in send.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.policy
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from servicekit.settings import SettingsError
 from servicekit.zones import local, zone_text
+
+if TYPE_CHECKING:
+    from notifier.read_model import Fields
 
 Kind = Literal[
     "invitation",
@@ -79,7 +81,7 @@ class DirectiveLine:
 
 # Stands for a personal link in a stored email until it is sent (a URL that can never resolve, RFC 6761).
 LINK_PLACEHOLDER = "https://personal-link.invalid/"
-# Stands for the link to the recipient's notice settings, made when the email is sent (notifier.notices).
+# Stands for the link to the recipient's notice settings, made when the email is sent (send.py, with policy.py's token).
 SETTINGS_PLACEHOLDER = "https://notice-settings.invalid/"
 
 
@@ -358,105 +360,27 @@ def one_line(text: str) -> str:
     return _NOT_ONE_LINE.sub(" ", text).strip().replace("=?", "=\u200b?")
 
 
-# A subject is kept short enough that its encoded form (at most four UTF-8 bytes a character, base64)
-# stays on one line of at most 998 characters, the RFC 5322 limit, whatever the text.
-SUBJECT_MAX = 200
-SUBJECT_MAX_BYTES = 600
-
-
-def shorten(subject: str) -> str:
-    if len(subject) <= SUBJECT_MAX and len(subject.encode()) <= SUBJECT_MAX_BYTES:
-        return subject
-    cut = subject[: SUBJECT_MAX - 1]
-    while len(cut.encode()) > SUBJECT_MAX_BYTES - 3:
-        cut = cut[:-1]
-    return cut.rstrip() + "…"
-
-
-# Bodies are encoded for 7-bit transport (quoted-printable or base64), so the bytes we make are the
-# bytes any SMTP server takes, with or without 8BITMIME.
-BUILD = email.policy.default.clone(cte_type="7bit")
-# We make the bytes handed to the SMTP server ourselves, rather than letting the SMTP client
-# regenerate them: its generator refolds headers at 78 columns, and Python's folder drops the space
-# between two encoded words it folds between ("đơn vị:Hoàn thành" in every mail reader). A header
-# that fits on one line is never folded, so readers decode exactly the subject we wrote.
-WIRE = email.policy.SMTP.clone(max_line_length=998, cte_type="7bit")
-
-
-class Unsendable(ValueError):
-    """A message that cannot be built from its row; retrying will not change that."""
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """One message as it goes to the SMTP server: the envelope and the bytes."""
-
-    sender: str
-    recipient: str
-    data: bytes
-    smtputf8: bool  # an address outside ASCII needs the server's SMTPUTF8
-
-
-def build_message(
-    *,
-    sender: str,
-    to_addr: str,
-    subject: str,
-    text: str,
-    html_body: str,
-    message_id: str,
-    language: str,
-    headers: dict[str, str] | None = None,
-    calendar: tuple[str, str] | None = None,
-    qr_png: bytes | None = None,
-) -> EmailMessage:
-    """`calendar` is (iTIP method, iCalendar text), attached as `meeting.ics`; `qr_png` is the image the
-    HTML shows inline as `cid:QR_CID`."""
-    message = EmailMessage(policy=BUILD)
-    message["From"] = sender
-    message["To"] = to_addr
-    # Also for rows queued before subjects were made one line.
-    message["Subject"] = shorten(one_line(subject))
-    message["Message-ID"] = message_id
-    message["Content-Language"] = language
-    message["Auto-Submitted"] = "auto-generated"
-    for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(text)
-    message.add_alternative(html_body, subtype="html")
-    if qr_png is not None:
-        html_part = message.get_body(("html",))
-        assert html_part is not None
-        html_part.add_related(qr_png, maintype="image", subtype="png", cid=f"<{QR_CID}>", filename="qr.png")
-    if calendar is not None:
-        method, ics = calendar
-        message.add_attachment(ics, subtype="calendar", filename="meeting.ics", params={"method": method})
-    return message
-
-
-def _one_address(message: EmailMessage, header: str) -> str:
-    """The single address a header holds: `a@x, b@y` as one participant's email reaches no one."""
-    value = message[header]
-    addresses = value.addresses
-    if len(addresses) != 1 or value.defects or not addresses[0].username or not addresses[0].domain:
-        raise Unsendable(f"{header} is not one email address: {str(value)[:200]!r}")
-    return str(addresses[0].addr_spec)
-
-
-def check_sender(sender: str) -> None:
-    """A sender that is not one address would fail every message: refuse it at start, as a setting."""
-    message = EmailMessage(policy=BUILD)
-    try:
-        message["From"] = sender
-        _one_address(message, "From")
-    except ValueError as exc:
-        raise SettingsError(f"invalid setting SMTP_FROM: {exc}") from None
-
-
-def outgoing(message: EmailMessage) -> Outgoing:
-    """The envelope and the bytes of a built message; raises when it cannot go out as written."""
-    sender = _one_address(message, "From")
-    recipient = _one_address(message, "To")
-    smtputf8 = not (sender + recipient).isascii()
-    data = message.as_bytes(policy=WIRE.clone(utf8=True) if smtputf8 else WIRE)
-    return Outgoing(sender, recipient, data, smtputf8)
+def digest(language: str, meeting_title: str, items: Sequence[Fields]) -> tuple[str, str, str]:
+    """(subject, text, HTML) of one participant's digest: each held notice's subject and text, in order."""
+    vi = language == "vi"
+    subject = f"Tin tổng hợp trong ngày: {meeting_title}" if vi else f"Daily digest: {meeting_title}"
+    intro = (
+        f"Các thông báo về {meeting_title} từ lần tổng hợp trước ({len(items)}):"
+        if vi
+        else f"Notices about {meeting_title} since the last digest ({len(items)}):"
+    )
+    text = [intro]
+    parts = [f"<p>{html.escape(intro)}</p>"]
+    for item in items:
+        # the held email's text without its own footer: the digest has one
+        body = item["text_body"].split("\n--\n", 1)[0].strip()
+        text.append(f"== {item['subject']} ==\n{body}")
+        parts.append(f"<h2>{html.escape(item['subject'])}</h2><pre>{html.escape(body)}</pre>")
+    foot_text, foot_html = footer("vi" if vi else "en")
+    text.append(f"--\n{foot_text}")
+    page = (
+        f'<!doctype html><html lang="{"vi" if vi else "en"}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(subject)}</title></head><body>{''.join(parts)}"
+        f"<hr><p><small>{foot_html}</small></p></body></html>"
+    )
+    return subject, "\n\n".join(text) + "\n", page

@@ -1,4 +1,4 @@
-"""Email sending and the reminders no event triggers.
+"""Email sending: the senders claim queued emails, build each message and hand it to the SMTP server.
 
 Delivery guarantee: the email row is committed with the event's handling (one row per source and
 address, so a redelivered event adds nothing). The sender claims a row with a lease, sends it over
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import hashlib
 import html
 import uuid
@@ -26,15 +25,14 @@ import asyncpg
 import structlog
 from prometheus_client import Counter
 
-from notifier.consumers import meeting_link, queue
-from notifier.db import emails, read_model
-from notifier.db.notices import LinkKey
-from notifier.delivery import listen
-from notifier.digests import send_digests
-from notifier.mail import QR_CID, SETTINGS_PLACEHOLDER, Outgoing, build_message, check_sender, outgoing, with_link
-from notifier.notices import settings_token, settings_url, unsubscribe_headers
-from notifier.service import parse_schedule, refused_for_good, smtp_error
-from notifier.settings import Settings
+from notifier.emails import db as emails
+from notifier.emails.db import LinkKey
+from notifier.emails.message import Outgoing, build_message, check_sender, outgoing
+from notifier.emails.policy import settings_token, settings_url, unsubscribe_headers
+from notifier.emails.refusals import retry_in, smtp_error
+from notifier.emails.render import QR_CID, SETTINGS_PLACEHOLDER, with_link
+from notifier.listen import listen
+from notifier.settings import Settings, parse_schedule
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.bus.wake import woken_or_timeout
@@ -45,7 +43,7 @@ from servicekit.qr import qr_png
 from servicekit.runtime import Runtime
 from servicekit.sealed import Opener, Unsealable, read_seal_key
 
-log = structlog.get_logger("notifier.mailer")
+log = structlog.get_logger("notifier.mailer")  # its name from before the package split: log filters use it
 
 # Emails one sender claims and sends over one SMTP connection before claiming again.
 BATCH = 20
@@ -176,7 +174,7 @@ class Mailer:
                 log.warning("email batch failed, retrying", error=repr(exc))
                 rows = []
             except Exception:
-                if self.stopping or pool.is_closing():
+                if self.stopping or pool.is_closing():  # type: ignore[redundant-expr]  # run() sets it meanwhile
                     return  # shutting down: the pool is gone, and so is the work
                 # Each message is guarded in send_batch; what reaches here is a bug around them. The
                 # batch's leases run out and its rows are claimed again; this sender goes on.
@@ -251,10 +249,7 @@ class Mailer:
             smtp.close()
 
     async def failed(self, pool: pg.Pool, row: pg.Row, exc: Exception) -> None:
-        attempts = row["attempts"]
-        retry = self.schedule[attempts - 1] if attempts <= len(self.schedule) else None
-        if refused_for_good(exc):
-            retry = None
+        retry = retry_in(self.schedule, row["attempts"], exc)
         error = smtp_error(exc)
         bounce = bounce_of(row, error) if retry is None else None
         if bounce is None:
@@ -272,58 +267,3 @@ class Mailer:
         await emails.email_failed(pool, row["id"], reason, None)
         SENT.labels("failed").inc()
         log.warning("email given up", email_id=row["id"], kind=row["kind"], error=reason[:300])
-
-
-async def schedule_reminders(runtime: Runtime, settings: Settings, now: dt.datetime | None = None) -> None:
-    """Queue the reminders that have come due: 24 h and 1 h before a meeting, and a contribution
-    deadline that is near while the department has not submitted. Moments are compared as moments
-    (each carries its offset) at `now`, which tests give; the emails show them in the meeting's zone."""
-    now = now or dt.datetime.now(dt.UTC)
-    async with runtime.db().acquire() as conn, conn.transaction():
-        for meeting in await emails.meetings_starting_within(conn, now, 24 * 3600):
-            kind = "reminder_1h" if meeting["starts_at"] - now <= dt.timedelta(hours=1) else "reminder_24h"
-            key = f"{kind}:{meeting['meeting_id']}:{meeting['starts_at'].isoformat()}"
-            if await emails.add_notice(conn, key):
-                people = await read_model.recipients(conn, meeting["meeting_id"])
-                link = meeting_link(settings, meeting["meeting_id"])
-                await queue(conn, kind, key, meeting, people, link=link, occurred_at=now)
-        for request in await emails.contribution_deadlines_within(conn, now, settings.contribution_deadline_notice_s):
-            meeting = await read_model.meeting(conn, request["meeting_id"])
-            if meeting is None:
-                continue
-            for department in request["department_ids"]:
-                if department in request["submitted"]:
-                    continue
-                key = f"contribution_deadline_near:{request['request_id']}:{department}"
-                if not await emails.add_notice(conn, key):
-                    continue
-                people = await read_model.recipients(
-                    conn, request["meeting_id"], departments=[department], role="department_representative"
-                )
-                await queue(
-                    conn,
-                    "contribution_deadline_near",
-                    key,
-                    meeting,
-                    people,
-                    link=meeting_link(settings, request["meeting_id"]),
-                    topic=lambda lang, r=request: (
-                        r["topic_vi"] if lang == "vi" and r["topic_vi"] else r["topic_en"] or r["topic_vi"]
-                    ),
-                    deadline=request["deadline"],
-                    occurred_at=now,
-                )
-
-
-async def reminders(runtime: Runtime, settings: Settings) -> None:
-    while True:
-        try:
-            await schedule_reminders(runtime, settings)
-            await send_digests(runtime, settings, dt.datetime.now(dt.UTC))
-        except (OSError, asyncpg.PostgresError) as exc:
-            log.warning("reminder check failed", error=repr(exc))
-        except Exception:  # a bug in one round must not end the reminders for everyone
-            if runtime.pool is None or runtime.pool.is_closing():
-                return  # shutting down
-            log.exception("reminder check failed unexpectedly")
-        await asyncio.sleep(settings.reminder_interval_s)

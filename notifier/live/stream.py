@@ -17,17 +17,14 @@ import asyncpg
 import structlog
 from aiohttp import web
 
-from notifier.db import webhooks
+from notifier.live import db
+from notifier.live.frames import frame
 from servicekit import pg
 from servicekit.runtime import Runtime
 
-log = structlog.get_logger("notifier.live")
+log = structlog.get_logger("notifier.live")  # its name from before the package split: log filters use it
 
 Frame = tuple[int, bytes]
-
-
-def frame(seq: int, event_type: str, payload: bytes) -> bytes:
-    return f"id: {seq}\nevent: {event_type}\ndata: ".encode() + payload + b"\n\n"
 
 
 class Client:
@@ -60,7 +57,7 @@ class Broadcaster:
             self.wake.clear()
             try:
                 self.hub.reads += 1
-                rows = await webhooks.live_events_after(pool, self.meeting_id, self.position)
+                rows = await db.live_events_after(pool, self.meeting_id, self.position)
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("live read failed", error=repr(exc))
                 await asyncio.sleep(0.5)
@@ -91,7 +88,7 @@ class Hub:
         assert self.pool is not None
         b = self.broadcasters.get(meeting_id)
         if b is None:
-            position = await webhooks.live_position(self.pool, meeting_id)
+            position = await db.live_position(self.pool, meeting_id)
             b = self.broadcasters.get(meeting_id)
             if b is None:
                 b = Broadcaster(self, meeting_id, position)
@@ -165,10 +162,10 @@ async def stream(
     try:
         await response.prepare(request)
         await response.write(b"retry: 3000\n\n")
-        sent = last_id if last_id is not None else await webhooks.live_position(pool, meeting_id)
+        sent = last_id if last_id is not None else await db.live_position(pool, meeting_id)
         if last_id is not None:
             while True:
-                rows = await webhooks.live_events_after(pool, meeting_id, sent)
+                rows = await db.live_events_after(pool, meeting_id, sent)
                 for row in rows:
                     await response.write(frame(row["live_seq"], row["event_type"], bytes(row["payload"])))
                     sent = row["live_seq"]

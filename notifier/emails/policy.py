@@ -1,6 +1,6 @@
-"""Who gets which email, and the participant's own say: the meeting's notification policy applied to the
-recipients of a notice, the signed link to a participant's notice settings, and the daily digest.
-Pure rules, no SQL, no HTTP."""
+"""The notification policy: who gets which email, and the participant's own say. The meeting's policy
+applied to the recipients of a notice, the signed link to a participant's notice settings (and the
+one-click unsubscribe it carries), and when the daily digest is due. Pure rules, no SQL, no HTTP."""
 
 from __future__ import annotations
 
@@ -8,16 +8,19 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import html
 import uuid
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
-from notifier.mail import footer
 from schemas.notices import NOTICE_KINDS, Notice, effective, in_room
+
+if TYPE_CHECKING:
+    from notifier.read_model import Fields
+
+Person = TypeVar("Person", bound="Fields")
 
 # The kind of notice each email is; an invitation is none: it always goes.
 NOTICE_OF: dict[str, str] = {
@@ -46,16 +49,14 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 assert set(KIND_NAMES) == set(NOTICE_KINDS)
 
 
-def meeting_policy(meeting: Mapping[str, Any]) -> dict[str, Notice]:
+def meeting_policy(meeting: Fields) -> dict[str, Notice]:
     """The meeting's rules as applied (its read-model row: policy, venue, online link)."""
     raw = meeting["notification_policy"]
     given = None if raw is None else msgspec.json.decode(raw, type=dict[str, Notice])
     return effective(given, in_room(meeting["venue"], meeting["online_url"]))
 
 
-def audience(
-    rule: Notice, people: Iterable[Mapping[str, Any]], responsible: frozenset[uuid.UUID] | None
-) -> list[Mapping[str, Any]]:
+def audience(rule: Notice, people: Iterable[Person], responsible: frozenset[uuid.UUID] | None) -> list[Person]:
     """The people the rule keeps: everyone, the heads (or, where the notice names them, those responsible)."""
     if rule.audience == "nobody":
         return []
@@ -113,7 +114,7 @@ def unsubscribe_headers(public_url: str, token: str, kind: str) -> dict[str, str
     }
 
 
-# --- the daily digest ------------------------------------------------------------------------------------
+# --- when the daily digest is due ------------------------------------------------------------------------------------
 
 
 def digest_cutoff(now: dt.datetime, timezone: str, hour: int) -> dt.datetime:
@@ -126,29 +127,3 @@ def digest_cutoff(now: dt.datetime, timezone: str, hour: int) -> dt.datetime:
     local = now.astimezone(zone)
     today = dt.datetime.combine(local.date(), dt.time(hour), zone)
     return today if local >= today else dt.datetime.combine(local.date() - dt.timedelta(days=1), dt.time(hour), zone)
-
-
-def digest(language: str, meeting_title: str, items: list[Mapping[str, Any]]) -> tuple[str, str, str]:
-    """(subject, text, HTML) of one participant's digest: each held notice's subject and text, in order."""
-    vi = language == "vi"
-    subject = f"Tin tổng hợp trong ngày: {meeting_title}" if vi else f"Daily digest: {meeting_title}"
-    intro = (
-        f"Các thông báo về {meeting_title} từ lần tổng hợp trước ({len(items)}):"
-        if vi
-        else f"Notices about {meeting_title} since the last digest ({len(items)}):"
-    )
-    text = [intro]
-    parts = [f"<p>{html.escape(intro)}</p>"]
-    for item in items:
-        # the held email's text without its own footer: the digest has one
-        body = item["text_body"].split("\n--\n", 1)[0].strip()
-        text.append(f"== {item['subject']} ==\n{body}")
-        parts.append(f"<h2>{html.escape(item['subject'])}</h2><pre>{html.escape(body)}</pre>")
-    foot_text, foot_html = footer("vi" if vi else "en")
-    text.append(f"--\n{foot_text}")
-    page = (
-        f'<!doctype html><html lang="{"vi" if vi else "en"}"><head><meta charset="utf-8">'
-        f"<title>{html.escape(subject)}</title></head><body>{''.join(parts)}"
-        f"<hr><p><small>{foot_html}</small></p></body></html>"
-    )
-    return subject, "\n\n".join(text) + "\n", page

@@ -11,7 +11,7 @@ import pytest
 
 from servicekit.zones import ZONE_NAMES, gmt_offset, zone_text
 
-I18N = Path(__file__).resolve().parents[2] / "meeting_svc" / "web" / "lib" / "i18n.js"
+I18N = Path(__file__).resolve().parents[3] / "meeting_svc" / "web" / "lib" / "i18n.js"
 MEETING = dt.datetime(2021, 1, 14, 6, 30, tzinfo=dt.UTC)  # 13:30 in Da Nang
 
 

@@ -1,1 +1,0 @@
-"""All of the notifier's SQL, a module per topic."""
