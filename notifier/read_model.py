@@ -6,17 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from servicekit import pg
 
 Row = pg.Row
-
-
-class Fields(Protocol):
-    """A row as the pure rules read it, by column name: a database record, or a dict in tests."""
-
-    def __getitem__(self, column: str, /) -> Any: ...
 
 
 # A row is replaced by an event with a higher meeting_seq ($v), or by any event when either side has none

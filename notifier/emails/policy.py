@@ -10,17 +10,15 @@ import hashlib
 import hmac
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
 from schemas.notices import NOTICE_KINDS, Notice, effective, in_room
+from servicekit import pg
 
-if TYPE_CHECKING:
-    from notifier.read_model import Fields
-
-Person = TypeVar("Person", bound="Fields")
+Person = TypeVar("Person", bound=pg.RowLike)
 
 # The kind of notice each email is; an invitation is none: it always goes.
 NOTICE_OF: dict[str, str] = {
@@ -49,7 +47,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
 assert set(KIND_NAMES) == set(NOTICE_KINDS)
 
 
-def meeting_policy(meeting: Fields) -> dict[str, Notice]:
+def meeting_policy(meeting: pg.RowLike) -> dict[str, Notice]:
     """The meeting's rules as applied (its read-model row: policy, venue, online link)."""
     raw = meeting["notification_policy"]
     given = None if raw is None else msgspec.json.decode(raw, type=dict[str, Notice])

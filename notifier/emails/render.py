@@ -12,12 +12,10 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+from servicekit import pg
 from servicekit.zones import local, zone_text
-
-if TYPE_CHECKING:
-    from notifier.read_model import Fields
 
 Kind = Literal[
     "invitation",
@@ -360,7 +358,7 @@ def one_line(text: str) -> str:
     return _NOT_ONE_LINE.sub(" ", text).strip().replace("=?", "=\u200b?")
 
 
-def digest(language: str, meeting_title: str, items: Sequence[Fields]) -> tuple[str, str, str]:
+def digest(language: str, meeting_title: str, items: Sequence[pg.RowLike]) -> tuple[str, str, str]:
     """(subject, text, HTML) of one participant's digest: each held notice's subject and text, in order."""
     vi = language == "vi"
     subject = f"Tin tổng hợp trong ngày: {meeting_title}" if vi else f"Daily digest: {meeting_title}"
