@@ -29,7 +29,14 @@ from schemas.bus import EventConsumer, OutboxRelay
 from schemas.bus.consumer import Bulk, Handler
 from schemas.subjects import STREAMS, Stream, Subjects
 from servicekit import pg
-from servicekit.http import Problem, allow_origins, correlation_middleware, json_response, problem_middleware
+from servicekit.http import (
+    Problem,
+    allow_origins,
+    body_deadline,
+    correlation_middleware,
+    json_response,
+    problem_middleware,
+)
 from servicekit.migrations import BUS_SQL, SchemaTooNew, migrate
 from servicekit.settings import CommonSettings
 
@@ -314,7 +321,7 @@ async def metrics(_: web.Request) -> web.Response:
 def create_base_app(runtime: Runtime) -> web.Application:
     """An app with the shared middlewares, health and metrics routes, and the runtime's lifecycle."""
     app = web.Application(
-        middlewares=[correlation_middleware, problem_middleware],
+        middlewares=[correlation_middleware, problem_middleware, body_deadline(runtime.settings.http_body_timeout_s)],
         client_max_size=runtime.settings.max_body_bytes,
     )
     app[RUNTIME] = runtime

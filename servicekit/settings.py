@@ -34,6 +34,11 @@ class CommonSettings(msgspec.Struct, kw_only=True, frozen=True):
     # How long a request waits for a pooled connection before it is answered 503 (all of them busy).
     db_acquire_timeout_s: float = 30.0
     max_body_bytes: int = 1_048_576
+    # A connection is closed when it has not sent a whole request head this long (seconds) after it
+    # opened or after its last answer: idle or slow clients cannot hold connections.
+    http_idle_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 15.0
+    # A request's body must arrive whole this long (seconds) after its head, else 408.
+    http_body_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 60.0
     token_public_key: str = ""  # PEM of the Ed25519 key that verifies participant and organiser tokens
     shutdown_timeout_s: float = 10.0
     # On SIGTERM, /readyz answers 503 this long (seconds) while requests are still served, so a load
