@@ -14,6 +14,7 @@ import asyncpg
 import msgspec
 import structlog
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from asyncpg.exceptions import _base as asyncpg_base
 from prometheus_client import Counter, Histogram
 
@@ -219,7 +220,7 @@ class BodyTooSlow(Exception):
     """A request's body did not arrive whole in time."""
 
 
-def body_deadline(seconds: float) -> Any:
+def body_deadline(seconds: float) -> Middleware:
     """A middleware that answers 408 when a request's body has not arrived whole `seconds` after its
     head: a client sending a byte every few seconds cannot hold a handler (and its connection) for
     ever. The body's reader is failed, so a handler waiting on it is woken wherever it waits."""
