@@ -3,6 +3,7 @@ decoded by msgspec with unknown fields rejected, correlation ids, and request me
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -13,6 +14,7 @@ import asyncpg
 import msgspec
 import structlog
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from asyncpg.exceptions import _base as asyncpg_base
 from prometheus_client import Counter, Histogram
 
@@ -212,6 +214,37 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
     except Exception as exc:
         ERRORS.record(exc, request.path)
         return Problem(500, "Internal error").response()
+
+
+class BodyTooSlow(Exception):
+    """A request's body did not arrive whole in time."""
+
+
+def body_deadline(seconds: float) -> Middleware:
+    """A middleware that answers 408 when a request's body has not arrived whole `seconds` after its
+    head: a client sending a byte every few seconds cannot hold a handler (and its connection) for
+    ever. The body's reader is failed, so a handler waiting on it is woken wherever it waits."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        body = request.content
+        if not request.body_exists or body.is_eof():
+            return await handler(request)
+
+        def expire() -> None:
+            if not body.is_eof():
+                body.set_exception(BodyTooSlow())
+
+        timer = asyncio.get_running_loop().call_later(seconds, expire)
+        try:
+            return await handler(request)
+        except BodyTooSlow:
+            detail = f"the request's body did not arrive whole within {seconds:g} s"
+            raise Problem(408, "Request body too slow", detail, field="body", headers={"Connection": "close"}) from None
+        finally:
+            timer.cancel()
+
+    return middleware
 
 
 @web.middleware

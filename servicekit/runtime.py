@@ -29,7 +29,16 @@ from schemas.bus import EventConsumer, OutboxRelay
 from schemas.bus.consumer import Bulk, Handler
 from schemas.subjects import STREAMS, Stream, Subjects
 from servicekit import pg
-from servicekit.http import Problem, allow_origins, correlation_middleware, json_response, problem_middleware
+from servicekit.clients import trusted_networks
+from servicekit.http import (
+    Problem,
+    allow_origins,
+    body_deadline,
+    correlation_middleware,
+    json_response,
+    problem_middleware,
+)
+from servicekit.limits import RateLimits, rate_limit
 from servicekit.migrations import BUS_SQL, SchemaTooNew, migrate
 from servicekit.settings import CommonSettings
 
@@ -82,6 +91,7 @@ class Runtime:
     consumers: list[ConsumerSpec] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     pool: pg.Pool | None = None
+    limits: RateLimits | None = None
     nc: NATS | None = None
     js: JetStreamContext | None = None
     relay: OutboxRelay | None = None
@@ -180,6 +190,8 @@ class Runtime:
             consumer = self._consumer(spec)
             self._consumers.append(consumer)
             self._consumer_tasks.append(self._spawn(consumer.run(), consumer.durable))
+        if self.limits is not None:
+            self._spawn(self.limits.run(self.pool), "rate counts")
         for task in self.tasks:
             self._spawn(task(self), getattr(task, "__name__", "task"))
         self.ready.set()
@@ -313,8 +325,20 @@ async def metrics(_: web.Request) -> web.Response:
 
 def create_base_app(runtime: Runtime) -> web.Application:
     """An app with the shared middlewares, health and metrics routes, and the runtime's lifecycle."""
+    settings = runtime.settings
+    runtime.limits = RateLimits(
+        per_caller=settings.rate_limit_caller_per_min,
+        per_address=settings.rate_limit_address_per_min,
+        trusted=trusted_networks(settings.trusted_proxies),
+        exempt=trusted_networks(settings.rate_limit_exempt),
+    )
     app = web.Application(
-        middlewares=[correlation_middleware, problem_middleware],
+        middlewares=[
+            correlation_middleware,
+            problem_middleware,
+            rate_limit(runtime.limits),
+            body_deadline(settings.http_body_timeout_s),
+        ],
         client_max_size=runtime.settings.max_body_bytes,
     )
     app[RUNTIME] = runtime

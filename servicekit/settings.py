@@ -34,6 +34,21 @@ class CommonSettings(msgspec.Struct, kw_only=True, frozen=True):
     # How long a request waits for a pooled connection before it is answered 503 (all of them busy).
     db_acquire_timeout_s: float = 30.0
     max_body_bytes: int = 1_048_576
+    # A connection is closed when it has not sent a whole request head this long (seconds) after it
+    # opened or after its last answer: idle or slow clients cannot hold connections.
+    http_idle_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 15.0
+    # A request's body must arrive whole this long (seconds) after its head, else 408.
+    http_body_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 60.0
+    # Requests a minute per caller (bearer token or session cookie) and per client address (an IPv6
+    # client's /64), shared by the replicas; over either, 429 with Retry-After. 0: no limit. A venue's
+    # whole hall may share one address, so that limit is the looser.
+    rate_limit_caller_per_min: Annotated[int, msgspec.Meta(ge=0)] = 1200
+    rate_limit_address_per_min: Annotated[int, msgspec.Meta(ge=0)] = 12000
+    # Clients never limited (comma-separated addresses or networks): by default this machine itself.
+    rate_limit_exempt: str = "127.0.0.0/8, ::1"
+    # Proxies in front of the service (HAProxy, meeting_svc's forwarding) whose X-Forwarded-For is believed
+    # when finding the client's address (comma-separated addresses or networks); none by default.
+    trusted_proxies: str = ""
     token_public_key: str = ""  # PEM of the Ed25519 key that verifies participant and organiser tokens
     shutdown_timeout_s: float = 10.0
     # On SIGTERM, /readyz answers 503 this long (seconds) while requests are still served, so a load

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import os
 import tempfile
+import unicodedata
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -83,21 +84,42 @@ def cell(value: Any, tz: dt.tzinfo = dt.UTC) -> Any:
 
 # A spreadsheet program opening a CSV runs a cell that starts with one of these as a formula
 # ("=HYPERLINK(...)" typed into a title): such a text gets a leading apostrophe, as OWASP advises.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Programs trim leading blanks and fold the full-width and small forms (＝ ﹦ ＋ ﹢ － ﹣ ＠ ﹫) into
+# the ASCII ones, so a cell is judged by its first character that is not blank, after NFKC; U+2212
+# (MINUS SIGN), which NFKC leaves as it is, counts as "-".
+_FORMULA_START = frozenset("=+-@\u2212")
+
+
+def _blank(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zs")
+
+
+def runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet program could read `text`, as a CSV cell, as a formula."""
+    if text[:1] in ("\t", "\r"):
+        return True
+    for ch in text:
+        if not _blank(ch):
+            return unicodedata.normalize("NFKC", ch)[:1] in _FORMULA_START
+    return False
 
 
 def _inert(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and runs_as_formula(value):
         return "'" + value
     return value
 
 
-class _Csv:
+class CsvRows:
+    """CSV text a row at a time, every cell inert in a spreadsheet program."""
+
     def __init__(self) -> None:
         self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+        # Every text is quoted, so a program that splits on ";" or a tab (as spreadsheet programs in many
+        # locales do) keeps "x;=1+1" one cell instead of reading "=1+1" as a cell of its own.
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
 
     def head(self, headers: list[str]) -> bytes:
         self.writer.writerow(headers)
@@ -153,7 +175,7 @@ async def stream(
             size = 0
 
     if fmt == "csv":
-        out = _Csv()
+        out = CsvRows()
         await put(out.head([c.header(lang) for c in columns]))
         async for values in rows:
             await put(out.row(values))
