@@ -13,5 +13,6 @@ import unicodedata
 
 def email_key(address: str) -> str:
     """The key an email address is looked up, limited and kept unique by."""
-    folded = unicodedata.normalize("NFKC", address.strip()).casefold()
-    return unicodedata.normalize("NFKC", folded)
+    folded = unicodedata.normalize("NFKC", address).casefold()
+    # trimmed last: NFKC can make a leading blank of its own ("¯" becomes a space and a combining macron)
+    return unicodedata.normalize("NFKC", folded).strip()
