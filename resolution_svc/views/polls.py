@@ -10,9 +10,9 @@ import msgspec
 from aiohttp import web
 
 from resolution_svc import api, barrier, db, directives_db, sealing, service
+from resolution_svc.bodies import bilingual, event_directives, poll_body, rule_words
 from resolution_svc.views.access import SETTINGS, actor, ballot_keys, caller, pool, publish, require, visible_meeting
 from resolution_svc.views.amendments import settle_amendment
-from resolution_svc.views.bodies import bilingual, event_directives, poll_body, rule_words
 from resolution_svc.voting import CountedBallot, PollRules, Roster, tally
 from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev

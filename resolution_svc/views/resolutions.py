@@ -9,8 +9,8 @@ import msgspec
 from aiohttp import web
 
 from resolution_svc import api, db, service
+from resolution_svc.bodies import bilingual, directives_json, event_directives, resolution_body
 from resolution_svc.views.access import actor, caller, pool, publish, require, visible_meeting
-from resolution_svc.views.bodies import bilingual, directives_json, event_directives, resolution_body
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
