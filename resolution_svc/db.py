@@ -1,4 +1,6 @@
-"""resolution_svc's SQL; the ballot's own statement, the hot path, is in casting.py."""
+"""resolution_svc's SQL on what it decides: resolutions, amendments, polls, ballots and poll keys. The read
+model of meeting_svc's facts (meetings, participants, presence, proxies) is in roster.py, directives in
+directives_db.py, the ballot's own statement, the hot path, in casting.py."""
 
 from __future__ import annotations
 
@@ -7,27 +9,6 @@ import uuid
 from typing import Any
 
 from servicekit import pg
-
-VOTING_ROLES_SQL = "('chair', 'voting_member', 'department_representative')"
-
-
-async def meeting(conn: pg.Executor, meeting_id: uuid.UUID) -> pg.Row | None:
-    return await conn.fetchrow(
-        "select id, organisation_id, timezone, status from meetings where id = $1 and organisation_id is not null",
-        meeting_id,
-    )
-
-
-async def standing(pool: pg.Pool, pid: uuid.UUID) -> pg.Row | None:
-    """A participant's current state as meeting_svc's events told it, with the meeting's current end."""
-    return await pool.fetchrow(
-        "select p.meeting_id, p.role, p.department_id, p.removed, p.session_epoch as epoch,"
-        " m.ends_at as meeting_ends_at, m.timezone as meeting_timezone"
-        " from participants p left join meetings m on m.id = p.meeting_id"
-        " where p.id = $1",
-        pid,
-    )
-
 
 # --- resolutions and amendments -----------------------------------------------------------------------------
 
@@ -172,22 +153,15 @@ async def polls(pool: pg.Pool, meeting_id: uuid.UUID) -> list[pg.Row]:
     )
 
 
-async def snapshot_roster(conn: pg.Connection, poll_id: uuid.UUID, meeting_id: uuid.UUID) -> tuple[int, int]:
-    """Fix who may vote, with what weight, and who casts for whom (a proxy holder who is itself eligible)."""
-    await conn.execute(
-        "insert into roster (poll_id, voter_id, caster_id, weight)"
-        " select $1, p.id, coalesce(h.id, p.id), p.weight from participants p"
-        " left join proxies x on x.principal_id = p.id and x.holder_id is not null"
-        " left join participants h on h.id = x.holder_id and h.meeting_id = p.meeting_id and not h.removed"
-        f" and h.role in {VOTING_ROLES_SQL} and h.weight > 0"
-        f" where p.meeting_id = $2 and not p.removed and p.role in {VOTING_ROLES_SQL} and p.weight > 0",
-        poll_id,
-        meeting_id,
+async def poll_facts(pool: pg.Pool, poll_id: uuid.UUID) -> pg.Row | None:
+    """What never changes about a poll, for the ballot path."""
+    return await pool.fetchrow(
+        "select meeting_id, organisation_id, options, secret, allow_change from polls where id = $1", poll_id
     )
-    row = await conn.fetchrow(
-        "select count(*) as n, coalesce(sum(weight), 0) as w from roster where poll_id = $1", poll_id
-    )
-    return row["n"], row["w"]
+
+
+async def poll_status(pool: pg.Pool, poll_id: uuid.UUID) -> str | None:
+    return await pool.fetchval("select status from polls where id = $1", poll_id)
 
 
 async def mark_open(conn: pg.Connection, poll_id: uuid.UUID, count: int, weight: int, position: int | None) -> None:
@@ -279,16 +253,6 @@ async def open_polls(conn: pg.Connection, meeting_id: uuid.UUID) -> list[uuid.UU
 
 async def counted(conn: pg.Connection, poll_id: uuid.UUID) -> list[tuple[str, int]]:
     return [tuple(r) for r in await conn.fetch("select choice, weight from ballots where poll_id = $1", poll_id)]
-
-
-async def roster_totals(conn: pg.Connection, poll_id: uuid.UUID) -> pg.Row:
-    return await conn.fetchrow(
-        "select count(*) as eligible_count, coalesce(sum(r.weight), 0) as eligible_weight,"
-        " count(*) filter (where p.present) as present_count,"
-        " coalesce(sum(r.weight) filter (where p.present), 0) as present_weight"
-        " from roster r left join participants p on p.id = r.voter_id where r.poll_id = $1",
-        poll_id,
-    )
 
 
 async def insert_poll_key(conn: pg.Connection, poll_id: uuid.UUID, sealed_key: bytes) -> None:

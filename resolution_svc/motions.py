@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import msgspec
 
-from resolution_svc import amending, db
-from resolution_svc.views.access import publish
+from resolution_svc import amending, db, roster
+from resolution_svc.deciding import publish
 from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent
@@ -27,7 +27,7 @@ MOTION_PRESETS: dict[str, str] = {
 async def prepare_poll(runtime: Runtime, conn: pg.Connection, event: ev.MotionAdmitted) -> None:
     if await db.poll(conn, event.motion_id) is not None:
         return  # prepared by an earlier delivery
-    meeting = await db.meeting(conn, event.meeting_id)
+    meeting = await roster.meeting(conn, event.meeting_id)
     if meeting is None:
         raise NotYet("the meeting's facts")
     rules = PRESETS[MOTION_PRESETS[event.preset]].rules
