@@ -10,6 +10,13 @@ from typing import Any
 
 from servicekit import pg
 
+
+def written(row: pg.Row | None) -> pg.Row:
+    """The row an `insert … returning` wrote, or an `update … returning` changed in a row the caller holds."""
+    assert row is not None
+    return row
+
+
 # --- resolutions and amendments -----------------------------------------------------------------------------
 
 RESOLUTION_COLUMNS = (
@@ -18,17 +25,19 @@ RESOLUTION_COLUMNS = (
 
 
 async def insert_resolution(conn: pg.Connection, meeting: Any, v: dict[str, Any]) -> pg.Row:
-    return await conn.fetchrow(
-        "insert into resolutions (id, meeting_id, organisation_id, title_vi, title_en, text_vi, text_en, directives)"
-        f" values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) returning {RESOLUTION_COLUMNS}",
-        uuid.uuid4(),
-        meeting["id"],
-        meeting["organisation_id"],
-        v["title_vi"],
-        v["title_en"],
-        v["text_vi"],
-        v["text_en"],
-        v["directives"],
+    return written(
+        await conn.fetchrow(
+            "insert into resolutions (id, meeting_id, organisation_id, title_vi, title_en, text_vi, text_en,"
+            f" directives) values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) returning {RESOLUTION_COLUMNS}",
+            uuid.uuid4(),
+            meeting["id"],
+            meeting["organisation_id"],
+            v["title_vi"],
+            v["title_en"],
+            v["text_vi"],
+            v["text_en"],
+            v["directives"],
+        )
     )
 
 
@@ -45,15 +54,17 @@ async def resolution(conn: pg.Executor, rid: uuid.UUID, *, lock: bool = False) -
 
 
 async def update_resolution(conn: pg.Connection, rid: uuid.UUID, v: dict[str, Any]) -> pg.Row:
-    return await conn.fetchrow(
-        "update resolutions set title_vi = $2, title_en = $3, text_vi = $4, text_en = $5, directives = $6::jsonb,"
-        f" version = version + 1 where id = $1 returning {RESOLUTION_COLUMNS}",
-        rid,
-        v["title_vi"],
-        v["title_en"],
-        v["text_vi"],
-        v["text_en"],
-        v["directives"],
+    return written(
+        await conn.fetchrow(
+            "update resolutions set title_vi = $2, title_en = $3, text_vi = $4, text_en = $5, directives = $6::jsonb,"
+            f" version = version + 1 where id = $1 returning {RESOLUTION_COLUMNS}",
+            rid,
+            v["title_vi"],
+            v["title_en"],
+            v["text_vi"],
+            v["text_en"],
+            v["directives"],
+        )
     )
 
 
@@ -67,19 +78,21 @@ AMENDMENT_COLUMNS = (
 
 
 async def insert_amendment(conn: pg.Connection, resolution: Any, proposer: uuid.UUID, v: dict[str, Any]) -> pg.Row:
-    return await conn.fetchrow(
-        "insert into amendments (id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives,"
-        " base_version, changes) values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb)"
-        f" returning {AMENDMENT_COLUMNS}",
-        uuid.uuid4(),
-        resolution["id"],
-        resolution["meeting_id"],
-        proposer,
-        v["text_vi"],
-        v["text_en"],
-        v["directives"],
-        v["base_version"],
-        v["changes"],
+    return written(
+        await conn.fetchrow(
+            "insert into amendments (id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives,"
+            " base_version, changes) values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb)"
+            f" returning {AMENDMENT_COLUMNS}",
+            uuid.uuid4(),
+            resolution["id"],
+            resolution["meeting_id"],
+            proposer,
+            v["text_vi"],
+            v["text_en"],
+            v["directives"],
+            v["base_version"],
+            v["changes"],
+        )
     )
 
 

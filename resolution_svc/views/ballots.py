@@ -199,7 +199,7 @@ async def closed_poll(request: web.Request) -> pg.Row:
 def result_body(poll: Any) -> api.Result:
     return api.Result(
         poll_id=poll["id"],
-        closed_at=service.local(poll["closed_at"], poll["timezone"]),  # type: ignore[arg-type]
+        closed_at=service.local(poll["closed_at"], poll["timezone"]),
         eligible_count=poll["eligible_count"],
         eligible_weight=poll["eligible_weight"],
         result=msgspec.json.decode(poll["result"], type=ev.PollResult),
