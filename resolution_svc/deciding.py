@@ -1,4 +1,4 @@
-"""The decisions of resolution_svc, one function each: open a poll, close it (count it, open its sealed
+"""The decisions of resolution_svc, one function each: draft a poll, open it, close it (count it, open its sealed
 ballots, publish the result and what follows from it), settle an amendment, and publish events through the
 outbox. The HTTP views, the schedule (schedule.py) and the meeting consumer (consumers.py, motions.py) all
 call these and never each other.
@@ -54,6 +54,39 @@ def ballot_keys(runtime: Runtime) -> sealing.BallotKeys:
 @functools.lru_cache(maxsize=4)
 def _keys_of(ballot_key: str) -> sealing.BallotKeys:
     return sealing.BallotKeys(sealing.read_ballot_key(ballot_key))
+
+
+async def draft_poll(
+    runtime: Runtime,
+    conn: pg.Connection,
+    meeting: Any,
+    values: dict[str, Any],
+    question: ev.Bilingual,
+    *,
+    actor: str | None,
+    poll_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """Prepare a draft poll, the chair's or a motion's from the floor (whose id is the motion's), and tell
+    everyone (`poll.created`): its id."""
+    poll_id = await db.insert_poll(conn, meeting, values, poll_id=poll_id)
+    await publish(
+        runtime,
+        conn,
+        new_event(
+            ev.PollCreated,
+            meeting_id=meeting["id"],
+            actor=actor,
+            poll_id=poll_id,
+            question=question,
+            options=values["options"],
+            secret=values["secret"],
+            motion=values["motion"],
+            resolution_id=values["resolution_id"],
+            opens_at=values["opens_at"],
+            closes_at=values["closes_at"],
+        ),
+    )
+    return poll_id
 
 
 async def open_poll(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import msgspec
 
 from resolution_svc import amending, db, roster
-from resolution_svc.deciding import publish
+from resolution_svc.deciding import draft_poll, publish
 from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent
@@ -79,19 +79,4 @@ async def prepare_poll(runtime: Runtime, conn: pg.Connection, event: ev.MotionAd
         "opens_at": None,
         "closes_at": None,
     }
-    poll_id = await db.insert_poll(conn, meeting, values, poll_id=event.motion_id)
-    await publish(
-        runtime,
-        conn,
-        new_event(
-            ev.PollCreated,
-            meeting_id=event.meeting_id,
-            actor=event.actor,
-            poll_id=poll_id,
-            question=event.text,
-            options=rules.options,
-            secret=event.secret,
-            motion=event.kind,
-            resolution_id=resolution_id,
-        ),
-    )
+    await draft_poll(runtime, conn, meeting, values, event.text, actor=event.actor, poll_id=event.motion_id)

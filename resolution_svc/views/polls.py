@@ -10,11 +10,10 @@ from aiohttp import web
 
 from resolution_svc import api, barrier, db, service
 from resolution_svc.bodies import poll_body, rule_words
-from resolution_svc.deciding import actor, close_poll, open_poll, publish
+from resolution_svc.deciding import actor, close_poll, draft_poll, open_poll
 from resolution_svc.views.access import SETTINGS, caller, pool, require, visible_meeting
 from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev
-from schemas.codec import new_event
 from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
@@ -75,25 +74,8 @@ async def create_poll(request: web.Request) -> web.Response:
                 "opens_at": body.opens_at,
                 "closes_at": body.closes_at,
             }
-            poll_id = await db.insert_poll(conn, meeting, values)
+            poll_id = await draft_poll(request.app[RUNTIME], conn, meeting, values, body.question, actor=actor(claims))
             row = await db.poll(conn, poll_id)
-            await publish(
-                request.app[RUNTIME],
-                conn,
-                new_event(
-                    ev.PollCreated,
-                    meeting_id=meeting["id"],
-                    actor=actor(claims),
-                    poll_id=poll_id,
-                    question=body.question,
-                    options=rules.options,
-                    secret=body.secret,
-                    motion=body.motion,
-                    resolution_id=resolution_id,
-                    opens_at=body.opens_at,
-                    closes_at=body.closes_at,
-                ),
-            )
             return json_response(poll_body(row), 201, {"Location": f"/api/v1/polls/{poll_id}"})
 
         return await idempotent(request, conn, str(meeting["id"]), raw, create)
