@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+import msgspec
+
 from schemas.events import Language, PassageChange
 
 LANGUAGES: tuple[Language, ...] = ("vi", "en")
@@ -18,6 +20,11 @@ LANGUAGES: tuple[Language, ...] = ("vi", "en")
 def texts_of(row: Any) -> dict[str, str]:
     """A resolution's (or amendment's) text in each language, from its `text_vi` / `text_en` fields."""
     return {lang: row[f"text_{lang}"] for lang in LANGUAGES}
+
+
+def changes_of(row: Any) -> list[PassageChange]:
+    """An amendment's changes, from its `changes` field (JSON)."""
+    return msgspec.json.decode(row["changes"], type=list[PassageChange])
 
 
 # Paragraphs are separated by a blank line (spaces or tabs allowed on it).
@@ -141,3 +148,9 @@ def whole(texts: Mapping[str, str], proposed: Mapping[Language, str]) -> list[Pa
         if new != old:
             changes.append(PassageChange(language=lang, start=0, end=len(old), original=old, replacement=new))
     return changes
+
+
+def merged(amendment: Any, resolution: Any) -> Merge:
+    """The amendment's changes merged into the resolution's current text (conflicting where a part changed)."""
+    same = resolution["version"] == amendment["base_version"]
+    return merge(texts_of(resolution), changes_of(amendment), same)

@@ -119,7 +119,9 @@ class BallotCaster:
     def _next_group(self) -> list[tuple[Cast, asyncio.Future[pg.Row]]]:
         """The pending ballots in arrival order, one per voter and poll: a twin (the same ballot sent twice
         at once) waits for the next group, so each row's outcome is its own."""
-        group, seen, later = [], set(), []
+        group: list[tuple[Cast, asyncio.Future[pg.Row]]] = []
+        later: list[tuple[Cast, asyncio.Future[pg.Row]]] = []
+        seen: set[tuple[uuid.UUID, uuid.UUID]] = set()
         while self._pending and len(group) < self._most:
             item = self._pending.popleft()
             key = (item[0].poll_id, item[0].voter_id)

@@ -1,4 +1,6 @@
-"""resolution_svc's SQL; the ballot's own statement, the hot path, is in casting.py."""
+"""resolution_svc's SQL on what it decides: resolutions, amendments, polls, ballots and poll keys. The read
+model of meeting_svc's facts (meetings, participants, presence, proxies) is in roster.py, directives in
+directives_db.py, the ballot's own statement, the hot path, in casting.py."""
 
 from __future__ import annotations
 
@@ -8,25 +10,11 @@ from typing import Any
 
 from servicekit import pg
 
-VOTING_ROLES_SQL = "('chair', 'voting_member', 'department_representative')"
 
-
-async def meeting(conn: pg.Executor, meeting_id: uuid.UUID) -> pg.Row | None:
-    return await conn.fetchrow(
-        "select id, organisation_id, timezone, status from meetings where id = $1 and organisation_id is not null",
-        meeting_id,
-    )
-
-
-async def standing(pool: pg.Pool, pid: uuid.UUID) -> pg.Row | None:
-    """A participant's current state as meeting_svc's events told it, with the meeting's current end."""
-    return await pool.fetchrow(
-        "select p.meeting_id, p.role, p.department_id, p.removed, p.session_epoch as epoch,"
-        " m.ends_at as meeting_ends_at, m.timezone as meeting_timezone"
-        " from participants p left join meetings m on m.id = p.meeting_id"
-        " where p.id = $1",
-        pid,
-    )
+def written(row: pg.Row | None) -> pg.Row:
+    """The row an `insert … returning` wrote, or an `update … returning` changed in a row the caller holds."""
+    assert row is not None
+    return row
 
 
 # --- resolutions and amendments -----------------------------------------------------------------------------
@@ -37,17 +25,19 @@ RESOLUTION_COLUMNS = (
 
 
 async def insert_resolution(conn: pg.Connection, meeting: Any, v: dict[str, Any]) -> pg.Row:
-    return await conn.fetchrow(
-        "insert into resolutions (id, meeting_id, organisation_id, title_vi, title_en, text_vi, text_en, directives)"
-        f" values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) returning {RESOLUTION_COLUMNS}",
-        uuid.uuid4(),
-        meeting["id"],
-        meeting["organisation_id"],
-        v["title_vi"],
-        v["title_en"],
-        v["text_vi"],
-        v["text_en"],
-        v["directives"],
+    return written(
+        await conn.fetchrow(
+            "insert into resolutions (id, meeting_id, organisation_id, title_vi, title_en, text_vi, text_en,"
+            f" directives) values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) returning {RESOLUTION_COLUMNS}",
+            uuid.uuid4(),
+            meeting["id"],
+            meeting["organisation_id"],
+            v["title_vi"],
+            v["title_en"],
+            v["text_vi"],
+            v["text_en"],
+            v["directives"],
+        )
     )
 
 
@@ -64,15 +54,17 @@ async def resolution(conn: pg.Executor, rid: uuid.UUID, *, lock: bool = False) -
 
 
 async def update_resolution(conn: pg.Connection, rid: uuid.UUID, v: dict[str, Any]) -> pg.Row:
-    return await conn.fetchrow(
-        "update resolutions set title_vi = $2, title_en = $3, text_vi = $4, text_en = $5, directives = $6::jsonb,"
-        f" version = version + 1 where id = $1 returning {RESOLUTION_COLUMNS}",
-        rid,
-        v["title_vi"],
-        v["title_en"],
-        v["text_vi"],
-        v["text_en"],
-        v["directives"],
+    return written(
+        await conn.fetchrow(
+            "update resolutions set title_vi = $2, title_en = $3, text_vi = $4, text_en = $5, directives = $6::jsonb,"
+            f" version = version + 1 where id = $1 returning {RESOLUTION_COLUMNS}",
+            rid,
+            v["title_vi"],
+            v["title_en"],
+            v["text_vi"],
+            v["text_en"],
+            v["directives"],
+        )
     )
 
 
@@ -86,19 +78,21 @@ AMENDMENT_COLUMNS = (
 
 
 async def insert_amendment(conn: pg.Connection, resolution: Any, proposer: uuid.UUID, v: dict[str, Any]) -> pg.Row:
-    return await conn.fetchrow(
-        "insert into amendments (id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives,"
-        " base_version, changes) values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb)"
-        f" returning {AMENDMENT_COLUMNS}",
-        uuid.uuid4(),
-        resolution["id"],
-        resolution["meeting_id"],
-        proposer,
-        v["text_vi"],
-        v["text_en"],
-        v["directives"],
-        v["base_version"],
-        v["changes"],
+    return written(
+        await conn.fetchrow(
+            "insert into amendments (id, resolution_id, meeting_id, proposer_id, text_vi, text_en, directives,"
+            " base_version, changes) values ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb)"
+            f" returning {AMENDMENT_COLUMNS}",
+            uuid.uuid4(),
+            resolution["id"],
+            resolution["meeting_id"],
+            proposer,
+            v["text_vi"],
+            v["text_en"],
+            v["directives"],
+            v["base_version"],
+            v["changes"],
+        )
     )
 
 
@@ -172,22 +166,15 @@ async def polls(pool: pg.Pool, meeting_id: uuid.UUID) -> list[pg.Row]:
     )
 
 
-async def snapshot_roster(conn: pg.Connection, poll_id: uuid.UUID, meeting_id: uuid.UUID) -> tuple[int, int]:
-    """Fix who may vote, with what weight, and who casts for whom (a proxy holder who is itself eligible)."""
-    await conn.execute(
-        "insert into roster (poll_id, voter_id, caster_id, weight)"
-        " select $1, p.id, coalesce(h.id, p.id), p.weight from participants p"
-        " left join proxies x on x.principal_id = p.id and x.holder_id is not null"
-        " left join participants h on h.id = x.holder_id and h.meeting_id = p.meeting_id and not h.removed"
-        f" and h.role in {VOTING_ROLES_SQL} and h.weight > 0"
-        f" where p.meeting_id = $2 and not p.removed and p.role in {VOTING_ROLES_SQL} and p.weight > 0",
-        poll_id,
-        meeting_id,
+async def poll_facts(pool: pg.Pool, poll_id: uuid.UUID) -> pg.Row | None:
+    """What never changes about a poll, for the ballot path."""
+    return await pool.fetchrow(
+        "select meeting_id, organisation_id, options, secret, allow_change from polls where id = $1", poll_id
     )
-    row = await conn.fetchrow(
-        "select count(*) as n, coalesce(sum(weight), 0) as w from roster where poll_id = $1", poll_id
-    )
-    return row["n"], row["w"]
+
+
+async def poll_status(pool: pg.Pool, poll_id: uuid.UUID) -> str | None:
+    return await pool.fetchval("select status from polls where id = $1", poll_id)
 
 
 async def mark_open(conn: pg.Connection, poll_id: uuid.UUID, count: int, weight: int, position: int | None) -> None:
@@ -279,16 +266,6 @@ async def open_polls(conn: pg.Connection, meeting_id: uuid.UUID) -> list[uuid.UU
 
 async def counted(conn: pg.Connection, poll_id: uuid.UUID) -> list[tuple[str, int]]:
     return [tuple(r) for r in await conn.fetch("select choice, weight from ballots where poll_id = $1", poll_id)]
-
-
-async def roster_totals(conn: pg.Connection, poll_id: uuid.UUID) -> pg.Row:
-    return await conn.fetchrow(
-        "select count(*) as eligible_count, coalesce(sum(r.weight), 0) as eligible_weight,"
-        " count(*) filter (where p.present) as present_count,"
-        " coalesce(sum(r.weight) filter (where p.present), 0) as present_weight"
-        " from roster r left join participants p on p.id = r.voter_id where r.poll_id = $1",
-        poll_id,
-    )
 
 
 async def insert_poll_key(conn: pg.Connection, poll_id: uuid.UUID, sealed_key: bytes) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from resolution_svc.db import written
 from servicekit import pg
 
 
@@ -72,13 +73,15 @@ async def directive(conn: pg.Executor, did: uuid.UUID, now: dt.datetime, *, lock
 
 
 async def set_directive_status(conn: pg.Connection, did: uuid.UUID, status: str, note: str, now: dt.datetime) -> pg.Row:
-    return await conn.fetchrow(
-        "update directives set status = $2, note = $3, version = version + 1, updated_at = now() where id = $1"
-        f" returning {directive_columns('$4')}",
-        did,
-        status,
-        note,
-        now,
+    return written(
+        await conn.fetchrow(
+            "update directives set status = $2, note = $3, version = version + 1, updated_at = now() where id = $1"
+            f" returning {directive_columns('$4')}",
+            did,
+            status,
+            note,
+            now,
+        )
     )
 
 
@@ -86,16 +89,18 @@ PROGRESS_COLUMNS = "id, directive_id, department_id, author_kind, author_id, sta
 
 
 async def record_progress(conn: pg.Connection, directive_id: uuid.UUID, entry: dict[str, Any]) -> pg.Row:
-    return await conn.fetchrow(
-        "insert into directive_progress (id, directive_id, department_id, author_kind, author_id, status, note)"
-        f" values ($1, $2, $3, $4, $5, $6, $7) returning {PROGRESS_COLUMNS}",
-        uuid.uuid4(),
-        directive_id,
-        entry["department_id"],
-        entry["author_kind"],
-        entry["author_id"],
-        entry["status"],
-        entry["note"],
+    return written(
+        await conn.fetchrow(
+            "insert into directive_progress (id, directive_id, department_id, author_kind, author_id, status, note)"
+            f" values ($1, $2, $3, $4, $5, $6, $7) returning {PROGRESS_COLUMNS}",
+            uuid.uuid4(),
+            directive_id,
+            entry["department_id"],
+            entry["author_kind"],
+            entry["author_id"],
+            entry["status"],
+            entry["note"],
+        )
     )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import msgspec
 
-from resolution_svc import amending, db
-from resolution_svc.views.access import publish
+from resolution_svc import amending, db, roster
+from resolution_svc.deciding import draft_poll, publish
 from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev
 from schemas.bus import NotYet, PoisonEvent
@@ -27,7 +27,7 @@ MOTION_PRESETS: dict[str, str] = {
 async def prepare_poll(runtime: Runtime, conn: pg.Connection, event: ev.MotionAdmitted) -> None:
     if await db.poll(conn, event.motion_id) is not None:
         return  # prepared by an earlier delivery
-    meeting = await db.meeting(conn, event.meeting_id)
+    meeting = await roster.meeting(conn, event.meeting_id)
     if meeting is None:
         raise NotYet("the meeting's facts")
     rules = PRESETS[MOTION_PRESETS[event.preset]].rules
@@ -79,19 +79,4 @@ async def prepare_poll(runtime: Runtime, conn: pg.Connection, event: ev.MotionAd
         "opens_at": None,
         "closes_at": None,
     }
-    poll_id = await db.insert_poll(conn, meeting, values, poll_id=event.motion_id)
-    await publish(
-        runtime,
-        conn,
-        new_event(
-            ev.PollCreated,
-            meeting_id=event.meeting_id,
-            actor=event.actor,
-            poll_id=poll_id,
-            question=event.text,
-            options=rules.options,
-            secret=event.secret,
-            motion=event.kind,
-            resolution_id=resolution_id,
-        ),
-    )
+    await draft_poll(runtime, conn, meeting, values, event.text, actor=event.actor, poll_id=event.motion_id)

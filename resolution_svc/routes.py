@@ -6,6 +6,7 @@ from aiohttp import web
 
 from resolution_svc import api
 from resolution_svc.views import amendments, ballots, directives, exports, feeds, polls, resolutions
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 from servicekit.tabular import CONTENT_TYPES
 
@@ -35,7 +36,7 @@ EXPORT_QUERY = {
 }
 POLL_EXPORT_QUERY = {k: v for k, v in EXPORT_QUERY.items() if k != "meeting_id"}
 
-OPERATIONS: list[tuple[Operation, object]] = [
+OPERATIONS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",
@@ -380,6 +381,6 @@ OPERATIONS: list[tuple[Operation, object]] = [
 
 def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
-        app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
+        app.router.add_route(op.method, op.path, handler)
     # a department's feed of directive due dates (the URL is the secret)
     app.router.add_get("/calendar/departments/{token}.ics", feeds.department_feed)

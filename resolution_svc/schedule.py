@@ -7,8 +7,7 @@ import asyncio
 
 import structlog
 
-from resolution_svc import barrier, db, directives_db
-from resolution_svc.views import access, polls
+from resolution_svc import barrier, db, deciding, directives_db
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -35,9 +34,11 @@ async def run_schedule(runtime: Runtime, interval_s: float, wait_s: float, clock
                             if poll is None:
                                 continue
                             if poll["status"] == "draft":
-                                await polls.open_poll(runtime, conn, poll, None, position=position)
+                                await deciding.open_poll(runtime, conn, poll, None, position=position)
                             elif poll["status"] == "open":
-                                await polls.close_poll(runtime, conn, poll, None, position=position, reason="schedule")
+                                await deciding.close_poll(
+                                    runtime, conn, poll, None, position=position, reason="schedule"
+                                )
                     except Problem as exc:  # e.g. the meeting has not started yet: try again next round
                         log.info("scheduled poll not changed", poll_id=str(due["id"]), reason=exc.detail)
                 async with conn.transaction():
@@ -63,7 +64,7 @@ async def run_schedule(runtime: Runtime, interval_s: float, wait_s: float, clock
                         )
                         for r in await directives_db.newly_overdue_directives(conn, clock())
                     ]
-                    await access.publish(runtime, conn, *events)
+                    await deciding.publish(runtime, conn, *events)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a passing outage must not end the schedule

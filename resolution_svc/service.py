@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from typing import overload
 
 from resolution_svc.voting import PollRules, validate
 from resolution_svc.voting.presets import PRESETS
@@ -53,7 +54,14 @@ def poll_problem(
     return None
 
 
+@overload
+def local(value: dt.datetime, timezone: str | None) -> dt.datetime: ...
+@overload
+def local(value: None, timezone: str | None) -> None: ...
+@overload
+def local(value: dt.datetime | None, timezone: str | None) -> dt.datetime | None: ...
 def local(value: dt.datetime | None, timezone: str | None) -> dt.datetime | None:
+    """The time in the meeting's zone (as it is shown), or as it is when the zone is not known."""
     if value is None or not timezone:
         return value
     return value.astimezone(zoneinfo.ZoneInfo(timezone))

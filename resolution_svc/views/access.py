@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 
 from aiohttp import web
 
-from resolution_svc import barrier, db
-from resolution_svc.sealing import BallotKeys, read_ballot_key
+from resolution_svc import barrier, roster
+from resolution_svc.sealing import BallotKeys
 from resolution_svc.settings import Settings
-from schemas.bus import enqueue
-from schemas.events import Event
 from servicekit import pg
 from servicekit.http import Handler, Problem
-from servicekit.runtime import RUNTIME, Runtime
+from servicekit.runtime import RUNTIME
 from servicekit.sessions import (
     Standing,
     Window,
@@ -32,17 +29,6 @@ SETTINGS = web.AppKey("settings", Settings)
 BALLOT_KEYS = web.AppKey("ballot_keys", BallotKeys)
 
 
-def ballot_keys(runtime: Runtime) -> BallotKeys:
-    """The keys of secret ballots, for code that has the runtime (open and close run from requests, the
-    schedule and the meeting consumer alike)."""
-    return _keys_of(runtime.settings.ballot_key)  # type: ignore[attr-defined]
-
-
-@functools.lru_cache(maxsize=4)
-def _keys_of(ballot_key: str) -> BallotKeys:
-    return BallotKeys(read_ballot_key(ballot_key))
-
-
 def pool(request: web.Request) -> pg.Pool:
     return request.app[RUNTIME].db()
 
@@ -57,7 +43,8 @@ FOLLOW_UP_PATHS = ("/api/v1/directives",)
 
 def standing_in_statement(handler: Handler) -> Handler:
     """Mark a handler that decides the caller's standing in its own SQL statement, with
-    `db.standing_condition` for the common case and `check_standing` when that statement refuses."""
+    the caster's standing in casting.py's statement for the common case and `check_standing` when that
+    statement refuses."""
     STANDING_IN_STATEMENT.add(handler)
     return handler
 
@@ -85,7 +72,7 @@ async def current_state(request: web.Request, handler: Handler) -> web.StreamRes
 
 async def check_standing(request: web.Request, claims: Claims) -> Standing:
     """The participant's current standing, or 401 when their session ended (`session_access`)."""
-    standing = await standing_of(lambda: db.standing(pool(request), claims.sub))
+    standing = await standing_of(lambda: roster.standing(pool(request), claims.sub))
     access = session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC))
     # after the meeting's window a representative keeps only their department's directives
     if access is None or (access == "follow_up" and not request.path.startswith(FOLLOW_UP_PATHS)):
@@ -98,23 +85,15 @@ def follow_up_only(request: web.Request) -> bool:
     return request.get(ACCESS) == "follow_up"
 
 
-def actor(claims: Claims) -> str:
-    return f"{claims.kind}:{claims.sub}"
-
-
-async def publish(runtime: Runtime, conn: pg.Connection, *events: Event) -> None:
-    await enqueue(conn, runtime.subjects, *events)
-
-
 async def visible_meeting(request: web.Request, claims: Claims, meeting_id: uuid.UUID) -> pg.Row:
     """The meeting if the caller may see it; 404 otherwise. Known from meeting_svc's events."""
     if claims.kind == "participant" and claims.meeting != meeting_id:
         raise Problem(404, "Not found", "no such meeting")
-    meeting = await db.meeting(pool(request), meeting_id)
+    meeting = await roster.meeting(pool(request), meeting_id)
     if meeting is None:
         # not in the read model yet: wait for what meeting_svc acknowledged before this request
         await catch_up(request, meeting_id)
-        meeting = await db.meeting(pool(request), meeting_id)
+        meeting = await roster.meeting(pool(request), meeting_id)
     if meeting is None or meeting["organisation_id"] != claims.org:
         raise Problem(404, "Not found", "no such meeting")
     return meeting

@@ -9,34 +9,25 @@ import msgspec
 from aiohttp import web
 
 from resolution_svc import amending, api, db, service
-from resolution_svc.views.access import actor, caller, pool, publish, require, visible_meeting
-from resolution_svc.views.bodies import bilingual, directives_json
-from resolution_svc.views.resolutions import amended_event, visible_resolution
+from resolution_svc.bodies import bilingual, directives_json
+from resolution_svc.deciding import actor, publish, settle_amendment
+from resolution_svc.views.access import caller, pool, require, visible_meeting
+from resolution_svc.views.resolutions import visible_resolution
 from schemas import events as ev
 from schemas.codec import new_event
-from schemas.events import VOTING_ROLES, Event, PassageChange
+from schemas.events import VOTING_ROLES, PassageChange
 from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
-from servicekit.runtime import RUNTIME, Runtime
+from servicekit.runtime import RUNTIME
 from servicekit.sessions import not_allowed
-from servicekit.tokens import Claims
-
-
-def changes_of(row: Any) -> list[PassageChange]:
-    return msgspec.json.decode(row["changes"], type=list[PassageChange])
-
-
-def merged(amendment: Any, resolution: Any) -> amending.Merge:
-    same = resolution["version"] == amendment["base_version"]
-    return amending.merge(amending.texts_of(resolution), changes_of(amendment), same)
 
 
 def amendment_body(row: Any, resolution: Any) -> api.Amendment:
     diff, conflicts = ev.Bilingual(), []
-    changes = changes_of(row)
+    changes = amending.changes_of(row)
     if row["status"] == "proposed" and changes:
-        merge = merged(row, resolution)
+        merge = amending.merged(row, resolution)
         conflicts = merge.conflicts
         current = amending.texts_of(resolution)
         diff = ev.Bilingual(
@@ -148,63 +139,6 @@ async def list_amendments(request: web.Request) -> web.Response:
     return json_response(api.AmendmentList(items=[amendment_body(r, resolution) for r in rows]))
 
 
-async def settle_amendment(
-    runtime: Runtime,
-    conn: pg.Connection,
-    amendment: Any,
-    accepted: bool,
-    claims: Claims | None,
-    *,
-    by_vote: bool = False,
-) -> list[Event]:
-    """Accept (merge into the resolution) or reject an amendment; the events to publish. A part changed since
-    the amendment's base version is a 409 for the chair; after a vote, the amendment is left `conflicting`."""
-    who = actor(claims) if claims else "poll"
-    ids = {
-        "meeting_id": amendment["meeting_id"],
-        "amendment_id": amendment["id"],
-        "resolution_id": amendment["resolution_id"],
-    }
-    if not accepted:
-        await db.set_amendment_status(conn, amendment["id"], "rejected")
-        return [new_event(ev.AmendmentRejected, actor=who, **ids)]
-    resolution = await db.resolution(conn, amendment["resolution_id"], lock=True)
-    assert resolution is not None
-    changes = changes_of(amendment)
-    if changes:
-        merge = merged(amendment, resolution)
-        if merge.conflicts:
-            first = merge.conflicts[0]
-            if not by_vote:
-                raise Problem(
-                    409,
-                    "Amendment conflicts",
-                    f"the part that changes[{first}] changes has been edited since version {amendment['base_version']}:"
-                    " propose the amendment again against the current text",
-                    field=f"changes[{first}]",
-                    conflicts=merge.conflicts,
-                )
-            await db.set_amendment_status(conn, amendment["id"], "conflicting")
-            return [new_event(ev.AmendmentRejected, actor=who, reason="conflict", **ids)]
-        text = merge.texts
-    else:  # proposed before amendments named their parts: the whole text, as then
-        text = amending.texts_of(amendment)
-    await db.set_amendment_status(conn, amendment["id"], "accepted")
-    directives = amendment["directives"] if amendment["directives"] is not None else resolution["directives"]
-    values = {
-        "title_vi": resolution["title_vi"],
-        "title_en": resolution["title_en"],
-        "text_vi": text["vi"],
-        "text_en": text["en"],
-        "directives": directives,
-    }
-    updated = await db.update_resolution(conn, resolution["id"], values)
-    return [
-        new_event(ev.AmendmentAccepted, actor=who, version=updated["version"], **ids),
-        amended_event(updated, claims, amendment["id"]),
-    ]
-
-
 def decide_amendment(accepted: bool) -> Any:
     async def handler(request: web.Request) -> web.Response:
         claims = caller(request)
@@ -221,7 +155,7 @@ def decide_amendment(accepted: bool) -> Any:
             resolution = await db.resolution(conn, amendment["resolution_id"])
             if resolution is None or resolution["status"] != "draft":
                 raise Problem(409, "Resolution not amendable", "the resolution is being voted on or decided")
-            await publish(runtime, conn, *await settle_amendment(runtime, conn, amendment, accepted, claims))
+            await publish(runtime, conn, *await settle_amendment(conn, amendment, accepted, claims))
             row = await db.amendment(conn, aid)
             resolution = await db.resolution(conn, amendment["resolution_id"])
         return json_response(amendment_body(row, resolution))

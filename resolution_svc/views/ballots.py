@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, assert_never
 
 import msgspec
 from aiohttp import web
@@ -20,6 +20,7 @@ from resolution_svc.views.access import (
     visible_meeting,
 )
 from resolution_svc.views.polls import visible_poll
+from resolution_svc.voting import acceptance
 from schemas import events as ev
 from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
@@ -47,9 +48,7 @@ async def poll_facts(request: web.Request, claims: Claims, poll_id: uuid.UUID) -
     cache: dict[uuid.UUID, PollFacts] = request.app[POLL_FACTS]
     facts = cache.get(poll_id)
     if facts is None:
-        row = await pool(request).fetchrow(
-            "select meeting_id, organisation_id, options, secret, allow_change from polls where id = $1", poll_id
-        )
+        row = await db.poll_facts(pool(request), poll_id)
         if row is None:
             raise Problem(404, "Not found", "no such poll")
         facts = PollFacts(
@@ -90,24 +89,23 @@ async def cast_ballot(request: web.Request) -> web.Response:
     # the token's claims: the caller's standing is checked by the ballot's own statement (one round trip)
     claims = caller(request)
     poll_id = parse_uuid(request.match_info["poll_id"], "poll")
-    facts = await poll_facts(request, claims, poll_id)
+    known = await poll_facts(request, claims, poll_id)
     if claims.kind != "participant":
         raise not_allowed()
     body = await read_json(request, api.BallotCast)
-    if body.choice not in facts.options:
-        raise Problem(422, "Unknown option", f"choose one of {', '.join(sorted(facts.options))}", field="choice")
+    if body.choice not in known.options:
+        raise Problem(422, "Unknown option", f"choose one of {', '.join(sorted(known.options))}", field="choice")
     voter = body.principal_id or claims.sub
-    for_another = voter != claims.sub
     keys = request.app[BALLOT_KEYS]
     nonce = body.nonce or sealing.new_nonce()
     receipt = keys.receipt(poll_id, voter, nonce, body.choice)
     tag = keys.tag(poll_id, voter, nonce, body.choice)
-    answer = api.BallotReceipt(receipt=receipt, poll_id=poll_id, choice=None if facts.secret else body.choice)
+    answer = api.BallotReceipt(receipt=receipt, poll_id=poll_id, choice=None if known.secret else body.choice)
     sealed = None
-    if facts.secret:
+    if known.secret:
         key = await poll_key(request, poll_id)
         sealed = sealing.seal_ballot(key, body.choice, receipt) if key else None
-    written = (None, None, sealed) if facts.secret else (body.choice, receipt, None)
+    written = (None, None, sealed) if known.secret else (body.choice, receipt, None)
     cast = casting.Cast(
         poll_id=poll_id,
         voter_id=voter,
@@ -116,59 +114,70 @@ async def cast_ballot(request: web.Request) -> web.Response:
         receipt=written[1],
         sealed=written[2],
         tag=tag,
-        meeting_id=facts.meeting_id,
+        meeting_id=known.meeting_id,
         epoch=claims.epoch,
         grace=request.app[WINDOW].grace,
         now=dt.datetime.now(dt.UTC),
     )
     row = await request.app[CASTER].cast(pool(request), cast)
-    if not row["standing"]:
-        # refused on the statement's conservative reading: decide on the one rule, then cast if it allows
-        await check_standing(request, claims)
-        row = await request.app[CASTER].cast(pool(request), msgspec.structs.replace(cast, checked=True))
-    if row["counted"]:
-        return json_response(answer, 201)
-    if row["voter_removed"]:
-        # a principal removed since the poll opened has no vote left to hand on
-        raise not_allowed()
-    counted = await db.participation_tag(pool(request), poll_id, voter, claims.sub)
-    if counted is not None and keys.same_tag(counted["tag"], tag):
-        # the same ballot again (its answer was lost): the same receipt, counted once, open poll or closed
-        return json_response(msgspec.structs.replace(answer, replayed=True))
-    if not row["open"]:
-        status = await pool(request).fetchval("select status from polls where id = $1", poll_id)
-        raise Problem(409, "Poll not open", f"the poll is {status}", current_status=status)
-    if not row["eligible"]:
-        if for_another:
-            # the same words whether the principal is on the roster or not, and whoever holds their vote
-            raise not_allowed()
-        entry = await db.roster_entry(pool(request), poll_id, voter)
-        if entry is None:
-            raise Problem(403, "Not eligible", "you are not on this poll's roster")
-        raise Problem(403, "Vote handed on", "your vote is cast by the member you handed it to")
-    if counted is None or (facts.secret and sealed is None):
-        # the poll opened between reading its key and casting (or its key was being stored): nothing was written
-        raise Problem(503, "Poll just opened", "send the ballot again", headers={"Retry-After": "1"})
-    if not facts.allow_change:
-        if facts.secret:
-            raise Problem(
-                409,
-                "Already voted",
-                "a ballot was already counted for this voter; send it again with its nonce to get its receipt",
-            )
-        raise Problem(
-            409,
-            "Already voted",
-            "this poll does not allow changing a ballot",
-            receipt=await db.named_receipt(pool(request), poll_id, voter),
-        )
-    if facts.secret:
-        assert sealed is not None  # an open secret poll has its key (checked above)
-        if not await db.change_sealed_ballot(pool(request), poll_id, voter, sealed, tag):
-            raise Problem(409, "Poll not open", "the poll closed", current_status="closed")
-    elif await db.replace_named_ballot(pool(request), poll_id, voter, body.choice, receipt, tag) is None:
-        raise Problem(409, "Poll not open", "the poll closed", current_status="closed")
-    return json_response(msgspec.structs.replace(answer, replaced=True))
+    facts = acceptance.Facts(
+        **dict(row),
+        secret=known.secret,
+        allow_change=known.allow_change,
+        for_another=voter != claims.sub,
+        sealed=sealed is not None,
+    )
+    while True:
+        decided = acceptance.verdict(facts)
+        match decided:
+            case acceptance.Accepted():
+                answer = msgspec.structs.replace(answer, replayed=decided.replayed, replaced=decided.replaced)
+                return json_response(answer, decided.status)
+            case acceptance.Refused():
+                raise Problem(decided.status, decided.title, decided.detail, headers=decided.headers, **decided.extra)
+            case acceptance.NotAllowed():
+                raise not_allowed()
+            case acceptance.Need():
+                facts = await learn(request, claims, cast, facts, decided.step)
+
+
+async def learn(
+    request: web.Request, claims: Claims, cast: casting.Cast, facts: acceptance.Facts, step: acceptance.Step
+) -> acceptance.Facts:
+    """Take the step the ballot's answer depends on (acceptance.verdict): the facts with what it learnt."""
+    replace = msgspec.structs.replace
+    match step:
+        case "check_standing":
+            await check_standing(request, claims)  # 401 when the session has really ended
+            row = await request.app[CASTER].cast(pool(request), replace(cast, checked=True))
+            return replace(facts, **dict(row), standing_checked=True)
+        case "read_counted":
+            counted = await db.participation_tag(pool(request), cast.poll_id, cast.voter_id, cast.caster_id)
+            if counted is None:
+                return replace(facts, counted_tag="none")
+            same = request.app[BALLOT_KEYS].same_tag(counted["tag"], cast.tag)
+            return replace(facts, counted_tag="same" if same else "other")
+        case "read_status":
+            return replace(facts, status=await db.poll_status(pool(request), cast.poll_id))
+        case "read_roster":
+            entry = await db.roster_entry(pool(request), cast.poll_id, cast.voter_id)
+            return replace(facts, on_roster=entry is not None)
+        case "read_receipt":
+            return replace(facts, receipt=await db.named_receipt(pool(request), cast.poll_id, cast.voter_id))
+        case "change_ballot":
+            if cast.sealed is not None:
+                changed = await db.change_sealed_ballot(
+                    pool(request), cast.poll_id, cast.voter_id, cast.sealed, cast.tag
+                )
+            else:
+                assert cast.choice is not None and cast.receipt is not None  # a named ballot has both
+                receipt = await db.replace_named_ballot(
+                    pool(request), cast.poll_id, cast.voter_id, cast.choice, cast.receipt, cast.tag
+                )
+                changed = receipt is not None
+            return replace(facts, changed=changed)
+        case _:
+            assert_never(step)
 
 
 async def get_votes_carried(request: web.Request) -> web.Response:
@@ -190,7 +199,7 @@ async def closed_poll(request: web.Request) -> pg.Row:
 def result_body(poll: Any) -> api.Result:
     return api.Result(
         poll_id=poll["id"],
-        closed_at=service.local(poll["closed_at"], poll["timezone"]),  # type: ignore[arg-type]
+        closed_at=service.local(poll["closed_at"], poll["timezone"]),
         eligible_count=poll["eligible_count"],
         eligible_weight=poll["eligible_weight"],
         result=msgspec.json.decode(poll["result"], type=ev.PollResult),

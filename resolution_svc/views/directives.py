@@ -8,8 +8,9 @@ import uuid
 from aiohttp import web
 
 from resolution_svc import api, directives_db, service
-from resolution_svc.views.access import actor, caller, follow_up_only, pool, publish
-from resolution_svc.views.bodies import directive_body, progress_body
+from resolution_svc.bodies import directive_body, progress_body
+from resolution_svc.deciding import actor, publish
+from resolution_svc.views.access import caller, follow_up_only, pool
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit import pg

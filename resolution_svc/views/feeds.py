@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 
 from aiohttp import web
 
@@ -32,7 +33,7 @@ def _hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
 
-def _organiser_and_department(request: web.Request) -> tuple[object, object]:
+def _organiser_and_department(request: web.Request) -> tuple[uuid.UUID, uuid.UUID]:
     claims = caller(request)
     if claims.kind != "organiser":
         raise not_allowed()
@@ -42,14 +43,14 @@ def _organiser_and_department(request: web.Request) -> tuple[object, object]:
 async def issue_department_feed(request: web.Request) -> web.Response:
     org, department = _organiser_and_department(request)
     token = secrets.token_urlsafe(24)
-    await directives_db.set_department_feed(pool(request), org, department, _hash(token))  # type: ignore[arg-type]
+    await directives_db.set_department_feed(pool(request), org, department, _hash(token))
     url = f"{request.url.origin()}/calendar/departments/{token}.ics"
     return json_response({"url": url}, 201, FEED_HEADERS)
 
 
 async def revoke_department_feed(request: web.Request) -> web.Response:
     org, department = _organiser_and_department(request)
-    if not await directives_db.drop_department_feed(pool(request), org, department):  # type: ignore[arg-type]
+    if not await directives_db.drop_department_feed(pool(request), org, department):
         raise Problem(404, "Not found", "no calendar feed to revoke")
     return web.Response(status=204)
 

@@ -1,30 +1,24 @@
-"""Polls: preparing, opening and closing them (by the chair or the schedule)."""
+"""Polls: preparing them, and the chair opening and closing them (the decisions themselves are deciding.py's,
+which the schedule and the meeting consumer call too)."""
 
 from __future__ import annotations
 
-import asyncio
-import secrets
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 from aiohttp import web
 
-from resolution_svc import api, barrier, db, directives_db, sealing, service
-from resolution_svc.views.access import SETTINGS, actor, ballot_keys, caller, pool, publish, require, visible_meeting
-from resolution_svc.views.amendments import settle_amendment
-from resolution_svc.views.bodies import bilingual, event_directives, poll_body, rule_words
-from resolution_svc.voting import CountedBallot, PollRules, Roster, tally
+from resolution_svc import api, barrier, db, service
+from resolution_svc.bodies import poll_body, rule_words
+from resolution_svc.deciding import actor, close_poll, draft_poll, open_poll
+from resolution_svc.views.access import SETTINGS, caller, pool, require, visible_meeting
 from resolution_svc.voting.presets import PRESETS
 from schemas import events as ev
-from schemas.codec import new_event
-from schemas.events import Event
 from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
-from servicekit.runtime import RUNTIME, Runtime
+from servicekit.runtime import RUNTIME
 from servicekit.tokens import Claims
-
-ClosedBy = Literal["chair", "schedule", "meeting_ended", "meeting_cancelled"]
 
 
 async def create_poll(request: web.Request) -> web.Response:
@@ -80,25 +74,8 @@ async def create_poll(request: web.Request) -> web.Response:
                 "opens_at": body.opens_at,
                 "closes_at": body.closes_at,
             }
-            poll_id = await db.insert_poll(conn, meeting, values)
+            poll_id = await draft_poll(request.app[RUNTIME], conn, meeting, values, body.question, actor=actor(claims))
             row = await db.poll(conn, poll_id)
-            await publish(
-                request.app[RUNTIME],
-                conn,
-                new_event(
-                    ev.PollCreated,
-                    meeting_id=meeting["id"],
-                    actor=actor(claims),
-                    poll_id=poll_id,
-                    question=body.question,
-                    options=rules.options,
-                    secret=body.secret,
-                    motion=body.motion,
-                    resolution_id=resolution_id,
-                    opens_at=body.opens_at,
-                    closes_at=body.closes_at,
-                ),
-            )
             return json_response(poll_body(row), 201, {"Location": f"/api/v1/polls/{poll_id}"})
 
         return await idempotent(request, conn, str(meeting["id"]), raw, create)
@@ -140,142 +117,6 @@ async def visible_poll(request: web.Request, claims: Claims, conn: pg.Connection
 
 async def get_poll(request: web.Request) -> web.Response:
     return json_response(poll_body(await visible_poll(request, caller(request))))
-
-
-async def open_poll(
-    runtime: Runtime, conn: pg.Connection, poll: Any, claims: Claims | None, *, position: int | None
-) -> None:
-    """Open a draft poll: fix its roster and tell everyone. The caller holds the poll row lock and has waited
-    (barrier) until the read model holds every meeting event up to `position`."""
-    meeting = await db.meeting(conn, poll["meeting_id"])
-    if meeting is None or meeting["status"] != "in_progress":
-        status = meeting["status"] if meeting else "unknown"
-        raise Problem(409, "Meeting not in progress", f"the meeting is {status}", current_status=status)
-    count, weight = await db.snapshot_roster(conn, poll["id"], poll["meeting_id"])
-    await db.mark_open(conn, poll["id"], count, weight, position)
-    if poll["secret"]:
-        await db.insert_poll_key(conn, poll["id"], ballot_keys(runtime).new_poll_key())
-    if poll["motion"] == "resolution":
-        await db.set_resolution_status(conn, poll["resolution_id"], "voting")
-    elif poll["motion"] == "amendment":
-        await db.set_amendment_status(conn, poll["amendment_id"], "voting")
-    await publish(
-        runtime,
-        conn,
-        new_event(
-            ev.PollOpened,
-            meeting_id=poll["meeting_id"],
-            actor=actor(claims) if claims else "schedule",
-            poll_id=poll["id"],
-            question=bilingual(poll, "question"),
-            options=list(poll["options"]),
-            secret=poll["secret"],
-            closes_at=poll["closes_at"],
-            eligible_count=count,
-            eligible_weight=weight,
-            resolution_id=poll["resolution_id"],
-            meeting_position=position,
-        ),
-    )
-
-
-async def close_poll(
-    runtime: Runtime,
-    conn: pg.Connection,
-    poll: Any,
-    claims: Claims | None,
-    *,
-    position: int | None,
-    reason: ClosedBy,
-) -> None:
-    """Close an open poll, count it, and publish the result and what follows from it, exactly once: the
-    conditional update decides which of several racing closes does it. The caller holds the row lock, taken
-    after every in-flight ballot (which holds a share lock on the row) has committed, and the read model
-    holds every meeting event up to `position` (presence is counted there)."""
-    if not await db.close(conn, poll["id"], reason, position):
-        return
-    if poll["secret"]:
-        sealed_key, sealed = await db.sealed_ballots(conn, poll["id"])
-        ballots = await db.take_unsealed_ballots(conn, poll["id"])
-        if sealed_key is not None:
-            try:
-                # libsodium runs without the GIL: opening 10,000 ballots (about a second) does not stall the loop
-                ballots += await asyncio.to_thread(
-                    sealing.open_poll_ballots,
-                    ballot_keys(runtime),
-                    sealed_key,
-                    [(r["sealed"], r["weight"]) for r in sealed],
-                )
-            except sealing.SealError as exc:  # e.g. BALLOT_KEY changed while the poll was open: it stays open
-                raise Problem(500, "Ballots cannot be opened", str(exc)) from None
-        secrets.SystemRandom().shuffle(ballots)  # the system's randomness: Python's own generator is predictable
-        await db.write_secret_ballots(conn, poll["id"], ballots)
-    who = actor(claims) if claims else reason
-    rules = msgspec.json.decode(poll["rules"], type=PollRules)
-    totals = await db.roster_totals(conn, poll["id"])
-    roster = Roster(**dict(totals))
-    result = tally((CountedBallot(c, w) for c, w in await db.counted(conn, poll["id"])), rules, roster)
-    await db.store_result(conn, poll["id"], msgspec.json.encode(result))
-    events: list[Event] = [
-        new_event(
-            ev.PollClosed,
-            meeting_id=poll["meeting_id"],
-            actor=who,
-            poll_id=poll["id"],
-            resolution_id=poll["resolution_id"],
-            result=result,
-            meeting_position=position,
-            reason=reason,
-        )
-    ]
-    if poll["motion"] == "resolution":
-        resolution = await db.resolution(conn, poll["resolution_id"], lock=True)
-        assert resolution is not None
-        await db.set_resolution_status(conn, resolution["id"], service.resolution_status_after(result.outcome))
-        directives = event_directives(resolution)
-        if result.outcome == "adopted":
-            await directives_db.insert_directives(conn, resolution, msgspec.json.decode(resolution["directives"]))
-            events.append(
-                new_event(
-                    ev.ResolutionAdopted,
-                    meeting_id=poll["meeting_id"],
-                    actor=who,
-                    resolution_id=resolution["id"],
-                    poll_id=poll["id"],
-                    title=bilingual(resolution, "title"),
-                    directives=directives,
-                )
-            )
-            events += [
-                new_event(
-                    ev.DirectiveIssued,
-                    meeting_id=poll["meeting_id"],
-                    actor=who,
-                    directive=d,
-                    resolution_id=resolution["id"],
-                )
-                for d in directives
-            ]
-        else:
-            events.append(
-                new_event(
-                    ev.ResolutionRejected,
-                    meeting_id=poll["meeting_id"],
-                    actor=who,
-                    resolution_id=resolution["id"],
-                    poll_id=poll["id"],
-                    outcome=result.outcome,
-                )
-            )
-    elif poll["motion"] == "amendment":
-        amendment = await db.amendment(conn, poll["amendment_id"], lock=True)
-        if result.outcome == "no_quorum":
-            await db.set_amendment_status(conn, poll["amendment_id"], "proposed")
-        else:
-            adopted = result.outcome == "adopted"
-            events += await settle_amendment(runtime, conn, amendment, adopted, claims, by_vote=True)
-        await db.set_resolution_status(conn, poll["resolution_id"], "draft")
-    await publish(runtime, conn, *events)
 
 
 def poll_action(action: str) -> Any:

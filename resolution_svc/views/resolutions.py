@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import msgspec
 from aiohttp import web
 
 from resolution_svc import api, db, service
-from resolution_svc.views.access import actor, caller, pool, publish, require, visible_meeting
-from resolution_svc.views.bodies import bilingual, directives_json, event_directives, resolution_body
+from resolution_svc.bodies import bilingual, directives_json, event_directives, resolution_body
+from resolution_svc.deciding import actor, amended_event, publish
+from resolution_svc.views.access import caller, pool, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
-from schemas.events import Event
 from servicekit import pg
 from servicekit.http import Problem, check_if_match, etag, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
@@ -105,17 +104,3 @@ async def patch_resolution(request: web.Request) -> web.Response:
         updated = await db.update_resolution(conn, row["id"], resolution_values(title, text, directives))
         await publish(runtime, conn, amended_event(updated, claims))
     return json_response(resolution_body(updated), headers={"ETag": etag(updated["version"])})
-
-
-def amended_event(row: Any, claims: Claims | None, amendment_id: uuid.UUID | None = None) -> Event:
-    return new_event(
-        ev.ResolutionAmended,
-        meeting_id=row["meeting_id"],
-        actor=actor(claims) if claims else "poll",
-        resolution_id=row["id"],
-        version=row["version"],
-        title=bilingual(row, "title"),
-        text=bilingual(row, "text"),
-        directives=event_directives(row),
-        amendment_id=amendment_id,
-    )

@@ -26,6 +26,7 @@ from resolution_svc.app import create_app
 from resolution_svc.sealing import SEALED_LENGTH, BallotKeys, open_ballot, read_ballot_key
 from resolution_svc.settings import Settings
 from servicekit.runtime import RUNTIME
+from servicekit.settings import SettingsError
 from tests.conftest import settings_of
 from tests.resolution.conftest import Client, Meeting, ok, poll, vote
 
@@ -302,3 +303,8 @@ async def test_secret_poll_opened_before_ballots_were_sealed_is_sealed_from_then
     again = await vote(m, p["id"], later, "no", nonce=nonce())
     assert again.status == 409
     assert await db.fetchval("select count(*) from poll_keys where poll_id = $1", poll_id) == 0
+
+
+def test_resolution_service_refuses_to_start_without_a_ballot_key(keypair: tuple[str, str]) -> None:
+    with pytest.raises(SettingsError, match="BALLOT_KEY"):
+        create_app(Settings(token_public_key=keypair[1]))

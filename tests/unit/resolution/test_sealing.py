@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from resolution_svc.app import create_app
 from resolution_svc.sealing import (
     SEALED_LENGTH,
     BallotKeys,
@@ -21,7 +20,6 @@ from resolution_svc.sealing import (
     read_ballot_key,
     seal_ballot,
 )
-from resolution_svc.settings import Settings
 from servicekit.settings import SettingsError
 
 POLL, VOTER = uuid.uuid4(), uuid.uuid4()
@@ -75,8 +73,3 @@ def test_ballot_key_setting(tmp_path: Path) -> None:
     for bad in ("", "  ", base64.b64encode(b"short").decode(), str(tmp_path / "missing.key")):
         with pytest.raises(SettingsError, match="BALLOT_KEY"):
             read_ballot_key(bad)
-
-
-def test_resolution_service_refuses_to_start_without_a_ballot_key(keypair: tuple[str, str]) -> None:
-    with pytest.raises(SettingsError, match="BALLOT_KEY"):
-        create_app(Settings(token_public_key=keypair[1]))

@@ -1,4 +1,5 @@
-"""Rows to API bodies and to event payloads."""
+"""Rows to API bodies and to event payloads: pure conversions that the views (answers) and deciding.py
+(events) share. No HTTP, no SQL."""
 
 from __future__ import annotations
 
