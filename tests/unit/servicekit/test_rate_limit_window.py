@@ -30,9 +30,7 @@ def test_the_wait_until_one_more_fits(previous: int, current: int, elapsed: floa
     assert wait_for_room(previous, current, elapsed, limit) == pytest.approx(wait)
 
 
-@given(
-    st.integers(0, 500), st.integers(0, 500), st.floats(0, MINUTE, exclude_max=True), st.integers(1, 400)
-)
+@given(st.integers(0, 500), st.integers(0, 500), st.floats(0, MINUTE, exclude_max=True), st.integers(1, 400))
 def test_after_the_wait_one_more_fits_and_not_before(previous: int, current: int, elapsed: float, limit: int) -> None:
     wait = wait_for_room(previous, current, elapsed, limit)
     assert wait >= 0
