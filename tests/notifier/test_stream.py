@@ -287,3 +287,25 @@ async def test_the_process_holds_its_total_of_streams(notifier: Any, signer: Any
     assert [r.status for r in held] == [200, 200, 429]
     for response in held:
         response.close()
+
+
+async def test_streams_ended_by_the_shutdown_free_their_slots(notifier: Any, signer: Any, publish: Any) -> None:
+    client = await notifier(sse_streams_per_session=2)
+    org = organiser(signer)
+    mid = (await publish(meeting_created(org.id))).meeting_id
+    url = f"/api/v1/meetings/{mid}/stream"
+    token = await enrolled(client, publish, signer, org.id, mid)
+    held = [await client.get(url, headers={"Authorization": f"Bearer {token}"}) for _ in range(2)]
+    assert [r.status for r in held] == [200, 200]
+    slots = client.app[ADMISSION].slots
+    assert slots.open == 2
+    await client.app[HUB].stop()  # what the shutdown does first: every open stream ends
+    for response in held:
+        await response.read()  # the server ended it
+
+    async def all_free() -> bool:
+        return slots.open == 0
+
+    await wait_for(all_free, what="every slot freed")
+    for response in held:
+        response.close()
