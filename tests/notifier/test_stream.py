@@ -8,14 +8,18 @@ import uuid
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 
+from notifier.access import SETTINGS
+from notifier.app import create_app
 from notifier.live.views import ADMISSION, HUB
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
+from servicekit.main import server_runner
 from servicekit.runtime import RUNTIME
-from tests.conftest import wait_for
-from tests.notifier.conftest import enrolled, meeting_created, organiser
+from tests.conftest import wait_for, wait_ready
+from tests.notifier.conftest import enrolled, meeting_created, notifier_settings, organiser
 
 
 class Reader:
@@ -309,3 +313,31 @@ async def test_streams_ended_by_the_shutdown_free_their_slots(notifier: Any, sig
     await wait_for(all_free, what="every slot freed")
     for response in held:
         response.close()
+
+
+async def test_a_client_gone_without_a_word_frees_its_slot_on_the_server_production_runs(
+    env: dict[str, Any], signer: Any, publish: Any
+) -> None:
+    # The test server cancels a handler whose client hangs up; the production server (aiohttp's default)
+    # does not, so there the stream learns of it when its next write (a heartbeat at the latest) fails.
+    app = create_app(notifier_settings(env, sse_streams_per_session=1))
+    runner = server_runner(app, app[SETTINGS])
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        await wait_ready(app)
+        base = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        org = organiser(signer)
+        mid = (await publish(meeting_created(org.id))).meeting_id
+        token = await enrolled(runner, publish, signer, org.id, mid)
+        url, bearer = f"{base}/api/v1/meetings/{mid}/stream", {"Authorization": f"Bearer {token}"}
+        async with aiohttp.ClientSession() as session:
+            first = await session.get(url, headers=bearer)
+            assert first.status == 200
+            assert (await session.get(url, headers=bearer)).status == 429
+            first.close()  # the connection dropped, nothing said
+            again = await wait_for(lambda: opened(session, url, bearer), what="the slot freed")
+            again.close()
+    finally:
+        await runner.cleanup()
