@@ -152,11 +152,14 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "Live events of a meeting (Server-Sent Events)",
             "live",
             response="text/event-stream",
+            errors=(400, 401, 404, 422, 429),
             headers=("Last-Event-ID",),
             query={"access_token": "the token, for EventSource", "last_event_id": "resume after this event"},
             description="Agenda changes, attendance, polls, turnout, results, directives. Each frame's `id` is the"
             " meeting's live sequence number; reconnect with `Last-Event-ID` to resume. Comment heartbeats keep"
-            " proxies from closing the connection. `invite_url` never appears.",
+            " proxies from closing the connection. `invite_url` never appears. A session (token) may hold a few"
+            " streams at once (`SSE_STREAMS_PER_SESSION`), a client address and the process more; one more is"
+            " answered 429 with `Retry-After` before it starts.",
         ),
         live_views.meeting_stream,
     ),

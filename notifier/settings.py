@@ -76,6 +76,17 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     # Frames buffered per client; a client that falls this far behind is disconnected (it resumes
     # with Last-Event-ID).
     sse_client_buffer: int = 1000
+    # Live streams open at once; one more is answered 429 with Retry-After before it starts. 0: no limit.
+    # Each notifier process counts the streams it holds (a replica its own): a stream is a connection held
+    # for as long as it is open, not a rate, so the limits are per process.
+    # Per caller credential (the participant session or organiser token it is opened with): a phone, a
+    # laptop and a reload whose old stream is not yet noticed gone, with room to spare.
+    sse_streams_per_session: Annotated[int, msgspec.Meta(ge=0)] = 8
+    # Per client address (an IPv6 client's /64; behind TRUSTED_PROXIES, the address they forwarded): a
+    # whole venue may sit behind one NAT address. Clients in RATE_LIMIT_EXEMPT are not counted here.
+    sse_streams_per_address: Annotated[int, msgspec.Meta(ge=0)] = 2000
+    # In all, whoever opens them: keep it under the process's open-file limit.
+    sse_streams_total: Annotated[int, msgspec.Meta(ge=0)] = 10000
 
 
 def parse_schedule(text: str) -> list[float]:

@@ -1,20 +1,68 @@
 """The live channel's HTTP handler: who may open a meeting's stream (its participants, organisers of its
-organisation), and where it resumes (`Last-Event-ID`)."""
+organisation), how many streams a session and a client address may hold at once (notifier.live.slots),
+and where a stream resumes (`Last-Event-ID`)."""
 
 from __future__ import annotations
 
+import ipaddress
+import math
+from dataclasses import dataclass
+
+import structlog
 from aiohttp import web
 
 from notifier import read_model
 from notifier.access import SETTINGS, VERIFIER, pool
+from notifier.live.slots import Slot, StreamLimits, StreamSlots
 from notifier.live.stream import Hub, stream
+from notifier.settings import Settings
+from servicekit.clients import Network, client_address, limit_key, trusted_networks
 from servicekit.http import Problem, parse_uuid
+from servicekit.limits import credential_key
+
+log = structlog.get_logger("notifier.live")
 
 HUB = web.AppKey("hub", Hub)
 
 
+@dataclass
+class StreamAdmission:
+    """The process's stream slots, and how a request's client address is found and whether it counts."""
+
+    slots: StreamSlots
+    trusted: tuple[Network, ...]  # proxies whose X-Forwarded-For is believed
+    exempt: tuple[Network, ...]  # clients whose address is not counted (RATE_LIMIT_EXEMPT)
+
+    @classmethod
+    def of(cls, settings: Settings) -> StreamAdmission:
+        limits = StreamLimits(
+            per_session=settings.sse_streams_per_session,
+            per_address=settings.sse_streams_per_address,
+            total=settings.sse_streams_total,
+        )
+        return cls(
+            StreamSlots(limits),
+            trusted_networks(settings.trusted_proxies),
+            trusted_networks(settings.rate_limit_exempt),
+        )
+
+    def address(self, request: web.Request) -> str | None:
+        """The key the client's address counts under, None for a client not counted."""
+        client = client_address(request.remote, request.headers.getall("X-Forwarded-For", []), self.trusted)
+        try:
+            if any(ipaddress.ip_address(client) in network for network in self.exempt):
+                return None
+        except ValueError:
+            pass  # not an address (a test transport, a garbled hop): counted as it reads
+        return limit_key(client)
+
+
+ADMISSION = web.AppKey("stream_admission", StreamAdmission)
+
+
 async def meeting_stream(request: web.Request) -> web.StreamResponse:
-    claims = request.app[VERIFIER].from_request(request)
+    verifier = request.app[VERIFIER]
+    claims = verifier.from_request(request)
     meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
     if claims.kind == "participant":
         if claims.meeting != meeting_id:
@@ -33,4 +81,20 @@ async def meeting_stream(request: web.Request) -> web.StreamResponse:
                 400, "Invalid Last-Event-ID", "an event number from this stream", field="Last-Event-ID"
             ) from None
     settings = request.app[SETTINGS]
-    return await stream(request, request.app[HUB], pool(request), meeting_id, last_id, settings.sse_heartbeat_s)
+    admission = request.app[ADMISSION]
+    # the token, from the header or `access_token` alike, so one session counts once whichever it uses
+    slot = admission.slots.acquire(credential_key(verifier.token_of(request)), admission.address(request))
+    if not isinstance(slot, Slot):
+        log.warning("live stream refused", limit=slot, kind=claims.kind, meeting_id=str(meeting_id))
+        # a stream whose client went away is noticed at its next heartbeat, and its slot freed
+        seconds = str(max(1, math.ceil(settings.sse_heartbeat_s)))
+        raise Problem(
+            429,
+            "Too many live streams",
+            f"too many live streams are open; try again in {seconds} s",
+            headers={"Retry-After": seconds},
+        )
+    try:
+        return await stream(request, request.app[HUB], pool(request), meeting_id, last_id, settings.sse_heartbeat_s)
+    finally:
+        admission.slots.release(slot)
