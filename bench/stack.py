@@ -104,6 +104,8 @@ class Stack:
             "WEBHOOK_ALLOW_PRIVATE": "true",
             "LOG_LEVEL": "WARNING",
             "SHUTDOWN_DRAIN_S": "0",  # nothing in front to drain for
+            # a benchmark's thousand pages share a few tokens, which the per-session stream cap would refuse
+            "SSE_STREAMS_PER_SESSION": "0",
             "PORT": str(self.ports[name]),
             # where meeting_svc's links point and where it forwards the web client's API calls
             **{
