@@ -16,6 +16,7 @@ import asyncpg
 
 from meeting_svc import accounts, accounts_db, db
 from meeting_svc.app import SERVICE, SQL, create_app
+from meeting_svc.organisation import db as organisation_db
 from meeting_svc.settings import Settings
 from servicekit import pg
 from servicekit.main import serve
@@ -46,7 +47,7 @@ async def create_organiser(
     conn = await connect(settings)
     try:
         async with conn.transaction():
-            org = await db.ensure_organisation(conn, organisation)
+            org = await organisation_db.ensure_organisation(conn, organisation)
             jti = uuid.uuid4()
             expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=settings.organiser_token_days)
             organiser_id = uuid.uuid4()

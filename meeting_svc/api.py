@@ -23,7 +23,6 @@ from servicekit.fields import (
     Request,
 )
 
-Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=LINE_PATTERN)]
 Minutes = Annotated[int, msgspec.Meta(ge=0, le=24 * 60)]
 TimeZone = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=LINE_PATTERN)]
 Weight = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
@@ -34,28 +33,6 @@ WebLink = Annotated[str, msgspec.Meta(pattern="^https?://[^\\s\x00-\x1f\x7f-\x9f
 class VenueIn(Venue, frozen=True, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=LINE_PATTERN)]
     address: Annotated[str, msgspec.Meta(max_length=1000, pattern=LINE_PATTERN)] = ""
-
-
-class DepartmentCreate(Request, kw_only=True):
-    name: BilingualText
-    code: Code | None = None
-    parent_id: uuid.UUID | None = None
-
-
-class DepartmentPatch(Request, kw_only=True, omit_defaults=True):
-    name: BilingualText | msgspec.UnsetType = msgspec.UNSET
-    code: Code | msgspec.UnsetType = msgspec.UNSET
-
-
-class Department(msgspec.Struct, kw_only=True):
-    id: uuid.UUID
-    name: Bilingual
-    code: str | None
-    parent_id: uuid.UUID | None
-
-
-class DepartmentList(msgspec.Struct, kw_only=True):
-    items: list[Department]
 
 
 class MeetingCreate(Request, kw_only=True):

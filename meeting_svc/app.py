@@ -7,9 +7,9 @@ import structlog
 from aiohttp import web
 
 from meeting_svc import accounts_db, console, contributions_db, db, routes, signin_page, webclient
-from meeting_svc.departments import announce_earlier_departments
 from meeting_svc.minutes.consumer import keep_decisions
 from meeting_svc.openapi import OPENAPI
+from meeting_svc.organisation.announce import announce_earlier_departments
 from meeting_svc.positions import answer_positions
 from meeting_svc.room_polls import apply_poll_event
 from meeting_svc.settings import Settings

@@ -5,6 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from meeting_svc import api, auth_routes
+from meeting_svc.organisation import api as organisation_api
+from meeting_svc.organisation import views as organisation_views
 from meeting_svc.record_routes import RECORD_OPERATIONS
 from meeting_svc.room_routes import MOTION_OPERATIONS, ROOM_OPERATIONS
 from meeting_svc.views import (
@@ -13,7 +15,6 @@ from meeting_svc.views import (
     bootstrap,
     calendar_feeds,
     contributions,
-    departments,
     invitations,
     join_files,
     meetings,
@@ -65,19 +66,23 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "/api/v1/departments",
             "Create a block or a department",
             "departments",
-            request=api.DepartmentCreate,
-            response=api.Department,
+            request=organisation_api.DepartmentCreate,
+            response=organisation_api.Department,
             status=201,
             errors=(400, 401, 403, 409, 422),
             headers=CREATE,
         ),
-        departments.create_department,
+        organisation_views.create_department,
     ),
     (
         Operation(
-            "GET", "/api/v1/departments", "The organisation's departments", "departments", response=api.DepartmentList
+            "GET",
+            "/api/v1/departments",
+            "The organisation's departments",
+            "departments",
+            response=organisation_api.DepartmentList,
         ),
-        departments.list_departments,
+        organisation_views.list_departments,
     ),
     (
         Operation(
@@ -85,11 +90,11 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "/api/v1/departments/{department_id}",
             "Rename a department",
             "departments",
-            request=api.DepartmentPatch,
-            response=api.Department,
+            request=organisation_api.DepartmentPatch,
+            response=organisation_api.Department,
             errors=(400, 401, 403, 404, 409, 422),
         ),
-        departments.patch_department,
+        organisation_views.patch_department,
     ),
     (
         Operation(

@@ -7,16 +7,13 @@ from typing import Any
 import msgspec
 
 from meeting_svc import api, service
+from meeting_svc.bilingual import bilingual
 from meeting_svc.views.access import actor
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
 from schemas.notices import Notice
 from servicekit.tokens import Claims
-
-
-def bilingual(row: Any, prefix: str) -> ev.Bilingual:
-    return ev.Bilingual(vi=row[f"{prefix}_vi"], en=row[f"{prefix}_en"])
 
 
 def venue(row: Any) -> ev.Venue | None:
@@ -120,10 +117,6 @@ def participant_fact(cls: type[ev.ParticipantFacts], row: Any, claims: Claims, *
         language=row["language"],
         **extra,
     )
-
-
-def department_body(row: Any) -> api.Department:
-    return api.Department(id=row["id"], name=bilingual(row, "name"), code=row["code"], parent_id=row["parent_id"])
 
 
 def request_body(row: Any) -> api.ContributionRequest:

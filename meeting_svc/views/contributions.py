@@ -8,7 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from meeting_svc import api, contributions_db, db, roster_db, service
+from meeting_svc import api, contributions_db, roster_db, service
+from meeting_svc.organisation import db as organisation_db
 from meeting_svc.views.access import STAFF, actor, caller, editable, pool, publish, require, visible_meeting
 from meeting_svc.views.bodies import request_body, revision_body, submission_body
 from schemas import events as ev
@@ -35,7 +36,7 @@ async def create_request(request: web.Request) -> web.Response:
         if past:
             raise Problem(422, "Time in the past", past[1], field=past[0])
         for n, dep in enumerate(body.department_ids):
-            if await db.department(conn, claims.org, dep) is None:
+            if await organisation_db.department(conn, claims.org, dep) is None:
                 raise Problem(422, "Unknown department", "no such department", field=f"department_ids[{n}]")
 
         async def create(conn: pg.Connection) -> web.Response:

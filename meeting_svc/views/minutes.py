@@ -11,6 +11,7 @@ from aiohttp import web
 
 from meeting_svc import api, db, room_db
 from meeting_svc.minutes import draft, pdf, render, store
+from meeting_svc.organisation import db as organisation_db
 from meeting_svc.views.access import STAFF, actor, caller, pool, publish, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import decode, new_event
@@ -50,7 +51,7 @@ async def drafted(conn: pg.Connection, meeting: pg.Row) -> draft.Minutes:
     mid = meeting["id"]
     departments = {
         d["id"]: draft.Text(vi=d["name_vi"], en=d["name_en"])
-        for d in await db.departments(conn, meeting["organisation_id"])
+        for d in await organisation_db.departments(conn, meeting["organisation_id"])
     }
     return draft.draft(
         meeting=meeting,

@@ -8,8 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from meeting_svc import room, room_api, room_db
+from meeting_svc.bilingual import bilingual
 from meeting_svc.views.access import CLOCK, actor, caller, pool, publish, require, visible_meeting
-from meeting_svc.views.bodies import bilingual
 from meeting_svc.views.speakers import meeting_state
 from schemas import events as ev
 from schemas.codec import new_event

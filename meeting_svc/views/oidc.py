@@ -10,7 +10,8 @@ import aiohttp
 import structlog
 from aiohttp import web
 
-from meeting_svc import accounts, accounts_db, db, oidc
+from meeting_svc import accounts, accounts_db, oidc
+from meeting_svc.organisation import db as organisation_db
 from meeting_svc.signin_page import CONSOLE_PATH
 from meeting_svc.views.access import SETTINGS, pool
 from meeting_svc.views.signin import clear_cookie, now, open_session, set_cookie
@@ -83,7 +84,7 @@ async def sign_in_from_provider(request: web.Request) -> web.Response:
     email, organisation = oidc.organisation_for(claims, chosen)
     name = str(claims.get("name") or email)[:300]
     async with pool(request).acquire() as conn, conn.transaction():
-        org = await db.ensure_organisation(conn, organisation)
+        org = await organisation_db.ensure_organisation(conn, organisation)
         organiser_id = await accounts_db.single_sign_on_organiser(conn, org, str(claims["sub"]), email, name)
         if organiser_id is None:
             raise Problem(403, "Not allowed", "this account belongs to another organisation", field="email")

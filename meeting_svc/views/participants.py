@@ -11,6 +11,7 @@ import msgspec
 from aiohttp import web
 
 from meeting_svc import api, db, join, roster_db, service
+from meeting_svc.organisation import db as organisation_db
 from meeting_svc.views import bootstrap
 from meeting_svc.views.access import (
     SIGNER,
@@ -37,7 +38,7 @@ from servicekit.tokens import Claims
 
 
 async def check_department(conn: pg.Connection, claims: Claims, department_id: uuid.UUID | None) -> None:
-    if department_id is not None and await db.department(conn, claims.org, department_id) is None:
+    if department_id is not None and await organisation_db.department(conn, claims.org, department_id) is None:
         raise Problem(422, "Unknown department", "no such department in this organisation", field="department_id")
 
 
@@ -108,7 +109,7 @@ async def checked_rows(
 ) -> tuple[list[service.ParticipantRow], list[service.RowError]]:
     """The CSV's rows and every problem with them, including emails already invited."""
     keys: dict[str, uuid.UUID] = {}
-    for d in await db.departments(conn, claims.org):
+    for d in await organisation_db.departments(conn, claims.org):
         for key in (d["code"], d["name_vi"], d["name_en"]):
             if key:
                 keys[key.lower()] = d["id"]

@@ -11,19 +11,9 @@ import msgspec
 from aiohttp import web
 
 from meeting_svc import room, room_api, room_db
+from meeting_svc.bilingual import bilingual
 from meeting_svc.room_polls import screen_poll
-from meeting_svc.views.access import (
-    CLOCK,
-    SETTINGS,
-    STAFF,
-    actor,
-    caller,
-    pool,
-    publish,
-    require,
-    visible_meeting,
-)
-from meeting_svc.views.bodies import bilingual
+from meeting_svc.views.access import CLOCK, SETTINGS, STAFF, actor, caller, pool, publish, require, visible_meeting
 from meeting_svc.views.speakers import speaker_list_body
 from schemas import events as ev
 from schemas.codec import new_event

@@ -1,5 +1,5 @@
 """Departments and blocks of the organisation; each creation or change is announced on the bus
-(meeting_svc/departments.py)."""
+(organisation/announce.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db
-from meeting_svc.departments import department_event
+from meeting_svc.bilingual import bilingual
+from meeting_svc.organisation import api, db
+from meeting_svc.organisation.announce import department_event
+from meeting_svc.organisation.bodies import department_body
 from meeting_svc.views.access import caller, organiser, pool
-from meeting_svc.views.bodies import bilingual, department_body
 from schemas import events as ev
 from schemas.bus import enqueue
 from servicekit import pg

@@ -10,8 +10,8 @@ from typing import Any
 
 import structlog
 
-from meeting_svc import db
-from meeting_svc.views.bodies import bilingual
+from meeting_svc.bilingual import bilingual
+from meeting_svc.organisation import db
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
