@@ -6,7 +6,8 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import accounts_db, console, contributions_db, db, routes, signin_page, webclient
+from meeting_svc import console, contributions_db, db, routes, signin_page, webclient
+from meeting_svc.accounts import db as accounts_db
 from meeting_svc.minutes.consumer import keep_decisions
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.organisation.announce import announce_earlier_departments
@@ -62,7 +63,7 @@ SWEEP_INTERVAL_S = 3600.0
 
 
 async def sweep_sign_ins(runtime: Runtime, clock: Clock) -> None:
-    """Hourly, forget sign-in records that can no longer matter (meeting_svc/accounts_db.py)."""
+    """Hourly, forget sign-in records that can no longer matter (accounts/db.py)."""
     while True:
         try:
             await accounts_db.sweep(runtime.db(), clock())
@@ -91,7 +92,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
         await announce_overdue(runtime, settings, clock)
 
     async def revocations(runtime: Runtime) -> None:
-        await share_revocations(runtime, db.revoked_since)
+        await share_revocations(runtime, accounts_db.revoked_since)
 
     async def sweep(runtime: Runtime) -> None:
         await sweep_sign_ins(runtime, clock)

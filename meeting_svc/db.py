@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -26,52 +25,6 @@ PARTICIPANT_COLUMNS = (
     " (select holder_id from proxies x where x.principal_id = p.id) as proxy_holder_id,"
     " (select d.parent_id from departments d where d.id = p.department_id) as block_id"
 )
-
-
-def sha256(text: str) -> bytes:
-    return hashlib.sha256(text.encode()).digest()
-
-
-# --- organisers ---------------------------------------------------------------------------------------
-
-
-async def add_organiser(
-    conn: pg.Connection,
-    organisation_id: uuid.UUID,
-    organiser_id: uuid.UUID,
-    name: str,
-    jti: uuid.UUID,
-    token: str,
-    expires: dt.datetime,
-) -> None:
-    await conn.execute(
-        "insert into organisers (id, organisation_id, name) values ($1, $2, $3)", organiser_id, organisation_id, name
-    )
-    await conn.execute(
-        "insert into organiser_tokens (jti, organiser_id, token_sha256, expires_at, name)"
-        " values ($1, $2, $3, $4, 'command line')",
-        jti,
-        organiser_id,
-        sha256(token),
-        expires,
-    )
-
-
-async def revoked_since(pool: pg.Pool, since: dt.datetime | None) -> list[tuple[uuid.UUID, dt.datetime]]:
-    """Unexpired organiser tokens revoked at or after `since` (all when None)."""
-    rows = await pool.fetch(
-        "select jti, revoked_at from organiser_tokens where revoked_at is not null and expires_at > now()"
-        " and ($1::timestamptz is null or revoked_at >= $1) order by revoked_at",
-        since,
-    )
-    return [(r["jti"], r["revoked_at"]) for r in rows]
-
-
-async def revoke_organiser_token(conn: pg.Connection, jti: uuid.UUID) -> bool:
-    done = await conn.execute(
-        "update organiser_tokens set revoked_at = now() where jti = $1 and revoked_at is null", jti
-    )
-    return done.endswith(" 1")
 
 
 # --- meetings ---------------------------------------------------------------------------------------------

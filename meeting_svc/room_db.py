@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from meeting_svc.db import sha256
+from meeting_svc.credentials import sha256
 from servicekit import pg
 
 SPEAKER_COLUMNS = (

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from meeting_svc import api, auth_routes
+from meeting_svc import api
+from meeting_svc.accounts import routes as accounts_routes
+from meeting_svc.accounts import single_sign_on
 from meeting_svc.organisation import api as organisation_api
 from meeting_svc.organisation import views as organisation_views
 from meeting_svc.record_routes import RECORD_OPERATIONS
@@ -19,7 +21,6 @@ from meeting_svc.views import (
     join_files,
     meetings,
     notices,
-    oidc,
     participants,
 )
 from servicekit.openapi import Operation
@@ -546,7 +547,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
     ),
 ]
 
-OPERATIONS += auth_routes.OPERATIONS
+OPERATIONS += accounts_routes.OPERATIONS
 OPERATIONS += ROOM_OPERATIONS + MOTION_OPERATIONS + RECORD_OPERATIONS
 
 
@@ -554,7 +555,7 @@ def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
         app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
     app.router.add_get("/join/{code}", participants.join_page)  # the page of a personal invite link (HTML)
-    oidc.setup(app)
+    single_sign_on.setup(app)
     app.router.add_get("/join/{code}/qr.svg", join_files.qr_image_svg)
     app.router.add_get("/join/{code}/qr.png", join_files.qr_image_png)
     app.router.add_get("/join/{code}/meeting.ics", join_files.calendar_file)

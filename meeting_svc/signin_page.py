@@ -7,10 +7,10 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from meeting_svc import accounts, accounts_db
+from meeting_svc.accounts import db as accounts_db
+from meeting_svc.accounts import rules as accounts_rules
+from meeting_svc.accounts.rules import CONSOLE_PATH
 from meeting_svc.views.access import CLOCK, SETTINGS, pool
-
-CONSOLE_PATH = "/organiser"  # where a signed-in organiser goes from `/` (the console)
 
 PAGE = """<!doctype html>
 <html lang="vi">
@@ -38,7 +38,7 @@ def setup(app: web.Application, assets: str) -> None:
     sso = bool(settings.oidc_issuer and settings.oidc_client_id)
     config = msgspec.json.encode({"console": CONSOLE_PATH, "sso": sso}).decode().replace("<", "\\u003c")
     html = PAGE.format(config=config, assets=assets)
-    name = accounts.cookie_name(settings.public_url)
+    name = accounts_rules.cookie_name(settings.public_url)
 
     async def login_page(_: web.Request) -> web.Response:
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=HEADERS)

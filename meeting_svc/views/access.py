@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
 
-from meeting_svc import accounts_db, db, service
+from meeting_svc import db, service
+from meeting_svc.accounts import db as accounts_db
 from meeting_svc.settings import Settings
 from schemas.bus import enqueue
 from schemas.events import Event

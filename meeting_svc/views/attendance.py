@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from meeting_svc import api, db, roster_db, service
+from meeting_svc import api, credentials, db, roster_db, service
 from meeting_svc.views.access import SETTINGS, STAFF, actor, caller, editable, pool, publish, require, visible_meeting
 from meeting_svc.views.bodies import participant_body
 from meeting_svc.views.participants import target_participant
@@ -113,7 +113,7 @@ async def check_in_scanned(request: web.Request) -> web.Response:
     body = await read_json(request, api.ScannedCode)
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
-        found = await db.by_invite(conn, db.sha256(body.invite_code))
+        found = await db.by_invite(conn, credentials.sha256(body.invite_code))
         if found is None or found["meeting_id"] != meeting["id"]:
             raise Problem(404, "Not found", "no participant of this meeting has this code", field="invite_code")
         row = await db.participant(conn, meeting["id"], found["id"])

@@ -10,7 +10,7 @@ import uuid
 
 from aiohttp import web
 
-from meeting_svc import db, join, record_db
+from meeting_svc import credentials, db, join, record_db
 from meeting_svc.views.access import SETTINGS, caller, pool, visible_meeting
 from meeting_svc.views.attendance import self_or
 from servicekit.calendar import Entry, calendar_of, deadline_event, event_of
@@ -34,7 +34,7 @@ async def issue_feed(request: web.Request) -> web.Response:
     pid = await _person(request)
     token = secrets.token_urlsafe(24)
     async with pool(request).acquire() as conn:
-        await record_db.set_calendar_feed(conn, pid, db.sha256(token))
+        await record_db.set_calendar_feed(conn, pid, credentials.sha256(token))
     url = f"{request.app[SETTINGS].public_url.rstrip('/')}/calendar/{token}.ics"
     return json_response({"url": url}, 201, FEED_HEADERS)
 
@@ -51,7 +51,7 @@ async def feed(request: web.Request) -> web.Response:
     """The calendar itself (public: the URL is the credential)."""
     token = request.match_info["token"]
     async with pool(request).acquire() as conn:
-        owner = await record_db.feed_owner(conn, db.sha256(token))
+        owner = await record_db.feed_owner(conn, credentials.sha256(token))
         if owner is None:
             return web.Response(
                 status=404, text=join.problem_page("invalid"), content_type="text/html", charset="utf-8"

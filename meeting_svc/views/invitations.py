@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db
+from meeting_svc import api, credentials, db
 from meeting_svc.views.access import SETTINGS, WINDOW, actor, organiser, pool, publish, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
@@ -48,7 +48,7 @@ def sealer(request: web.Request) -> Sealer | None:
 def new_invite(request: web.Request, sealing: Sealer | None) -> NewInvite:
     code = secrets.token_urlsafe(32)
     url = f"{request.app[SETTINGS].public_url.rstrip('/')}/join/{code}"
-    return NewInvite(url, db.sha256(code), sealing.seal(url) if sealing else None)
+    return NewInvite(url, credentials.sha256(code), sealing.seal(url) if sealing else None)
 
 
 def sends_at_once(meeting: Any) -> bool:

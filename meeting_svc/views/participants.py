@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db, join, roster_db, service
+from meeting_svc import api, credentials, db, join, roster_db, service
 from meeting_svc.organisation import db as organisation_db
 from meeting_svc.views import bootstrap
 from meeting_svc.views.access import (
@@ -323,7 +323,7 @@ def sessions_ended(row: pg.Row, claims: Claims, epoch: int) -> Event:
 async def create_session(request: web.Request) -> web.Response:
     body = await read_json(request, api.SessionCreate)
     async with pool(request).acquire() as conn:
-        row = await db.by_invite(conn, db.sha256(body.invite_code))
+        row = await db.by_invite(conn, credentials.sha256(body.invite_code))
     if row is None:
         raise Problem(404, "Unknown invite", "this invite link is not valid (revoked or mistyped)", field="invite_code")
     # a representative may still sign in for the follow-up of their department's directives
@@ -380,7 +380,7 @@ HTML: dict[str, Any] = {"content_type": "text/html", "charset": "utf-8", "header
 
 async def invite_holder(request: web.Request, conn: pg.Connection) -> pg.Row | web.Response:
     """The participant whose personal link this is, while it works; else the page that says why."""
-    row = await db.by_invite(conn, db.sha256(request.match_info["code"]))
+    row = await db.by_invite(conn, credentials.sha256(request.match_info["code"]))
     if row is None:
         return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
     if request.app[WINDOW].token_ends(row["role"], row["ends_at"], row["timezone"]) <= dt.datetime.now(dt.UTC):

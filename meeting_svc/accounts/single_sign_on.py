@@ -1,5 +1,5 @@
 """Single sign-on handlers: start (redirect to the provider) and callback (check, sign in, redirect to
-the console). The protocol is in meeting_svc/oidc.py."""
+the console). The protocol is in accounts/oidc.py."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import aiohttp
 import structlog
 from aiohttp import web
 
-from meeting_svc import accounts, accounts_db, oidc
+from meeting_svc.accounts import db, oidc, rules
+from meeting_svc.accounts.rules import CONSOLE_PATH
+from meeting_svc.accounts.signin import clear_cookie, now, open_session, set_cookie
 from meeting_svc.organisation import db as organisation_db
-from meeting_svc.signin_page import CONSOLE_PATH
 from meeting_svc.views.access import SETTINGS, pool
-from meeting_svc.views.signin import clear_cookie, now, open_session, set_cookie
 from servicekit.http import Problem
 
 log = structlog.get_logger("meeting.oidc")
@@ -31,7 +31,7 @@ def provider(request: web.Request) -> oidc.Provider:
 
 
 def flow_cookie(request: web.Request) -> str:
-    return accounts.cookie_name(request.app[SETTINGS].public_url, "sso")
+    return rules.cookie_name(request.app[SETTINGS].public_url, "sso")
 
 
 async def start(request: web.Request) -> web.Response:
@@ -39,10 +39,10 @@ async def start(request: web.Request) -> web.Response:
     started, so nobody can sign a victim into the attacker's account with an answer of their own."""
     chosen = provider(request)
     found = await oidc.metadata(request.app[HTTP], chosen)
-    state, nonce, verifier = accounts.new_secret(), accounts.new_secret(), accounts.new_secret()
+    state, nonce, verifier = rules.new_secret(), rules.new_secret(), rules.new_secret()
     at = now(request)
     lasts = dt.timedelta(minutes=oidc.FLOW_MINUTES)
-    await accounts_db.add_oidc_login(pool(request), state, nonce, verifier, at, at + lasts)
+    await db.add_oidc_login(pool(request), state, nonce, verifier, at, at + lasts)
     location = oidc.authorization_url(found["authorization_endpoint"], chosen, state, nonce, verifier)
     response = web.Response(status=302, headers={"Location": location, "Cache-Control": "no-store"})
     set_cookie(request, response, state, lasts, flow_cookie(request))
@@ -71,7 +71,7 @@ async def sign_in_from_provider(request: web.Request) -> web.Response:
     started = request.cookies.get(flow_cookie(request), "")
     if not state or not started or not hmac.compare_digest(state.encode(), started.encode()):
         raise Problem(400, "Unknown sign-in", "this answer is not for a sign-in this browser started", field="state")
-    flow = await accounts_db.take_oidc_login(pool(request), state, now(request))
+    flow = await db.take_oidc_login(pool(request), state, now(request))
     if flow is None or not flow["live"]:
         raise Problem(400, "Unknown sign-in", "the sign-in expired or was already used", field="state")
     code = request.query.get("code", "")
@@ -85,10 +85,10 @@ async def sign_in_from_provider(request: web.Request) -> web.Response:
     name = str(claims.get("name") or email)[:300]
     async with pool(request).acquire() as conn, conn.transaction():
         org = await organisation_db.ensure_organisation(conn, organisation)
-        organiser_id = await accounts_db.single_sign_on_organiser(conn, org, str(claims["sub"]), email, name)
+        organiser_id = await db.single_sign_on_organiser(conn, org, str(claims["sub"]), email, name)
         if organiser_id is None:
             raise Problem(403, "Not allowed", "this account belongs to another organisation", field="email")
-        organiser = await accounts_db.organiser_by_id(conn, organiser_id)
+        organiser = await db.organiser_by_id(conn, organiser_id)
     assert organiser is not None
     _, session_id, lasts = await open_session(request, organiser)
     response = web.Response(status=302, headers={"Location": CONSOLE_PATH, "Cache-Control": "no-store"})

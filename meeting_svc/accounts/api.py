@@ -10,7 +10,7 @@ import msgspec
 
 from servicekit.fields import Email, Name, Request
 
-# Length is checked by the rules (meeting_svc/accounts.py) so the refusal says what is wrong; this only
+# Length is checked by the rules (accounts/rules.py) so the refusal says what is wrong; this only
 # bounds what is read.
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=4096)]
 Secret = Annotated[str, msgspec.Meta(min_length=10, max_length=200, pattern="^[A-Za-z0-9_-]+$")]

@@ -172,3 +172,6 @@ def csrf_problem(method: str, sent: str | None, expected: str) -> Problem | None
             403, "CSRF token missing or wrong", f"send the session's token in {CSRF_HEADER}", field=CSRF_HEADER
         )
     return None
+
+
+CONSOLE_PATH = "/organiser"  # where a signed-in organiser goes from `/` (the console)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from meeting_svc import accounts
-from meeting_svc.db import sha256
+from meeting_svc.accounts import rules
+from meeting_svc.credentials import sha256
 from servicekit import pg
 
 Conn = pg.Executor
@@ -40,7 +40,7 @@ async def set_account(conn: Conn, organiser_id: uuid.UUID, email: str | None, pa
 # --- lockout ----------------------------------------------------------------------------------------------
 
 
-async def count_attempt(conn: pg.Connection, key: str, now: dt.datetime, free: int) -> accounts.Attempt:
+async def count_attempt(conn: pg.Connection, key: str, now: dt.datetime, free: int) -> rules.Attempt:
     """Count one attempt against `key`, under a row lock so concurrent attempts are counted one by one."""
     async with conn.transaction():
         await conn.execute(
@@ -52,7 +52,7 @@ async def count_attempt(conn: pg.Connection, key: str, now: dt.datetime, free: i
             "select failures, last_failure_at, locked_until from sign_in_failures where key = $1 for update", key
         )
         assert row is not None
-        attempt = accounts.count_attempt(row["failures"], row["last_failure_at"], row["locked_until"], now, free)
+        attempt = rules.count_attempt(row["failures"], row["last_failure_at"], row["locked_until"], now, free)
         if attempt.refused_for is None:
             await conn.execute(
                 "update sign_in_failures set failures = $2, last_failure_at = $3, locked_until = $4 where key = $1",
@@ -143,7 +143,7 @@ async def add_token(
     scope: str = "write",
     session_sha256: bytes | None = None,
 ) -> pg.Row:
-    return await conn.fetchrow(
+    row = await conn.fetchrow(
         "insert into organiser_tokens (jti, organiser_id, token_sha256, expires_at, purpose, name, scope,"
         " session_sha256) values ($1, $2, $3, $4, $5, $6, $7, $8)"
         " returning jti, name, scope, created_at, expires_at, last_used_at, revoked_at",
@@ -156,6 +156,8 @@ async def add_token(
         scope,
         session_sha256,
     )
+    assert row is not None  # the statement returns the row it wrote
+    return row
 
 
 async def api_tokens(conn: Conn, org: uuid.UUID) -> list[pg.Row]:
@@ -297,7 +299,7 @@ async def sweep(conn: Conn, now: dt.datetime) -> None:
     expiry everywhere, so its revocation need not be remembered)."""
     await conn.execute(
         "delete from sign_in_failures where last_failure_at < $1 and (locked_until is null or locked_until < $2)",
-        now - accounts.FAILURE_MEMORY,
+        now - rules.FAILURE_MEMORY,
         now,
     )
     await conn.execute(
@@ -308,3 +310,42 @@ async def sweep(conn: Conn, now: dt.datetime) -> None:
     await conn.execute(
         "delete from organiser_tokens where purpose = 'console' and expires_at < $1", now - dt.timedelta(days=1)
     )
+
+
+async def add_organiser(
+    conn: pg.Connection,
+    organisation_id: uuid.UUID,
+    organiser_id: uuid.UUID,
+    name: str,
+    jti: uuid.UUID,
+    token: str,
+    expires: dt.datetime,
+) -> None:
+    await conn.execute(
+        "insert into organisers (id, organisation_id, name) values ($1, $2, $3)", organiser_id, organisation_id, name
+    )
+    await conn.execute(
+        "insert into organiser_tokens (jti, organiser_id, token_sha256, expires_at, name)"
+        " values ($1, $2, $3, $4, 'command line')",
+        jti,
+        organiser_id,
+        sha256(token),
+        expires,
+    )
+
+
+async def revoked_since(pool: pg.Pool, since: dt.datetime | None) -> list[tuple[uuid.UUID, dt.datetime]]:
+    """Unexpired organiser tokens revoked at or after `since` (all when None)."""
+    rows = await pool.fetch(
+        "select jti, revoked_at from organiser_tokens where revoked_at is not null and expires_at > now()"
+        " and ($1::timestamptz is null or revoked_at >= $1) order by revoked_at",
+        since,
+    )
+    return [(r["jti"], r["revoked_at"]) for r in rows]
+
+
+async def revoke_organiser_token(conn: pg.Connection, jti: uuid.UUID) -> bool:
+    done = await conn.execute(
+        "update organiser_tokens set revoked_at = now() where jti = $1 and revoked_at is null", jti
+    )
+    return done.endswith(" 1")

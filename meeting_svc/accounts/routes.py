@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from meeting_svc import auth_api
-from meeting_svc.views import api_tokens, oidc, resets, signin
+from meeting_svc.accounts import api, api_tokens, resets, signin, single_sign_on
 from servicekit.openapi import Operation
 
 COOKIE = "session"  # the browser session cookie (see the security scheme)
@@ -20,8 +19,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "/auth/sign-in",
             "Sign in with email and password: sets the session cookie",
             "sign-in",
-            request=auth_api.SignIn,
-            response=auth_api.SessionInfo,
+            request=api.SignIn,
+            response=api.SessionInfo,
             errors=(400, 401, 403, 422, 429),
             auth=None,
             description=(
@@ -37,7 +36,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "/auth/session",
             "The signed-in organiser and the session's CSRF token",
             "sign-in",
-            response=auth_api.SessionInfo,
+            response=api.SessionInfo,
             errors=(401,),
             auth=COOKIE,
         ),
@@ -63,7 +62,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "/auth/sign-out-everywhere",
             "End every session of this organiser and revoke every token issued to them",
             "sign-in",
-            response=auth_api.SignedOutEverywhere,
+            response=api.SignedOutEverywhere,
             errors=(401, 403),
             auth=COOKIE,
             headers=CSRF,
@@ -77,7 +76,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "/auth/token",
             "A short-lived bearer token for the APIs, for this session's console",
             "sign-in",
-            response=auth_api.AccessToken,
+            response=api.AccessToken,
             errors=(401, 403),
             auth=COOKIE,
             headers=CSRF,
@@ -91,7 +90,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "/auth/password-reset",
             "Email a password reset link (202 whether or not the address is an organiser's)",
             "sign-in",
-            request=auth_api.ResetRequest,
+            request=api.ResetRequest,
             status=202,
             errors=(400, 422),
             auth=None,
@@ -104,8 +103,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "/auth/password-reset/complete",
             "Set a new password with a reset link: ends every session and token, signs this browser in",
             "sign-in",
-            request=auth_api.ResetComplete,
-            response=auth_api.SessionInfo,
+            request=api.ResetComplete,
+            response=api.SessionInfo,
             errors=(400, 410, 422),
             auth=None,
             description="The link works once and until PASSWORD_RESET_MINUTES after it was asked for: then 410.",
@@ -123,7 +122,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             auth=None,
             description="404 when single sign-on is not configured.",
         ),
-        oidc.start,
+        single_sign_on.start,
     ),
     (
         Operation(
@@ -141,7 +140,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
                 " not allowed. A browser (asking for HTML) is sent to `/login?error=sso` instead."
             ),
         ),
-        oidc.callback,
+        single_sign_on.callback,
     ),
     (
         Operation(
@@ -149,8 +148,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "/api/v1/api-tokens",
             "Make an API token for a machine (shown in this answer only)",
             "api-tokens",
-            request=auth_api.ApiTokenCreate,
-            response=auth_api.NewApiToken,
+            request=api.ApiTokenCreate,
+            response=api.NewApiToken,
             status=201,
             errors=(400, 401, 403, 422),
         ),
@@ -158,7 +157,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
     ),
     (
         Operation(
-            "GET", "/api/v1/api-tokens", "The organisation's API tokens", "api-tokens", response=auth_api.ApiTokenList
+            "GET", "/api/v1/api-tokens", "The organisation's API tokens", "api-tokens", response=api.ApiTokenList
         ),
         api_tokens.list_api_tokens,
     ),

@@ -1,5 +1,5 @@
 """Organiser sign-in: browser sessions in a cookie, and the bearer tokens the console exchanges them for.
-The rules (passwords, lockout, CSRF) are in meeting_svc/accounts.py."""
+The rules (passwords, lockout, CSRF) are in accounts/rules.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import uuid
 
 from aiohttp import web
 
-from meeting_svc import accounts, accounts_db
-from meeting_svc.auth_api import AccessToken, Organiser, SessionInfo, SignedOutEverywhere, SignIn
+from meeting_svc.accounts import db, rules
+from meeting_svc.accounts.api import AccessToken, Organiser, SessionInfo, SignedOutEverywhere, SignIn
 from meeting_svc.views.access import CLOCK, SETTINGS, SIGNER, pool
 from servicekit import pg
 from servicekit.http import Problem, json_response, read_json
@@ -23,11 +23,11 @@ def now(request: web.Request) -> dt.datetime:
 
 
 def site(request: web.Request) -> str:
-    return accounts.origin_of(request.app[SETTINGS].public_url)
+    return rules.origin_of(request.app[SETTINGS].public_url)
 
 
 def cookie(request: web.Request) -> str:
-    return accounts.cookie_name(request.app[SETTINGS].public_url)
+    return rules.cookie_name(request.app[SETTINGS].public_url)
 
 
 def not_signed_in() -> Problem:
@@ -41,15 +41,15 @@ async def browser_session(request: web.Request) -> pg.Row:
     session_id = request.cookies.get(cookie(request))
     if not session_id:
         raise not_signed_in()
-    problem = accounts.origin_problem(
+    problem = rules.origin_problem(
         request.method, request.headers.get("Origin"), request.headers.get("Sec-Fetch-Site"), site(request)
     )
     if problem:
         raise problem
-    row = await accounts_db.live_session(pool(request), session_id, now(request))
+    row = await db.live_session(pool(request), session_id, now(request))
     if row is None:
         raise not_signed_in()
-    problem = accounts.csrf_problem(request.method, request.headers.get(accounts.CSRF_HEADER), row["csrf_token"])
+    problem = rules.csrf_problem(request.method, request.headers.get(rules.CSRF_HEADER), row["csrf_token"])
     if problem:
         raise problem
     return row
@@ -73,8 +73,8 @@ async def open_session(request: web.Request, organiser: pg.Row) -> tuple[Session
     settings = request.app[SETTINGS]
     started = now(request)
     lasts = dt.timedelta(hours=settings.organiser_session_hours)
-    session_id, csrf = accounts.new_secret(), accounts.new_secret()
-    await accounts_db.start_session(pool(request), session_id, organiser["id"], csrf, started, started + lasts)
+    session_id, csrf = rules.new_secret(), rules.new_secret()
+    await db.start_session(pool(request), session_id, organiser["id"], csrf, started, started + lasts)
     return session_info(organiser, csrf, started + lasts, organiser["id"]), session_id, lasts
 
 
@@ -113,21 +113,21 @@ async def sign_in(request: web.Request) -> web.Response:
     at = now(request)
     async with pool(request).acquire() as conn:
         # The address first: a locked address does not count against the account it tried.
-        address = await accounts_db.count_attempt(conn, f"addr:{request.remote}", at, accounts.ADDRESS_FREE_FAILURES)
+        address = await db.count_attempt(conn, f"addr:{request.remote}", at, rules.ADDRESS_FREE_FAILURES)
         if address.refused_for is not None:
-            raise accounts.too_many(address.refused_for)
+            raise rules.too_many(address.refused_for)
         account_key = f"email:{body.email.lower()}"
-        account = await accounts_db.count_attempt(conn, account_key, at, accounts.ACCOUNT_FREE_FAILURES)
+        account = await db.count_attempt(conn, account_key, at, rules.ACCOUNT_FREE_FAILURES)
         if account.refused_for is not None:
-            raise accounts.too_many(account.refused_for)
-        organiser = await accounts_db.organiser_by_email(conn, body.email)
+            raise rules.too_many(account.refused_for)
+        organiser = await db.organiser_by_email(conn, body.email)
     stored = organiser["password_hash"] if organiser is not None else None
-    if not await accounts.verify_password(stored, body.password):
-        raise accounts.sign_in_failed()
+    if not await rules.verify_password(stored, body.password):
+        raise rules.sign_in_failed()
     assert organiser is not None and stored is not None
-    await accounts_db.forget_failures(pool(request), account_key, f"addr:{request.remote}")
-    if accounts.needs_rehash(stored):
-        await accounts_db.set_account(pool(request), organiser["id"], None, await accounts.hash_password(body.password))
+    await db.forget_failures(pool(request), account_key, f"addr:{request.remote}")
+    if rules.needs_rehash(stored):
+        await db.set_account(pool(request), organiser["id"], None, await rules.hash_password(body.password))
     return await start_session(request, organiser)
 
 
@@ -147,7 +147,7 @@ async def sign_out(request: web.Request) -> web.Response:
                 raise  # a cross-site or token-less request may not sign anyone out
         else:
             async with pool(request).acquire() as conn:
-                await accounts_db.end_session(conn, row["id_sha256"])
+                await db.end_session(conn, row["id_sha256"])
     response = web.Response(status=204)
     clear_cookie(request, response)
     return response
@@ -158,7 +158,7 @@ async def sign_out_everywhere(request: web.Request) -> web.Response:
     in the other services through the revocation bucket."""
     row = await browser_session(request)
     async with pool(request).acquire() as conn, conn.transaction():
-        revoked = await accounts_db.end_everything(conn, row["organiser_id"])
+        revoked = await db.end_everything(conn, row["organiser_id"])
     response = json_response(SignedOutEverywhere(revoked_tokens=revoked), 200, NO_STORE)
     clear_cookie(request, response)
     return response
@@ -175,7 +175,7 @@ async def access_token(request: web.Request) -> web.Response:
         kind="organiser", sub=row["organiser_id"], org=row["organisation_id"], jti=jti, exp=int(expires.timestamp())
     )
     token = request.app[SIGNER].sign(claims)
-    await accounts_db.add_token(
+    await db.add_token(
         pool(request),
         jti=jti,
         organiser_id=row["organiser_id"],

@@ -8,11 +8,11 @@ import datetime as dt
 import structlog
 from aiohttp import web
 
-from meeting_svc import accounts, accounts_db
-from meeting_svc.auth_api import ResetComplete, ResetRequest
+from meeting_svc.accounts import db, rules
+from meeting_svc.accounts.api import ResetComplete, ResetRequest
+from meeting_svc.accounts.signin import now, start_session
 from meeting_svc.views.access import SETTINGS, pool
 from meeting_svc.views.invitations import sealer
-from meeting_svc.views.signin import now, start_session
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
@@ -36,14 +36,14 @@ async def request_reset(request: web.Request) -> web.Response:
     sealing = sealer(request)
     at = now(request)
     async with pool(request).acquire() as conn:
-        attempt = await accounts_db.count_attempt(conn, f"reset:{body.email.lower()}", at, RESET_REQUESTS_FREE)
-        organiser = await accounts_db.organiser_by_email(conn, body.email)
+        attempt = await db.count_attempt(conn, f"reset:{body.email.lower()}", at, RESET_REQUESTS_FREE)
+        organiser = await db.organiser_by_email(conn, body.email)
         if organiser is None or attempt.refused_for is not None:
             return web.Response(status=202)
         if sealing is None:
             log.warning("password reset not sent: INVITE_SEAL_PUBLIC_KEY is not set")
             return web.Response(status=202)
-        token = accounts.new_secret()
+        token = rules.new_secret()
         expires = at + dt.timedelta(minutes=settings.password_reset_minutes)
         event = new_event(
             ev.PasswordResetRequested,
@@ -58,7 +58,7 @@ async def request_reset(request: web.Request) -> web.Response:
             expires_at=expires,
         )
         async with conn.transaction():
-            await accounts_db.add_reset(conn, token, organiser["id"], at, expires)
+            await db.add_reset(conn, token, organiser["id"], at, expires)
             await enqueue(conn, request.app[RUNTIME].subjects, event)
     return web.Response(status=202)
 
@@ -71,18 +71,18 @@ async def complete_reset(request: web.Request) -> web.Response:
     """Set a new password with a reset link: the link is spent, every session and token of the organiser
     ends, and this browser is signed in afresh."""
     body = await read_json(request, ResetComplete)
-    problem = accounts.password_problem(body.password)
+    problem = rules.password_problem(body.password)
     if problem:
         raise Problem(422, "Password too weak", problem, field="password")
-    if not await accounts_db.reset_usable(pool(request), body.token, now(request)):
+    if not await db.reset_usable(pool(request), body.token, now(request)):
         raise spent()
-    password_hash = await accounts.hash_password(body.password)  # only for a link that works: hashing is dear
+    password_hash = await rules.hash_password(body.password)  # only for a link that works: hashing is dear
     async with pool(request).acquire() as conn, conn.transaction():
-        organiser_id = await accounts_db.use_reset(conn, body.token, now(request))
+        organiser_id = await db.use_reset(conn, body.token, now(request))
         if organiser_id is None:  # spent meanwhile by a twin request
             raise spent()
-        await accounts_db.set_account(conn, organiser_id, None, password_hash)
-        await accounts_db.end_everything(conn, organiser_id)
-        organiser = await accounts_db.organiser_by_id(conn, organiser_id)
+        await db.set_account(conn, organiser_id, None, password_hash)
+        await db.end_everything(conn, organiser_id)
+        organiser = await db.organiser_by_id(conn, organiser_id)
     assert organiser is not None
     return await start_session(request, organiser)

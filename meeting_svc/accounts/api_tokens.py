@@ -8,8 +8,8 @@ import uuid
 
 from aiohttp import web
 
-from meeting_svc import accounts_db
-from meeting_svc.auth_api import ApiToken, ApiTokenCreate, ApiTokenList, NewApiToken
+from meeting_svc.accounts import db
+from meeting_svc.accounts.api import ApiToken, ApiTokenCreate, ApiTokenList, NewApiToken
 from meeting_svc.views.access import CLOCK, SIGNER, organiser, pool
 from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
@@ -39,7 +39,7 @@ async def create_api_token(request: web.Request) -> web.Response:
         )
     )
     # No Idempotency-Key: a replayed answer would have to keep the token itself, and only its hash is kept.
-    row = await accounts_db.add_token(
+    row = await db.add_token(
         pool(request),
         jti=jti,
         organiser_id=claims.sub,
@@ -56,13 +56,13 @@ async def create_api_token(request: web.Request) -> web.Response:
 
 async def list_api_tokens(request: web.Request) -> web.Response:
     claims = await organiser(request)
-    rows = await accounts_db.api_tokens(pool(request), claims.org)
+    rows = await db.api_tokens(pool(request), claims.org)
     return json_response(ApiTokenList(items=[token_body(r) for r in rows]))
 
 
 async def revoke_api_token(request: web.Request) -> web.Response:
     claims = await organiser(request)
     jti = parse_uuid(request.match_info["token_id"], "token")
-    if not await accounts_db.revoke_api_token(pool(request), claims.org, jti):
+    if not await db.revoke_api_token(pool(request), claims.org, jti):
         raise Problem(404, "Not found", "no such token")
     return web.Response(status=204)
