@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from meeting_svc import room_api
 from schemas.events import AgendaKind, Bilingual, Language, Role, Rsvp, Venue
 from schemas.notices import Audience, Delivery, Notice, NoticeKind
 from servicekit.fields import (
@@ -252,21 +251,6 @@ class InvitationList(msgspec.Struct, kw_only=True):
     total: int | None = None  # in the list: how many match the query (the items are one page of them)
 
 
-class SessionCreate(Request, kw_only=True):
-    invite_code: Annotated[str, msgspec.Meta(min_length=10, max_length=200, pattern=LINE_PATTERN)]
-    # the participant page's first screen in the same answer (as GET …/bootstrap gives it): on a slow
-    # line that is one round trip less before the meeting is on screen
-    first_screen: bool = False
-
-
-class Session(msgspec.Struct, kw_only=True):
-    token: str
-    expires_at: dt.datetime
-    meeting_id: uuid.UUID
-    participant: Participant
-    first_screen: Bootstrap | None = None  # when asked for
-
-
 class RsvpBody(Request, kw_only=True):
     response: Rsvp
 
@@ -324,25 +308,6 @@ class Revision(msgspec.Struct, kw_only=True):
     recommendations: list[str]
     late: bool
     created_at: dt.datetime
-
-
-class Bootstrap(msgspec.Struct, kw_only=True):
-    """What a participant's page shows first, in one answer: the meeting with its agenda, the participant,
-    their department's contribution requests and reports, the room (as GET …/room answers it) and the
-    motions from the floor (as GET …/motions), and, asked of resolution_svc for the same caller, the
-    meeting's polls, the closed polls' results and the department's directives (each as resolution_svc
-    answers it; null when it did not answer in time, and the page asks it itself)."""
-
-    meeting: Meeting
-    participant: Participant
-    contribution_requests: list[ContributionRequest]
-    contributions: list[ContributionStatus]
-    submissions: list[Submission]
-    room: room_api.Room
-    motions: list[room_api.Motion]
-    polls: msgspec.Raw | None = None
-    results: msgspec.Raw | None = None
-    directives: msgspec.Raw | None = None
 
 
 class Submission(msgspec.Struct, kw_only=True):

@@ -6,7 +6,7 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import console, contributions_db, db, routes, signin_page, webclient
+from meeting_svc import contributions_db, db, routes
 from meeting_svc.accounts import db as accounts_db
 from meeting_svc.minutes.consumer import keep_decisions
 from meeting_svc.openapi import OPENAPI
@@ -14,6 +14,7 @@ from meeting_svc.organisation.announce import announce_earlier_departments
 from meeting_svc.positions import answer_positions
 from meeting_svc.room_polls import apply_poll_event
 from meeting_svc.settings import Settings
+from meeting_svc.site import console, pages, signin_page
 from meeting_svc.views import access, invitations
 from schemas import events as ev
 from schemas.bus import enqueue
@@ -124,7 +125,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     else:
         log.warning("INVITE_SEAL_PUBLIC_KEY is not set: invitation emails will carry no personal link")
     routes.setup(app)
-    assets, imported = webclient.setup(app, settings)
+    assets, imported = pages.setup(app, settings)
     signin_page.setup(app, assets)
     console.setup(app, assets, imported)
     openapi.serve(app, OPENAPI.document())

@@ -11,10 +11,11 @@ from meeting_svc.organisation import api as organisation_api
 from meeting_svc.organisation import views as organisation_views
 from meeting_svc.record_routes import RECORD_OPERATIONS
 from meeting_svc.room_routes import MOTION_OPERATIONS, ROOM_OPERATIONS
+from meeting_svc.site import api as site_api
+from meeting_svc.site import bootstrap, sessions
 from meeting_svc.views import (
     agenda,
     attendance,
-    bootstrap,
     calendar_feeds,
     contributions,
     invitations,
@@ -378,13 +379,13 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "/api/v1/sessions",
             "Exchange an invite code for a participant session token",
             "participants",
-            request=api.SessionCreate,
-            response=api.Session,
+            request=site_api.SessionCreate,
+            response=site_api.Session,
             status=201,
             errors=(400, 404, 410, 422),
             auth=None,
         ),
-        participants.create_session,
+        sessions.create_session,
     ),
     (
         Operation(
@@ -530,7 +531,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "A participant page's first screen in one answer (the meeting, oneself, reports; polls, results"
             " and directives from resolution_svc)",
             "meetings",
-            response=api.Bootstrap,
+            response=site_api.Bootstrap,
             errors=(401, 403, 404),
         ),
         bootstrap.get_bootstrap,

@@ -12,15 +12,12 @@ from aiohttp import web
 
 from meeting_svc import api, credentials, db, join, roster_db, service
 from meeting_svc.organisation import db as organisation_db
-from meeting_svc.views import bootstrap
 from meeting_svc.views.access import (
-    SIGNER,
     WINDOW,
     actor,
     caller,
     editable,
     organiser,
-    participant_now,
     pool,
     publish,
     visible_meeting,
@@ -318,51 +315,6 @@ def sessions_ended(row: pg.Row, claims: Claims, epoch: int) -> Event:
         participant_id=row["id"],
         epoch=epoch,
     )
-
-
-async def create_session(request: web.Request) -> web.Response:
-    body = await read_json(request, api.SessionCreate)
-    async with pool(request).acquire() as conn:
-        row = await db.by_invite(conn, credentials.sha256(body.invite_code))
-    if row is None:
-        raise Problem(404, "Unknown invite", "this invite link is not valid (revoked or mistyped)", field="invite_code")
-    # a representative may still sign in for the follow-up of their department's directives
-    expires = request.app[WINDOW].token_ends(row["role"], row["ends_at"], row["timezone"])
-    if expires <= dt.datetime.now(dt.UTC):
-        raise Problem(410, "Invite expired", "the meeting is over", field="invite_code")
-    # Who, in which meeting, which generation of sessions: role and department are read from current
-    # state on every request, in every service, so they are not signed in.
-    claims = Claims(
-        kind="participant",
-        sub=row["id"],
-        org=row["organisation_id"],
-        jti=uuid.uuid4(),
-        exp=int(expires.timestamp()),
-        meeting=row["meeting_id"],
-        epoch=row["session_epoch"],
-    )
-    token = request.app[SIGNER].sign(claims)
-    await roster_db.mark_invite_opened(pool(request), row["id"])
-    first = None
-    if body.first_screen:
-        try:
-            now = await participant_now(request, claims, reading=True)
-            first = await bootstrap.first_screen(request, now, row["meeting_id"], f"Bearer {token}")
-        except Problem:
-            first = None  # a help, not a condition of signing in: the page asks for it itself
-    response = json_response(
-        api.Session(
-            token=token,
-            expires_at=expires,
-            meeting_id=row["meeting_id"],
-            participant=participant_body(row),
-            first_screen=first,
-        ),
-        201,
-    )
-    if first is not None:
-        response.enable_compression()  # as GET …/bootstrap
-    return response
 
 
 PAGE_HEADERS = {

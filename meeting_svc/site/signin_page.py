@@ -33,7 +33,7 @@ HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Fra
 
 
 def setup(app: web.Application, assets: str) -> None:
-    """`assets`: the versioned prefix of the web client's files (meeting_svc/webassets.py)."""
+    """`assets`: the versioned prefix of the web client's files (site/assets.py)."""
     settings = app[SETTINGS]
     sso = bool(settings.oidc_issuer and settings.oidc_client_id)
     config = msgspec.json.encode({"console": CONSOLE_PATH, "sso": sso}).decode().replace("<", "\\u003c")

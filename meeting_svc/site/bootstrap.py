@@ -11,7 +11,8 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, contributions_db, db, proxy, room_db
+from meeting_svc import contributions_db, db, room_db
+from meeting_svc.site import api, same_origin
 from meeting_svc.views.access import CLOCK, SETTINGS, caller, pool, visible
 from meeting_svc.views.bodies import meeting_body, participant_body, request_body, submission_body
 from meeting_svc.views.contributions import status_items
@@ -31,7 +32,7 @@ async def from_resolution(
     base = request.app[SETTINGS].resolution_url.rstrip("/")
     headers = {"Authorization": authorization}
     try:
-        async with request.app[proxy.SESSION].get(
+        async with request.app[same_origin.SESSION].get(
             f"{base}/api/v1{path}",
             params=params,
             headers=headers,

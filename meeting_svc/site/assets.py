@@ -16,7 +16,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-ASSETS = Path(__file__).parent / "web"
+ASSETS = Path(__file__).parent.parent / "web"
 TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml"}
 IMMUTABLE = "public, max-age=31536000, immutable"
 # a static `import … from "./x.js"`, `import "./x.js"` or `export … from "./x.js"`; not `import("…")`,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from meeting_svc import webassets
-from meeting_svc.webclient import CONFIG
+from meeting_svc.site import assets as webassets
+from meeting_svc.site.pages import CONFIG
 
 SHELL = """<!doctype html>
 <html lang="vi">

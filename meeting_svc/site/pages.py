@@ -2,7 +2,7 @@
 for the room's screen, or `/display` opened with a display link) and its static script and style. The
 page knows no participant; the script signs in with the invite code it is handed in the URL fragment
 (never sent to a server), then talks to the three services' APIs, all on this origin (the other two
-through `proxy`)."""
+through `same_origin`)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from urllib.parse import quote
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from meeting_svc import proxy, webassets
 from meeting_svc.settings import Settings
+from meeting_svc.site import assets as webassets
+from meeting_svc.site import same_origin
 
 PAGE = """<!doctype html>
 <html lang="vi">
@@ -79,7 +80,7 @@ def setup(app: web.Application, settings: Settings) -> tuple[str, dict[str, list
     # the room's screen of a display link: its own entry (the code stays in the fragment)
     display_html = page(assets, imported, "display.js")
     policy = content_security_policy()
-    proxy.setup(app, {"resolution": settings.resolution_url, "notifier": settings.notifier_url})
+    same_origin.setup(app, {"resolution": settings.resolution_url, "notifier": settings.notifier_url})
 
     async def protect(_: web.Request, response: web.StreamResponse) -> None:
         # every page meeting_svc serves gets a policy, whatever handler made it (error pages included)
