@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -347,43 +347,6 @@ class ReminderSend(Request, kw_only=True):
 
 class Reminded(msgspec.Struct, kw_only=True):
     department_ids: list[uuid.UUID]  # reminded now (none when every department has submitted)
-
-
-class CalendarFeed(msgspec.Struct, kw_only=True):
-    """A secret URL to subscribe to in a calendar program (iCalendar); keep it private."""
-
-    url: str
-
-
-class SummaryBody(Request, kw_only=True):
-    """The secretary's summary of what happened under one agenda item, in Vietnamese and English."""
-
-    summary: BilingualProse
-
-
-class ApproveBody(Request, kw_only=True):
-    # The national motto heads the document; an organisation outside the state sector may leave it out.
-    national_motto: bool = True
-
-
-class MinutesDraft(msgspec.Struct, kw_only=True):
-    """The minutes as drafted now from the recorded facts and the secretary's summaries."""
-
-    content_hash: str
-    html: str
-    content: dict[str, Any]
-
-
-class MinutesVersion(msgspec.Struct, kw_only=True):
-    version: int
-    content_hash: str
-    approved_by: uuid.UUID | None
-    approved_at: dt.datetime
-    html: str | None = None
-
-
-class MinutesVersions(msgspec.Struct, kw_only=True):
-    items: list[MinutesVersion]
 
 
 class ScannedCode(Request, kw_only=True):

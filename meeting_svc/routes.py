@@ -9,14 +9,14 @@ from meeting_svc.accounts import routes as accounts_routes
 from meeting_svc.accounts import single_sign_on
 from meeting_svc.organisation import api as organisation_api
 from meeting_svc.organisation import views as organisation_views
-from meeting_svc.record_routes import RECORD_OPERATIONS
+from meeting_svc.record import calendar_feeds
+from meeting_svc.record.routes import RECORD_OPERATIONS
 from meeting_svc.room_routes import MOTION_OPERATIONS, ROOM_OPERATIONS
 from meeting_svc.site import api as site_api
 from meeting_svc.site import bootstrap, sessions
 from meeting_svc.views import (
     agenda,
     attendance,
-    calendar_feeds,
     contributions,
     invitations,
     join_files,

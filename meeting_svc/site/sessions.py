@@ -10,12 +10,7 @@ from aiohttp import web
 
 from meeting_svc import credentials, db, roster_db
 from meeting_svc.site import api, bootstrap
-from meeting_svc.views.access import (
-    SIGNER,
-    WINDOW,
-    participant_now,
-    pool,
-)
+from meeting_svc.views.access import SIGNER, WINDOW, participant_now, pool
 from meeting_svc.views.bodies import participant_body
 from servicekit.http import Problem, json_response, read_json
 from servicekit.tokens import Claims

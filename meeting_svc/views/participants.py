@@ -12,16 +12,7 @@ from aiohttp import web
 
 from meeting_svc import api, credentials, db, join, roster_db, service
 from meeting_svc.organisation import db as organisation_db
-from meeting_svc.views.access import (
-    WINDOW,
-    actor,
-    caller,
-    editable,
-    organiser,
-    pool,
-    publish,
-    visible_meeting,
-)
+from meeting_svc.views.access import WINDOW, actor, caller, editable, organiser, pool, publish, visible_meeting
 from meeting_svc.views.bodies import participant_body, participant_fact
 from meeting_svc.views.invitations import invite_expiry, new_invite, release, sealer, sends_at_once, status_body
 from schemas import events as ev

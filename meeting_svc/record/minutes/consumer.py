@@ -3,7 +3,7 @@ consumer base makes handling idempotent; the primary key makes a second copy a n
 
 from __future__ import annotations
 
-from meeting_svc.minutes import store
+from meeting_svc.record.minutes import store
 from schemas import events as ev
 from schemas.codec import encode
 from schemas.events import Event

@@ -10,8 +10,8 @@ import datetime as dt
 
 import typst
 
-from meeting_svc.minutes.draft import Minutes
-from meeting_svc.minutes.texts import MOTTO, WORDS, Sentences, pick
+from meeting_svc.record.minutes.draft import Minutes
+from meeting_svc.record.minutes.texts import MOTTO, WORDS, Sentences, pick
 
 
 def s(text: str) -> str:

@@ -1,5 +1,5 @@
 """Queries of the meeting's record (exports), read through a server-side cursor in the caller's
-transaction. Kept apart from db.py, which holds the service's everyday queries."""
+transaction, and a participant's calendar feed."""
 
 from __future__ import annotations
 

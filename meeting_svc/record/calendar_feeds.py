@@ -10,7 +10,8 @@ import uuid
 
 from aiohttp import web
 
-from meeting_svc import credentials, db, join, record_db
+from meeting_svc import credentials, db, join
+from meeting_svc.record import db as record_db
 from meeting_svc.views.access import SETTINGS, caller, pool, visible_meeting
 from meeting_svc.views.attendance import self_or
 from servicekit.calendar import Entry, calendar_of, deadline_event, event_of

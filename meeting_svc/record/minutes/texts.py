@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from meeting_svc.minutes.draft import Amendment, Directive, Item, Minutes, Poll, Report, Resolution, Text
+from meeting_svc.record.minutes.draft import Amendment, Directive, Item, Minutes, Poll, Report, Resolution, Text
 from servicekit.zones import gmt_offset, local, zone_text
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from meeting_svc import record_db
-from meeting_svc.exports import ATTENDANCE_COLUMNS, attendance_cells
+from meeting_svc.record import db
+from meeting_svc.record.export_columns import ATTENDANCE_COLUMNS, attendance_cells
 from meeting_svc.views.access import STAFF, caller, pool, require, visible_meeting
 from servicekit.fields import Request
 from servicekit.http import convert_query
@@ -29,7 +29,7 @@ async def export_attendance(request: web.Request) -> web.StreamResponse:
     async with pool(request).acquire() as conn, conn.transaction(readonly=True):
 
         async def rows() -> AsyncIterator[Sequence[Any]]:
-            async for row in record_db.attendance(conn, meeting["id"]):
+            async for row in db.attendance(conn, meeting["id"]):
                 yield attendance_cells(row, lang)
 
         return await stream(

@@ -1,10 +1,12 @@
-"""meeting_svc's routes of the meeting's record (the check-in desk, calendar feeds, exports, minutes) and
-their OpenAPI description, apart from routes.py, which holds the rest."""
+"""The routes of the meeting's record (the check-in desk, calendar feeds, exports, minutes) with their
+OpenAPI description; meeting_svc/routes.py joins them into the service's list."""
 
 from __future__ import annotations
 
 from meeting_svc import api
-from meeting_svc.views import attendance, calendar_feeds, exports, minutes
+from meeting_svc.record import api as record_api
+from meeting_svc.record import calendar_feeds, exports, minutes_views
+from meeting_svc.views import attendance
 from servicekit.openapi import Operation
 from servicekit.tabular import CONTENT_TYPES
 
@@ -31,11 +33,11 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             "The minutes as drafted now (facts recorded by the services and the secretary's summaries), with its"
             " content hash",
             "minutes",
-            response=api.MinutesDraft,
+            response=record_api.MinutesDraft,
             query={"lang": "vi or en (default: Accept-Language, else vi)", "format": "json (default) or pdf"},
             errors=(400, 401, 403, 404),
         ),
-        minutes.get_draft,
+        minutes_views.get_draft,
     ),
     (
         Operation(
@@ -43,11 +45,11 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/minutes/summaries/{item_id}",
             "The secretary's summary of an agenda item, in Vietnamese and English",
             "minutes",
-            request=api.SummaryBody,
+            request=record_api.SummaryBody,
             status=204,
             errors=(400, 401, 403, 404, 422),
         ),
-        minutes.put_summary,
+        minutes_views.put_summary,
     ),
     (
         Operation(
@@ -55,13 +57,13 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/minutes/approve",
             "Approve the minutes as drafted now: a new frozen version, published (`minutes.published`)",
             "minutes",
-            request=api.ApproveBody,
-            response=api.MinutesVersion,
+            request=record_api.ApproveBody,
+            response=record_api.MinutesVersion,
             status=201,
             errors=(400, 401, 403, 404, 409, 422),
             body_required=False,
         ),
-        minutes.approve,
+        minutes_views.approve,
     ),
     (
         Operation(
@@ -69,9 +71,9 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/minutes/versions",
             "Every approved version, with who and when",
             "minutes",
-            response=api.MinutesVersions,
+            response=record_api.MinutesVersions,
         ),
-        minutes.list_versions,
+        minutes_views.list_versions,
     ),
     (
         Operation(
@@ -83,7 +85,7 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             query={"lang": "vi or en (default: Accept-Language, else vi)", "format": "json (default), html or pdf"},
             errors=(400, 401, 404),
         ),
-        minutes.get_version,
+        minutes_views.get_version,
     ),
     (
         Operation(
@@ -92,7 +94,7 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             "Issue the participant's calendar feed URL (their meetings, their department's contribution deadlines);"
             " the previous URL stops working",
             "calendars",
-            response=api.CalendarFeed,
+            response=record_api.CalendarFeed,
             status=201,
             errors=(401, 403, 404),
             body_required=False,

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from meeting_svc.minutes.draft import Minutes
-from meeting_svc.minutes.texts import MOTTO, WORDS, Sentences, pick
+from meeting_svc.record.minutes.draft import Minutes
+from meeting_svc.record.minutes.texts import MOTTO, WORDS, Sentences, pick
 
 STYLE = (
     "body{font-family:'Times New Roman',serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"

@@ -9,9 +9,10 @@ from typing import Any, Literal
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db, room_db
-from meeting_svc.minutes import draft, pdf, render, store
+from meeting_svc import db, room_db
 from meeting_svc.organisation import db as organisation_db
+from meeting_svc.record import api as record_api
+from meeting_svc.record.minutes import draft, pdf, render, store
 from meeting_svc.views.access import STAFF, actor, caller, pool, publish, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import decode, new_event
@@ -78,13 +79,13 @@ async def get_draft(request: web.Request) -> web.Response:
     if q.format == "pdf":
         return await pdf_response(minutes, lang, digest, "minutes-draft")
     html = render.render_html(minutes, lang, digest)
-    return json_response(api.MinutesDraft(content_hash=digest, html=html, content=msgspec.to_builtins(minutes)))
+    return json_response(record_api.MinutesDraft(content_hash=digest, html=html, content=msgspec.to_builtins(minutes)))
 
 
 async def put_summary(request: web.Request) -> web.Response:
     claims = await caller(request)
     require(claims, STAFF, "editing the minutes")
-    body = await read_json(request, api.SummaryBody)
+    body = await read_json(request, record_api.SummaryBody)
     meeting = await visible_meeting(request, claims)
     item_id = parse_uuid(request.match_info["item_id"], "agenda item")
     async with pool(request).acquire() as conn:
@@ -99,7 +100,7 @@ async def approve(request: web.Request) -> web.Response:
     """Freeze the minutes as they are drafted now into the next version, and publish it."""
     claims = await caller(request)
     require(claims, CHAIR, "approving the minutes")
-    body = await read_json(request, api.ApproveBody) if request.can_read_body else api.ApproveBody()
+    body = await read_json(request, record_api.ApproveBody) if request.can_read_body else record_api.ApproveBody()
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)  # locked: approvals queue
         if meeting["status"] not in APPROVABLE:
@@ -138,7 +139,7 @@ async def approve(request: web.Request) -> web.Response:
             ),
         )
     return json_response(
-        api.MinutesVersion(
+        record_api.MinutesVersion(
             version=number, content_hash=digest, approved_by=approved_by, approved_at=row["approved_at"]
         ),
         201,
@@ -149,7 +150,7 @@ async def list_versions(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
     rows = await store.versions(pool(request), meeting["id"])
-    return json_response(api.MinutesVersions(items=[api.MinutesVersion(**dict(r)) for r in rows]))
+    return json_response(record_api.MinutesVersions(items=[record_api.MinutesVersion(**dict(r)) for r in rows]))
 
 
 async def get_version(request: web.Request) -> web.Response:
@@ -179,7 +180,7 @@ async def get_version(request: web.Request) -> web.Response:
     if q.format == "html":
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=PAGE)
     return json_response(
-        api.MinutesVersion(
+        record_api.MinutesVersion(
             version=row["version"],
             content_hash=row["content_hash"],
             approved_by=row["approved_by"],
