@@ -6,8 +6,9 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import contributions_db, db, routes
+from meeting_svc import db, routes
 from meeting_svc.accounts import db as accounts_db
+from meeting_svc.contributions import db as contributions_db
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.organisation.announce import announce_earlier_departments
 from meeting_svc.positions import answer_positions

@@ -7,6 +7,8 @@ from aiohttp import web
 from meeting_svc import api
 from meeting_svc.accounts import routes as accounts_routes
 from meeting_svc.accounts import single_sign_on
+from meeting_svc.contributions import api as contributions_api
+from meeting_svc.contributions import views as contributions_views
 from meeting_svc.organisation import api as organisation_api
 from meeting_svc.organisation import views as organisation_views
 from meeting_svc.record import calendar_feeds
@@ -14,16 +16,7 @@ from meeting_svc.record.routes import RECORD_OPERATIONS
 from meeting_svc.room_routes import MOTION_OPERATIONS, ROOM_OPERATIONS
 from meeting_svc.site import api as site_api
 from meeting_svc.site import bootstrap, sessions
-from meeting_svc.views import (
-    agenda,
-    attendance,
-    contributions,
-    invitations,
-    join_files,
-    meetings,
-    notices,
-    participants,
-)
+from meeting_svc.views import agenda, attendance, invitations, join_files, meetings, notices, participants
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -450,13 +443,13 @@ OPERATIONS: list[tuple[Operation, object]] = [
             REQUESTS,
             "Ask departments for position reports",
             "contributions",
-            request=api.ContributionRequestCreate,
-            response=api.ContributionRequest,
+            request=contributions_api.ContributionRequestCreate,
+            response=contributions_api.ContributionRequest,
             status=201,
             errors=(400, 401, 403, 404, 409, 422),
             headers=CREATE,
         ),
-        contributions.create_request,
+        contributions_views.create_request,
     ),
     (
         Operation(
@@ -464,9 +457,9 @@ OPERATIONS: list[tuple[Operation, object]] = [
             REQUESTS,
             "The meeting's contribution requests",
             "contributions",
-            response=api.ContributionRequestList,
+            response=contributions_api.ContributionRequestList,
         ),
-        contributions.list_requests,
+        contributions_views.list_requests,
     ),
     (
         Operation(
@@ -474,20 +467,24 @@ OPERATIONS: list[tuple[Operation, object]] = [
             REQUEST + "/submissions",
             "Submit the department's position report",
             "contributions",
-            request=api.SubmissionBody,
-            response=api.Submission,
+            request=contributions_api.SubmissionBody,
+            response=contributions_api.Submission,
             status=201,
             errors=(400, 401, 403, 404, 409, 422),
             headers=CREATE,
             description=SUBMIT_DOC,
         ),
-        contributions.submit,
+        contributions_views.submit,
     ),
     (
         Operation(
-            "GET", SUBMISSION, "A position report (its latest revision)", "contributions", response=api.Submission
+            "GET",
+            SUBMISSION,
+            "A position report (its latest revision)",
+            "contributions",
+            response=contributions_api.Submission,
         ),
-        contributions.get_submission,
+        contributions_views.get_submission,
     ),
     (
         Operation(
@@ -495,18 +492,22 @@ OPERATIONS: list[tuple[Operation, object]] = [
             SUBMISSION,
             "Revise a position report (every revision is kept)",
             "contributions",
-            request=api.SubmissionBody,
-            response=api.Submission,
+            request=contributions_api.SubmissionBody,
+            response=contributions_api.Submission,
             errors=(400, 401, 403, 404, 409, 412, 422, 428),
             headers=EDIT,
         ),
-        contributions.revise,
+        contributions_views.revise,
     ),
     (
         Operation(
-            "GET", SUBMISSION + "/revisions", "Every revision of a report", "contributions", response=api.RevisionList
+            "GET",
+            SUBMISSION + "/revisions",
+            "Every revision of a report",
+            "contributions",
+            response=contributions_api.RevisionList,
         ),
-        contributions.list_revisions,
+        contributions_views.list_revisions,
     ),
     (
         Operation(
@@ -514,15 +515,15 @@ OPERATIONS: list[tuple[Operation, object]] = [
             REQUEST + "/reminders",
             "Remind departments of a contribution request by email",
             "contributions",
-            request=api.ReminderSend,
+            request=contributions_api.ReminderSend,
             body_required=False,
-            response=api.Reminded,
+            response=contributions_api.Reminded,
             status=202,
             errors=(400, 401, 403, 404, 409, 422),
             headers=CREATE,
             description="Without `department_ids`: every department addressed that has not submitted a report.",
         ),
-        contributions.send_reminder,
+        contributions_views.send_reminder,
     ),
     (
         Operation(
@@ -542,9 +543,9 @@ OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/contributions",
             "Which departments submitted, revised, are late or overdue",
             "contributions",
-            response=api.ContributionStatusList,
+            response=contributions_api.ContributionStatusList,
         ),
-        contributions.contribution_status,
+        contributions_views.contribution_status,
     ),
 ]
 

@@ -1,5 +1,4 @@
-"""The meeting rules, free of HTTP and SQL: lifecycle, time checks, the participant CSV, proxies,
-position reports."""
+"""The meeting rules, free of HTTP and SQL: lifecycle, time checks, the participant CSV, proxies."""
 
 from __future__ import annotations
 
@@ -9,11 +8,7 @@ import io
 import uuid
 import zoneinfo
 from dataclasses import dataclass
-from html import escape
-from typing import Any, get_args
-
-import nh3
-from markdown_it import MarkdownIt
+from typing import get_args
 
 from schemas.events import VOTING_ROLES, Language, Role
 from servicekit.fields import email_problem, text_problem
@@ -190,46 +185,6 @@ def sees_contact_details(viewer: Claims, participant_id: uuid.UUID) -> bool:
     """Contact details (email) are for the person themself, the chair, the secretary and organisers;
     everyone else sees names, roles and departments. `viewer.role` is the current role."""
     return viewer.kind == "organiser" or viewer.sub == participant_id or viewer.role in CONTACT_ROLES
-
-
-# --- position reports -------------------------------------------------------------------------------
-
-_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-def _image(_renderer: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
-    """An image from elsewhere would be fetched by every reader's browser (a tracking pixel): it becomes
-    a link to the image, with its description as the text; only inline data images are shown."""
-    token = tokens[idx]
-    src = str(token.attrGet("src") or "")
-    alt = escape(token.content or src)
-    if src.startswith("data:image/"):
-        return f'<img src="{escape(src)}" alt="{alt}">'
-    return f'<a href="{escape(src)}">{alt}</a>'
-
-
-_markdown.add_render_rule("image", _image)
-
-
-def _no_outside_images(element: str, attribute: str, value: str) -> str | None:
-    # whatever the Markdown made, an <img> keeps no address outside the page, and only images are data
-    if attribute in ("src", "href") and value.startswith("data:") != (element == "img"):
-        return None
-    return value
-
-
-def render_markdown(body: str) -> str:
-    return nh3.clean(
-        _markdown.render(body), attribute_filter=_no_outside_images, url_schemes={"http", "https", "mailto", "data"}
-    )
-
-
-def contribution_state(*, revisions: int, late: bool, deadline: dt.datetime, now: dt.datetime) -> str:
-    if revisions == 0:
-        return "overdue" if now > deadline else "missing"
-    if late:
-        return "late"
-    return "revised" if revisions > 1 else "submitted"
 
 
 def may_check_in(self_check_in: bool, *, by_self: bool) -> bool:

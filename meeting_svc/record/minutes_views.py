@@ -11,7 +11,7 @@ from aiohttp import web
 
 from meeting_svc import db, room_db
 from meeting_svc.organisation import db as organisation_db
-from meeting_svc.record import api as record_api
+from meeting_svc.record import api
 from meeting_svc.record.minutes import draft, pdf, render, store
 from meeting_svc.views.access import STAFF, actor, caller, pool, publish, require, visible_meeting
 from schemas import events as ev
@@ -79,13 +79,13 @@ async def get_draft(request: web.Request) -> web.Response:
     if q.format == "pdf":
         return await pdf_response(minutes, lang, digest, "minutes-draft")
     html = render.render_html(minutes, lang, digest)
-    return json_response(record_api.MinutesDraft(content_hash=digest, html=html, content=msgspec.to_builtins(minutes)))
+    return json_response(api.MinutesDraft(content_hash=digest, html=html, content=msgspec.to_builtins(minutes)))
 
 
 async def put_summary(request: web.Request) -> web.Response:
     claims = await caller(request)
     require(claims, STAFF, "editing the minutes")
-    body = await read_json(request, record_api.SummaryBody)
+    body = await read_json(request, api.SummaryBody)
     meeting = await visible_meeting(request, claims)
     item_id = parse_uuid(request.match_info["item_id"], "agenda item")
     async with pool(request).acquire() as conn:
@@ -100,7 +100,7 @@ async def approve(request: web.Request) -> web.Response:
     """Freeze the minutes as they are drafted now into the next version, and publish it."""
     claims = await caller(request)
     require(claims, CHAIR, "approving the minutes")
-    body = await read_json(request, record_api.ApproveBody) if request.can_read_body else record_api.ApproveBody()
+    body = await read_json(request, api.ApproveBody) if request.can_read_body else api.ApproveBody()
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)  # locked: approvals queue
         if meeting["status"] not in APPROVABLE:
@@ -139,7 +139,7 @@ async def approve(request: web.Request) -> web.Response:
             ),
         )
     return json_response(
-        record_api.MinutesVersion(
+        api.MinutesVersion(
             version=number, content_hash=digest, approved_by=approved_by, approved_at=row["approved_at"]
         ),
         201,
@@ -150,7 +150,7 @@ async def list_versions(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
     rows = await store.versions(pool(request), meeting["id"])
-    return json_response(record_api.MinutesVersions(items=[record_api.MinutesVersion(**dict(r)) for r in rows]))
+    return json_response(api.MinutesVersions(items=[api.MinutesVersion(**dict(r)) for r in rows]))
 
 
 async def get_version(request: web.Request) -> web.Response:
@@ -180,7 +180,7 @@ async def get_version(request: web.Request) -> web.Response:
     if q.format == "html":
         return web.Response(text=html, content_type="text/html", charset="utf-8", headers=PAGE)
     return json_response(
-        record_api.MinutesVersion(
+        api.MinutesVersion(
             version=row["version"],
             content_hash=row["content_hash"],
             approved_by=row["approved_by"],

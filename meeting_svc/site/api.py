@@ -10,7 +10,8 @@ from typing import Annotated
 import msgspec
 
 from meeting_svc import room_api
-from meeting_svc.api import ContributionRequest, ContributionStatus, Meeting, Participant, Submission
+from meeting_svc.api import Meeting, Participant
+from meeting_svc.contributions.api import ContributionRequest, ContributionStatus, Submission
 from servicekit.fields import (
     LINE_PATTERN,
     Request,

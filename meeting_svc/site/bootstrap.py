@@ -11,11 +11,13 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
-from meeting_svc import contributions_db, db, room_db
+from meeting_svc import db, room_db
+from meeting_svc.contributions import db as contributions_db
+from meeting_svc.contributions.bodies import request_body, submission_body
+from meeting_svc.contributions.views import status_items
 from meeting_svc.site import api, same_origin
 from meeting_svc.views.access import CLOCK, SETTINGS, caller, pool, visible
-from meeting_svc.views.bodies import meeting_body, participant_body, request_body, submission_body
-from meeting_svc.views.contributions import status_items
+from meeting_svc.views.bodies import meeting_body, participant_body
 from meeting_svc.views.motions import motion_body
 from meeting_svc.views.room import room_body
 from servicekit.http import Problem, json_response, parse_uuid

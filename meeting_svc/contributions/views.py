@@ -8,10 +8,11 @@ from typing import Any
 
 from aiohttp import web
 
-from meeting_svc import api, contributions_db, roster_db, service
+from meeting_svc import service
+from meeting_svc.contributions import api, db, rules
+from meeting_svc.contributions.bodies import request_body, revision_body, submission_body
 from meeting_svc.organisation import db as organisation_db
 from meeting_svc.views.access import STAFF, actor, caller, editable, pool, publish, require, visible_meeting
-from meeting_svc.views.bodies import request_body, revision_body, submission_body
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -48,7 +49,7 @@ async def create_request(request: web.Request) -> web.Response:
                 "deadline": body.deadline,
                 "allow_late": body.allow_late,
             }
-            row = await contributions_db.insert_request(conn, meeting["id"], values)
+            row = await db.insert_request(conn, meeting["id"], values)
             await publish(
                 request,
                 conn,
@@ -72,14 +73,14 @@ async def create_request(request: web.Request) -> web.Response:
 async def list_requests(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
-    rows = await contributions_db.requests(pool(request), meeting["id"])
+    rows = await db.requests(pool(request), meeting["id"])
     return json_response(api.ContributionRequestList(items=[request_body(r) for r in rows]))
 
 
 async def contribution_target(request: web.Request, claims: Claims, conn: pg.Connection) -> tuple[Any, Any]:
     meeting = await visible_meeting(request, claims, lock_conn=conn)
     rid = parse_uuid(request.match_info["request_id"], "contribution request")
-    req = await contributions_db.request(conn, meeting["id"], rid)
+    req = await db.request(conn, meeting["id"], rid)
     if req is None:
         raise Problem(404, "Not found", "no such contribution request")
     return meeting, req
@@ -104,7 +105,7 @@ def submission_values(body: api.SubmissionBody) -> dict[str, Any]:
     return {
         "title": body.title,
         "body": body.body,
-        "body_html": service.render_markdown(body.body),
+        "body_html": rules.render_markdown(body.body),
         "recommendations": body.recommendations,
     }
 
@@ -117,11 +118,11 @@ async def submit(request: web.Request) -> web.Response:
         meeting, req = await contribution_target(request, claims, conn)
         department = representative_of(claims, req)
         late = lateness(req, dt.datetime.now(dt.UTC))
-        if await contributions_db.submission_of(conn, req["id"], department) is not None:
+        if await db.submission_of(conn, req["id"], department) is not None:
             raise Problem(409, "Already submitted", "revise the existing submission with PUT", field="department")
 
         async def create(conn: pg.Connection) -> web.Response:
-            sid, revision = await contributions_db.add_revision(
+            sid, revision = await db.add_revision(
                 conn,
                 rid=req["id"],
                 sid=None,
@@ -135,7 +136,7 @@ async def submit(request: web.Request) -> web.Response:
                 conn,
                 submission_fact(ev.ContributionSubmitted, meeting, claims, req, sid, department, revision, late, body),
             )
-            row = await contributions_db.submission(conn, req["id"], sid)
+            row = await db.submission(conn, req["id"], sid)
             return json_response(submission_body(row), 201, {"ETag": etag(revision)})
 
         return await idempotent(request, conn, str(req["id"]), raw, create)
@@ -171,7 +172,7 @@ async def revise(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting, req = await contribution_target(request, claims, conn)
         sid = parse_uuid(request.match_info["submission_id"], "submission")
-        current = await contributions_db.submission(conn, req["id"], sid, lock=True)
+        current = await db.submission(conn, req["id"], sid, lock=True)
         if current is None:
             raise Problem(404, "Not found", "no such submission")
         department = representative_of(claims, req)
@@ -179,7 +180,7 @@ async def revise(request: web.Request) -> web.Response:
             raise not_allowed()
         check_if_match(request, current["revision"], required=True)
         late = lateness(req, dt.datetime.now(dt.UTC))
-        _, revision = await contributions_db.add_revision(
+        _, revision = await db.add_revision(
             conn, rid=req["id"], sid=sid, department=department, author=claims.sub, late=late, v=submission_values(body)
         )
         await publish(
@@ -187,7 +188,7 @@ async def revise(request: web.Request) -> web.Response:
             conn,
             submission_fact(ev.ContributionRevised, meeting, claims, req, sid, department, revision, late, body),
         )
-        row = await contributions_db.submission(conn, req["id"], sid)
+        row = await db.submission(conn, req["id"], sid)
     return json_response(submission_body(row), headers={"ETag": etag(revision)})
 
 
@@ -196,7 +197,7 @@ async def get_submission(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn:
         _, req = await contribution_target(request, claims, conn)
         sid = parse_uuid(request.match_info["submission_id"], "submission")
-        row = await contributions_db.submission(conn, req["id"], sid)
+        row = await db.submission(conn, req["id"], sid)
     if row is None:
         raise Problem(404, "Not found", "no such submission")
     return json_response(submission_body(row), headers={"ETag": etag(row["revision"])})
@@ -207,17 +208,17 @@ async def list_revisions(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn:
         _, req = await contribution_target(request, claims, conn)
         sid = parse_uuid(request.match_info["submission_id"], "submission")
-        if await contributions_db.submission(conn, req["id"], sid) is None:
+        if await db.submission(conn, req["id"], sid) is None:
             raise Problem(404, "Not found", "no such submission")
-        rows = await contributions_db.revisions(conn, sid)
+        rows = await db.revisions(conn, sid)
     return json_response(api.RevisionList(items=[revision_body(r) for r in rows]))
 
 
 async def contribution_status(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
-    rows = await contributions_db.contribution_status(pool(request), meeting["id"])
-    reminded = await roster_db.reminded(pool(request), meeting["id"])
+    rows = await db.contribution_status(pool(request), meeting["id"])
+    reminded = await db.reminded(pool(request), meeting["id"])
     return json_response(api.ContributionStatusList(items=status_items(rows, dt.datetime.now(dt.UTC), reminded)))
 
 
@@ -229,9 +230,7 @@ def status_items(
         api.ContributionStatus(
             request_id=r["request_id"],
             department_id=r["department_id"],
-            status=service.contribution_state(
-                revisions=r["revisions"], late=r["late"], deadline=r["deadline"], now=now
-            ),  # type: ignore[arg-type]
+            status=rules.contribution_state(revisions=r["revisions"], late=r["late"], deadline=r["deadline"], now=now),  # type: ignore[arg-type]
             revisions=r["revisions"],
             deadline=r["deadline"],
             submission_id=r["submission_id"],
@@ -252,7 +251,7 @@ async def send_reminder(request: web.Request) -> web.Response:
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
         rid = parse_uuid(request.match_info["request_id"], "contribution request")
-        row = await contributions_db.request(conn, meeting["id"], rid)
+        row = await db.request(conn, meeting["id"], rid)
         if row is None:
             raise Problem(404, "Not found", "no such contribution request")
         addressed = list(row["department_ids"])
@@ -270,11 +269,11 @@ async def send_reminder(request: web.Request) -> web.Response:
             if body.department_ids is not None:
                 chosen = list(dict.fromkeys(body.department_ids))
             else:
-                status = await contributions_db.contribution_status(conn, meeting["id"])
+                status = await db.contribution_status(conn, meeting["id"])
                 submitted = {r["department_id"] for r in status if r["request_id"] == rid and r["revisions"]}
                 chosen = [d for d in addressed if d not in submitted]
             if chosen:
-                await roster_db.remind(conn, rid, chosen)
+                await db.remind(conn, rid, chosen)
                 await publish(
                     request,
                     conn,

@@ -140,3 +140,23 @@ async def newly_overdue(conn: pg.Connection, now: dt.datetime, limit: int = 500)
         limit,
         now,
     )
+
+
+async def remind(conn: pg.Connection, rid: uuid.UUID, departments: list[uuid.UUID]) -> None:
+    await conn.execute(
+        "insert into contribution_reminders (request_id, department_id) select $1, unnest($2::uuid[])"
+        " on conflict (request_id, department_id) do update"
+        " set reminders = contribution_reminders.reminders + 1, reminded_at = now()",
+        rid,
+        departments,
+    )
+
+
+async def reminded(conn: pg.Executor, meeting_id: uuid.UUID) -> dict[tuple[Any, Any], Any]:
+    """(request, department) -> when last reminded."""
+    rows = await conn.fetch(
+        "select x.request_id, x.department_id, x.reminded_at from contribution_reminders x"
+        " join contribution_requests r on r.id = x.request_id where r.meeting_id = $1",
+        meeting_id,
+    )
+    return {(r["request_id"], r["department_id"]): r["reminded_at"] for r in rows}
