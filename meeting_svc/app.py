@@ -13,7 +13,7 @@ from meeting_svc.openapi import OPENAPI
 from meeting_svc.organisation.announce import announce_earlier_departments
 from meeting_svc.positions import answer_positions
 from meeting_svc.record.minutes.consumer import keep_decisions
-from meeting_svc.room_polls import apply_poll_event
+from meeting_svc.room.screen_polls import apply_poll_event
 from meeting_svc.settings import Settings
 from meeting_svc.site import console, pages, signin_page
 from meeting_svc.views import access, invitations

@@ -13,7 +13,7 @@ from meeting_svc.organisation import api as organisation_api
 from meeting_svc.organisation import views as organisation_views
 from meeting_svc.record import calendar_feeds
 from meeting_svc.record.routes import RECORD_OPERATIONS
-from meeting_svc.room_routes import MOTION_OPERATIONS, ROOM_OPERATIONS
+from meeting_svc.room.routes import MOTION_OPERATIONS, ROOM_OPERATIONS
 from meeting_svc.site import api as site_api
 from meeting_svc.site import bootstrap, sessions
 from meeting_svc.views import agenda, attendance, invitations, join_files, meetings, notices, participants

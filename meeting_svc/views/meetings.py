@@ -10,6 +10,7 @@ import msgspec
 from aiohttp import web
 
 from meeting_svc import api, db, roster_db, service
+from meeting_svc.room.views import end_meeting_item
 from meeting_svc.views.access import (
     actor,
     caller,
@@ -24,7 +25,6 @@ from meeting_svc.views.access import (
 from meeting_svc.views.bodies import agenda_event_item, meeting_body, meeting_fact
 from meeting_svc.views.invitations import release
 from meeting_svc.views.participants import invite_all
-from meeting_svc.views.room import end_meeting_item
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event

@@ -10,11 +10,11 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from meeting_svc import room, room_api, room_db
 from meeting_svc.bilingual import bilingual
-from meeting_svc.room_polls import screen_poll
+from meeting_svc.room import api, db, rules
+from meeting_svc.room.screen_polls import screen_poll
+from meeting_svc.room.speakers import speaker_list_body
 from meeting_svc.views.access import CLOCK, SETTINGS, STAFF, actor, caller, pool, publish, require, visible_meeting
-from meeting_svc.views.speakers import speaker_list_body
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -26,8 +26,8 @@ from servicekit.tokens import Claims
 DISPLAY_SCHEME = "display"  # Authorization: Display <code>
 
 
-def room_item(row: Any) -> room_api.RoomItem:
-    return room_api.RoomItem(
+def room_item(row: Any) -> api.RoomItem:
+    return api.RoomItem(
         id=row["id"],
         position=row["position"],
         title=bilingual(row, "title"),
@@ -36,16 +36,16 @@ def room_item(row: Any) -> room_api.RoomItem:
         planned_minutes=row["planned_minutes"],
         started_at=row["started_at"],
         ended_at=row["ended_at"],
-        slot_ends_at=room.slot_ends_at(row["started_at"], row["planned_minutes"]),
+        slot_ends_at=rules.slot_ends_at(row["started_at"], row["planned_minutes"]),
     )
 
 
-async def room_body(conn: pg.Executor, meeting_id: uuid.UUID, now: dt.datetime) -> room_api.Room:
-    meeting = await room_db.room_meeting(conn, meeting_id)
+async def room_body(conn: pg.Executor, meeting_id: uuid.UUID, now: dt.datetime) -> api.Room:
+    meeting = await db.room_meeting(conn, meeting_id)
     assert meeting is not None
-    items = await room_db.room_items(conn, meeting_id)
+    items = await db.room_items(conn, meeting_id)
     current = meeting["current_item_id"]
-    return room_api.Room(
+    return api.Room(
         meeting_id=meeting_id,
         status=meeting["status"],
         server_time=now,
@@ -91,28 +91,28 @@ def move_events(claims: Claims, meeting_id: uuid.UUID, ended: pg.Row | None, sta
 
 async def leave_item(conn: pg.Connection, meeting_id: uuid.UUID, now: dt.datetime) -> pg.Row | None:
     """End the current item (if any), recording when. The caller holds the meeting's lock."""
-    current = (await room_db.room_meeting(conn, meeting_id))["current_item_id"]
+    current = (await db.room_meeting(conn, meeting_id))["current_item_id"]
     if current is None:
         return None
-    await room_db.clear_current(conn, meeting_id)
-    return await room_db.end_item(conn, current, now)
+    await db.clear_current(conn, meeting_id)
+    return await db.end_item(conn, current, now)
 
 
 async def move_item(request: web.Request) -> web.Response:
     claims = await caller(request)
     require(claims, STAFF, "moving through the agenda")
-    body = await read_json(request, room_api.ItemMove)
+    body = await read_json(request, api.ItemMove)
     now = request.app[CLOCK]()
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
-        if meeting["status"] not in room.RUNNING:
+        if meeting["status"] not in rules.RUNNING:
             raise Problem(
                 409, "Meeting not in progress", f"the meeting is {meeting['status']}", current_status=meeting["status"]
             )
-        items = [r["id"] for r in await room_db.room_items(conn, meeting["id"])]
-        current = (await room_db.room_meeting(conn, meeting["id"]))["current_item_id"]
+        items = [r["id"] for r in await db.room_items(conn, meeting["id"])]
+        current = (await db.room_meeting(conn, meeting["id"]))["current_item_id"]
         try:
-            target = room.target_item(body.move, items, current, body.item_id)
+            target = rules.target_item(body.move, items, current, body.item_id)
         except ValueError as exc:
             field = "item_id" if body.move == "jump" else "move"
             raise Problem(409 if field == "move" else 422, "Cannot move there", str(exc), field=field) from None
@@ -120,7 +120,7 @@ async def move_item(request: web.Request) -> web.Response:
         if target != current:
             ended = await leave_item(conn, meeting["id"], now)
             if target is not None:
-                started = await room_db.start_item(conn, meeting["id"], target, now)
+                started = await db.start_item(conn, meeting["id"], target, now)
         await publish(request, conn, *move_events(claims, meeting["id"], ended, started))
         return json_response(await room_body(conn, meeting["id"], now))
 
@@ -136,11 +136,11 @@ async def end_meeting_item(
 async def choose_projector(request: web.Request) -> web.Response:
     claims = await caller(request)
     require(claims, STAFF, "choosing what the projector shows")
-    body = await read_json(request, room_api.ProjectorChoice)
+    body = await read_json(request, api.ProjectorChoice)
     now = request.app[CLOCK]()
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
-        await room_db.set_projector(conn, meeting["id"], body.mode)
+        await db.set_projector(conn, meeting["id"], body.mode)
         await publish(
             request, conn, new_event(ev.ProjectorChanged, meeting_id=meeting["id"], actor=actor(claims), mode=body.mode)
         )
@@ -150,8 +150,8 @@ async def choose_projector(request: web.Request) -> web.Response:
 # --- display links ---------------------------------------------------------------------------------
 
 
-def display_body(row: Any, url: str | None = None) -> room_api.Display:
-    return room_api.Display(
+def display_body(row: Any, url: str | None = None) -> api.Display:
+    return api.Display(
         id=row["id"], label=row["label"], created_at=row["created_at"], revoked_at=row["revoked_at"], url=url
     )
 
@@ -160,13 +160,13 @@ async def create_display(request: web.Request) -> web.Response:
     claims = await caller(request)
     require(claims, STAFF, "making a display link")
     raw = await request.read()
-    body = decode_body(raw, room_api.DisplayCreate) if raw else room_api.DisplayCreate()
+    body = decode_body(raw, api.DisplayCreate) if raw else api.DisplayCreate()
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
 
         async def create(conn: pg.Connection) -> web.Response:
             code = secrets.token_urlsafe(24)
-            row = await room_db.add_display(conn, meeting["id"], code, body.label, actor(claims))
+            row = await db.add_display(conn, meeting["id"], code, body.label, actor(claims))
             # the code travels in the fragment, which a browser never sends to a server
             url = f"{request.app[SETTINGS].public_url.rstrip('/')}/display#{code}"
             return json_response(display_body(row, url), 201)
@@ -178,8 +178,8 @@ async def list_displays(request: web.Request) -> web.Response:
     claims = await caller(request)
     require(claims, STAFF, "seeing display links")
     meeting = await visible_meeting(request, claims)
-    rows = await room_db.displays(pool(request), meeting["id"])
-    return json_response(room_api.DisplayList(items=[display_body(r) for r in rows]))
+    rows = await db.displays(pool(request), meeting["id"])
+    return json_response(api.DisplayList(items=[display_body(r) for r in rows]))
 
 
 async def revoke_display(request: web.Request) -> web.Response:
@@ -188,15 +188,15 @@ async def revoke_display(request: web.Request) -> web.Response:
     display_id = parse_uuid(request.match_info["display_id"], "display link")
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
-        if not await room_db.revoke_display(conn, meeting["id"], display_id):
+        if not await db.revoke_display(conn, meeting["id"], display_id):
             raise Problem(404, "Not found", "no such display link")
     return web.Response(status=204)
 
 
-def screen_vote(row: Any) -> room_api.ScreenPoll | None:
+def screen_vote(row: Any) -> api.ScreenPoll | None:
     if row is None:
         return None
-    return room_api.ScreenPoll(
+    return api.ScreenPoll(
         poll_id=row["poll_id"],
         question=bilingual(row, "question"),
         secret=row["secret"],
@@ -223,14 +223,14 @@ def display_code(request: web.Request) -> str:
 async def get_display(request: web.Request) -> web.Response:
     """The room's screen: reachable with a display code only, which grants this read and nothing else."""
     code = display_code(request)
-    meeting_id = await room_db.display_meeting(pool(request), code)
+    meeting_id = await db.display_meeting(pool(request), code)
     if meeting_id is None:
         raise Problem(
             401, "Display link revoked or unknown", field="Authorization", headers={"WWW-Authenticate": "Display"}
         )
-    meeting = await room_db.display_facts(pool(request), meeting_id)
-    count, weight = await room_db.attendance(pool(request), meeting_id)
-    body = room_api.DisplayRoom(
+    meeting = await db.display_facts(pool(request), meeting_id)
+    count, weight = await db.attendance(pool(request), meeting_id)
+    body = api.DisplayRoom(
         meeting_id=meeting_id,
         title=bilingual(meeting, "title"),
         timezone=meeting["timezone"],

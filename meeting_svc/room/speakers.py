@@ -9,7 +9,9 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from meeting_svc import db, room, room_api, room_db
+from meeting_svc import db
+from meeting_svc.room import api, rules
+from meeting_svc.room import db as room_db
 from meeting_svc.views.access import CLOCK, STAFF, actor, caller, pool, publish, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
@@ -28,8 +30,8 @@ ACTION_EVENTS: dict[str, type[ev.SpeakerEvent]] = {
 }
 
 
-def entry(row: Any, now: dt.datetime) -> room_api.SpeakerEntry:
-    return room_api.SpeakerEntry(
+def entry(row: Any, now: dt.datetime) -> api.SpeakerEntry:
+    return api.SpeakerEntry(
         id=row["id"],
         participant_id=row["participant_id"],
         name=row["name"],
@@ -42,7 +44,7 @@ def entry(row: Any, now: dt.datetime) -> room_api.SpeakerEntry:
         paused_seconds=row["paused_seconds"],
         ended_at=row["ended_at"],
         allotted_seconds=row["allotted_seconds"],
-        remaining_seconds=room.remaining_seconds(row, now),
+        remaining_seconds=rules.remaining_seconds(row, now),
     )
 
 
@@ -64,7 +66,7 @@ def event_speaker(row: Any) -> ev.Speaker:
     )
 
 
-async def speaker_list_body(conn: pg.Executor, item_id: uuid.UUID, now: dt.datetime) -> room_api.SpeakerList:
+async def speaker_list_body(conn: pg.Executor, item_id: uuid.UUID, now: dt.datetime) -> api.SpeakerList:
     settings = await room_db.speaker_list(conn, item_id) or {
         "closed": False,
         "allow_repeat": False,
@@ -72,15 +74,15 @@ async def speaker_list_body(conn: pg.Executor, item_id: uuid.UUID, now: dt.datet
         "department_budgets": {},
     }
     rows = await room_db.speakers(conn, item_id)
-    used = room.budget_used(rows, now)
-    return room_api.SpeakerList(
+    used = rules.budget_used(rows, now)
+    return api.SpeakerList(
         item_id=item_id,
         server_time=now,
         closed=settings["closed"],
         allow_repeat=settings["allow_repeat"],
         speaking_seconds=settings["speaking_seconds"],
         budgets=[
-            room_api.Budget(department_id=uuid.UUID(d), seconds=s, used_seconds=used.get(d, 0.0))
+            api.Budget(department_id=uuid.UUID(d), seconds=s, used_seconds=used.get(d, 0.0))
             for d, s in settings["department_budgets"].items()
         ],
         speakers=[entry(r, now) for r in rows],
@@ -100,12 +102,12 @@ async def spoken(request: web.Request) -> web.Response:
     now = request.app[CLOCK]()
     rows = await room_db.meeting_speakers(pool(request), meeting["id"])
     entries = [
-        room_api.SpokenEntry(
-            **msgspec.structs.asdict(entry(r, now)), item_id=r["item_id"], spoken_seconds=room.spoken_seconds(r, now)
+        api.SpokenEntry(
+            **msgspec.structs.asdict(entry(r, now)), item_id=r["item_id"], spoken_seconds=rules.spoken_seconds(r, now)
         )
         for r in rows
     ]
-    return json_response(room_api.SpokenList(items=entries))
+    return json_response(api.SpokenList(items=entries))
 
 
 async def get_speakers(request: web.Request) -> web.Response:
@@ -128,7 +130,7 @@ async def request_to_speak(request: web.Request) -> web.Response:
     allows more (the database's unique index decides, so a concurrent twin request lands once)."""
     claims = await caller(request)
     raw = await request.read()
-    body = await read_json(request, room_api.SpeakerRequest)
+    body = await read_json(request, api.SpeakerRequest)
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         item_id = await item_of(conn, request, meeting["id"])
@@ -139,7 +141,7 @@ async def request_to_speak(request: web.Request) -> web.Response:
             require(claims, STAFF, "putting someone on the list of speakers")
         if claims.kind == "participant" and who == claims.sub and claims.role == "observer":
             raise not_allowed()
-        meeting_state(meeting, room.QUEUEING)
+        meeting_state(meeting, rules.QUEUEING)
 
         async def create(conn: pg.Connection) -> web.Response:
             now = request.app[CLOCK]()  # read under the meeting's lock: times follow places in the list
@@ -156,7 +158,7 @@ async def request_to_speak(request: web.Request) -> web.Response:
                 item_id,
                 person,
                 body.kind,
-                room.priority(body.kind),
+                rules.priority(body.kind),
                 settings["allow_repeat"],
                 now,
                 actor(claims),
@@ -212,7 +214,7 @@ async def apply_action(
     now: dt.datetime,
 ) -> Event:
     """One chair's action on one speaker (inside the caller's transaction), and its event."""
-    target = room.speaker_transition(action, row["status"])
+    target = rules.speaker_transition(action, row["status"])
     if target is None:
         raise Problem(
             409, "Not possible now", f"cannot {action} a speaker who is {row['status']}", current_status=row["status"]
@@ -226,13 +228,13 @@ async def apply_action(
         left = None
         budget = settings["department_budgets"].get(str(row["department_id"]))
         if budget is not None:
-            used = room.budget_used(await room_db.speakers(conn, item_id), now)
+            used = rules.budget_used(await room_db.speakers(conn, item_id), now)
             left = budget - used.get(str(row["department_id"]), 0.0)
             if left < 1:
                 raise Problem(
                     409, "Budget spent", "the department's time for this item is used up", field="department_id"
                 )
-        values.update(started_at=now, allotted_seconds=room.allotted(settings["speaking_seconds"], left))
+        values.update(started_at=now, allotted_seconds=rules.allotted(settings["speaking_seconds"], left))
     elif action == "pause":
         values["paused_at"] = now
     elif action == "resume":
@@ -257,7 +259,7 @@ def speaker_action(action: str) -> Any:
         async with pool(request).acquire() as conn, conn.transaction():
             meeting = await visible_meeting(request, claims, lock_conn=conn)
             item_id = await item_of(conn, request, meeting["id"])
-            meeting_state(meeting, room.RUNNING)
+            meeting_state(meeting, rules.RUNNING)
             row = await room_db.speaker(conn, item_id, speaker_id)
             if row is None:
                 raise Problem(404, "Not found", "no such speaker")
@@ -275,7 +277,7 @@ async def next_speaker(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         item_id = await item_of(conn, request, meeting["id"])
-        meeting_state(meeting, room.RUNNING)
+        meeting_state(meeting, rules.RUNNING)
         events: list[Event] = []
         current = await room_db.current_speaker(conn, item_id)
         if current is not None:
@@ -292,17 +294,17 @@ async def next_speaker(request: web.Request) -> web.Response:
 async def reorder(request: web.Request) -> web.Response:
     claims = await caller(request)
     require(claims, STAFF, "reordering the list of speakers")
-    body = await read_json(request, room_api.SpeakerOrder)
+    body = await read_json(request, api.SpeakerOrder)
     now = request.app[CLOCK]()
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         item_id = await item_of(conn, request, meeting["id"])
         await room_db.ensure_list(conn, meeting["id"], item_id)
         waiting = [r["id"] for r in await room_db.speakers(conn, item_id) if r["status"] == "waiting"]
-        problem = room.reorder_problem(waiting, body.speaker_ids)
+        problem = rules.reorder_problem(waiting, body.speaker_ids)
         if problem:
             raise Problem(422, "Not a reordering", problem, field="speaker_ids")
-        await room_db.reorder_speakers(conn, item_id, body.speaker_ids, room.ORDERED_PRIORITY)
+        await room_db.reorder_speakers(conn, item_id, body.speaker_ids, rules.ORDERED_PRIORITY)
         await publish(
             request,
             conn,
@@ -322,7 +324,7 @@ async def patch_list(request: web.Request) -> web.Response:
     budgets for the item."""
     claims = await caller(request)
     require(claims, STAFF, "changing the list of speakers")
-    body = await read_json(request, room_api.SpeakerListPatch)
+    body = await read_json(request, api.SpeakerListPatch)
     now = request.app[CLOCK]()
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)

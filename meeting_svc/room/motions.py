@@ -7,10 +7,10 @@ from typing import Any
 
 from aiohttp import web
 
-from meeting_svc import room, room_api, room_db
 from meeting_svc.bilingual import bilingual
+from meeting_svc.room import api, db, rules
+from meeting_svc.room.speakers import meeting_state
 from meeting_svc.views.access import CLOCK, actor, caller, pool, publish, require, visible_meeting
-from meeting_svc.views.speakers import meeting_state
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit import pg
@@ -21,8 +21,8 @@ from servicekit.sessions import not_allowed
 CHAIR = ("chair",)
 
 
-def motion_body(row: Any) -> room_api.Motion:
-    return room_api.Motion(
+def motion_body(row: Any) -> api.Motion:
+    return api.Motion(
         id=row["id"],
         item_id=row["item_id"],
         proposer_id=row["proposer_id"],
@@ -56,20 +56,20 @@ async def propose(request: web.Request) -> web.Response:
     if claims.kind != "participant" or claims.role == "observer":
         raise not_allowed()
     raw = await request.read()
-    body = await read_json(request, room_api.MotionCreate)
+    body = await read_json(request, api.MotionCreate)
     if body.kind == "amendment" and body.resolution_id is None:
         raise Problem(422, "Which resolution?", "an amendment names the resolution it changes", field="resolution_id")
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
-        meeting_state(meeting, room.RUNNING)
-        item_id = body.item_id or (await room_db.room_meeting(conn, meeting["id"]))["current_item_id"]
+        meeting_state(meeting, rules.RUNNING)
+        item_id = body.item_id or (await db.room_meeting(conn, meeting["id"]))["current_item_id"]
         if body.item_id is not None and not any(
-            i["id"] == body.item_id for i in await room_db.room_items(conn, meeting["id"])
+            i["id"] == body.item_id for i in await db.room_items(conn, meeting["id"])
         ):
             raise Problem(422, "Unknown agenda item", "no such item in this meeting", field="item_id")
 
         async def create(conn: pg.Connection) -> web.Response:
-            row = await room_db.add_motion(
+            row = await db.add_motion(
                 conn,
                 meeting["id"],
                 {
@@ -95,8 +95,8 @@ async def propose(request: web.Request) -> web.Response:
 async def list_motions(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
-    rows = await room_db.motions(pool(request), meeting["id"])
-    return json_response(room_api.MotionList(items=[motion_body(r) for r in rows]))
+    rows = await db.motions(pool(request), meeting["id"])
+    return json_response(api.MotionList(items=[motion_body(r) for r in rows]))
 
 
 def decide(admit: bool) -> Any:
@@ -104,20 +104,20 @@ def decide(admit: bool) -> Any:
         claims = await caller(request)
         require(claims, CHAIR, "deciding on a motion")
         raw = await request.read()
-        body = decode_body(raw, room_api.MotionAdmit) if admit and raw else room_api.MotionAdmit()
+        body = decode_body(raw, api.MotionAdmit) if admit and raw else api.MotionAdmit()
         motion_id = parse_uuid(request.match_info["motion_id"], "motion")
         now = request.app[CLOCK]()
         async with pool(request).acquire() as conn, conn.transaction():
             meeting = await visible_meeting(request, claims, lock_conn=conn)
-            row = await room_db.motion(conn, meeting["id"], motion_id, lock=True)
+            row = await db.motion(conn, meeting["id"], motion_id, lock=True)
             if row is None:
                 raise Problem(404, "Not found", "no such motion")
             if row["status"] != "proposed":
                 raise Problem(409, "Already decided", f"the motion is {row['status']}", current_status=row["status"])
-            meeting_state(meeting, room.RUNNING)
+            meeting_state(meeting, rules.RUNNING)
             status = "admitted" if admit else "rejected"
             preset = body.preset if admit else None
-            await room_db.decide_motion(conn, motion_id, status, preset, body.secret and admit, now, actor(claims))
+            await db.decide_motion(conn, motion_id, status, preset, body.secret and admit, now, actor(claims))
             if admit:
                 event = new_event(
                     ev.MotionAdmitted,
@@ -130,7 +130,7 @@ def decide(admit: bool) -> Any:
             else:
                 event = new_event(ev.MotionRejected, meeting_id=meeting["id"], actor=actor(claims), **motion_facts(row))
             await publish(request, conn, event)
-            row = await room_db.motion(conn, meeting["id"], motion_id)
+            row = await db.motion(conn, meeting["id"], motion_id)
             return json_response(motion_body(row))
 
     return handler

@@ -1,10 +1,9 @@
 """The routes of running the room (current item, speakers, the projector's display links) and of motions
-from the floor, with their OpenAPI description; `routes.py` adds them to the service's list."""
+from the floor, with their OpenAPI description; meeting_svc/routes.py joins them into the service's list."""
 
 from __future__ import annotations
 
-from meeting_svc import room_api
-from meeting_svc.views import motions, room, speakers
+from meeting_svc.room import api, motions, speakers, views
 from servicekit.openapi import Operation
 
 ONE = "/api/v1/meetings/{meeting_id}"
@@ -22,10 +21,10 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             ROOM,
             "Where the meeting stands: each item with when it ran, the current item and its list of speakers",
             "room",
-            response=room_api.Room,
+            response=api.Room,
             description="`server_time` is the server's clock when answering: clients count timers from it.",
         ),
-        room.get_room,
+        views.get_room,
     ),
     (
         Operation(
@@ -33,13 +32,13 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             ROOM + "/item",
             "Move through the agenda: next, previous, jump to an item, or end the current item",
             "room",
-            request=room_api.ItemMove,
-            response=room_api.Room,
+            request=api.ItemMove,
+            response=api.Room,
             errors=(400, 401, 403, 404, 409, 422),
             description="Emits agenda.item_ended for the item left and agenda.item_started for the one entered."
             " 409 while the meeting is not in progress or past either end of the agenda.",
         ),
-        room.move_item,
+        views.move_item,
     ),
     (
         Operation(
@@ -47,14 +46,14 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             ROOM + "/projector",
             "Choose what the room's screen shows: the current item, the speakers, or the vote",
             "room",
-            request=room_api.ProjectorChoice,
-            response=room_api.Room,
+            request=api.ProjectorChoice,
+            response=api.Room,
             errors=(400, 401, 403, 404, 422),
         ),
-        room.choose_projector,
+        views.choose_projector,
     ),
     (
-        Operation("GET", SPEAKERS, "An item's list of speakers", "room", response=room_api.SpeakerList),
+        Operation("GET", SPEAKERS, "An item's list of speakers", "room", response=api.SpeakerList),
         speakers.get_speakers,
     ),
     (
@@ -63,7 +62,7 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/speakers",
             "Who took the floor under each item, for how long (for the meeting's record)",
             "room",
-            response=room_api.SpokenList,
+            response=api.SpokenList,
         ),
         speakers.spoken,
     ),
@@ -73,8 +72,8 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             SPEAKERS,
             "Ask to speak (for oneself), or put a participant on the list (chair, secretary, organiser)",
             "room",
-            request=room_api.SpeakerRequest,
-            response=room_api.SpeakerEntry,
+            request=api.SpeakerRequest,
+            response=api.SpeakerEntry,
             status=201,
             errors=(400, 401, 403, 404, 409, 422),
             headers=CREATE,
@@ -101,7 +100,7 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
                 f"{SPEAKER}/{action}",
                 f"Speaker: {action}",
                 "room",
-                response=room_api.SpeakerList,
+                response=api.SpeakerList,
                 errors=(401, 403, 404, 409),
                 description="409 when the speaker's state does not allow it, or (start) someone else speaks or the"
                 " department's time for the item is used up.",
@@ -116,7 +115,7 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             SPEAKERS + ":next",
             "Next speaker: end whoever speaks and give the floor to the first in the queue",
             "room",
-            response=room_api.SpeakerList,
+            response=api.SpeakerList,
             errors=(401, 403, 404, 409),
         ),
         speakers.next_speaker,
@@ -127,8 +126,8 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             SPEAKERS + "/order",
             "Reorder the waiting speakers",
             "room",
-            request=room_api.SpeakerOrder,
-            response=room_api.SpeakerList,
+            request=api.SpeakerOrder,
+            response=api.SpeakerList,
             errors=(400, 401, 403, 404, 422),
         ),
         speakers.reorder,
@@ -139,8 +138,8 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/agenda/{item_id}/speaker-list",
             "Close or reopen the list; time per speaker; second places; departments' time budgets",
             "room",
-            request=room_api.SpeakerListPatch,
-            response=room_api.SpeakerList,
+            request=api.SpeakerListPatch,
+            response=api.SpeakerList,
             errors=(400, 401, 403, 404, 422),
         ),
         speakers.patch_list,
@@ -151,24 +150,24 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             DISPLAYS,
             "A display link for the room's screen (read-only, no personal session, revocable)",
             "room",
-            request=room_api.DisplayCreate,
-            response=room_api.Display,
+            request=api.DisplayCreate,
+            response=api.Display,
             status=201,
             errors=(400, 401, 403, 404, 422),
             headers=CREATE,
             body_required=False,
         ),
-        room.create_display,
+        views.create_display,
     ),
     (
-        Operation("GET", DISPLAYS, "The meeting's display links", "room", response=room_api.DisplayList),
-        room.list_displays,
+        Operation("GET", DISPLAYS, "The meeting's display links", "room", response=api.DisplayList),
+        views.list_displays,
     ),
     (
         Operation(
             "DELETE", DISPLAYS + "/{display_id}", "Revoke a display link", "room", status=204, errors=(401, 403, 404)
         ),
-        room.revoke_display,
+        views.revoke_display,
     ),
     (
         Operation(
@@ -176,13 +175,13 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             "/api/v1/display",
             "What the room's screen shows, for a display link's code",
             "room",
-            response=room_api.DisplayRoom,
+            response=api.DisplayRoom,
             auth=None,
             errors=(401,),
             description="Send `Authorization: Display <code>` (the code is the display link's fragment). The"
             " code reads this and nothing else: no personal data, no vote.",
         ),
-        room.get_display,
+        views.get_display,
     ),
 ]
 MOTION_OPERATIONS: list[tuple[Operation, object]] = [
@@ -192,8 +191,8 @@ MOTION_OPERATIONS: list[tuple[Operation, object]] = [
             MOTIONS,
             "Propose a procedural motion or an amendment from the floor (a participant, in their own name)",
             "motions",
-            request=room_api.MotionCreate,
-            response=room_api.Motion,
+            request=api.MotionCreate,
+            response=api.Motion,
             status=201,
             errors=(400, 401, 403, 404, 409, 422),
             headers=CREATE,
@@ -202,16 +201,16 @@ MOTION_OPERATIONS: list[tuple[Operation, object]] = [
         ),
         motions.propose,
     ),
-    (Operation("GET", MOTIONS, "The meeting's motions", "motions", response=room_api.MotionList), motions.list_motions),
+    (Operation("GET", MOTIONS, "The meeting's motions", "motions", response=api.MotionList), motions.list_motions),
     (
         Operation(
             "POST",
             MOTIONS + "/{motion_id}/admit",
             "Admit a motion: its poll (a draft with the preset's rules, id = the motion's) is prepared at once",
             "motions",
-            request=room_api.MotionAdmit,
+            request=api.MotionAdmit,
             body_required=False,
-            response=room_api.Motion,
+            response=api.Motion,
             errors=(400, 401, 403, 404, 409, 422),
             description="Emits motion.admitted; resolution_svc prepares the poll from it (and, for an amendment,"
             " the amendment it decides). 409 when the motion was decided already.",
@@ -224,7 +223,7 @@ MOTION_OPERATIONS: list[tuple[Operation, object]] = [
             MOTIONS + "/{motion_id}/reject",
             "Do not admit a motion",
             "motions",
-            response=room_api.Motion,
+            response=api.Motion,
             errors=(401, 403, 404, 409),
         ),
         motions.decide(admit=False),
