@@ -6,17 +6,20 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import db, routes
+from meeting_svc import routes
 from meeting_svc.accounts import db as accounts_db
 from meeting_svc.contributions import db as contributions_db
+from meeting_svc.events import number_events
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.organisation.announce import announce_earlier_departments
+from meeting_svc.people import db as people_db
+from meeting_svc.people import invitations
 from meeting_svc.positions import answer_positions
 from meeting_svc.record.minutes.consumer import keep_decisions
 from meeting_svc.room.screen_polls import apply_poll_event
 from meeting_svc.settings import Settings
 from meeting_svc.site import console, pages, signin_page
-from meeting_svc.views import access, invitations
+from meeting_svc.views import access
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
@@ -42,7 +45,7 @@ async def announce_overdue(runtime: Runtime, settings: Settings, clock: Clock = 
         try:
             async with runtime.db().acquire() as conn, conn.transaction():
                 rows = await contributions_db.newly_overdue(conn, clock())
-                events = await db.number_events(
+                events = await number_events(
                     conn,
                     [
                         new_event(
@@ -84,7 +87,7 @@ async def learn_from_resolutions(conn: pg.Connection, event: Event) -> None:
 async def learn_from_deliveries(conn: pg.Connection, event: Event) -> None:
     """What the notifier tells of the emails it was asked to send: an invitation that did not arrive."""
     if isinstance(event, ev.InvitationBounced):
-        await db.mark_invitation_bounced(
+        await people_db.mark_invitation_bounced(
             conn, event.participant_id, event.invitation_id, event.reason, event.occurred_at
         )
 

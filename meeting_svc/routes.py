@@ -11,12 +11,14 @@ from meeting_svc.contributions import api as contributions_api
 from meeting_svc.contributions import views as contributions_views
 from meeting_svc.organisation import api as organisation_api
 from meeting_svc.organisation import views as organisation_views
+from meeting_svc.people import api as people_api
+from meeting_svc.people import attendance, invitations, join, join_files, participants
 from meeting_svc.record import calendar_feeds
 from meeting_svc.record.routes import RECORD_OPERATIONS
 from meeting_svc.room.routes import MOTION_OPERATIONS, ROOM_OPERATIONS
 from meeting_svc.site import api as site_api
 from meeting_svc.site import bootstrap, sessions
-from meeting_svc.views import agenda, attendance, invitations, join_files, meetings, notices, participants
+from meeting_svc.views import agenda, meetings, notices
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -257,8 +259,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             PEOPLE,
             "Add a participant (and issue its invite link)",
             "participants",
-            request=api.ParticipantCreate,
-            response=api.Participant,
+            request=people_api.ParticipantCreate,
+            response=people_api.Participant,
             status=201,
             errors=(400, 401, 403, 404, 409, 422),
             headers=CREATE,
@@ -272,7 +274,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "Import participants from CSV, all or nothing",
             "participants",
             request="text/csv",
-            response=api.ImportResult,
+            response=people_api.ImportResult,
             status=201,
             errors=(400, 401, 403, 404, 409, 413, 422),
             headers=CREATE,
@@ -286,7 +288,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             PEOPLE,
             "The meeting's participants: search, filter, sort, page",
             "participants",
-            response=api.ParticipantList,
+            response=people_api.ParticipantList,
             query=PEOPLE_QUERY,
         ),
         participants.list_participants,
@@ -298,14 +300,14 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "What importing this CSV would do, writing nothing",
             "participants",
             request="text/csv",
-            response=api.ImportPreview,
+            response=people_api.ImportPreview,
             errors=(400, 401, 403, 404, 413),
             description="The same file and checks as `participants:import`; every row and every problem, per row.",
         ),
         participants.preview_import,
     ),
     (
-        Operation("GET", PERSON, "One participant", "participants", response=api.Participant),
+        Operation("GET", PERSON, "One participant", "participants", response=people_api.Participant),
         participants.get_participant,
     ),
     (
@@ -314,8 +316,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             PERSON,
             "Edit a participant",
             "participants",
-            request=api.ParticipantPatch,
-            response=api.Participant,
+            request=people_api.ParticipantPatch,
+            response=people_api.Participant,
             errors=(400, 401, 403, 404, 409, 422),
         ),
         participants.patch_participant,
@@ -330,7 +332,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             PERSON + "/invite",
             "Issue a new invite link (the old one stops working)",
             "participants",
-            response=api.Invite,
+            response=people_api.Invite,
             status=201,
             errors=(401, 403, 404, 409),
             description="409 once the meeting is over or cancelled: its invites can no longer change.",
@@ -347,7 +349,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/invitations",
             "Whose invitation has been sent, how often and when; the participants list's filters, sort and pages",
             "participants",
-            response=api.InvitationList,
+            response=people_api.InvitationList,
             query=PEOPLE_QUERY,
         ),
         participants.list_invitations,
@@ -359,8 +361,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "Send the invitations not sent yet (or only to `participant_ids`; `resend` sends again). Nothing is"
             " emailed while a meeting is a draft until this is called or the meeting is scheduled.",
             "participants",
-            request=api.InvitationSend,
-            response=api.InvitationList,
+            request=people_api.InvitationSend,
+            response=people_api.InvitationList,
             status=202,
             errors=(400, 401, 403, 404, 409, 422),
         ),
@@ -386,8 +388,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             PERSON + "/rsvp",
             "Answer the invitation",
             "attendance",
-            request=api.RsvpBody,
-            response=api.Participant,
+            request=people_api.RsvpBody,
+            response=people_api.Participant,
             errors=(400, 401, 403, 404, 409, 422),
         ),
         attendance.record_rsvp,
@@ -398,7 +400,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             PERSON + "/check-in",
             "Check in (idempotent; meeting in progress; one's own only if the meeting allows self check-in)",
             "attendance",
-            response=api.Participant,
+            response=people_api.Participant,
             errors=(401, 403, 404, 409),
         ),
         attendance.attendance_change(True),
@@ -409,14 +411,14 @@ OPERATIONS: list[tuple[Operation, object]] = [
             PERSON + "/check-out",
             "Check out (idempotent; meeting in progress)",
             "attendance",
-            response=api.Participant,
+            response=people_api.Participant,
             errors=(401, 403, 404, 409),
         ),
         attendance.attendance_change(False),
     ),
     (
         Operation(
-            "GET", ONE + "/attendance", "Who is present: count and weight", "attendance", response=api.Attendance
+            "GET", ONE + "/attendance", "Who is present: count and weight", "attendance", response=people_api.Attendance
         ),
         attendance.get_attendance,
     ),
@@ -426,8 +428,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             PERSON + "/proxy",
             "Hand this participant's vote to another voting member",
             "attendance",
-            request=api.ProxyGrant,
-            response=api.Participant,
+            request=people_api.ProxyGrant,
+            response=people_api.Participant,
             status=201,
             errors=(400, 401, 403, 404, 409, 422),
         ),
@@ -556,7 +558,7 @@ OPERATIONS += ROOM_OPERATIONS + MOTION_OPERATIONS + RECORD_OPERATIONS
 def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
         app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
-    app.router.add_get("/join/{code}", participants.join_page)  # the page of a personal invite link (HTML)
+    app.router.add_get("/join/{code}", join.join_page)  # the page of a personal invite link (HTML)
     single_sign_on.setup(app)
     app.router.add_get("/join/{code}/qr.svg", join_files.qr_image_svg)
     app.router.add_get("/join/{code}/qr.png", join_files.qr_image_png)

@@ -8,9 +8,9 @@ from typing import Any
 
 from aiohttp import web
 
-from meeting_svc import service
 from meeting_svc.contributions import api, db, rules
 from meeting_svc.contributions.bodies import request_body, revision_body, submission_body
+from meeting_svc.meetings import rules as meetings_rules
 from meeting_svc.organisation import db as organisation_db
 from meeting_svc.views.access import STAFF, actor, caller, editable, pool, publish, require, visible_meeting
 from schemas import events as ev
@@ -33,7 +33,7 @@ async def create_request(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
-        past = service.past_problem("deadline", body.deadline, dt.datetime.now(dt.UTC), meeting["record_only"])
+        past = meetings_rules.past_problem("deadline", body.deadline, dt.datetime.now(dt.UTC), meeting["record_only"])
         if past:
             raise Problem(422, "Time in the past", past[1], field=past[0])
         for n, dep in enumerate(body.department_ids):

@@ -10,10 +10,12 @@ import uuid
 
 from aiohttp import web
 
-from meeting_svc import credentials, db, join
+from meeting_svc import credentials
+from meeting_svc.people import db as people_db
+from meeting_svc.people import join
+from meeting_svc.people.attendance import self_or
 from meeting_svc.record import db as record_db
 from meeting_svc.views.access import SETTINGS, caller, pool, visible_meeting
-from meeting_svc.views.attendance import self_or
 from servicekit.calendar import Entry, calendar_of, deadline_event, event_of
 from servicekit.http import Problem, json_response, parse_uuid
 
@@ -26,7 +28,7 @@ async def _person(request: web.Request) -> uuid.UUID:
     meeting = await visible_meeting(request, claims)
     pid = parse_uuid(request.match_info["participant_id"], "participant")
     self_or(claims, pid, (), "a calendar feed")
-    if await db.participant(pool(request), meeting["id"], pid) is None:
+    if await people_db.participant(pool(request), meeting["id"], pid) is None:
         raise Problem(404, "Not found", "no such participant")
     return pid
 

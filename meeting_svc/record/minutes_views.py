@@ -9,7 +9,7 @@ from typing import Any, Literal
 import msgspec
 from aiohttp import web
 
-from meeting_svc import db
+from meeting_svc.meetings import db as meetings_db
 from meeting_svc.organisation import db as organisation_db
 from meeting_svc.record import api
 from meeting_svc.record.minutes import draft, pdf, render, store
@@ -58,7 +58,7 @@ async def drafted(conn: pg.Connection, meeting: pg.Row) -> draft.Minutes:
     return draft.draft(
         meeting=meeting,
         roster=await store.roster(conn, mid),
-        agenda=await db.agenda(conn, mid),
+        agenda=await meetings_db.agenda(conn, mid),
         reports=await store.reports(conn, mid),
         events=[decode(r["payload"]) for r in await store.record_events(conn, mid)],
         summaries=await store.summaries(conn, mid),
@@ -90,7 +90,7 @@ async def put_summary(request: web.Request) -> web.Response:
     meeting = await visible_meeting(request, claims)
     item_id = parse_uuid(request.match_info["item_id"], "agenda item")
     async with pool(request).acquire() as conn:
-        if not any(a["id"] == item_id for a in await db.agenda(conn, meeting["id"])):
+        if not any(a["id"] == item_id for a in await meetings_db.agenda(conn, meeting["id"])):
             raise Problem(404, "Not found", "no such agenda item")
         by = claims.sub if claims.kind == "participant" else None
         await store.set_summary(conn, meeting["id"], item_id, body.summary.vi, body.summary.en, by)

@@ -3,10 +3,10 @@ OpenAPI description; meeting_svc/routes.py joins them into the service's list.""
 
 from __future__ import annotations
 
-from meeting_svc import api
+from meeting_svc.people import api as people_api
+from meeting_svc.people import attendance
 from meeting_svc.record import api as record_api
 from meeting_svc.record import calendar_feeds, exports, minutes_views
-from meeting_svc.views import attendance
 from servicekit.openapi import Operation
 from servicekit.tabular import CONTENT_TYPES
 
@@ -20,8 +20,8 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/check-in:scanned",
             "The desk checks in the participant whose personal QR code it scanned",
             "participants",
-            request=api.ScannedCode,
-            response=api.Participant,
+            request=people_api.ScannedCode,
+            response=people_api.Participant,
             errors=(400, 401, 403, 404, 409, 422),
         ),
         attendance.check_in_scanned,

@@ -9,7 +9,8 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from meeting_svc import db
+from meeting_svc.meetings import db as meetings_db
+from meeting_svc.people import db as people_db
 from meeting_svc.room import api, rules
 from meeting_svc.room import db as room_db
 from meeting_svc.views.access import CLOCK, STAFF, actor, caller, pool, publish, require, visible_meeting
@@ -91,7 +92,7 @@ async def speaker_list_body(conn: pg.Executor, item_id: uuid.UUID, now: dt.datet
 
 async def item_of(conn: pg.Executor, request: web.Request, meeting_id: uuid.UUID) -> uuid.UUID:
     item_id = parse_uuid(request.match_info["item_id"], "agenda item")
-    if await db.agenda_item(conn, meeting_id, item_id) is None:  # type: ignore[arg-type]
+    if await meetings_db.agenda_item(conn, meeting_id, item_id) is None:  # type: ignore[arg-type]
         raise Problem(404, "Not found", "no such agenda item")
     return item_id
 
@@ -145,7 +146,7 @@ async def request_to_speak(request: web.Request) -> web.Response:
 
         async def create(conn: pg.Connection) -> web.Response:
             now = request.app[CLOCK]()  # read under the meeting's lock: times follow places in the list
-            person = await db.participant(conn, meeting["id"], who)
+            person = await people_db.participant(conn, meeting["id"], who)
             if person is None:
                 raise Problem(422, "Not a participant", "no such participant in this meeting", field="participant_id")
             settings = await room_db.ensure_list(conn, meeting["id"], item_id)

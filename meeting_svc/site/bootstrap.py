@@ -11,16 +11,18 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
-from meeting_svc import db
 from meeting_svc.contributions import db as contributions_db
 from meeting_svc.contributions.bodies import request_body, submission_body
 from meeting_svc.contributions.views import status_items
+from meeting_svc.meetings import db as meetings_db
+from meeting_svc.people import db as people_db
+from meeting_svc.people.bodies import participant_body
 from meeting_svc.room import db as room_db
 from meeting_svc.room.motions import motion_body
 from meeting_svc.room.views import room_body
 from meeting_svc.site import api, same_origin
 from meeting_svc.views.access import CLOCK, SETTINGS, caller, pool, visible
-from meeting_svc.views.bodies import meeting_body, participant_body
+from meeting_svc.views.bodies import meeting_body
 from servicekit.http import Problem, json_response, parse_uuid
 from servicekit.sessions import not_allowed
 from servicekit.tokens import Claims
@@ -61,7 +63,7 @@ async def first_screen(
     request: web.Request, claims: Claims, meeting_id: uuid.UUID, authorization: str
 ) -> api.Bootstrap:
     """The first screen for this caller (`authorization` is their session, passed on to resolution_svc)."""
-    meeting = visible(claims, meeting_id, await db.meeting_with_agenda(pool(request), meeting_id))
+    meeting = visible(claims, meeting_id, await meetings_db.meeting_with_agenda(pool(request), meeting_id))
     if claims.kind != "participant":
         raise not_allowed()  # the first screen of a participant's page
     department = claims.department if claims.role == "department_representative" else None
@@ -77,7 +79,7 @@ async def first_screen(
     )
     try:
         async with pool(request).acquire() as conn:
-            me = await db.participant(conn, meeting_id, claims.sub)
+            me = await people_db.participant(conn, meeting_id, claims.sub)
             if me is None:
                 raise Problem(404, "Not found", "no such participant")
             requests = await contributions_db.requests(conn, meeting_id)

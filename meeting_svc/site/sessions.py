@@ -8,10 +8,11 @@ import uuid
 
 from aiohttp import web
 
-from meeting_svc import credentials, db, roster_db
+from meeting_svc import credentials
+from meeting_svc.people import db as people_db
+from meeting_svc.people.bodies import participant_body
 from meeting_svc.site import api, bootstrap
 from meeting_svc.views.access import SIGNER, WINDOW, participant_now, pool
-from meeting_svc.views.bodies import participant_body
 from servicekit.http import Problem, json_response, read_json
 from servicekit.tokens import Claims
 
@@ -19,7 +20,7 @@ from servicekit.tokens import Claims
 async def create_session(request: web.Request) -> web.Response:
     body = await read_json(request, api.SessionCreate)
     async with pool(request).acquire() as conn:
-        row = await db.by_invite(conn, credentials.sha256(body.invite_code))
+        row = await people_db.by_invite(conn, credentials.sha256(body.invite_code))
     if row is None:
         raise Problem(404, "Unknown invite", "this invite link is not valid (revoked or mistyped)", field="invite_code")
     # a representative may still sign in for the follow-up of their department's directives
@@ -38,7 +39,7 @@ async def create_session(request: web.Request) -> web.Response:
         epoch=row["session_epoch"],
     )
     token = request.app[SIGNER].sign(claims)
-    await roster_db.mark_invite_opened(pool(request), row["id"])
+    await people_db.mark_invite_opened(pool(request), row["id"])
     first = None
     if body.first_screen:
         try:

@@ -8,8 +8,11 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
 
-from meeting_svc import db, service
 from meeting_svc.accounts import db as accounts_db
+from meeting_svc.events import number_events
+from meeting_svc.meetings import db as meetings_db
+from meeting_svc.meetings import rules as meetings_rules
+from meeting_svc.people import db as people_db
 from meeting_svc.settings import Settings
 from schemas.bus import enqueue
 from schemas.events import Event
@@ -56,7 +59,7 @@ async def caller(request: web.Request) -> Claims:
 
 async def participant_now(request: web.Request, claims: Claims, reading: bool) -> Claims:
     """A participant session's claims with the role and department the participant has now."""
-    row = await db.standing(pool(request), claims.sub)
+    row = await people_db.standing(pool(request), claims.sub)
     standing = Standing(**dict(row)) if row is not None else None
     access = session_access(claims, standing, request.app[WINDOW], dt.datetime.now(dt.UTC))
     # after the meeting's window a representative's follow-up session only reads here (its
@@ -103,7 +106,9 @@ async def visible_meeting(request: web.Request, claims: Claims, *, lock_conn: pg
     """The meeting of the path if the caller may see it; 404 otherwise (never a hint that it exists)."""
     meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
     return visible(
-        claims, meeting_id, await db.meeting(lock_conn or pool(request), meeting_id, lock=lock_conn is not None)
+        claims,
+        meeting_id,
+        await meetings_db.meeting(lock_conn or pool(request), meeting_id, lock=lock_conn is not None),
     )
 
 
@@ -125,9 +130,9 @@ def require(claims: Claims, roles: Iterable[str], what: str) -> None:
 
 
 def editable(meeting: pg.Row) -> None:
-    if meeting["status"] not in service.EDITABLE:
+    if meeting["status"] not in meetings_rules.EDITABLE:
         raise Problem(409, "Meeting closed", f"the meeting is {meeting['status']}", current_status=meeting["status"])
 
 
 async def publish(request: web.Request, conn: pg.Connection, *events: Event) -> None:
-    await enqueue(conn, request.app[RUNTIME].subjects, *await db.number_events(conn, events))
+    await enqueue(conn, request.app[RUNTIME].subjects, *await number_events(conn, events))

@@ -6,8 +6,9 @@ from typing import Any
 
 import msgspec
 
-from meeting_svc import api, service
+from meeting_svc import api
 from meeting_svc.bilingual import bilingual
+from meeting_svc.meetings import rules as meetings_rules
 from meeting_svc.views.access import actor
 from schemas import events as ev
 from schemas.codec import new_event
@@ -27,8 +28,8 @@ def meeting_body(row: Any, agenda: list[Any] | None = None) -> api.Meeting:
         organisation_id=row["organisation_id"],
         title=bilingual(row, "title"),
         description=bilingual(row, "description"),
-        starts_at=service.local(row["starts_at"], tz),
-        ends_at=service.local(row["ends_at"], tz),
+        starts_at=meetings_rules.local(row["starts_at"], tz),
+        ends_at=meetings_rules.local(row["ends_at"], tz),
         timezone=tz,
         venue=venue(row),
         online_url=row["online_url"],
@@ -81,39 +82,3 @@ def agenda_body(row: Any) -> api.AgendaItem:
 
 def agenda_event_item(row: Any) -> ev.AgendaItem:
     return msgspec.convert(msgspec.to_builtins(agenda_body(row)), ev.AgendaItem)
-
-
-def participant_body(row: Any, invite_url: str | None = None, *, seen_by: Claims | None = None) -> api.Participant:
-    """A participant as `seen_by` may see them (as an organiser when None): contact details only to the
-    person themself, the chair, the secretary and organisers (service.sees_contact_details)."""
-    return api.Participant(
-        id=row["id"],
-        meeting_id=row["meeting_id"],
-        name=row["name"],
-        email=row["email"] if seen_by is None or service.sees_contact_details(seen_by, row["id"]) else None,
-        department_id=row["department_id"],
-        role=row["role"],
-        weight=row["weight"],
-        language=row["language"],
-        rsvp=row["rsvp"],
-        present=row["present"],
-        proxy_holder_id=row["proxy_holder_id"],
-        invite_url=invite_url,
-    )
-
-
-def participant_fact(cls: type[ev.ParticipantFacts], row: Any, claims: Claims, **extra: Any) -> Event:
-    return new_event(
-        cls,
-        meeting_id=row["meeting_id"],
-        actor=actor(claims),
-        participant_id=row["id"],
-        name=row["name"],
-        email=row["email"],
-        role=row["role"],
-        weight=row["weight"],
-        department_id=row["department_id"],
-        block_id=row["block_id"],
-        language=row["language"],
-        **extra,
-    )

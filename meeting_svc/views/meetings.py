@@ -9,7 +9,12 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, db, roster_db, service
+from meeting_svc import api
+from meeting_svc.meetings import db as meetings_db
+from meeting_svc.meetings import rules as meetings_rules
+from meeting_svc.people import db as people_db
+from meeting_svc.people.invitations import release
+from meeting_svc.people.participants import invite_all
 from meeting_svc.room.views import end_meeting_item
 from meeting_svc.views.access import (
     actor,
@@ -23,8 +28,6 @@ from meeting_svc.views.access import (
     visible_meeting,
 )
 from meeting_svc.views.bodies import agenda_event_item, meeting_body, meeting_fact
-from meeting_svc.views.invitations import release
-from meeting_svc.views.participants import invite_all
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -52,14 +55,14 @@ def meeting_values(
         v["venue_address"] = given["venue"].address if given["venue"] else ""
     if not (v.get("title_vi") or v.get("title_en")):
         raise Problem(422, "Title required", "give the title in Vietnamese, English or both", field="title")
-    problem = service.time_problem(v["starts_at"], v["ends_at"], v["timezone"])
+    problem = meetings_rules.time_problem(v["starts_at"], v["ends_at"], v["timezone"])
     if problem:
         raise Problem(422, "Invalid time", problem[1], field=problem[0])
     now = dt.datetime.now(dt.UTC)
     for name in ("starts_at", "ends_at"):
         # only a time being set is checked: a meeting under way may still be renamed or extended
         if base is None or name not in base or v[name] != base[name]:
-            problem = service.past_problem(name, v[name], now, v.get("record_only", False))
+            problem = meetings_rules.past_problem(name, v[name], now, v.get("record_only", False))
             if problem:
                 raise Problem(422, "Time in the past", problem[1], field=problem[0])
     return v
@@ -82,7 +85,7 @@ async def create_meeting(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
 
         async def create(conn: pg.Connection) -> web.Response:
-            row = await db.insert_meeting(conn, claims.org, values)
+            row = await meetings_db.insert_meeting(conn, claims.org, values)
             await publish(request, conn, meeting_fact(ev.MeetingCreated, row, claims))
             return json_response(
                 meeting_body(row, []), 201, {"Location": f"/api/v1/meetings/{row['id']}", "ETag": etag(row["version"])}
@@ -100,11 +103,11 @@ async def duplicate_meeting(request: web.Request) -> web.Response:
     body = await read_json(request, api.MeetingDuplicate)
     async with pool(request).acquire() as conn, conn.transaction():
         source = await visible_meeting(request, claims)
-        values = meeting_values(body, {k: source[k] for k in db.MEETING_FIELDS})
+        values = meeting_values(body, {k: source[k] for k in meetings_db.MEETING_FIELDS})
 
         async def create(conn: pg.Connection) -> web.Response:
-            row = await roster_db.copy_meeting(conn, source["id"], claims.org, values)
-            items = await roster_db.copy_agenda(conn, source["id"], row["id"])
+            row = await meetings_db.copy_meeting(conn, source["id"], claims.org, values)
+            items = await meetings_db.copy_agenda(conn, source["id"], row["id"])
             await publish(
                 request,
                 conn,
@@ -117,7 +120,7 @@ async def duplicate_meeting(request: web.Request) -> web.Response:
             if body.participants:
                 people = [
                     (uuid.uuid4(), p["name"], p["email"], p["department_id"], p["role"], p["weight"], p["language"])
-                    for p in await db.participants(conn, source["id"])
+                    for p in await people_db.participants(conn, source["id"])
                 ]
                 if people:
                     await invite_all(request, conn, claims, row, people)
@@ -140,18 +143,20 @@ class MeetingQuery(Request, kw_only=True):
 async def list_meetings(request: web.Request) -> web.Response:
     claims = await organiser(request)
     q = convert_query(dict(request.query), MeetingQuery)
-    if q.status is not None and q.status not in service.STATUSES:
-        raise Problem(400, "Invalid query parameter", f"status is one of {', '.join(service.STATUSES)}", field="status")
+    if q.status is not None and q.status not in meetings_rules.STATUSES:
+        raise Problem(
+            400, "Invalid query parameter", f"status is one of {', '.join(meetings_rules.STATUSES)}", field="status"
+        )
     if not 1 <= q.limit <= 500:
         raise Problem(400, "Invalid query parameter", "limit is 1-500", field="limit")
-    rows = await db.list_meetings(pool(request), claims.org, q.status, q.start, q.end, q.limit)
+    rows = await meetings_db.list_meetings(pool(request), claims.org, q.status, q.start, q.end, q.limit)
     return json_response(api.MeetingList(items=[meeting_body(r) for r in rows]))
 
 
 async def get_meeting(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
-    meeting = visible(claims, meeting_id, await db.meeting_with_agenda(pool(request), meeting_id))
+    meeting = visible(claims, meeting_id, await meetings_db.meeting_with_agenda(pool(request), meeting_id))
     items = msgspec.json.decode(meeting["agenda"])  # the items' columns as JSON objects
     return json_response(meeting_body(meeting, items), headers={"ETag": etag(meeting["version"])})
 
@@ -163,8 +168,8 @@ async def patch_meeting(request: web.Request) -> web.Response:
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         check_if_match(request, meeting["version"])
         editable(meeting)
-        values = meeting_values(body, {k: meeting[k] for k in (*db.MEETING_FIELDS, "record_only")})
-        row = await db.update_meeting(conn, meeting["id"], values)
+        values = meeting_values(body, {k: meeting[k] for k in (*meetings_db.MEETING_FIELDS, "record_only")})
+        row = await meetings_db.update_meeting(conn, meeting["id"], values)
         moved = (row["starts_at"], row["ends_at"]) != (meeting["starts_at"], meeting["ends_at"])
         if moved and meeting["status"] != "draft":
             event = meeting_fact(
@@ -177,7 +182,7 @@ async def patch_meeting(request: web.Request) -> web.Response:
         else:
             event = meeting_fact(ev.MeetingUpdated, row, claims)
         await publish(request, conn, event)
-        items = await db.agenda(conn, row["id"])
+        items = await meetings_db.agenda(conn, row["id"])
     return json_response(meeting_body(row, items), headers={"ETag": etag(row["version"])})
 
 
@@ -197,7 +202,7 @@ def transition(action: str) -> Any:
         async with pool(request).acquire() as conn, conn.transaction():
             meeting = await visible_meeting(request, claims, lock_conn=conn)
             check_if_match(request, meeting["version"])
-            target = service.next_status(meeting["status"], action)
+            target = meetings_rules.next_status(meeting["status"], action)
             if target is None:
                 raise Problem(
                     409,
@@ -205,7 +210,7 @@ def transition(action: str) -> Any:
                     f"cannot {action} a meeting that is {meeting['status']}",
                     current_status=meeting["status"],
                 )
-            row = await db.set_status(conn, meeting["id"], target)
+            row = await meetings_db.set_status(conn, meeting["id"], target)
             cls = TRANSITION_EVENTS[action]
             if issubclass(cls, ev.MeetingFacts):
                 event = meeting_fact(cls, row, claims)

@@ -8,9 +8,11 @@ import datetime as dt
 
 from aiohttp import web
 
-from meeting_svc import db, join
+from meeting_svc import events
+from meeting_svc.meetings import db as meetings_db
+from meeting_svc.people import join
+from meeting_svc.people.join import PAGE_HEADERS, invite_holder
 from meeting_svc.views.access import SETTINGS, pool
-from meeting_svc.views.participants import PAGE_HEADERS, invite_holder
 from servicekit.calendar import Entry, calendar_of, event_of
 from servicekit.qr import qr_png, qr_svg
 
@@ -49,8 +51,8 @@ async def calendar_file(request: web.Request) -> web.Response:
         row = await invite_holder(request, conn)
         if isinstance(row, web.Response):
             return row
-        meeting = await db.meeting_with_agenda(conn, row["meeting_id"])
-        sequence = await db.meeting_event_seq(conn, row["meeting_id"])
+        meeting = await meetings_db.meeting_with_agenda(conn, row["meeting_id"])
+        sequence = await events.meeting_event_seq(conn, row["meeting_id"])
     assert meeting is not None  # a participant's meeting is never deleted
     lang = "en" if row["language"] == "en" else "vi"
     entry = Entry(

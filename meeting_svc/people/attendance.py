@@ -8,10 +8,11 @@ from typing import Any
 
 from aiohttp import web
 
-from meeting_svc import api, credentials, db, roster_db, service
+from meeting_svc import credentials
+from meeting_svc.people import api, db, rules
+from meeting_svc.people.bodies import participant_body
+from meeting_svc.people.participants import target_participant
 from meeting_svc.views.access import SETTINGS, STAFF, actor, caller, editable, pool, publish, require, visible_meeting
-from meeting_svc.views.bodies import participant_body
-from meeting_svc.views.participants import target_participant
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -67,7 +68,7 @@ async def mark_presence(
             f"the meeting is {meeting['status']}",
             current_status=meeting["status"],
         )
-    if present and not service.may_check_in(
+    if present and not rules.may_check_in(
         meeting["self_check_in"], by_self=claims.kind == "participant" and claims.sub == row["id"]
     ):
         raise Problem(
@@ -125,7 +126,7 @@ async def get_attendance(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
     count, weight, present = await db.attendance(pool(request), meeting["id"])
-    roll = await roster_db.roll(pool(request), meeting["id"])
+    roll = await db.roll(pool(request), meeting["id"])
     return json_response(api.Attendance(present_count=count, present_weight=weight, present=present, **dict(roll)))
 
 
@@ -143,7 +144,7 @@ async def grant_proxy(request: web.Request) -> web.Response:
         load = await db.proxy_load(conn, principal["id"], holder["id"])
         if load["current_holder"] == holder["id"]:
             return json_response(participant_body(principal, seen_by=claims))
-        problem = service.proxy_problem(
+        problem = rules.proxy_problem(
             principal_role=principal["role"],
             holder_role=holder["role"],
             same=principal["id"] == holder["id"],

@@ -17,7 +17,8 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, credentials, db
+from meeting_svc import credentials
+from meeting_svc.people import api, db
 from meeting_svc.views.access import SETTINGS, WINDOW, actor, organiser, pool, publish, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event

@@ -1,8 +1,8 @@
-"""Participants, invitations and the sessions an invite link opens."""
+"""Participants: added one by one or imported from CSV (with a preview), listed, edited, removed, and
+their invite links reissued or revoked."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Any, Literal
 
@@ -10,11 +10,13 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api, credentials, db, join, roster_db, service
+from meeting_svc.meetings import rules as meetings_rules
 from meeting_svc.organisation import db as organisation_db
-from meeting_svc.views.access import WINDOW, actor, caller, editable, organiser, pool, publish, visible_meeting
-from meeting_svc.views.bodies import participant_body, participant_fact
-from meeting_svc.views.invitations import invite_expiry, new_invite, release, sealer, sends_at_once, status_body
+from meeting_svc.people import api as people_api
+from meeting_svc.people import db, rules
+from meeting_svc.people.bodies import participant_body, participant_fact
+from meeting_svc.people.invitations import invite_expiry, new_invite, release, sealer, sends_at_once, status_body
+from meeting_svc.views.access import actor, caller, editable, organiser, pool, publish, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import VOTING_ROLES, Event, Role, Rsvp
@@ -32,7 +34,7 @@ async def check_department(conn: pg.Connection, claims: Claims, department_id: u
 
 async def invite_all(
     request: web.Request, conn: pg.Connection, claims: Claims, meeting: Any, rows: list[tuple[Any, ...]]
-) -> list[api.Participant]:
+) -> list[people_api.Participant]:
     """Create participants (id, name, email, department_id, role, weight, language), each with an invite."""
     links: dict[uuid.UUID, str] = {}
     records = []
@@ -58,7 +60,7 @@ async def invite_all(
 async def add_participant(request: web.Request) -> web.Response:
     claims = await organiser(request)
     raw = await request.read()
-    body = await read_json(request, api.ParticipantCreate)
+    body = await read_json(request, people_api.ParticipantCreate)
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
@@ -87,30 +89,28 @@ async def import_participants(request: web.Request) -> web.Response:
             rows = await importable_rows(conn, claims, meeting, data)
             records = [(uuid.uuid4(), r.name, r.email, r.department_id, r.role, r.weight, r.language) for r in rows]
             created = await invite_all(request, conn, claims, meeting, records)
-            return json_response(api.ImportResult(created=len(created), items=created), 201)
+            return json_response(people_api.ImportResult(created=len(created), items=created), 201)
 
         return await idempotent(request, conn, str(meeting["id"]), data, create)
 
 
 async def checked_rows(
     conn: pg.Connection, claims: Claims, meeting: Any, data: bytes
-) -> tuple[list[service.ParticipantRow], list[service.RowError]]:
+) -> tuple[list[rules.ParticipantRow], list[rules.RowError]]:
     """The CSV's rows and every problem with them, including emails already invited."""
     keys: dict[str, uuid.UUID] = {}
     for d in await organisation_db.departments(conn, claims.org):
         for key in (d["code"], d["name_vi"], d["name_en"]):
             if key:
                 keys[key.lower()] = d["id"]
-    rows, errors = service.parse_participants(data, keys)
+    rows, errors = rules.parse_participants(data, keys)
     existing = {p["email"].lower() for p in await db.participants(conn, meeting["id"]) if p["email"]}
     taken = [r.row for r in rows if r.email and r.email.lower() in existing]
-    errors += [service.RowError(n, "email", "already a participant") for n in taken]
+    errors += [rules.RowError(n, "email", "already a participant") for n in taken]
     return rows, sorted(errors, key=lambda e: e.row)
 
 
-async def importable_rows(
-    conn: pg.Connection, claims: Claims, meeting: Any, data: bytes
-) -> list[service.ParticipantRow]:
+async def importable_rows(conn: pg.Connection, claims: Claims, meeting: Any, data: bytes) -> list[rules.ParticipantRow]:
     """The CSV's rows, all of them valid and none already invited; or a 422 listing every problem."""
     rows, errors = await checked_rows(conn, claims, meeting, data)
     if errors:
@@ -132,9 +132,9 @@ async def preview_import(request: web.Request) -> web.Response:
         meeting = await visible_meeting(request, claims)
         rows, errors = await checked_rows(conn, claims, meeting, data)
     return json_response(
-        api.ImportPreview(
+        people_api.ImportPreview(
             rows=[
-                api.ImportRow(
+                people_api.ImportRow(
                     row=r.row,
                     name=r.name,
                     email=r.email,
@@ -145,8 +145,8 @@ async def preview_import(request: web.Request) -> web.Response:
                 )
                 for r in rows
             ],
-            errors=[api.ImportProblem(row=e.row, field=e.field, detail=e.detail) for e in errors],
-            importable=not errors and meeting["status"] in service.EDITABLE,
+            errors=[people_api.ImportProblem(row=e.row, field=e.field, detail=e.detail) for e in errors],
+            importable=not errors and meeting["status"] in meetings_rules.EDITABLE,
         )
     )
 
@@ -157,20 +157,20 @@ class ParticipantQuery(Request, kw_only=True):
     role: Role | None = None
     rsvp: Rsvp | Literal["none"] | None = None
     present: bool | None = None
-    invitation: roster_db.InvitationState | None = None  # organisers only, as the invitations themselves
+    invitation: db.InvitationState | None = None  # organisers only, as the invitations themselves
     sort: Literal["name", "-name", "department", "role", "rsvp", "present"] = "name"
     limit: Annotated[int, msgspec.Meta(ge=1, le=2000)] | None = None
     offset: Annotated[int, msgspec.Meta(ge=0)] = 0
 
 
-def roster_filter(request: web.Request, claims: Claims) -> roster_db.RosterFilter:
+def roster_filter(request: web.Request, claims: Claims) -> db.RosterFilter:
     q = convert_query(dict(request.query), ParticipantQuery)
     if q.invitation is not None and claims.kind != "organiser":
         raise Problem(403, "Forbidden", "only organisers see invitations", field="invitation")
-    return roster_db.RosterFilter(
+    return db.RosterFilter(
         text=q.q.strip() if q.q else None,
         # only those who see contact details may search by them (matching would reveal them otherwise)
-        search_email=service.sees_contact_details(claims, uuid.UUID(int=0)),
+        search_email=rules.sees_contact_details(claims, uuid.UUID(int=0)),
         department_id=q.department_id,
         role=q.role,
         rsvp=q.rsvp,
@@ -185,8 +185,10 @@ def roster_filter(request: web.Request, claims: Claims) -> roster_db.RosterFilte
 async def list_participants(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
-    total, rows = await roster_db.roster(pool(request), meeting["id"], roster_filter(request, claims))
-    return json_response(api.ParticipantList(items=[participant_body(r, seen_by=claims) for r in rows], total=total))
+    total, rows = await db.roster(pool(request), meeting["id"], roster_filter(request, claims))
+    return json_response(
+        people_api.ParticipantList(items=[participant_body(r, seen_by=claims) for r in rows], total=total)
+    )
 
 
 async def list_invitations(request: web.Request) -> web.Response:
@@ -194,8 +196,8 @@ async def list_invitations(request: web.Request) -> web.Response:
     the page of the table it shows, not for the whole meeting's."""
     claims = await organiser(request)
     meeting = await visible_meeting(request, claims)
-    total, rows = await roster_db.roster(pool(request), meeting["id"], roster_filter(request, claims))
-    return json_response(api.InvitationList(items=[status_body(r) for r in rows], total=total))
+    total, rows = await db.roster(pool(request), meeting["id"], roster_filter(request, claims))
+    return json_response(people_api.InvitationList(items=[status_body(r) for r in rows], total=total))
 
 
 async def target_participant(request: web.Request, claims: Claims, conn: pg.Connection, meeting: Any) -> pg.Row:
@@ -218,7 +220,7 @@ async def get_participant(request: web.Request) -> web.Response:
 
 async def patch_participant(request: web.Request) -> web.Response:
     claims = await organiser(request)
-    body = await read_json(request, api.ParticipantPatch)
+    body = await read_json(request, people_api.ParticipantPatch)
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
@@ -283,7 +285,7 @@ async def reissue_invite(request: web.Request) -> web.Response:
         # the new link replaces one already emailed, or the meeting is out of its draft: email it now
         if not meeting["record_only"] and (row["invitation_status"] != "not_sent" or sends_at_once(meeting)):
             await release(request, conn, claims, meeting, participant_ids=[row["id"]], resend=True)
-    return json_response(api.Invite(invite_url=invite.url, expires_at=invite_expiry(request, meeting)), 201)
+    return json_response(people_api.Invite(invite_url=invite.url, expires_at=invite_expiry(request, meeting)), 201)
 
 
 async def revoke_invite(request: web.Request) -> web.Response:
@@ -306,40 +308,3 @@ def sessions_ended(row: pg.Row, claims: Claims, epoch: int) -> Event:
         participant_id=row["id"],
         epoch=epoch,
     )
-
-
-PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",  # the link is the credential
-    "X-Robots-Tag": "noindex",
-    # its style is inline, its script none
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none';"
-        " form-action 'none'; frame-ancestors 'none'"
-    ),
-}
-HTML: dict[str, Any] = {"content_type": "text/html", "charset": "utf-8", "headers": PAGE_HEADERS}
-
-
-async def invite_holder(request: web.Request, conn: pg.Connection) -> pg.Row | web.Response:
-    """The participant whose personal link this is, while it works; else the page that says why."""
-    row = await db.by_invite(conn, credentials.sha256(request.match_info["code"]))
-    if row is None:
-        return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
-    if request.app[WINDOW].token_ends(row["role"], row["ends_at"], row["timezone"]) <= dt.datetime.now(dt.UTC):
-        return web.Response(status=410, text=join.problem_page("expired"), **HTML)
-    return row
-
-
-async def join_page(request: web.Request) -> web.Response:
-    """What a personal invite link opens in a browser; it reads, it does not sign in."""
-    async with pool(request).acquire() as conn:
-        row = await invite_holder(request, conn)
-        if isinstance(row, web.Response):
-            return row
-        meeting = await db.meeting_with_agenda(conn, row["meeting_id"])
-    assert meeting is not None  # a participant's meeting is never deleted
-    items = msgspec.json.decode(meeting["agenda"])
-    enter = f"/meetings/{row['meeting_id']}#invite={request.match_info['code']}"
-    files = f"/join/{request.match_info['code']}"
-    return web.Response(text=join.invitation_page(row, meeting, items, enter, files), **HTML)

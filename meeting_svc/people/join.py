@@ -4,10 +4,19 @@ Server-rendered and script-free."""
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 from typing import Any
 
-from meeting_svc.service import local
+import msgspec
+from aiohttp import web
+
+from meeting_svc import credentials
+from meeting_svc.meetings import db as meetings_db
+from meeting_svc.meetings.rules import local
+from meeting_svc.people import db, join
+from meeting_svc.views.access import WINDOW, pool
+from servicekit import pg
 from servicekit.zones import zone_text
 
 KINDS = {
@@ -131,3 +140,42 @@ def invitation_page(participant: Any, meeting: Any, agenda: list[Any], enter_url
         + f'<a href="{files}/qr.png" download>{t["qr_download"]}</a></p>'
     )
     return _page(lang, title, body)
+
+
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",  # the link is the credential
+    "X-Robots-Tag": "noindex",
+    # its style is inline, its script none
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none';"
+        " form-action 'none'; frame-ancestors 'none'"
+    ),
+}
+
+
+HTML: dict[str, Any] = {"content_type": "text/html", "charset": "utf-8", "headers": PAGE_HEADERS}
+
+
+async def invite_holder(request: web.Request, conn: pg.Connection) -> pg.Row | web.Response:
+    """The participant whose personal link this is, while it works; else the page that says why."""
+    row = await db.by_invite(conn, credentials.sha256(request.match_info["code"]))
+    if row is None:
+        return web.Response(status=404, text=join.problem_page("invalid"), **HTML)
+    if request.app[WINDOW].token_ends(row["role"], row["ends_at"], row["timezone"]) <= dt.datetime.now(dt.UTC):
+        return web.Response(status=410, text=join.problem_page("expired"), **HTML)
+    return row
+
+
+async def join_page(request: web.Request) -> web.Response:
+    """What a personal invite link opens in a browser; it reads, it does not sign in."""
+    async with pool(request).acquire() as conn:
+        row = await invite_holder(request, conn)
+        if isinstance(row, web.Response):
+            return row
+        meeting = await meetings_db.meeting_with_agenda(conn, row["meeting_id"])
+    assert meeting is not None  # a participant's meeting is never deleted
+    items = msgspec.json.decode(meeting["agenda"])
+    enter = f"/meetings/{row['meeting_id']}#invite={request.match_info['code']}"
+    files = f"/join/{request.match_info['code']}"
+    return web.Response(text=join.invitation_page(row, meeting, items, enter, files), **HTML)
