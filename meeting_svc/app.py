@@ -6,7 +6,7 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import routes
+from meeting_svc import access, routes
 from meeting_svc.accounts import db as accounts_db
 from meeting_svc.contributions import db as contributions_db
 from meeting_svc.events import number_events
@@ -19,7 +19,6 @@ from meeting_svc.record.minutes.consumer import keep_decisions
 from meeting_svc.room.screen_polls import apply_poll_event
 from meeting_svc.settings import Settings
 from meeting_svc.site import console, pages, signin_page
-from meeting_svc.views import access
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from meeting_svc import api
 from meeting_svc.accounts import routes as accounts_routes
 from meeting_svc.accounts import single_sign_on
 from meeting_svc.contributions import api as contributions_api
 from meeting_svc.contributions import views as contributions_views
+from meeting_svc.meetings import agenda, notices
+from meeting_svc.meetings import api as meetings_api
+from meeting_svc.meetings import views as meetings_views
 from meeting_svc.organisation import api as organisation_api
 from meeting_svc.organisation import views as organisation_views
 from meeting_svc.people import api as people_api
@@ -18,7 +20,6 @@ from meeting_svc.record.routes import RECORD_OPERATIONS
 from meeting_svc.room.routes import MOTION_OPERATIONS, ROOM_OPERATIONS
 from meeting_svc.site import api as site_api
 from meeting_svc.site import bootstrap, sessions
-from meeting_svc.views import agenda, meetings, notices
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -99,13 +100,13 @@ OPERATIONS: list[tuple[Operation, object]] = [
             M,
             "Create a meeting (draft)",
             "meetings",
-            request=api.MeetingCreate,
-            response=api.Meeting,
+            request=meetings_api.MeetingCreate,
+            response=meetings_api.Meeting,
             status=201,
             errors=(400, 401, 403, 422),
             headers=CREATE,
         ),
-        meetings.create_meeting,
+        meetings_views.create_meeting,
     ),
     (
         Operation(
@@ -113,7 +114,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             M,
             "The organisation's meetings",
             "meetings",
-            response=api.MeetingList,
+            response=meetings_api.MeetingList,
             query={
                 "status": "draft|scheduled|in_progress|ended|cancelled",
                 "from": "RFC 3339: ending at or after",
@@ -121,23 +122,26 @@ OPERATIONS: list[tuple[Operation, object]] = [
                 "limit": "1-500",
             },
         ),
-        meetings.list_meetings,
+        meetings_views.list_meetings,
     ),
-    (Operation("GET", ONE, "A meeting with its agenda", "meetings", response=api.Meeting), meetings.get_meeting),
+    (
+        Operation("GET", ONE, "A meeting with its agenda", "meetings", response=meetings_api.Meeting),
+        meetings_views.get_meeting,
+    ),
     (
         Operation(
             "POST",
             ONE + "/duplicate",
             "A new draft from this meeting as a template",
             "meetings",
-            request=api.MeetingDuplicate,
-            response=api.Meeting,
+            request=meetings_api.MeetingDuplicate,
+            response=meetings_api.Meeting,
             status=201,
             errors=(400, 401, 403, 404, 422),
             headers=CREATE,
             description=DUPLICATE_DOC,
         ),
-        meetings.duplicate_meeting,
+        meetings_views.duplicate_meeting,
     ),
     (
         Operation(
@@ -145,12 +149,12 @@ OPERATIONS: list[tuple[Operation, object]] = [
             ONE,
             "Edit a meeting; moving a scheduled one emits meeting.rescheduled",
             "meetings",
-            request=api.MeetingPatch,
-            response=api.Meeting,
+            request=meetings_api.MeetingPatch,
+            response=meetings_api.Meeting,
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=EDIT,
         ),
-        meetings.patch_meeting,
+        meetings_views.patch_meeting,
     ),
     *(
         (
@@ -159,14 +163,14 @@ OPERATIONS: list[tuple[Operation, object]] = [
                 f"{ONE}/{action}",
                 f"Lifecycle: {action}",
                 "meetings",
-                request=api.Transition if action == "cancel" else None,
+                request=meetings_api.Transition if action == "cancel" else None,
                 body_required=False,  # a cancellation's reason is optional, and so is its body
-                response=api.Meeting,
+                response=meetings_api.Meeting,
                 errors=(401, 403, 404, 409, 412),
                 headers=EDIT,
                 description="A forbidden transition is 409 with `current_status`.",
             ),
-            meetings.transition(action),
+            meetings_views.transition(action),
         )
         for action in ("schedule", "start", "end", "cancel")
     ),
@@ -176,7 +180,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/notification-policy",
             "Which emails the meeting sends, to whom and how (organiser, chair, secretary)",
             "meetings",
-            response=api.NotificationPolicy,
+            response=meetings_api.NotificationPolicy,
             errors=(401, 403, 404),
         ),
         notices.get_policy,
@@ -187,8 +191,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/notification-policy",
             "Set the notification policy (organiser)",
             "meetings",
-            request=api.NotificationPolicyIn,
-            response=api.NotificationPolicy,
+            request=meetings_api.NotificationPolicyIn,
+            response=meetings_api.NotificationPolicy,
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=EDIT,
             description="Per kind of notice (reminder, contribution, poll_opened, result, directive): `audience`"
@@ -200,15 +204,15 @@ OPERATIONS: list[tuple[Operation, object]] = [
         ),
         notices.put_policy,
     ),
-    (Operation("GET", AGENDA, "The agenda", "agenda", response=api.Agenda), agenda.get_agenda),
+    (Operation("GET", AGENDA, "The agenda", "agenda", response=meetings_api.Agenda), agenda.get_agenda),
     (
         Operation(
             "POST",
             AGENDA,
             "Add an agenda item",
             "agenda",
-            response=api.Agenda,
-            request=api.AgendaItemCreate,
+            response=meetings_api.Agenda,
+            request=meetings_api.AgendaItemCreate,
             status=201,
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=CREATE + EDIT,
@@ -221,8 +225,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             AGENDA + "/order",
             "Reorder the agenda atomically",
             "agenda",
-            response=api.Agenda,
-            request=api.AgendaOrder,
+            response=meetings_api.Agenda,
+            request=meetings_api.AgendaOrder,
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=EDIT,
         ),
@@ -234,8 +238,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             AGENDA + "/{item_id}",
             "Edit an agenda item",
             "agenda",
-            response=api.Agenda,
-            request=api.AgendaItemPatch,
+            response=meetings_api.Agenda,
+            request=meetings_api.AgendaItemPatch,
             errors=(400, 401, 403, 404, 409, 412, 422),
             headers=EDIT,
         ),
@@ -247,7 +251,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             AGENDA + "/{item_id}",
             "Remove an agenda item",
             "agenda",
-            response=api.Agenda,
+            response=meetings_api.Agenda,
             errors=(401, 403, 404, 409, 412),
             headers=EDIT,
         ),

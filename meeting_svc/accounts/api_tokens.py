@@ -8,9 +8,9 @@ import uuid
 
 from aiohttp import web
 
+from meeting_svc.access import CLOCK, SIGNER, organiser, pool
 from meeting_svc.accounts import db
 from meeting_svc.accounts.api import ApiToken, ApiTokenCreate, ApiTokenList, NewApiToken
-from meeting_svc.views.access import CLOCK, SIGNER, organiser, pool
 from servicekit import pg
 from servicekit.http import Problem, json_response, parse_uuid, read_json
 from servicekit.tokens import Claims

@@ -8,11 +8,11 @@ import datetime as dt
 import structlog
 from aiohttp import web
 
+from meeting_svc.access import SETTINGS, pool
 from meeting_svc.accounts import db, rules
 from meeting_svc.accounts.api import ResetComplete, ResetRequest
 from meeting_svc.accounts.signin import now, start_session
 from meeting_svc.people.invitations import sealer
-from meeting_svc.views.access import SETTINGS, pool
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event

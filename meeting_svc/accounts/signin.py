@@ -8,9 +8,9 @@ import uuid
 
 from aiohttp import web
 
+from meeting_svc.access import CLOCK, SETTINGS, SIGNER, pool
 from meeting_svc.accounts import db, rules
 from meeting_svc.accounts.api import AccessToken, Organiser, SessionInfo, SignedOutEverywhere, SignIn
-from meeting_svc.views.access import CLOCK, SETTINGS, SIGNER, pool
 from servicekit import pg
 from servicekit.http import Problem, json_response, read_json
 from servicekit.tokens import Claims

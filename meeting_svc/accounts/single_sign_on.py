@@ -10,11 +10,11 @@ import aiohttp
 import structlog
 from aiohttp import web
 
+from meeting_svc.access import SETTINGS, pool
 from meeting_svc.accounts import db, oidc, rules
 from meeting_svc.accounts.rules import CONSOLE_PATH
 from meeting_svc.accounts.signin import clear_cookie, now, open_session, set_cookie
 from meeting_svc.organisation import db as organisation_db
-from meeting_svc.views.access import SETTINGS, pool
 from servicekit.http import Problem
 
 log = structlog.get_logger("meeting.oidc")

@@ -8,11 +8,11 @@ from typing import Any
 
 from aiohttp import web
 
+from meeting_svc.access import STAFF, actor, caller, editable, pool, publish, require, visible_meeting
 from meeting_svc.contributions import api, db, rules
 from meeting_svc.contributions.bodies import request_body, revision_body, submission_body
 from meeting_svc.meetings import rules as meetings_rules
 from meeting_svc.organisation import db as organisation_db
-from meeting_svc.views.access import STAFF, actor, caller, editable, pool, publish, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event

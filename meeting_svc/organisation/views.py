@@ -7,11 +7,11 @@ import asyncpg
 import msgspec
 from aiohttp import web
 
+from meeting_svc.access import caller, organiser, pool
 from meeting_svc.bilingual import bilingual
 from meeting_svc.organisation import api, db
 from meeting_svc.organisation.announce import department_event
 from meeting_svc.organisation.bodies import department_body
-from meeting_svc.views.access import caller, organiser, pool
 from schemas import events as ev
 from schemas.bus import enqueue
 from servicekit import pg

@@ -9,10 +9,10 @@ from typing import Any
 from aiohttp import web
 
 from meeting_svc import credentials
+from meeting_svc.access import SETTINGS, STAFF, actor, caller, editable, pool, publish, require, visible_meeting
 from meeting_svc.people import api, db, rules
 from meeting_svc.people.bodies import participant_body
 from meeting_svc.people.participants import target_participant
-from meeting_svc.views.access import SETTINGS, STAFF, actor, caller, editable, pool, publish, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event

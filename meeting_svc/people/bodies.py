@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from meeting_svc.access import actor
 from meeting_svc.people import api, rules
-from meeting_svc.views.access import actor
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event

@@ -18,8 +18,8 @@ import msgspec
 from aiohttp import web
 
 from meeting_svc import credentials
+from meeting_svc.access import SETTINGS, WINDOW, actor, organiser, pool, publish, visible_meeting
 from meeting_svc.people import api, db
-from meeting_svc.views.access import SETTINGS, WINDOW, actor, organiser, pool, publish, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit import pg

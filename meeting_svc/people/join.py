@@ -12,10 +12,10 @@ import msgspec
 from aiohttp import web
 
 from meeting_svc import credentials
+from meeting_svc.access import WINDOW, pool
 from meeting_svc.meetings import db as meetings_db
 from meeting_svc.meetings.rules import local
 from meeting_svc.people import db, join
-from meeting_svc.views.access import WINDOW, pool
 from servicekit import pg
 from servicekit.zones import zone_text
 

@@ -9,10 +9,10 @@ import datetime as dt
 from aiohttp import web
 
 from meeting_svc import events
+from meeting_svc.access import SETTINGS, pool
 from meeting_svc.meetings import db as meetings_db
 from meeting_svc.people import join
 from meeting_svc.people.join import PAGE_HEADERS, invite_holder
-from meeting_svc.views.access import SETTINGS, pool
 from servicekit.calendar import Entry, calendar_of, event_of
 from servicekit.qr import qr_png, qr_svg
 

@@ -11,11 +11,11 @@ import uuid
 from aiohttp import web
 
 from meeting_svc import credentials
+from meeting_svc.access import SETTINGS, caller, pool, visible_meeting
 from meeting_svc.people import db as people_db
 from meeting_svc.people import join
 from meeting_svc.people.attendance import self_or
 from meeting_svc.record import db as record_db
-from meeting_svc.views.access import SETTINGS, caller, pool, visible_meeting
 from servicekit.calendar import Entry, calendar_of, deadline_event, event_of
 from servicekit.http import Problem, json_response, parse_uuid
 

@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from aiohttp import web
 
+from meeting_svc.access import STAFF, caller, pool, require, visible_meeting
 from meeting_svc.record import db
 from meeting_svc.record.export_columns import ATTENDANCE_COLUMNS, attendance_cells
-from meeting_svc.views.access import STAFF, caller, pool, require, visible_meeting
 from servicekit.fields import Request
 from servicekit.http import convert_query
 from servicekit.tabular import Format, language, stream

@@ -9,12 +9,12 @@ from typing import Any, Literal
 import msgspec
 from aiohttp import web
 
+from meeting_svc.access import STAFF, actor, caller, pool, publish, require, visible_meeting
 from meeting_svc.meetings import db as meetings_db
 from meeting_svc.organisation import db as organisation_db
 from meeting_svc.record import api
 from meeting_svc.record.minutes import draft, pdf, render, store
 from meeting_svc.room import db as room_db
-from meeting_svc.views.access import STAFF, actor, caller, pool, publish, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import decode, new_event
 from servicekit import pg

@@ -7,10 +7,10 @@ from typing import Any
 
 from aiohttp import web
 
+from meeting_svc.access import CLOCK, actor, caller, pool, publish, require, visible_meeting
 from meeting_svc.bilingual import bilingual
 from meeting_svc.room import api, db, rules
 from meeting_svc.room.speakers import meeting_state
-from meeting_svc.views.access import CLOCK, actor, caller, pool, publish, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit import pg

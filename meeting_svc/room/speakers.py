@@ -9,11 +9,11 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
+from meeting_svc.access import CLOCK, STAFF, actor, caller, pool, publish, require, visible_meeting
 from meeting_svc.meetings import db as meetings_db
 from meeting_svc.people import db as people_db
 from meeting_svc.room import api, rules
 from meeting_svc.room import db as room_db
-from meeting_svc.views.access import CLOCK, STAFF, actor, caller, pool, publish, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event

@@ -10,11 +10,11 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
+from meeting_svc.access import CLOCK, SETTINGS, STAFF, actor, caller, pool, publish, require, visible_meeting
 from meeting_svc.bilingual import bilingual
 from meeting_svc.room import api, db, rules
 from meeting_svc.room.screen_polls import screen_poll
 from meeting_svc.room.speakers import speaker_list_body
-from meeting_svc.views.access import CLOCK, SETTINGS, STAFF, actor, caller, pool, publish, require, visible_meeting
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import msgspec
 
-from meeting_svc.api import Meeting
 from meeting_svc.contributions.api import ContributionRequest, ContributionStatus, Submission
+from meeting_svc.meetings.api import Meeting
 from meeting_svc.people.api import Participant
 from meeting_svc.room import api as room_api
 from servicekit.fields import (

@@ -11,18 +11,18 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
+from meeting_svc.access import CLOCK, SETTINGS, caller, pool, visible
 from meeting_svc.contributions import db as contributions_db
 from meeting_svc.contributions.bodies import request_body, submission_body
 from meeting_svc.contributions.views import status_items
 from meeting_svc.meetings import db as meetings_db
+from meeting_svc.meetings.bodies import meeting_body
 from meeting_svc.people import db as people_db
 from meeting_svc.people.bodies import participant_body
 from meeting_svc.room import db as room_db
 from meeting_svc.room.motions import motion_body
 from meeting_svc.room.views import room_body
 from meeting_svc.site import api, same_origin
-from meeting_svc.views.access import CLOCK, SETTINGS, caller, pool, visible
-from meeting_svc.views.bodies import meeting_body
 from servicekit.http import Problem, json_response, parse_uuid
 from servicekit.sessions import not_allowed
 from servicekit.tokens import Claims

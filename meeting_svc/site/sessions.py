@@ -9,10 +9,10 @@ import uuid
 from aiohttp import web
 
 from meeting_svc import credentials
+from meeting_svc.access import SIGNER, WINDOW, participant_now, pool
 from meeting_svc.people import db as people_db
 from meeting_svc.people.bodies import participant_body
 from meeting_svc.site import api, bootstrap
-from meeting_svc.views.access import SIGNER, WINDOW, participant_now, pool
 from servicekit.http import Problem, json_response, read_json
 from servicekit.tokens import Claims
 

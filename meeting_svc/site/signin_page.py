@@ -7,10 +7,10 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
+from meeting_svc.access import CLOCK, SETTINGS, pool
 from meeting_svc.accounts import db as accounts_db
 from meeting_svc.accounts import rules as accounts_rules
 from meeting_svc.accounts.rules import CONSOLE_PATH
-from meeting_svc.views.access import CLOCK, SETTINGS, pool
 
 PAGE = """<!doctype html>
 <html lang="vi">

@@ -8,10 +8,9 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api
-from meeting_svc.meetings import db as meetings_db
-from meeting_svc.views.access import STAFF, actor, caller, editable, pool, publish, require, visible_meeting
-from meeting_svc.views.bodies import agenda_body, agenda_event_item
+from meeting_svc.access import STAFF, actor, caller, editable, pool, publish, require, visible_meeting
+from meeting_svc.meetings import api, db
+from meeting_svc.meetings.bodies import agenda_body, agenda_event_item
 from schemas import events as ev
 from schemas.codec import new_event
 from servicekit import pg
@@ -44,15 +43,15 @@ async def agenda_edit(request: web.Request, claims: Claims, conn: pg.Connection)
 
 
 async def agenda_answer(conn: pg.Connection, meeting_id: uuid.UUID, status: int = 200) -> web.Response:
-    version = await meetings_db.bump_agenda(conn, meeting_id)
-    items = await meetings_db.agenda(conn, meeting_id)
+    version = await db.bump_agenda(conn, meeting_id)
+    items = await db.agenda(conn, meeting_id)
     return json_response({"items": [agenda_body(a) for a in items]}, status, {"ETag": etag(version)})
 
 
 async def get_agenda(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
-    items = await meetings_db.agenda(pool(request), meeting["id"])
+    items = await db.agenda(pool(request), meeting["id"])
     return json_response({"items": [agenda_body(a) for a in items]}, headers={"ETag": etag(meeting["agenda_version"])})
 
 
@@ -60,12 +59,12 @@ async def add_agenda_item(request: web.Request) -> web.Response:
     claims = await caller(request)
     raw = await request.read()
     body = await read_json(request, api.AgendaItemCreate)
-    values = agenda_values(body, {k: None for k in meetings_db.AGENDA_FIELDS})
+    values = agenda_values(body, {k: None for k in db.AGENDA_FIELDS})
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await agenda_edit(request, claims, conn)
 
         async def create(conn: pg.Connection) -> web.Response:
-            row = await meetings_db.insert_agenda_item(conn, meeting["id"], body.position, values)
+            row = await db.insert_agenda_item(conn, meeting["id"], body.position, values)
             await publish(
                 request,
                 conn,
@@ -84,12 +83,10 @@ async def patch_agenda_item(request: web.Request) -> web.Response:
     item_id = parse_uuid(request.match_info["item_id"], "agenda item")
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await agenda_edit(request, claims, conn)
-        item = await meetings_db.agenda_item(conn, meeting["id"], item_id)
+        item = await db.agenda_item(conn, meeting["id"], item_id)
         if item is None:
             raise Problem(404, "Not found", "no such agenda item")
-        row = await meetings_db.update_agenda_item(
-            conn, item_id, agenda_values(body, {k: item[k] for k in meetings_db.AGENDA_FIELDS})
-        )
+        row = await db.update_agenda_item(conn, item_id, agenda_values(body, {k: item[k] for k in db.AGENDA_FIELDS}))
         await publish(
             request,
             conn,
@@ -103,9 +100,9 @@ async def remove_agenda_item(request: web.Request) -> web.Response:
     item_id = parse_uuid(request.match_info["item_id"], "agenda item")
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await agenda_edit(request, claims, conn)
-        if await meetings_db.agenda_item(conn, meeting["id"], item_id) is None:
+        if await db.agenda_item(conn, meeting["id"], item_id) is None:
             raise Problem(404, "Not found", "no such agenda item")
-        await meetings_db.remove_agenda_item(conn, meeting["id"], item_id)
+        await db.remove_agenda_item(conn, meeting["id"], item_id)
         await publish(
             request,
             conn,
@@ -119,12 +116,12 @@ async def reorder_agenda(request: web.Request) -> web.Response:
     body = await read_json(request, api.AgendaOrder)
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await agenda_edit(request, claims, conn)
-        current = {r["id"] for r in await meetings_db.agenda(conn, meeting["id"])}
+        current = {r["id"] for r in await db.agenda(conn, meeting["id"])}
         if len(body.item_ids) != len(set(body.item_ids)) or set(body.item_ids) != current:
             raise Problem(
                 422, "Not a reordering", "item_ids must list every agenda item exactly once", field="item_ids"
             )
-        await meetings_db.reorder_agenda(conn, meeting["id"], body.item_ids)
+        await db.reorder_agenda(conn, meeting["id"], body.item_ids)
         await publish(
             request,
             conn,

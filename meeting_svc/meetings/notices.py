@@ -7,10 +7,9 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api
-from meeting_svc.meetings import db as meetings_db
-from meeting_svc.views.access import caller, editable, organiser, pool, publish, require, visible_meeting
-from meeting_svc.views.bodies import meeting_fact, policy_of, venue
+from meeting_svc.access import caller, editable, organiser, pool, publish, require, visible_meeting
+from meeting_svc.meetings import api, db
+from meeting_svc.meetings.bodies import meeting_fact, policy_of, venue
 from schemas import events as ev
 from schemas.notices import Notice, effective, in_room
 from servicekit.http import check_if_match, etag, json_response, read_json
@@ -37,7 +36,7 @@ async def put_policy(request: web.Request) -> web.Response:
         check_if_match(request, meeting["version"])
         editable(meeting)
         given = {kind: Notice(audience=r.audience, delivery=r.delivery) for kind, r in body.rules.items()}
-        row = await meetings_db.set_notification_policy(conn, meeting["id"], msgspec.json.encode(given).decode())
+        row = await db.set_notification_policy(conn, meeting["id"], msgspec.json.encode(given).decode())
         # the whole facts again, with the policy: the notifier's read model of the meeting takes it as one update
         await publish(request, conn, meeting_fact(ev.MeetingUpdated, row, claims))
     return json_response(policy_body(row), headers={"ETag": etag(row["version"])})

@@ -1,4 +1,4 @@
-"""Rows to API bodies and to event payloads."""
+"""Meeting and agenda rows as their API bodies and as the payloads of meeting events."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from typing import Any
 
 import msgspec
 
-from meeting_svc import api
+from meeting_svc.access import actor
 from meeting_svc.bilingual import bilingual
-from meeting_svc.meetings import rules as meetings_rules
-from meeting_svc.views.access import actor
+from meeting_svc.meetings import api, rules
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -28,8 +27,8 @@ def meeting_body(row: Any, agenda: list[Any] | None = None) -> api.Meeting:
         organisation_id=row["organisation_id"],
         title=bilingual(row, "title"),
         description=bilingual(row, "description"),
-        starts_at=meetings_rules.local(row["starts_at"], tz),
-        ends_at=meetings_rules.local(row["ends_at"], tz),
+        starts_at=rules.local(row["starts_at"], tz),
+        ends_at=rules.local(row["ends_at"], tz),
         timezone=tz,
         venue=venue(row),
         online_url=row["online_url"],

@@ -9,25 +9,14 @@ from typing import Any
 import msgspec
 from aiohttp import web
 
-from meeting_svc import api
+from meeting_svc.access import actor, caller, editable, organiser, pool, publish, require, visible, visible_meeting
+from meeting_svc.meetings import api, rules
 from meeting_svc.meetings import db as meetings_db
-from meeting_svc.meetings import rules as meetings_rules
+from meeting_svc.meetings.bodies import agenda_event_item, meeting_body, meeting_fact
 from meeting_svc.people import db as people_db
 from meeting_svc.people.invitations import release
 from meeting_svc.people.participants import invite_all
 from meeting_svc.room.views import end_meeting_item
-from meeting_svc.views.access import (
-    actor,
-    caller,
-    editable,
-    organiser,
-    pool,
-    publish,
-    require,
-    visible,
-    visible_meeting,
-)
-from meeting_svc.views.bodies import agenda_event_item, meeting_body, meeting_fact
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -55,14 +44,14 @@ def meeting_values(
         v["venue_address"] = given["venue"].address if given["venue"] else ""
     if not (v.get("title_vi") or v.get("title_en")):
         raise Problem(422, "Title required", "give the title in Vietnamese, English or both", field="title")
-    problem = meetings_rules.time_problem(v["starts_at"], v["ends_at"], v["timezone"])
+    problem = rules.time_problem(v["starts_at"], v["ends_at"], v["timezone"])
     if problem:
         raise Problem(422, "Invalid time", problem[1], field=problem[0])
     now = dt.datetime.now(dt.UTC)
     for name in ("starts_at", "ends_at"):
         # only a time being set is checked: a meeting under way may still be renamed or extended
         if base is None or name not in base or v[name] != base[name]:
-            problem = meetings_rules.past_problem(name, v[name], now, v.get("record_only", False))
+            problem = rules.past_problem(name, v[name], now, v.get("record_only", False))
             if problem:
                 raise Problem(422, "Time in the past", problem[1], field=problem[0])
     return v
@@ -143,10 +132,8 @@ class MeetingQuery(Request, kw_only=True):
 async def list_meetings(request: web.Request) -> web.Response:
     claims = await organiser(request)
     q = convert_query(dict(request.query), MeetingQuery)
-    if q.status is not None and q.status not in meetings_rules.STATUSES:
-        raise Problem(
-            400, "Invalid query parameter", f"status is one of {', '.join(meetings_rules.STATUSES)}", field="status"
-        )
+    if q.status is not None and q.status not in rules.STATUSES:
+        raise Problem(400, "Invalid query parameter", f"status is one of {', '.join(rules.STATUSES)}", field="status")
     if not 1 <= q.limit <= 500:
         raise Problem(400, "Invalid query parameter", "limit is 1-500", field="limit")
     rows = await meetings_db.list_meetings(pool(request), claims.org, q.status, q.start, q.end, q.limit)
@@ -202,7 +189,7 @@ def transition(action: str) -> Any:
         async with pool(request).acquire() as conn, conn.transaction():
             meeting = await visible_meeting(request, claims, lock_conn=conn)
             check_if_match(request, meeting["version"])
-            target = meetings_rules.next_status(meeting["status"], action)
+            target = rules.next_status(meeting["status"], action)
             if target is None:
                 raise Problem(
                     409,

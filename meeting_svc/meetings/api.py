@@ -1,4 +1,4 @@
-"""Request and response bodies of meeting_svc's HTTP API."""
+"""Request and response bodies of meetings, their agenda and notification policy."""
 
 from __future__ import annotations
 
