@@ -1,31 +1,18 @@
-"""The routes of the meeting's record (the check-in desk, calendar feeds, exports, minutes) with their
+"""The routes of the meeting's record (calendar feeds, exports, minutes) with their
 OpenAPI description; meeting_svc/routes.py joins them into the service's list."""
 
 from __future__ import annotations
 
-from meeting_svc.people import api as people_api
-from meeting_svc.people import attendance
-from meeting_svc.record import api as record_api
-from meeting_svc.record import calendar_feeds, exports, minutes_views
+from aiohttp import web
+
+from meeting_svc.record import api, calendar_feeds, exports, minutes_views
 from servicekit.openapi import Operation
 from servicekit.tabular import CONTENT_TYPES
 
 ONE = "/api/v1/meetings/{meeting_id}"
 PERSON = ONE + "/participants/{participant_id}"
 
-RECORD_OPERATIONS: list[tuple[Operation, object]] = [
-    (
-        Operation(
-            "POST",
-            ONE + "/check-in:scanned",
-            "The desk checks in the participant whose personal QR code it scanned",
-            "participants",
-            request=people_api.ScannedCode,
-            response=people_api.Participant,
-            errors=(400, 401, 403, 404, 409, 422),
-        ),
-        attendance.check_in_scanned,
-    ),
+OPERATIONS: list[tuple[Operation, object]] = [
     (
         Operation(
             "GET",
@@ -33,7 +20,7 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             "The minutes as drafted now (facts recorded by the services and the secretary's summaries), with its"
             " content hash",
             "minutes",
-            response=record_api.MinutesDraft,
+            response=api.MinutesDraft,
             query={"lang": "vi or en (default: Accept-Language, else vi)", "format": "json (default) or pdf"},
             errors=(400, 401, 403, 404),
         ),
@@ -45,7 +32,7 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/minutes/summaries/{item_id}",
             "The secretary's summary of an agenda item, in Vietnamese and English",
             "minutes",
-            request=record_api.SummaryBody,
+            request=api.SummaryBody,
             status=204,
             errors=(400, 401, 403, 404, 422),
         ),
@@ -57,8 +44,8 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/minutes/approve",
             "Approve the minutes as drafted now: a new frozen version, published (`minutes.published`)",
             "minutes",
-            request=record_api.ApproveBody,
-            response=record_api.MinutesVersion,
+            request=api.ApproveBody,
+            response=api.MinutesVersion,
             status=201,
             errors=(400, 401, 403, 404, 409, 422),
             body_required=False,
@@ -71,7 +58,7 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             ONE + "/minutes/versions",
             "Every approved version, with who and when",
             "minutes",
-            response=record_api.MinutesVersions,
+            response=api.MinutesVersions,
         ),
         minutes_views.list_versions,
     ),
@@ -94,7 +81,7 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
             "Issue the participant's calendar feed URL (their meetings, their department's contribution deadlines);"
             " the previous URL stops working",
             "calendars",
-            response=record_api.CalendarFeed,
+            response=api.CalendarFeed,
             status=201,
             errors=(401, 403, 404),
             body_required=False,
@@ -128,3 +115,8 @@ RECORD_OPERATIONS: list[tuple[Operation, object]] = [
         exports.export_attendance,
     ),
 ]
+
+
+def setup(app: web.Application) -> None:
+    """The record's route outside the API: a participant's calendar feed (the URL is the secret)."""
+    app.router.add_get("/calendar/{token}.ics", calendar_feeds.feed)

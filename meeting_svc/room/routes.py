@@ -229,3 +229,4 @@ MOTION_OPERATIONS: list[tuple[Operation, object]] = [
         motions.decide(admit=False),
     ),
 ]
+OPERATIONS = ROOM_OPERATIONS + MOTION_OPERATIONS
