@@ -6,14 +6,13 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import access, routes
+from meeting_svc import access, credentials, routes
 from meeting_svc.accounts import db as accounts_db
 from meeting_svc.contributions import db as contributions_db
 from meeting_svc.events import number_events
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.organisation.announce import announce_earlier_departments
 from meeting_svc.people import db as people_db
-from meeting_svc.people import invitations
 from meeting_svc.positions import answer_positions
 from meeting_svc.record.minutes.consumer import keep_decisions
 from meeting_svc.room.screen_polls import apply_poll_event
@@ -124,7 +123,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     app[access.VERIFIER] = TokenVerifier(public)
     app[access.SIGNER] = TokenSigner(private)
     if settings.invite_seal_public_key:
-        app[invitations.INVITE_SEAL] = read_seal_key(settings.invite_seal_public_key, "INVITE_SEAL_PUBLIC_KEY")
+        app[credentials.INVITE_SEAL] = read_seal_key(settings.invite_seal_public_key, "INVITE_SEAL_PUBLIC_KEY")
     else:
         log.warning("INVITE_SEAL_PUBLIC_KEY is not set: invitation emails will carry no personal link")
     routes.setup(app)

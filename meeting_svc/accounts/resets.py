@@ -12,7 +12,7 @@ from meeting_svc.access import SETTINGS, pool
 from meeting_svc.accounts import db, rules
 from meeting_svc.accounts.api import ResetComplete, ResetRequest
 from meeting_svc.accounts.signin import now, start_session
-from meeting_svc.people.invitations import sealer
+from meeting_svc.credentials import sealer
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from meeting_svc import credentials
 from meeting_svc.access import SETTINGS, WINDOW, actor, organiser, pool, publish, visible_meeting
+from meeting_svc.credentials import sealer
 from meeting_svc.people import api, db
 from schemas import events as ev
 from schemas.codec import new_event
@@ -26,8 +27,6 @@ from servicekit import pg
 from servicekit.http import Problem, json_response, read_json
 from servicekit.sealed import Sealer
 from servicekit.tokens import Claims
-
-INVITE_SEAL = web.AppKey("invite_seal", bytes)  # the notifier's public key, when configured
 
 
 def invite_expiry(request: web.Request, meeting: Any) -> dt.datetime:
@@ -38,12 +37,6 @@ class NewInvite(msgspec.Struct, frozen=True):
     url: str  # for the organiser's answer only
     code_hash: bytes
     sealed: str | None  # the url sealed to the notifier's key
-
-
-def sealer(request: web.Request) -> Sealer | None:
-    """One per request: the links it makes share an ephemeral key (servicekit.sealed)."""
-    key = request.app.get(INVITE_SEAL)
-    return Sealer(key) if key else None
 
 
 def new_invite(request: web.Request, sealing: Sealer | None) -> NewInvite:

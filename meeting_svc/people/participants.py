@@ -11,12 +11,13 @@ import msgspec
 from aiohttp import web
 
 from meeting_svc.access import actor, caller, editable, organiser, pool, publish, visible_meeting
+from meeting_svc.credentials import sealer
 from meeting_svc.meetings import rules as meetings_rules
 from meeting_svc.organisation import db as organisation_db
 from meeting_svc.people import api as people_api
 from meeting_svc.people import db, rules
 from meeting_svc.people.bodies import participant_body, participant_fact
-from meeting_svc.people.invitations import invite_expiry, new_invite, release, sealer, sends_at_once, status_body
+from meeting_svc.people.invitations import invite_expiry, new_invite, release, sends_at_once, status_body
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import VOTING_ROLES, Event, Role, Rsvp
