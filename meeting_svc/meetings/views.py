@@ -10,8 +10,7 @@ import msgspec
 from aiohttp import web
 
 from meeting_svc.access import actor, caller, editable, organiser, pool, publish, require, visible, visible_meeting
-from meeting_svc.meetings import api, rules
-from meeting_svc.meetings import db as meetings_db
+from meeting_svc.meetings import api, db, rules
 from meeting_svc.meetings.bodies import agenda_event_item, meeting_body, meeting_fact
 from meeting_svc.people import db as people_db
 from meeting_svc.people.invitations import release
@@ -74,7 +73,7 @@ async def create_meeting(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
 
         async def create(conn: pg.Connection) -> web.Response:
-            row = await meetings_db.insert_meeting(conn, claims.org, values)
+            row = await db.insert_meeting(conn, claims.org, values)
             await publish(request, conn, meeting_fact(ev.MeetingCreated, row, claims))
             return json_response(
                 meeting_body(row, []), 201, {"Location": f"/api/v1/meetings/{row['id']}", "ETag": etag(row["version"])}
@@ -92,11 +91,11 @@ async def duplicate_meeting(request: web.Request) -> web.Response:
     body = await read_json(request, api.MeetingDuplicate)
     async with pool(request).acquire() as conn, conn.transaction():
         source = await visible_meeting(request, claims)
-        values = meeting_values(body, {k: source[k] for k in meetings_db.MEETING_FIELDS})
+        values = meeting_values(body, {k: source[k] for k in db.MEETING_FIELDS})
 
         async def create(conn: pg.Connection) -> web.Response:
-            row = await meetings_db.copy_meeting(conn, source["id"], claims.org, values)
-            items = await meetings_db.copy_agenda(conn, source["id"], row["id"])
+            row = await db.copy_meeting(conn, source["id"], claims.org, values)
+            items = await db.copy_agenda(conn, source["id"], row["id"])
             await publish(
                 request,
                 conn,
@@ -136,14 +135,14 @@ async def list_meetings(request: web.Request) -> web.Response:
         raise Problem(400, "Invalid query parameter", f"status is one of {', '.join(rules.STATUSES)}", field="status")
     if not 1 <= q.limit <= 500:
         raise Problem(400, "Invalid query parameter", "limit is 1-500", field="limit")
-    rows = await meetings_db.list_meetings(pool(request), claims.org, q.status, q.start, q.end, q.limit)
+    rows = await db.list_meetings(pool(request), claims.org, q.status, q.start, q.end, q.limit)
     return json_response(api.MeetingList(items=[meeting_body(r) for r in rows]))
 
 
 async def get_meeting(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting_id = parse_uuid(request.match_info["meeting_id"], "meeting")
-    meeting = visible(claims, meeting_id, await meetings_db.meeting_with_agenda(pool(request), meeting_id))
+    meeting = visible(claims, meeting_id, await db.meeting_with_agenda(pool(request), meeting_id))
     items = msgspec.json.decode(meeting["agenda"])  # the items' columns as JSON objects
     return json_response(meeting_body(meeting, items), headers={"ETag": etag(meeting["version"])})
 
@@ -155,8 +154,8 @@ async def patch_meeting(request: web.Request) -> web.Response:
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         check_if_match(request, meeting["version"])
         editable(meeting)
-        values = meeting_values(body, {k: meeting[k] for k in (*meetings_db.MEETING_FIELDS, "record_only")})
-        row = await meetings_db.update_meeting(conn, meeting["id"], values)
+        values = meeting_values(body, {k: meeting[k] for k in (*db.MEETING_FIELDS, "record_only")})
+        row = await db.update_meeting(conn, meeting["id"], values)
         moved = (row["starts_at"], row["ends_at"]) != (meeting["starts_at"], meeting["ends_at"])
         if moved and meeting["status"] != "draft":
             event = meeting_fact(
@@ -169,7 +168,7 @@ async def patch_meeting(request: web.Request) -> web.Response:
         else:
             event = meeting_fact(ev.MeetingUpdated, row, claims)
         await publish(request, conn, event)
-        items = await meetings_db.agenda(conn, row["id"])
+        items = await db.agenda(conn, row["id"])
     return json_response(meeting_body(row, items), headers={"ETag": etag(row["version"])})
 
 
@@ -197,7 +196,7 @@ def transition(action: str) -> Any:
                     f"cannot {action} a meeting that is {meeting['status']}",
                     current_status=meeting["status"],
                 )
-            row = await meetings_db.set_status(conn, meeting["id"], target)
+            row = await db.set_status(conn, meeting["id"], target)
             cls = TRANSITION_EVENTS[action]
             if issubclass(cls, ev.MeetingFacts):
                 event = meeting_fact(cls, row, claims)

@@ -14,8 +14,7 @@ from meeting_svc.access import actor, caller, editable, organiser, pool, publish
 from meeting_svc.credentials import sealer
 from meeting_svc.meetings import rules as meetings_rules
 from meeting_svc.organisation import db as organisation_db
-from meeting_svc.people import api as people_api
-from meeting_svc.people import db, rules
+from meeting_svc.people import api, db, rules
 from meeting_svc.people.bodies import participant_body, participant_fact
 from meeting_svc.people.invitations import invite_expiry, new_invite, release, sends_at_once, status_body
 from schemas import events as ev
@@ -35,7 +34,7 @@ async def check_department(conn: pg.Connection, claims: Claims, department_id: u
 
 async def invite_all(
     request: web.Request, conn: pg.Connection, claims: Claims, meeting: Any, rows: list[tuple[Any, ...]]
-) -> list[people_api.Participant]:
+) -> list[api.Participant]:
     """Create participants (id, name, email, department_id, role, weight, language), each with an invite."""
     links: dict[uuid.UUID, str] = {}
     records = []
@@ -61,7 +60,7 @@ async def invite_all(
 async def add_participant(request: web.Request) -> web.Response:
     claims = await organiser(request)
     raw = await request.read()
-    body = await read_json(request, people_api.ParticipantCreate)
+    body = await read_json(request, api.ParticipantCreate)
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
@@ -90,7 +89,7 @@ async def import_participants(request: web.Request) -> web.Response:
             rows = await importable_rows(conn, claims, meeting, data)
             records = [(uuid.uuid4(), r.name, r.email, r.department_id, r.role, r.weight, r.language) for r in rows]
             created = await invite_all(request, conn, claims, meeting, records)
-            return json_response(people_api.ImportResult(created=len(created), items=created), 201)
+            return json_response(api.ImportResult(created=len(created), items=created), 201)
 
         return await idempotent(request, conn, str(meeting["id"]), data, create)
 
@@ -133,9 +132,9 @@ async def preview_import(request: web.Request) -> web.Response:
         meeting = await visible_meeting(request, claims)
         rows, errors = await checked_rows(conn, claims, meeting, data)
     return json_response(
-        people_api.ImportPreview(
+        api.ImportPreview(
             rows=[
-                people_api.ImportRow(
+                api.ImportRow(
                     row=r.row,
                     name=r.name,
                     email=r.email,
@@ -146,7 +145,7 @@ async def preview_import(request: web.Request) -> web.Response:
                 )
                 for r in rows
             ],
-            errors=[people_api.ImportProblem(row=e.row, field=e.field, detail=e.detail) for e in errors],
+            errors=[api.ImportProblem(row=e.row, field=e.field, detail=e.detail) for e in errors],
             importable=not errors and meeting["status"] in meetings_rules.EDITABLE,
         )
     )
@@ -187,9 +186,7 @@ async def list_participants(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
     total, rows = await db.roster(pool(request), meeting["id"], roster_filter(request, claims))
-    return json_response(
-        people_api.ParticipantList(items=[participant_body(r, seen_by=claims) for r in rows], total=total)
-    )
+    return json_response(api.ParticipantList(items=[participant_body(r, seen_by=claims) for r in rows], total=total))
 
 
 async def list_invitations(request: web.Request) -> web.Response:
@@ -198,7 +195,7 @@ async def list_invitations(request: web.Request) -> web.Response:
     claims = await organiser(request)
     meeting = await visible_meeting(request, claims)
     total, rows = await db.roster(pool(request), meeting["id"], roster_filter(request, claims))
-    return json_response(people_api.InvitationList(items=[status_body(r) for r in rows], total=total))
+    return json_response(api.InvitationList(items=[status_body(r) for r in rows], total=total))
 
 
 async def target_participant(request: web.Request, claims: Claims, conn: pg.Connection, meeting: Any) -> pg.Row:
@@ -221,7 +218,7 @@ async def get_participant(request: web.Request) -> web.Response:
 
 async def patch_participant(request: web.Request) -> web.Response:
     claims = await organiser(request)
-    body = await read_json(request, people_api.ParticipantPatch)
+    body = await read_json(request, api.ParticipantPatch)
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         editable(meeting)
@@ -286,7 +283,7 @@ async def reissue_invite(request: web.Request) -> web.Response:
         # the new link replaces one already emailed, or the meeting is out of its draft: email it now
         if not meeting["record_only"] and (row["invitation_status"] != "not_sent" or sends_at_once(meeting)):
             await release(request, conn, claims, meeting, participant_ids=[row["id"]], resend=True)
-    return json_response(people_api.Invite(invite_url=invite.url, expires_at=invite_expiry(request, meeting)), 201)
+    return json_response(api.Invite(invite_url=invite.url, expires_at=invite_expiry(request, meeting)), 201)
 
 
 async def revoke_invite(request: web.Request) -> web.Response:

@@ -15,7 +15,7 @@ from meeting_svc.access import SETTINGS, caller, pool, visible_meeting
 from meeting_svc.people import db as people_db
 from meeting_svc.people import join
 from meeting_svc.people.attendance import self_or
-from meeting_svc.record import db as record_db
+from meeting_svc.record import db
 from servicekit.calendar import Entry, calendar_of, deadline_event, event_of
 from servicekit.http import Problem, json_response, parse_uuid
 
@@ -37,7 +37,7 @@ async def issue_feed(request: web.Request) -> web.Response:
     pid = await _person(request)
     token = secrets.token_urlsafe(24)
     async with pool(request).acquire() as conn:
-        await record_db.set_calendar_feed(conn, pid, credentials.sha256(token))
+        await db.set_calendar_feed(conn, pid, credentials.sha256(token))
     url = f"{request.app[SETTINGS].public_url.rstrip('/')}/calendar/{token}.ics"
     return json_response({"url": url}, 201, FEED_HEADERS)
 
@@ -45,7 +45,7 @@ async def issue_feed(request: web.Request) -> web.Response:
 async def revoke_feed(request: web.Request) -> web.Response:
     pid = await _person(request)
     async with pool(request).acquire() as conn:
-        if not await record_db.drop_calendar_feed(conn, pid):
+        if not await db.drop_calendar_feed(conn, pid):
             raise Problem(404, "Not found", "no calendar feed to revoke")
     return web.Response(status=204)
 
@@ -54,13 +54,13 @@ async def feed(request: web.Request) -> web.Response:
     """The calendar itself (public: the URL is the credential)."""
     token = request.match_info["token"]
     async with pool(request).acquire() as conn:
-        owner = await record_db.feed_owner(conn, credentials.sha256(token))
+        owner = await db.feed_owner(conn, credentials.sha256(token))
         if owner is None:
             return web.Response(
                 status=404, text=join.problem_page("invalid"), content_type="text/html", charset="utf-8"
             )
-        meetings = await record_db.feed_meetings(conn, owner)
-        deadlines = await record_db.feed_deadlines(
+        meetings = await db.feed_meetings(conn, owner)
+        deadlines = await db.feed_deadlines(
             conn, [(m["id"], m["department_id"]) for m in meetings if m["department_id"] is not None]
         )
     lang = "en" if owner["language"] == "en" else "vi"

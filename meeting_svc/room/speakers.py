@@ -12,8 +12,7 @@ from aiohttp import web
 from meeting_svc.access import CLOCK, STAFF, actor, caller, pool, publish, require, visible_meeting
 from meeting_svc.meetings import db as meetings_db
 from meeting_svc.people import db as people_db
-from meeting_svc.room import api, rules
-from meeting_svc.room import db as room_db
+from meeting_svc.room import api, db, rules
 from schemas import events as ev
 from schemas.codec import new_event
 from schemas.events import Event
@@ -68,13 +67,13 @@ def event_speaker(row: Any) -> ev.Speaker:
 
 
 async def speaker_list_body(conn: pg.Executor, item_id: uuid.UUID, now: dt.datetime) -> api.SpeakerList:
-    settings = await room_db.speaker_list(conn, item_id) or {
+    settings = await db.speaker_list(conn, item_id) or {
         "closed": False,
         "allow_repeat": False,
         "speaking_seconds": None,
         "department_budgets": {},
     }
-    rows = await room_db.speakers(conn, item_id)
+    rows = await db.speakers(conn, item_id)
     used = rules.budget_used(rows, now)
     return api.SpeakerList(
         item_id=item_id,
@@ -101,7 +100,7 @@ async def spoken(request: web.Request) -> web.Response:
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
     now = request.app[CLOCK]()
-    rows = await room_db.meeting_speakers(pool(request), meeting["id"])
+    rows = await db.meeting_speakers(pool(request), meeting["id"])
     entries = [
         api.SpokenEntry(
             **msgspec.structs.asdict(entry(r, now)), item_id=r["item_id"], spoken_seconds=rules.spoken_seconds(r, now)
@@ -149,11 +148,11 @@ async def request_to_speak(request: web.Request) -> web.Response:
             person = await people_db.participant(conn, meeting["id"], who)
             if person is None:
                 raise Problem(422, "Not a participant", "no such participant in this meeting", field="participant_id")
-            settings = await room_db.ensure_list(conn, meeting["id"], item_id)
+            settings = await db.ensure_list(conn, meeting["id"], item_id)
             staff = claims.kind == "organiser" or claims.role in STAFF
             if settings["closed"] and not staff:
                 raise Problem(409, "List closed", "the list of speakers is closed", field="kind")
-            row = await room_db.add_speaker(
+            row = await db.add_speaker(
                 conn,
                 meeting["id"],
                 item_id,
@@ -188,15 +187,15 @@ async def withdraw(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         item_id = await item_of(conn, request, meeting["id"])
-        row = await room_db.speaker(conn, item_id, speaker_id)
+        row = await db.speaker(conn, item_id, speaker_id)
         if row is None:
             raise Problem(404, "Not found", "no such speaker")
         if not (claims.kind == "participant" and claims.sub == row["participant_id"]):
             require(claims, STAFF, "taking someone off the list")
         if row["status"] != "waiting":
             raise Problem(409, "Not waiting", f"the speaker is {row['status']}", current_status=row["status"])
-        await room_db.set_speaker(conn, speaker_id, status="withdrawn", ended_at=now)
-        row = await room_db.speaker(conn, item_id, speaker_id)
+        await db.set_speaker(conn, speaker_id, status="withdrawn", ended_at=now)
+        row = await db.speaker(conn, item_id, speaker_id)
         await publish(
             request,
             conn,
@@ -222,14 +221,14 @@ async def apply_action(
         )
     values: dict[str, Any] = {"status": target}
     if action == "start":
-        current = await room_db.current_speaker(conn, item_id)
+        current = await db.current_speaker(conn, item_id)
         if current is not None:
             raise Problem(409, "Someone is speaking", "end the current speaker first", current_status="speaking")
-        settings = await room_db.ensure_list(conn, meeting_id, item_id)
+        settings = await db.ensure_list(conn, meeting_id, item_id)
         left = None
         budget = settings["department_budgets"].get(str(row["department_id"]))
         if budget is not None:
-            used = rules.budget_used(await room_db.speakers(conn, item_id), now)
+            used = rules.budget_used(await db.speakers(conn, item_id), now)
             left = budget - used.get(str(row["department_id"]), 0.0)
             if left < 1:
                 raise Problem(
@@ -246,8 +245,8 @@ async def apply_action(
                 paused_at=None, paused_seconds=row["paused_seconds"] + (now - row["paused_at"]).total_seconds()
             )
         values["ended_at"] = now
-    await room_db.set_speaker(conn, row["id"], **values)
-    row = await room_db.speaker(conn, item_id, row["id"])
+    await db.set_speaker(conn, row["id"], **values)
+    row = await db.speaker(conn, item_id, row["id"])
     return new_event(ACTION_EVENTS[action], meeting_id=meeting_id, actor=actor(claims), speaker=event_speaker(row))
 
 
@@ -261,7 +260,7 @@ def speaker_action(action: str) -> Any:
             meeting = await visible_meeting(request, claims, lock_conn=conn)
             item_id = await item_of(conn, request, meeting["id"])
             meeting_state(meeting, rules.RUNNING)
-            row = await room_db.speaker(conn, item_id, speaker_id)
+            row = await db.speaker(conn, item_id, speaker_id)
             if row is None:
                 raise Problem(404, "Not found", "no such speaker")
             await publish(request, conn, await apply_action(conn, claims, meeting["id"], item_id, row, action, now))
@@ -280,10 +279,10 @@ async def next_speaker(request: web.Request) -> web.Response:
         item_id = await item_of(conn, request, meeting["id"])
         meeting_state(meeting, rules.RUNNING)
         events: list[Event] = []
-        current = await room_db.current_speaker(conn, item_id)
+        current = await db.current_speaker(conn, item_id)
         if current is not None:
             events.append(await apply_action(conn, claims, meeting["id"], item_id, current, "end", now))
-        following = await room_db.next_waiting(conn, item_id)
+        following = await db.next_waiting(conn, item_id)
         if following is not None:
             events.append(await apply_action(conn, claims, meeting["id"], item_id, following, "start", now))
         if not events:
@@ -300,12 +299,12 @@ async def reorder(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         item_id = await item_of(conn, request, meeting["id"])
-        await room_db.ensure_list(conn, meeting["id"], item_id)
-        waiting = [r["id"] for r in await room_db.speakers(conn, item_id) if r["status"] == "waiting"]
+        await db.ensure_list(conn, meeting["id"], item_id)
+        waiting = [r["id"] for r in await db.speakers(conn, item_id) if r["status"] == "waiting"]
         problem = rules.reorder_problem(waiting, body.speaker_ids)
         if problem:
             raise Problem(422, "Not a reordering", problem, field="speaker_ids")
-        await room_db.reorder_speakers(conn, item_id, body.speaker_ids, rules.ORDERED_PRIORITY)
+        await db.reorder_speakers(conn, item_id, body.speaker_ids, rules.ORDERED_PRIORITY)
         await publish(
             request,
             conn,
@@ -330,12 +329,12 @@ async def patch_list(request: web.Request) -> web.Response:
     async with pool(request).acquire() as conn, conn.transaction():
         meeting = await visible_meeting(request, claims, lock_conn=conn)
         item_id = await item_of(conn, request, meeting["id"])
-        values = await room_db.ensure_list(conn, meeting["id"], item_id)
+        values = await db.ensure_list(conn, meeting["id"], item_id)
         for f in body.__struct_fields__:
             value = getattr(body, f)
             if not isinstance(value, msgspec.UnsetType):
                 values[f] = {str(k): v for k, v in value.items()} if f == "department_budgets" else value
-        values = await room_db.update_list(conn, item_id, values)
+        values = await db.update_list(conn, item_id, values)
         await publish(
             request,
             conn,
