@@ -14,8 +14,10 @@ import uuid
 
 import asyncpg
 
-from meeting_svc import accounts, accounts_db, db
+from meeting_svc.accounts import db as accounts_db
+from meeting_svc.accounts import rules as accounts_rules
 from meeting_svc.app import SERVICE, SQL, create_app
+from meeting_svc.organisation import db as organisation_db
 from meeting_svc.settings import Settings
 from servicekit import pg
 from servicekit.main import serve
@@ -40,20 +42,20 @@ async def create_organiser(
     signer = TokenSigner(read_key(settings.token_private_key, "TOKEN_PRIVATE_KEY"))
     password_hash = None
     if email is not None:
-        if password is None or (problem := accounts.password_problem(password)):
+        if password is None or (problem := accounts_rules.password_problem(password)):
             raise SystemExit(f"password: {problem if password else 'required with --email'}")
-        password_hash = await accounts.hash_password(password)
+        password_hash = await accounts_rules.hash_password(password)
     conn = await connect(settings)
     try:
         async with conn.transaction():
-            org = await db.ensure_organisation(conn, organisation)
+            org = await organisation_db.ensure_organisation(conn, organisation)
             jti = uuid.uuid4()
             expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=settings.organiser_token_days)
             organiser_id = uuid.uuid4()
             token = signer.sign(
                 Claims(kind="organiser", sub=organiser_id, org=org, jti=jti, exp=int(expires.timestamp()))
             )
-            await db.add_organiser(conn, org, organiser_id, name, jti, token, expires)
+            await accounts_db.add_organiser(conn, org, organiser_id, name, jti, token, expires)
             if email is not None:
                 try:
                     async with conn.transaction():
@@ -68,7 +70,7 @@ async def create_organiser(
 async def revoke(settings: Settings, jti: uuid.UUID) -> bool:
     conn = await connect(settings)
     try:
-        return await db.revoke_organiser_token(conn, jti)
+        return await accounts_db.revoke_organiser_token(conn, jti)
     finally:
         await conn.close()
 

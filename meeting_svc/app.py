@@ -6,14 +6,18 @@ from pathlib import Path
 import structlog
 from aiohttp import web
 
-from meeting_svc import accounts_db, console, contributions_db, db, routes, signin_page, webclient
-from meeting_svc.departments import announce_earlier_departments
-from meeting_svc.minutes.consumer import keep_decisions
+from meeting_svc import access, credentials, routes
+from meeting_svc.accounts import db as accounts_db
+from meeting_svc.contributions import db as contributions_db
+from meeting_svc.events import number_events
 from meeting_svc.openapi import OPENAPI
+from meeting_svc.organisation.announce import announce_earlier_departments
+from meeting_svc.people import db as people_db
 from meeting_svc.positions import answer_positions
-from meeting_svc.room_polls import apply_poll_event
+from meeting_svc.record.minutes.consumer import keep_decisions
+from meeting_svc.room.screen_polls import apply_poll_event
 from meeting_svc.settings import Settings
-from meeting_svc.views import access, invitations
+from meeting_svc.site import console, pages, signin_page
 from schemas import events as ev
 from schemas.bus import enqueue
 from schemas.codec import new_event
@@ -39,7 +43,7 @@ async def announce_overdue(runtime: Runtime, settings: Settings, clock: Clock = 
         try:
             async with runtime.db().acquire() as conn, conn.transaction():
                 rows = await contributions_db.newly_overdue(conn, clock())
-                events = await db.number_events(
+                events = await number_events(
                     conn,
                     [
                         new_event(
@@ -62,7 +66,7 @@ SWEEP_INTERVAL_S = 3600.0
 
 
 async def sweep_sign_ins(runtime: Runtime, clock: Clock) -> None:
-    """Hourly, forget sign-in records that can no longer matter (meeting_svc/accounts_db.py)."""
+    """Hourly, forget sign-in records that can no longer matter (accounts/db.py)."""
     while True:
         try:
             await accounts_db.sweep(runtime.db(), clock())
@@ -81,7 +85,7 @@ async def learn_from_resolutions(conn: pg.Connection, event: Event) -> None:
 async def learn_from_deliveries(conn: pg.Connection, event: Event) -> None:
     """What the notifier tells of the emails it was asked to send: an invitation that did not arrive."""
     if isinstance(event, ev.InvitationBounced):
-        await db.mark_invitation_bounced(
+        await people_db.mark_invitation_bounced(
             conn, event.participant_id, event.invitation_id, event.reason, event.occurred_at
         )
 
@@ -91,7 +95,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
         await announce_overdue(runtime, settings, clock)
 
     async def revocations(runtime: Runtime) -> None:
-        await share_revocations(runtime, db.revoked_since)
+        await share_revocations(runtime, accounts_db.revoked_since)
 
     async def sweep(runtime: Runtime) -> None:
         await sweep_sign_ins(runtime, clock)
@@ -119,11 +123,11 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
     app[access.VERIFIER] = TokenVerifier(public)
     app[access.SIGNER] = TokenSigner(private)
     if settings.invite_seal_public_key:
-        app[invitations.INVITE_SEAL] = read_seal_key(settings.invite_seal_public_key, "INVITE_SEAL_PUBLIC_KEY")
+        app[credentials.INVITE_SEAL] = read_seal_key(settings.invite_seal_public_key, "INVITE_SEAL_PUBLIC_KEY")
     else:
         log.warning("INVITE_SEAL_PUBLIC_KEY is not set: invitation emails will carry no personal link")
     routes.setup(app)
-    assets, imported = webclient.setup(app, settings)
+    assets, imported = pages.setup(app, settings)
     signin_page.setup(app, assets)
     console.setup(app, assets, imported)
     openapi.serve(app, OPENAPI.document())

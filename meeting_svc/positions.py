@@ -15,7 +15,7 @@ import msgspec
 import structlog
 from nats.aio.msg import Msg
 
-from meeting_svc import db
+from meeting_svc import events
 from servicekit.runtime import Runtime
 
 log = structlog.get_logger("meeting.positions")
@@ -36,7 +36,7 @@ async def answer_positions(runtime: Runtime) -> None:
             await msg.respond(msgspec.json.encode(PositionAnswer(error="not a meeting id")))
             return
         try:
-            position = await db.event_position(runtime.db(), meeting_id)
+            position = await events.event_position(runtime.db(), meeting_id)
         except Exception as exc:  # no answer: the asker times out and answers 503
             log.warning("meeting position not answered", error=repr(exc))
             return

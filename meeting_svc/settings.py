@@ -27,7 +27,7 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     max_proxies_per_holder: int = 1
     # How often contribution deadlines are checked for `contribution.overdue`.
     overdue_interval_s: float = 30.0
-    # Organiser sign-in (meeting_svc/accounts.py): how long a browser session lasts, how long a token the
+    # Organiser sign-in (meeting_svc/accounts/rules.py): how long a browser session lasts, how long a token the
     # console exchanges its cookie for lasts, and how long a password-reset link works.
     organiser_session_hours: Annotated[float, msgspec.Meta(gt=0)] = 12.0
     console_token_minutes: Annotated[float, msgspec.Meta(gt=0)] = 15.0

@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 
 from meeting_svc.__main__ import create_organiser
-from meeting_svc.accounts import ACCOUNT_FREE_FAILURES, origin_of
+from meeting_svc.accounts.rules import ACCOUNT_FREE_FAILURES, origin_of
 from meeting_svc.settings import Settings as MeetingSettings
 from tests.conftest import Inbox, wait_for
 from tests.faults.conftest import size

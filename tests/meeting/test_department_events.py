@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from meeting_svc.departments import announce_earlier_departments
+from meeting_svc.organisation.announce import announce_earlier_departments
 from schemas import events as ev
 from servicekit.runtime import RUNTIME
 from tests.conftest import EventTap

@@ -8,7 +8,7 @@ import uuid
 
 import asyncpg
 
-from meeting_svc import contributions_db
+from meeting_svc.contributions import db as contributions_db
 from servicekit.sessions import access_until
 
 UTC = dt.UTC

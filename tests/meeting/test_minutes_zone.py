@@ -10,9 +10,9 @@ import uuid
 
 import pypdf
 
-from meeting_svc.minutes.draft import Attendance, MeetingFacts, Minutes, Poll, Report, Tally, Text
-from meeting_svc.minutes.pdf import render_pdf
-from meeting_svc.minutes.render import render_html
+from meeting_svc.record.minutes.draft import Attendance, MeetingFacts, Minutes, Poll, Report, Tally, Text
+from meeting_svc.record.minutes.pdf import render_pdf
+from meeting_svc.record.minutes.render import render_html
 
 STARTS = dt.datetime(2021, 1, 14, 6, 30, tzinfo=dt.UTC)  # 13:30 in Da Nang, 07:30 in Berlin
 

@@ -14,9 +14,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from meeting_svc import proxy, webassets
 from meeting_svc.app import create_app as meeting_app
 from meeting_svc.settings import Settings as MeetingSettings
+from meeting_svc.site import assets as webassets
+from meeting_svc.site import same_origin
 from tests.conftest import settings_of
 
 
@@ -118,7 +119,7 @@ async def forwarded() -> AsyncIterator[tuple[Upstream, TestClient[Any, Any]]]:
     server = TestServer(upstream.app(), host="127.0.0.1")
     await server.start_server()
     front = web.Application()
-    proxy.setup(front, {"resolution": str(server.make_url("")).rstrip("/")})
+    same_origin.setup(front, {"resolution": str(server.make_url("")).rstrip("/")})
     client = TestClient(TestServer(front, host="127.0.0.1"))
     await client.start_server()
     try:
@@ -169,7 +170,7 @@ async def test_an_event_stream_passes_each_event_as_it_comes(forwarded: tuple[Up
 
 async def test_an_unreachable_service_is_a_502(env: dict[str, Any]) -> None:
     front = web.Application()
-    proxy.setup(front, {"notifier": "http://127.0.0.1:9"})
+    same_origin.setup(front, {"notifier": "http://127.0.0.1:9"})
     async with TestClient(TestServer(front, host="127.0.0.1")) as client:
         response = await client.get("/notifier/api/v1/meetings/x/stream")
         assert response.status == 502

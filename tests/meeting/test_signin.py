@@ -9,7 +9,8 @@ import re
 
 import asyncpg
 
-from meeting_svc import accounts_db, db
+from meeting_svc import credentials
+from meeting_svc.accounts import db as accounts_db
 from meeting_svc.settings import Settings
 from tests.conftest import MovableClock
 from tests.meeting.conftest import Client
@@ -37,7 +38,7 @@ async def test_sign_in_sets_a_protected_cookie_whose_id_is_kept_only_hashed(
         stored = await conn.fetch("select id_sha256 from organiser_sessions")
     finally:
         await conn.close()
-    assert [r["id_sha256"] for r in stored] == [db.sha256(browser.session_id)]
+    assert [r["id_sha256"] for r in stored] == [credentials.sha256(browser.session_id)]
 
     session = await client.get("/auth/session", headers=browser.headers(csrf=None, origin=None))
     body = await session.json()
@@ -153,7 +154,7 @@ async def test_sign_out_everywhere_ends_every_session_and_revokes_tokens_already
     # the other services learn of it from the ids meeting_svc shares (servicekit.revocations)
     pool = await asyncpg.create_pool(database_url, server_settings={"search_path": "meeting"}, min_size=1)
     try:
-        shared = {jti for jti, _ in await db.revoked_since(pool, None)}
+        shared = {jti for jti, _ in await accounts_db.revoked_since(pool, None)}
     finally:
         await pool.close()
     assert len(shared) == 4
@@ -197,7 +198,7 @@ async def test_the_sweep_forgets_only_what_can_no_longer_matter(
     finally:
         await pool.close()
     # the ended session goes; the live one (12 hours, not yet a day past its end) stays
-    assert [r["id_sha256"] for r in sessions] == [db.sha256(live.session_id)]
+    assert [r["id_sha256"] for r in sessions] == [credentials.sha256(live.session_id)]
     assert failures == 0 and consoles == 0 and apis == 1
 
 

@@ -15,7 +15,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
-from meeting_svc import oidc
+from meeting_svc.accounts import oidc
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
 from servicekit.http import Problem

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from meeting_svc.service import render_markdown
+from meeting_svc.contributions.rules import render_markdown
 from tests.meeting.conftest import Client, Org, invite, join, new_meeting, ok
 
 

@@ -15,7 +15,16 @@ from hypothesis import strategies as st
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet, OctKey
 
-from meeting_svc.accounts import (
+from meeting_svc.accounts.oidc import (
+    Provider,
+    authorization_url,
+    code_challenge,
+    domain_map,
+    organisation_for,
+    provider_of,
+    verify_id_token,
+)
+from meeting_svc.accounts.rules import (
     ACCOUNT_FREE_FAILURES,
     FAILURE_MEMORY,
     FIRST_LOCK,
@@ -36,15 +45,6 @@ from meeting_svc.accounts import (
     sign_in_failed,
     too_many,
     verify_password,
-)
-from meeting_svc.oidc import (
-    Provider,
-    authorization_url,
-    code_challenge,
-    domain_map,
-    organisation_for,
-    provider_of,
-    verify_id_token,
 )
 from servicekit.http import Problem
 from servicekit.settings import SettingsError
@@ -75,8 +75,8 @@ def test_a_new_password_is_judged_by_its_length(password: str, problem: str | No
 def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> PasswordHasher:
     """argon2 at its lowest cost: the rules around it are the same, and a unit test must not take 64 MiB a hash."""
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr("meeting_svc.accounts.HASHER", cheap)
-    monkeypatch.setattr("meeting_svc.accounts._DUMMY_HASH", cheap.hash("dummy"))
+    monkeypatch.setattr("meeting_svc.accounts.rules.HASHER", cheap)
+    monkeypatch.setattr("meeting_svc.accounts.rules._DUMMY_HASH", cheap.hash("dummy"))
     return cheap
 
 

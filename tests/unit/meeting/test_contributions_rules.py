@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meeting_svc.service import contribution_state, render_markdown
-from meeting_svc.views.contributions import lateness, representative_of
+from meeting_svc.contributions.rules import contribution_state, render_markdown
+from meeting_svc.contributions.views import lateness, representative_of
 from servicekit.http import Problem
 from servicekit.tokens import Claims, Kind
 

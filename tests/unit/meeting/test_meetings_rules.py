@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from meeting_svc.api import MeetingCreate, MeetingPatch, VenueIn
-from meeting_svc.service import EDITABLE, STATUSES, TRANSITIONS, local, next_status, past_problem, time_problem
-from meeting_svc.views.meetings import meeting_values
+from meeting_svc.meetings.api import MeetingCreate, MeetingPatch, VenueIn
+from meeting_svc.meetings.rules import EDITABLE, STATUSES, TRANSITIONS, local, next_status, past_problem, time_problem
+from meeting_svc.meetings.views import meeting_values
 from servicekit.fields import BilingualText
 from servicekit.http import Problem
 

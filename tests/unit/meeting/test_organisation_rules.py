@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from meeting_svc.departments import department_event
+from meeting_svc.organisation.announce import department_event
 from schemas import events as ev
 
 ORG, DEPARTMENT, BLOCK = uuid.UUID(int=1), uuid.UUID(int=2), uuid.UUID(int=3)

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meeting_svc.exports import ATTENDANCE_COLUMNS, attendance_cells, attendance_of
-from meeting_svc.join import invitation_page, pick, problem_page
-from meeting_svc.roster_db import like_pattern
-from meeting_svc.service import (
+from meeting_svc.people.db import like_pattern
+from meeting_svc.people.invitations import sends_at_once
+from meeting_svc.people.join import invitation_page, pick, problem_page
+from meeting_svc.people.rules import (
     CSV_COLUMNS,
     ParticipantRow,
     RowError,
@@ -23,7 +23,7 @@ from meeting_svc.service import (
     proxy_problem,
     sees_contact_details,
 )
-from meeting_svc.views.invitations import sends_at_once
+from meeting_svc.record.export_columns import ATTENDANCE_COLUMNS, attendance_cells, attendance_of
 from servicekit.tokens import Claims, Kind
 
 SALES, HR = uuid.uuid4(), uuid.uuid4()

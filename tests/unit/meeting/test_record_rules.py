@@ -10,10 +10,10 @@ from typing import Any
 import msgspec
 import pytest
 
-from meeting_svc.minutes.draft import Minutes, Text, attendance_of, content_hash, draft
-from meeting_svc.minutes.pdf import s, source
-from meeting_svc.minutes.render import render_html
-from meeting_svc.minutes.texts import Moments, Sentences, pick
+from meeting_svc.record.minutes.draft import Minutes, Text, attendance_of, content_hash, draft
+from meeting_svc.record.minutes.pdf import s, source
+from meeting_svc.record.minutes.render import render_html
+from meeting_svc.record.minutes.texts import Moments, Sentences, pick
 from schemas import events as ev
 from schemas.codec import new_event
 

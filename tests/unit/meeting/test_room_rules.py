@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meeting_svc.room import (
+from meeting_svc.room.rules import (
     KINDS,
     ORDERED_PRIORITY,
     SPEAKER_ACTIONS,

@@ -10,7 +10,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from meeting_svc import webassets
+from meeting_svc.site import assets as webassets
 
 # `import("./x.js")`: loads when the code that asks for it runs, but is an edge of the graph all the same
 DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*["'](\.{1,2}/[^"']+)["']\s*\)""")

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 import meeting_svc
-from meeting_svc import webassets
+from meeting_svc.site import assets as webassets
 
 PACKAGE = Path(meeting_svc.__file__).parent
 PYPROJECT = PACKAGE.parent / "pyproject.toml"

@@ -1,0 +1,191 @@
+"""The minutes: the draft (staff), the secretary's summaries, the chair's approval into a frozen version
+published as `minutes.published`, and the versions (every participant)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal
+
+import msgspec
+from aiohttp import web
+
+from meeting_svc.access import STAFF, actor, caller, pool, publish, require, visible_meeting
+from meeting_svc.meetings import db as meetings_db
+from meeting_svc.organisation import db as organisation_db
+from meeting_svc.record import api
+from meeting_svc.record.minutes import draft, pdf, render, store
+from meeting_svc.room import db as room_db
+from schemas import events as ev
+from schemas.codec import decode, new_event
+from servicekit import pg
+from servicekit.fields import Request
+from servicekit.http import Problem, convert_query, json_response, parse_uuid, read_json
+from servicekit.tabular import language
+
+CHAIR = frozenset({"chair"})
+# Minutes are read out and approved at the end of the meeting, or afterwards; not before it has begun.
+APPROVABLE = frozenset({"in_progress", "ended"})
+PAGE = {"Cache-Control": "no-store", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"}
+
+
+class DraftQuery(Request, kw_only=True):
+    lang: Literal["vi", "en"] | None = None
+    format: Literal["json", "pdf"] = "json"
+
+
+class VersionQuery(Request, kw_only=True):
+    lang: Literal["vi", "en"] | None = None
+    format: Literal["json", "html", "pdf"] = "json"
+
+
+async def pdf_response(minutes: draft.Minutes, lang: str, digest: str, name: str, **kw: Any) -> web.Response:
+    # typesetting takes a fraction of a second of CPU: off the event loop
+    body = await asyncio.to_thread(pdf.render_pdf, minutes, lang, digest, **kw)
+    return web.Response(
+        body=body,
+        content_type="application/pdf",
+        headers={**PAGE, "Content-Disposition": f'inline; filename="{name}-{lang}.pdf"', "Content-Language": lang},
+    )
+
+
+async def drafted(conn: pg.Connection, meeting: pg.Row) -> draft.Minutes:
+    """The minutes as the facts and summaries stand now."""
+    mid = meeting["id"]
+    departments = {
+        d["id"]: draft.Text(vi=d["name_vi"], en=d["name_en"])
+        for d in await organisation_db.departments(conn, meeting["organisation_id"])
+    }
+    return draft.draft(
+        meeting=meeting,
+        roster=await store.roster(conn, mid),
+        agenda=await meetings_db.agenda(conn, mid),
+        reports=await store.reports(conn, mid),
+        events=[decode(r["payload"]) for r in await store.record_events(conn, mid)],
+        summaries=await store.summaries(conn, mid),
+        departments=departments,
+        times=await store.agenda_times(conn, mid),
+        speakers=await room_db.meeting_speakers(conn, mid),
+    )
+
+
+async def get_draft(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    require(claims, STAFF, "reading the draft minutes")
+    q = convert_query(dict(request.query), DraftQuery)
+    meeting = await visible_meeting(request, claims)
+    async with pool(request).acquire() as conn:
+        minutes = await drafted(conn, meeting)
+    digest = draft.content_hash(minutes)
+    lang = language(request, q.lang)
+    if q.format == "pdf":
+        return await pdf_response(minutes, lang, digest, "minutes-draft")
+    html = render.render_html(minutes, lang, digest)
+    return json_response(api.MinutesDraft(content_hash=digest, html=html, content=msgspec.to_builtins(minutes)))
+
+
+async def put_summary(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    require(claims, STAFF, "editing the minutes")
+    body = await read_json(request, api.SummaryBody)
+    meeting = await visible_meeting(request, claims)
+    item_id = parse_uuid(request.match_info["item_id"], "agenda item")
+    async with pool(request).acquire() as conn:
+        if not any(a["id"] == item_id for a in await meetings_db.agenda(conn, meeting["id"])):
+            raise Problem(404, "Not found", "no such agenda item")
+        by = claims.sub if claims.kind == "participant" else None
+        await store.set_summary(conn, meeting["id"], item_id, body.summary.vi, body.summary.en, by)
+    return web.Response(status=204)
+
+
+async def approve(request: web.Request) -> web.Response:
+    """Freeze the minutes as they are drafted now into the next version, and publish it."""
+    claims = await caller(request)
+    require(claims, CHAIR, "approving the minutes")
+    body = await read_json(request, api.ApproveBody) if request.can_read_body else api.ApproveBody()
+    async with pool(request).acquire() as conn, conn.transaction():
+        meeting = await visible_meeting(request, claims, lock_conn=conn)  # locked: approvals queue
+        if meeting["status"] not in APPROVABLE:
+            raise Problem(
+                409,
+                "Meeting not held",
+                "minutes are approved once the meeting has begun",
+                current_status=meeting["status"],
+            )
+        minutes = await drafted(conn, meeting)
+        digest = draft.content_hash(minutes)
+        # the documents name their version and its moment, known once the row is in (the hash covers the
+        # content, not that line)
+        approved_by = claims.sub
+        row = await store.add_version(
+            conn, meeting["id"], msgspec.json.encode(minutes), body.national_motto, digest, approved_by
+        )
+        number = row["version"]
+        html = {
+            lang: render.render_html(
+                minutes, lang, digest, motto=body.national_motto, version=number, approved_at=row["approved_at"]
+            )
+            for lang in ("vi", "en")
+        }
+        await store.set_documents(conn, meeting["id"], number, html["vi"], html["en"])
+        await publish(
+            request,
+            conn,
+            new_event(
+                ev.MinutesPublished,
+                meeting_id=meeting["id"],
+                actor=actor(claims),
+                version=number,
+                content_hash=digest,
+                approved_by=approved_by,
+            ),
+        )
+    return json_response(
+        api.MinutesVersion(
+            version=number, content_hash=digest, approved_by=approved_by, approved_at=row["approved_at"]
+        ),
+        201,
+    )
+
+
+async def list_versions(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    meeting = await visible_meeting(request, claims)
+    rows = await store.versions(pool(request), meeting["id"])
+    return json_response(api.MinutesVersions(items=[api.MinutesVersion(**dict(r)) for r in rows]))
+
+
+async def get_version(request: web.Request) -> web.Response:
+    claims = await caller(request)
+    q = convert_query(dict(request.query), VersionQuery)
+    meeting = await visible_meeting(request, claims)
+    try:
+        number = int(request.match_info["version"])
+    except ValueError:
+        raise Problem(404, "Not found", "no such version") from None
+    row = await store.version(pool(request), meeting["id"], number) if 0 < number < 2**31 else None
+    if row is None:
+        raise Problem(404, "Not found", "no such version")
+    lang = language(request, q.lang)
+    html = row["html_en"] if lang == "en" else row["html_vi"]
+    if q.format == "pdf":
+        frozen = msgspec.json.decode(row["content"], type=draft.Minutes)
+        return await pdf_response(
+            frozen,
+            lang,
+            row["content_hash"],
+            f"minutes-v{number}",
+            motto=row["national_motto"],
+            version=number,
+            approved_at=row["approved_at"],
+        )
+    if q.format == "html":
+        return web.Response(text=html, content_type="text/html", charset="utf-8", headers=PAGE)
+    return json_response(
+        api.MinutesVersion(
+            version=row["version"],
+            content_hash=row["content_hash"],
+            approved_by=row["approved_by"],
+            approved_at=row["approved_at"],
+            html=html,
+        )
+    )
