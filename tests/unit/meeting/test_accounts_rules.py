@@ -4,7 +4,6 @@ cookie-authenticated request passes (Origin, CSRF), and single sign-on's setting
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -318,7 +317,7 @@ def test_only_a_verified_email_of_an_allowed_domain_signs_in(claims: dict[str, A
 
 KEY = ECKey.generate_key("P-256", parameters={"kid": "k1"})
 JWKS = KeySet([KEY]).as_dict(private=False)
-AT = int(time.time())
+AT = int(NOW.timestamp())  # fixed, so every worker of a parallel run names these tests alike
 
 
 def id_token(alg: str = "ES256", key: Any = KEY, **changes: Any) -> str:
