@@ -131,3 +131,39 @@ def test_a_package_imports_only_what_it_may(importers: str, target: str, why: st
         if under(t, target)
     ]
     assert not broken, f"{why}:\n" + "\n".join(broken)
+
+
+# meeting_svc's packages and what each may import of the others (its `__init__.py` says why): the
+# meeting lifecycle calls people/ and room/, never the reverse; record/ and site/ are called by none.
+MEETING_SVC_MAY = {
+    "organisation": ("access", "bilingual"),
+    "accounts": ("access", "credentials", "organisation.db"),
+    "meetings": ("access", "bilingual", "people", "room"),
+    "people": ("access", "credentials", "events", "meetings.db", "meetings.rules", "organisation.db"),
+    "contributions": ("access", "bilingual", "meetings.rules", "organisation.db"),
+    "room": ("access", "bilingual", "credentials", "meetings.db", "people.db"),
+    "record": ("access", "credentials", "meetings.db", "organisation.db", "people", "room.db"),
+    "site": ("",),  # the top of the tree: what the browser loads draws on every package
+}
+SERVICE_WIDE = ("settings",)
+
+
+@pytest.mark.parametrize("package", sorted(MEETING_SVC_MAY))
+def test_a_meeting_svc_package_calls_only_what_it_says_it_may(package: str) -> None:
+    own = f"meeting_svc.{package}"
+    allowed = [f"meeting_svc.{p}".rstrip(".") for p in (*MEETING_SVC_MAY[package], *SERVICE_WIDE)]
+    broken = [
+        f"{m} imports {t}"
+        for m in MODULES
+        if under(m, own)
+        for t in GRAPH[m]
+        if under(t, "meeting_svc") and not under(t, own) and not any(under(t, a) for a in allowed)
+    ]
+    assert not broken, "\n".join(broken)
+
+
+def test_every_meeting_svc_package_has_its_rule() -> None:
+    packages = {
+        m.split(".")[1] for m in MODULES if m.count(".") == 1 and under(m, "meeting_svc") and is_package_face(m)
+    }
+    assert packages == set(MEETING_SVC_MAY)
