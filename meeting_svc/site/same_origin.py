@@ -49,7 +49,10 @@ async def forward(request: web.Request) -> web.StreamResponse:
     headers = end_to_end(request.headers)
     for name in NOT_FORWARDED:
         headers.popall(name, None)
-    headers["X-Forwarded-For"] = request.remote or ""
+    # the chain so far (a proxy in front of meeting_svc appended the client), then the hop it came from:
+    # the service behind reads the client from it as far as it trusts the hops (servicekit/clients.py)
+    chain = [*request.headers.getall("X-Forwarded-For", []), request.remote or ""]
+    headers["X-Forwarded-For"] = ", ".join(hop for hop in chain if hop)
     headers["X-Forwarded-Proto"] = request.scheme
     headers["X-Forwarded-Host"] = request.host
     body = request.content if request.body_exists else None

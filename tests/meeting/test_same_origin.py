@@ -153,6 +153,15 @@ async def test_requests_are_forwarded_with_end_to_end_headers_only(forwarded: tu
     assert "X-Private" not in seen["headers"] and "Proxy-Authorization" not in seen["headers"]
     assert "Cookie" not in seen["headers"]  # the organiser's session stays with meeting_svc
     assert seen["headers"]["X-Forwarded-Proto"] == "http"
+    assert seen["headers"]["X-Forwarded-For"] == "127.0.0.1"
+
+
+async def test_the_client_behind_a_proxy_in_front_is_passed_on(forwarded: tuple[Upstream, Any]) -> None:
+    """Behind HAProxy the client is in the chain HAProxy sent: the service behind must see it, then the hop."""
+    upstream, client = forwarded
+    response = await client.get("/resolution/api/v1/echo", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.status == 201
+    assert upstream.seen["headers"]["X-Forwarded-For"] == "203.0.113.7, 127.0.0.1"
 
 
 async def test_an_event_stream_passes_each_event_as_it_comes(forwarded: tuple[Upstream, Any]) -> None:
