@@ -21,8 +21,9 @@ def directive_columns(now: str) -> str:
     )
 
 
+# A directive without a due date is never overdue: false, not null (the API's `overdue` is a boolean).
 OVERDUE = (
-    "status <> 'done' and due_date < local_date({now}::timestamptz,"
+    "status <> 'done' and due_date is not null and due_date < local_date({now}::timestamptz,"
     " (select m.timezone from meetings m where m.id = directives.meeting_id))"
 )
 

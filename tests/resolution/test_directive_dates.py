@@ -40,7 +40,7 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 async def directive_in(
-    pool: asyncpg.Pool, org: uuid.UUID, timezone: str | None, status: str = "in_progress"
+    pool: asyncpg.Pool, org: uuid.UUID, timezone: str | None, status: str = "in_progress", due: dt.date | None = DUE
 ) -> uuid.UUID:
     meeting, resolution, directive = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     await pool.execute(
@@ -63,7 +63,7 @@ async def directive_in(
         meeting,
         org,
         [uuid.uuid4()],
-        DUE,
+        due,
         status,
     )
     return directive
@@ -112,3 +112,17 @@ async def test_overdue_directives_are_announced_once_when_their_local_day_has_pa
     assert await announced(AFTER_DA_NANG_MIDNIGHT) == {da_nang}
     assert await announced(AFTER_UTC_MIDNIGHT) == set()  # still the 14th in Los Angeles; Da Nang's went out
     assert await announced(AFTER_LA_MIDNIGHT) == {los_angeles}
+
+
+async def test_a_directive_without_a_due_date_is_not_overdue_and_says_so(pool: asyncpg.Pool) -> None:
+    """`overdue` is a boolean in the API: false for a directive with no due date, never null."""
+    org = uuid.uuid4()
+    undated = await directive_in(pool, org, "Asia/Ho_Chi_Minh", due=None)
+    row = await directives_db.directive(pool, undated, AFTER_LA_MIDNIGHT)
+    assert row is not None and row["overdue"] is False
+    assert await overdue_ids(pool, org, AFTER_LA_MIDNIGHT) == set()
+    async with pool.acquire() as conn:
+        row = await directives_db.set_directive_status(conn, undated, "in_progress", "", AFTER_LA_MIDNIGHT)
+    assert row["overdue"] is False
+    async with pool.acquire() as conn:
+        assert await directives_db.newly_overdue_directives(conn, AFTER_LA_MIDNIGHT) == []
