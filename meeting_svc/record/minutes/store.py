@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 
 from servicekit import pg
@@ -123,11 +124,35 @@ async def add_version(
     return row
 
 
-async def set_documents(conn: pg.Connection, meeting_id: uuid.UUID, number: int, vi: str, en: str) -> None:
+async def set_documents(
+    conn: pg.Connection, meeting_id: uuid.UUID, number: int, html: dict[str, str], pdf: dict[str, bytes]
+) -> None:
+    """The version's documents as approved: its HTML and PDF in each language, with each PDF's SHA-256."""
     await conn.execute(
-        "update minutes_versions set html_vi = $3, html_en = $4 where meeting_id = $1 and version = $2",
+        "update minutes_versions set html_vi = $3, html_en = $4, pdf_vi = $5, pdf_en = $6,"
+        " pdf_vi_sha256 = $7, pdf_en_sha256 = $8 where meeting_id = $1 and version = $2",
         meeting_id,
         number,
-        vi,
-        en,
+        html["vi"],
+        html["en"],
+        pdf["vi"],
+        pdf["en"],
+        hashlib.sha256(pdf["vi"]).hexdigest(),
+        hashlib.sha256(pdf["en"]).hexdigest(),
     )
+
+
+async def keep_pdf(conn: pg.Executor, meeting_id: uuid.UUID, number: int, lang: str, pdf: bytes) -> str:
+    """A PDF typeset late (for a version approved before documents were kept), kept for every later request;
+    the first one kept stays. Its SHA-256."""
+    column = {"vi": "pdf_vi", "en": "pdf_en"}[lang]
+    digest = hashlib.sha256(pdf).hexdigest()
+    await conn.execute(
+        f"update minutes_versions set {column} = $3, {column}_sha256 = $4"
+        f" where meeting_id = $1 and version = $2 and {column} is null",
+        meeting_id,
+        number,
+        pdf,
+        digest,
+    )
+    return digest
