@@ -232,13 +232,14 @@ async def get_version(request: web.Request) -> web.Response:
         number = int(request.match_info["version"])
     except ValueError:
         raise Problem(404, "Not found", "no such version") from None
-    row = await store.version(pool(request), meeting["id"], number) if 0 < number < 2**31 else None
+    lang = language(request, q.lang)
+    wanted = lang if q.format == "pdf" else None
+    row = await store.version(pool(request), meeting["id"], number, wanted) if 0 < number < 2**31 else None
     if row is None:
         raise Problem(404, "Not found", "no such version")
-    lang = language(request, q.lang)
     html = row["html_en"] if lang == "en" else row["html_vi"]
     if q.format == "pdf":
-        body, etag = row[f"pdf_{lang}"], row[f"pdf_{lang}_sha256"]
+        body, etag = row["pdf"], row["pdf_sha256"]
         if body is None:  # approved before documents were kept: typeset this once, then kept
             frozen = msgspec.json.decode(row["content"], type=draft.Minutes)
             kw: dict[str, Any] = {"motto": row["national_motto"], "version": number, "approved_at": row["approved_at"]}

@@ -193,8 +193,8 @@ async def test_a_sign_in_does_not_wait_behind_typesetting(
     client = await start_service(create_app(settings, schedule_clock))
     account = await new_account(settings)
     org = Org(account.org, Caller(account.api_token))
-    # about two seconds of typesetting alone (28,000 Chinese characters, within the budget)
-    mid, _ = await minutes_meeting(client, org, cjk(28_000))
+    # a second or two of typesetting alone (20,000 Chinese characters, within the budget)
+    mid, _ = await minutes_meeting(client, org, cjk(20_000))
     url = f"/api/v1/meetings/{mid}/minutes"
     asks = [
         asyncio.ensure_future(client.get(url, params={"format": "pdf"}, headers=org.organiser.auth)) for _ in range(6)
@@ -210,4 +210,5 @@ async def test_a_sign_in_does_not_wait_behind_typesetting(
     assert signed_in.status == 200
     answers = await asyncio.gather(*asks)
     assert waited < 5, f"the sign-in waited {waited:.1f} s behind typesetting"
-    assert sorted(a.status for a in answers)[0] == 200
+    assert 200 in {a.status for a in answers}  # the others were refused at once: the pool was full
+    assert all(a.status == 200 or (a.status == 503 and a.headers["Retry-After"]) for a in answers)

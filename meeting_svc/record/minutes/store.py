@@ -94,9 +94,15 @@ async def versions(conn: pg.Executor, meeting_id: uuid.UUID) -> list[Row]:
     )
 
 
-async def version(conn: pg.Executor, meeting_id: uuid.UUID, number: int) -> Row | None:
+VERSION_COLUMNS = "version, content, national_motto, html_vi, html_en, content_hash, approved_by, approved_at"
+PDF_COLUMNS = {lang: f", pdf_{lang} as pdf, pdf_{lang}_sha256 as pdf_sha256" for lang in ("vi", "en")}
+
+
+async def version(conn: pg.Executor, meeting_id: uuid.UUID, number: int, pdf_lang: str | None = None) -> Row | None:
+    """A version, with its PDF in `pdf_lang` (`pdf`, `pdf_sha256`: null when not typeset yet) if asked for."""
+    columns = VERSION_COLUMNS + (PDF_COLUMNS[pdf_lang] if pdf_lang else "")
     return await conn.fetchrow(
-        "select * from minutes_versions where meeting_id = $1 and version = $2", meeting_id, number
+        f"select {columns} from minutes_versions where meeting_id = $1 and version = $2", meeting_id, number
     )
 
 
