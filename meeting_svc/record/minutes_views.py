@@ -3,7 +3,6 @@ published as `minutes.published`, and the versions (every participant)."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 from typing import Any, Literal
@@ -193,10 +192,11 @@ async def approve(request: web.Request) -> web.Response:
         number = row["version"]
         frozen: dict[str, Any] = {"motto": body.national_motto, "version": number, "approved_at": row["approved_at"]}
         html = {lang: render.render_html(minutes, lang, digest, **frozen) for lang in LANGS}
-        # typeset once, here, in the typesetting pool; should it fail, the transaction rolls back: no version
-        # without its documents, no event for it
-        pdfs = await asyncio.gather(*(typeset(request, minutes, lang, digest, **frozen) for lang in LANGS))
-        await store.set_documents(conn, meeting["id"], number, html, dict(zip(LANGS, pdfs, strict=True)))
+        # typeset once, here, in the typesetting pool (one language after the other: an approval needs one
+        # slot, whatever the pool's size); should it fail, the transaction rolls back: no version without
+        # its documents, no event for it
+        pdfs = {lang: await typeset(request, minutes, lang, digest, **frozen) for lang in LANGS}
+        await store.set_documents(conn, meeting["id"], number, html, pdfs)
         await publish(
             request,
             conn,
