@@ -40,3 +40,13 @@ class Settings(CommonSettings, frozen=True, kw_only=True):
     # Which email domains the provider may sign in, and into which organisation (by name), e.g.
     # `quatest2.gov.vn=QUATEST 2,example.org=Example`; an address outside them is refused.
     oidc_domains: str = ""
+    # The minutes' PDFs are typeset in a pool of their own (meeting_svc/record/minutes/typesetting.py): at
+    # most `typeset_workers` compiles at once (each a process, so a core each), `typeset_waiting` more
+    # queued (past that 503 + Retry-After), each killed after `typeset_timeout_s` seconds.
+    typeset_workers: Annotated[int, msgspec.Meta(gt=0)] = 2
+    typeset_waiting: Annotated[int, msgspec.Meta(ge=0)] = 8
+    typeset_timeout_s: Annotated[float, msgspec.Meta(gt=0)] = 30.0
+    # Characters of people's text (titles, summaries, resolutions...) a minutes document may hold in each
+    # language; a summary that would pass it is refused (422), so every draft can be typeset. 30,000
+    # CJK characters, the costliest script, typeset in about 2-3 s (meeting_svc/record/minutes/budget.py).
+    minutes_text_budget: Annotated[int, msgspec.Meta(gt=0)] = 30_000

@@ -17,6 +17,7 @@ import hmac
 import math
 import secrets
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -58,6 +59,9 @@ def password_problem(password: str) -> str | None:
 # rather than exhausting the machine's memory.
 # (A thread semaphore, taken in the worker thread: it belongs to no event loop.)
 _HASHING = threading.BoundedSemaphore(2)
+# Hashing runs in threads of its own, never the loop's default executor: nothing else queued there
+# (exports, anything to_thread) can make a sign-in wait.
+_HASH_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="argon2")
 
 
 def _verify(stored_hash: str | None, password: str) -> bool:
@@ -75,13 +79,14 @@ def _hash(password: str) -> str:
 
 
 async def hash_password(password: str) -> str:
-    return await asyncio.to_thread(_hash, password)  # argon2 releases the GIL: the loop keeps serving
+    # argon2 releases the GIL: the loop keeps serving
+    return await asyncio.get_running_loop().run_in_executor(_HASH_POOL, _hash, password)
 
 
 async def verify_password(stored_hash: str | None, password: str) -> bool:
     """Whether `password` matches; an account without a password (or no account) verifies against a
     dummy hash first, so the answer takes the same time either way."""
-    return await asyncio.to_thread(_verify, stored_hash, password)
+    return await asyncio.get_running_loop().run_in_executor(_HASH_POOL, _verify, stored_hash, password)
 
 
 def needs_rehash(stored_hash: str) -> bool:

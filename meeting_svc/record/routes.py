@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from meeting_svc.access import SETTINGS
 from meeting_svc.record import api, calendar_feeds, exports, minutes_views
+from meeting_svc.record.minutes.typesetting import Typesetter
 from servicekit.openapi import Operation
 from servicekit.tabular import CONTENT_TYPES
 
@@ -22,7 +24,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "minutes",
             response=api.MinutesDraft,
             query={"lang": "vi or en (default: Accept-Language, else vi)", "format": "json (default) or pdf"},
-            errors=(400, 401, 403, 404),
+            errors=(400, 401, 403, 404, 422, 503),
         ),
         minutes_views.get_draft,
     ),
@@ -47,7 +49,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             request=api.ApproveBody,
             response=api.MinutesVersion,
             status=201,
-            errors=(400, 401, 403, 404, 409, 422),
+            errors=(400, 401, 403, 404, 409, 422, 503),
             body_required=False,
         ),
         minutes_views.approve,
@@ -70,7 +72,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "minutes",
             response=("application/json", "text/html", "application/pdf"),
             query={"lang": "vi or en (default: Accept-Language, else vi)", "format": "json (default), html or pdf"},
-            errors=(400, 401, 404),
+            errors=(400, 401, 404, 503),
         ),
         minutes_views.get_version,
     ),
@@ -118,5 +120,10 @@ OPERATIONS: list[tuple[Operation, object]] = [
 
 
 def setup(app: web.Application) -> None:
-    """The record's route outside the API: a participant's calendar feed (the URL is the secret)."""
+    """The record's route outside the API (a participant's calendar feed: the URL is the secret), and the
+    pool the minutes are typeset in."""
     app.router.add_get("/calendar/{token}.ics", calendar_feeds.feed)
+    settings = app[SETTINGS]
+    app[minutes_views.TYPESETTER] = Typesetter(
+        settings.typeset_workers, settings.typeset_waiting, settings.typeset_timeout_s
+    )

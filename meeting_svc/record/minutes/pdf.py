@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import typst
-
 from meeting_svc.record.minutes.draft import Minutes
 from meeting_svc.record.minutes.texts import MOTTO, SIGNATURES, WORDS, Sentences, pick
+from meeting_svc.record.minutes.typeset_worker import compile_isolated
 
 
 def s(text: str) -> str:
@@ -99,9 +98,12 @@ def render_pdf(
     version: int | None = None,
     approved_at: dt.datetime | None = None,
 ) -> bytes:
-    """The PDF; the same minutes give the same bytes (the timestamp is the approval's, or the meeting's end)."""
+    """The PDF, typeset in this process (the service typesets in its own pool: typesetting.py); the same
+    minutes give the same bytes."""
     src = source(m, lang, content_hash, motto=motto, version=version, approved_at=approved_at)
-    stamp = approved_at or m.meeting.ends_at
-    pdf = typst.compile(src.encode(), ignore_system_fonts=True, timestamp=int(stamp.timestamp()))
-    assert isinstance(pdf, bytes)
-    return pdf
+    return compile_isolated(src.encode(), timestamp(m, approved_at))
+
+
+def timestamp(m: Minutes, approved_at: dt.datetime | None) -> int:
+    """The document's date: the approval's, or the meeting's end for a draft."""
+    return int((approved_at or m.meeting.ends_at).timestamp())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 
 from servicekit import pg
@@ -93,9 +94,15 @@ async def versions(conn: pg.Executor, meeting_id: uuid.UUID) -> list[Row]:
     )
 
 
-async def version(conn: pg.Executor, meeting_id: uuid.UUID, number: int) -> Row | None:
+VERSION_COLUMNS = "version, content, national_motto, html_vi, html_en, content_hash, approved_by, approved_at"
+PDF_COLUMNS = {lang: f", pdf_{lang} as pdf, pdf_{lang}_sha256 as pdf_sha256" for lang in ("vi", "en")}
+
+
+async def version(conn: pg.Executor, meeting_id: uuid.UUID, number: int, pdf_lang: str | None = None) -> Row | None:
+    """A version, with its PDF in `pdf_lang` (`pdf`, `pdf_sha256`: null when not typeset yet) if asked for."""
+    columns = VERSION_COLUMNS + (PDF_COLUMNS[pdf_lang] if pdf_lang else "")
     return await conn.fetchrow(
-        "select * from minutes_versions where meeting_id = $1 and version = $2", meeting_id, number
+        f"select {columns} from minutes_versions where meeting_id = $1 and version = $2", meeting_id, number
     )
 
 
@@ -123,11 +130,35 @@ async def add_version(
     return row
 
 
-async def set_documents(conn: pg.Connection, meeting_id: uuid.UUID, number: int, vi: str, en: str) -> None:
+async def set_documents(
+    conn: pg.Connection, meeting_id: uuid.UUID, number: int, html: dict[str, str], pdf: dict[str, bytes]
+) -> None:
+    """The version's documents as approved: its HTML and PDF in each language, with each PDF's SHA-256."""
     await conn.execute(
-        "update minutes_versions set html_vi = $3, html_en = $4 where meeting_id = $1 and version = $2",
+        "update minutes_versions set html_vi = $3, html_en = $4, pdf_vi = $5, pdf_en = $6,"
+        " pdf_vi_sha256 = $7, pdf_en_sha256 = $8 where meeting_id = $1 and version = $2",
         meeting_id,
         number,
-        vi,
-        en,
+        html["vi"],
+        html["en"],
+        pdf["vi"],
+        pdf["en"],
+        hashlib.sha256(pdf["vi"]).hexdigest(),
+        hashlib.sha256(pdf["en"]).hexdigest(),
     )
+
+
+async def keep_pdf(conn: pg.Executor, meeting_id: uuid.UUID, number: int, lang: str, pdf: bytes) -> str:
+    """A PDF typeset late (for a version approved before documents were kept), kept for every later request;
+    the first one kept stays. Its SHA-256."""
+    column = {"vi": "pdf_vi", "en": "pdf_en"}[lang]
+    digest = hashlib.sha256(pdf).hexdigest()
+    await conn.execute(
+        f"update minutes_versions set {column} = $3, {column}_sha256 = $4"
+        f" where meeting_id = $1 and version = $2 and {column} is null",
+        meeting_id,
+        number,
+        pdf,
+        digest,
+    )
+    return digest
