@@ -10,8 +10,11 @@ from meeting_svc.people import api, attendance, invitations, join, join_files, p
 from servicekit.openapi import Operation
 
 # what revoking or reissuing an invite, or removing its participant, ends (servicekit.sessions,
-# record/calendar_feeds.py, notifier/emails/policy.py)
-ENDED = " the participant's sessions, their calendar feed and the notice-settings links of the emails sent before."
+# record/calendar_feeds.py, room/db.py, notifier/emails/policy.py)
+ENDED = (
+    " the participant's sessions, their calendar feed, the display links they made and the notice-settings links"
+    " of the emails sent before."
+)
 
 M = "/api/v1/meetings"
 ONE = M + "/{meeting_id}"

@@ -16,3 +16,14 @@ update calendar_feeds f set session_epoch = 0 from participants p
     where p.id = f.participant_id and p.session_epoch = 0 and p.removed_at is null and p.invite_sha256 is not null;
 delete from calendar_feeds where session_epoch is null;
 alter table calendar_feeds alter column session_epoch set not null;
+
+-- A display link a chair or secretary made with their session is issued under that session's generation
+-- too: it ends with their invite (revoked, reissued) or their removal. An organiser's has no participant.
+alter table display_links
+    add column participant_id uuid references participants (id),
+    add column session_epoch int;
+update display_links d set participant_id = p.id, session_epoch = 0 from participants p
+    where d.created_by = 'participant:' || p.id::text;
+-- made before this migration under a generation since revoked or reissued (or by someone since removed)
+update display_links d set revoked_at = now() from participants p
+    where d.participant_id = p.id and d.revoked_at is null and (p.session_epoch <> 0 or p.removed_at is not null);

@@ -1,6 +1,6 @@
-"""The migration that ties calendar feeds to the generation of the invite they were issued under keeps
-only the feeds it can vouch for, and the addresses of participants added before it get their key once
-the service starts."""
+"""The migration that ties calendar feeds and participants' display links to the generation of the invite
+they were issued under keeps only those it can vouch for, and the addresses of participants added before
+it get their key once the service starts."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class PoolOnly:
 
 
 async def test_earlier_feeds_and_addresses(database_url: str, tmp_path: Path) -> None:
-    [tying] = SERVICE_SQL["meeting"].glob("*_feeds_follow_the_invite.sql")
+    [tying] = SERVICE_SQL["meeting"].glob("*_credentials_follow_the_invite.sql")
     before = tmp_path / "before"
     before.mkdir()
     for path in SERVICE_SQL["meeting"].glob("*.sql"):
@@ -67,7 +67,18 @@ async def test_earlier_feeds_and_addresses(database_url: str, tmp_path: Path) ->
             await conn.execute(
                 "insert into calendar_feeds (participant_id, token_sha256) values ($1, $2)", ids[name], name.encode()
             )
+            await conn.execute(
+                "insert into display_links (id, meeting_id, code_sha256, label, created_by)"
+                " values ($1, $2, $3, $4, $5)",
+                uuid.uuid4(),
+                meeting,
+                b"display-" + name.encode(),
+                name,
+                f"participant:{ids[name]}",
+            )
         await migrate(conn, schema, {"bus": BUS_SQL, "meeting": SERVICE_SQL["meeting"]})
+        displays = await conn.fetch("select label from display_links where revoked_at is null")
+        assert [r["label"] for r in displays] == ["never_revoked"]
         feeds = await conn.fetch("select participant_id, session_epoch from calendar_feeds")
         assert [(r["participant_id"], r["session_epoch"]) for r in feeds] == [(ids["never_revoked"], 0)]
 
