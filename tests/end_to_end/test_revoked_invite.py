@@ -105,3 +105,42 @@ async def test_a_revoked_invite_ends_its_feed_and_notice_links_and_later_meeting
     await wait_for(refused, what="the notice-settings link of a revoked invite to stop working")
     one_click = await notifier.post(notices, data=b"List-Unsubscribe=One-Click")
     assert one_click.status == 404
+
+
+async def test_a_live_stream_opened_with_the_session_ends_with_the_invite(
+    env: dict[str, Any],
+    smtp: tuple[Inbox, int],
+    start_service: Callable[[web.Application], Awaitable[Client]],
+) -> None:
+    _, smtp_port = smtp
+    settings = settings_of(MeetingSettings, env, public_url="https://meet.example.org")
+    meeting = await start_service(meeting_app(settings))
+    notifier = await start_service(notifier_app(notifier_settings(env, smtp_port=smtp_port, sse_heartbeat_s=0.2)))
+    _, token = await create_organiser(settings, f"QUATEST 2 {uuid.uuid4().hex[:6]}", "Ban tổ chức")
+    organiser = {"Authorization": f"Bearer {token}"}
+    m = await answer(await meeting.post("/api/v1/meetings", json=meeting_body(), headers=organiser), 201)
+    people = f"/api/v1/meetings/{m['id']}/participants"
+    an = await answer(
+        await meeting.post(people, json={"name": "Nguyễn Văn An", "role": "voting_member"}, headers=organiser), 201
+    )
+    code = an["invite_url"].rsplit("/", 1)[1]
+    session = await answer(await meeting.post("/api/v1/sessions", json={"invite_code": code}), 201)
+    mine = {"Authorization": f"Bearer {session['token']}"}
+
+    async def opened() -> Any:
+        response = await notifier.get(f"/api/v1/meetings/{m['id']}/stream", headers=mine)
+        if response.status == 503:  # the notifier has not heard of the participant yet
+            response.release()
+            return None
+        return response
+
+    live = await wait_for(opened, what="the participant's live stream to open")
+    assert live.status == 200
+    await answer(await meeting.delete(f"{people}/{an['id']}/invite", headers=organiser), 204)
+
+    async def ended() -> bool:
+        await live.content.readline()  # a heartbeat, a frame, or the end
+        return live.content.at_eof()
+
+    await wait_for(ended, what="the stream of a revoked invite's session to end")
+    assert (await notifier.get(f"/api/v1/meetings/{m['id']}/stream", headers=mine)).status == 401
