@@ -13,6 +13,7 @@ from meeting_svc.events import number_events
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.organisation.announce import announce_earlier_departments
 from meeting_svc.people import db as people_db
+from meeting_svc.people.keys import key_earlier_addresses
 from meeting_svc.positions import answer_positions
 from meeting_svc.record.minutes.consumer import keep_decisions
 from meeting_svc.room.screen_polls import apply_poll_event
@@ -104,7 +105,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
         settings=settings,
         service=SERVICE,
         sql=SQL,
-        tasks=[overdue, revocations, answer_positions, sweep, announce_earlier_departments],
+        tasks=[overdue, revocations, answer_positions, sweep, announce_earlier_departments, key_earlier_addresses],
         consumers=[
             ConsumerSpec("resolutions", RESOLUTIONS, learn_from_resolutions),
             ConsumerSpec("deliveries", DELIVERIES, learn_from_deliveries),

@@ -159,7 +159,8 @@ OPERATIONS: list[tuple[Operation, object]] = [
             " meeting's live sequence number; reconnect with `Last-Event-ID` to resume. Comment heartbeats keep"
             " proxies from closing the connection. `invite_url` never appears. A session (token) may hold a few"
             " streams at once (`SSE_STREAMS_PER_SESSION`), a client address and the process more; one more is"
-            " answered 429 with `Retry-After` before it starts.",
+            " answered 429 with `Retry-After` before it starts. A participant's stream ends, within a heartbeat"
+            " interval, when their session does (their invite revoked or reissued, or their removal).",
         ),
         live_views.meeting_stream,
     ),

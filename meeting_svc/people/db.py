@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from schemas.events import VOTING_ROLES
 from servicekit import pg
+from servicekit.identity import email_key
 
 PARTICIPANT_COLUMNS = (
     "p.id, p.meeting_id, p.name, p.email, p.department_id, p.role, p.weight, p.language, p.rsvp, p.present,"
@@ -53,16 +54,22 @@ async def standing(pool: pg.Pool, pid: uuid.UUID) -> pg.Row | None:
     )
 
 
+def key_of(address: str | None) -> str | None:
+    """The participant's `email_key` column: the address's one key (servicekit.identity), or none."""
+    return email_key(address) if address else None
+
+
 async def insert_participants(conn: pg.Connection, meeting_id: uuid.UUID, rows: list[tuple[Any, ...]]) -> None:
     """rows: (id, name, email, department_id, role, weight, language, invite_sha256, sealed_link)."""
     await conn.copy_records_to_table(
         "participants",
-        records=[(r[0], meeting_id, *r[1:]) for r in rows],
+        records=[(r[0], meeting_id, r[1], r[2], key_of(r[2]), *r[3:]) for r in rows],
         columns=[
             "id",
             "meeting_id",
             "name",
             "email",
+            "email_key",
             "department_id",
             "role",
             "weight",
@@ -82,7 +89,7 @@ async def participants_by_id(conn: pg.Connection, ids: list[uuid.UUID]) -> list[
 async def update_participant(conn: pg.Connection, pid: uuid.UUID, v: dict[str, Any]) -> None:
     await conn.execute(
         "update participants set name = $2, email = $3, department_id = $4, role = $5, weight = $6, language = $7,"
-        " version = version + 1 where id = $1",
+        " email_key = $8, version = version + 1 where id = $1",
         pid,
         v["name"],
         v["email"],
@@ -90,6 +97,26 @@ async def update_participant(conn: pg.Connection, pid: uuid.UUID, v: dict[str, A
         v["role"],
         v["weight"],
         v["language"],
+        key_of(v["email"]),
+    )
+
+
+async def unkeyed_emails(conn: pg.Executor, limit: int) -> list[pg.Row]:
+    """Participants with an address but no `email_key` yet (added before the key was kept)."""
+    return await conn.fetch(
+        "select id, email from participants where email is not null and email <> '' and email_key is null limit $1",
+        limit,
+    )
+
+
+async def set_email_keys(conn: pg.Executor, keys: list[tuple[uuid.UUID, str, str]]) -> None:
+    """(participant, its address, that address's key): only while the address is still the one keyed."""
+    await conn.execute(
+        "update participants p set email_key = k.key from unnest($1::uuid[], $2::text[], $3::text[])"
+        " as k (id, email, key) where p.id = k.id and p.email = k.email and p.email_key is null",
+        [k[0] for k in keys],
+        [k[1] for k in keys],
+        [k[2] for k in keys],
     )
 
 

@@ -9,6 +9,13 @@ from aiohttp import web
 from meeting_svc.people import api, attendance, invitations, join, join_files, participants
 from servicekit.openapi import Operation
 
+# what revoking or reissuing an invite, or removing its participant, ends (servicekit.sessions,
+# record/calendar_feeds.py, room/db.py, notifier/emails/policy.py)
+ENDED = (
+    " the participant's sessions, their calendar feed, the display links they made and the notice-settings links"
+    " of the emails sent before."
+)
+
 M = "/api/v1/meetings"
 ONE = M + "/{meeting_id}"
 PEOPLE = ONE + "/participants"
@@ -101,7 +108,15 @@ PARTICIPANTS: list[tuple[Operation, object]] = [
         participants.patch_participant,
     ),
     (
-        Operation("DELETE", PERSON, "Remove a participant", "participants", status=204, errors=(401, 403, 404)),
+        Operation(
+            "DELETE",
+            PERSON,
+            "Remove a participant",
+            "participants",
+            status=204,
+            errors=(401, 403, 404),
+            description="Every credential issued to them ends:" + ENDED,
+        ),
         participants.remove_participant,
     ),
     (
@@ -113,12 +128,21 @@ PARTICIPANTS: list[tuple[Operation, object]] = [
             response=api.Invite,
             status=201,
             errors=(401, 403, 404, 409),
-            description="409 once the meeting is over or cancelled: its invites can no longer change.",
+            description="Every credential issued under the old link ends:"
+            + ENDED
+            + " 409 once the meeting is over or cancelled: its invites can no longer change.",
         ),
         participants.reissue_invite,
     ),
     (
-        Operation("DELETE", PERSON + "/invite", "Revoke the invite link", "participants", status=204),
+        Operation(
+            "DELETE",
+            PERSON + "/invite",
+            "Revoke the invite link",
+            "participants",
+            status=204,
+            description="Every credential issued under it ends:" + ENDED,
+        ),
         participants.revoke_invite,
     ),
     (

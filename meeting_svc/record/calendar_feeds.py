@@ -1,6 +1,8 @@
-"""A participant's subscribable calendar: their meetings (every meeting of the organisation where their
-address is on the roster) and the contribution deadlines of their department. The URL is a secret
-(only its hash is kept) that the participant or an organiser issues anew (revoking the old) or revokes."""
+"""A participant's subscribable calendar: their meetings (every meeting of the organisation where the same
+person, by their address's key, is on the roster now with a live invite) and the contribution deadlines of
+their department. The URL is a secret (only its hash is kept) that the participant or an organiser issues
+anew (revoking the old) or revokes. It is issued under the current generation of the participant's invite:
+revoking or reissuing the invite, or removing the participant, ends it with their sessions."""
 
 from __future__ import annotations
 
@@ -22,28 +24,31 @@ from servicekit.http import Problem, json_response, parse_uuid
 FEED_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
-async def _person(request: web.Request) -> uuid.UUID:
-    """The participant of the path, when the caller is that participant or an organiser."""
+async def _person(request: web.Request) -> tuple[uuid.UUID, int]:
+    """The participant of the path, when the caller is that participant or an organiser, and the generation
+    of their invite the caller speaks for: a participant's session's own (a revocation since then ends what
+    it issues), the current one for an organiser."""
     claims = await caller(request)
     meeting = await visible_meeting(request, claims)
     pid = parse_uuid(request.match_info["participant_id"], "participant")
     self_or(claims, pid, (), "a calendar feed")
-    if await people_db.participant(pool(request), meeting["id"], pid) is None:
+    standing = await people_db.standing(pool(request), pid)
+    if standing is None or standing["removed"] or standing["meeting_id"] != meeting["id"]:
         raise Problem(404, "Not found", "no such participant")
-    return pid
+    return pid, claims.epoch if claims.kind == "participant" else standing["epoch"]
 
 
 async def issue_feed(request: web.Request) -> web.Response:
-    pid = await _person(request)
+    pid, epoch = await _person(request)
     token = secrets.token_urlsafe(24)
     async with pool(request).acquire() as conn:
-        await db.set_calendar_feed(conn, pid, credentials.sha256(token))
+        await db.set_calendar_feed(conn, pid, credentials.sha256(token), epoch)
     url = f"{request.app[SETTINGS].public_url.rstrip('/')}/calendar/{token}.ics"
     return json_response({"url": url}, 201, FEED_HEADERS)
 
 
 async def revoke_feed(request: web.Request) -> web.Response:
-    pid = await _person(request)
+    pid, _ = await _person(request)
     async with pool(request).acquire() as conn:
         if not await db.drop_calendar_feed(conn, pid):
             raise Problem(404, "Not found", "no calendar feed to revoke")
@@ -59,7 +64,7 @@ async def feed(request: web.Request) -> web.Response:
             return web.Response(
                 status=404, text=join.problem_page("invalid"), content_type="text/html", charset="utf-8"
             )
-        meetings = await db.feed_meetings(conn, owner)
+        meetings = await db.feed_meetings(conn, owner, people_db.key_of(owner["email"]))
         deadlines = await db.feed_deadlines(
             conn, [(m["id"], m["department_id"]) for m in meetings if m["department_id"] is not None]
         )

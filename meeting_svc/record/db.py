@@ -23,12 +23,15 @@ def attendance(conn: pg.Connection, meeting_id: uuid.UUID) -> Any:
     )
 
 
-async def set_calendar_feed(conn: pg.Connection, participant_id: uuid.UUID, token_hash: bytes) -> None:
+async def set_calendar_feed(conn: pg.Connection, participant_id: uuid.UUID, token_hash: bytes, epoch: int) -> None:
+    """The participant's feed, issued under generation `epoch` of their invite (replacing any other)."""
     await conn.execute(
-        "insert into calendar_feeds (participant_id, token_sha256) values ($1, $2) on conflict (participant_id)"
-        " do update set token_sha256 = excluded.token_sha256, created_at = now()",
+        "insert into calendar_feeds (participant_id, token_sha256, session_epoch) values ($1, $2, $3)"
+        " on conflict (participant_id) do update set token_sha256 = excluded.token_sha256,"
+        " session_epoch = excluded.session_epoch, created_at = now()",
         participant_id,
         token_hash,
+        epoch,
     )
 
 
@@ -37,27 +40,30 @@ async def drop_calendar_feed(conn: pg.Connection, participant_id: uuid.UUID) -> 
 
 
 async def feed_owner(conn: pg.Connection, token_hash: bytes) -> pg.Row | None:
-    """The participant a feed belongs to, while they are on the roster."""
+    """The participant a feed belongs to, while they are on the roster and the invite it was issued under
+    stands (revoking or reissuing it starts a new generation, which ends the feed as it ends sessions)."""
     return await conn.fetchrow(
         "select p.id, p.meeting_id, p.email, p.language, p.department_id, m.organisation_id"
         " from calendar_feeds f join participants p on p.id = f.participant_id"
-        " join meetings m on m.id = p.meeting_id where f.token_sha256 = $1 and p.removed_at is null",
+        " join meetings m on m.id = p.meeting_id where f.token_sha256 = $1 and p.removed_at is null"
+        " and f.session_epoch = p.session_epoch",
         token_hash,
     )
 
 
-async def feed_meetings(conn: pg.Connection, owner: pg.Row) -> list[pg.Row]:
-    """The owner's meetings: this one, and every other of the organisation where the same address is on the
-    roster (one person, one participant per meeting), with that participant's department."""
+async def feed_meetings(conn: pg.Connection, owner: pg.Row, key: str | None) -> list[pg.Row]:
+    """The owner's meetings: this one, and every other of the organisation where the same person (the
+    address's `key`, servicekit.identity) is on the roster now with a live invite (one person, one
+    participant per meeting), with that participant's department."""
     return await conn.fetch(
         "select m.id, m.title_vi, m.title_en, m.description_vi, m.description_en, m.starts_at, m.ends_at,"
         " m.timezone, m.venue_name, m.venue_address, m.online_url, m.status, m.event_seq, p.department_id"
         " from participants p join meetings m on m.id = p.meeting_id"
         " where p.removed_at is null and m.status <> 'draft' and (p.id = $1 or ($2::text is not null"
-        " and lower(p.email) = lower($2) and m.organisation_id = $3))"
+        " and p.email_key = $2 and p.invite_sha256 is not null and m.organisation_id = $3))"
         " order by m.starts_at, m.id",
         owner["id"],
-        owner["email"],
+        key,
         owner["organisation_id"],
     )
 

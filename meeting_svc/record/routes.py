@@ -87,6 +87,10 @@ OPERATIONS: list[tuple[Operation, object]] = [
             status=201,
             errors=(401, 403, 404),
             body_required=False,
+            description="The URL is issued under the participant's invite as it stands: revoking or reissuing the"
+            " invite, or removing the participant, ends it (`/calendar/{secret}.ics` then answers 404). Besides"
+            " this meeting it lists the organisation's meetings where the same person (by their address's key)"
+            " is on the roster now with a live invite.",
         ),
         calendar_feeds.issue_feed,
     ),

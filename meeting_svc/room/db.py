@@ -220,15 +220,25 @@ async def reorder_speakers(conn: pg.Connection, item_id: uuid.UUID, order: list[
 # --- display links -------------------------------------------------------------------------------------
 
 
-async def add_display(conn: pg.Connection, meeting_id: uuid.UUID, code: str, label: str, created_by: str) -> pg.Row:
+async def add_display(
+    conn: pg.Connection,
+    meeting_id: uuid.UUID,
+    code: str,
+    label: str,
+    created_by: str,
+    issuer: tuple[uuid.UUID, int] | None = None,
+) -> pg.Row:
+    """`issuer`: the participant whose session made it and that session's generation (None: an organiser)."""
     row = await conn.fetchrow(
-        "insert into display_links (id, meeting_id, code_sha256, label, created_by) values ($1, $2, $3, $4, $5)"
-        " returning id, meeting_id, label, created_at, revoked_at",
+        "insert into display_links (id, meeting_id, code_sha256, label, created_by, participant_id, session_epoch)"
+        " values ($1, $2, $3, $4, $5, $6, $7) returning id, meeting_id, label, created_at, revoked_at",
         uuid.uuid4(),
         meeting_id,
         sha256(code),
         label,
         created_by,
+        issuer[0] if issuer else None,
+        issuer[1] if issuer else None,
     )
     assert row is not None  # an insert returns the row it made
     return row
@@ -252,8 +262,13 @@ async def revoke_display(conn: pg.Connection, meeting_id: uuid.UUID, display_id:
 
 
 async def display_meeting(pool: pg.Pool, code: str) -> uuid.UUID | None:
+    """The meeting of a display link not revoked, whose maker (a participant's session) still stands: on the
+    roster, under the same generation of their invite (revoking or reissuing it ends what it issued)."""
     return await pool.fetchval(
-        "select meeting_id from display_links where code_sha256 = $1 and revoked_at is null", sha256(code)
+        "select d.meeting_id from display_links d left join participants p on p.id = d.participant_id"
+        " where d.code_sha256 = $1 and d.revoked_at is null and (d.participant_id is null"
+        " or (p.removed_at is null and p.session_epoch = d.session_epoch))",
+        sha256(code),
     )
 
 

@@ -156,6 +156,8 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
             errors=(400, 401, 403, 404, 422),
             headers=CREATE,
             body_required=False,
+            description="A link a chair or secretary makes with their session ends with their invite (revoked or"
+            " reissued) or their removal; an organiser's lasts until revoked.",
         ),
         views.create_display,
     ),

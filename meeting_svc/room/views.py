@@ -170,7 +170,9 @@ async def create_display(request: web.Request) -> web.Response:
 
         async def create(conn: pg.Connection) -> web.Response:
             code = secrets.token_urlsafe(24)
-            row = await db.add_display(conn, meeting["id"], code, body.label, actor(claims))
+            # a participant's link is issued under their session's generation and ends with it
+            issuer = (claims.sub, claims.epoch) if claims.kind == "participant" else None
+            row = await db.add_display(conn, meeting["id"], code, body.label, actor(claims), issuer)
             # the code travels in the fragment, which a browser never sends to a server
             url = f"{request.app[SETTINGS].public_url.rstrip('/')}/display#{code}"
             return json_response(display_body(row, url), 201)

@@ -36,7 +36,9 @@ async def claim_emails(conn: pg.Pool, limit: int, lease_s: float) -> list[Row]:
                       order by next_attempt_at limit $1 for update skip locked)
            update emails e set status = 'sending', attempts = e.attempts + 1,
                   lease_until = now() + make_interval(secs => $2)
-           from c where e.id = c.id returning e.*""",
+           from c where e.id = c.id
+           returning e.*, (select p.session_epoch from participants p where p.participant_id = e.participant_id)
+                          as session_epoch""",
         limit,
         lease_s,
     )
@@ -193,7 +195,8 @@ async def own_key(conn: pg.Pool, name: str) -> bytes:
 
 async def participant(conn: pg.Pool, participant_id: uuid.UUID) -> Row | None:
     return await conn.fetchrow(
-        """select p.participant_id, p.name, p.language, p.removed, p.meeting_id, m.title_vi, m.title_en
+        """select p.participant_id, p.name, p.language, p.removed, p.session_epoch, p.meeting_id, m.title_vi,
+                  m.title_en
            from participants p join meetings m using (meeting_id) where p.participant_id = $1""",
         participant_id,
     )

@@ -68,30 +68,48 @@ def audience(rule: Notice, people: Iterable[Person], responsible: frozenset[uuid
 
 # --- the link to a participant's notice settings ---------------------------------------------------------
 
-_PERSON = b"hoinghi-notices"  # separates this MAC from any other use of the key
+_PERSON = b"hoinghi-notices"  # separates this MAC from any other use of the key (links without a generation)
+_PERSON_EPOCH = b"hoinghi-notice-e"  # links that name the generation of the participant's invite
 
 
 def _mac(key: bytes, participant_id: uuid.UUID) -> bytes:
     return hashlib.blake2b(participant_id.bytes, key=key, digest_size=16, person=_PERSON).digest()
 
 
-def settings_token(key: bytes, participant_id: uuid.UUID) -> str:
-    """Who may change this participant's notices, without signing in: the id and its keyed MAC."""
-    return base64.urlsafe_b64encode(participant_id.bytes + _mac(key, participant_id)).rstrip(b"=").decode()
+def _mac_epoch(key: bytes, signed: bytes) -> bytes:
+    return hashlib.blake2b(signed, key=key, digest_size=16, person=_PERSON_EPOCH).digest()
 
 
-def read_token(key: bytes, token: str) -> uuid.UUID | None:
-    """The participant a token speaks for, or None when it is not one this key made."""
-    if len(token) != 43 or not token.isascii():
+def settings_token(key: bytes, participant_id: uuid.UUID, epoch: int = 0) -> str:
+    """Who may change this participant's notices, without signing in: the id, the generation of their
+    invite (`session_epoch`) and their keyed MAC. Revoking or reissuing the invite starts a new
+    generation, which ends the links of every email sent before, as it ends the sessions."""
+    signed = participant_id.bytes + epoch.to_bytes(4, "big")
+    return base64.urlsafe_b64encode(signed + _mac_epoch(key, signed)).decode()
+
+
+def read_token(key: bytes, token: str) -> tuple[uuid.UUID, int] | None:
+    """The participant a token speaks for and the generation of their invite it was made under, or None
+    when it is not one this key made. A link made before links named a generation (43 characters) is
+    of generation 0: it works only while the invite was never revoked nor reissued."""
+    if len(token) not in (43, 48) or not token.isascii():
         return None
     try:
-        raw = base64.urlsafe_b64decode(token + "=")
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except ValueError:
         return None
-    if len(raw) != 32:
+    if len(raw) == 32:
+        participant_id = uuid.UUID(bytes=raw[:16])
+        return (participant_id, 0) if hmac.compare_digest(raw[16:], _mac(key, participant_id)) else None
+    if len(raw) != 36 or not hmac.compare_digest(raw[20:], _mac_epoch(key, raw[:20])):
         return None
-    participant_id = uuid.UUID(bytes=raw[:16])
-    return participant_id if hmac.compare_digest(raw[16:], _mac(key, participant_id)) else None
+    return uuid.UUID(bytes=raw[:16]), int.from_bytes(raw[16:20], "big")
+
+
+def link_stands(token_epoch: int, removed: bool, current_epoch: int) -> bool:
+    """Whether a notice-settings link still works: its participant is on the roster and the invite it was
+    made under has not been revoked or reissued since (the rule of sessions, servicekit.sessions)."""
+    return not removed and token_epoch >= current_epoch
 
 
 def settings_url(public_url: str, token: str) -> str:

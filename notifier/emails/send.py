@@ -107,7 +107,8 @@ class Mailer:
         headers: dict[str, str] = {}
         settings_link = self.settings.web_url
         if row["participant_id"] is not None:
-            token = settings_token(self.key, row["participant_id"])
+            # under the participant's current generation: a link of an email sent before a revocation ends
+            token = settings_token(self.key, row["participant_id"], row["session_epoch"] or 0)
             settings_link = settings_url(self.settings.public_url, token)
             if row["notice_kind"]:
                 headers = unsubscribe_headers(self.settings.public_url, token, row["notice_kind"])

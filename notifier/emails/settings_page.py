@@ -11,7 +11,7 @@ from aiohttp import web
 from notifier.access import pool
 from notifier.emails import db
 from notifier.emails.db import LinkKey
-from notifier.emails.policy import KIND_NAMES, read_token
+from notifier.emails.policy import KIND_NAMES, link_stands, read_token
 from schemas.notices import NOTICE_KINDS
 from servicekit.http import Problem
 
@@ -47,9 +47,9 @@ WORDS = {
 
 async def person_of(request: web.Request) -> Any:
     key = await request.app[LINK_KEY].get(pool(request))
-    participant_id = read_token(key, request.match_info["token"])
-    row = None if participant_id is None else await db.participant(pool(request), participant_id)
-    if row is None:
+    read = read_token(key, request.match_info["token"])
+    row = None if read is None else await db.participant(pool(request), read[0])
+    if row is None or read is None or not link_stands(read[1], row["removed"], row["session_epoch"]):
         raise Problem(404, "Not found", "this link is not valid: open the one in your latest email")
     return row
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 import structlog
@@ -149,8 +150,17 @@ class Hub:
 
 
 async def stream(
-    request: web.Request, hub: Hub, pool: pg.Pool, meeting_id: uuid.UUID, last_id: int | None, heartbeat: float
+    request: web.Request,
+    hub: Hub,
+    pool: pg.Pool,
+    meeting_id: uuid.UUID,
+    last_id: int | None,
+    heartbeat: float,
+    still_allowed: Callable[[], Awaitable[bool]] | None = None,
 ) -> web.StreamResponse:
+    """`still_allowed` is asked once a heartbeat interval (whether frames flow or not): when the session the
+    stream was opened with has ended since (its invite revoked or reissued, its participant removed), the
+    stream ends, as every other request of that session is refused."""
     response = web.StreamResponse(
         headers={
             "Content-Type": "text/event-stream; charset=utf-8",
@@ -171,7 +181,13 @@ async def stream(
                     sent = row["live_seq"]
                 if len(rows) < 1000:
                     break
+        loop = asyncio.get_running_loop()
+        check_at = loop.time() + heartbeat
         while True:
+            if still_allowed is not None and loop.time() >= check_at:
+                if not await still_allowed():
+                    break
+                check_at = loop.time() + heartbeat
             try:
                 async with asyncio.timeout(heartbeat):
                     item = await client.queue.get()

@@ -4,21 +4,24 @@ and where a stream resumes (`Last-Event-ID`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import structlog
 from aiohttp import web
 
 from notifier import read_model
-from notifier.access import SETTINGS, VERIFIER, pool
+from notifier.access import SETTINGS, VERIFIER, WINDOW, pool
 from notifier.live.slots import Slot, StreamLimits, StreamSlots
 from notifier.live.stream import Hub, stream
 from notifier.settings import Settings
 from servicekit.clients import Network, client_address, limit_key, trusted_networks
 from servicekit.http import Problem, parse_uuid
 from servicekit.limits import credential_key
+from servicekit.sessions import Standing, session_access
 
 log = structlog.get_logger("notifier.live")
 
@@ -94,7 +97,20 @@ async def meeting_stream(request: web.Request) -> web.StreamResponse:
             f"too many live streams are open; try again in {seconds} s",
             headers={"Retry-After": seconds},
         )
+    still_allowed: Callable[[], Awaitable[bool]] | None = None
+    if claims.kind == "participant":
+        window = request.app[WINDOW]
+
+        async def session_stands() -> bool:
+            standing = await read_model.standing(pool(request), claims.sub)
+            known = None if standing is None else Standing(**standing)
+            return session_access(claims, known, window, dt.datetime.now(dt.UTC)) == "full"
+
+        still_allowed = session_stands
+
     try:
-        return await stream(request, request.app[HUB], pool(request), meeting_id, last_id, settings.sse_heartbeat_s)
+        return await stream(
+            request, request.app[HUB], pool(request), meeting_id, last_id, settings.sse_heartbeat_s, still_allowed
+        )
     finally:
         admission.slots.release(slot)

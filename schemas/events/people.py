@@ -57,12 +57,17 @@ class ParticipantUpdated(ParticipantFacts, frozen=True, kw_only=True, tag="parti
 
 
 class ParticipantRemoved(Event, frozen=True, kw_only=True, tag="participant.removed"):
+    """The participant left the roster, for good: every credential issued to them ends (sessions, their
+    calendar feed, the display links they made, the notice-settings links of their emails)."""
+
     participant_id: uuid.UUID
 
 
 class ParticipantSessionsEnded(Event, frozen=True, kw_only=True, tag="participant.sessions_ended"):
-    """The participant's invite was revoked or reissued: their session tokens of generations below
-    `epoch` no longer work, in any service."""
+    """The participant's invite was revoked or reissued: every credential issued under generations below
+    `epoch` ends, in any service: session tokens, the calendar feed, the display links made with a
+    session, and the notice-settings links of the emails sent before (the notifier keeps the highest
+    `epoch` it has seen, so a redelivery or an older generation arriving late changes nothing)."""
 
     participant_id: uuid.UUID
     epoch: int

@@ -243,8 +243,20 @@ async def notifier_objects(stack: Stack, hook: Endpoint) -> None:
     notifier_db = stack.notifier.app[RUNTIME].db()
     known = "select true from participants where participant_id = $1"
     await wait_for(lambda: notifier_db.fetchval(known, uuid.UUID(stack.ids["subject"])), what="the subject")
-    key = await own_key(notifier_db, "notice_links")
-    stack.ids["notice_token"] = settings_token(key, uuid.UUID(stack.ids["subject"]))
+    stack.ids["notice_key"] = (await own_key(notifier_db, "notice_links")).hex()
+
+
+async def notice_token(stack: Stack) -> str:
+    """The link in the subject's latest email, as the notifier makes it: under the current generation of
+    their invite (rows before reissue it), once the notifier has heard of that generation."""
+    subject = uuid.UUID(stack.ids["subject"])
+    epoch = (
+        await stack.meeting.app[RUNTIME].db().fetchval("select session_epoch from participants where id = $1", subject)
+    )
+    known = "select session_epoch >= $2 from participants where participant_id = $1"
+    notifier_db = stack.notifier.app[RUNTIME].db()
+    await wait_for(lambda: notifier_db.fetchval(known, subject, epoch), what="the subject's invite generation")
+    return settings_token(bytes.fromhex(stack.ids["notice_key"]), subject, epoch)
 
 
 @dataclass
@@ -267,8 +279,9 @@ async def prepare(stack: Stack, row: Row) -> Call:
         "subscription_id": ids["subscription"],
         "delivery_id": ids["delivery"],
         "poll_id": ids["poll_open"],
-        "token": ids["notice_token"],
     }
+    if "{token}" in row.path:
+        values["token"] = await notice_token(stack)
     key = (row.method, row.path)
     body: Any = None
     data: bytes | None = None

@@ -105,3 +105,80 @@ async def test_a_feed_lists_the_persons_meetings_and_deadlines_until_revoked(cli
     assert (await client.get(path_of(again["url"]))).status == 404
     assert (await client.delete(feed_url, headers=an.auth)).status == 404
     assert (await client.get("/calendar/not-a-feed.ics")).status == 404
+
+
+def uids(text: str) -> set[str]:
+    return {str(e["UID"]) for e in icalendar.Calendar.from_ical(text).walk("VEVENT")}
+
+
+async def test_a_feed_ends_with_the_invite_it_was_issued_under_and_with_the_participant(
+    client: Client, org: Org
+) -> None:
+    meeting = await new_meeting(client, org)
+    await advance(client, org, meeting["id"], "schedule")
+    me = await invite(client, org, meeting["id"], email="an@example.org")
+    people = f"/api/v1/meetings/{meeting['id']}/participants/{me['id']}"
+    an = await join(client, me)
+    issued = await ok(await client.post(f"{people}/calendar-feed", headers=an.auth), 201)
+    assert (await client.get(path_of(issued["url"]))).status == 200
+
+    # A new link for the same person (the old one leaked): the feed issued with the old one ends with it.
+    reissued = await ok(await client.post(f"{people}/invite", headers=org.organiser.auth), 201)
+    assert (await client.get(path_of(issued["url"]))).status == 404
+    assert (await client.post(f"{people}/calendar-feed", headers=an.auth)).status == 401  # nor can it issue one
+    again = await join(client, {**me, "invite_url": reissued["invite_url"]})
+    current = await ok(await client.post(f"{people}/calendar-feed", headers=again.auth), 201)
+    assert (await client.get(path_of(current["url"]))).status == 200
+
+    # Revoked: ended; the organiser may give the participant one anew, under the invite's generation now.
+    await ok(await client.delete(f"{people}/invite", headers=org.organiser.auth), 204)
+    assert (await client.get(path_of(current["url"]))).status == 404
+    given = await ok(await client.post(f"{people}/calendar-feed", headers=org.organiser.auth), 201)
+    assert (await client.get(path_of(given["url"]))).status == 200
+
+    # Removed from the roster: ended.
+    await ok(await client.delete(people, headers=org.organiser.auth), 204)
+    assert (await client.get(path_of(given["url"]))).status == 404
+
+
+async def test_a_feeds_other_meetings_are_those_where_the_person_is_on_the_roster_now(client: Client, org: Org) -> None:
+    meetings = [await new_meeting(client, org, title={"vi": f"Họp {n}", "en": f"Meeting {n}"}) for n in range(5)]
+    for m in meetings:
+        await advance(client, org, m["id"], "schedule")
+    first, by_key, revoked, removed, unrelated = meetings
+    me = await invite(client, org, first["id"], email="strauß@example.org")
+    # the same person by the address's key (full case folding: ß is ss), not by lower()
+    await invite(client, org, by_key["id"], email="STRAUSS@example.org")
+    gone = await invite(client, org, revoked["id"], email="Strauß@Example.org")
+    leaving = await invite(client, org, removed["id"], email="strauss@example.org")
+    await invite(client, org, unrelated["id"], email="straus@example.org")  # another address
+    an = await join(client, me)
+    feed_url = f"/api/v1/meetings/{first['id']}/participants/{me['id']}/calendar-feed"
+    issued = await ok(await client.post(feed_url, headers=an.auth), 201)
+
+    def uid(m: dict[str, str]) -> str:
+        return meeting_uid(uuid.UUID(m["id"]))
+
+    seen = uids(await (await client.get(path_of(issued["url"]))).text())
+    assert seen == {uid(first), uid(by_key), uid(revoked), uid(removed)}
+
+    # Their invite to one meeting revoked, their seat in another removed: those meetings leave the feed.
+    await ok(
+        await client.delete(
+            f"/api/v1/meetings/{revoked['id']}/participants/{gone['id']}/invite", headers=org.organiser.auth
+        ),
+        204,
+    )
+    seat = f"/api/v1/meetings/{removed['id']}/participants/{leaving['id']}"
+    await ok(await client.delete(seat, headers=org.organiser.auth), 204)
+    assert uids(await (await client.get(path_of(issued["url"]))).text()) == {uid(first), uid(by_key)}
+
+    # The owner's own address changed: the feed follows the participant, not the address it once had.
+    await ok(
+        await client.patch(
+            f"/api/v1/meetings/{first['id']}/participants/{me['id']}",
+            json={"email": "an.other@example.org"},
+            headers=org.organiser.auth,
+        )
+    )
+    assert uids(await (await client.get(path_of(issued["url"]))).text()) == {uid(first)}

@@ -3,6 +3,7 @@ to a participant's notice settings, and when the daily digest is due."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import secrets
 import uuid
@@ -10,8 +11,10 @@ import uuid
 from notifier.emails.policy import (
     ALL_KINDS,
     NOTICE_OF,
+    _mac,
     audience,
     digest_cutoff,
+    link_stands,
     meeting_policy,
     read_token,
     settings_token,
@@ -46,15 +49,33 @@ def test_audience_keeps_heads_or_those_responsible() -> None:
 
 def test_a_settings_token_names_its_participant_and_nothing_forged() -> None:
     pid = uuid.uuid4()
-    token = settings_token(KEY, pid)
-    assert read_token(KEY, token) == pid
+    token = settings_token(KEY, pid, 3)
+    assert read_token(KEY, token) == (pid, 3)
+    assert read_token(KEY, settings_token(KEY, pid)) == (pid, 0)
     assert read_token(secrets.token_bytes(32), token) is None  # another key
-    other = settings_token(KEY, uuid.uuid4())
+    other = settings_token(KEY, uuid.uuid4(), 3)
     assert read_token(KEY, token[:22] + other[22:]) is None  # another participant's MAC
+    later = settings_token(KEY, pid, 4)
+    assert read_token(KEY, token[:27] + later[27:]) is None  # another generation's MAC
     flipped = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
     assert read_token(KEY, flipped) is None
     for junk in ("", "x", "é" * 43, "=" * 43, token + "A", token[:-1], "../" * 14 + "a"):
         assert read_token(KEY, junk) is None
+
+
+def test_a_link_made_before_links_named_a_generation_is_of_generation_0() -> None:
+    pid = uuid.uuid4()
+    legacy = base64.urlsafe_b64encode(pid.bytes + _mac(KEY, pid)).rstrip(b"=").decode()
+    assert len(legacy) == 43 and read_token(KEY, legacy) == (pid, 0)
+    assert read_token(secrets.token_bytes(32), legacy) is None
+
+
+def test_a_link_ends_with_the_invite_it_was_made_under_or_the_participants_removal() -> None:
+    assert link_stands(0, removed=False, current_epoch=0)
+    assert link_stands(2, removed=False, current_epoch=2)
+    assert link_stands(3, removed=False, current_epoch=2)  # the read model may lag behind the link's maker
+    assert not link_stands(1, removed=False, current_epoch=2)  # the invite was revoked or reissued since
+    assert not link_stands(2, removed=True, current_epoch=2)  # removed from the roster
 
 
 def test_a_digest_carries_what_was_held_before_the_hour_in_the_meetings_zone() -> None:
