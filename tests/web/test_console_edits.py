@@ -8,7 +8,7 @@ from __future__ import annotations
 from playwright.async_api import Browser, expect
 
 from tests.web.conftest import Running, json_of
-from tests.web.test_console import checked
+from tests.web.console import checked
 from tests.web.test_console_floor import propose, signed_in
 
 CONFLICT = "Nội dung này vừa được thay đổi ở nơi khác. Những gì đã nhập vẫn được giữ; xin xem lại rồi lưu lần nữa."

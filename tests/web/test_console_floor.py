@@ -12,7 +12,7 @@ from typing import Any
 from playwright.async_api import Browser, Page, expect
 
 from tests.web.conftest import Running, json_of
-from tests.web.test_console import checked
+from tests.web.console import checked
 
 
 async def signed_in(browser: Browser, running: Running) -> Page:
