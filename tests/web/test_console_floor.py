@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.web.conftest import Running, json_of
@@ -111,6 +112,7 @@ async def test_the_notification_policy_is_set_and_read_back(browser: Browser, ru
         await page.context.close()
 
 
+@pytest.mark.lengthy
 async def test_the_chair_runs_the_floor_from_the_console(browser: Browser, running: Running) -> None:
     ref, loaded = running.ref, running.loaded
     mid = loaded.meeting_id
