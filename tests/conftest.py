@@ -58,10 +58,17 @@ logs.configure("tests", os.environ.get("TEST_LOG_LEVEL", "WARNING"))
 TEST_POOL_SIZE = 6
 
 
+# A lengthy test's timeout: twice the suite's, as it shares two cores with the other workers' tests.
+LENGTHY_TIMEOUT_S = 360
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The lengthy tests first (in collection order otherwise): spread over the workers from the start,
     they end before the short ones, instead of one starting last and running on alone."""
     items.sort(key=lambda item: item.get_closest_marker("lengthy") is None)
+    for item in items:
+        if item.get_closest_marker("lengthy") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(LENGTHY_TIMEOUT_S))
 
 
 async def wait_for(

@@ -74,8 +74,6 @@ async def enter(context: BrowserContext, link: str) -> Page:
 
 
 @pytest.mark.lengthy
-# a minute and a half alone; on a busy machine with the suite on several workers, twice that
-@pytest.mark.timeout(360)
 async def test_the_secretariat_runs_the_whole_conference_in_the_console(services: Services, browser: Browser) -> None:
     ref, url = seed.conference(), services.url
     starts = seed.next_reference_start()
