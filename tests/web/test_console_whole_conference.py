@@ -240,7 +240,10 @@ async def test_the_secretariat_runs_the_whole_conference_in_the_console(services
         await expect(drafted.locator(".directives li").nth(6)).to_contain_text("TTTN · Trung tâm Tây Nguyên")
         high = sum(d.priority == "high" for d in ref.directives)
         await expect(drafted.locator(".directives li").filter(has_text="Mức ưu tiên: Cao")).to_have_count(high)
-        # the vote: a simple majority of the votes cast, with half the members present
+        # the vote: a simple majority of the votes cast (each preset put in plain words), with half the
+        # members present
+        await drafted.get_by_label("Cách tính kết quả").select_option("simple_majority_cast")
+        await expect(drafted.locator(".rule")).not_to_be_empty()
         await drafted.get_by_label("Cách tính kết quả").select_option("simple_majority_cast_quorum")
         await expect(drafted.locator(".rule")).to_contain_text("túc số")
         await drafted.get_by_role("button", name="Chuẩn bị biểu quyết").click()
