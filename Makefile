@@ -17,8 +17,12 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(PY) -m devstack run
 
+# The suite on TEST_WORKERS processes (pytest-xdist): the tests mostly wait on PostgreSQL, NATS and
+# Chromium, so more workers than cores pay. TEST_WORKERS=0 runs it in one process; `pytest tests/x.py`
+# alone is one process too.
+TEST_WORKERS ?= 4
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load
 
 # The fault suite: services as real processes, killed on purpose. CI sizes by default; FAULTS_FULL=1 for
 # the full ones (2,000 voters...).

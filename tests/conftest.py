@@ -54,6 +54,22 @@ S = TypeVar("S")
 
 logs.configure("tests", os.environ.get("TEST_LOG_LEVEL", "WARNING"))
 
+# Connections each service under test may pool (see `env`).
+TEST_POOL_SIZE = 6
+
+
+# A lengthy test's timeout: twice the suite's, as it shares two cores with the other workers' tests.
+LENGTHY_TIMEOUT_S = 360
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The lengthy tests first (in collection order otherwise): spread over the workers from the start,
+    they end before the short ones, instead of one starting last and running on alone."""
+    items.sort(key=lambda item: item.get_closest_marker("lengthy") is None)
+    for item in items:
+        if item.get_closest_marker("lengthy") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(LENGTHY_TIMEOUT_S))
+
 
 async def wait_for(
     probe: Callable[[], Awaitable[T]], timeout: float = 10.0, interval: float = 0.02, what: str = "condition"
@@ -210,6 +226,9 @@ def env(
         "invite_seal_public_key": seal_keypair[1],
         "invite_seal_private_key": seal_keypair[0],
         "ballot_key": ballot_key,
+        # Each test starts up to three services; at the production pool size (16 each) a few tests at once
+        # on several workers would use up PostgreSQL's 100 connections.
+        "db_pool_size": TEST_POOL_SIZE,
     }
 
 

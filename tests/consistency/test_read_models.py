@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 import msgspec
+import pytest
 from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -155,6 +156,7 @@ class Rollback(Exception):
         self.state = state
 
 
+@pytest.mark.lengthy
 @settings(
     max_examples=60,
     phases=[__import__("hypothesis").Phase.generate],

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
@@ -499,6 +500,7 @@ async def outcome(stack: Stack, row: Row, caller: str) -> Cell:
     return status
 
 
+@pytest.mark.lengthy
 async def test_who_may_do_what_in_every_service(
     env: dict[str, Any],
     endpoint: Callable[..., Awaitable[Endpoint]],

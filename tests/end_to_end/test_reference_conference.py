@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 import pypdf
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from standardwebhooks.webhooks import Webhook
@@ -39,6 +40,7 @@ async def json_of(response: aiohttp.ClientResponse, status: int = 200) -> Any:
     return body
 
 
+@pytest.mark.lengthy
 async def test_the_reference_conference_adopts_its_resolution_and_hands_out_its_directives(
     env: dict[str, Any],
     # The SMTP server and the endpoint come first so that they outlive the services at teardown.

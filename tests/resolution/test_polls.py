@@ -6,6 +6,8 @@ import asyncio
 import uuid
 from typing import Any
 
+import pytest
+
 from resolution_svc.openapi import OPENAPI
 from schemas.events import Event
 from servicekit.runtime import RUNTIME
@@ -149,6 +151,7 @@ async def test_changeable_named_ballot_and_proxies(client: Client, meeting: Any,
     assert changed["receipt"] not in {r["receipt"] for r in receipts["items"]}
 
 
+@pytest.mark.lengthy
 async def test_thousand_voters_twenty_ballots_each_count_once(client: Client, meeting: Any) -> None:
     m = await meeting()
     voters = await m.add(1000, present=False)

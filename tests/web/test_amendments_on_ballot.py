@@ -4,12 +4,14 @@ removed and added parts named in words. axe-core finds no serious violation on t
 
 from __future__ import annotations
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from tests.web.axe import assert_accessible
 from tests.web.conftest import Running, json_of
 
 
+@pytest.mark.lengthy
 async def test_a_proposed_amendment_shows_under_the_resolution_during_the_vote(
     running: Running, browser: Browser
 ) -> None:
@@ -44,6 +46,7 @@ async def test_a_proposed_amendment_shows_under_the_resolution_during_the_vote(
         await page.close()
 
 
+@pytest.mark.lengthy
 async def test_amendments_proposed_before_the_vote_arrive_live_and_fold_when_several(
     running: Running, browser: Browser
 ) -> None:

@@ -15,7 +15,7 @@ import openpyxl
 from playwright.async_api import Browser, Download, Page, expect
 
 from tests.web.conftest import Running, json_of
-from tests.web.test_console import checked
+from tests.web.console import checked
 from tests.web.test_console_floor import signed_in
 from tests.web.test_directives import adopt_the_resolution
 

@@ -5,10 +5,11 @@ the console's words, not the API's English. axe-core finds no serious violation 
 
 from __future__ import annotations
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from tests.web.conftest import Running, json_of
-from tests.web.test_console import checked
+from tests.web.console import checked
 from tests.web.test_console_floor import propose, signed_in
 
 CONFLICT = "Nội dung này vừa được thay đổi ở nơi khác. Những gì đã nhập vẫn được giữ; xin xem lại rồi lưu lần nữa."
@@ -104,6 +105,7 @@ async def test_an_agenda_item_is_edited_and_a_change_made_meanwhile_keeps_what_w
         await page.context.close()
 
 
+@pytest.mark.lengthy
 async def test_the_chair_reorders_and_takes_off_waiting_speakers(browser: Browser, running: Running) -> None:
     ref, mid = running.ref, running.loaded.meeting_id
     await running.start_meeting()

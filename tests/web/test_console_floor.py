@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.async_api import Browser, Page, expect
 
 from tests.web.conftest import Running, json_of
-from tests.web.test_console import checked
+from tests.web.console import checked
 
 
 async def signed_in(browser: Browser, running: Running) -> Page:
@@ -111,6 +112,7 @@ async def test_the_notification_policy_is_set_and_read_back(browser: Browser, ru
         await page.context.close()
 
 
+@pytest.mark.lengthy
 async def test_the_chair_runs_the_floor_from_the_console(browser: Browser, running: Running) -> None:
     ref, loaded = running.ref, running.loaded
     mid = loaded.meeting_id

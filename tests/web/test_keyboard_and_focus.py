@@ -4,6 +4,7 @@ marked pressed."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.web.conftest import Running, json_of
@@ -18,6 +19,7 @@ async def tab_to(page: Page, target: Locator, most: int = 40) -> None:
     raise AssertionError(f"{target} is not reachable with Tab")
 
 
+@pytest.mark.lengthy
 async def test_keyboard_only_voting_keeps_focus(running: Running, browser: Browser) -> None:
     ref = running.ref
     member, colleague = [p for p in ref.people if p.role == "voting_member" and p.language == "vi"][:2]

@@ -8,6 +8,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from devstack import seed
@@ -17,6 +18,7 @@ from tests.conftest import settings_of
 from tests.web.conftest import Client, Running, json_of
 
 
+@pytest.mark.lengthy
 async def test_a_participant_enters_checks_in_votes_and_sees_the_result(running: Running, browser: Browser) -> None:
     meeting, resolution, url, organiser = running.meeting, running.resolution, running.url, running.organiser
     loaded, ref, meeting_api = running.loaded, running.ref, running.meeting_api

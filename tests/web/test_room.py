@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from tests.web.axe import assert_accessible
@@ -15,6 +16,7 @@ PHONE = {"width": 390, "height": 844}
 SCREEN = {"width": 1920, "height": 1080}
 
 
+@pytest.mark.lengthy
 async def test_the_discussion_item_runs_from_the_browser(browser: Browser, running: Running) -> None:
     ref, loaded, meeting, organiser = running.ref, running.loaded, running.meeting, running.organiser
     mid = loaded.meeting_id
