@@ -31,7 +31,7 @@ faults: $(VENV)/.installed
 
 # The pure rules alone: no PostgreSQL, no NATS, no HTTP; seconds, for every save.
 unit: $(VENV)/.installed
-	$(PY) -m pytest tests/unit -p no:randomly -q
+	$(PY) -m pytest tests/unit -q
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

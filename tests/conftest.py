@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
+import hypothesis
 import nats
 import nats.js.errors
 import pytest
@@ -53,6 +54,13 @@ T = TypeVar("T")
 S = TypeVar("S")
 
 logs.configure("tests", os.environ.get("TEST_LOG_LEVEL", "WARNING"))
+
+# Property tests draw the same examples on every run, so a run's verdict is the code's, never the draw's
+# (a new counterexample found at random would block whoever happens to land next).
+# HYPOTHESIS_PROFILE=explore draws afresh each time, to go looking for new ones.
+hypothesis.settings.register_profile("repeatable", derandomize=True)
+hypothesis.settings.register_profile("explore", derandomize=False)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # Connections each service under test may pool (see `env`).
 TEST_POOL_SIZE = 6
