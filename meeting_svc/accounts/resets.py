@@ -23,7 +23,7 @@ log = structlog.get_logger("meeting.resets")
 
 RESET_REQUESTS_FREE = 3  # links per email key and per account before further requests wait (a mailbox is not
 # to be flooded); then 30 s, 60 s… as sign-in's lockout
-RESET_ADDRESS_FREE = 10  # requests per client address, over every email it asks for
+RESET_ADDRESS_FREE = 20  # requests per client address, over every email it asks for
 RESET_LINK_ADDRESS_FREE = 30  # links that do not work, per client address
 
 

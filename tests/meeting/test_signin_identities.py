@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meeting_svc.__main__ import create_organiser
+from meeting_svc.accounts.resets import RESET_ADDRESS_FREE, RESET_LINK_ADDRESS_FREE
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
 from servicekit.identity import email_key
@@ -141,7 +142,7 @@ async def test_reset_links_stay_three_per_address_however_it_is_typed(
 async def test_reset_requests_from_one_client_address_are_limited(proxied: tuple[Client, Settings]) -> None:
     client, _ = proxied
     one = own_address()
-    for i in range(10):
+    for i in range(RESET_ADDRESS_FREE):
         asked = await client.post("/auth/password-reset", json={"email": f"spray-{i}@probe.example.org"}, headers=one)
         assert asked.status == 202
     refused = await client.post("/auth/password-reset", json={"email": "spray-x@probe.example.org"}, headers=one)
@@ -158,7 +159,7 @@ async def test_reset_links_that_do_not_work_are_limited_per_client_address(proxi
     client, _ = proxied
     one = own_address()
     body = {"password": "a-new-password-long-enough"}
-    for i in range(30):
+    for i in range(RESET_LINK_ADDRESS_FREE):
         tried = await client.post("/auth/password-reset/complete", json={**body, "token": f"x{i:042d}"}, headers=one)
         assert tried.status == 410
     refused = await client.post("/auth/password-reset/complete", json={**body, "token": "y" * 43}, headers=one)
