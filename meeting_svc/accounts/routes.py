@@ -141,13 +141,14 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "Single sign-on: the provider's answer; sets the session cookie and redirects to the console",
             "sign-in",
             status=302,
-            errors=(400, 403, 404),
+            errors=(400, 403, 404, 429),
             auth=None,
             query={"code": "authorization code", "state": "the state sent", "error": "the provider's refusal"},
             description=(
                 "400 when the state is not one this browser started (or it expired, or was used); 403 when the"
                 " ID token does not verify (signature, issuer, audience, expiry, nonce) or its email domain is"
-                " not allowed. A browser (asking for HTML) is sent to `/login?error=sso` instead."
+                " not allowed; 429 with `Retry-After` after many answers from one client address that did not sign"
+                " in. A browser (asking for HTML) is sent to `/login?error=sso` instead."
             ),
         ),
         single_sign_on.callback,

@@ -142,6 +142,7 @@ class Counters:
 SIGN_IN = Counters()
 RESET_REQUEST = Counters("reset-")
 RESET_LINK = Counters("reset-link-")
+SINGLE_SIGN_ON = Counters("sso-")
 
 
 def retry_after(wait: dt.timedelta) -> str:

@@ -16,6 +16,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from meeting_svc.accounts import oidc
+from meeting_svc.accounts.single_sign_on import CALLBACK_ADDRESS_FREE
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
 from servicekit.http import Problem
@@ -194,6 +195,17 @@ async def test_an_email_the_provider_does_not_say_is_verified_is_refused(
     assert refused.status == 403, await refused.text()
     assert (await refused.json())["field"] == "email"
     assert COOKIE not in refused.cookies
+
+
+async def test_answers_that_do_not_sign_in_are_limited_per_client_address(sso: tuple[Client, str]) -> None:
+    client, _ = sso
+    for i in range(CALLBACK_ADDRESS_FREE):
+        state = f"guessed-state-{i:030d}"
+        assert (await come_back(client, {"state": state, "code": "c"}, state)).status == 400
+    _, state_cookie = await begin(client)
+    refused = await come_back(client, {"state": state_cookie, "code": "c"}, state_cookie)
+    assert refused.status == 429
+    assert int(refused.headers["Retry-After"]) >= 1
 
 
 async def test_without_configuration_single_sign_on_is_not_there(client: Client) -> None:
