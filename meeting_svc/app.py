@@ -13,7 +13,6 @@ from meeting_svc.events import number_events
 from meeting_svc.openapi import OPENAPI
 from meeting_svc.organisation.announce import announce_earlier_departments
 from meeting_svc.people import db as people_db
-from meeting_svc.people.keys import key_earlier_addresses
 from meeting_svc.positions import answer_positions
 from meeting_svc.record.minutes.consumer import keep_decisions
 from meeting_svc.room.screen_polls import apply_poll_event
@@ -76,6 +75,21 @@ async def sweep_sign_ins(runtime: Runtime, clock: Clock) -> None:
         await asyncio.sleep(SWEEP_INTERVAL_S)
 
 
+async def key_addresses(runtime: Runtime) -> None:
+    """At start, and hourly after (rows an older replica wrote during an upgrade), give every organiser's and
+    participant's address the key it is looked up and kept unique by, where it has none (the migration
+    keyed the plain ASCII ones)."""
+    while True:
+        try:
+            async with runtime.db().acquire() as conn:
+                filled = await accounts_db.fill_email_keys(conn) + await people_db.fill_email_keys(conn)
+            if filled:
+                log.info("email keys filled in", rows=filled)
+        except Exception as exc:  # the next round retries; a passing outage must not end the task
+            log.warning("email keys not filled in", error=repr(exc))
+        await asyncio.sleep(SWEEP_INTERVAL_S)
+
+
 async def learn_from_resolutions(conn: pg.Connection, event: Event) -> None:
     """What meeting_svc keeps of resolution_svc's events, through one consumer: the polls for the room's
     screen (the vote in progress, the last result) and the decisions for the minutes."""
@@ -105,7 +119,7 @@ def create_app(settings: Settings, clock: Clock = utc_now) -> web.Application:
         settings=settings,
         service=SERVICE,
         sql=SQL,
-        tasks=[overdue, revocations, answer_positions, sweep, announce_earlier_departments, key_earlier_addresses],
+        tasks=[key_addresses, overdue, revocations, answer_positions, sweep, announce_earlier_departments],
         consumers=[
             ConsumerSpec("resolutions", RESOLUTIONS, learn_from_resolutions),
             ConsumerSpec("deliveries", DELIVERIES, learn_from_deliveries),

@@ -5,18 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import asyncpg
+import structlog
+
 from meeting_svc.accounts import rules
 from meeting_svc.credentials import sha256
 from servicekit import pg
+from servicekit.identity import email_key
 
 Conn = pg.Executor
+log = structlog.get_logger("meeting.accounts")
 
 
 async def organiser_by_email(conn: Conn, email: str) -> pg.Row | None:
+    """The organiser whose address has this one's key (servicekit/identity.py), however it is typed."""
     return await conn.fetchrow(
         "select o.id, o.organisation_id, o.name, o.email, o.password_hash, g.name as organisation_name"
-        " from organisers o join organisations g on g.id = o.organisation_id where lower(o.email) = lower($1)",
-        email,
+        " from organisers o join organisations g on g.id = o.organisation_id where o.email_key = $1",
+        email_key(email),
     )
 
 
@@ -29,12 +35,45 @@ async def organiser_by_id(conn: Conn, organiser_id: uuid.UUID) -> pg.Row | None:
 
 
 async def set_account(conn: Conn, organiser_id: uuid.UUID, email: str | None, password_hash: str | None) -> None:
+    """A new address (with its key; UniqueViolationError when it is another organiser's) and/or password."""
     await conn.execute(
-        "update organisers set email = coalesce($2, email), password_hash = coalesce($3, password_hash) where id = $1",
+        "update organisers set email = coalesce($2, email), email_key = coalesce($3, email_key),"
+        " password_hash = coalesce($4, password_hash) where id = $1",
         organiser_id,
         email,
+        email_key(email) if email is not None else None,
         password_hash,
     )
+
+
+FILL_BATCH = 500
+
+
+async def fill_email_keys(conn: pg.Connection) -> int:
+    """Give every organiser's address its key where it has none (the rows the migration could not key in
+    SQL, or written by an older version of this service). Idempotent, in batches; an address whose key is
+    already another organiser's keeps none (it signs in by password no more until one of the two is
+    changed) and is logged. Answers how many were filled."""
+    filled, after = 0, uuid.UUID(int=0)
+    while rows := await conn.fetch(
+        "select id, email from organisers where email is not null and email_key is null and id > $1"
+        " order by id limit $2",
+        after,
+        FILL_BATCH,
+    ):
+        for row in rows:
+            try:
+                async with conn.transaction():
+                    done = await conn.execute(
+                        "update organisers set email_key = $2 where id = $1 and email_key is null",
+                        row["id"],
+                        email_key(row["email"]),
+                    )
+                filled += done.endswith(" 1")
+            except asyncpg.UniqueViolationError:
+                log.warning("organiser address shares its key with another organiser's", organiser_id=str(row["id"]))
+        after = rows[-1]["id"]
+    return filled
 
 
 # --- lockout ----------------------------------------------------------------------------------------------
@@ -64,10 +103,15 @@ async def count_attempt(conn: pg.Connection, key: str, now: dt.datetime, free: i
     return attempt
 
 
-async def forget_failures(conn: Conn, account_key: str, address_key: str) -> None:
-    """A success: the account's failures are forgotten; the address's attempt is taken back (other
-    accounts' failures from the same address still count)."""
-    await conn.execute("delete from sign_in_failures where key = $1", account_key)
+async def forget_failures(conn: Conn, account_keys: list[str], address_key: str) -> None:
+    """A success: the account's failures are forgotten (under each of its keys); the address's attempt is
+    taken back (other accounts' failures from the same address still count)."""
+    await conn.execute("delete from sign_in_failures where key = any($1::text[])", account_keys)
+    await take_back(conn, address_key)
+
+
+async def take_back(conn: Conn, address_key: str) -> None:
+    """One attempt counted against `address_key` was not a failure after all (unless it is locked already)."""
     await conn.execute(
         "update sign_in_failures set failures = greatest(failures - 1, 0) where key = $1 and locked_until is null",
         address_key,
@@ -272,7 +316,7 @@ async def single_sign_on_organiser(
     row = await conn.fetchrow("select id, organisation_id from organisers where oidc_subject = $1", subject)
     if row is None:
         row = await conn.fetchrow(
-            "select id, organisation_id from organisers where lower(email) = lower($1) for update", email
+            "select id, organisation_id from organisers where email_key = $1 for update", email_key(email)
         )
         if row is not None and row["organisation_id"] == organisation_id:
             await conn.execute("update organisers set oidc_subject = $2 where id = $1", row["id"], subject)
@@ -280,11 +324,13 @@ async def single_sign_on_organiser(
         return row["id"] if row["organisation_id"] == organisation_id else None
     organiser_id = uuid.uuid4()
     await conn.execute(
-        "insert into organisers (id, organisation_id, name, email, oidc_subject) values ($1, $2, $3, $4, $5)",
+        "insert into organisers (id, organisation_id, name, email, email_key, oidc_subject)"
+        " values ($1, $2, $3, $4, $5, $6)",
         organiser_id,
         organisation_id,
         name,
         email,
+        email_key(email),
         subject,
     )
     return organiser_id

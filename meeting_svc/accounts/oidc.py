@@ -167,9 +167,11 @@ def verify_id_token(
 
 
 def organisation_for(claims: dict[str, Any], provider: Provider) -> tuple[str, str]:
-    """(email, organisation name) of a verified identity whose email domain is allowed; 403 otherwise."""
+    """(email, organisation name) of a verified identity whose email domain is allowed; 403 otherwise. The
+    provider must say the address is verified, by `email_verified` the JSON `true` (OpenID Connect Core
+    §5.1): missing, the string "true" or "false", or anything else is not verified."""
     email = claims.get("email")
-    if not isinstance(email, str) or "@" not in email or claims.get("email_verified") is False:
+    if not isinstance(email, str) or "@" not in email or claims.get("email_verified") is not True:
         raise Problem(403, "Not allowed", "the provider gave no verified email address", field="email")
     organisation = provider.domains.get(email.rsplit("@", 1)[1].lower())
     if organisation is None:

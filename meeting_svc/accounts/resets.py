@@ -11,7 +11,7 @@ from aiohttp import web
 from meeting_svc.access import SETTINGS, pool
 from meeting_svc.accounts import db, rules
 from meeting_svc.accounts.api import ResetComplete, ResetRequest
-from meeting_svc.accounts.signin import now, start_session
+from meeting_svc.accounts.signin import client, now, start_session
 from meeting_svc.credentials import sealer
 from schemas import events as ev
 from schemas.bus import enqueue
@@ -21,7 +21,10 @@ from servicekit.runtime import RUNTIME
 
 log = structlog.get_logger("meeting.resets")
 
-RESET_REQUESTS_FREE = 3  # links per email before further requests wait (a mailbox is not to be flooded)
+RESET_REQUESTS_FREE = 3  # links per email key and per account before further requests wait (a mailbox is not
+# to be flooded); then 30 s, 60 s… as sign-in's lockout
+RESET_ADDRESS_FREE = 20  # requests per client address, over every email it asks for
+RESET_LINK_ADDRESS_FREE = 30  # links that do not work, per client address
 
 
 def reset_url(public_url: str, token: str) -> str:
@@ -35,10 +38,19 @@ async def request_reset(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     sealing = sealer(request)
     at = now(request)
+    counters = rules.RESET_REQUEST
     async with pool(request).acquire() as conn:
-        attempt = await db.count_attempt(conn, f"reset:{body.email.lower()}", at, RESET_REQUESTS_FREE)
+        # the client's address (which may be told it waits: that says nothing of the email), then the
+        # email's key and the account it finds (whose limits answer 202 like anything else)
+        address = await db.count_attempt(conn, counters.address(client(request)), at, RESET_ADDRESS_FREE)
+        if address.refused_for is not None:
+            raise rules.too_many(address.refused_for, "password reset requests")
+        attempt = await db.count_attempt(conn, counters.email(body.email), at, RESET_REQUESTS_FREE)
         organiser = await db.organiser_by_email(conn, body.email)
         if organiser is None or attempt.refused_for is not None:
+            return web.Response(status=202)
+        account = await db.count_attempt(conn, counters.account(organiser["id"]), at, RESET_REQUESTS_FREE)
+        if account.refused_for is not None:
             return web.Response(status=202)
         if sealing is None:
             log.warning("password reset not sent: INVITE_SEAL_PUBLIC_KEY is not set")
@@ -74,8 +86,14 @@ async def complete_reset(request: web.Request) -> web.Response:
     problem = rules.password_problem(body.password)
     if problem:
         raise Problem(422, "Password too weak", problem, field="password")
+    address_key = rules.RESET_LINK.address(client(request))
+    async with pool(request).acquire() as conn:
+        address = await db.count_attempt(conn, address_key, now(request), RESET_LINK_ADDRESS_FREE)
+    if address.refused_for is not None:
+        raise rules.too_many(address.refused_for, "reset links that do not work")
     if not await db.reset_usable(pool(request), body.token, now(request)):
         raise spent()
+    await db.take_back(pool(request), address_key)  # a link that works is not counted
     password_hash = await rules.hash_password(body.password)  # only for a link that works: hashing is dear
     async with pool(request).acquire() as conn, conn.transaction():
         organiser_id = await db.use_reset(conn, body.token, now(request))

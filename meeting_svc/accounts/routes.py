@@ -25,7 +25,9 @@ OPERATIONS: list[tuple[Operation, object]] = [
             auth=None,
             description=(
                 "A wrong email and a wrong password get the same 401. Repeated failures for one email (existing or"
-                " not) or from one address lock further attempts for a while: 429 with `Retry-After`."
+                " not, however its letters are typed: case, width, compatibility forms), for one account or from"
+                " one client address lock further attempts for a while, the right password's too: 429 with"
+                " `Retry-After`."
             ),
         ),
         signin.sign_in,
@@ -92,8 +94,13 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "sign-in",
             request=api.ResetRequest,
             status=202,
-            errors=(400, 422),
+            errors=(400, 422, 429),
             auth=None,
+            description=(
+                "At most three links for one email (however it is typed) and one account within a while: further"
+                " requests are answered 202 and send nothing. Many requests from one client address: 429 with"
+                " `Retry-After`."
+            ),
         ),
         resets.request_reset,
     ),
@@ -105,9 +112,12 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "sign-in",
             request=api.ResetComplete,
             response=api.SessionInfo,
-            errors=(400, 410, 422),
+            errors=(400, 410, 422, 429),
             auth=None,
-            description="The link works once and until PASSWORD_RESET_MINUTES after it was asked for: then 410.",
+            description=(
+                "The link works once and until PASSWORD_RESET_MINUTES after it was asked for: then 410. Many links"
+                " that do not work from one client address: 429 with `Retry-After`."
+            ),
         ),
         resets.complete_reset,
     ),
@@ -131,13 +141,14 @@ OPERATIONS: list[tuple[Operation, object]] = [
             "Single sign-on: the provider's answer; sets the session cookie and redirects to the console",
             "sign-in",
             status=302,
-            errors=(400, 403, 404),
+            errors=(400, 403, 404, 429),
             auth=None,
             query={"code": "authorization code", "state": "the state sent", "error": "the provider's refusal"},
             description=(
                 "400 when the state is not one this browser started (or it expired, or was used); 403 when the"
                 " ID token does not verify (signature, issuer, audience, expiry, nonce) or its email domain is"
-                " not allowed. A browser (asking for HTML) is sent to `/login?error=sso` instead."
+                " not allowed; 429 with `Retry-After` after many answers from one client address that did not sign"
+                " in. A browser (asking for HTML) is sent to `/login?error=sso` instead."
             ),
         ),
         single_sign_on.callback,

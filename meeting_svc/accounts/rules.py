@@ -24,7 +24,9 @@ from urllib.parse import urlsplit
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from servicekit.clients import limit_key
 from servicekit.http import Problem
+from servicekit.identity import email_key
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 1024  # hashing is deliberately slow: a megabyte "password" must not buy more of it
@@ -33,7 +35,7 @@ HASHER = PasswordHasher()  # argon2id, the library's current recommended cost
 # Verified against when the email is unknown, so an unknown address costs the same time as a wrong password.
 _DUMMY_HASH = HASHER.hash(secrets.token_hex(16))
 
-ACCOUNT_FREE_FAILURES = 5  # per email (existing or not): then 30 s, 60 s, 120 s… up to 15 minutes
+ACCOUNT_FREE_FAILURES = 5  # per email key (existing or not) and per account: then 30 s, 60 s, 120 s… up to 15 min
 ADDRESS_FREE_FAILURES = 30  # per client address, over all the emails it tries
 FIRST_LOCK = dt.timedelta(seconds=30)
 LONGEST_LOCK = dt.timedelta(minutes=15)
@@ -124,16 +126,40 @@ def count_attempt(
     return Attempt(None, failures, lock)
 
 
+@dataclass(frozen=True)
+class Counters:
+    """The keys one kind of unauthenticated attempt is counted under (in sign_in_failures): the client's
+    address (an IPv4 address or an IPv6 /64), the email address's key however it was typed, and the
+    account once it is found. `kind` keeps the kinds apart ("" is sign-in, whose keys predate the others)."""
+
+    kind: str = ""
+
+    def address(self, client: str) -> str:
+        return f"{self.kind}addr:{limit_key(client)}"
+
+    def email(self, email: str) -> str:
+        return f"{self.kind}email:{email_key(email)}"
+
+    def account(self, organiser_id: object) -> str:
+        return f"{self.kind}account:{organiser_id}"
+
+
+SIGN_IN = Counters()
+RESET_REQUEST = Counters("reset-")
+RESET_LINK = Counters("reset-link-")
+SINGLE_SIGN_ON = Counters("sso-")
+
+
 def retry_after(wait: dt.timedelta) -> str:
     return str(max(1, math.ceil(wait.total_seconds())))
 
 
-def too_many(wait: dt.timedelta) -> Problem:
+def too_many(wait: dt.timedelta, what: str = "failed sign-ins") -> Problem:
     """The one answer to a locked account or address, whether or not the email exists."""
     return Problem(
         429,
         "Too many attempts",
-        "too many failed sign-ins; wait and try again",
+        f"too many {what}; wait and try again",
         headers={"Retry-After": retry_after(wait)},
     )
 

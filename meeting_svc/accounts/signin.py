@@ -4,6 +4,7 @@ The rules (passwords, lockout, CSRF) are in accounts/rules.py."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 
 from aiohttp import web
@@ -12,6 +13,7 @@ from meeting_svc.access import CLOCK, SETTINGS, SIGNER, pool
 from meeting_svc.accounts import db, rules
 from meeting_svc.accounts.api import AccessToken, Organiser, SessionInfo, SignedOutEverywhere, SignIn
 from servicekit import pg
+from servicekit.clients import Network, client_address, trusted_networks
 from servicekit.http import Problem, json_response, read_json
 from servicekit.tokens import Claims
 
@@ -28,6 +30,20 @@ def site(request: web.Request) -> str:
 
 def cookie(request: web.Request) -> str:
     return rules.cookie_name(request.app[SETTINGS].public_url)
+
+
+@functools.cache
+def trusted(text: str) -> tuple[Network, ...]:
+    return trusted_networks(text)
+
+
+def client(request: web.Request) -> str:
+    """The client's address, as the nearest proxy not in TRUSTED_PROXIES saw it (servicekit/clients.py)."""
+    return client_address(
+        request.remote,
+        request.headers.getall("X-Forwarded-For", []),
+        trusted(request.app[SETTINGS].trusted_proxies),
+    )
 
 
 def not_signed_in() -> Problem:
@@ -111,21 +127,27 @@ async def sign_in(request: web.Request) -> web.Response:
     if origin is not None and origin.lower() != site(request):  # a page elsewhere signing us in as its own
         raise Problem(403, "Cross-site request", "sign in from this site's own page", field="Origin")
     at = now(request)
+    counters = rules.SIGN_IN
+    address_key, email_counter = counters.address(client(request)), counters.email(body.email)
     async with pool(request).acquire() as conn:
-        # The address first: a locked address does not count against the account it tried.
-        address = await db.count_attempt(conn, f"addr:{request.remote}", at, rules.ADDRESS_FREE_FAILURES)
+        # The address first: a locked address does not count against the account it tried. Then the
+        # address's key (however it is typed, it is one counter), then the account it finds.
+        address = await db.count_attempt(conn, address_key, at, rules.ADDRESS_FREE_FAILURES)
         if address.refused_for is not None:
             raise rules.too_many(address.refused_for)
-        account_key = f"email:{body.email.lower()}"
-        account = await db.count_attempt(conn, account_key, at, rules.ACCOUNT_FREE_FAILURES)
-        if account.refused_for is not None:
-            raise rules.too_many(account.refused_for)
+        attempt = await db.count_attempt(conn, email_counter, at, rules.ACCOUNT_FREE_FAILURES)
+        if attempt.refused_for is not None:
+            raise rules.too_many(attempt.refused_for)
         organiser = await db.organiser_by_email(conn, body.email)
+        if organiser is not None:
+            account = await db.count_attempt(conn, counters.account(organiser["id"]), at, rules.ACCOUNT_FREE_FAILURES)
+            if account.refused_for is not None:
+                raise rules.too_many(account.refused_for)
     stored = organiser["password_hash"] if organiser is not None else None
     if not await rules.verify_password(stored, body.password):
         raise rules.sign_in_failed()
     assert organiser is not None and stored is not None
-    await db.forget_failures(pool(request), account_key, f"addr:{request.remote}")
+    await db.forget_failures(pool(request), [email_counter, counters.account(organiser["id"])], address_key)
     if rules.needs_rehash(stored):
         await db.set_account(pool(request), organiser["id"], None, await rules.hash_password(body.password))
     return await start_session(request, organiser)

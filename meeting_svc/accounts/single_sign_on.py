@@ -13,11 +13,13 @@ from aiohttp import web
 from meeting_svc.access import SETTINGS, pool
 from meeting_svc.accounts import db, oidc, rules
 from meeting_svc.accounts.rules import CONSOLE_PATH
-from meeting_svc.accounts.signin import clear_cookie, now, open_session, set_cookie
+from meeting_svc.accounts.signin import clear_cookie, client, now, open_session, set_cookie
 from meeting_svc.organisation import db as organisation_db
 from servicekit.http import Problem
 
 log = structlog.get_logger("meeting.oidc")
+
+CALLBACK_ADDRESS_FREE = 30  # answers that do not sign in, per client address
 
 PROVIDER = web.AppKey("oidc_provider", oidc.Provider)
 HTTP = web.AppKey("oidc_http", aiohttp.ClientSession)
@@ -64,7 +66,14 @@ async def callback(request: web.Request) -> web.Response:
 
 
 async def sign_in_from_provider(request: web.Request) -> web.Response:
+    """Every answer counts against the client's address until it signs in (then it is taken back): a
+    client sending answers that do not check out (states, codes) waits, as for a wrong password."""
     chosen = provider(request)
+    address_key = rules.SINGLE_SIGN_ON.address(client(request))
+    async with pool(request).acquire() as conn:
+        address = await db.count_attempt(conn, address_key, now(request), CALLBACK_ADDRESS_FREE)
+    if address.refused_for is not None:
+        raise rules.too_many(address.refused_for, "single sign-on answers that did not sign in")
     state = request.query.get("state", "")
     if "error" in request.query:
         raise Problem(403, "Sign-in refused", "the provider refused the sign-in", field="error")
@@ -90,6 +99,7 @@ async def sign_in_from_provider(request: web.Request) -> web.Response:
             raise Problem(403, "Not allowed", "this account belongs to another organisation", field="email")
         organiser = await db.organiser_by_id(conn, organiser_id)
     assert organiser is not None
+    await db.take_back(pool(request), address_key)
     _, session_id, lasts = await open_session(request, organiser)
     response = web.Response(status=302, headers={"Location": CONSOLE_PATH, "Cache-Control": "no-store"})
     set_cookie(request, response, session_id, lasts)

@@ -9,9 +9,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import asyncpg
+import structlog
+
 from schemas.events import VOTING_ROLES
 from servicekit import pg
 from servicekit.identity import email_key
+
+log = structlog.get_logger("meeting.people")
 
 PARTICIPANT_COLUMNS = (
     "p.id, p.meeting_id, p.name, p.email, p.department_id, p.role, p.weight, p.language, p.rsvp, p.present,"
@@ -60,22 +65,23 @@ def key_of(address: str | None) -> str | None:
 
 
 async def insert_participants(conn: pg.Connection, meeting_id: uuid.UUID, rows: list[tuple[Any, ...]]) -> None:
-    """rows: (id, name, email, department_id, role, weight, language, invite_sha256, sealed_link)."""
+    """rows: (id, name, email, department_id, role, weight, language, invite_sha256, sealed_link). Each
+    address is kept with its key, which a meeting's participants do not share (UniqueViolationError)."""
     await conn.copy_records_to_table(
         "participants",
-        records=[(r[0], meeting_id, r[1], r[2], key_of(r[2]), *r[3:]) for r in rows],
+        records=[(r[0], meeting_id, *r[1:], key_of(r[2])) for r in rows],
         columns=[
             "id",
             "meeting_id",
             "name",
             "email",
-            "email_key",
             "department_id",
             "role",
             "weight",
             "language",
             "invite_sha256",
             "sealed_link",
+            "email_key",
         ],
     )
 
@@ -101,23 +107,34 @@ async def update_participant(conn: pg.Connection, pid: uuid.UUID, v: dict[str, A
     )
 
 
-async def unkeyed_emails(conn: pg.Executor, limit: int) -> list[pg.Row]:
-    """Participants with an address but no `email_key` yet (added before the key was kept)."""
-    return await conn.fetch(
-        "select id, email from participants where email is not null and email <> '' and email_key is null limit $1",
-        limit,
-    )
+FILL_BATCH = 500
 
 
-async def set_email_keys(conn: pg.Executor, keys: list[tuple[uuid.UUID, str, str]]) -> None:
-    """(participant, its address, that address's key): only while the address is still the one keyed."""
-    await conn.execute(
-        "update participants p set email_key = k.key from unnest($1::uuid[], $2::text[], $3::text[])"
-        " as k (id, email, key) where p.id = k.id and p.email = k.email and p.email_key is null",
-        [k[0] for k in keys],
-        [k[1] for k in keys],
-        [k[2] for k in keys],
-    )
+async def fill_email_keys(conn: pg.Connection) -> int:
+    """Give every participant's address its key where it has none (the rows the migration could not key in
+    SQL, or written by an older version of this service). Idempotent, in batches; an address whose key is
+    already another participant's in the same meeting keeps none and is logged (both stay invited).
+    Answers how many were filled."""
+    filled, after = 0, uuid.UUID(int=0)
+    while rows := await conn.fetch(
+        "select id, email from participants where email is not null and email_key is null and id > $1"
+        " order by id limit $2",
+        after,
+        FILL_BATCH,
+    ):
+        for row in rows:
+            try:
+                async with conn.transaction():
+                    done = await conn.execute(
+                        "update participants set email_key = $2 where id = $1 and email_key is null",
+                        row["id"],
+                        email_key(row["email"]),
+                    )
+                filled += done.endswith(" 1")
+            except asyncpg.UniqueViolationError:
+                log.warning("participant address shares its key with another's", participant_id=str(row["id"]))
+        after = rows[-1]["id"]
+    return filled
 
 
 async def end_proxies(conn: pg.Connection, pid: uuid.UUID) -> list[pg.Row]:

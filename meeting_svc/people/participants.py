@@ -24,6 +24,7 @@ from servicekit import pg
 from servicekit.fields import LINE_PATTERN, Request
 from servicekit.http import Problem, convert_query, json_response, parse_uuid, read_json
 from servicekit.idempotency import idempotent
+from servicekit.identity import email_key
 from servicekit.tokens import Claims
 
 
@@ -104,8 +105,8 @@ async def checked_rows(
             if key:
                 keys[key.lower()] = d["id"]
     rows, errors = rules.parse_participants(data, keys)
-    existing = {p["email"].lower() for p in await db.participants(conn, meeting["id"]) if p["email"]}
-    taken = [r.row for r in rows if r.email and r.email.lower() in existing]
+    existing = {email_key(p["email"]) for p in await db.participants(conn, meeting["id"]) if p["email"]}
+    taken = [r.row for r in rows if r.email and email_key(r.email) in existing]
     errors += [rules.RowError(n, "email", "already a participant") for n in taken]
     return rows, sorted(errors, key=lambda e: e.row)
 

@@ -11,6 +11,7 @@ from typing import get_args
 
 from schemas.events import VOTING_ROLES, Language, Role
 from servicekit.fields import email_problem, text_problem
+from servicekit.identity import email_key
 from servicekit.tokens import Claims
 
 # --- participants ---------------------------------------------------------------------------------
@@ -75,10 +76,10 @@ def parse_participants(data: bytes, departments: dict[str, uuid.UUID]) -> tuple[
         if email is not None:
             if email_problem(email):
                 row_errors.append(RowError(n, "email", f"{email!r} is not exactly one email address"))
-            elif email.lower() in emails:
-                row_errors.append(RowError(n, "email", f"{email} already on row {emails[email.lower()]}"))
+            elif email_key(email) in emails:
+                row_errors.append(RowError(n, "email", f"{email} already on row {emails[email_key(email)]}"))
             else:
-                emails[email.lower()] = n
+                emails[email_key(email)] = n
         department_id = None
         if cell.get("department"):
             department_id = departments.get(cell["department"].lower())

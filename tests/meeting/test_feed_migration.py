@@ -7,23 +7,13 @@ from __future__ import annotations
 import shutil
 import uuid
 from pathlib import Path
-from typing import Any, cast
 
 import asyncpg
 
-from meeting_svc.people.keys import key_earlier_addresses
+from meeting_svc.people import db as people_db
 from servicekit.identity import email_key
 from servicekit.migrations import BUS_SQL, migrate
-from servicekit.runtime import Runtime
 from tests.conftest import SERVICE_SQL
-
-
-class PoolOnly:
-    def __init__(self, pool: Any) -> None:
-        self.pool = pool
-
-    def db(self) -> Any:
-        return self.pool
 
 
 async def test_earlier_feeds_and_addresses(database_url: str, tmp_path: Path) -> None:
@@ -83,11 +73,8 @@ async def test_earlier_feeds_and_addresses(database_url: str, tmp_path: Path) ->
         assert [(r["participant_id"], r["session_epoch"]) for r in feeds] == [(ids["never_revoked"], 0)]
 
         assert await conn.fetchval("select count(*) from participants where email_key is not null") == 0
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2, server_settings={"search_path": schema})
-        try:
-            await key_earlier_addresses(cast(Runtime, PoolOnly(pool)))
-        finally:
-            await pool.close()
+        await conn.execute(f'set search_path = "{schema}"')
+        assert await people_db.fill_email_keys(conn) == len(people)
         keys = {r["id"]: r["email_key"] for r in await conn.fetch("select id, email_key from participants")}
         assert keys == {ids[name]: email_key(people[name][3]) for name in people}
         assert keys[ids["never_revoked"]] == "strauss@example.org"

@@ -210,3 +210,35 @@ async def test_a_csv_import_retried_with_its_idempotency_key_gets_the_stored_ans
     other = await client.post(url, data=data.replace(b"An", b"Anh"), headers=headers)
     assert other.status == 422
     assert (await other.json())["field"] == "Idempotency-Key"
+
+
+async def test_one_address_is_one_participant_of_a_meeting_however_it_is_typed(client: Client, org: Org) -> None:
+    """Added, imported or edited: an address that is another participant's in another spelling (full width,
+    the Kelvin sign, case) is that participant's."""
+    meeting = await new_meeting(client, org)
+    people = f"/api/v1/meetings/{meeting['id']}/participants"
+    await ok(
+        await client.post(
+            people, json={"name": "Kim", "email": "kim@quatest2.example.org"}, headers=org.organiser.auth
+        ),
+        201,
+    )
+    for typed in ("ｋｉｍ@quatest2.example.org", "\u212aIM@QUATEST2.example.org"):
+        twin = await client.post(people, json={"name": "Kim again", "email": typed}, headers=org.organiser.auth)
+        assert (twin.status, (await twin.json())["field"]) == (409, "email"), typed
+        imported = await client.post(
+            f"{people}:import",
+            data=csv_of([f"Kim again,{typed},,,,"]),
+            headers={**org.organiser.auth, "Content-Type": "text/csv"},
+        )
+        assert (imported.status, (await imported.json())["errors"][0]["field"]) == (422, "email"), typed
+    other = await ok(
+        await client.post(
+            people, json={"name": "Lan", "email": "lan@quatest2.example.org"}, headers=org.organiser.auth
+        ),
+        201,
+    )
+    moved = await client.patch(
+        f"{people}/{other['id']}", json={"email": "ＫＩＭ@quatest2.example.org"}, headers=org.organiser.auth
+    )
+    assert (moved.status, (await moved.json())["field"]) == (409, "email")

@@ -16,6 +16,7 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from meeting_svc.accounts import oidc
+from meeting_svc.accounts.single_sign_on import CALLBACK_ADDRESS_FREE
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
 from servicekit.http import Problem
@@ -65,15 +66,22 @@ async def begin(client: Client) -> tuple[str, str]:
     return started.headers["Location"], state_cookie
 
 
-async def at_provider(authorize_url: str, email: str, **change: str) -> dict[str, str]:
+MISSING = object()
+
+
+async def at_provider(authorize_url: str, email: str, verified: Any = True, **change: str) -> dict[str, str]:
     """A person signs in at the provider (its form, as a browser posts it); `change` alters the request we
-    sent first, as an attacker in between could. Answers the query of the redirect back to us."""
+    sent first, as an attacker in between could. `verified`: the ID token's `email_verified` (MISSING: the
+    token has none). Answers the query of the redirect back to us."""
     sub = f"user-{uuid.uuid4().hex[:8]}"
     parts = urlsplit(authorize_url)
     query = {k: v[0] for k, v in parse_qs(parts.query).items()} | change
     base = f"{parts.scheme}://{parts.netloc}"
+    user: dict[str, Any] = {"email": email, "name": "Nguyễn Văn An"}
+    if verified is not MISSING:
+        user["email_verified"] = verified
     async with aiohttp.ClientSession() as http:
-        async with http.put(f"{base}/users/{sub}", json={"email": email, "name": "Nguyễn Văn An"}) as put:
+        async with http.put(f"{base}/users/{sub}", json=user) as put:
             assert put.status == 204
         async with http.post(
             f"{base}{parts.path}?{urlencode(query)}", data={"sub": sub}, allow_redirects=False
@@ -171,6 +179,33 @@ async def test_an_email_domain_not_mapped_is_refused(sso: tuple[Client, str]) ->
     refused = await come_back(client, await at_provider(location, "someone@elsewhere.example"), state_cookie)
     assert refused.status == 403
     assert (await refused.json())["field"] == "email"
+
+
+@pytest.mark.parametrize(
+    "verified", [MISSING, "false", "true", False, None, 1], ids=lambda v: "missing" if v is MISSING else repr(v)
+)
+async def test_an_email_the_provider_does_not_say_is_verified_is_refused(
+    sso: tuple[Client, str], verified: Any
+) -> None:
+    """Only `email_verified: true` in the provider's own ID token lets an address sign in (and take the
+    account of an organiser with that address)."""
+    client, _ = sso
+    location, state_cookie = await begin(client)
+    refused = await come_back(client, await at_provider(location, "an@quatest2.example", verified), state_cookie)
+    assert refused.status == 403, await refused.text()
+    assert (await refused.json())["field"] == "email"
+    assert COOKIE not in refused.cookies
+
+
+async def test_answers_that_do_not_sign_in_are_limited_per_client_address(sso: tuple[Client, str]) -> None:
+    client, _ = sso
+    for i in range(CALLBACK_ADDRESS_FREE):
+        state = f"guessed-state-{i:030d}"
+        assert (await come_back(client, {"state": state, "code": "c"}, state)).status == 400
+    _, state_cookie = await begin(client)
+    refused = await come_back(client, {"state": state_cookie, "code": "c"}, state_cookie)
+    assert refused.status == 429
+    assert int(refused.headers["Retry-After"]) >= 1
 
 
 async def test_without_configuration_single_sign_on_is_not_there(client: Client) -> None:

@@ -297,12 +297,18 @@ def test_the_authorization_request_carries_state_nonce_and_the_challenge() -> No
     ("claims", "result"),
     [
         ({"email": "an@example.org", "email_verified": True}, ("an@example.org", "Example")),
-        ({"email": "an@EXAMPLE.org"}, ("an@EXAMPLE.org", "Example")),  # not saying "unverified" is enough
+        ({"email": "an@EXAMPLE.org", "email_verified": True}, ("an@EXAMPLE.org", "Example")),
+        # only the JSON `true` says verified: not saying so is not enough, nor a string, nor a number
+        ({"email": "an@example.org"}, "no verified email"),
+        ({"email": "an@example.org", "email_verified": "false"}, "no verified email"),
+        ({"email": "an@example.org", "email_verified": "true"}, "no verified email"),
+        ({"email": "an@example.org", "email_verified": 1}, "no verified email"),
+        ({"email": "an@example.org", "email_verified": None}, "no verified email"),
         ({"email": "an@example.org", "email_verified": False}, "no verified email"),
         ({}, "no verified email"),
         ({"email": "not-an-address"}, "no verified email"),
-        ({"email": "an@elsewhere.example"}, "this email domain may not sign in here"),
-        ({"email": "an@sub.example.org"}, "this email domain may not sign in here"),
+        ({"email": "an@elsewhere.example", "email_verified": True}, "this email domain may not sign in here"),
+        ({"email": "an@sub.example.org", "email_verified": True}, "this email domain may not sign in here"),
     ],
 )
 def test_only_a_verified_email_of_an_allowed_domain_signs_in(claims: dict[str, Any], result: Any) -> None:

@@ -113,6 +113,14 @@ def test_an_email_twice_in_the_file_names_the_first_row() -> None:
     assert error.detail == "AN@Example.org already on row 1"
 
 
+@pytest.mark.parametrize("again", ["ＡＮ@ｅｘａｍｐｌｅ.org", "\u212aIM@example.org", "an@example.org "])
+def test_an_email_twice_in_the_file_is_found_however_it_is_typed(again: str) -> None:
+    first = "kim@example.org" if "\u212a" in again else "an@example.org"
+    error = only_error(f"name,email\nAn,{first}\nAn again,{again}\n")
+    assert (error.row, error.field) == (2, "email")
+    assert error.detail == f"{again.strip()} already on row 1"
+
+
 def test_a_control_character_in_a_cell_is_refused_naming_the_column() -> None:
     rows, errors = parse("name,email\nAn\x07,an@example.org\n")
     assert rows == []

@@ -3,8 +3,8 @@
 -- their sessions. The other meetings a feed shows are those where the same person (by `email_key`,
 -- servicekit.identity, computed in Python and never folded here) is on the roster with a live invite.
 --
--- `email_key` may be added by another migration too (uniqueness of an address in a meeting): hence
--- `if not exists`. Rows made before it are keyed when the service starts (people/keys.py).
+-- `email_key` is added by 015_email_keys.sql (uniqueness of an address in a meeting); rows it could not
+-- key are keyed when the service starts (people/db.py fill_email_keys).
 alter table participants add column if not exists email_key text;
 create index if not exists participants_by_email_key on participants (email_key)
     where removed_at is null and email_key is not null;
