@@ -8,6 +8,7 @@ from aiohttp import web
 
 from meeting_svc import access, credentials, routes
 from meeting_svc.accounts import db as accounts_db
+from meeting_svc.addresses import fill_email_keys
 from meeting_svc.contributions import db as contributions_db
 from meeting_svc.events import number_events
 from meeting_svc.openapi import OPENAPI
@@ -82,7 +83,7 @@ async def key_addresses(runtime: Runtime) -> None:
     while True:
         try:
             async with runtime.db().acquire() as conn:
-                filled = await accounts_db.fill_email_keys(conn) + await people_db.fill_email_keys(conn)
+                filled = await fill_email_keys(conn, "organisers") + await fill_email_keys(conn, "participants")
             if filled:
                 log.info("email keys filled in", rows=filled)
         except Exception as exc:  # the next round retries; a passing outage must not end the task

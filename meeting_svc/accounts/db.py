@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-import asyncpg
 import structlog
 
 from meeting_svc.accounts import rules
@@ -44,36 +43,6 @@ async def set_account(conn: Conn, organiser_id: uuid.UUID, email: str | None, pa
         email_key(email) if email is not None else None,
         password_hash,
     )
-
-
-FILL_BATCH = 500
-
-
-async def fill_email_keys(conn: pg.Connection) -> int:
-    """Give every organiser's address its key where it has none (the rows the migration could not key in
-    SQL, or written by an older version of this service). Idempotent, in batches; an address whose key is
-    already another organiser's keeps none (it signs in by password no more until one of the two is
-    changed) and is logged. Answers how many were filled."""
-    filled, after = 0, uuid.UUID(int=0)
-    while rows := await conn.fetch(
-        "select id, email from organisers where email is not null and email_key is null and id > $1"
-        " order by id limit $2",
-        after,
-        FILL_BATCH,
-    ):
-        for row in rows:
-            try:
-                async with conn.transaction():
-                    done = await conn.execute(
-                        "update organisers set email_key = $2 where id = $1 and email_key is null",
-                        row["id"],
-                        email_key(row["email"]),
-                    )
-                filled += done.endswith(" 1")
-            except asyncpg.UniqueViolationError:
-                log.warning("organiser address shares its key with another organiser's", organiser_id=str(row["id"]))
-        after = rows[-1]["id"]
-    return filled
 
 
 # --- lockout ----------------------------------------------------------------------------------------------

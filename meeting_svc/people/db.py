@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import asyncpg
 import structlog
 
 from schemas.events import VOTING_ROLES
@@ -105,36 +104,6 @@ async def update_participant(conn: pg.Connection, pid: uuid.UUID, v: dict[str, A
         v["language"],
         key_of(v["email"]),
     )
-
-
-FILL_BATCH = 500
-
-
-async def fill_email_keys(conn: pg.Connection) -> int:
-    """Give every participant's address its key where it has none (the rows the migration could not key in
-    SQL, or written by an older version of this service). Idempotent, in batches; an address whose key is
-    already another participant's in the same meeting keeps none and is logged (both stay invited).
-    Answers how many were filled."""
-    filled, after = 0, uuid.UUID(int=0)
-    while rows := await conn.fetch(
-        "select id, email from participants where email is not null and email_key is null and id > $1"
-        " order by id limit $2",
-        after,
-        FILL_BATCH,
-    ):
-        for row in rows:
-            try:
-                async with conn.transaction():
-                    done = await conn.execute(
-                        "update participants set email_key = $2 where id = $1 and email_key is null",
-                        row["id"],
-                        email_key(row["email"]),
-                    )
-                filled += done.endswith(" 1")
-            except asyncpg.UniqueViolationError:
-                log.warning("participant address shares its key with another's", participant_id=str(row["id"]))
-        after = rows[-1]["id"]
-    return filled
 
 
 async def end_proxies(conn: pg.Connection, pid: uuid.UUID) -> list[pg.Row]:

@@ -4,7 +4,7 @@
 -- servicekit.identity, computed in Python and never folded here) is on the roster with a live invite.
 --
 -- `email_key` is added by 015_email_keys.sql (uniqueness of an address in a meeting); rows it could not
--- key are keyed when the service starts (people/db.py fill_email_keys).
+-- key are keyed when the service starts (meeting_svc/addresses.py).
 alter table participants add column if not exists email_key text;
 create index if not exists participants_by_email_key on participants (email_key)
     where removed_at is null and email_key is not null;

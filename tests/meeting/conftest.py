@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import shutil
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
@@ -15,7 +19,8 @@ from aiohttp.test_utils import TestClient
 from meeting_svc.__main__ import create_organiser
 from meeting_svc.app import create_app
 from meeting_svc.settings import Settings
-from tests.conftest import MovableClock, settings_of
+from servicekit.migrations import BUS_SQL, migrate
+from tests.conftest import SERVICE_SQL, MovableClock, settings_of
 
 Client = TestClient[Any, Any]
 
@@ -108,3 +113,50 @@ async def advance(client: Client, org: Org, meeting_id: str, *actions: str) -> d
     for action in actions:
         body = await ok(await client.post(f"/api/v1/meetings/{meeting_id}/{action}", headers=org.organiser.auth))
     return body
+
+
+@dataclass
+class EarlierSchema:
+    """meeting_svc's schema as migrations before one left it, with an organisation and a meeting in it,
+    for a test of how that migration treats what was already there (`migrate_rest` applies it and the
+    rest)."""
+
+    conn: asyncpg.Connection
+    schema: str
+    organisation: uuid.UUID
+    meeting: uuid.UUID
+
+    async def migrate_rest(self) -> None:
+        await migrate(self.conn, self.schema, {"bus": BUS_SQL, "meeting": SERVICE_SQL["meeting"]})
+
+
+def migrations_before(folder: Path, migration: str) -> Path:
+    """`folder` holding meeting_svc's migrations that come before the one named `*_{migration}.sql`."""
+    [named] = SERVICE_SQL["meeting"].glob(f"*_{migration}.sql")
+    folder.mkdir()
+    for path in SERVICE_SQL["meeting"].glob("*.sql"):
+        if path.name < named.name:
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
+@contextlib.asynccontextmanager
+async def schema_before(database_url: str, folder: Path, migration: str) -> AsyncIterator[EarlierSchema]:
+    """The schema migrated up to, not including, the one migration named `*_{migration}.sql`."""
+    folder = migrations_before(folder, migration)
+    conn = await asyncpg.connect(database_url)
+    schema = f"m{uuid.uuid4().hex[:8]}"
+    try:
+        await migrate(conn, schema, {"bus": BUS_SQL, "meeting": folder})
+        org, meeting = uuid.uuid4(), uuid.uuid4()
+        await conn.execute("insert into organisations (id, name) values ($1, 'QUATEST 2')", org)
+        await conn.execute(
+            "insert into meetings (id, organisation_id, starts_at, ends_at, timezone)"
+            " values ($1, $2, now(), now() + interval '4 hours', 'Asia/Ho_Chi_Minh')",
+            meeting,
+            org,
+        )
+        yield EarlierSchema(conn, schema, org, meeting)
+    finally:
+        await conn.execute(f'drop schema if exists "{schema}" cascade')
+        await conn.close()

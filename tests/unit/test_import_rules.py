@@ -145,7 +145,7 @@ MEETING_SVC_MAY = {
     "record": ("access", "credentials", "meetings.db", "organisation.db", "people", "room.db"),
     "site": ("",),  # the top of the tree: what the browser loads draws on every package
 }
-SERVICE_WIDE = ("settings",)
+SERVICE_WIDE = ("settings", "addresses")
 
 
 @pytest.mark.parametrize("package", sorted(MEETING_SVC_MAY))
