@@ -20,7 +20,7 @@ run: $(VENV)/.installed
 # The suite on TEST_WORKERS processes (pytest-xdist): the tests mostly wait on PostgreSQL, NATS and
 # Chromium, so more workers than cores pay. TEST_WORKERS=0 runs it in one process; `pytest tests/x.py`
 # alone is one process too.
-TEST_WORKERS ?= 4
+TEST_WORKERS ?= 5
 test: $(VENV)/.installed
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist load
 

@@ -63,7 +63,7 @@ hypothesis.settings.register_profile("explore", derandomize=False)
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # Connections each service under test may pool (see `env`).
-TEST_POOL_SIZE = 6
+TEST_POOL_SIZE = 5
 
 
 # A lengthy test's timeout: twice the suite's, as it shares two cores with the other workers' tests.
@@ -71,9 +71,14 @@ LENGTHY_TIMEOUT_S = 360
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The lengthy tests first (in collection order otherwise): spread over the workers from the start,
-    they end before the short ones, instead of one starting last and running on alone."""
-    items.sort(key=lambda item: item.get_closest_marker("lengthy") is None)
+    """The lengthy tests first, spread over the workers from the start, so they end before the short ones
+    instead of one starting last and running on alone; the browser's tests in the middle of the rest, so
+    the workers' Chromiums neither crowd the lengthy tests nor run on together at the end."""
+    lengthy = [i for i in items if i.get_closest_marker("lengthy")]
+    browser = [i for i in items if not i.get_closest_marker("lengthy") and i.nodeid.startswith("tests/web/")]
+    rest = [i for i in items if not i.get_closest_marker("lengthy") and not i.nodeid.startswith("tests/web/")]
+    half = len(rest) // 2
+    items[:] = [*lengthy, *rest[:half], *browser, *rest[half:]]
     for item in items:
         if item.get_closest_marker("lengthy") and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(LENGTHY_TIMEOUT_S))
