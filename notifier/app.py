@@ -61,7 +61,7 @@ def create_app(settings: Settings) -> web.Application:
     app.middlewares.append(access.current_state)
     app[views.GUARD] = guard_of(settings)
     app[live_views.HUB] = hub
-    app[live_views.ADMISSION] = live_views.StreamAdmission.of(settings)
+    app[live_views.ADMISSION] = live_views.StreamAdmission.of(settings, runtime.clients)
     app[settings_page.LINK_KEY] = mailer.link_key
 
     async def close_streams(_: web.Application) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -46,6 +47,26 @@ def client_address(remote: str | None, forwarded_for: Sequence[str], trusted: Se
         if address is None or not any(address in network for network in trusted):
             return str(address) if address is not None else hop
     return str(_address(chain[0]))
+
+
+@dataclass(frozen=True)
+class Clients:
+    """How a service tells who is asking: the proxies it believes (`TRUSTED_PROXIES`) and the clients no
+    limit counts (`RATE_LIMIT_EXEMPT`), read once from the settings."""
+
+    trusted: tuple[Network, ...] = ()
+    exempt: tuple[Network, ...] = ()
+
+    @classmethod
+    def of(cls, trusted_proxies: str, rate_limit_exempt: str) -> Clients:
+        return cls(trusted_networks(trusted_proxies), trusted_networks(rate_limit_exempt))
+
+    def address(self, remote: str | None, forwarded_for: Sequence[str]) -> str:
+        return client_address(remote, forwarded_for, self.trusted)
+
+    def is_exempt(self, address: str) -> bool:
+        parsed = _address(address)
+        return parsed is not None and any(parsed in network for network in self.exempt)
 
 
 def limit_key(address: str) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import ipaddress
 import math
 import time
 from collections import Counter
@@ -29,7 +28,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from servicekit import pg
-from servicekit.clients import Network, client_address, limit_key
+from servicekit.clients import Clients, limit_key
 from servicekit.http import Handler, Problem
 
 log = structlog.get_logger("limits")
@@ -54,6 +53,11 @@ def wait_for_room(previous: int, current: int, elapsed: float, limit: int) -> fl
     return (MINUTE - elapsed) + max(MINUTE * (1 - (limit - 1) / current), 0.0)
 
 
+def client_of(request: web.Request, clients: Clients) -> str:
+    """The address of the client behind the request, as the nearest proxy not trusted saw it."""
+    return clients.address(request.remote, request.headers.getall("X-Forwarded-For", []))
+
+
 def caller_key(request: web.Request) -> str | None:
     """Who the caller says they are, whether or not it holds: the bearer token, else the session cookie."""
     credential = request.headers.get("Authorization") or next(
@@ -71,21 +75,17 @@ def credential_key(credential: str) -> str:
 class RateLimits:
     per_caller: int  # requests a minute; 0: not limited
     per_address: int
-    trusted: Sequence[Network] = ()  # proxies whose X-Forwarded-For is believed
-    exempt: Sequence[Network] = ()
+    clients: Clients = field(default_factory=Clients)  # who is asking, and who is never limited
     clock: Callable[[], float] = time.time
     _shared: dict[tuple[str, int], int] = field(default_factory=dict)  # totals at the last sync
     _local: Counter[tuple[str, int]] = field(default_factory=Counter)  # counted here since
-
-    def client(self, request: web.Request) -> str:
-        return client_address(request.remote, request.headers.getall("X-Forwarded-For", []), self.trusted)
 
     def keys(self, request: web.Request) -> list[tuple[str, int]]:
         """The counters a request counts under, with their limits."""
         if request.path.startswith(UNCOUNTED) or request.method == "OPTIONS":
             return []
-        client = self.client(request)
-        if any(_within(client, n) for n in self.exempt):
+        client = client_of(request, self.clients)
+        if self.clients.is_exempt(client):
             return []
         keys = []
         caller = caller_key(request)
@@ -163,13 +163,6 @@ class RateLimits:
                     pruned = now
             except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
                 log.warning("rate counts not shared, counting here alone", error=repr(exc)[:200])
-
-
-def _within(address: str, network: Network) -> bool:
-    try:
-        return ipaddress.ip_address(address) in network
-    except ValueError:
-        return False
 
 
 def rate_limit(limits: RateLimits) -> Middleware:

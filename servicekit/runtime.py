@@ -29,7 +29,7 @@ from schemas.bus import EventConsumer, OutboxRelay
 from schemas.bus.consumer import Bulk, Handler
 from schemas.subjects import STREAMS, Stream, Subjects
 from servicekit import pg
-from servicekit.clients import trusted_networks
+from servicekit.clients import Clients
 from servicekit.http import (
     Problem,
     allow_origins,
@@ -92,6 +92,7 @@ class Runtime:
     tasks: list[Task] = field(default_factory=list)
     pool: pg.Pool | None = None
     limits: RateLimits | None = None
+    clients: Clients = field(default_factory=Clients)  # who is asking: TRUSTED_PROXIES, RATE_LIMIT_EXEMPT
     nc: NATS | None = None
     js: JetStreamContext | None = None
     relay: OutboxRelay | None = None
@@ -326,11 +327,11 @@ async def metrics(_: web.Request) -> web.Response:
 def create_base_app(runtime: Runtime) -> web.Application:
     """An app with the shared middlewares, health and metrics routes, and the runtime's lifecycle."""
     settings = runtime.settings
+    runtime.clients = Clients.of(settings.trusted_proxies, settings.rate_limit_exempt)
     runtime.limits = RateLimits(
         per_caller=settings.rate_limit_caller_per_min,
         per_address=settings.rate_limit_address_per_min,
-        trusted=trusted_networks(settings.trusted_proxies),
-        exempt=trusted_networks(settings.rate_limit_exempt),
+        clients=runtime.clients,
     )
     app = web.Application(
         middlewares=[

@@ -4,7 +4,6 @@ The rules (passwords, lockout, CSRF) are in accounts/rules.py."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 
 from aiohttp import web
@@ -13,8 +12,9 @@ from meeting_svc.access import CLOCK, SETTINGS, SIGNER, pool
 from meeting_svc.accounts import db, rules
 from meeting_svc.accounts.api import AccessToken, Organiser, SessionInfo, SignedOutEverywhere, SignIn
 from servicekit import pg
-from servicekit.clients import Network, client_address, trusted_networks
 from servicekit.http import Problem, json_response, read_json
+from servicekit.limits import client_of
+from servicekit.runtime import RUNTIME
 from servicekit.tokens import Claims
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -32,18 +32,9 @@ def cookie(request: web.Request) -> str:
     return rules.cookie_name(request.app[SETTINGS].public_url)
 
 
-@functools.cache
-def trusted(text: str) -> tuple[Network, ...]:
-    return trusted_networks(text)
-
-
 def client(request: web.Request) -> str:
     """The client's address, as the nearest proxy not in TRUSTED_PROXIES saw it (servicekit/clients.py)."""
-    return client_address(
-        request.remote,
-        request.headers.getall("X-Forwarded-For", []),
-        trusted(request.app[SETTINGS].trusted_proxies),
-    )
+    return client_of(request, request.app[RUNTIME].clients)
 
 
 def not_signed_in() -> Problem:

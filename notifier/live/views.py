@@ -5,7 +5,6 @@ and where a stream resumes (`Last-Event-ID`)."""
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -18,9 +17,9 @@ from notifier.access import SETTINGS, VERIFIER, WINDOW, pool
 from notifier.live.slots import Slot, StreamLimits, StreamSlots
 from notifier.live.stream import Hub, stream
 from notifier.settings import Settings
-from servicekit.clients import Network, client_address, limit_key, trusted_networks
+from servicekit.clients import Clients, limit_key
 from servicekit.http import Problem, parse_uuid
-from servicekit.limits import credential_key
+from servicekit.limits import client_of, credential_key
 from servicekit.sessions import Standing, session_access
 
 log = structlog.get_logger("notifier.live")
@@ -33,31 +32,22 @@ class StreamAdmission:
     """The process's stream slots, and how a request's client address is found and whether it counts."""
 
     slots: StreamSlots
-    trusted: tuple[Network, ...]  # proxies whose X-Forwarded-For is believed
-    exempt: tuple[Network, ...]  # clients whose address is not counted (RATE_LIMIT_EXEMPT)
+    clients: Clients  # who is asking, and whose address is not counted (RATE_LIMIT_EXEMPT)
 
     @classmethod
-    def of(cls, settings: Settings) -> StreamAdmission:
+    def of(cls, settings: Settings, clients: Clients) -> StreamAdmission:
         limits = StreamLimits(
             per_session=settings.sse_streams_per_session,
             per_address=settings.sse_streams_per_address,
             total=settings.sse_streams_total,
         )
-        return cls(
-            StreamSlots(limits),
-            trusted_networks(settings.trusted_proxies),
-            trusted_networks(settings.rate_limit_exempt),
-        )
+        return cls(StreamSlots(limits), clients)
 
     def address(self, request: web.Request) -> str | None:
-        """The key the client's address counts under, None for a client not counted."""
-        client = client_address(request.remote, request.headers.getall("X-Forwarded-For", []), self.trusted)
-        try:
-            if any(ipaddress.ip_address(client) in network for network in self.exempt):
-                return None
-        except ValueError:
-            pass  # not an address (a test transport, a garbled hop): counted as it reads
-        return limit_key(client)
+        """The key the client's address counts under, None for a client not counted (an address that does
+        not parse, from a test transport or a garbled hop, is counted as it reads)."""
+        client = client_of(request, self.clients)
+        return None if self.clients.is_exempt(client) else limit_key(client)
 
 
 ADMISSION = web.AppKey("stream_admission", StreamAdmission)
