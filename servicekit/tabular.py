@@ -51,7 +51,7 @@ class Column:
 def language(request: web.Request, asked: str | None) -> Language:
     """`lang` when given, else the first of vi/en the browser's Accept-Language names, else vi."""
     if asked in ("vi", "en"):
-        return asked  # type: ignore[return-value]
+        return asked  # type: ignore[return-value]  # one of the two languages, checked just above
     for part in request.headers.get("Accept-Language", "").split(","):
         tag = part.split(";")[0].strip().lower()
         if tag.startswith("en"):

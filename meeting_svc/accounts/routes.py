@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from meeting_svc.accounts import api, api_tokens, resets, signin, single_sign_on
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 
 COOKIE = "session"  # the browser session cookie (see the security scheme)
@@ -12,7 +13,7 @@ CSRF_DOC = (
     " CSRF token (from sign-in or `GET /auth/session`) in `X-CSRF-Token`; otherwise 403."
 )
 
-OPERATIONS: list[tuple[Operation, object]] = [
+OPERATIONS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",

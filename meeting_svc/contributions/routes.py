@@ -5,6 +5,7 @@ where the published document has always listed it)."""
 from __future__ import annotations
 
 from meeting_svc.contributions import api, views
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -19,7 +20,7 @@ SUBMIT_DOC = (
     " reports (then flagged `late`)."
 )
 
-REPORTS: list[tuple[Operation, object]] = [
+REPORTS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",
@@ -110,7 +111,7 @@ REPORTS: list[tuple[Operation, object]] = [
     ),
 ]
 
-STATUS: list[tuple[Operation, object]] = [
+STATUS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "GET",

@@ -4,6 +4,7 @@ description; meeting_svc/routes.py joins them into the service's list."""
 from __future__ import annotations
 
 from meeting_svc.meetings import agenda, api, notices, views
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
@@ -17,7 +18,7 @@ DUPLICATE_DOC = (
     " resolutions and votes stay with the original. The copy is a draft: nothing is emailed until it is scheduled."
 )
 
-OPERATIONS: list[tuple[Operation, object]] = [
+OPERATIONS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",

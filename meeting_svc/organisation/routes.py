@@ -4,11 +4,12 @@ service's list."""
 from __future__ import annotations
 
 from meeting_svc.organisation import api, views
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 
 CREATE = ("Idempotency-Key",)
 
-OPERATIONS: list[tuple[Operation, object]] = [
+OPERATIONS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from meeting_svc.people import api, attendance, invitations, join, join_files, participants
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 
 # what revoking or reissuing an invite, or removing its participant, ends (servicekit.sessions,
@@ -37,7 +38,7 @@ PEOPLE_QUERY = {
     "offset": "rows to skip",
 }
 
-PARTICIPANTS: list[tuple[Operation, object]] = [
+PARTICIPANTS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",
@@ -172,7 +173,7 @@ PARTICIPANTS: list[tuple[Operation, object]] = [
     ),
 ]
 
-ATTENDANCE: list[tuple[Operation, object]] = [
+ATTENDANCE: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",
@@ -232,7 +233,7 @@ ATTENDANCE: list[tuple[Operation, object]] = [
     ),
 ]
 
-DESK: list[tuple[Operation, object]] = [
+DESK: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",

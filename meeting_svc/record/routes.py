@@ -8,13 +8,14 @@ from aiohttp import web
 from meeting_svc.access import SETTINGS
 from meeting_svc.record import api, calendar_feeds, exports, minutes_views
 from meeting_svc.record.minutes.typesetting import Typesetter
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 from servicekit.tabular import CONTENT_TYPES
 
 ONE = "/api/v1/meetings/{meeting_id}"
 PERSON = ONE + "/participants/{participant_id}"
 
-OPERATIONS: list[tuple[Operation, object]] = [
+OPERATIONS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "GET",

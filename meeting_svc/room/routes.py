@@ -4,6 +4,7 @@ from the floor, with their OpenAPI description; meeting_svc/routes.py joins them
 from __future__ import annotations
 
 from meeting_svc.room import api, motions, speakers, views
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 
 ONE = "/api/v1/meetings/{meeting_id}"
@@ -14,7 +15,7 @@ DISPLAYS = ONE + "/displays"
 MOTIONS = ONE + "/motions"
 CREATE = ("Idempotency-Key",)
 
-ROOM_OPERATIONS: list[tuple[Operation, object]] = [
+ROOM_OPERATIONS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "GET",
@@ -186,7 +187,7 @@ ROOM_OPERATIONS: list[tuple[Operation, object]] = [
         views.get_display,
     ),
 ]
-MOTION_OPERATIONS: list[tuple[Operation, object]] = [
+MOTION_OPERATIONS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",

@@ -4,12 +4,13 @@ the participant page's first screen; meeting_svc/routes.py joins them into the s
 from __future__ import annotations
 
 from meeting_svc.site import api, bootstrap, sessions
+from servicekit.http import Handler
 from servicekit.openapi import Operation
 
 M = "/api/v1/meetings"
 ONE = M + "/{meeting_id}"
 
-SESSIONS: list[tuple[Operation, object]] = [
+SESSIONS: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "POST",
@@ -26,7 +27,7 @@ SESSIONS: list[tuple[Operation, object]] = [
     ),
 ]
 
-FIRST_SCREEN: list[tuple[Operation, object]] = [
+FIRST_SCREEN: list[tuple[Operation, Handler]] = [
     (
         Operation(
             "GET",
